@@ -1,0 +1,56 @@
+// Lint rules, plus the import direction of docs/ARCHITECTURE.md as a lint zone:
+// engine ← core ← contract ← {store, jobs} ← server ← cli; web sees contract and pure core only.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const layers = ['engine', 'core', 'contract', 'store', 'jobs', 'server', 'cli', 'web'];
+/** What each layer may import (besides itself). */
+const allowed = {
+  engine: [],
+  core: ['engine'],
+  contract: ['engine', 'core'],
+  store: ['engine', 'core', 'contract'],
+  jobs: ['engine', 'core', 'contract', 'store'],
+  server: ['engine', 'core', 'contract', 'store', 'jobs'],
+  cli: ['engine', 'core', 'contract', 'store', 'jobs', 'server'],
+  web: ['engine', 'core', 'contract'],
+};
+
+const zones = layers.map((layer) => {
+  const forbidden = layers.filter((l) => l !== layer && !allowed[layer].includes(l));
+  const nodeBan =
+    layer === 'engine' || layer === 'core' || layer === 'contract' || layer === 'web'
+      ? [{ group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'], message: `${layer}/ is pure: no Node modules.` }]
+      : [];
+  return {
+    files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbidden.map((l) => ({ group: [`../${l}/*`, `../../${l}/*`, `../../../${l}/*`, `../${l}`, `../../${l}`], message: `${layer}/ may not import ${l}/ (see docs/ARCHITECTURE.md).` })),
+            ...nodeBan,
+          ],
+        },
+      ],
+    },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  ...zones,
+);

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/** The `massline` command. */
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { z } from 'zod';
+import { DomainError, moderationPolicies } from '../core/index.js';
+import { Email, Password, Slug } from '../contract/index.js';
+import { issues, newToken, organisations, type Db } from '../store/index.js';
+import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
+import { DEMO, ensureDemo } from './demo.js';
+import { createOrganisation, createOrganiser } from './operator.js';
+import { PolisFormatError, readPolisConversation, writePolisConversation } from './polis/format.js';
+import { exportPolis, importPolis } from './polis/transfer.js';
+
+class UsageError extends Error {}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function overridesOf(opts: { dataDir?: string; port?: string; host?: string }): ConfigOverrides {
+  const port = opts.port === undefined ? undefined : Number(opts.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError('--port: must be an integer from 0 to 65535');
+  return { dataDir: opts.dataDir, port, host: opts.host };
+}
+
+async function withContext<T>(opts: { dataDir?: string }, work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await createContext(loadConfig(process.env, overridesOf(opts)));
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`${flag}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+  return r.data;
+}
+
+async function orgBySlug(db: Db, slug: string) {
+  const org = await organisations.findOrganisationBySlug(db, slug);
+  if (!org) throw new UsageError(`--org: no organisation "${slug}"`);
+  return org;
+}
+
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded database lives (env MASSLINE_DATA_DIR; default ./data); DATABASE_URL selects PostgreSQL');
+
+export function program(): Command {
+  const cmd = new Command('massline').description('Massline: run the mass line with your members.').showHelpAfterError();
+
+  cmd
+    .command('serve')
+    .description('serve the API (and pages) over HTTP')
+    .option('--port <port>', 'port to listen on (env PORT; default 8080)')
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .addOption(dataDirOption())
+    .option('--demo', 'create the demo organisation on first run, and print how to log in')
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; demo?: boolean }) => {
+      const ctx = await createContext(loadConfig(process.env, overridesOf(opts)));
+      const demo = opts.demo ? await ensureDemo(ctx, err) : null;
+      const app = await buildApp(ctx);
+      const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
+      out(`Massline is serving on ${address} (database: ${ctx.store.dialect === 'sqlite' ? ctx.config.dataDir : 'PostgreSQL'})`);
+      if (demo) {
+        out(`Demo organisation "${DEMO.slug}": log in as ${DEMO.email} / ${DEMO.password}`);
+        out(`  POST ${address}/api/auth/login {"organisation":"${DEMO.slug}","email":"${DEMO.email}","password":"${DEMO.password}"}`);
+        out(`  Members join through ${address}${demo.invitePath}  (API: POST ${address}/api${demo.invitePath.replace('/join/', '/invites/')}/accept)`);
+        out(`  API description: ${address}/api/openapi.json`);
+      }
+      const stop = async () => {
+        await app.close();
+        await ctx.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  cmd
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .addOption(dataDirOption())
+    .action(async (opts: { dataDir?: string }) => {
+      const config = loadConfig(process.env, overridesOf(opts));
+      const { openStore } = await import('../store/index.js');
+      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await store.migrate();
+        out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      } finally {
+        await store.close();
+      }
+    });
+
+  cmd
+    .command('create-org')
+    .description('create an organisation')
+    .requiredOption('--name <name>', 'its name')
+    .requiredOption('--slug <slug>', 'short name used to log in')
+    .addOption(new Option('--moderation <policy>', 'statements shown before moderation (permissive) or only after (strict)').choices(moderationPolicies).default('strict'))
+    .addOption(dataDirOption())
+    .option('--json', 'print JSON')
+    .action(async (opts: { name: string; slug: string; moderation: 'strict' | 'permissive'; dataDir?: string; json?: boolean }) => {
+      const slug = check(Slug, opts.slug, '--slug');
+      const name = check(z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'), opts.name, '--name');
+      await withContext(opts, async (ctx) => {
+        const org = await createOrganisation(ctx.store.db, { name, slug, moderation: opts.moderation, at: ctx.clock().toISOString() });
+        out(opts.json ? JSON.stringify({ id: org.id, slug: org.slug, name: org.name }) : `created organisation ${org.slug} (${org.id})`);
+      });
+    });
+
+  cmd
+    .command('create-organiser')
+    .description('create an organiser (or admin) who logs in with e-mail and password')
+    .requiredOption('--org <slug>', 'the organisation')
+    .requiredOption('--email <email>', 'login e-mail')
+    .option('--name <name>', 'display name', 'Organiser')
+    .option('--password <password>', 'password (env MASSLINE_PASSWORD; generated and printed when absent)')
+    .addOption(new Option('--role <role>', 'organiser or admin').choices(['organiser', 'admin']).default('admin'))
+    .addOption(dataDirOption())
+    .option('--json', 'print JSON')
+    .action(async (opts: { org: string; email: string; name: string; password?: string; role: 'organiser' | 'admin'; dataDir?: string; json?: boolean }) => {
+      const email = check(Email, opts.email, '--email');
+      const generated = opts.password === undefined && !process.env.MASSLINE_PASSWORD;
+      const password = check(Password, opts.password ?? process.env.MASSLINE_PASSWORD ?? newToken().slice(0, 20), '--password');
+      await withContext(opts, async (ctx) => {
+        const { org, member } = await createOrganiser(ctx.store.db, ctx.passwords, { orgSlug: opts.org, email, displayName: opts.name, password, role: opts.role, at: ctx.clock().toISOString() });
+        if (opts.json) out(JSON.stringify({ organisation: org.id, member: member.id, email, ...(generated ? { password } : {}) }));
+        else out(`created ${opts.role} ${email} in ${org.slug}${generated ? `; password: ${password}` : ''}`);
+      });
+    });
+
+  cmd
+    .command('import-polis')
+    .description('import a Pol.is export folder as a new issue (each participant becomes a member)')
+    .argument('<dir>', 'folder with comments.csv and votes.csv or participants-votes.csv')
+    .option('--org <slug>', 'organisation to import into (default: a new one named after the conversation)')
+    .addOption(dataDirOption())
+    .option('--json', 'print {organisation, issue, participants, statements, votes} as JSON')
+    .action(async (dir: string, opts: { org?: string; dataDir?: string; json?: boolean }) => {
+      const conversation = readPolisConversation(dir);
+      await withContext(opts, async (ctx) => {
+        const at = ctx.clock().toISOString();
+        const org = opts.org
+          ? await orgBySlug(ctx.store.db, check(Slug, opts.org, '--org'))
+          : await createOrganisation(ctx.store.db, { name: conversation.summary.topic.slice(0, 120) || 'Imported conversation', slug: `import-${newToken().slice(0, 10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, moderation: 'strict', at });
+        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        bar?.start(conversation.comments.length + conversation.votes.length, 0);
+        const result = await importPolis(ctx.store.db, conversation, { orgId: org.id, actorId: null, at, onProgress: (done) => bar?.update(done) });
+        bar?.stop();
+        if (opts.json) out(JSON.stringify(result));
+        else out(`imported into ${org.slug}: issue ${result.issue}, ${result.participants} participants, ${result.statements} statements, ${result.votes} votes`);
+      });
+    });
+
+  cmd
+    .command('export-polis')
+    .description('write an issue as a Pol.is export folder')
+    .requiredOption('--issue <id>', 'the issue')
+    .requiredOption('--out <dir>', 'folder to write')
+    .addOption(dataDirOption())
+    .action(async (opts: { issue: string; out: string; dataDir?: string }) => {
+      await withContext(opts, async (ctx) => {
+        const issue = await issues.findIssueForOperator(ctx.store.db, opts.issue);
+        if (!issue) throw new UsageError(`--issue: no issue ${opts.issue}`);
+        const conversation = await exportPolis(ctx.store.db, issue.org_id, issue.id);
+        writePolisConversation(opts.out, conversation);
+        out(`exported ${conversation.comments.length} statements and ${conversation.votes.length} votes to ${opts.out}`);
+      });
+    });
+
+  return cmd;
+}
+
+program()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolisFormatError || e instanceof DomainError) {
+      err(`massline: ${e.message}`);
+      process.exit(2);
+    }
+    err(`massline: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  });

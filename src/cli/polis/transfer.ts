@@ -1,0 +1,158 @@
+/** A Pol.is conversation into an issue of an organisation, and back out. */
+import { statementStatuses, type StatementStatus } from '../../core/index.js';
+import { analyses, events, inTransaction, issues, members, statements, votes, type Db } from '../../store/index.js';
+import type { PolisConversation, PolisParticipant } from './format.js';
+
+export interface ImportResult {
+  organisation: string;
+  issue: string;
+  participants: number;
+  statements: number;
+  votes: number;
+}
+
+const statusOf = (moderated: -1 | 0 | 1): StatementStatus => (moderated === 1 ? 'accepted' : moderated === -1 ? 'rejected' : 'unmoderated');
+const moderatedOf = (status: StatementStatus): -1 | 0 | 1 => (status === 'accepted' ? 1 : status === 'rejected' ? -1 : 0);
+
+/** Participant references are scoped by issue, so two imported conversations never share a member by accident. */
+const ref = (issueId: string, participant: string) => `${issueId}/${participant}`;
+
+/**
+ * Import in one transaction: each participant becomes a member, each comment a statement, every
+ * vote goes into the log (the current vote is the newest), and Pol.is's own groups are kept as
+ * an analysis of source 'import'.
+ */
+export async function importPolis(
+  db: Db,
+  c: PolisConversation,
+  input: { orgId: string; actorId: string | null; at: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportResult> {
+  const total = c.comments.length + c.votes.length;
+  return inTransaction(db, async (trx) => {
+    const { issue, cycle } = await issues.createIssue(trx, {
+      orgId: input.orgId,
+      title: c.summary.topic.slice(0, 200),
+      description: c.summary.description.slice(0, 5000),
+      createdBy: input.actorId,
+      externalRef: c.summary.url,
+      at: input.at,
+    });
+    const ids = new Set<string>();
+    for (const p of c.participants) ids.add(p.id);
+    for (const v of c.votes) ids.add(v.voterId);
+    for (const m of c.comments) ids.add(m.authorId);
+    const firstSeen = new Map<string, number>();
+    for (const v of c.votes) if (v.timestamp !== null && !firstSeen.has(v.voterId)) firstSeen.set(v.voterId, v.timestamp);
+    for (const m of c.comments) if (!firstSeen.has(m.authorId) || firstSeen.get(m.authorId)! > m.timestamp) firstSeen.set(m.authorId, m.timestamp);
+    const memberRows = [...ids].map((pid) =>
+      members.memberRow({
+        orgId: input.orgId,
+        displayName: `Participant ${pid}`,
+        role: 'member',
+        externalRef: ref(issue.id, pid),
+        at: firstSeen.has(pid) ? new Date(firstSeen.get(pid)!).toISOString() : input.at,
+      }),
+    );
+    await members.insertMembers(trx, memberRows);
+    const memberOf = new Map([...ids].map((pid, i) => [pid, memberRows[i]!.id]));
+
+    const statementRows = c.comments.map((m) =>
+      statements.statementRow({
+        orgId: input.orgId,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        authorId: memberOf.get(m.authorId) ?? null,
+        text: m.body,
+        status: statusOf(m.moderated),
+        origin: 'import',
+        externalRef: m.id,
+        at: new Date(m.timestamp).toISOString(),
+      }),
+    );
+    await statements.insertStatements(trx, statementRows);
+    input.onProgress?.(c.comments.length, total);
+    const statementOf = new Map(c.comments.map((m, i) => [m.id, statementRows[i]!.id]));
+
+    const log: votes.LoggedVote[] = [];
+    for (const v of c.votes) {
+      const statementId = statementOf.get(v.commentId);
+      if (!statementId) continue; // a vote on a comment the export does not list
+      log.push({ statementId, memberId: memberOf.get(v.voterId)!, value: v.vote, castAt: v.timestamp === null ? input.at : new Date(v.timestamp).toISOString() });
+    }
+    for (let i = 0; i < log.length; i += 5000) {
+      await votes.importVoteLog(trx, input.orgId, issue.id, log.slice(i, i + 5000));
+      input.onProgress?.(c.comments.length + Math.min(i + 5000, log.length), total);
+    }
+
+    const groups = new Map<string, string[]>();
+    for (const p of c.participants) if (p.groupId !== null) groups.set(p.groupId, [...(groups.get(p.groupId) ?? []), memberOf.get(p.id)!]);
+    if (groups.size > 0) {
+      await analyses.saveAnalysis(trx, {
+        orgId: input.orgId,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        source: 'import',
+        votesSeq: await votes.voteLogHead(trx, issue.id),
+        result: { groups: [...groups.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([id, m]) => ({ id, members: m })) },
+        at: input.at,
+      });
+    }
+    await events.recordEvent(trx, {
+      orgId: input.orgId,
+      issueId: issue.id,
+      cycleId: cycle.id,
+      type: 'issue.imported',
+      at: input.at,
+      actorId: input.actorId,
+      data: { from: 'polis', url: c.summary.url, participants: ids.size, statements: statementRows.length, votes: log.length },
+    });
+    return { organisation: input.orgId, issue: issue.id, participants: ids.size, statements: statementRows.length, votes: log.length };
+  });
+}
+
+/** An issue as a Pol.is conversation: imported ids come back as they went in. */
+export async function exportPolis(db: Db, orgId: string, issueId: string): Promise<PolisConversation> {
+  const issue = await issues.getIssue(db, orgId, issueId);
+  if (!issue) throw new Error(`issue ${issueId} not found in this organisation`);
+  const rows = await statements.listStatements(db, orgId, issueId, statementStatuses);
+  const log = await votes.voteLogOfIssue(db, orgId, issueId);
+  const memberIds = new Set<string>(log.map((v) => v.memberId));
+  for (const s of rows) if (s.author_id) memberIds.add(s.author_id);
+  const memberRows = await members.membersByIds(db, orgId, [...memberIds]);
+  const prefix = `${issueId}/`;
+  const participantOf = new Map(memberRows.map((m) => [m.id, m.external_ref?.startsWith(prefix) ? m.external_ref.slice(prefix.length) : m.id]));
+  const commentOf = new Map(rows.map((s) => [s.id, s.external_ref ?? s.id]));
+
+  const latest = await analyses.latestAnalysis(db, orgId, issueId);
+  const groupOf = new Map<string, string>();
+  if (latest) {
+    const result = JSON.parse(latest.result) as { groups?: { id: string | number; members: string[] }[] };
+    for (const g of result.groups ?? []) for (const m of g.members) groupOf.set(m, String(g.id));
+  }
+  const participants: PolisParticipant[] = [...participantOf.entries()]
+    .map(([memberId, id]) => ({ id, groupId: groupOf.get(memberId) ?? null }))
+    .sort((a, b) => compareIds(a.id, b.id));
+  return {
+    summary: { topic: issue.title, url: issue.external_ref, description: issue.description, entries: [] },
+    comments: rows.map((s) => ({
+      id: commentOf.get(s.id)!,
+      authorId: s.author_id ? (participantOf.get(s.author_id) ?? s.author_id) : '',
+      timestamp: Date.parse(s.created_at),
+      moderated: moderatedOf(s.status),
+      body: s.text,
+    })),
+    votes: log.map((v) => ({ timestamp: Date.parse(v.castAt), commentId: commentOf.get(v.statementId)!, voterId: participantOf.get(v.memberId)!, vote: v.value })),
+    participants,
+    votesFrom: 'votes.csv',
+  };
+}
+
+/** Numeric ids in numeric order, others after them in text order. */
+function compareIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  if (Number.isFinite(na)) return -1;
+  if (Number.isFinite(nb)) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { issueStatuses, phases, statementOrigins, statementStatuses } from '../core/index.js';
+import { Id, Timestamp, text } from './common.js';
+
+export const Cycle = z.object({
+  id: Id,
+  number: z.number().int(),
+  phase: z.enum(phases),
+  startedAt: Timestamp,
+  belowTarget: z.boolean(),
+});
+
+export const IssueSummary = z.object({
+  id: Id,
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(issueStatuses),
+  cycle: Cycle,
+  createdAt: Timestamp,
+});
+export const IssueList = z.object({ issues: z.array(IssueSummary) });
+export const IssueCreate = z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict();
+
+export const VoteCounts = z.object({ agree: z.number().int(), disagree: z.number().int(), pass: z.number().int() });
+export const Statement = z.object({
+  id: Id,
+  text: z.string(),
+  status: z.enum(statementStatuses),
+  origin: z.enum(statementOrigins),
+  isSeed: z.boolean(),
+  createdAt: Timestamp,
+  votes: VoteCounts,
+  /** The reader's own current vote, when they have one. */
+  myVote: z.union([z.literal(-1), z.literal(0), z.literal(1)]).nullable(),
+});
+export type Statement = z.infer<typeof Statement>;
+
+export const IssueDetail = IssueSummary.extend({
+  statements: z.array(Statement),
+  participants: z.number().int(),
+  votes: z.number().int(),
+});
+export type IssueDetail = z.infer<typeof IssueDetail>;
+export const IssueDetailQuery = z.object({ status: z.enum(statementStatuses).optional() });
+
+export const CycleAdvance = z.object({ note: text(0, 1000).optional() }).strict();
+export const CycleAdvanced = z.object({ cycle: Cycle, previousPhase: z.enum(phases) });
+
+export const StatementCreate = z.object({ text: text(3, 400), isSeed: z.boolean().optional() }).strict();
+export const StatementModerate = z.object({ status: z.enum(statementStatuses) }).strict();
+
+/** agree = 1, disagree = −1, pass = 0. */
+export const VoteBody = z
+  .object({ vote: z.union([z.literal(1), z.literal(-1), z.literal(0)], { error: 'must be 1 (agree), -1 (disagree) or 0 (pass)' }) })
+  .strict();
+export const VoteHeaders = z.object({
+  'idempotency-key': z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-').optional(),
+});
+export const VoteResult = z.object({ statementId: Id, vote: z.union([z.literal(1), z.literal(-1), z.literal(0)]), changed: z.boolean() });
+
+export const NextStatement = z.object({ statement: Statement.nullable(), remaining: z.number().int() });

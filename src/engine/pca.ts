@@ -1,0 +1,372 @@
+/**
+ * Mean-imputed PCA of the vote matrix, in O(votes) per pass, and the sparsity-aware projection.
+ *
+ * Pol.is imputes every missing vote with its statement's mean and then centres each column by
+ * that same mean, so every imputed cell is exactly 0 after centring: the centred matrix X has the
+ * sparsity of the votes. We therefore never build it; each product XᵀX·V is one pass over the CSR
+ * rows (t = x_i·V, then W += x_iᵀ t), with x_ij − μ_j looked up on the fly.
+ *
+ * Instead of Pol.is's one-vector power iteration with deflation (100 rounds, unseeded start,
+ * stop only on a bit-identical eigenvalue), we run block subspace iteration with a Rayleigh–Ritz
+ * step: `width` ≥ 2 vectors at once (the extra ones speed convergence when λ₂ ≈ λ₃), a seeded
+ * or warm start, and a tolerance stop. The two leading Ritz vectors are the components.
+ */
+import type { ColumnStats } from './column-stats.js';
+import type { RandomState } from './random.js';
+import { randomUnit } from './random.js';
+import { symmetricEigen } from './small-linear-algebra.js';
+import type { VoteMatrix } from './vote-store.js';
+
+/** A subspace basis to warm-start from: `width` orthonormal vectors over statements, row-major m × width. */
+export interface PcaBasis {
+  readonly statementCount: number;
+  readonly width: number;
+  readonly vectors: Float64Array;
+}
+
+export interface PcaOptions {
+  /** Subspace width (≥ 2). */
+  readonly width: number;
+  /** Stop when both leading Ritz vectors satisfy 1 − |cos(previous, current)| < tolerance. */
+  readonly tolerance: number;
+  readonly maxIterations: number;
+}
+
+/**
+ * The two principal components over statements. `component1/2[j]` is 0 for inactive statements.
+ * Invariant: each component has unit norm (or is all 0 when the data has no such direction).
+ */
+export interface PcaResult {
+  readonly component1: Float64Array;
+  readonly component2: Float64Array;
+  /** Eigenvalues of XᵀX for the two components (descending). */
+  readonly eigenvalues: readonly [number, number];
+  /** Products XᵀX·V computed. */
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly basis: PcaBasis;
+}
+
+/** Centred value x − μ_j per (statement, vote), laid out as table[3j + vote + 1]; 0 for inactive statements. */
+export function centredValueTable(stats: ColumnStats, active: Uint8Array): Float64Array {
+  const m = stats.mean.length;
+  const table = new Float64Array(3 * m);
+  for (let j = 0; j < m; j++) {
+    if (active[j] === 0) continue;
+    const mu = stats.mean[j]!;
+    table[3 * j] = -1 - mu;
+    table[3 * j + 1] = -mu;
+    table[3 * j + 2] = 1 - mu;
+  }
+  return table;
+}
+
+/** W = XᵀX·V for a row-major m × width block V (width 2 or 4 unrolled, else generic). */
+export function gramTimesBlock(
+  matrix: VoteMatrix,
+  table: Float64Array,
+  block: Float64Array,
+  width: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  const { rowStart, column, value, rowCount } = matrix;
+  if (width === 2) {
+    for (let r = 0; r < rowCount; r++) {
+      const from = rowStart[r]!;
+      const to = rowStart[r + 1]!;
+      let t0 = 0;
+      let t1 = 0;
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        t0 += x * block[2 * c]!;
+        t1 += x * block[2 * c + 1]!;
+      }
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        out[2 * c]! += x * t0;
+        out[2 * c + 1]! += x * t1;
+      }
+    }
+    return;
+  }
+  if (width === 4) {
+    for (let r = 0; r < rowCount; r++) {
+      const from = rowStart[r]!;
+      const to = rowStart[r + 1]!;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        const o = 4 * c;
+        t0 += x * block[o]!;
+        t1 += x * block[o + 1]!;
+        t2 += x * block[o + 2]!;
+        t3 += x * block[o + 3]!;
+      }
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        const o = 4 * c;
+        out[o]! += x * t0;
+        out[o + 1]! += x * t1;
+        out[o + 2]! += x * t2;
+        out[o + 3]! += x * t3;
+      }
+    }
+    return;
+  }
+  const t = new Float64Array(width);
+  for (let r = 0; r < rowCount; r++) {
+    const from = rowStart[r]!;
+    const to = rowStart[r + 1]!;
+    t.fill(0);
+    for (let k = from; k < to; k++) {
+      const c = column[k]!;
+      const x = table[3 * c + value[k]! + 1]!;
+      for (let q = 0; q < width; q++) t[q]! += x * block[width * c + q]!;
+    }
+    for (let k = from; k < to; k++) {
+      const c = column[k]!;
+      const x = table[3 * c + value[k]! + 1]!;
+      for (let q = 0; q < width; q++) out[width * c + q]! += x * t[q]!;
+    }
+  }
+}
+
+/**
+ * Orthonormalise the columns of a row-major m × width block in place (modified Gram–Schmidt,
+ * twice for stability). Columns that vanish are replaced by seeded random directions restricted
+ * to active statements, or left at 0 when the active space is exhausted.
+ */
+export function orthonormaliseBlock(block: Float64Array, m: number, width: number, active: Uint8Array, random: RandomState): void {
+  let activeCount = 0;
+  for (let j = 0; j < m; j++) activeCount += active[j]!;
+  for (let q = 0; q < width; q++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (let p = 0; p < q; p++) {
+          let dot = 0;
+          for (let j = 0; j < m; j++) dot += block[width * j + p]! * block[width * j + q]!;
+          for (let j = 0; j < m; j++) block[width * j + q]! -= dot * block[width * j + p]!;
+        }
+      }
+      let norm = 0;
+      for (let j = 0; j < m; j++) norm += block[width * j + q]! ** 2;
+      norm = Math.sqrt(norm);
+      if (norm > 1e-10) {
+        for (let j = 0; j < m; j++) block[width * j + q]! /= norm;
+        break;
+      }
+      if (q >= activeCount || attempt === 2) {
+        for (let j = 0; j < m; j++) block[width * j + q] = 0;
+        break;
+      }
+      for (let j = 0; j < m; j++) block[width * j + q] = active[j] === 1 ? randomUnit(random) - 0.5 : 0;
+    }
+  }
+}
+
+/**
+ * Leading two principal components of the centred matrix (rows: every participant; columns:
+ * active statements). `start` is a warm-start basis already mapped onto the current columns
+ * (null for a cold start from seeded random vectors).
+ */
+export function principalComponents(
+  matrix: VoteMatrix,
+  stats: ColumnStats,
+  active: Uint8Array,
+  options: PcaOptions,
+  start: PcaBasis | null,
+  random: RandomState,
+): PcaResult {
+  const m = matrix.columnCount;
+  const width = Math.max(2, options.width);
+  const table = centredValueTable(stats, active);
+  let block = new Float64Array(m * width);
+  if (start !== null && start.width === width && start.statementCount === m) {
+    block.set(start.vectors);
+    for (let j = 0; j < m; j++) if (active[j] === 0) for (let q = 0; q < width; q++) block[width * j + q] = 0;
+  } else {
+    for (let j = 0; j < m; j++) if (active[j] === 1) for (let q = 0; q < width; q++) block[width * j + q] = randomUnit(random) - 0.5;
+  }
+  orthonormaliseBlock(block, m, width, active, random);
+
+  let image = new Float64Array(m * width);
+  const ritz = new Float64Array(m * 2);
+  const previousRitz = new Float64Array(m * 2);
+  const gram = new Float64Array(width * width);
+  let eigenvalues: [number, number] = [0, 0];
+  let iterations = 0;
+  let converged = false;
+  let havePrevious = false;
+  while (iterations < options.maxIterations) {
+    gramTimesBlock(matrix, table, block, width, image);
+    iterations++;
+    // Rayleigh–Ritz: H = Vᵀ (XᵀX V), H = Q Λ Qᵀ; Ritz vectors V Q, next block orth(W Q).
+    gram.fill(0);
+    for (let j = 0; j < m; j++) {
+      const o = width * j;
+      for (let p = 0; p < width; p++) {
+        const vp = block[o + p]!;
+        if (vp === 0) continue;
+        for (let q = 0; q < width; q++) gram[p * width + q]! += vp * image[o + q]!;
+      }
+    }
+    for (let p = 0; p < width; p++) {
+      for (let q = p + 1; q < width; q++) {
+        const s = 0.5 * (gram[p * width + q]! + gram[q * width + p]!);
+        gram[p * width + q] = s;
+        gram[q * width + p] = s;
+      }
+    }
+    const eigen = symmetricEigen(gram, width);
+    eigenvalues = [Math.max(0, eigen.values[0]!), Math.max(0, eigen.values[1]!)];
+    const next = new Float64Array(m * width);
+    for (let j = 0; j < m; j++) {
+      const o = width * j;
+      for (let q = 0; q < width; q++) {
+        let vq = 0;
+        let wq = 0;
+        for (let p = 0; p < width; p++) {
+          const qpq = eigen.vectors[p * width + q]!;
+          vq += block[o + p]! * qpq;
+          wq += image[o + p]! * qpq;
+        }
+        if (q < 2) ritz[2 * j + q] = vq;
+        next[o + q] = wq;
+      }
+    }
+    if (havePrevious) {
+      let worst = 0;
+      for (let q = 0; q < 2; q++) {
+        let dot = 0;
+        let na = 0;
+        let nb = 0;
+        for (let j = 0; j < m; j++) {
+          const a = ritz[2 * j + q]!;
+          const b = previousRitz[2 * j + q]!;
+          dot += a * b;
+          na += a * a;
+          nb += b * b;
+        }
+        const cos = na > 0 && nb > 0 ? Math.abs(dot) / Math.sqrt(na * nb) : 1;
+        worst = Math.max(worst, 1 - cos);
+      }
+      if (worst < options.tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    previousRitz.set(ritz);
+    havePrevious = true;
+    orthonormaliseBlock(next, m, width, active, random);
+    block = next;
+    image = image.length === next.length ? image : new Float64Array(m * width);
+  }
+  const component1 = new Float64Array(m);
+  const component2 = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    component1[j] = ritz[2 * j]!;
+    component2[j] = ritz[2 * j + 1]!;
+  }
+  normalise(component1);
+  normalise(component2);
+  if (eigenvalues[0] === 0) component1.fill(0);
+  if (eigenvalues[1] === 0) component2.fill(0);
+  return {
+    component1,
+    component2,
+    eigenvalues,
+    iterations,
+    converged,
+    basis: { statementCount: m, width, vectors: block },
+  };
+}
+
+function normalise(vector: Float64Array): void {
+  let norm = 0;
+  for (let j = 0; j < vector.length; j++) norm += vector[j]! ** 2;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let j = 0; j < vector.length; j++) vector[j]! /= norm;
+}
+
+/**
+ * Fix the sign of a component deterministically: aligned with `reference` when given and not
+ * orthogonal, else so that its largest-magnitude entry (lowest index on ties) is positive.
+ */
+export function orientComponent(component: Float64Array, reference: Float64Array | null): void {
+  let sign = 0;
+  if (reference !== null) {
+    let dot = 0;
+    for (let j = 0; j < component.length; j++) dot += component[j]! * (reference[j] ?? 0);
+    if (Math.abs(dot) > 1e-9) sign = Math.sign(dot);
+  }
+  if (sign === 0) {
+    let best = 0;
+    for (let j = 0; j < component.length; j++) if (Math.abs(component[j]!) > Math.abs(best)) best = component[j]!;
+    sign = best < 0 ? -1 : 1;
+  }
+  if (sign < 0) for (let j = 0; j < component.length; j++) component[j] = -component[j]!;
+}
+
+/**
+ * Sparsity-aware projection of every participant: p_i = √(m / max(n_i, 1)) · Σ_j (x_ij − μ_j)·(c1_j, c2_j)
+ * over the active statements i voted on; m = active statements, n_i = i's votes on them.
+ * Returns x, y interleaved (2 per row). The scale pushes sparse voters out from the origin as
+ * Pol.is does, so that their few votes weigh like a full ballot.
+ */
+export function projectParticipants(
+  matrix: VoteMatrix,
+  table: Float64Array,
+  stats: ColumnStats,
+  component1: Float64Array,
+  component2: Float64Array,
+): Float64Array {
+  const { rowStart, column, value, rowCount } = matrix;
+  const projection = new Float64Array(2 * rowCount);
+  const m = stats.activeColumnCount;
+  for (let r = 0; r < rowCount; r++) {
+    let x = 0;
+    let y = 0;
+    for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) {
+      const c = column[k]!;
+      const centred = table[3 * c + value[k]! + 1]!;
+      x += centred * component1[c]!;
+      y += centred * component2[c]!;
+    }
+    const scale = Math.sqrt(m / Math.max(stats.rowActiveVotes[r]!, 1));
+    projection[2 * r] = x * scale;
+    projection[2 * r + 1] = y * scale;
+  }
+  return projection;
+}
+
+/**
+ * Where a statement sits on the map: the projection of a virtual participant who agreed with it
+ * alone, √m · (1 − μ_j) · (c1_j, c2_j). Its norm is the statement's extremity (used in priorities).
+ */
+export function projectStatements(
+  stats: ColumnStats,
+  component1: Float64Array,
+  component2: Float64Array,
+): { projection: Float64Array; extremity: Float64Array } {
+  const m = stats.mean.length;
+  const scale = Math.sqrt(stats.activeColumnCount);
+  const projection = new Float64Array(2 * m);
+  const extremity = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const lift = scale * (1 - stats.mean[j]!);
+    const x = lift * component1[j]!;
+    const y = lift * component2[j]!;
+    projection[2 * j] = x;
+    projection[2 * j + 1] = y;
+    extremity[j] = Math.hypot(x, y);
+  }
+  return { projection, extremity };
+}

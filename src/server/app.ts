@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { installErrorHandler } from './errors.js';
+import { installAuth } from './auth/session.js';
+import { authRoutes } from './routes/auth.js';
+import { organisationRoutes } from './routes/organisations.js';
+import { issueRoutes } from './routes/issues.js';
+
+/** The HTTP application, without listening: tests inject, `massline serve` listens. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.bodyLimit,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Massline API', version: '0.1.0', description: 'Gather, concentrate, propagate, test: the mass line with your members.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'massline_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(cookie);
+  installAuth(app, ctx);
+
+  await app.register(authRoutes(ctx));
+  await app.register(organisationRoutes(ctx));
+  await app.register(issueRoutes(ctx));
+
+  app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
+  return app;
+}

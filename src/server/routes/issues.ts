@@ -1,0 +1,242 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DomainError, nextPhase, notFound, pickNextStatement, roleAtLeast, statementStatuses, statementVisible, type StatementStatus } from '../../core/index.js';
+import {
+  CycleAdvance,
+  CycleAdvanced,
+  ErrorBody,
+  IssueCreate,
+  IssueDetail,
+  IssueDetailQuery,
+  IssueList,
+  IssueParams,
+  IssueSummary,
+  NextStatement,
+  OrgParams,
+  Statement,
+  StatementCreate,
+  StatementModerate,
+  StatementParams,
+  VoteBody,
+  VoteHeaders,
+  VoteResult,
+} from '../../contract/index.js';
+import { events, inTransaction, issues, organisations, statements, votes } from '../../store/index.js';
+import type { AppContext } from '../context.js';
+import { authOf, type Auth } from '../auth/session.js';
+import { presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
+
+export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const db = () => ctx.store.db;
+  const now = () => ctx.clock().toISOString();
+
+  async function issueOrThrow(orgId: string, issueId: string) {
+    const issue = await issues.getIssue(db(), orgId, issueId);
+    if (!issue) throw notFound('issue');
+    return issue;
+  }
+
+  /** The statement statuses this reader may see. */
+  async function visibleStatuses(auth: Auth): Promise<readonly StatementStatus[]> {
+    return roleAtLeast(auth.role, 'organiser') ? statementStatuses : memberStatuses(auth.orgId);
+  }
+
+  /** The statement statuses shown to members under the organisation's moderation policy. */
+  async function memberStatuses(orgId: string): Promise<readonly StatementStatus[]> {
+    const org = await organisations.getOrganisation(db(), orgId);
+    return statementStatuses.filter((s) => statementVisible(s, org?.moderation ?? 'strict'));
+  }
+
+  return async (app) => {
+    app.get('/api/orgs/:orgId/issues', { config: { policy: 'member' }, schema: { tags: ['issues'], params: OrgParams, response: { 200: IssueList } } }, async (req) => {
+      const auth = authOf(req);
+      const [rows, cycles] = await Promise.all([issues.listIssues(db(), auth.orgId), issues.currentCycles(db(), auth.orgId)]);
+      const cycleOf = new Map(cycles.map((c) => [c.issue_id, c]));
+      return {
+        issues: rows.flatMap((i) => {
+          const c = cycleOf.get(i.id);
+          return c ? [presentIssueSummary(i, c)] : [];
+        }),
+      };
+    });
+
+    app.post(
+      '/api/orgs/:orgId/issues',
+      { config: { policy: 'organiser' }, schema: { tags: ['issues'], params: OrgParams, body: IssueCreate, response: { 201: IssueSummary } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        const at = now();
+        const created = await inTransaction(db(), async (trx) => {
+          const r = await issues.createIssue(trx, { orgId: auth.orgId, title: req.body.title, description: req.body.description, createdBy: auth.memberId, at });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId });
+          return r;
+        });
+        return reply.code(201).send(presentIssueSummary(created.issue, created.cycle));
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['issues'], summary: 'An issue with its statements and vote counts', params: IssueParams, querystring: IssueDetailQuery, response: { 200: IssueDetail, 404: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await issueOrThrow(auth.orgId, req.params.issueId);
+        let statuses = await visibleStatuses(auth);
+        if (req.query.status) statuses = statuses.filter((s) => s === req.query.status);
+        const [cycle, rows, counts, mine, totals] = await Promise.all([
+          issues.currentCycle(db(), auth.orgId, issue.id),
+          statuses.length ? statements.listStatements(db(), auth.orgId, issue.id, statuses) : Promise.resolve([]),
+          statements.voteCountsByStatement(db(), auth.orgId, issue.id),
+          votes.memberVotesOnIssue(db(), auth.orgId, issue.id, auth.memberId),
+          votes.issueVoteTotals(db(), auth.orgId, issue.id),
+        ]);
+        return {
+          ...presentIssueSummary(issue, cycle),
+          statements: rows.map((s) => presentStatement(s, counts.get(s.id), mine.get(s.id) ?? null)),
+          participants: totals.participants,
+          votes: totals.votes,
+        };
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/cycle/advance',
+      {
+        config: { policy: 'organiser' },
+        schema: { tags: ['cycles'], summary: 'Move the current cycle to its next phase (after test, a new cycle starts at gather)', params: IssueParams, body: CycleAdvance, response: { 200: CycleAdvanced, 409: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await issueOrThrow(auth.orgId, req.params.issueId);
+        if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues have no cycle to advance');
+        const at = now();
+        return inTransaction(db(), async (trx) => {
+          const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
+          const to = nextPhase(cycle.phase);
+          let result;
+          if (to) {
+            if (!(await issues.setCyclePhase(trx, cycle.id, cycle.phase, to))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
+            result = { ...cycle, phase: to };
+          } else {
+            if (!(await issues.endCycle(trx, cycle.id, at))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
+            result = await issues.startCycle(trx, { orgId: auth.orgId, issueId: issue.id, number: cycle.number + 1, at });
+          }
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: result.id,
+            type: 'cycle.advanced',
+            at,
+            actorId: auth.memberId,
+            data: { from: cycle.phase, to: result.phase, cycle: result.number, note: req.body.note ?? null },
+          });
+          return { cycle: presentCycle(result), previousPhase: cycle.phase };
+        });
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/statements',
+      { config: { policy: 'member' }, schema: { tags: ['statements'], params: IssueParams, body: StatementCreate, response: { 201: Statement, 404: ErrorBody } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        const issue = await issueOrThrow(auth.orgId, req.params.issueId);
+        if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues take no statements');
+        const byOrganiser = roleAtLeast(auth.role, 'organiser');
+        if (req.body.isSeed && !byOrganiser) throw new DomainError('forbidden', 'isSeed: only organisers add seed statements');
+        const at = now();
+        const row = await inTransaction(db(), async (trx) => {
+          const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
+          const s = statements.statementRow({
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            authorId: auth.memberId,
+            text: req.body.text,
+            // An organiser's statement needs no moderation; a member's waits for it.
+            status: byOrganiser ? 'accepted' : 'unmoderated',
+            origin: byOrganiser ? 'organiser' : 'member',
+            isSeed: req.body.isSeed ?? false,
+            at,
+          });
+          await statements.insertStatements(trx, [s]);
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at, actorId: auth.memberId, data: { statementId: s.id } });
+          return s;
+        });
+        return reply.code(201).send(presentStatement(row, undefined, null));
+      },
+    );
+
+    app.patch(
+      '/api/orgs/:orgId/statements/:statementId',
+      { config: { policy: 'organiser' }, schema: { tags: ['statements'], summary: 'Moderate a statement', params: StatementParams, body: StatementModerate, response: { 200: Statement, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        const s = await statements.getStatement(db(), auth.orgId, req.params.statementId);
+        if (!s) throw notFound('statement');
+        const at = now();
+        await inTransaction(db(), async (trx) => {
+          await statements.moderateStatement(trx, auth.orgId, s.id, req.body.status, auth.memberId, at);
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: s.issue_id, cycleId: s.cycle_id, type: 'statement.moderated', at, actorId: auth.memberId, data: { statementId: s.id, status: req.body.status } });
+        });
+        const counts = await statements.voteCountsByStatement(db(), auth.orgId, s.issue_id);
+        const mine = await votes.memberVotesOnIssue(db(), auth.orgId, s.issue_id, auth.memberId);
+        return presentStatement({ ...s, status: req.body.status, moderated_at: at, moderated_by: auth.memberId }, counts.get(s.id), mine.get(s.id) ?? null);
+      },
+    );
+
+    app.put(
+      '/api/orgs/:orgId/statements/:statementId/vote',
+      {
+        config: { policy: 'member' },
+        schema: {
+          tags: ['votes'],
+          summary: 'Cast or change my vote: 1 agree, -1 disagree, 0 pass. Idempotent; send an Idempotency-Key to make retries exact.',
+          params: StatementParams,
+          headers: VoteHeaders,
+          body: VoteBody,
+          response: { 200: VoteResult, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const s = await statements.getStatement(db(), auth.orgId, req.params.statementId);
+        const statuses = await visibleStatuses(auth);
+        if (!s || !statuses.includes(s.status)) throw notFound('statement');
+        if (s.status === 'rejected') throw new DomainError('conflict', 'statement: rejected in moderation, not open for votes');
+        const r = await votes.castVote(db(), {
+          orgId: auth.orgId,
+          issueId: s.issue_id,
+          statementId: s.id,
+          memberId: auth.memberId,
+          value: req.body.vote,
+          idempotencyKey: req.headers['idempotency-key'] ?? null,
+          at: now(),
+        });
+        return { statementId: s.id, vote: r.value, changed: r.changed };
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/next-statement',
+      { config: { policy: 'member' }, schema: { tags: ['votes'], summary: 'The next statement for me to vote on', params: IssueParams, response: { 200: NextStatement, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await issueOrThrow(auth.orgId, req.params.issueId);
+        const statuses = await memberStatuses(auth.orgId);
+        const [unseen, counts] = await Promise.all([
+          statements.unseenStatements(db(), auth.orgId, issue.id, auth.memberId, statuses),
+          statements.voteCountsByStatement(db(), auth.orgId, issue.id),
+        ]);
+        const total = (id: string) => {
+          const c = counts.get(id);
+          return c ? c.agree + c.disagree + c.pass : 0;
+        };
+        const next = pickNextStatement(unseen.map((s) => ({ id: s.id, isSeed: s.is_seed === 1, voteCount: total(s.id), createdAt: s.created_at, row: s })));
+        return { statement: next ? presentStatement(next.row, counts.get(next.id), null) : null, remaining: unseen.length };
+      },
+    );
+  };
+}

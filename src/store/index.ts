@@ -1,0 +1,13 @@
+export { openStore, sqliteFile, type Db, type Store, type StoreOptions } from './db.js';
+export type { DialectName } from './dialect/types.js';
+export { newId, newToken, tokenHash } from './ids.js';
+export { inTransaction, nowIso } from './tx.js';
+export * as organisations from './repos/organisations.js';
+export * as members from './repos/members.js';
+export * as invites from './repos/invites.js';
+export * as sessions from './repos/sessions.js';
+export * as issues from './repos/issues.js';
+export * as statements from './repos/statements.js';
+export * as votes from './repos/votes.js';
+export * as analyses from './repos/analyses.js';
+export * as events from './repos/events.js';
