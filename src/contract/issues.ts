@@ -37,8 +37,12 @@ export type Statement = z.infer<typeof Statement>;
 
 export const IssueDetail = IssueSummary.extend({
   statements: z.array(Statement),
+  /** Members who have voted on the issue. */
   participants: z.number().int(),
+  /** Current votes (one per member and statement). */
   votes: z.number().int(),
+  /** Every vote ever cast, changes included (the append-only log). */
+  votesCast: z.number().int(),
 });
 export type IssueDetail = z.infer<typeof IssueDetail>;
 export const IssueDetailQuery = z.object({ status: z.enum(statementStatuses).optional() });

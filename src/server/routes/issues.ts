@@ -97,6 +97,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           statements: rows.map((s) => presentStatement(s, counts.get(s.id), mine.get(s.id) ?? null)),
           participants: totals.participants,
           votes: totals.votes,
+          votesCast: totals.votesCast,
         };
       },
     );

@@ -150,13 +150,19 @@ export async function memberVotesOnIssue(db: Db, orgId: string, issueId: string,
   return new Map(rows.map((r) => [r.statement_id, Number(r.value) as VoteValue]));
 }
 
-/** How many current votes an issue has, and from how many members. */
-export async function issueVoteTotals(db: Db, orgId: string, issueId: string): Promise<{ votes: number; participants: number }> {
+/** How many current votes an issue has, from how many members, and how many were ever cast (the log). */
+export async function issueVoteTotals(db: Db, orgId: string, issueId: string): Promise<{ votes: number; participants: number; votesCast: number }> {
   const r = await db
     .selectFrom('votes')
     .select((e) => [e.fn.countAll<number>().as('votes'), e.fn.count<number>('member_id').distinct().as('participants')])
     .where('org_id', '=', orgId)
     .where('issue_id', '=', issueId)
     .executeTakeFirstOrThrow();
-  return { votes: Number(r.votes), participants: Number(r.participants) };
+  const log = await db
+    .selectFrom('vote_log')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('issue_id', '=', issueId)
+    .executeTakeFirstOrThrow();
+  return { votes: Number(r.votes), participants: Number(r.participants), votesCast: Number(log.n) };
 }

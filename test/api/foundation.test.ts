@@ -1,0 +1,195 @@
+/** The foundation's API, end to end through inject(), on every dialect. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../_util/stores.js';
+import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
+
+describe.each(dialects)('API on %s', (dialect) => {
+  let h: Harness;
+  let now = new Date('2026-03-01T10:00:00.000Z');
+  beforeAll(async () => {
+    h = await startHarness(dialect, { clock: () => now });
+  });
+  afterAll(async () => h?.close());
+
+  async function issueWithStatements(org: Org, texts: string[]) {
+    const issue = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: 'Rent demands', description: 'What do we demand?' });
+    expect(issue.statusCode).toBe(201);
+    const ids: string[] = [];
+    for (const text of texts) {
+      const s = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.json().id}/statements`, { text });
+      expect(s.statusCode).toBe(201);
+      ids.push(s.json().id);
+    }
+    return { issueId: issue.json().id as string, statementIds: ids };
+  }
+
+  it('signs up, logs out, logs in, and refuses a wrong password', async () => {
+    const org = await signUp(h.app, `acme-${dialect}`);
+    expect((await org.admin.get('/api/me')).json().member.role).toBe('admin');
+    const taken = await new Client(h.app).post('/api/auth/signup', { organisation: { name: 'Again', slug: `acme-${dialect}` }, displayName: 'X', email: 'x@y.test', password: 'long enough pw' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().message).toContain('slug');
+    expect((await org.admin.post('/api/auth/logout')).statusCode).toBe(204);
+    expect((await org.admin.get('/api/me')).statusCode).toBe(401);
+    const bad = await org.admin.post('/api/auth/login', { organisation: `acme-${dialect}`, email: `admin@acme-${dialect}.test`, password: 'wrong password' });
+    expect(bad.statusCode).toBe(401);
+    const good = await org.admin.post('/api/auth/login', { organisation: `acme-${dialect}`, email: `admin@acme-${dialect}.test`, password: 'correct horse battery' });
+    expect(good.statusCode).toBe(200);
+    expect((await org.admin.get('/api/me')).statusCode).toBe(200);
+  });
+
+  it('stores sessions and invite tokens only as hashes, with random ids', async () => {
+    const org = await signUp(h.app);
+    const inv = await org.admin.post(`/api/orgs/${org.orgId}/invites`, {});
+    const token = inv.json().token as string;
+    const rows = await h.ctx.store.db.selectFrom('invites').select('token_hash').execute();
+    expect(rows.some((r) => r.token_hash === token)).toBe(false);
+    const sessions = await h.ctx.store.db.selectFrom('sessions').select('id').execute();
+    expect(sessions.some((s) => s.id === org.admin.cookie)).toBe(false);
+    expect(org.orgId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('invites: single use, counted, expiring, revocable', async () => {
+    const org = await signUp(h.app);
+    const single = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 1 })).json();
+    const preview = await new Client(h.app).get(`/api/invites/${single.token}`);
+    expect(preview.json()).toMatchObject({ usable: true, role: 'member' });
+    expect((await new Client(h.app).post(`/api/invites/${single.token}/accept`, { displayName: 'Ana' })).statusCode).toBe(201);
+    const second = await new Client(h.app).post(`/api/invites/${single.token}/accept`, { displayName: 'Ben' });
+    expect(second.statusCode).toBe(410);
+
+    const counted = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 3, expiresInHours: 1, constituency: 'tenant' })).json();
+    for (let i = 0; i < 3; i++) {
+      const joined = await new Client(h.app).post(`/api/invites/${counted.token}/accept`, { displayName: `M${i}` });
+      expect(joined.statusCode).toBe(201);
+      expect(joined.json().member.constituency).toBe('tenant');
+    }
+    expect((await new Client(h.app).post(`/api/invites/${counted.token}/accept`, { displayName: 'M4' })).statusCode).toBe(410);
+
+    const expiring = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 5, expiresInHours: 1 })).json();
+    const saved = now;
+    now = new Date(now.getTime() + 2 * 3_600_000);
+    expect((await new Client(h.app).post(`/api/invites/${expiring.token}/accept`, { displayName: 'Late' })).statusCode).toBe(410);
+    now = saved;
+
+    const revoked = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 5 })).json();
+    expect((await org.admin.delete(`/api/orgs/${org.orgId}/invites/${revoked.id}`)).statusCode).toBe(204);
+    expect((await new Client(h.app).post(`/api/invites/${revoked.token}/accept`, { displayName: 'No' })).statusCode).toBe(410);
+
+    const list = (await org.admin.get(`/api/orgs/${org.orgId}/invites`)).json().invites;
+    expect(list).toHaveLength(4);
+    const members = (await org.admin.get(`/api/orgs/${org.orgId}/members`)).json();
+    expect(members.total).toBe(5); // admin + Ana + three counted
+  });
+
+  it('a member cannot invite organisers; an organiser cannot invite admins', async () => {
+    const org = await signUp(h.app);
+    const member = await joinAsMember(h.app, org);
+    expect((await member.client.post(`/api/orgs/${org.orgId}/invites`, {})).statusCode).toBe(403);
+    const organiser = await joinAsMember(h.app, org, 'organiser');
+    expect((await organiser.client.post(`/api/orgs/${org.orgId}/invites`, { role: 'admin' })).statusCode).toBe(403);
+    expect((await organiser.client.post(`/api/orgs/${org.orgId}/invites`, { role: 'member' })).statusCode).toBe(201);
+  });
+
+  it('statements wait for moderation under the strict policy and not under the permissive one', async () => {
+    const org = await signUp(h.app);
+    const { issueId } = await issueWithStatements(org, ['We demand a rent freeze']);
+    const ana = await joinAsMember(h.app, org);
+    const ben = await joinAsMember(h.app, org);
+    const written = await ana.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'Repairs before any increase' });
+    expect(written.statusCode).toBe(201);
+    expect(written.json().status).toBe('unmoderated');
+    const benView = (await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json();
+    expect(benView.statements.map((s: { text: string }) => s.text)).toEqual(['We demand a rent freeze']);
+    const queue = (await org.admin.get(`/api/orgs/${org.orgId}/issues/${issueId}?status=unmoderated`)).json();
+    expect(queue.statements).toHaveLength(1);
+    expect((await org.admin.patch(`/api/orgs/${org.orgId}/statements/${written.json().id}`, { status: 'accepted' })).json().status).toBe('accepted');
+    expect((await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json().statements).toHaveLength(2);
+
+    expect((await org.admin.patch(`/api/orgs/${org.orgId}`, { moderation: 'permissive' })).json().moderation).toBe('permissive');
+    await ana.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'Tenants choose the contractor' });
+    expect((await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json().statements).toHaveLength(3);
+    // A member may not moderate or add seeds.
+    expect((await ben.client.patch(`/api/orgs/${org.orgId}/statements/${written.json().id}`, { status: 'rejected' })).statusCode).toBe(403);
+    expect((await ben.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'A seed?', isSeed: true })).statusCode).toBe(403);
+  });
+
+  it('votes: cast, change, idempotent retries, log and current vote in step', async () => {
+    const org = await signUp(h.app);
+    const { issueId, statementIds } = await issueWithStatements(org, ['Freeze rents', 'Fix the heating', 'Strike if refused']);
+    const ana = await joinAsMember(h.app, org);
+    const url = (id: string) => `/api/orgs/${org.orgId}/statements/${id}/vote`;
+    expect((await ana.client.put(url(statementIds[0]!), { vote: 1 })).json()).toEqual({ statementId: statementIds[0], vote: 1, changed: true });
+    expect((await ana.client.put(url(statementIds[0]!), { vote: 1 })).json().changed).toBe(false);
+    expect((await ana.client.put(url(statementIds[0]!), { vote: -1 }, { 'idempotency-key': 'retry-key-1' })).json().changed).toBe(true);
+    // The same key again: answered from the first write even though the body now says agree.
+    const retry = await ana.client.put(url(statementIds[0]!), { vote: 1 }, { 'idempotency-key': 'retry-key-1' });
+    expect(retry.json()).toMatchObject({ vote: -1, changed: false });
+    await ana.client.put(url(statementIds[1]!), { vote: 0 });
+
+    const log = await h.ctx.store.db.selectFrom('vote_log').select(['statement_id', 'value']).where('member_id', '=', ana.memberId).orderBy('seq').execute();
+    expect(log.map((r) => [r.statement_id, Number(r.value)])).toEqual([
+      [statementIds[0], 1],
+      [statementIds[0], -1],
+      [statementIds[1], 0],
+    ]);
+    const detail = (await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json();
+    const first = detail.statements.find((s: { id: string }) => s.id === statementIds[0]);
+    expect(first).toMatchObject({ myVote: -1, votes: { agree: 0, disagree: 1, pass: 0 } });
+    expect(detail.participants).toBe(1);
+    expect(detail.votes).toBe(2);
+  });
+
+  it('next statement: unseen ones first, then none', async () => {
+    const org = await signUp(h.app);
+    const { issueId, statementIds } = await issueWithStatements(org, ['One', 'Two', 'Three']);
+    const ana = await joinAsMember(h.app, org);
+    const ben = await joinAsMember(h.app, org);
+    // Ben votes on "One", so it has more votes: Ana is shown the least-voted statements first.
+    await ben.client.put(`/api/orgs/${org.orgId}/statements/${statementIds[0]}/vote`, { vote: 1 });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const next = (await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}/next-statement`)).json();
+      expect(next.remaining).toBe(3 - i);
+      seen.push(next.statement.id);
+      await ana.client.put(`/api/orgs/${org.orgId}/statements/${next.statement.id}/vote`, { vote: 0 });
+    }
+    expect(seen[2]).toBe(statementIds[0]);
+    expect(new Set(seen).size).toBe(3);
+    expect((await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}/next-statement`)).json()).toEqual({ statement: null, remaining: 0 });
+  });
+
+  it('cycles: gather → concentrate → propagate → test → a new cycle, each step an event', async () => {
+    const org = await signUp(h.app);
+    const { issueId } = await issueWithStatements(org, []);
+    const phasesSeen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, { note: `step ${i}` });
+      expect(r.statusCode).toBe(200);
+      phasesSeen.push(`${r.json().cycle.number}:${r.json().cycle.phase}`);
+    }
+    expect(phasesSeen).toEqual(['1:concentrate', '1:propagate', '1:test', '2:gather']);
+    const events = await h.ctx.store.db.selectFrom('events').select(['type', 'actor_id']).where('issue_id', '=', issueId).where('type', '=', 'cycle.advanced').execute();
+    expect(events).toHaveLength(4);
+    const member = await joinAsMember(h.app, org);
+    expect((await member.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, {})).statusCode).toBe(403);
+  });
+
+  it("another organisation's ids answer 404", async () => {
+    const a = await signUp(h.app);
+    const b = await signUp(h.app);
+    const { issueId, statementIds } = await issueWithStatements(b, ['Theirs']);
+    expect((await a.admin.get(`/api/orgs/${b.orgId}`)).statusCode).toBe(404);
+    expect((await a.admin.get(`/api/orgs/${b.orgId}/issues/${issueId}`)).statusCode).toBe(404);
+    expect((await a.admin.get(`/api/orgs/${a.orgId}/issues/${issueId}`)).statusCode).toBe(404);
+    expect((await a.admin.put(`/api/orgs/${a.orgId}/statements/${statementIds[0]}/vote`, { vote: 1 })).statusCode).toBe(404);
+    expect((await a.admin.patch(`/api/orgs/${a.orgId}/statements/${statementIds[0]}`, { status: 'rejected' })).statusCode).toBe(404);
+  });
+
+  it('serves an OpenAPI document generated from the route schemas', async () => {
+    const doc = (await new Client(h.app).get('/api/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toContain('/api/orgs/{orgId}/statements/{statementId}/vote');
+    expect(doc.paths['/api/orgs/{orgId}/statements/{statementId}/vote'].put.requestBody).toBeDefined();
+  });
+});

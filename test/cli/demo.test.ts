@@ -1,0 +1,58 @@
+/** `npm start` serves the demo organisation with the whole imported conversation. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readPolisConversation } from '../../src/cli/polis/format.js';
+import { freePort, repoRoot, startServerProcess, type ServerProcess } from '../_util/server-process.js';
+
+describe('npm start', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-demo-'));
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function login(url: string, output: string) {
+    const m = /log in as (\S+) \/ (\S+)/.exec(output);
+    expect(m).not.toBeNull();
+    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organisation: 'demo', email: m![1], password: m![2] }) });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    const me = (await res.json()) as { organisation: { id: string } };
+    return { cookie, orgId: me.organisation.id };
+  }
+
+  it('imports the demo conversation on first run and shows all of it through the API', async () => {
+    const port = await freePort();
+    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) });
+    const { cookie, orgId } = await login(server.url, server.output());
+    const list = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues`, { headers: { cookie } })).json()) as { issues: { id: string }[] };
+    expect(list.issues).toHaveLength(1);
+    const detail = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues/${list.issues[0]!.id}`, { headers: { cookie } })).json()) as {
+      statements: unknown[];
+      participants: number;
+      votesCast: number;
+    };
+    const conversation = readPolisConversation(path.join(repoRoot, 'demo/vtaiwan.uberx'));
+    const voters = new Set(conversation.votes.map((v) => v.voterId));
+    expect(detail.statements).toHaveLength(conversation.comments.length);
+    expect(detail.participants).toBe(voters.size);
+    expect(detail.votesCast).toBe(conversation.votes.length);
+    console.log(`demo: ${detail.participants} participants, ${detail.statements.length} statements, ${detail.votesCast} votes`);
+
+    // The printed invite link lets a member join.
+    const invite = /Members join through \S+\/join\/(\S+)/.exec(server.output());
+    expect(invite).not.toBeNull();
+    const joined = await fetch(`${server.url}/api/invites/${invite![1]}/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'New member' }) });
+    expect(joined.status).toBe(201);
+
+    // A second start keeps the organisation as it is.
+    await server.stop();
+    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) });
+    const again = await login(server.url, server.output());
+    const after = (await (await fetch(`${server.url}/api/orgs/${again.orgId}/issues`, { headers: { cookie: again.cookie } })).json()) as { issues: unknown[] };
+    expect(after.issues).toHaveLength(1);
+  });
+});
