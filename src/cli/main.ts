@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { DomainError, moderationPolicies } from '../core/index.js';
 import { Email, Password, Slug } from '../contract/index.js';
-import { issues, newToken, organisations, type Db } from '../store/index.js';
+import { analyses, issues, newToken, organisations, type Db } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
@@ -59,6 +59,8 @@ export function program(): Command {
     .action(async (opts: { port?: string; host?: string; dataDir?: string; demo?: boolean }) => {
       const ctx = await createContext(loadConfig(process.env, overridesOf(opts)));
       const demo = opts.demo ? await ensureDemo(ctx, err) : null;
+      // Bring every issue's analysis up to date in the background (a first run, or votes before a restart).
+      for (const { orgId, issueId } of await analyses.issuesBehindTheirVotes(ctx.store.db)) ctx.jobs.analyses.voteArrived(orgId, issueId);
       const app = await buildApp(ctx);
       const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
       out(`Massline is serving on ${address} (database: ${ctx.store.dialect === 'sqlite' ? ctx.config.dataDir : 'PostgreSQL'})`);

@@ -8,6 +8,7 @@ import { installAuth } from './auth/session.js';
 import { authRoutes } from './routes/auth.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { issueRoutes } from './routes/issues.js';
+import { practiceRoutes } from './routes/practice.js';
 
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -33,6 +34,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(authRoutes(ctx));
   await app.register(organisationRoutes(ctx));
   await app.register(issueRoutes(ctx));
+  await app.register(practiceRoutes(ctx));
 
   app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));

@@ -18,6 +18,8 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Wait this long after a vote before analysing, so a burst of votes gives one analysis. */
+  analysisDebounceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +35,7 @@ const Env = z.object({
   MASSLINE_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   MASSLINE_SESSION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   MASSLINE_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional(),
+  MASSLINE_ANALYSIS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export interface ConfigOverrides {
@@ -41,6 +44,7 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
   logLevel?: Config['logLevel'] | undefined;
+  analysisDebounceMs?: number | undefined;
 }
 
 /** Environment → config with defaults; command-line overrides win. Throws ConfigError naming the variable. */
@@ -65,5 +69,6 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     sessionDays: e.MASSLINE_SESSION_DAYS ?? 30,
     bodyLimit: 64 * 1024,
     logLevel: overrides.logLevel ?? e.MASSLINE_LOG_LEVEL ?? 'warn',
+    analysisDebounceMs: overrides.analysisDebounceMs ?? e.MASSLINE_ANALYSIS_DEBOUNCE_MS ?? 1000,
   };
 }

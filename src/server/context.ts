@@ -1,4 +1,5 @@
 import { openStore, type Store } from '../store/index.js';
+import { createAnalysisJobs, type AnalysisJobs } from '../jobs/index.js';
 import type { Config } from './config.js';
 import { argon2PasswordHasher, type PasswordHasher } from './auth/passwords.js';
 
@@ -11,12 +12,16 @@ export interface AppContext {
   readonly store: Store;
   readonly clock: () => Date;
   readonly passwords: PasswordHasher;
+  readonly jobs: { readonly analyses: AnalysisJobs };
   close(): Promise<void>;
 }
 
 export interface ContextOptions {
   clock?: () => Date;
   passwords?: PasswordHasher;
+  /** 'inline' runs analyses on the calling thread (simulate); the server uses a worker thread. */
+  analysisMode?: 'thread' | 'inline';
+  onJobError?: (error: unknown) => void;
 }
 
 /** Open the store, bring its schema up to date, and assemble the context. */
@@ -28,11 +33,23 @@ export async function createContext(config: Config, options: ContextOptions = {}
     await store.close();
     throw err;
   }
+  const clock = options.clock ?? (() => new Date());
+  const analyses = createAnalysisJobs({
+    db: store.db,
+    clock,
+    debounceMs: config.analysisDebounceMs,
+    mode: options.analysisMode ?? 'thread',
+    onError: options.onJobError ?? ((e, issueId) => process.stderr.write(`analysis of issue ${issueId} failed: ${e instanceof Error ? e.message : String(e)}\n`)),
+  });
   return {
     config,
     store,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     passwords: options.passwords ?? argon2PasswordHasher(),
-    close: () => store.close(),
+    jobs: { analyses },
+    async close() {
+      await analyses.close();
+      await store.close();
+    },
   };
 }

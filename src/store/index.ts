@@ -11,3 +11,6 @@ export * as statements from './repos/statements.js';
 export * as votes from './repos/votes.js';
 export * as analyses from './repos/analyses.js';
 export * as events from './repos/events.js';
+export * as lines from './repos/lines.js';
+export * as practice from './repos/practice.js';
+export { loadModelFacts } from './repos/facts.js';

@@ -20,8 +20,14 @@ export interface Harness {
 
 export async function startHarness(dialect: DialectName, options: { clock?: () => Date } = {}): Promise<Harness> {
   const database = await freshDatabase(dialect);
-  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent' });
-  const ctx = await createContext(config, { passwords: plainHasher, ...(options.clock ? { clock: options.clock } : {}) });
+  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: 0 });
+  const ctx = await createContext(config, {
+    passwords: plainHasher,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onJobError: (e) => {
+      throw e;
+    },
+  });
   const app = await buildApp(ctx);
   return {
     app,

@@ -1,5 +1,6 @@
 /** A Pol.is conversation into an issue of an organisation, and back out. */
 import { statementStatuses, type StatementStatus } from '../../core/index.js';
+import { snapshotOfGroups } from '../../contract/index.js';
 import { analyses, events, inTransaction, issues, members, statements, votes, type Db } from '../../store/index.js';
 import type { PolisConversation, PolisParticipant } from './format.js';
 
@@ -93,7 +94,10 @@ export async function importPolis(
         cycleId: cycle.id,
         source: 'import',
         votesSeq: await votes.voteLogHead(trx, issue.id),
-        result: { groups: [...groups.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([id, m]) => ({ id, members: m })) },
+        result: snapshotOfGroups(
+          [...groups.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([id, m]) => ({ id, members: m })),
+          await votes.voteLogHead(trx, issue.id),
+        ),
         at: input.at,
       });
     }

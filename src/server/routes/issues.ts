@@ -19,8 +19,11 @@ import {
   VoteBody,
   VoteHeaders,
   VoteResult,
+  AnalysisResponse,
+  type AnalysisSnapshot,
 } from '../../contract/index.js';
-import { events, inTransaction, issues, organisations, statements, votes } from '../../store/index.js';
+import { analyses, events, inTransaction, issues, organisations, statements, votes } from '../../store/index.js';
+import { NEW_STATEMENT_PRIORITY } from '../../engine/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
 import { presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
@@ -182,6 +185,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await statements.moderateStatement(trx, auth.orgId, s.id, req.body.status, auth.memberId, at);
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: s.issue_id, cycleId: s.cycle_id, type: 'statement.moderated', at, actorId: auth.memberId, data: { statementId: s.id, status: req.body.status } });
         });
+        ctx.jobs.analyses.voteArrived(auth.orgId, s.issue_id);
         const counts = await statements.voteCountsByStatement(db(), auth.orgId, s.issue_id);
         const mine = await votes.memberVotesOnIssue(db(), auth.orgId, s.issue_id, auth.memberId);
         return presentStatement({ ...s, status: req.body.status, moderated_at: at, moderated_by: auth.memberId }, counts.get(s.id), mine.get(s.id) ?? null);
@@ -216,7 +220,30 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           idempotencyKey: req.headers['idempotency-key'] ?? null,
           at: now(),
         });
+        if (r.changed) ctx.jobs.analyses.voteArrived(auth.orgId, s.issue_id);
         return { statementId: s.id, vote: r.value, changed: r.changed };
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/analysis',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['analysis'], summary: "The issue's latest analysis: opinion map, groups, representative, consensus and divisive statements", params: IssueParams, response: { 200: AnalysisResponse, 404: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await issueOrThrow(auth.orgId, req.params.issueId);
+        const latest = (await analyses.latestAnalysis(db(), auth.orgId, issue.id, 'engine')) ?? (await analyses.latestAnalysis(db(), auth.orgId, issue.id));
+        if (!latest) throw new DomainError('not_found', 'analysis: this issue has no analysis yet; one is made once votes arrive');
+        const [head, cycles] = await Promise.all([votes.voteLogHead(db(), issue.id), issues.listCycles(db(), auth.orgId, issue.id)]);
+        return {
+          id: latest.id,
+          cycleNumber: cycles.find((c) => c.id === latest.cycle_id)?.number ?? 0,
+          createdAt: latest.created_at,
+          stale: Number(latest.votes_seq) < head,
+          snapshot: JSON.parse(latest.result) as AnalysisSnapshot,
+        };
       },
     );
 
@@ -227,15 +254,21 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         const statuses = await memberStatuses(auth.orgId);
-        const [unseen, counts] = await Promise.all([
+        const [unseen, counts, latest] = await Promise.all([
           statements.unseenStatements(db(), auth.orgId, issue.id, auth.memberId, statuses),
           statements.voteCountsByStatement(db(), auth.orgId, issue.id),
+          analyses.latestAnalysis(db(), auth.orgId, issue.id, 'engine'),
         ]);
+        // The engine's routing priority where there is an analysis; statements newer than it get Pol.is's priority for new ones.
+        const priorities = latest ? (JSON.parse(latest.result) as AnalysisSnapshot).priorities : null;
+        const enginePriority = (id: string) => (priorities ? (priorities[id] ?? NEW_STATEMENT_PRIORITY) : undefined);
         const total = (id: string) => {
           const c = counts.get(id);
           return c ? c.agree + c.disagree + c.pass : 0;
         };
-        const next = pickNextStatement(unseen.map((s) => ({ id: s.id, isSeed: s.is_seed === 1, voteCount: total(s.id), createdAt: s.created_at, row: s })));
+        const next = pickNextStatement(
+          unseen.map((s) => ({ id: s.id, isSeed: s.is_seed === 1, voteCount: total(s.id), createdAt: s.created_at, enginePriority: enginePriority(s.id), row: s })),
+        );
         return { statement: next ? presentStatement(next.row, counts.get(next.id), null) : null, remaining: unseen.length };
       },
     );

@@ -28,3 +28,11 @@ export async function latestAnalysis(db: Db, orgId: string, issueId: string, sou
   if (source) q = q.where('source', '=', source);
   return q.orderBy('created_at', 'desc').orderBy('votes_seq', 'desc').limit(1).executeTakeFirst();
 }
+
+/** Issues whose newest engine analysis (if any) has not seen their newest vote. */
+export async function issuesBehindTheirVotes(db: Db): Promise<{ orgId: string; issueId: string }[]> {
+  const heads = await db.selectFrom('vote_log').select(['org_id', 'issue_id', (e) => e.fn.max('seq').as('head')]).groupBy(['org_id', 'issue_id']).execute();
+  const seen = await db.selectFrom('analyses').select(['issue_id', (e) => e.fn.max('votes_seq').as('seen')]).where('source', '=', 'engine').groupBy('issue_id').execute();
+  const seenOf = new Map(seen.map((s) => [s.issue_id, Number(s.seen)]));
+  return heads.filter((h) => Number(h.head) > (seenOf.get(h.issue_id) ?? 0)).map((h) => ({ orgId: h.org_id, issueId: h.issue_id }));
+}

@@ -84,3 +84,7 @@ export async function endCycle(db: Db, cycleId: string, at: string): Promise<boo
 export async function findIssueForOperator(db: Db, issueId: string): Promise<IssueRow | undefined> {
   return db.selectFrom('issues').selectAll().where('id', '=', issueId).executeTakeFirst();
 }
+
+export async function listCycles(db: Db, orgId: string, issueId: string): Promise<CycleRow[]> {
+  return db.selectFrom('cycles').selectAll().where('org_id', '=', orgId).where('issue_id', '=', issueId).orderBy('number').execute();
+}

@@ -21,6 +21,8 @@ export function statementRow(input: {
   origin: StatementOrigin;
   isSeed?: boolean;
   externalRef?: string | null;
+  sourceClaimId?: string | null;
+  sourceReportId?: string | null;
   at: string;
 }): StatementRow {
   return {
@@ -37,6 +39,8 @@ export function statementRow(input: {
     created_at: input.at,
     moderated_at: null,
     moderated_by: null,
+    source_claim_id: input.sourceClaimId ?? null,
+    source_report_id: input.sourceReportId ?? null,
   };
 }
 

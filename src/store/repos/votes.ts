@@ -166,3 +166,16 @@ export async function issueVoteTotals(db: Db, orgId: string, issueId: string): P
     .executeTakeFirstOrThrow();
   return { votes: Number(r.votes), participants: Number(r.participants), votesCast: Number(log.n) };
 }
+
+/** The issue's votes logged after position `afterSeq`, oldest first, with their positions. */
+export async function voteLogSince(db: Db, orgId: string, issueId: string, afterSeq: number): Promise<{ seq: number; memberId: string; statementId: string; value: VoteValue }[]> {
+  const rows = await db
+    .selectFrom('vote_log')
+    .select(['seq', 'member_id', 'statement_id', 'value'])
+    .where('org_id', '=', orgId)
+    .where('issue_id', '=', issueId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), memberId: r.member_id, statementId: r.statement_id, value: Number(r.value) as VoteValue }));
+}

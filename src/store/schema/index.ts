@@ -104,6 +104,9 @@ export interface StatementTable {
   created_at: string;
   moderated_at: string | null;
   moderated_by: string | null;
+  /** A seed statement's origin: the refuted claim or the report it came back from. */
+  source_claim_id: string | null;
+  source_report_id: string | null;
 }
 
 /** The current vote of each member on each statement. */
@@ -235,6 +238,23 @@ export interface EventTable {
   data: string;
 }
 
+/** An organiser's mark: issue `blocker` must be resolved before issue `blocked`. */
+export interface IssueBlockTable {
+  org_id: string;
+  blocker_id: string;
+  blocked_id: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A member's mark that an issue matters to them. */
+export interface IssueImportanceTable {
+  org_id: string;
+  issue_id: string;
+  member_id: string;
+  marked_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   members: MemberTable;
@@ -254,4 +274,6 @@ export interface Database {
   reports: ReportTable;
   criticisms: CriticismTable;
   events: EventTable;
+  issue_blocks: IssueBlockTable;
+  issue_importance: IssueImportanceTable;
 }

@@ -1,0 +1,2 @@
+export { createAnalysisJobs, type AnalysisJobs, type AnalysisJobsOptions } from './analyses.js';
+export { snapshotOf } from './snapshot.js';

@@ -1,0 +1,186 @@
+/** Propagate and test: endorsements of a published line, actions, reports; and the marks of §6. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError, notFound } from '../../core/index.js';
+import { Action, ActionCreate, ActionList, BlockBody, Endorsement, EndorsementBody, ErrorBody, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
+import { events, inTransaction, issues, lines, practice } from '../../store/index.js';
+import type { AppContext } from '../context.js';
+import { authOf } from '../auth/session.js';
+
+export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const db = () => ctx.store.db;
+  const now = () => ctx.clock().toISOString();
+
+  async function openIssue(orgId: string, issueId: string) {
+    const issue = await issues.getIssue(db(), orgId, issueId);
+    if (!issue) throw notFound('issue');
+    return issue;
+  }
+
+  return async (app) => {
+    app.put(
+      '/api/orgs/:orgId/line-versions/:versionId/endorsement',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['lines'], summary: 'Embrace, critique or propose an amendment to a published line version', params: VersionParams, body: EndorsementBody, response: { 200: Endorsement, 404: ErrorBody, 409: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const version = await lines.getVersion(db(), auth.orgId, req.params.versionId);
+        if (!version || version.status !== 'published') throw notFound('line version');
+        const current = await lines.currentVersion(db(), auth.orgId, version.issue_id);
+        if (current?.id !== version.id) throw new DomainError('conflict', 'versionId: a newer version of this line has been published; answer that one');
+        const at = now();
+        const row = await inTransaction(db(), async (trx) => {
+          const e = await practice.endorse(trx, { orgId: auth.orgId, lineVersionId: version.id, memberId: auth.memberId, kind: req.body.kind, text: req.body.text ?? null, at });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: version.cycle_id, type: 'line.endorsed', at, actorId: auth.memberId, data: { versionId: version.id, kind: req.body.kind } });
+          return e;
+        });
+        return { id: row.id, kind: row.kind, text: row.text, createdAt: row.created_at };
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/actions',
+      { config: { policy: 'organiser' }, schema: { tags: ['practice'], summary: 'An action that puts the line into practice', params: IssueParams, body: ActionCreate, response: { 201: Action, 404: ErrorBody, 409: ErrorBody } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        const issue = await openIssue(auth.orgId, req.params.issueId);
+        const at = now();
+        const { action, cycle } = await inTransaction(db(), async (trx) => {
+          const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
+          const version = await lines.currentVersion(trx, auth.orgId, issue.id);
+          if (!version) throw new DomainError('invalid_transition', 'issue: publish a line before putting it into practice');
+          const action = await practice.createAction(trx, {
+            org_id: auth.orgId,
+            issue_id: issue.id,
+            cycle_id: cycle.id,
+            line_version_id: version.id,
+            title: req.body.title,
+            description: req.body.description,
+            created_by: auth.memberId,
+            created_at: at,
+          });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'action.created', at, actorId: auth.memberId, data: { actionId: action.id } });
+          return { action, cycle };
+        });
+        return reply.code(201).send({ id: action.id, title: action.title, description: action.description, cycleNumber: cycle.number, lineVersionId: action.line_version_id, createdAt: action.created_at });
+      },
+    );
+
+    app.get('/api/orgs/:orgId/issues/:issueId/actions', { config: { policy: 'member' }, schema: { tags: ['practice'], params: IssueParams, response: { 200: ActionList } } }, async (req) => {
+      const auth = authOf(req);
+      await openIssue(auth.orgId, req.params.issueId);
+      const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
+      const rows = await practice.listActions(db(), auth.orgId, req.params.issueId);
+      return { actions: rows.map((a) => ({ id: a.id, title: a.title, description: a.description, cycleNumber: cycleNumbers.get(a.cycle_id) ?? 0, lineVersionId: a.line_version_id, createdAt: a.created_at })) };
+    });
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/reports',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['practice'], summary: 'Report what was done, what happened, and the verdict on the claim it tests', params: IssueParams, body: ReportCreate, response: { 201: Report, 404: ErrorBody } },
+      },
+      async (req, reply) => {
+        const auth = authOf(req);
+        const issue = await openIssue(auth.orgId, req.params.issueId);
+        if (req.body.actionId) {
+          const action = await practice.getAction(db(), auth.orgId, req.body.actionId);
+          if (!action || action.issue_id !== issue.id) throw new DomainError('not_found', 'actionId: no such action on this issue');
+        }
+        if (req.body.claimId) {
+          const claim = await lines.getClaim(db(), auth.orgId, req.body.claimId);
+          if (!claim || claim.issue_id !== issue.id || claim.status !== 'published') throw new DomainError('not_found', 'claimId: no such published claim on this issue');
+        }
+        const at = now();
+        const { report, cycle } = await inTransaction(db(), async (trx) => {
+          const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
+          const report = await practice.fileReport(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            actionId: req.body.actionId ?? null,
+            memberId: auth.memberId,
+            claimId: req.body.claimId ?? null,
+            verdict: req.body.verdict ?? null,
+            whatDone: req.body.whatDone,
+            whatHappened: req.body.whatHappened,
+            at,
+          });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'report.filed', at, actorId: auth.memberId, data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict } });
+          return { report, cycle };
+        });
+        return reply.code(201).send(presentReport(report, cycle.number));
+      },
+    );
+
+    app.get('/api/orgs/:orgId/issues/:issueId/reports', { config: { policy: 'member' }, schema: { tags: ['practice'], params: IssueParams, response: { 200: ReportList } } }, async (req) => {
+      const auth = authOf(req);
+      await openIssue(auth.orgId, req.params.issueId);
+      const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
+      return { reports: (await practice.listReports(db(), auth.orgId, { issueId: req.params.issueId })).map((r) => presentReport(r, cycleNumbers.get(r.cycle_id) ?? 0)) };
+    });
+
+    app.put(
+      '/api/orgs/:orgId/issues/:issueId/importance',
+      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Mark this issue as one that matters to me', params: IssueParams, response: { 204: z.null() } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        await practice.markImportant(db(), { orgId: auth.orgId, issueId: req.params.issueId, memberId: auth.memberId, at: now() });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/api/orgs/:orgId/issues/:issueId/importance',
+      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Take back my mark', params: IssueParams, response: { 204: z.null() } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        await practice.unmarkImportant(db(), auth.orgId, req.params.issueId, auth.memberId);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/blocks',
+      {
+        config: { policy: 'organiser' },
+        schema: { tags: ['principal contradiction'], summary: 'Mark that this issue must be resolved before another', params: IssueParams, body: BlockBody, response: { 204: z.null(), 404: ErrorBody, 409: ErrorBody } },
+      },
+      async (req, reply) => {
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        const blocked = await issues.getIssue(db(), auth.orgId, req.body.blocks);
+        if (!blocked) throw new DomainError('not_found', 'blocks: no such issue');
+        if (blocked.id === req.params.issueId) throw new DomainError('conflict', 'blocks: an issue cannot block itself');
+        const at = now();
+        await inTransaction(db(), async (trx) => {
+          await practice.markBlock(trx, { orgId: auth.orgId, blockerId: req.params.issueId, blockedId: blocked.id, by: auth.memberId, at });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.blocks', at, actorId: auth.memberId, data: { blocked: blocked.id } });
+        });
+        return reply.code(204).send(null);
+      },
+    );
+  };
+
+  async function cycleNumbersOf(orgId: string, issueId: string): Promise<Map<string, number>> {
+    const rows = await issues.listCycles(db(), orgId, issueId);
+    return new Map(rows.map((c) => [c.id, c.number]));
+  }
+}
+
+function presentReport(r: practice.ReportRow, cycleNumber: number) {
+  return {
+    id: r.id,
+    actionId: r.action_id,
+    claimId: r.claim_id,
+    verdict: r.verdict,
+    whatDone: r.what_done,
+    whatHappened: r.what_happened,
+    cycleNumber,
+    createdAt: r.created_at,
+  };
+}
