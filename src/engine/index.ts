@@ -1,0 +1,38 @@
+/**
+ * The opinion engine: sparse vote storage and Pol.is-class analysis (PCA opinion map, opinion
+ * groups, representative / consensus / divisive statements, bridging, routing priority).
+ * Pure TypeScript, no I/O. See docs/engine.md for the method and where it differs from Pol.is.
+ */
+export type { ParticipantRow, StatementColumn, Vote, Result } from './types.js';
+export { AGREE, DISAGREE, PASS, isVote, ok, err } from './types.js';
+export type { VoteMatrix, VoteStore, VoteStoreError } from './vote-store.js';
+export {
+  createVoteStore,
+  applyVote,
+  applyVoteAt,
+  participantRowOf,
+  statementColumnOf,
+  reservePendingVotes,
+  compactVotes,
+  voteAt,
+  storeShape,
+} from './vote-store.js';
+export type {
+  Analysis,
+  AnalysisOptions,
+  AnalysisOptionsInput,
+  EngineState,
+  OpinionGroup,
+  RepresentativeStatementOut,
+  ConsensusStatementOut,
+  DivisiveStatementOut,
+} from './analysis.js';
+export { analyzeConversation, analysisOptionsOf, DEFAULT_ANALYSIS_OPTIONS } from './analysis.js';
+export { nextStatementsFor, NEW_STATEMENT_PRIORITY } from './next-statement.js';
+export { adjustedRandIndex } from './agreement.js';
+export type { GroupInformedConsensus } from './consensus.js';
+export type { GroupTallies } from './tallies.js';
+export type { BridgingModel, BridgingOptions } from './bridging.js';
+export type { GroupingOptions } from './opinion-groups.js';
+export type { ParticipationRule } from './participation.js';
+export type { PcaBasis, PcaOptions } from './pca.js';

@@ -96,15 +96,17 @@ export function nearestCentre(centres: Float64Array, x: number, y: number): numb
 }
 
 /**
- * Lloyd's algorithm from `initial` centres (not modified), until no label changes or
- * `maxIterations` assignment steps. Uses Hamerly's upper/lower bounds to skip distance scans;
- * results equal plain Lloyd's. Empty clusters keep their previous centre (callers may drop them).
+ * Lloyd's algorithm from `initial` centres (not modified), until no label changes, no centre
+ * moves more than `shiftTolerance` × the points' RMS spread, or `maxIterations` assignment
+ * steps. Uses Hamerly's upper/lower bounds to skip distance scans; results equal plain Lloyd's.
+ * Empty clusters keep their previous centre (callers may drop them).
  */
 export function lloydKMeans(
   points: Float64Array,
   weights: Float64Array | null,
   initial: Float64Array,
   maxIterations: number,
+  shiftTolerance = 0,
 ): Clustering {
   const n = points.length / 2;
   const k = initial.length / 2;
@@ -119,6 +121,7 @@ export function lloydKMeans(
   const halfGap = new Float64Array(k);
   // initial full assignment with exact bounds
   for (let i = 0; i < n; i++) assignFull(points, centres, i, labels, upper, lower);
+  const minimumShift = shiftTolerance > 0 ? shiftTolerance * rmsSpread(points) : 0;
   let iterations = 1;
   for (; iterations <= maxIterations; iterations++) {
     // update centres
@@ -149,7 +152,7 @@ export function lloydKMeans(
         maxMover = c;
       } else if (moved[c]! > secondMove) secondMove = moved[c]!;
     }
-    if (iterations === maxIterations) break;
+    if (iterations === maxIterations || maxMove <= minimumShift) break;
     // half distance from each centre to its nearest other centre
     for (let c = 0; c < k; c++) {
       let best = Infinity;
@@ -185,6 +188,23 @@ export function lloydKMeans(
     inertia += weightOf(weights, i) * (dx * dx + dy * dy);
   }
   return { k, centres, labels, inertia, iterations: Math.min(iterations, maxIterations) };
+}
+
+/** Root mean square distance of the points from their mean. */
+function rmsSpread(points: Float64Array): number {
+  const n = points.length / 2;
+  if (n === 0) return 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += points[2 * i]!;
+    sy += points[2 * i + 1]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (points[2 * i]! - mx) ** 2 + (points[2 * i + 1]! - my) ** 2;
+  return Math.sqrt(ss / n);
 }
 
 function assignFull(
@@ -239,6 +259,43 @@ export function withoutEmptyClusters(clustering: Clustering, weights: Float64Arr
 }
 
 /**
+ * The distinct local optima found from the warm candidates and `restarts` seeded k-means++
+ * starts, best (lowest inertia) first, at most `keep` of them. Two runs are the same optimum when
+ * their labels are identical. Deterministic for a given random state.
+ */
+export function distinctKMeansOptima(
+  points: Float64Array,
+  weights: Float64Array | null,
+  k: number,
+  restarts: number,
+  maxIterations: number,
+  random: RandomState,
+  warmCandidates: readonly Float64Array[],
+  keep: number,
+): Clustering[] {
+  const found: Clustering[] = [];
+  const consider = (initial: Float64Array): void => {
+    if (initial.length / 2 < k) return;
+    const run = lloydKMeans(points, weights, initial, maxIterations);
+    for (const other of found) if (sameLabels(other.labels, run.labels)) return;
+    found.push(run);
+  };
+  for (const warm of warmCandidates) consider(warm);
+  for (let r = 0; r < restarts; r++) consider(seedCentresPlusPlus(points, weights, k, random));
+  // stable sort: lower inertia first, earlier-found first on ties
+  return found
+    .map((clustering, index) => ({ clustering, index }))
+    .sort((a, b) => a.clustering.inertia - b.clustering.inertia || a.index - b.index)
+    .slice(0, keep)
+    .map((entry) => entry.clustering);
+}
+
+function sameLabels(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * Best of several seeded k-means++ runs (plus optional warm candidates): lowest weighted
  * inertia, earlier candidate on ties. Deterministic for a given random state.
  */
@@ -250,11 +307,12 @@ export function bestKMeans(
   maxIterations: number,
   random: RandomState,
   warmCandidates: readonly Float64Array[] = [],
+  shiftTolerance = 0,
 ): Clustering {
   let best: Clustering | null = null;
   const consider = (initial: Float64Array): void => {
     if (initial.length / 2 < 1) return;
-    const run = lloydKMeans(points, weights, initial, maxIterations);
+    const run = lloydKMeans(points, weights, initial, maxIterations, shiftTolerance);
     if (best === null || run.inertia < best.inertia - 1e-12 * Math.max(1, best.inertia)) best = run;
   };
   for (const warm of warmCandidates) if (warm.length === 2 * k) consider(warm);

@@ -1,8 +1,10 @@
 /**
  * Who is clustered. Pol.is clusters a participant once they have voted on at least min(7, m)
  * statements, keeps them in for good, and tops up with the busiest voters until at least 15 are
- * in. We follow that, counting only votes on statements that are not moderated out (a vote on a
- * hidden statement says nothing the analysis uses).
+ * in. We follow that: votes count whether or not their statement was later moderated out (the
+ * rule measures engagement, and counting them keeps the rule independent of when moderation
+ * happened, like "once in, always in"). Unlike Pol.is we never cluster a participant with no
+ * vote on an active statement: they have no position on the map.
  */
 
 export interface ParticipationRule {
@@ -13,23 +15,25 @@ export interface ParticipationRule {
 }
 
 /**
- * 1 for every row that is clustered. `previouslyClustered` rows (already mapped to current rows)
- * stay in. Rows with no active vote are never clustered. Deterministic top-up: more votes first,
+ * 1 for every row that is clustered: at least min(minimumVotes, statementCount) votes of any
+ * kind, or clustered before (`previouslyClustered`, mapped to current rows), and at least one
+ * vote on an active statement. Deterministic top-up: more votes first,
  * then lower row.
  */
 export function clusteredRowsOf(
+  votesPerRow: Int32Array,
   activeVotesPerRow: Int32Array,
-  activeStatementCount: number,
+  statementCount: number,
   rule: ParticipationRule,
   previouslyClustered: Uint8Array | null,
 ): Uint8Array {
-  const n = activeVotesPerRow.length;
+  const n = votesPerRow.length;
   const clustered = new Uint8Array(n);
-  const threshold = Math.max(1, Math.min(rule.minimumVotes, activeStatementCount));
+  const threshold = Math.max(1, Math.min(rule.minimumVotes, statementCount));
   let count = 0;
   for (let r = 0; r < n; r++) {
-    const votes = activeVotesPerRow[r]!;
-    if (votes > 0 && (votes >= threshold || (previouslyClustered !== null && previouslyClustered[r] === 1))) {
+    const votes = votesPerRow[r]!;
+    if (activeVotesPerRow[r]! > 0 && (votes >= threshold || (previouslyClustered !== null && previouslyClustered[r] === 1))) {
       clustered[r] = 1;
       count++;
     }
@@ -37,7 +41,7 @@ export function clusteredRowsOf(
   if (count < rule.minimumClustered) {
     const candidates: number[] = [];
     for (let r = 0; r < n; r++) if (clustered[r] === 0 && activeVotesPerRow[r]! > 0) candidates.push(r);
-    candidates.sort((a, b) => activeVotesPerRow[b]! - activeVotesPerRow[a]! || a - b);
+    candidates.sort((a, b) => votesPerRow[b]! - votesPerRow[a]! || a - b);
     for (const r of candidates) {
       if (count >= rule.minimumClustered) break;
       clustered[r] = 1;

@@ -27,7 +27,11 @@ export interface PcaBasis {
 export interface PcaOptions {
   /** Subspace width (≥ 2). */
   readonly width: number;
-  /** Stop when both leading Ritz vectors satisfy 1 − |cos(previous, current)| < tolerance. */
+  /**
+   * Stop when the plane of the two leading Ritz vectors moves less than this between products:
+   * 1 − cos θ < tolerance, θ the largest principal angle between consecutive planes. (A plane
+   * criterion, not a per-vector one: when λ₁ ≈ λ₂ the vectors may turn inside a settled plane.)
+   */
   readonly tolerance: number;
   readonly maxIterations: number;
 }
@@ -61,37 +65,28 @@ export function centredValueTable(stats: ColumnStats, active: Uint8Array): Float
   return table;
 }
 
-/** W = XᵀX·V for a row-major m × width block V (width 2 or 4 unrolled, else generic). */
+/**
+ * The centred value x_ij − μ_j of every stored vote, in CSR order (0 for inactive statements).
+ * Float32 halves the memory traffic of the products; the rounding (< 1e-7 relative) is far
+ * below the noise of votes.
+ */
+export function centredValuesOf(matrix: VoteMatrix, table: Float64Array): Float32Array {
+  const { column, value, cellCount } = matrix;
+  const centred = new Float32Array(cellCount);
+  for (let k = 0; k < cellCount; k++) centred[k] = table[3 * column[k]! + value[k]! + 1]!;
+  return centred;
+}
+
+/** W = XᵀX·V for a row-major m × width block V: per row t = x_i·V, then W += x_iᵀ t (widths 2 and 4 unrolled). */
 export function gramTimesBlock(
   matrix: VoteMatrix,
-  table: Float64Array,
+  centred: Float32Array,
   block: Float64Array,
   width: number,
   out: Float64Array,
 ): void {
   out.fill(0);
-  const { rowStart, column, value, rowCount } = matrix;
-  if (width === 2) {
-    for (let r = 0; r < rowCount; r++) {
-      const from = rowStart[r]!;
-      const to = rowStart[r + 1]!;
-      let t0 = 0;
-      let t1 = 0;
-      for (let k = from; k < to; k++) {
-        const c = column[k]!;
-        const x = table[3 * c + value[k]! + 1]!;
-        t0 += x * block[2 * c]!;
-        t1 += x * block[2 * c + 1]!;
-      }
-      for (let k = from; k < to; k++) {
-        const c = column[k]!;
-        const x = table[3 * c + value[k]! + 1]!;
-        out[2 * c]! += x * t0;
-        out[2 * c + 1]! += x * t1;
-      }
-    }
-    return;
-  }
+  const { rowStart, column, rowCount } = matrix;
   if (width === 4) {
     for (let r = 0; r < rowCount; r++) {
       const from = rowStart[r]!;
@@ -101,22 +96,41 @@ export function gramTimesBlock(
       let t2 = 0;
       let t3 = 0;
       for (let k = from; k < to; k++) {
-        const c = column[k]!;
-        const x = table[3 * c + value[k]! + 1]!;
-        const o = 4 * c;
+        const x = centred[k]!;
+        const o = column[k]! << 2;
         t0 += x * block[o]!;
         t1 += x * block[o + 1]!;
         t2 += x * block[o + 2]!;
         t3 += x * block[o + 3]!;
       }
       for (let k = from; k < to; k++) {
-        const c = column[k]!;
-        const x = table[3 * c + value[k]! + 1]!;
-        const o = 4 * c;
+        const x = centred[k]!;
+        const o = column[k]! << 2;
         out[o]! += x * t0;
         out[o + 1]! += x * t1;
         out[o + 2]! += x * t2;
         out[o + 3]! += x * t3;
+      }
+    }
+    return;
+  }
+  if (width === 2) {
+    for (let r = 0; r < rowCount; r++) {
+      const from = rowStart[r]!;
+      const to = rowStart[r + 1]!;
+      let t0 = 0;
+      let t1 = 0;
+      for (let k = from; k < to; k++) {
+        const x = centred[k]!;
+        const o = column[k]! << 1;
+        t0 += x * block[o]!;
+        t1 += x * block[o + 1]!;
+      }
+      for (let k = from; k < to; k++) {
+        const x = centred[k]!;
+        const o = column[k]! << 1;
+        out[o]! += x * t0;
+        out[o + 1]! += x * t1;
       }
     }
     return;
@@ -127,14 +141,14 @@ export function gramTimesBlock(
     const to = rowStart[r + 1]!;
     t.fill(0);
     for (let k = from; k < to; k++) {
-      const c = column[k]!;
-      const x = table[3 * c + value[k]! + 1]!;
-      for (let q = 0; q < width; q++) t[q]! += x * block[width * c + q]!;
+      const x = centred[k]!;
+      const o = width * column[k]!;
+      for (let q = 0; q < width; q++) t[q]! += x * block[o + q]!;
     }
     for (let k = from; k < to; k++) {
-      const c = column[k]!;
-      const x = table[3 * c + value[k]! + 1]!;
-      for (let q = 0; q < width; q++) out[width * c + q]! += x * t[q]!;
+      const x = centred[k]!;
+      const o = width * column[k]!;
+      for (let q = 0; q < width; q++) out[o + q]! += x * t[q]!;
     }
   }
 }
@@ -179,7 +193,7 @@ export function orthonormaliseBlock(block: Float64Array, m: number, width: numbe
  */
 export function principalComponents(
   matrix: VoteMatrix,
-  stats: ColumnStats,
+  centred: Float32Array,
   active: Uint8Array,
   options: PcaOptions,
   start: PcaBasis | null,
@@ -187,7 +201,6 @@ export function principalComponents(
 ): PcaResult {
   const m = matrix.columnCount;
   const width = Math.max(2, options.width);
-  const table = centredValueTable(stats, active);
   let block = new Float64Array(m * width);
   if (start !== null && start.width === width && start.statementCount === m) {
     block.set(start.vectors);
@@ -206,7 +219,7 @@ export function principalComponents(
   let converged = false;
   let havePrevious = false;
   while (iterations < options.maxIterations) {
-    gramTimesBlock(matrix, table, block, width, image);
+    gramTimesBlock(matrix, centred, block, width, image);
     iterations++;
     // Rayleigh–Ritz: H = Vᵀ (XᵀX V), H = Q Λ Qᵀ; Ritz vectors V Q, next block orth(W Q).
     gram.fill(0);
@@ -242,26 +255,9 @@ export function principalComponents(
         next[o + q] = wq;
       }
     }
-    if (havePrevious) {
-      let worst = 0;
-      for (let q = 0; q < 2; q++) {
-        let dot = 0;
-        let na = 0;
-        let nb = 0;
-        for (let j = 0; j < m; j++) {
-          const a = ritz[2 * j + q]!;
-          const b = previousRitz[2 * j + q]!;
-          dot += a * b;
-          na += a * a;
-          nb += b * b;
-        }
-        const cos = na > 0 && nb > 0 ? Math.abs(dot) / Math.sqrt(na * nb) : 1;
-        worst = Math.max(worst, 1 - cos);
-      }
-      if (worst < options.tolerance) {
-        converged = true;
-        break;
-      }
+    if (havePrevious && 1 - smallestPrincipalCosine(previousRitz, ritz, m) < options.tolerance) {
+      converged = true;
+      break;
     }
     previousRitz.set(ritz);
     havePrevious = true;
@@ -287,6 +283,41 @@ export function principalComponents(
     converged,
     basis: { statementCount: m, width, vectors: block },
   };
+}
+
+/**
+ * Cosine of the largest principal angle between the planes spanned by the two interleaved
+ * columns of `a` and of `b` (each m × 2, orthonormal columns): the smallest singular value of aᵀb.
+ */
+function smallestPrincipalCosine(a: Float64Array, b: Float64Array, m: number): number {
+  let c00 = 0;
+  let c01 = 0;
+  let c10 = 0;
+  let c11 = 0;
+  let na0 = 0;
+  let na1 = 0;
+  let nb0 = 0;
+  let nb1 = 0;
+  for (let j = 0; j < m; j++) {
+    const a0 = a[2 * j]!;
+    const a1 = a[2 * j + 1]!;
+    const b0 = b[2 * j]!;
+    const b1 = b[2 * j + 1]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    na0 += a0 * a0;
+    na1 += a1 * a1;
+    nb0 += b0 * b0;
+    nb1 += b1 * b1;
+  }
+  if (na0 === 0 || na1 === 0 || nb0 === 0 || nb1 === 0) return 1; // degenerate plane: nothing to refine
+  // smallest singular value of the 2×2 matrix C: σ² = (‖C‖²_F − √(‖C‖⁴_F − 4 det²)) / 2
+  const frob = c00 * c00 + c01 * c01 + c10 * c10 + c11 * c11;
+  const det = c00 * c11 - c01 * c10;
+  const disc = Math.max(0, frob * frob - 4 * det * det);
+  return Math.sqrt(Math.max(0, (frob - Math.sqrt(disc)) / 2));
 }
 
 function normalise(vector: Float64Array): void {
@@ -323,12 +354,12 @@ export function orientComponent(component: Float64Array, reference: Float64Array
  */
 export function projectParticipants(
   matrix: VoteMatrix,
-  table: Float64Array,
+  centred: Float32Array,
   stats: ColumnStats,
   component1: Float64Array,
   component2: Float64Array,
 ): Float64Array {
-  const { rowStart, column, value, rowCount } = matrix;
+  const { rowStart, column, rowCount } = matrix;
   const projection = new Float64Array(2 * rowCount);
   const m = stats.activeColumnCount;
   for (let r = 0; r < rowCount; r++) {
@@ -336,9 +367,8 @@ export function projectParticipants(
     let y = 0;
     for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) {
       const c = column[k]!;
-      const centred = table[3 * c + value[k]! + 1]!;
-      x += centred * component1[c]!;
-      y += centred * component2[c]!;
+      x += centred[k]! * component1[c]!;
+      y += centred[k]! * component2[c]!;
     }
     const scale = Math.sqrt(m / Math.max(stats.rowActiveVotes[r]!, 1));
     projection[2 * r] = x * scale;
@@ -369,4 +399,25 @@ export function projectStatements(
     extremity[j] = Math.hypot(x, y);
   }
   return { projection, extremity };
+}
+
+/**
+ * Positions used for clustering: each participant's full-ballot projection estimate
+ * F_i = (m / n_i) · Σ_j (x_ij − μ_j)·c_j, shrunk by the credibility weight n_i / (n_i + m·priorBallots),
+ * i.e. as if `priorBallots` full ballots of average votes were added to everyone's own. From the
+ * display projection p_i (√(m/n_i) scale): q_i = p_i · √(n_i/m) / (n_i/m + priorBallots).
+ * Sparse voters sit near the centre in proportion to how little we know about them, instead of
+ * being pushed outward as on the map. Interleaved x, y per row.
+ */
+export function shrunkPositions(projection: Float64Array, stats: ColumnStats, priorBallots: number): Float64Array {
+  const rows = projection.length / 2;
+  const m = Math.max(stats.activeColumnCount, 1);
+  const positions = new Float64Array(2 * rows);
+  for (let r = 0; r < rows; r++) {
+    const f = stats.rowActiveVotes[r]! / m;
+    const factor = f > 0 ? Math.sqrt(f) / (f + priorBallots) : 0;
+    positions[2 * r] = projection[2 * r]! * factor;
+    positions[2 * r + 1] = projection[2 * r + 1]! * factor;
+  }
+  return positions;
 }

@@ -154,6 +154,8 @@ export function compactVotes(store: VoteStore): VoteMatrix {
   const pendingCount = store.pendingCount;
   if (pendingCount === 0 && old.rowCount === rowCount && old.columnCount === columnCount) return old;
 
+  if (old.cellCount === 0 && pendingInStrictOrder(store)) return adoptSortedPending(store, rowCount, columnCount);
+
   // Counting sort of the pending votes by row, stable (keeps arrival order inside a row).
   const pendingStart = new Int32Array(rowCount + 1);
   const pRow = store.pendingRow;
@@ -243,6 +245,38 @@ export function compactVotes(store: VoteStore): VoteMatrix {
     store.pendingColumn = new Int32Array(INITIAL_PENDING_CAPACITY);
     store.pendingValue = new Int8Array(INITIAL_PENDING_CAPACITY);
   }
+  return matrix;
+}
+
+/** True when the pending votes are sorted by (row, column) without repeats (e.g. a bulk load). */
+function pendingInStrictOrder(store: VoteStore): boolean {
+  const { pendingRow: row, pendingColumn: column, pendingCount: count } = store;
+  for (let k = 1; k < count; k++) {
+    const dr = row[k]! - row[k - 1]!;
+    if (dr < 0 || (dr === 0 && column[k]! <= column[k - 1]!)) return false;
+  }
+  return true;
+}
+
+/** Compaction of an empty matrix with strictly ordered pending votes: a copy, O(votes). */
+function adoptSortedPending(store: VoteStore, rowCount: number, columnCount: number): VoteMatrix {
+  const count = store.pendingCount;
+  const rowStart = new Int32Array(rowCount + 1);
+  for (let k = 0; k < count; k++) rowStart[store.pendingRow[k]! + 1]!++;
+  for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
+  const matrix: VoteMatrix = {
+    rowCount,
+    columnCount,
+    rowStart,
+    column: store.pendingColumn.slice(0, count),
+    value: store.pendingValue.slice(0, count),
+    cellCount: count,
+  };
+  store.matrix = matrix;
+  store.pendingCount = 0;
+  store.pendingRow = new Int32Array(INITIAL_PENDING_CAPACITY);
+  store.pendingColumn = new Int32Array(INITIAL_PENDING_CAPACITY);
+  store.pendingValue = new Int8Array(INITIAL_PENDING_CAPACITY);
   return matrix;
 }
 

@@ -1,0 +1,502 @@
+/**
+ * One analysis of a conversation: from the vote store to opinion map, groups, representative,
+ * consensus and divisive statements, bridging scores and statement priorities. Pure apart from
+ * compacting the store's pending votes; same store, options and previous analysis give the same
+ * result, bit for bit.
+ */
+import type { BridgingModel, BridgingOptions } from './bridging.js';
+import { bridgingScoresOf, fitBridgingModel } from './bridging.js';
+import { columnStatsOf } from './column-stats.js';
+import type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
+import { consensusStatementsOf, divisiveStatementsOf, groupInformedConsensusOf } from './consensus.js';
+import type { GroupCandidate, GroupingOptions } from './opinion-groups.js';
+import { baseClustersOf, bestCandidate, groupCandidatesOf } from './opinion-groups.js';
+import type { ParticipationRule } from './participation.js';
+import { clusteredRowsOf } from './participation.js';
+import type { PcaBasis, PcaOptions } from './pca.js';
+import {
+  centredValueTable,
+  centredValuesOf,
+  orientComponent,
+  principalComponents,
+  projectParticipants,
+  projectStatements,
+  shrunkPositions,
+} from './pca.js';
+import { statementPrioritiesOf } from './priority.js';
+import { randomStateFromSeed } from './random.js';
+import type { RepresentativeStatement } from './representative.js';
+import { representativeStatementsOf } from './representative.js';
+import type { GroupTallies } from './tallies.js';
+import { groupTalliesOf } from './tallies.js';
+import type { VoteStore } from './vote-store.js';
+import { compactVotes } from './vote-store.js';
+
+export interface AnalysisOptions {
+  /** Seed of every random choice (PCA cold start, k-means++ seeding). */
+  readonly seed: number;
+  /** Statement keys moderated out: ignored by every computation. */
+  readonly moderatedOut: readonly string[];
+  /** Statement keys marked meta: analysed, but routed with Pol.is's fixed priority. */
+  readonly metaStatements: readonly string[];
+  readonly participation: ParticipationRule;
+  readonly pca: PcaOptions & { readonly warmMaxIterations: number };
+  readonly grouping: GroupingOptions;
+  /** Prior strength, in full ballots, of the shrinkage of positions used for clustering. */
+  readonly priorBallots: number;
+  /** Analyses in a row a new best k must win before the shown k changes (Pol.is: 4; 1 = off). */
+  readonly groupCountPatience: number;
+  readonly representativeCount: number;
+  readonly consensusCount: number;
+  readonly divisiveCount: number;
+  readonly bridging: BridgingOptions;
+  /** Milliseconds clock for `timings` (e.g. performance.now); null to skip timing. */
+  readonly clock: (() => number) | null;
+}
+
+export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
+  seed: 1,
+  moderatedOut: [],
+  metaStatements: [],
+  participation: { minimumVotes: 7, minimumClustered: 15 },
+  pca: { width: 4, tolerance: 1e-7, maxIterations: 100, warmMaxIterations: 30 },
+  grouping: {
+    baseClusterCount: 100,
+    maxGroups: 5,
+    groupRestarts: 20,
+    refinedCandidates: 4,
+    baseRestarts: 1,
+    baseIterations: 20,
+    warmBaseIterations: 5,
+    groupIterations: 100,
+    refineInertiaMargin: 0.02,
+    refineIterations: 30,
+    shiftTolerance: 1e-3,
+    silhouetteWeighted: false,
+  },
+  priorBallots: 1,
+  groupCountPatience: 4,
+  representativeCount: 5,
+  consensusCount: 5,
+  divisiveCount: 5,
+  bridging: { interceptPenalty: 5, factorPenalty: 1, coldSweeps: 12, warmSweeps: 3, minimumVotes: 5 },
+  clock: null,
+};
+
+/** Options with nested groups merged one level deep over the defaults. */
+export type AnalysisOptionsInput = Partial<
+  Omit<AnalysisOptions, 'participation' | 'pca' | 'grouping' | 'bridging'> & {
+    participation: Partial<ParticipationRule>;
+    pca: Partial<AnalysisOptions['pca']>;
+    grouping: Partial<GroupingOptions>;
+    bridging: Partial<BridgingOptions>;
+  }
+>;
+
+export function analysisOptionsOf(input: AnalysisOptionsInput = {}): AnalysisOptions {
+  const d = DEFAULT_ANALYSIS_OPTIONS;
+  return {
+    ...d,
+    ...input,
+    participation: { ...d.participation, ...input.participation },
+    pca: { ...d.pca, ...input.pca },
+    grouping: { ...d.grouping, ...input.grouping },
+    bridging: { ...d.bridging, ...input.bridging },
+  };
+}
+
+/** An opinion group. `id` is stable across warm analyses (matched by member overlap). */
+export interface OpinionGroup {
+  readonly id: number;
+  readonly members: readonly string[];
+  /** Centre on the clustering positions (see `positions`). */
+  readonly centre: readonly [number, number];
+  readonly representative: readonly RepresentativeStatementOut[];
+}
+
+export type RepresentativeStatementOut = RepresentativeStatement & { readonly statement: string };
+export type ConsensusStatementOut = ConsensusStatement & { readonly statement: string };
+export type DivisiveStatementOut = Omit<DivisiveStatement, 'mostAgreeingGroup' | 'leastAgreeingGroup'> & {
+  readonly statement: string;
+  /** Group ids. */
+  readonly mostAgreeingGroup: number;
+  readonly leastAgreeingGroup: number;
+};
+
+/** Warm-start state carried from one analysis to the next. Plain data (structured-clonable). */
+export interface EngineState {
+  readonly pcaBasis: PcaBasis;
+  /** Clustered flag per row of `participantKeys`. Once in, always in. */
+  readonly clustered: Uint8Array;
+  /** Base cluster per row, −1 when not clustered. */
+  readonly baseLabelOfRow: Int32Array;
+  readonly baseClusterCount: number;
+  /** Group centres per candidate k. */
+  readonly groupCentresByK: readonly (readonly [number, Float64Array])[];
+  /** Group id per row, −1 when none. */
+  readonly groupIdOfRow: Int32Array;
+  readonly nextGroupId: number;
+  readonly groupCountSmoother: { readonly shownK: number; readonly candidateK: number; readonly streak: number };
+  readonly bridging: BridgingModel | null;
+}
+
+export interface Analysis {
+  /** Store revision analysed (number of votes ever applied). */
+  readonly revision: number;
+  readonly counts: {
+    readonly participants: number;
+    readonly statements: number;
+    readonly activeStatements: number;
+    readonly votes: number;
+    readonly clustered: number;
+    readonly groups: number;
+  };
+  /** Participant keys by row; every per-participant array below follows this order. */
+  readonly participantKeys: readonly string[];
+  /** Statement keys by column; every per-statement array below follows this order. */
+  readonly statementKeys: readonly string[];
+  /** Opinion map (Pol.is's sparsity-aware projection), x, y per participant. */
+  readonly projection: Float64Array;
+  /** Shrunk positions the groups are computed on, x, y per participant. */
+  readonly positions: Float64Array;
+  readonly clustered: Uint8Array;
+  /** Group id per participant, −1 when not clustered. */
+  readonly groupOfParticipant: Int32Array;
+  readonly groups: readonly OpinionGroup[];
+  /** Silhouette per candidate k, and the k shown. */
+  readonly groupCounts: readonly { readonly k: number; readonly silhouette: number }[];
+  readonly statements: {
+    readonly active: Uint8Array;
+    readonly agree: Int32Array;
+    readonly disagree: Int32Array;
+    readonly pass: Int32Array;
+    /** Where a statement sits on the map, x, y per statement, and its distance from the centre. */
+    readonly projection: Float64Array;
+    readonly extremity: Float64Array;
+  };
+  /** Per group id (in `groups` order), agree / disagree / seen counts per statement. */
+  readonly groupTallies: GroupTallies;
+  readonly consensus: { readonly agree: readonly ConsensusStatementOut[]; readonly disagree: readonly ConsensusStatementOut[] };
+  readonly groupInformedConsensus: GroupInformedConsensus;
+  readonly divisive: readonly DivisiveStatementOut[];
+  /** Community-Notes-style bridging intercept per statement (NaN when too few votes), and the statement's factor (polarity). */
+  readonly bridging: { readonly score: Float64Array; readonly polarity: Float64Array };
+  /** Routing priority per statement (0 for moderated-out). */
+  readonly priority: Float64Array;
+  readonly pca: {
+    readonly component1: Float64Array;
+    readonly component2: Float64Array;
+    readonly center: Float64Array;
+    readonly eigenvalues: readonly [number, number];
+    readonly iterations: number;
+    readonly converged: boolean;
+  };
+  readonly state: EngineState;
+  /** Milliseconds per phase when a clock was given. */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+/** Index of each previous row/column in the current order (−1 when gone). Identity fast path. */
+function previousIndexOf(previousKeys: readonly string[], currentKeys: readonly string[]): Int32Array {
+  const map = new Int32Array(currentKeys.length).fill(-1);
+  let identical = previousKeys.length <= currentKeys.length;
+  for (let i = 0; identical && i < previousKeys.length; i++) identical = previousKeys[i] === currentKeys[i];
+  if (identical) {
+    for (let i = 0; i < previousKeys.length; i++) map[i] = i;
+    return map;
+  }
+  const index = new Map<string, number>();
+  previousKeys.forEach((key, i) => index.set(key, i));
+  currentKeys.forEach((key, i) => {
+    const p = index.get(key);
+    if (p !== undefined) map[i] = p;
+  });
+  return map;
+}
+
+function activeColumnsOf(store: VoteStore, moderatedOut: readonly string[]): Uint8Array {
+  const active = new Uint8Array(store.statementKeys.length).fill(1);
+  for (const key of moderatedOut) {
+    const c = store.statementColumnByKey.get(key);
+    if (c !== undefined) active[c] = 0;
+  }
+  return active;
+}
+
+/**
+ * Analyse the conversation in `store`. With `previous` (an analysis of an earlier state of the
+ * same store), PCA, base clusters, groups, the k-smoother and the bridging model warm-start
+ * from it, and group ids stay stable.
+ */
+export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInput = {}, previous?: Analysis): Analysis {
+  const options = analysisOptionsOf(input);
+  const clock = options.clock;
+  const timings: Record<string, number> = {};
+  let last = clock ? clock() : 0;
+  const lap = (name: string): void => {
+    if (!clock) return;
+    const now = clock();
+    timings[name] = now - last;
+    last = now;
+  };
+  const random = randomStateFromSeed(options.seed);
+  const matrix = compactVotes(store);
+  const n = matrix.rowCount;
+  const m = matrix.columnCount;
+  const participantKeys = store.participantKeys.slice();
+  const statementKeys = store.statementKeys.slice();
+  const active = activeColumnsOf(store, options.moderatedOut);
+  const meta = new Uint8Array(m);
+  for (const key of options.metaStatements) {
+    const c = store.statementColumnByKey.get(key);
+    if (c !== undefined) meta[c] = 1;
+  }
+  const rowFrom = previous ? previousIndexOf(previous.participantKeys, participantKeys) : null;
+  const columnFrom = previous ? previousIndexOf(previous.statementKeys, statementKeys) : null;
+  lap('compact');
+
+  // ---- PCA and projection
+  const stats = columnStatsOf(matrix, active);
+  const pcaOptions = previous ? { ...options.pca, maxIterations: options.pca.warmMaxIterations } : options.pca;
+  let start: PcaBasis | null = null;
+  let previousComponent1: Float64Array | null = null;
+  let previousComponent2: Float64Array | null = null;
+  if (previous && columnFrom) {
+    const width = previous.state.pcaBasis.width;
+    const vectors = new Float64Array(m * width);
+    previousComponent1 = new Float64Array(m);
+    previousComponent2 = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      const p = columnFrom[j]!;
+      if (p < 0) continue;
+      for (let q = 0; q < width; q++) vectors[width * j + q] = previous.state.pcaBasis.vectors[width * p + q]!;
+      previousComponent1[j] = previous.pca.component1[p]!;
+      previousComponent2[j] = previous.pca.component2[p]!;
+    }
+    start = { statementCount: m, width, vectors };
+  }
+  const centred = centredValuesOf(matrix, centredValueTable(stats, active));
+  const pca = principalComponents(matrix, centred, active, pcaOptions, start, random);
+  orientComponent(pca.component1, previousComponent1);
+  orientComponent(pca.component2, previousComponent2);
+  const projection = projectParticipants(matrix, centred, stats, pca.component1, pca.component2);
+  const positions = shrunkPositions(projection, stats, options.priorBallots);
+  const statementMap = projectStatements(stats, pca.component1, pca.component2);
+  lap('pca');
+
+  // ---- who is clustered
+  let previouslyClustered: Uint8Array | null = null;
+  if (previous && rowFrom) {
+    previouslyClustered = new Uint8Array(n);
+    for (let r = 0; r < n; r++) if (rowFrom[r]! >= 0) previouslyClustered[r] = previous.state.clustered[rowFrom[r]!]!;
+  }
+  const clustered = clusteredRowsOf(stats.rowAllVotes, stats.rowActiveVotes, m, options.participation, previouslyClustered);
+  const clusteredRows: number[] = [];
+  for (let r = 0; r < n; r++) if (clustered[r] === 1) clusteredRows.push(r);
+  const points = new Float64Array(2 * clusteredRows.length);
+  clusteredRows.forEach((r, i) => {
+    points[2 * i] = positions[2 * r]!;
+    points[2 * i + 1] = positions[2 * r + 1]!;
+  });
+
+  // ---- base clusters and groups
+  let warm = null;
+  if (previous && rowFrom) {
+    const baseLabelOfPoint = new Int32Array(clusteredRows.length);
+    clusteredRows.forEach((r, i) => {
+      const p = rowFrom[r]!;
+      baseLabelOfPoint[i] = p >= 0 ? previous.state.baseLabelOfRow[p]! : -1;
+    });
+    warm = {
+      baseLabelOfPoint,
+      baseClusterCount: previous.state.baseClusterCount,
+      centresByK: new Map(previous.state.groupCentresByK.map(([k, c]) => [k, c] as [number, Float64Array])),
+    };
+  }
+  const base = baseClustersOf(points, options.grouping, random, warm);
+  lap('baseClusters');
+  const candidates = groupCandidatesOf(points, base, options.grouping, random, warm ? warm.centresByK : null);
+  const best = bestCandidate(candidates);
+  const smoother = nextSmoother(previous?.state.groupCountSmoother ?? null, best?.k ?? 0, candidates, options.groupCountPatience);
+  const chosen: GroupCandidate | null = candidates.find((c) => c.k === smoother.shownK) ?? best;
+  lap('groups');
+
+  // ---- group ids, stable across analyses
+  const groupIndexOfRow = new Int32Array(n).fill(-1);
+  if (chosen) clusteredRows.forEach((r, i) => (groupIndexOfRow[r] = chosen.groupOfPoint[i]!));
+  const k = chosen?.k ?? 0;
+  const { idOfIndex, nextGroupId } = groupIdsOf(groupIndexOfRow, k, previous ?? null, rowFrom);
+  // order groups by id; tallies follow that order
+  const order = Array.from({ length: k }, (_, g) => g).sort((a, b) => idOfIndex[a]! - idOfIndex[b]!);
+  const positionOfIndex = new Int32Array(k);
+  order.forEach((g, position) => (positionOfIndex[g] = position));
+  const groupPositionOfRow = groupIndexOfRow.map((g) => (g < 0 ? -1 : positionOfIndex[g]!));
+  const groupOfParticipant = groupIndexOfRow.map((g) => (g < 0 ? -1 : idOfIndex[g]!));
+  const tallies = groupTalliesOf(matrix, active, groupPositionOfRow, k);
+  const members: string[][] = order.map(() => []);
+  for (let r = 0; r < n; r++) if (groupPositionOfRow[r]! >= 0) members[groupPositionOfRow[r]!]!.push(participantKeys[r]!);
+  const groups: OpinionGroup[] = order.map((g, position) => ({
+    id: idOfIndex[g]!,
+    members: members[position]!,
+    centre: [chosen!.centres[2 * g]!, chosen!.centres[2 * g + 1]!] as const,
+    representative: representativeStatementsOf(tallies, position, active, options.representativeCount).map((s) => ({
+      ...s,
+      statement: statementKeys[s.column]!,
+    })),
+  }));
+  lap('representative');
+
+  // ---- consensus, divisive, priorities
+  const consensus = consensusStatementsOf(stats, active, options.consensusCount);
+  const named = <T extends { column: number }>(s: T): T & { statement: string } => ({ ...s, statement: statementKeys[s.column]! });
+  const groupInformedConsensus = groupInformedConsensusOf(tallies, active);
+  const divisive = divisiveStatementsOf(tallies, active, options.divisiveCount).map((s) => ({
+    ...named(s),
+    mostAgreeingGroup: groups[s.mostAgreeingGroup]!.id,
+    leastAgreeingGroup: groups[s.leastAgreeingGroup]!.id,
+  }));
+  const priority = statementPrioritiesOf(tallies, statementMap.extremity, active, meta);
+  lap('consensus');
+
+  // ---- bridging
+  let bridgingStart: BridgingModel | null = null;
+  const previousBridging = previous?.state.bridging ?? null;
+  if (previousBridging && rowFrom && columnFrom) {
+    const iu = new Float64Array(n);
+    const fu = new Float64Array(n);
+    const is = new Float64Array(m);
+    const fs = new Float64Array(m);
+    for (let r = 0; r < n; r++) {
+      const p = rowFrom[r]!;
+      if (p < 0) continue;
+      iu[r] = previousBridging.participantIntercept[p]!;
+      fu[r] = previousBridging.participantFactor[p]!;
+    }
+    for (let j = 0; j < m; j++) {
+      const p = columnFrom[j]!;
+      if (p < 0) continue;
+      is[j] = previousBridging.statementIntercept[p]!;
+      fs[j] = previousBridging.statementFactor[p]!;
+    }
+    bridgingStart = { globalIntercept: previousBridging.globalIntercept, participantIntercept: iu, participantFactor: fu, statementIntercept: is, statementFactor: fs, sweeps: 0 };
+  }
+  const bridgingModel = fitBridgingModel(matrix, active, options.bridging, bridgingStart, pca.component1);
+  const bridgingScore = bridgingScoresOf(bridgingModel, stats.agree, stats.disagree, active, options.bridging.minimumVotes);
+  lap('bridging');
+
+  const baseLabelOfRow = new Int32Array(n).fill(-1);
+  clusteredRows.forEach((r, i) => (baseLabelOfRow[r] = base.labels[i]!));
+  const state: EngineState = {
+    pcaBasis: pca.basis,
+    clustered,
+    baseLabelOfRow,
+    baseClusterCount: base.k,
+    groupCentresByK: candidates.map((c) => [c.k, c.centres] as const),
+    groupIdOfRow: groupOfParticipant,
+    nextGroupId,
+    groupCountSmoother: smoother,
+    bridging: bridgingModel,
+  };
+  return {
+    revision: store.revision,
+    counts: {
+      participants: n,
+      statements: m,
+      activeStatements: stats.activeColumnCount,
+      votes: matrix.cellCount,
+      clustered: clusteredRows.length,
+      groups: k,
+    },
+    participantKeys,
+    statementKeys,
+    projection,
+    positions,
+    clustered,
+    groupOfParticipant,
+    groups,
+    groupCounts: candidates.map((c) => ({ k: c.k, silhouette: c.silhouette })),
+    statements: {
+      active,
+      agree: stats.agree,
+      disagree: stats.disagree,
+      pass: stats.pass,
+      projection: statementMap.projection,
+      extremity: statementMap.extremity,
+    },
+    groupTallies: tallies,
+    consensus: { agree: consensus.agree.map(named), disagree: consensus.disagree.map(named) },
+    groupInformedConsensus,
+    divisive,
+    bridging: { score: bridgingScore, polarity: bridgingModel.statementFactor },
+    priority,
+    pca: {
+      component1: pca.component1,
+      component2: pca.component2,
+      center: stats.mean,
+      eigenvalues: pca.eigenvalues,
+      iterations: pca.iterations,
+      converged: pca.converged,
+    },
+    state,
+    timings,
+  };
+}
+
+/**
+ * Pol.is's k-smoother: the best k must win `patience` analyses in a row before the shown k
+ * changes; with no shown k yet (or the shown k no longer a candidate) the best k is shown at once.
+ */
+function nextSmoother(
+  previous: EngineState['groupCountSmoother'] | null,
+  bestK: number,
+  candidates: readonly GroupCandidate[],
+  patience: number,
+): EngineState['groupCountSmoother'] {
+  if (previous === null || previous.shownK === 0 || !candidates.some((c) => c.k === previous.shownK)) {
+    return { shownK: bestK, candidateK: bestK, streak: 1 };
+  }
+  const streak = previous.candidateK === bestK ? previous.streak + 1 : 1;
+  const shownK = streak >= patience ? bestK : previous.shownK;
+  return { shownK, candidateK: bestK, streak };
+}
+
+/**
+ * Stable ids for this analysis's groups: each previous group id goes to the new group sharing
+ * the most members with it (greedy by overlap, ties to lower new index, then lower id); other
+ * new groups get fresh ids in order of size (larger first). Cold: ids 0..k−1 by size.
+ */
+function groupIdsOf(
+  groupIndexOfRow: Int32Array,
+  k: number,
+  previous: Analysis | null,
+  rowFrom: Int32Array | null,
+): { idOfIndex: Int32Array; nextGroupId: number } {
+  const size = new Int32Array(k);
+  for (const g of groupIndexOfRow) if (g >= 0) size[g]!++;
+  const bySize = Array.from({ length: k }, (_, g) => g).sort((a, b) => size[b]! - size[a]! || a - b);
+  const idOfIndex = new Int32Array(k).fill(-1);
+  let nextGroupId = previous ? previous.state.nextGroupId : 0;
+  if (previous && rowFrom) {
+    const overlap = new Map<string, { g: number; id: number; count: number }>();
+    for (let r = 0; r < groupIndexOfRow.length; r++) {
+      const g = groupIndexOfRow[r]!;
+      const p = rowFrom[r]!;
+      if (g < 0 || p < 0) continue;
+      const id = previous.state.groupIdOfRow[p]!;
+      if (id < 0) continue;
+      const key = `${g}:${id}`;
+      const entry = overlap.get(key);
+      if (entry) entry.count++;
+      else overlap.set(key, { g, id, count: 1 });
+    }
+    const pairs = [...overlap.values()].sort((a, b) => b.count - a.count || a.g - b.g || a.id - b.id);
+    const usedIds = new Set<number>();
+    for (const { g, id } of pairs) {
+      if (idOfIndex[g] !== -1 || usedIds.has(id)) continue;
+      idOfIndex[g] = id;
+      usedIds.add(id);
+    }
+  }
+  for (const g of bySize) if (idOfIndex[g] === -1) idOfIndex[g] = nextGroupId++;
+  return { idOfIndex, nextGroupId };
+}
