@@ -4,3 +4,4 @@ export * from './organisations.js';
 export * from './issues.js';
 export * from './lines.js';
 export * from './analysis.js';
+export * from './timeline.js';

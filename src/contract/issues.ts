@@ -48,7 +48,14 @@ export type IssueDetail = z.infer<typeof IssueDetail>;
 export const IssueDetailQuery = z.object({ status: z.enum(statementStatuses).optional() });
 
 export const CycleAdvance = z.object({ note: text(0, 1000).optional() }).strict();
-export const CycleAdvanced = z.object({ cycle: Cycle, previousPhase: z.enum(phases) });
+export const CycleAdvanced = z.object({
+  cycle: Cycle,
+  previousPhase: z.enum(phases),
+  /** Seed statements the new cycle started with (refuted claims and reports), when a cycle ended. */
+  seeded: z.number().int(),
+  /** When leaving propagate: whether the embrace target was met, and where it fell short. */
+  embrace: z.object({ meetsTarget: z.boolean(), shortfalls: z.array(z.string()) }).nullable(),
+});
 
 export const StatementCreate = z.object({ text: text(3, 400), isSeed: z.boolean().optional() }).strict();
 export const StatementModerate = z.object({ status: z.enum(statementStatuses) }).strict();

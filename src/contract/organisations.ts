@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { moderationPolicies, roles } from '../core/index.js';
 import { Id, Timestamp, text } from './common.js';
+import { ModelSettingsPatch } from './timeline.js';
 
 export const Organisation = z.object({
   id: Id,
@@ -8,12 +9,14 @@ export const Organisation = z.object({
   name: z.string(),
   moderation: z.enum(moderationPolicies),
   members: z.number().int(),
+  /** The model's settings in force (MODEL.md defaults where not set); halfLifeDays null means ∞. */
+  settings: z.record(z.string(), z.number().nullable()),
   createdAt: Timestamp,
 });
 export type Organisation = z.infer<typeof Organisation>;
 
 export const OrganisationPatch = z
-  .object({ name: text(1, 120).optional(), moderation: z.enum(moderationPolicies).optional() })
+  .object({ name: text(1, 120).optional(), moderation: z.enum(moderationPolicies).optional(), settings: ModelSettingsPatch.optional() })
   .strict();
 
 export const Constituency = text(1, 60);

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './vocabulary.js';
 export * from './next-statement.js';
+export * from './model/index.js';

@@ -9,6 +9,8 @@ import { authRoutes } from './routes/auth.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { issueRoutes } from './routes/issues.js';
 import { practiceRoutes } from './routes/practice.js';
+import { lineRoutes } from './routes/lines.js';
+import { webRoutes } from './web.js';
 
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -35,8 +37,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(organisationRoutes(ctx));
   await app.register(issueRoutes(ctx));
   await app.register(practiceRoutes(ctx));
+  await app.register(lineRoutes(ctx));
 
   app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
+  await app.register(webRoutes);
   return app;
 }

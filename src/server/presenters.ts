@@ -1,9 +1,10 @@
 /** Output shaping: store rows → contract shapes. The only place that knows both. */
 import type { VoteValue } from '../core/index.js';
+import { modelSettingsOf, presentSettings } from './model-settings.js';
 import type { issues, invites, members, organisations, statements } from '../store/index.js';
 
 export function presentOrganisation(o: organisations.OrganisationRow, memberCount: number) {
-  return { id: o.id, slug: o.slug, name: o.name, moderation: o.moderation, members: memberCount, createdAt: o.created_at };
+  return { id: o.id, slug: o.slug, name: o.name, moderation: o.moderation, members: memberCount, settings: presentSettings(modelSettingsOf(o.settings)), createdAt: o.created_at };
 }
 
 export function presentMember(m: members.MemberRow) {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError, nextPhase, notFound, pickNextStatement, roleAtLeast, statementStatuses, statementVisible, type StatementStatus } from '../../core/index.js';
+import { DomainError, notFound, pickNextStatement, roleAtLeast, statementStatuses, statementVisible, type StatementStatus } from '../../core/index.js';
 import {
   CycleAdvance,
   CycleAdvanced,
@@ -26,6 +26,7 @@ import { analyses, events, inTransaction, issues, organisations, statements, vot
 import { NEW_STATEMENT_PRIORITY } from '../../engine/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
+import { advanceCycle } from '../services/cycle.js';
 import { presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
 
 export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -115,29 +116,8 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues have no cycle to advance');
-        const at = now();
-        return inTransaction(db(), async (trx) => {
-          const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
-          const to = nextPhase(cycle.phase);
-          let result;
-          if (to) {
-            if (!(await issues.setCyclePhase(trx, cycle.id, cycle.phase, to))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
-            result = { ...cycle, phase: to };
-          } else {
-            if (!(await issues.endCycle(trx, cycle.id, at))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
-            result = await issues.startCycle(trx, { orgId: auth.orgId, issueId: issue.id, number: cycle.number + 1, at });
-          }
-          await events.recordEvent(trx, {
-            orgId: auth.orgId,
-            issueId: issue.id,
-            cycleId: result.id,
-            type: 'cycle.advanced',
-            at,
-            actorId: auth.memberId,
-            data: { from: cycle.phase, to: result.phase, cycle: result.number, note: req.body.note ?? null },
-          });
-          return { cycle: presentCycle(result), previousPhase: cycle.phase };
-        });
+        const r = await advanceCycle(ctx, { orgId: auth.orgId, issueId: issue.id, actorId: auth.memberId, note: req.body.note ?? null });
+        return { cycle: presentCycle(r.cycle), previousPhase: r.previousPhase, seeded: r.seeded ?? 0, embrace: r.embrace ?? null };
       },
     );
 

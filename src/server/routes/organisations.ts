@@ -51,7 +51,10 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         await inTransaction(db(), async (trx) => {
-          await organisations.updateOrganisation(trx, auth.orgId, req.body);
+          const { settings, ...rest } = req.body;
+          const current = await organisations.getOrganisation(trx, auth.orgId);
+          const merged = settings ? JSON.stringify({ ...(JSON.parse(current?.settings || '{}') as object), ...settings }) : undefined;
+          await organisations.updateOrganisation(trx, auth.orgId, { ...rest, ...(merged ? { settings: merged } : {}) });
           await events.recordEvent(trx, { orgId: auth.orgId, type: 'organisation.updated', at: now(), actorId: auth.memberId, data: req.body });
         });
         const org = await orgOrThrow(auth.orgId);

@@ -36,3 +36,8 @@ export async function issuesBehindTheirVotes(db: Db): Promise<{ orgId: string; i
   const seenOf = new Map(seen.map((s) => [s.issue_id, Number(s.seen)]));
   return heads.filter((h) => Number(h.head) > (seenOf.get(h.issue_id) ?? 0)).map((h) => ({ orgId: h.org_id, issueId: h.issue_id }));
 }
+
+export async function listAnalysisIds(db: Db, orgId: string, issueId: string): Promise<string[]> {
+  const rows = await db.selectFrom('analyses').select('id').where('org_id', '=', orgId).where('issue_id', '=', issueId).execute();
+  return rows.map((r) => r.id);
+}

@@ -88,3 +88,8 @@ export async function findIssueForOperator(db: Db, issueId: string): Promise<Iss
 export async function listCycles(db: Db, orgId: string, issueId: string): Promise<CycleRow[]> {
   return db.selectFrom('cycles').selectAll().where('org_id', '=', orgId).where('issue_id', '=', issueId).orderBy('number').execute();
 }
+
+/** Record that propagation moved on below the embrace target. */
+export async function markBelowTarget(db: Db, cycleId: string): Promise<void> {
+  await db.updateTable('cycles').set({ below_target: 1 }).where('id', '=', cycleId).execute();
+}

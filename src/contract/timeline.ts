@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { endorsementKinds, verdicts } from '../core/index.js';
+
+/** A date (00:00 UTC) or a date-time. */
+const When = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO date-time')
+  .transform((s, c) => {
+    const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+    if (Number.isNaN(ms)) {
+      c.addIssue({ code: 'custom', message: 'must be a real date' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+const Key = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+/** The model's settings a timeline (or an organisation) may override; MODEL.md defaults elsewhere. */
+export const ModelSettingsPatch = z
+  .object({
+    halfLifeDays: z.union([z.number().positive('must be positive'), z.null()]).optional().describe('null means ∞: practice never fades'),
+    fullConsultationActs: z.number().int().min(1).max(1000).optional(),
+    reportWeight: z.number().min(0).max(100).optional(),
+    logicSufficiency: z.number().positive().max(1000).optional(),
+    practiceSufficiencyFloor: z.number().positive().max(1e7).optional(),
+    practiceSufficiencyShare: z.number().min(0).max(1).optional(),
+    beta: z.number().gt(1, 'must be greater than 1').max(100).optional(),
+    embraceTarget: z.number().min(0).max(1).optional(),
+    groupEmbraceTarget: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+const base = { at: When };
+export const TimelineEvent = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('issue'), issue: Key, title: z.string().min(1).max(200), description: z.string().max(5000).optional() }).strict(),
+  z.object({ ...base, type: z.literal('statement'), issue: Key, id: Key, member: Key, text: z.string().min(3).max(400) }).strict(),
+  z.object({ ...base, type: z.literal('vote'), member: Key, statement: Key, value: z.union([z.literal(1), z.literal(-1), z.literal(0)]) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('line'),
+      issue: Key,
+      claims: z.array(z.object({ id: Key, text: z.string().min(3).max(600), cites: z.array(Key).default([]) }).strict()).min(1),
+    })
+    .strict(),
+  z.object({ ...base, type: z.literal('endorse'), member: Key, issue: Key, response: z.enum(endorsementKinds), text: z.string().min(3).max(2000).optional() }).strict(),
+  z.object({ ...base, type: z.literal('report'), member: Key, issue: Key, id: Key.optional(), claim: Key.optional(), verdict: z.enum(verdicts).optional(), text: z.string().min(3).max(4000) }).strict(),
+  z.object({ ...base, type: z.literal('advance'), issue: Key }).strict(),
+  z.object({ ...base, type: z.literal('important'), member: Key, issue: Key }).strict(),
+  z.object({ ...base, type: z.literal('block'), issue: Key, blocks: Key }).strict(),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const Timeline = z
+  .object({
+    settings: ModelSettingsPatch.default({}),
+    members: z.array(z.object({ id: Key, joined: When, constituency: z.string().min(1).max(60).optional() }).strict()),
+    events: z.array(TimelineEvent),
+    ask: z.array(When).default([]),
+  })
+  .strict();
+export type Timeline = z.infer<typeof Timeline>;

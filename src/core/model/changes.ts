@@ -1,0 +1,294 @@
+/**
+ * Quantity and quality (MODEL.md §4): quantities move all the time; only some moves change a
+ * thing's character, and only those are announced. A statement entering or leaving consensus,
+ * a group's majority flipping, a group dividing in two or two merging, an issue's character
+ * changing, a version's embrace crossing its target. Every other move is not announced.
+ */
+import type { AnalysisFact, EndorsementFact, IssueFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
+import type { ModelSettings } from './settings.js';
+import type { EndorsementKind } from '../vocabulary.js';
+import type { Character } from './health.js';
+import { analysesOf, compareVersions, factsByIssue } from './lookups.js';
+import { issueHealthTrail, type HealthPoint } from './trail.js';
+import { compareText, formatNumber, formatPercent } from './wording.js';
+
+export const qualitativeChangeTypes = [
+  'consensus-gained',
+  'consensus-lost',
+  'majority-flipped',
+  'group-divided',
+  'groups-merged',
+  'character-changed',
+  'embrace-crossed',
+] as const;
+export type QualitativeChangeType = (typeof qualitativeChangeTypes)[number];
+
+interface Between {
+  analysisId: string;
+  previousAnalysisId: string;
+}
+
+interface ChangeOf<T extends QualitativeChangeType, D> {
+  at: Millis;
+  issueId: string;
+  type: T;
+  detail: D;
+  description: string;
+}
+
+export type QualitativeChange =
+  | ChangeOf<'consensus-gained' | 'consensus-lost', Between & { statementId: string }>
+  | ChangeOf<'majority-flipped', Between & { statementId: string; groupId: string; previousGroupId: string; from: Side; to: Side }>
+  | ChangeOf<'group-divided', Between & { previousGroupId: string; into: [string, string]; shares: [number, number] }>
+  | ChangeOf<'groups-merged', Between & { groupId: string; from: string[] }>
+  | ChangeOf<'character-changed', { from: Character; to: Character; l: number; pi: number; cause: HealthPoint['cause'] }>
+  | ChangeOf<
+      'embrace-crossed',
+      { lineVersionId: string; scope: 'overall' | 'group'; groupId: string | null; direction: 'above' | 'below'; embraced: number; responders: number; rate: number; target: number }
+    >;
+
+export type Side = 'agree' | 'disagree';
+
+/** A group's majority on a statement: more than half of its votes (passes are votes), or none. */
+export function groupMajority(votes: { agree: number; disagree: number; pass: number } | undefined): Side | null {
+  if (!votes) return null;
+  const total = votes.agree + votes.disagree + votes.pass;
+  if (2 * votes.agree > total) return 'agree';
+  if (2 * votes.disagree > total) return 'disagree';
+  return null;
+}
+
+/** A group's share of an old group's members needed for "divided into two". */
+export const divisionShare = 0.3;
+
+export interface GroupLineage {
+  /** Each new group with the old group holding most of its members (null when none holds any). */
+  matches: { groupId: string; previousGroupId: string | null; shared: number }[];
+  /** Old groups whose members now sit mostly in two new groups, each holding ≥ 30 % of them. */
+  divisions: { previousGroupId: string; into: [string, string]; shares: [number, number] }[];
+  /** New groups that hold the majority of two or more old groups. */
+  merges: { groupId: string; from: string[] }[];
+}
+
+/** Groups matched across two analyses by member overlap ("one divides into two"). Ties go to the group listed first. */
+export function groupLineage(previous: AnalysisFact, next: AnalysisFact): GroupLineage {
+  const oldGroupOf = membershipIndex(previous);
+  const newGroupOf = membershipIndex(next);
+  const matches = next.groups.map((g) => {
+    const shared = tally(g.members, oldGroupOf);
+    const best = strongest(shared, previous.groups.map((o) => o.id));
+    return { groupId: g.id, previousGroupId: best[0]?.id ?? null, shared: best[0]?.count ?? 0 };
+  });
+  const divisions: GroupLineage['divisions'] = [];
+  const homes = new Map<string, string[]>();
+  for (const old of previous.groups) {
+    const size = old.members.length;
+    if (size === 0) continue;
+    const ranked = strongest(tally(old.members, newGroupOf), next.groups.map((g) => g.id));
+    const [first, second] = ranked;
+    if (first && second && second.count >= divisionShare * size) {
+      divisions.push({ previousGroupId: old.id, into: [first.id, second.id], shares: [first.count / size, second.count / size] });
+    }
+    if (first && 2 * first.count > size) homes.set(first.id, [...(homes.get(first.id) ?? []), old.id]);
+  }
+  const merges = next.groups.flatMap((g) => {
+    const from = homes.get(g.id) ?? [];
+    return from.length >= 2 ? [{ groupId: g.id, from }] : [];
+  });
+  return { matches, divisions, merges };
+}
+
+function membershipIndex(analysis: AnalysisFact): Map<string, string> {
+  const groupOf = new Map<string, string>();
+  for (const g of analysis.groups) for (const m of g.members) groupOf.set(m, g.id);
+  return groupOf;
+}
+
+function tally(members: readonly string[], groupOf: ReadonlyMap<string, string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of members) {
+    const g = groupOf.get(m);
+    if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Groups by count, most first; equal counts keep `order`. */
+function strongest(counts: ReadonlyMap<string, number>, order: readonly string[]): { id: string; count: number }[] {
+  return order
+    .map((id, index) => ({ id, index, count: counts.get(id) ?? 0 }))
+    .filter((g) => g.count > 0)
+    .sort((a, b) => b.count - a.count || a.index - b.index)
+    .map(({ id, count }) => ({ id, count }));
+}
+
+/** What changed in kind between two consecutive analyses of an issue, at the newer one's instant. */
+export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: AnalysisFact): QualitativeChange[] {
+  const between: Between = { analysisId: next.id, previousAnalysisId: previous.id };
+  const base = { at: next.at, issueId: issue.id };
+  const changes: QualitativeChange[] = [];
+  const before = new Set(previous.consensus);
+  const after = new Set(next.consensus);
+  for (const statementId of next.consensus) {
+    if (!before.has(statementId)) changes.push({ ...base, type: 'consensus-gained', detail: { ...between, statementId }, description: `${quote(issue)}: statement ${statementId} entered consensus` });
+  }
+  for (const statementId of previous.consensus) {
+    if (!after.has(statementId)) changes.push({ ...base, type: 'consensus-lost', detail: { ...between, statementId }, description: `${quote(issue)}: statement ${statementId} lost consensus` });
+  }
+  const lineage = groupLineage(previous, next);
+  for (const statementId of Object.keys(next.groupVotes).sort(compareText)) {
+    for (const match of lineage.matches) {
+      if (match.previousGroupId === null) continue;
+      const from = groupMajority(previous.groupVotes[statementId]?.[match.previousGroupId]);
+      const to = groupMajority(next.groupVotes[statementId]?.[match.groupId]);
+      if (from === null || to === null || from === to) continue;
+      changes.push({
+        ...base,
+        type: 'majority-flipped',
+        detail: { ...between, statementId, groupId: match.groupId, previousGroupId: match.previousGroupId, from, to },
+        description: `${quote(issue)}: group ${match.groupId}'s majority on statement ${statementId} flipped from ${from} to ${to}`,
+      });
+    }
+  }
+  for (const d of lineage.divisions) {
+    changes.push({
+      ...base,
+      type: 'group-divided',
+      detail: { ...between, ...d },
+      description: `${quote(issue)}: group ${d.previousGroupId} divided into two, ${d.into[0]} (${formatPercent(d.shares[0])}) and ${d.into[1]} (${formatPercent(d.shares[1])})`,
+    });
+  }
+  for (const m of lineage.merges) {
+    changes.push({ ...base, type: 'groups-merged', detail: { ...between, ...m }, description: `${quote(issue)}: groups ${m.from.join(' and ')} merged into ${m.groupId}` });
+  }
+  return changes;
+}
+
+/** A change wherever two consecutive points of an issue's trail differ in character. */
+export function characterChanges(issue: IssueFact, trail: readonly HealthPoint[]): QualitativeChange[] {
+  const changes: QualitativeChange[] = [];
+  for (let i = 1; i < trail.length; i += 1) {
+    const before = trail[i - 1] as HealthPoint;
+    const point = trail[i] as HealthPoint;
+    if (before.character === point.character) continue;
+    const why = point.cause === 'decay' ? ', as practice faded' : point.cause === 'membership' ? ', as the membership grew' : '';
+    changes.push({
+      at: point.at,
+      issueId: issue.id,
+      type: 'character-changed',
+      detail: { from: before.character, to: point.character, l: point.l, pi: point.pi, cause: point.cause },
+      description: `${quote(issue)}: the line turned from ${before.character} to ${point.character}${why} (ℓ = ${formatNumber(point.l)}, π = ${formatNumber(point.pi)})`,
+    });
+  }
+  return changes;
+}
+
+/**
+ * The instants at which a version's embrace crosses its target, overall (embraceTarget) or in a
+ * group (groupEmbraceTarget) of the issue's latest analysis at that instant. Before its first
+ * responder a version (or group) stands below its target, so reaching it is announced. A new
+ * analysis brings new groups: their standing is taken as it is then, not announced.
+ */
+export function embraceCrossings(issue: IssueFact, version: LineVersionFact, endorsements: readonly EndorsementFact[], analyses: readonly AnalysisFact[], until: Millis, settings: ModelSettings): QualitativeChange[] {
+  type Step = { at: Millis; analysis: AnalysisFact } | { at: Millis; endorsement: EndorsementFact };
+  const steps: Step[] = [
+    ...analyses.filter((a) => a.issueId === version.issueId && a.at <= until).map((analysis) => ({ at: analysis.at, analysis })),
+    ...endorsements.filter((e) => e.lineVersionId === version.id && e.at <= until).map((endorsement) => ({ at: endorsement.at, endorsement })),
+  ].sort((a, b) => a.at - b.at || Number('endorsement' in a) - Number('endorsement' in b));
+
+  const answers = new Map<string, EndorsementKind>();
+  const overall = { embraced: 0, responders: 0 };
+  let groupsOf = new Map<string, string[]>();
+  let groups = new Map<string, { embraced: number; responders: number; meets: boolean }>();
+  let overallMeets = false;
+  const meets = (c: { embraced: number; responders: number }, target: number): boolean => c.responders > 0 && c.embraced / c.responders >= target;
+  const changes: QualitativeChange[] = [];
+  const announce = (at: Millis, scope: 'overall' | 'group', groupId: string | null, c: { embraced: number; responders: number }, now: boolean, target: number): void => {
+    const rate = c.responders > 0 ? c.embraced / c.responders : 0;
+    const where = scope === 'overall' ? 'overall' : `in group ${groupId}`;
+    changes.push({
+      at,
+      issueId: issue.id,
+      type: 'embrace-crossed',
+      detail: { lineVersionId: version.id, scope, groupId, direction: now ? 'above' : 'below', embraced: c.embraced, responders: c.responders, rate, target },
+      description: `${quote(issue)}, version ${version.number}: embrace ${now ? 'reached' : 'fell below'} the ${formatPercent(target)} target ${where} (${c.embraced} of ${c.responders}, ${formatPercent(rate)})`,
+    });
+  };
+
+  for (let i = 0; i < steps.length; ) {
+    const at = (steps[i] as Step).at;
+    for (; i < steps.length && (steps[i] as Step).at === at; i += 1) {
+      const step = steps[i] as Step;
+      if ('analysis' in step) {
+        groupsOf = new Map();
+        groups = new Map();
+        for (const g of step.analysis.groups) {
+          const count = { embraced: 0, responders: 0, meets: false };
+          for (const m of g.members) {
+            groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
+            const kind = answers.get(m);
+            if (kind === undefined) continue;
+            count.responders += 1;
+            if (kind === 'embrace') count.embraced += 1;
+          }
+          count.meets = meets(count, settings.groupEmbraceTarget);
+          groups.set(g.id, count);
+        }
+        continue;
+      }
+      const { memberId, kind } = step.endorsement;
+      const before = answers.get(memberId);
+      answers.set(memberId, kind);
+      const counts = [overall, ...(groupsOf.get(memberId) ?? []).flatMap((g) => groups.get(g) ?? [])];
+      for (const c of counts) {
+        if (before === undefined) c.responders += 1;
+        c.embraced += Number(kind === 'embrace') - Number(before === 'embrace');
+      }
+    }
+    const overallNow = meets(overall, settings.embraceTarget);
+    if (overallNow !== overallMeets) announce(at, 'overall', null, overall, overallNow, settings.embraceTarget);
+    overallMeets = overallNow;
+    for (const [groupId, c] of groups) {
+      const now = meets(c, settings.groupEmbraceTarget);
+      if (now !== c.meets) announce(at, 'group', groupId, c, now, settings.groupEmbraceTarget);
+      c.meets = now;
+    }
+  }
+  return changes;
+}
+
+/**
+ * Every qualitative change of every issue up to `until`, oldest first (then by issue as listed,
+ * then by kind). The character is followed through the issue's trail: each instant with an
+ * act, report, publication, analysis or a change of P₀, and each instant decay alone crosses a
+ * boundary; the first point (the opening) is the baseline and is not announced.
+ */
+export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: ModelSettings): QualitativeChange[] {
+  const slices = factsByIssue(facts);
+  const changes: QualitativeChange[] = [];
+  for (const issue of facts.issues) {
+    const slice = slices.get(issue.id);
+    if (!slice) continue;
+    const analyses = analysesOf(slice, issue.id, until);
+    for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact));
+    changes.push(...characterChanges(issue, issueHealthTrail(slice, issue.id, until, settings)));
+    for (const version of slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions)) {
+      changes.push(...embraceCrossings(issue, version, slice.endorsements, analyses, until, settings));
+    }
+  }
+  const issueOrder = new Map(facts.issues.map((issue, index) => [issue.id, index]));
+  return changes
+    .map((change, index) => ({ change, index }))
+    .sort(
+      (a, b) =>
+        a.change.at - b.change.at ||
+        (issueOrder.get(a.change.issueId) ?? 0) - (issueOrder.get(b.change.issueId) ?? 0) ||
+        qualitativeChangeTypes.indexOf(a.change.type) - qualitativeChangeTypes.indexOf(b.change.type) ||
+        a.index - b.index,
+    )
+    .map(({ change }) => change);
+}
+
+function quote(issue: IssueFact): string {
+  return `"${issue.title}"`;
+}

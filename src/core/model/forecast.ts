@@ -1,0 +1,282 @@
+/**
+ * Why consultation must be continuous (MODEL.md §3 "The forecast"): from t, with no new
+ * consultation, practice decays and logic follows its recent trend, so a correct line drifts
+ * into left-communism (or, short of logic, into foolishness) by a date the dashboard can name.
+ * The same projection runs as a what-if with a consultation plan.
+ */
+import type { Millis, ModelFacts } from './facts.js';
+import type { ModelSettings } from './settings.js';
+import {
+  characterOf,
+  decay,
+  issueHealthAt,
+  organisationHealthAt,
+  practiceTerms,
+  pureLogicOf,
+  type Character,
+  type Health,
+} from './health.js';
+import { membersJoinedBy, openIssuesAt } from './lookups.js';
+import { DAY_MS, HOUR_MS, WEEK_MS, isoDate, isoInstant } from './time.js';
+import { compareText, countOf, formatNumber } from './wording.js';
+
+/** L's recent trend: its rise over the last trendWindowDays, never negative, projected linearly. */
+export interface LogicTrend {
+  pureLogicThen: number;
+  pureLogicNow: number;
+  /** max(0, now − then). */
+  rise: number;
+  windowDays: number;
+  /** rise / windowDays, claims per day (0 for an empty window). */
+  slopePerDay: number;
+  how: string;
+}
+
+/** Where a projection starts: the figures at `at`, with P₀ held there. */
+export interface ProjectionStart {
+  at: Millis;
+  pureLogic: number;
+  practice: number;
+  practiceSufficiency: number;
+  trend: LogicTrend;
+}
+
+export type Decline = 'left-communist' | 'fool';
+
+export interface Crossing {
+  /** The first instant on the hourly grid in a declined character, or null within the horizon. */
+  at: Millis | null;
+  into: Decline | null;
+  /** The line is left-communist or fool already at the start (then `at` is the start). */
+  already: boolean;
+}
+
+export interface Forecast extends Crossing {
+  issueId: string | null;
+  from: Millis;
+  iso: string | null;
+  date: string | null;
+  start: Health;
+  trend: LogicTrend;
+  how: string;
+}
+
+export interface ConsultationPlan {
+  /** N: weeks between consultations (the first is at the start). */
+  everyWeeks: number;
+  /** M: members fully consulted each time (on each open issue, for the organisation). */
+  members: number;
+}
+
+export interface WhatIfPoint {
+  at: Millis;
+  pureLogic: number;
+  practice: number;
+  l: number;
+  pi: number;
+  character: Character;
+}
+
+export interface WhatIf {
+  issueId: string | null;
+  from: Millis;
+  plan: ConsultationPlan;
+  /** One point a week over the horizon, the start included. */
+  trail: WhatIfPoint[];
+  /** The first instant on the hourly grid whose character is not correct, or null. */
+  leavesCorrect: { at: Millis; iso: string; date: string; into: Exclude<Character, 'correct'> } | null;
+  rounds: number;
+  how: string;
+}
+
+/** L at t and at t − trendWindowDays, for an issue or (issueId null) the issues open at each instant. */
+export function pureLogicTrend(facts: ModelFacts, issueId: string | null, at: Millis, settings: ModelSettings): LogicTrend {
+  const windowDays = settings.trendWindowDays;
+  const then = at - windowDays * DAY_MS;
+  const logicAt = (t: Millis): number => pureLogicOf(facts, issueId === null ? openIssuesAt(facts, t).map((i) => i.id) : [issueId], t).value;
+  const pureLogicNow = logicAt(at);
+  const pureLogicThen = logicAt(then);
+  const rise = windowDays > 0 ? Math.max(0, pureLogicNow - pureLogicThen) : 0;
+  const slopePerDay = windowDays > 0 ? rise / windowDays : 0;
+  return {
+    pureLogicThen,
+    pureLogicNow,
+    rise,
+    windowDays,
+    slopePerDay,
+    how: `L went from ${formatNumber(pureLogicThen)} to ${formatNumber(pureLogicNow)} over the last ${formatNumber(windowDays)} days: projected to grow by ${formatNumber(slopePerDay)} claims a day`,
+  };
+}
+
+/**
+ * L at start + Δ: the trend's rise scaled by Δ/window. Written as rise·(Δ/window) rather than
+ * slope·Δ so whole multiples of the window land exactly on whole claims.
+ */
+export function projectedPureLogic(start: ProjectionStart, deltaMs: number): number {
+  const windowMs = start.trend.windowDays * DAY_MS;
+  return windowMs > 0 ? start.pureLogic + start.trend.rise * (deltaMs / windowMs) : start.pureLogic;
+}
+
+/**
+ * The first hour, up to forecastHorizonDays, at which the projection is left-communist or fool:
+ * P(t+Δ) = P(t)·2^(−Δ/h), L by its trend, P₀ held. O(hours in the horizon), O(1) per hour.
+ */
+export function forecastCrossing(start: ProjectionStart, settings: ModelSettings): Crossing {
+  const hours = Math.floor((settings.forecastHorizonDays * DAY_MS) / HOUR_MS);
+  for (let hour = 0; hour <= hours; hour += 1) {
+    const delta = hour * HOUR_MS;
+    const l = projectedPureLogic(start, delta) / settings.logicSufficiency;
+    const pi = (start.practice * decay(delta, settings.halfLifeDays)) / start.practiceSufficiency;
+    const character = characterOf(l, pi, settings.beta);
+    if (character === 'left-communist' || character === 'fool') return { at: start.at + delta, into: character, already: hour === 0 };
+  }
+  return { at: null, into: null, already: false };
+}
+
+function forecastFrom(start: Health, trend: LogicTrend, settings: ModelSettings): Forecast {
+  const crossing = forecastCrossing(
+    { at: start.at, pureLogic: start.pureLogic.value, practice: start.practice.value, practiceSufficiency: start.practiceSufficiency.value, trend },
+    settings,
+  );
+  const halfLife = settings.halfLifeDays === Infinity ? 'P stands still (h = ∞)' : `P halves every ${formatNumber(settings.halfLifeDays)} days`;
+  const assumption = `With no new consultation ${halfLife} and L grows by ${formatNumber(trend.slopePerDay)} claims a day`;
+  let how: string;
+  if (crossing.already) how = `already ${crossing.into} now (${start.how})`;
+  else if (crossing.at === null) how = `${assumption}: neither left-communist nor fool within ${formatNumber(settings.forecastHorizonDays)} days`;
+  else how = `${assumption}: ${crossing.into} on ${isoDate(crossing.at)} (in ${formatNumber((crossing.at - start.at) / DAY_MS)} days); consult before then`;
+  return {
+    ...crossing,
+    issueId: start.issueId,
+    from: start.at,
+    iso: crossing.at === null ? null : isoInstant(crossing.at),
+    date: crossing.at === null ? null : isoDate(crossing.at),
+    start,
+    trend,
+    how,
+  };
+}
+
+export function forecastIssueAt(facts: ModelFacts, issueId: string, from: Millis, settings: ModelSettings): Forecast {
+  return forecastFrom(issueHealthAt(facts, issueId, from, settings), pureLogicTrend(facts, issueId, from, settings), settings);
+}
+
+export function forecastOrganisationAt(facts: ModelFacts, from: Millis, settings: ModelSettings): Forecast {
+  return forecastFrom(organisationHealthAt(facts, from, settings), pureLogicTrend(facts, null, from, settings), settings);
+}
+
+/** One member's place in an issue's consultation queue. */
+interface Candidate {
+  memberId: string;
+  /** The member's term at `updatedAt`. */
+  term: number;
+  updatedAt: Millis;
+  participated: boolean;
+  lastActAt: Millis;
+}
+
+/**
+ * The members of one issue in the order they would be consulted: smallest current term first,
+ * members who never took part before anyone who did, then the longest unheard, then by id.
+ * All terms decay alike, so this order holds over time; a consulted member (term 1) goes to
+ * the back, behind everyone not yet consulted: nobody is repeated while someone is left.
+ */
+class ConsultationQueue {
+  private readonly queue: Candidate[];
+  private head = 0;
+
+  constructor(candidates: Candidate[]) {
+    this.queue = candidates.sort(
+      (a, b) => a.term - b.term || Number(a.participated) - Number(b.participated) || a.lastActAt - b.lastActAt || compareText(a.memberId, b.memberId),
+    );
+  }
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Fully consults the next `count` members at `at`; returns how much P rises. */
+  consult(count: number, at: Millis, halfLifeDays: number): number {
+    let rise = 0;
+    for (let n = Math.min(count, this.size); n > 0; n -= 1) {
+      const member = this.queue[this.head] as Candidate;
+      this.head += 1;
+      rise += 1 - member.term * decay(at - member.updatedAt, halfLifeDays);
+      this.queue.push({ ...member, term: 1, updatedAt: at, participated: true, lastActAt: at });
+    }
+    return rise;
+  }
+}
+
+/**
+ * "Consult every N weeks with M members" (MODEL.md §3): from `from`, every N weeks (the first
+ * round at `from`) M members are fully consulted on the issue (on each open issue, for the
+ * organisation), their terms reset to 1; everything else as in the forecast. Membership and P₀
+ * are held at `from`. O(hours in the horizon + members · log members + rounds · M).
+ */
+export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, plan: ConsultationPlan, settings: ModelSettings): WhatIf {
+  const start = issueId === null ? organisationHealthAt(facts, from, settings) : issueHealthAt(facts, issueId, from, settings);
+  const trend = pureLogicTrend(facts, issueId, from, settings);
+  const projection: ProjectionStart = { at: from, pureLogic: start.pureLogic.value, practice: start.practice.value, practiceSufficiency: start.practiceSufficiency.value, trend };
+  const issueIds = issueId === null ? openIssuesAt(facts, from).map((i) => i.id) : [issueId];
+  const queues = consultationQueues(facts, issueIds, from, settings);
+
+  const { halfLifeDays } = settings;
+  const perRound = Math.max(0, Math.floor(plan.members));
+  const period = plan.everyWeeks > 0 && Number.isFinite(plan.everyWeeks) ? plan.everyWeeks * WEEK_MS : Infinity;
+  let nextRound = perRound > 0 && period < Infinity ? from : Infinity;
+  // P is kept as a value at an anchor instant and decayed from there, so hours do not compound rounding.
+  let anchorPractice = start.practice.value;
+  let anchorAt = from;
+  let rounds = 0;
+
+  const trail: WhatIfPoint[] = [];
+  let leavesCorrect: WhatIf['leavesCorrect'] = null;
+  const hours = Math.floor((settings.forecastHorizonDays * DAY_MS) / HOUR_MS);
+  for (let hour = 0; hour <= hours; hour += 1) {
+    const at = from + hour * HOUR_MS;
+    while (nextRound <= at) {
+      anchorPractice *= decay(nextRound - anchorAt, halfLifeDays);
+      anchorAt = nextRound;
+      for (const queue of queues) anchorPractice += queue.consult(perRound, nextRound, halfLifeDays);
+      rounds += 1;
+      nextRound += period;
+    }
+    const pureLogic = projectedPureLogic(projection, at - from);
+    const practice = anchorPractice * decay(at - anchorAt, halfLifeDays);
+    const l = pureLogic / settings.logicSufficiency;
+    const pi = practice / projection.practiceSufficiency;
+    const character = characterOf(l, pi, settings.beta);
+    if (leavesCorrect === null && character !== 'correct') leavesCorrect = { at, iso: isoInstant(at), date: isoDate(at), into: character };
+    if (hour % (WEEK_MS / HOUR_MS) === 0) trail.push({ at, pureLogic, practice, l, pi, character });
+  }
+  const scope = issueId === null ? `each of ${countOf(issueIds.length, 'open issue')}` : 'the issue';
+  const plainPlan = `consulting ${countOf(perRound, 'member')} on ${scope} every ${formatNumber(plan.everyWeeks)} weeks`;
+  return {
+    issueId,
+    from,
+    plan,
+    trail,
+    leavesCorrect,
+    rounds,
+    how:
+      leavesCorrect === null
+        ? `${plainPlan}, the line stays correct for ${formatNumber(settings.forecastHorizonDays)} days`
+        : `${plainPlan}, the line is ${leavesCorrect.into} on ${leavesCorrect.date}`,
+  };
+}
+
+/** One queue per issue: the members joined by `from` and anyone who already took part. */
+function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from: Millis, settings: ModelSettings): ConsultationQueue[] {
+  const terms = practiceTerms(facts, new Set(issueIds), from, settings);
+  const joined = membersJoinedBy(facts, from);
+  const byIssue = new Map<string, Map<string, Candidate>>(issueIds.map((id) => [id, new Map()]));
+  for (const m of terms.members) {
+    byIssue.get(m.issueId)?.set(m.memberId, { memberId: m.memberId, term: m.weight, updatedAt: from, participated: true, lastActAt: m.lastActAt });
+  }
+  return [...byIssue.values()].map((candidates) => {
+    for (const member of joined) {
+      if (!candidates.has(member.id)) candidates.set(member.id, { memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
+    }
+    return new ConsultationQueue([...candidates.values()]);
+  });
+}

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { ActFact, ModelFacts } from './facts.js';
+import { defaultModelSettings as defaults } from './settings.js';
+import {
+  characterOf,
+  decay,
+  issueHealthAt,
+  organisationHealthAt,
+  practiceAt,
+  practiceSufficiencyFor,
+  practiceTerms,
+  pureLogicAt,
+} from './health.js';
+import { DAY_MS } from './time.js';
+
+const T = Date.UTC(2026, 0, 1);
+const days = (n: number): number => n * DAY_MS;
+
+function factsOf(parts: Partial<ModelFacts>): ModelFacts {
+  return { members: [], issues: [], acts: [], reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [], ...parts };
+}
+const vote = (memberId: string, statementId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'vote', statementId });
+const wrote = (memberId: string, statementId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'statement', statementId });
+const endorsed = (memberId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'endorsement', statementId: null });
+const report = (id: string, at: number, issueId = 'i1') => ({ id, issueId, memberId: 'r', at, claimId: null, verdict: null });
+const claims = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, text: `claim ${i}`, cites: [] }));
+const members = (n: number, joinedAt = T - days(1000)) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, joinedAt, constituency: null }));
+
+describe('the defaults of MODEL.md §3', () => {
+  it('are pinned', () => {
+    expect(defaults.fullConsultationActs).toBe(7); // k
+    expect(defaults.reportWeight).toBe(3); // α
+    expect(defaults.halfLifeDays).toBe(180); // h
+    expect(defaults.logicSufficiency).toBe(3); // L₀
+    expect(defaults.practiceSufficiencyFloor).toBe(10); // P₀ floor
+    expect(defaults.practiceSufficiencyShare).toBe(0.1); // P₀ share of members
+    expect(defaults.beta).toBe(2); // β
+    expect(defaults.embraceTarget).toBe(2 / 3);
+    expect(defaults.groupEmbraceTarget).toBe(1 / 2);
+  });
+});
+
+describe('decay', () => {
+  it('halves every h days', () => {
+    expect(decay(0, 180)).toBe(1);
+    expect(decay(days(180), 180)).toBe(0.5);
+    expect(decay(days(360), 180)).toBe(0.25);
+    // 2^(−90/180) = 1/√2 = 0.70710678…
+    expect(decay(days(90), 180)).toBeCloseTo(Math.SQRT1_2, 15);
+  });
+  it('is 1 forever with h = ∞ (the essay: practice stands still)', () => {
+    expect(decay(days(10_000), Infinity)).toBe(1);
+    expect(decay(Infinity, Infinity)).toBe(1);
+  });
+});
+
+describe('practice P(t)', () => {
+  it('a member with 3 distinct votes 90 days ago, h = 180: 2^(−0.5)·3/7 = 0.30305', () => {
+    const facts = factsOf({ acts: [vote('a', 's1', T - days(95)), vote('a', 's2', T - days(92)), vote('a', 's3', T - days(90))] });
+    // last_a = T − 90 d; acts_a = 3; 0.70710678 × 0.42857143 = 0.30304576
+    expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(0.30304576336566325, 12);
+  });
+
+  it('a changed vote counts once, and last_m is the latest cast (changes included)', () => {
+    const facts = factsOf({ acts: [vote('a', 's1', T - days(100)), vote('a', 's2', T - days(95)), vote('a', 's1', T - days(90))] });
+    // acts_a = 2 (s1, s2), last_a = T − 90 d: 2^(−0.5)·2/7 = 0.20203051
+    const terms = practiceTerms(facts, new Set(['i1']), T, defaults).members[0];
+    expect(terms?.acts).toBe(2);
+    expect(terms?.lastActAt).toBe(T - days(90));
+    expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(0.20203050891044214, 12);
+  });
+
+  it('a member who only passed has taken part: one pass at t is 1/7', () => {
+    const facts = factsOf({ acts: [vote('p', 's1', T)] });
+    // decay(0) = 1; min(1, 1/7) = 0.142857…
+    expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(1 / 7, 15);
+  });
+
+  it('counts statements written and endorsements, each once', () => {
+    // wrote s1 and voted on it (2 acts), endorsed twice (2 acts): acts = 4, all at t − 180 d: 0.5 × 4/7 = 0.285714
+    const facts = factsOf({ acts: [wrote('a', 's1', T - days(200)), vote('a', 's1', T - days(190)), endorsed('a', T - days(185)), endorsed('a', T - days(180))] });
+    const terms = practiceTerms(facts, new Set(['i1']), T, defaults).members[0];
+    expect(terms).toMatchObject({ acts: 4, statementsVotedOn: 1, statementsWritten: 1, endorsements: 2, engagement: 4 / 7 });
+    expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(0.5 * (4 / 7), 15);
+  });
+
+  it('caps a member at 1 once k = 7 acts are reached', () => {
+    const acts = Array.from({ length: 10 }, (_, i) => vote('a', `s${i}`, T));
+    expect(practiceAt(factsOf({ acts }), 'i1', T, defaults).value).toBe(1);
+  });
+
+  it('weighs a report α = 3, decayed: one at t counts 3, one 180 days ago 1.5', () => {
+    const facts = factsOf({ reports: [report('r1', T), report('r2', T - days(180))] });
+    const p = practiceAt(facts, 'i1', T, defaults);
+    expect(p.value).toBe(4.5);
+    expect(p.terms).toMatchObject({ reports: 2, reportWeight: 4.5, memberTerms: 0, memberWeight: 0 });
+  });
+
+  it('counts facts at exactly t, never after t, never on another issue', () => {
+    const facts = factsOf({ acts: [vote('a', 's1', T), vote('b', 's1', T + 1), vote('c', 's1', T, 'i2')], reports: [report('r1', T + 1)] });
+    expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(1 / 7, 15);
+  });
+
+  it('with h = ∞ nothing fades: 3 votes long ago give 3/7, a report 3', () => {
+    const facts = factsOf({ acts: [vote('a', 's1', T - days(3000)), vote('a', 's2', T - days(3000)), vote('a', 's3', T - days(3000))], reports: [report('r1', T - days(3000))] });
+    expect(practiceAt(facts, 'i1', T, { ...defaults, halfLifeDays: Infinity }).value).toBeCloseTo(3 / 7 + 3, 15);
+  });
+
+  it('says how it was computed', () => {
+    // 12 members at 7 acts 180 days ago: 12 × 0.5 = 6; one report at t: 3. P = 9
+    const acts = Array.from({ length: 12 }, (_, m) => Array.from({ length: 7 }, (_, s) => vote(`m${m}`, `s${s}`, T - days(180)))).flat();
+    const p = practiceAt(factsOf({ acts, reports: [report('r1', T)] }), 'i1', T, defaults);
+    expect(p.value).toBeCloseTo(9, 12);
+    expect(p.how).toBe('P = 9 = 6 from 12 members + 3 from 1 report (k = 7, α = 3, h = 180 days)');
+    expect(p.terms).toMatchObject({ members: 12, memberTerms: 12, reports: 1 });
+  });
+
+  it('is 0 with no practice', () => {
+    expect(practiceAt(factsOf({}), 'i1', T, defaults).value).toBe(0);
+  });
+});
+
+describe('pure logic L(t)', () => {
+  const lines = [
+    { id: 'v1', issueId: 'i1', number: 1, publishedAt: T - days(10), claims: claims(4) },
+    { id: 'v2', issueId: 'i1', number: 2, publishedAt: T, claims: claims(2) },
+  ];
+  it('is the claims of the latest version published at or before t', () => {
+    expect(pureLogicAt(factsOf({ lines }), 'i1', T - days(11)).value).toBe(0);
+    expect(pureLogicAt(factsOf({ lines }), 'i1', T - days(1)).value).toBe(4);
+    expect(pureLogicAt(factsOf({ lines }), 'i1', T).value).toBe(2);
+    expect(pureLogicAt(factsOf({ lines }), 'i1', T).how).toBe('L = 2: 2 claims in version 2');
+  });
+  it('is 0 for an issue with no claims', () => {
+    expect(pureLogicAt(factsOf({}), 'i1', T)).toMatchObject({ value: 0, how: 'L = 0: no line version published yet' });
+  });
+});
+
+describe('practice sufficiency P₀ = max(10, 10 % of members joined by t)', () => {
+  it('is the floor up to 100 members, the share above', () => {
+    expect(practiceSufficiencyFor(0, defaults)).toMatchObject({ value: 10, terms: { basis: 'floor' } });
+    expect(practiceSufficiencyFor(100, defaults)).toMatchObject({ value: 10, terms: { basis: 'floor' } });
+    expect(practiceSufficiencyFor(150, defaults).value).toBeCloseTo(15, 12);
+    expect(practiceSufficiencyFor(150, defaults).terms.basis).toBe('share');
+  });
+  it('counts only members joined by t', () => {
+    const facts = factsOf({ members: [...members(150, T - days(5)), ...members(50, T + 1).map((m) => ({ ...m, id: `late${m.id}` }))] });
+    expect(issueHealthAt(facts, 'i1', T, defaults).practiceSufficiency.terms.membersJoined).toBe(150);
+  });
+});
+
+describe('the four characters', () => {
+  const beta = 2;
+  it('fool: ℓ < 1 and π < 1', () => {
+    expect(characterOf(0.99, 0.99, beta)).toBe('fool');
+    expect(characterOf(0, 0, beta)).toBe('fool');
+    expect(characterOf(0, 0.5, beta)).toBe('fool');
+    expect(characterOf(1, 0.99, beta)).toBe('correct'); // ℓ = 1 is enough logic: π/ℓ = 0.99
+    expect(characterOf(0.5, 1, beta)).toBe('correct'); // π = 1 is enough practice: π/ℓ = 2
+  });
+  it('left-communist: π/ℓ < 1/β; exactly 1/β is correct', () => {
+    expect(characterOf(1, 0.5, beta)).toBe('correct');
+    expect(characterOf(2, 1, beta)).toBe('correct');
+    expect(characterOf(1, 0.4999, beta)).toBe('left-communist');
+    expect(characterOf(3, 1, beta)).toBe('left-communist');
+  });
+  it('empiricist: π/ℓ > β; exactly β is correct; ℓ = 0 counts as ∞', () => {
+    expect(characterOf(1, 2, beta)).toBe('correct');
+    expect(characterOf(1, 2.0001, beta)).toBe('empiricist');
+    expect(characterOf(0, 1, beta)).toBe('empiricist');
+    expect(characterOf(0, 50, beta)).toBe('empiricist');
+  });
+  it('correct in between', () => {
+    expect(characterOf(1, 1, beta)).toBe('correct');
+    expect(characterOf(10, 12, beta)).toBe('correct');
+  });
+});
+
+describe('issueHealthAt', () => {
+  const sevenActs = (memberId: string, at: number) => Array.from({ length: 7 }, (_, s) => vote(memberId, `s${s}`, at));
+  it('works through a correct line: L = 3, P = 15 → ℓ = 1, π = 1.5', () => {
+    const facts = factsOf({
+      members: members(40),
+      lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T - days(1), claims: claims(3) }],
+      reports: [1, 2, 3, 4, 5].map((n) => report(`r${n}`, T)), // 5 × 3 = 15
+    });
+    const h = issueHealthAt(facts, 'i1', T, defaults);
+    expect(h).toMatchObject({ l: 1, pi: 1.5, practicePerLogic: 1.5, character: 'correct' });
+    expect(h.how).toBe('ℓ = L/L₀ = 3/3 = 1; π = P/P₀ = 15/10 = 1.5; π/ℓ = 1.5 within [1/β, β] = [0.5, 2]: correct');
+  });
+  it('works through a left-communist line: 9 claims, 4 fully consulted members 180 days ago', () => {
+    // L = 9 → ℓ = 3; P = 4 × 0.5 = 2 → π = 0.2; π/ℓ = 0.0667 < 0.5
+    const facts = factsOf({
+      lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T - days(1), claims: claims(9) }],
+      acts: ['a', 'b', 'c', 'd'].flatMap((m) => sevenActs(m, T - days(180))),
+    });
+    expect(issueHealthAt(facts, 'i1', T, defaults)).toMatchObject({ l: 3, pi: 0.2, character: 'left-communist' });
+  });
+  it('an issue with no claims and no practice is a fool; with practice alone an empiricist', () => {
+    expect(issueHealthAt(factsOf({}), 'i1', T, defaults)).toMatchObject({ l: 0, pi: 0, character: 'fool', practicePerLogic: Infinity });
+    const facts = factsOf({ acts: Array.from({ length: 10 }, (_, m) => sevenActs(`m${m}`, T)).flat() });
+    expect(issueHealthAt(facts, 'i1', T, defaults)).toMatchObject({ l: 0, pi: 1, character: 'empiricist' });
+  });
+});
+
+describe('organisationHealthAt', () => {
+  it('sums L and P over the issues open at t', () => {
+    const issue = (id: string, openedAt: number, resolvedAt: number | null) => ({ id, title: id, openedAt, resolvedAt });
+    const facts = factsOf({
+      issues: [issue('i1', T - days(50), null), issue('i2', T - days(50), T + days(1)), issue('i3', T - days(50), T), issue('i4', T + 1, null)],
+      lines: ['i1', 'i2', 'i3', 'i4'].map((issueId, n) => ({ id: `v${n}`, issueId, number: 1, publishedAt: T - days(1), claims: claims(2) })),
+      reports: ['i1', 'i2', 'i3', 'i4'].map((issueId, n) => report(`r${n}`, T, issueId)),
+      acts: [vote('a', 's1', T, 'i1'), vote('a', 's2', T, 'i2')],
+    });
+    // open at T: i1, i2 (i3 resolved at T, i4 opens after). L = 4, P = 2 × 3 + 2 × 1/7
+    const h = organisationHealthAt(facts, T, defaults);
+    expect(h.issueId).toBeNull();
+    expect(h.pureLogic.value).toBe(4);
+    expect(h.practice.value).toBeCloseTo(6 + 2 / 7, 12);
+    expect(h.practice.terms).toMatchObject({ memberTerms: 2, members: 1, reports: 2 });
+    expect(h.practice.how).toContain('2 member terms (1 member across 2 issues)');
+  });
+});

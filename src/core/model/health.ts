@@ -1,0 +1,322 @@
+/**
+ * The two aspects of a line (MODEL.md §3): pure logic L and practice P, normalised by the
+ * organisation's sufficiency levels into ℓ and π, and the character their proportion gives.
+ * Every figure carries how it was computed, so the UI can show
+ * "P = 4.2 = 3.1 from 12 members + 1.1 from 1 report".
+ */
+import type { Millis, ModelFacts } from './facts.js';
+import type { ModelSettings } from './settings.js';
+import { membersJoinedBy, openIssuesAt } from './lookups.js';
+import { DAY_MS } from './time.js';
+import { countOf, formatNumber } from './wording.js';
+
+export const characters = ['fool', 'left-communist', 'empiricist', 'correct'] as const;
+export type Character = (typeof characters)[number];
+
+/**
+ * decay(Δ) = 2^(−Δ/h), h in days. With h = Infinity practice never fades (the essay's model).
+ * Invariant: Δ ≥ 0 (callers only decay facts at or before t), so the result is in (0, 1].
+ */
+export function decay(deltaMs: number, halfLifeDays: number): number {
+  if (halfLifeDays === Infinity) return 1;
+  return 2 ** (-deltaMs / (halfLifeDays * DAY_MS));
+}
+
+/** π/ℓ, with ℓ = 0 counting as ∞ (MODEL.md §3): a line with no logic has all its practice unconcentrated. */
+export function practicePerLogic(l: number, pi: number): number {
+  return l === 0 ? Infinity : pi / l;
+}
+
+/**
+ * The character of a line from ℓ = L/L₀ and π = P/P₀ (MODEL.md §3): fool when both fall short,
+ * else left-communist when π/ℓ < 1/β, empiricist when π/ℓ > β, correct otherwise. The band's
+ * edges are correct. Compared as β·π < ℓ and π > β·ℓ, which is the same for ℓ, β > 0 and exact
+ * for β = 2, so the boundary π/ℓ = 1/β is never lost to rounding; ℓ = 0 with π > 0 is empiricist.
+ */
+export function characterOf(l: number, pi: number, beta: number): Character {
+  if (l < 1 && pi < 1) return 'fool';
+  if (beta * pi < l) return 'left-communist';
+  if (pi > beta * l) return 'empiricist';
+  return 'correct';
+}
+
+/** Why `characterOf(l, pi, beta)` is what it is, in words. */
+export function characterReason(l: number, pi: number, beta: number): string {
+  const character = characterOf(l, pi, beta);
+  const ratio = `π/ℓ = ${formatNumber(practicePerLogic(l, pi))}`;
+  switch (character) {
+    case 'fool':
+      return `ℓ = ${formatNumber(l)} < 1 and π = ${formatNumber(pi)} < 1: fool`;
+    case 'left-communist':
+      return `${ratio} < 1/β = ${formatNumber(1 / beta)}: left-communist`;
+    case 'empiricist':
+      return `${ratio} > β = ${formatNumber(beta)}: empiricist`;
+    case 'correct':
+      return `${ratio} within [1/β, β] = [${formatNumber(1 / beta)}, ${formatNumber(beta)}]: correct`;
+  }
+}
+
+/** L: claims in the current line version, per issue counted. */
+export interface PureLogicFigure {
+  value: number;
+  how: string;
+  terms: { versions: { issueId: string; lineVersionId: string; number: number; claims: number }[]; issues: number };
+}
+
+/** One member's term of P on one issue. */
+export interface MemberPractice {
+  memberId: string;
+  issueId: string;
+  /** acts_m = statementsVotedOn + statementsWritten + endorsements. */
+  acts: number;
+  /** Distinct statements voted on: a changed vote counts once, a pass is a vote. */
+  statementsVotedOn: number;
+  statementsWritten: number;
+  endorsements: number;
+  /** last_m: the member's latest act (any cast, changes included). */
+  lastActAt: Millis;
+  /** min(1, acts_m / k). */
+  engagement: number;
+  /** decay(t − last_m) · engagement. */
+  weight: number;
+}
+
+/** One report's term of P: α · decay(t − t_r). */
+export interface ReportPractice {
+  reportId: string;
+  issueId: string;
+  at: Millis;
+  weight: number;
+}
+
+export interface PracticeTerms {
+  at: Millis;
+  members: MemberPractice[];
+  reports: ReportPractice[];
+}
+
+/** P with its two sums: members' terms and reports' terms. */
+export interface PracticeFigure {
+  value: number;
+  how: string;
+  terms: {
+    /** Member terms counted (a member counts once per issue). */
+    memberTerms: number;
+    /** Distinct members among them. */
+    members: number;
+    memberWeight: number;
+    reports: number;
+    reportWeight: number;
+    halfLifeDays: number;
+    fullConsultationActs: number;
+    reportWeightAlpha: number;
+  };
+}
+
+/** P₀ = max(floor, share × members joined by t). */
+export interface PracticeSufficiencyFigure {
+  value: number;
+  how: string;
+  terms: { floor: number; share: number; membersJoined: number; basis: 'floor' | 'share' };
+}
+
+/** The health of an issue (issueId) or of the organisation (issueId null) at one instant. */
+export interface Health {
+  issueId: string | null;
+  at: Millis;
+  pureLogic: PureLogicFigure;
+  practice: PracticeFigure;
+  /** L₀. */
+  logicSufficiency: number;
+  practiceSufficiency: PracticeSufficiencyFigure;
+  /** ℓ = L / L₀. */
+  l: number;
+  /** π = P / P₀. */
+  pi: number;
+  /** π/ℓ, Infinity when ℓ = 0. */
+  practicePerLogic: number;
+  character: Character;
+  how: string;
+}
+
+/**
+ * Every member's and report's term of P at t on the given issues, in one pass over the facts.
+ * Acts and reports at exactly t count. Acts are read from `facts.acts` alone (endorsements are
+ * acts there), so nothing is counted twice.
+ */
+export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeTerms {
+  interface Tally {
+    memberId: string;
+    issueId: string;
+    voted: Set<string>;
+    written: Set<string>;
+    /** Acts that have no statement to deduplicate on: endorsements (and any vote without a statement id). */
+    undeduplicated: number;
+    endorsements: number;
+    last: Millis;
+  }
+  const tallies = new Map<string, Tally>();
+  for (const act of facts.acts) {
+    if (act.at > at || !issueIds.has(act.issueId)) continue;
+    const key = `${act.issueId}\u0000${act.memberId}`;
+    let tally = tallies.get(key);
+    if (!tally) {
+      tally = { memberId: act.memberId, issueId: act.issueId, voted: new Set(), written: new Set(), undeduplicated: 0, endorsements: 0, last: act.at };
+      tallies.set(key, tally);
+    }
+    tally.last = Math.max(tally.last, act.at);
+    if (act.kind === 'endorsement') tally.endorsements += 1;
+    else if (act.statementId === null) tally.undeduplicated += 1;
+    else (act.kind === 'vote' ? tally.voted : tally.written).add(act.statementId);
+  }
+  const members: MemberPractice[] = [];
+  for (const t of tallies.values()) {
+    const acts = t.voted.size + t.written.size + t.endorsements + t.undeduplicated;
+    const engagement = Math.min(1, acts / settings.fullConsultationActs);
+    members.push({
+      memberId: t.memberId,
+      issueId: t.issueId,
+      acts,
+      statementsVotedOn: t.voted.size + t.undeduplicated,
+      statementsWritten: t.written.size,
+      endorsements: t.endorsements,
+      lastActAt: t.last,
+      engagement,
+      weight: decay(at - t.last, settings.halfLifeDays) * engagement,
+    });
+  }
+  const reports: ReportPractice[] = [];
+  for (const r of facts.reports) {
+    if (r.at > at || !issueIds.has(r.issueId)) continue;
+    reports.push({ reportId: r.id, issueId: r.issueId, at: r.at, weight: settings.reportWeight * decay(at - r.at, settings.halfLifeDays) });
+  }
+  return { at, members, reports };
+}
+
+/** P from its terms: Σ member weights + Σ report weights. */
+export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings): PracticeFigure {
+  let memberWeight = 0;
+  for (const m of terms.members) memberWeight += m.weight;
+  let reportWeight = 0;
+  for (const r of terms.reports) reportWeight += r.weight;
+  const value = memberWeight + reportWeight;
+  const distinct = new Set(terms.members.map((m) => m.memberId)).size;
+  const issues = new Set(terms.members.map((m) => m.issueId)).size;
+  const fromMembers =
+    distinct === terms.members.length || issues <= 1
+      ? countOf(terms.members.length, 'member')
+      : `${countOf(terms.members.length, 'member term')} (${countOf(distinct, 'member')} across ${countOf(issues, 'issue')})`;
+  const halfLife = settings.halfLifeDays === Infinity ? 'h = ∞' : `h = ${formatNumber(settings.halfLifeDays)} days`;
+  return {
+    value,
+    how:
+      `P = ${formatNumber(value)} = ${formatNumber(memberWeight)} from ${fromMembers} + ` +
+      `${formatNumber(reportWeight)} from ${countOf(terms.reports.length, 'report')} ` +
+      `(k = ${formatNumber(settings.fullConsultationActs)}, α = ${formatNumber(settings.reportWeight)}, ${halfLife})`,
+    terms: {
+      memberTerms: terms.members.length,
+      members: distinct,
+      memberWeight,
+      reports: terms.reports.length,
+      reportWeight,
+      halfLifeDays: settings.halfLifeDays,
+      fullConsultationActs: settings.fullConsultationActs,
+      reportWeightAlpha: settings.reportWeight,
+    },
+  };
+}
+
+/** P(t) of one issue. */
+export function practiceAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings): PracticeFigure {
+  return practiceFromTerms(practiceTerms(facts, new Set([issueId]), at, settings), settings);
+}
+
+/** L(t) summed over the given issues' current versions (0 for an issue with none). */
+export function pureLogicOf(facts: ModelFacts, issueIds: readonly string[], at: Millis): PureLogicFigure {
+  const wanted = new Set(issueIds);
+  const current = new Map<string, { lineVersionId: string; number: number; publishedAt: Millis; claims: number }>();
+  for (const v of facts.lines) {
+    if (!wanted.has(v.issueId) || v.publishedAt > at) continue;
+    const seen = current.get(v.issueId);
+    if (!seen || v.publishedAt > seen.publishedAt || (v.publishedAt === seen.publishedAt && v.number > seen.number)) {
+      current.set(v.issueId, { lineVersionId: v.id, number: v.number, publishedAt: v.publishedAt, claims: v.claims.length });
+    }
+  }
+  const versions = [...current.entries()].map(([issueId, v]) => ({ issueId, lineVersionId: v.lineVersionId, number: v.number, claims: v.claims }));
+  const value = versions.reduce((sum, v) => sum + v.claims, 0);
+  let how: string;
+  if (issueIds.length === 1) {
+    const only = versions[0];
+    how = only ? `L = ${value}: ${countOf(value, 'claim')} in version ${only.number}` : 'L = 0: no line version published yet';
+  } else {
+    how = `L = ${value}: ${countOf(value, 'claim')} in the current versions of ${countOf(issueIds.length, 'open issue')} (${versions.length} with a line)`;
+  }
+  return { value, how, terms: { versions, issues: issueIds.length } };
+}
+
+/** L(t) of one issue: claims in its latest version published at or before t. */
+export function pureLogicAt(facts: ModelFacts, issueId: string, at: Millis): PureLogicFigure {
+  return pureLogicOf(facts, [issueId], at);
+}
+
+/** P₀ at t = max(floor, share × members joined by t). */
+export function practiceSufficiencyAt(facts: ModelFacts, at: Millis, settings: ModelSettings): PracticeSufficiencyFigure {
+  return practiceSufficiencyFor(membersJoinedBy(facts, at).length, settings);
+}
+
+/** P₀ for a membership of `membersJoined`. */
+export function practiceSufficiencyFor(membersJoined: number, settings: ModelSettings): PracticeSufficiencyFigure {
+  const floor = settings.practiceSufficiencyFloor;
+  const share = settings.practiceSufficiencyShare;
+  const byShare = share * membersJoined;
+  const basis = byShare > floor ? 'share' : 'floor';
+  const value = Math.max(floor, byShare);
+  return {
+    value,
+    how: `P₀ = max(${formatNumber(floor)}, ${formatNumber(share * 100)} % of ${countOf(membersJoined, 'member')} joined = ${formatNumber(byShare)}) = ${formatNumber(value)}`,
+    terms: { floor, share, membersJoined, basis },
+  };
+}
+
+/** ℓ, π and the character from the three figures. */
+export function healthFromFigures(
+  issueId: string | null,
+  at: Millis,
+  pureLogic: PureLogicFigure,
+  practice: PracticeFigure,
+  practiceSufficiency: PracticeSufficiencyFigure,
+  settings: ModelSettings,
+): Health {
+  const logicSufficiency = settings.logicSufficiency;
+  const l = pureLogic.value / logicSufficiency;
+  const pi = practice.value / practiceSufficiency.value;
+  return {
+    issueId,
+    at,
+    pureLogic,
+    practice,
+    logicSufficiency,
+    practiceSufficiency,
+    l,
+    pi,
+    practicePerLogic: practicePerLogic(l, pi),
+    character: characterOf(l, pi, settings.beta),
+    how:
+      `ℓ = L/L₀ = ${formatNumber(pureLogic.value)}/${formatNumber(logicSufficiency)} = ${formatNumber(l)}; ` +
+      `π = P/P₀ = ${formatNumber(practice.value)}/${formatNumber(practiceSufficiency.value)} = ${formatNumber(pi)}; ` +
+      characterReason(l, pi, settings.beta),
+  };
+}
+
+/** The health of one issue at t (MODEL.md §3). An issue with no facts is a fool: L = P = 0. */
+export function issueHealthAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings): Health {
+  return healthFromFigures(issueId, at, pureLogicAt(facts, issueId, at), practiceAt(facts, issueId, at, settings), practiceSufficiencyAt(facts, at, settings), settings);
+}
+
+/** The organisation's health at t: L_org and P_org summed over the issues open at t, normalised by the same L₀ and P₀. */
+export function organisationHealthAt(facts: ModelFacts, at: Millis, settings: ModelSettings): Health {
+  const open = openIssuesAt(facts, at).map((issue) => issue.id);
+  const practice = practiceFromTerms(practiceTerms(facts, new Set(open), at, settings), settings);
+  return healthFromFigures(null, at, pureLogicOf(facts, open, at), practice, practiceSufficiencyAt(facts, at, settings), settings);
+}
+

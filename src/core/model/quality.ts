@@ -1,0 +1,210 @@
+/**
+ * The quality of a line's two elements (MODEL.md §3 "Quality"): proportion is half of it.
+ * Grounding and refuted claims judge the logic; representativeness judges the practice;
+ * concentration judges how much of the practice the logic took up.
+ */
+import type { ClaimFact, Millis, ModelFacts } from './facts.js';
+import { analysesOf, currentLineVersion, membersJoinedBy, publishedVersions } from './lookups.js';
+import { compareText, countOf, formatNumber, formatPercent } from './wording.js';
+
+/** Share of the current version's claims that cite at least one basis; null without claims. */
+export interface GroundingFigure {
+  value: number | null;
+  how: string;
+  terms: { grounded: number; claims: number; ungrounded: string[] };
+}
+
+export interface RefutedClaim {
+  claimId: string;
+  text: string;
+  /** Statements the claim cites that were in consensus in an earlier analysis and are not in the latest one's. */
+  lostConsensus: string[];
+  /** Verdicts of the reports that tested this claim (or the same claim text in an earlier version). */
+  verdicts: { confirms: number; refutes: number; mixed: number };
+  reasons: string[];
+}
+
+/** The current version's refuted claims: they go back to gather as seed statements. */
+export interface RefutedClaimsFigure {
+  value: number;
+  how: string;
+  claims: RefutedClaim[];
+  terms: { claims: number; latestAnalysisId: string | null; lineVersionId: string | null };
+}
+
+export interface ConstituencyParticipation {
+  constituency: string;
+  participants: number;
+  members: number;
+  rate: number;
+  /** rate ÷ the overall rate; null when the overall rate is 0. */
+  ratio: number | null;
+}
+
+/** participants / members joined by t, and per constituency its rate over the overall rate. */
+export interface RepresentativenessFigure {
+  value: number | null;
+  how: string;
+  terms: { participants: number; membersJoined: number };
+  constituencies: ConstituencyParticipation[];
+  lowest: { constituency: string; ratio: number } | null;
+}
+
+/** Share of the latest analysis's consensus ∪ representative statements some current claim cites. */
+export interface ConcentrationFigure {
+  value: number | null;
+  how: string;
+  terms: { cited: number; concentrated: number; analysisId: string | null; uncited: string[] };
+}
+
+export interface IssueQuality {
+  issueId: string;
+  at: Millis;
+  grounding: GroundingFigure;
+  refuted: RefutedClaimsFigure;
+  representativeness: RepresentativenessFigure;
+  concentration: ConcentrationFigure;
+}
+
+export function groundingAt(facts: ModelFacts, issueId: string, at: Millis): GroundingFigure {
+  const claims = currentLineVersion(facts, issueId, at)?.claims ?? [];
+  const ungrounded = claims.filter((c) => c.cites.length === 0);
+  const grounded = claims.length - ungrounded.length;
+  if (claims.length === 0) return { value: null, how: 'grounding: no claims yet', terms: { grounded: 0, claims: 0, ungrounded: [] } };
+  const value = grounded / claims.length;
+  return {
+    value,
+    how: `grounding = ${grounded}/${claims.length} = ${formatPercent(value)}: ${countOf(grounded, 'claim')} of ${claims.length} cite at least one basis`,
+    terms: { grounded, claims: claims.length, ungrounded: ungrounded.map((c) => c.id) },
+  };
+}
+
+/**
+ * Which of the current version's claims practice has refuted at t: a cited statement lost the
+ * consensus it had in an earlier analysis, or the claim's reports refute more than confirm
+ * ('mixed' counts for neither). A report counts for a claim when it names the claim's id, or
+ * the id of a claim with the same text in an earlier version: republishing a claim unchanged
+ * must not wash its refutations away.
+ */
+export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis): RefutedClaimsFigure {
+  const versions = publishedVersions(facts, issueId, at);
+  const current = versions[versions.length - 1] ?? null;
+  const analyses = analysesOf(facts, issueId, at);
+  const latest = analyses[analyses.length - 1] ?? null;
+  const inLatest = new Set(latest?.consensus ?? []);
+  const lost = new Set<string>();
+  for (const a of analyses.slice(0, -1)) for (const s of a.consensus) if (!inLatest.has(s)) lost.add(s);
+
+  const textOfClaim = new Map<string, string>();
+  for (const v of versions) for (const c of v.claims) textOfClaim.set(c.id, c.text);
+  const verdictsByText = new Map<string, { confirms: number; refutes: number; mixed: number }>();
+  for (const r of facts.reports) {
+    if (r.issueId !== issueId || r.at > at || r.claimId === null || r.verdict === null) continue;
+    const text = textOfClaim.get(r.claimId);
+    if (text === undefined) continue;
+    let tally = verdictsByText.get(text);
+    if (!tally) verdictsByText.set(text, (tally = { confirms: 0, refutes: 0, mixed: 0 }));
+    tally[r.verdict] += 1;
+  }
+
+  const claims: RefutedClaim[] = [];
+  for (const claim of current?.claims ?? []) {
+    const lostConsensus = claim.cites.filter((c) => c.kind === 'statement' && lost.has(c.ref)).map((c) => c.ref);
+    const verdicts = { ...(verdictsByText.get(claim.text) ?? { confirms: 0, refutes: 0, mixed: 0 }) };
+    const reasons: string[] = [];
+    if (lostConsensus.length > 0) reasons.push(`cites ${countOf(lostConsensus.length, 'statement')} that lost consensus: ${lostConsensus.join(', ')}`);
+    if (verdicts.refutes > verdicts.confirms) reasons.push(`reports refute it ${verdicts.refutes} to ${verdicts.confirms}`);
+    if (reasons.length > 0) claims.push({ claimId: claim.id, text: claim.text, lostConsensus, verdicts, reasons });
+  }
+  const total = current?.claims.length ?? 0;
+  return {
+    value: claims.length,
+    how:
+      current === null
+        ? 'refuted claims: no line version yet'
+        : `${countOf(claims.length, 'claim')} of ${total} refuted` + (claims.length > 0 ? `: ${claims.map((c) => `"${c.text}" (${c.reasons.join('; ')})`).join(', ')}` : ''),
+    claims,
+    terms: { claims: total, latestAnalysisId: latest?.id ?? null, lineVersionId: current?.id ?? null },
+  };
+}
+
+/**
+ * participants / members joined by t, where a participant is a member with any act or report on
+ * the issue up to t; per declared constituency, its participation rate over the overall rate.
+ */
+export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis): RepresentativenessFigure {
+  const joined = membersJoinedBy(facts, at);
+  const took = new Set<string>();
+  for (const a of facts.acts) if (a.issueId === issueId && a.at <= at) took.add(a.memberId);
+  for (const r of facts.reports) if (r.issueId === issueId && r.at <= at) took.add(r.memberId);
+  const byConstituency = new Map<string, { participants: number; members: number }>();
+  let participants = 0;
+  for (const m of joined) {
+    const participated = took.has(m.id);
+    if (participated) participants += 1;
+    if (m.constituency === null) continue;
+    let tally = byConstituency.get(m.constituency);
+    if (!tally) byConstituency.set(m.constituency, (tally = { participants: 0, members: 0 }));
+    tally.members += 1;
+    if (participated) tally.participants += 1;
+  }
+  if (joined.length === 0) {
+    return { value: null, how: 'representativeness: no members yet', terms: { participants: 0, membersJoined: 0 }, constituencies: [], lowest: null };
+  }
+  const overall = participants / joined.length;
+  const constituencies: ConstituencyParticipation[] = [...byConstituency.entries()]
+    .map(([constituency, t]) => {
+      const rate = t.participants / t.members;
+      return { constituency, participants: t.participants, members: t.members, rate, ratio: overall > 0 ? rate / overall : null };
+    })
+    .sort((a, b) => compareText(a.constituency, b.constituency));
+  let lowest: { constituency: string; ratio: number } | null = null;
+  for (const c of constituencies) if (c.ratio !== null && (lowest === null || c.ratio < lowest.ratio)) lowest = { constituency: c.constituency, ratio: c.ratio };
+  return {
+    value: overall,
+    how:
+      `representativeness = ${participants}/${joined.length} = ${formatPercent(overall)} of members took part` +
+      (lowest ? `; lowest: ${lowest.constituency} at ${formatNumber(lowest.ratio)}× the overall rate` : ''),
+    terms: { participants, membersJoined: joined.length },
+    constituencies,
+    lowest,
+  };
+}
+
+export function concentrationAt(facts: ModelFacts, issueId: string, at: Millis): ConcentrationFigure {
+  const analyses = analysesOf(facts, issueId, at);
+  const latest = analyses[analyses.length - 1] ?? null;
+  const concentrated = new Set([...(latest?.consensus ?? []), ...(latest?.representative ?? [])]);
+  if (latest === null || concentrated.size === 0) {
+    return {
+      value: null,
+      how: latest === null ? 'concentration: no analysis yet' : 'concentration: the latest analysis has no consensus or representative statements',
+      terms: { cited: 0, concentrated: 0, analysisId: latest?.id ?? null, uncited: [] },
+    };
+  }
+  const citedStatements = new Set(citedStatementsOf(currentLineVersion(facts, issueId, at)?.claims ?? []));
+  const uncited = [...concentrated].filter((s) => !citedStatements.has(s));
+  const cited = concentrated.size - uncited.length;
+  const value = cited / concentrated.size;
+  return {
+    value,
+    how: `concentration = ${cited}/${concentrated.size} = ${formatPercent(value)} of the latest analysis's consensus and representative statements are cited by a claim`,
+    terms: { cited, concentrated: concentrated.size, analysisId: latest.id, uncited },
+  };
+}
+
+/** Statement ids cited by the claims. */
+export function citedStatementsOf(claims: readonly ClaimFact[]): string[] {
+  return claims.flatMap((c) => c.cites.filter((cite) => cite.kind === 'statement').map((cite) => cite.ref));
+}
+
+export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis): IssueQuality {
+  return {
+    issueId,
+    at,
+    grounding: groundingAt(facts, issueId, at),
+    refuted: refutedClaimsAt(facts, issueId, at),
+    representativeness: representativenessAt(facts, issueId, at),
+    concentration: concentrationAt(facts, issueId, at),
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { ActFact, ModelFacts } from './facts.js';
+import { defaultModelSettings as defaults } from './settings.js';
+import { issueHealthAt } from './health.js';
+import { issueHealthTrail } from './trail.js';
+import { DAY_MS } from './time.js';
+
+const T = Date.UTC(2026, 0, 1);
+const days = (n: number): number => n * DAY_MS;
+function factsOf(parts: Partial<ModelFacts>): ModelFacts {
+  return { members: [], issues: [], acts: [], reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [], ...parts };
+}
+const claims = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, text: `claim ${i}`, cites: [] }));
+const issue = { id: 'i1', title: 'rent', openedAt: T, resolvedAt: null };
+
+describe('issueHealthTrail', () => {
+  it('agrees with issueHealthAt at every point', () => {
+    // A deterministic jumble: 150 members joining over time (P₀ moves past 10), votes with changes, reports, versions.
+    const members = Array.from({ length: 150 }, (_, i) => ({ id: `m${i}`, joinedAt: T + days(i), constituency: null }));
+    const acts: ActFact[] = [];
+    for (let i = 0; i < 400; i += 1) {
+      const kinds = ['vote', 'vote', 'statement', 'endorsement'] as const;
+      const kind = kinds[i % 4] ?? 'vote';
+      acts.push({ memberId: `m${(i * 7) % 40}`, issueId: i % 5 === 0 ? 'i2' : 'i1', at: T + days((i * 13) % 300), kind, statementId: kind === 'endorsement' ? null : `s${i % 11}` });
+    }
+    const reports = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: 'm1', at: T + days(i * 25), claimId: null, verdict: null }));
+    const lines = [1, 2, 3].map((n) => ({ id: `v${n}`, issueId: 'i1', number: n, publishedAt: T + days(n * 70), claims: claims(n * 2) }));
+    const facts = factsOf({ members, issues: [issue], acts, reports, lines });
+    const trail = issueHealthTrail(facts, 'i1', T + days(700), defaults);
+    expect(trail.length).toBeGreaterThan(100);
+    for (const point of trail) {
+      const h = issueHealthAt(facts, 'i1', point.at, defaults);
+      expect(point.pureLogic).toBe(h.pureLogic.value);
+      expect(point.practice).toBeCloseTo(h.practice.value, 9);
+      expect(point.practiceSufficiency).toBeCloseTo(h.practiceSufficiency.value, 12);
+      expect(point.character).toBe(h.character);
+    }
+    for (let i = 1; i < trail.length; i += 1) expect((trail[i]?.at ?? 0) > (trail[i - 1]?.at ?? 0)).toBe(true);
+  });
+
+  it('places the instant decay alone turns a correct line left-communist', () => {
+    // L = 3, P = 15 at T (ℓ = 1, π = 1.5); π/ℓ = 1/2 after 180·log2(3) days
+    const reports = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: 'm', at: T, claimId: null, verdict: null }));
+    const facts = factsOf({ issues: [issue], reports, lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T, claims: claims(3) }] });
+    const trail = issueHealthTrail(facts, 'i1', T + days(1000), defaults);
+    expect(trail.map((p) => [p.character, p.cause])).toEqual([
+      ['correct', 'opened'],
+      ['left-communist', 'decay'],
+    ]);
+    const crossing = T + 180 * Math.log2(3) * DAY_MS;
+    const at = trail[1]?.at ?? 0;
+    expect(at).toBeGreaterThan(crossing);
+    expect(at - crossing).toBeLessThanOrEqual(2);
+    expect(issueHealthAt(facts, 'i1', at - 2, defaults).character).toBe('correct');
+    expect(issueHealthAt(facts, 'i1', at, defaults).character).toBe('left-communist');
+  });
+
+  it('stops before the issue is resolved and after until', () => {
+    const facts = factsOf({ issues: [{ ...issue, resolvedAt: T + days(10) }], lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(20), claims: claims(3) }] });
+    expect(issueHealthTrail(facts, 'i1', T + days(30), defaults).map((p) => p.at)).toEqual([T]);
+    expect(issueHealthTrail(facts, 'i1', T - 1, defaults)).toEqual([]);
+  });
+});
