@@ -4,13 +4,15 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { DomainError, moderationPolicies } from '../core/index.js';
-import { Email, Password, Slug } from '../contract/index.js';
+import fs from 'node:fs';
+import { Email, Password, Slug, Timeline } from '../contract/index.js';
 import { analyses, issues, newToken, organisations, type Db } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
 import { PolisFormatError, readPolisConversation, writePolisConversation } from './polis/format.js';
 import { exportPolis, importPolis } from './polis/transfer.js';
+import { simulate, SimulationError } from './simulate.js';
 
 class UsageError extends Error {}
 
@@ -172,13 +174,32 @@ export function program(): Command {
       });
     });
 
+  cmd
+    .command('simulate')
+    .description('replay a timeline (docs/simulate.md) into a fresh in-memory store and print the model\'s figures as JSON')
+    .argument('<timeline>', 'a timeline JSON file')
+    .action(async (file: string) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const parsed = Timeline.safeParse(raw);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new UsageError(`${file}: ${i?.path.join('.') || 'timeline'}: ${i?.message ?? 'invalid'}`);
+      }
+      out(JSON.stringify(await simulate(parsed.data), null, 2));
+    });
+
   return cmd;
 }
 
 program()
   .parseAsync(process.argv)
   .catch((e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolisFormatError || e instanceof DomainError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolisFormatError || e instanceof DomainError || e instanceof SimulationError) {
       err(`massline: ${e.message}`);
       process.exit(2);
     }

@@ -5,3 +5,4 @@ export * from './issues.js';
 export * from './lines.js';
 export * from './analysis.js';
 export * from './timeline.js';
+export * from './model.js';

@@ -27,6 +27,9 @@ export const ModelSettingsPatch = z
     beta: z.number().gt(1, 'must be greater than 1').max(100).optional(),
     embraceTarget: z.number().min(0).max(1).optional(),
     groupEmbraceTarget: z.number().min(0).max(1).optional(),
+    trendWindowDays: z.number().positive().max(3650).optional(),
+    forecastHorizonDays: z.number().positive().max(36500).optional(),
+    waveringVolatility: z.number().min(0).max(1).optional(),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { organisationRoutes } from './routes/organisations.js';
 import { issueRoutes } from './routes/issues.js';
 import { practiceRoutes } from './routes/practice.js';
 import { lineRoutes } from './routes/lines.js';
+import { modelRoutes } from './routes/model.js';
 import { webRoutes } from './web.js';
 
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(issueRoutes(ctx));
   await app.register(practiceRoutes(ctx));
   await app.register(lineRoutes(ctx));
+  await app.register(modelRoutes(ctx));
 
   app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));

@@ -45,6 +45,7 @@ export interface ConfigOverrides {
   databaseUrl?: string | undefined;
   logLevel?: Config['logLevel'] | undefined;
   analysisDebounceMs?: number | undefined;
+  sessionDays?: number | undefined;
 }
 
 /** Environment → config with defaults; command-line overrides win. Throws ConfigError naming the variable. */
@@ -66,7 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
     databaseUrl,
     secureCookies: e.MASSLINE_SECURE_COOKIES === 'true',
-    sessionDays: e.MASSLINE_SESSION_DAYS ?? 30,
+    sessionDays: overrides.sessionDays ?? e.MASSLINE_SESSION_DAYS ?? 30,
     bodyLimit: 64 * 1024,
     logLevel: overrides.logLevel ?? e.MASSLINE_LOG_LEVEL ?? 'warn',
     analysisDebounceMs: overrides.analysisDebounceMs ?? e.MASSLINE_ANALYSIS_DEBOUNCE_MS ?? 1000,

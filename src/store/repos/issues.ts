@@ -93,3 +93,7 @@ export async function listCycles(db: Db, orgId: string, issueId: string): Promis
 export async function markBelowTarget(db: Db, cycleId: string): Promise<void> {
   await db.updateTable('cycles').set({ below_target: 1 }).where('id', '=', cycleId).execute();
 }
+
+export async function resolveIssue(db: Db, orgId: string, issueId: string, at: string): Promise<void> {
+  await db.updateTable('issues').set({ status: 'resolved', resolved_at: at }).where('org_id', '=', orgId).where('id', '=', issueId).execute();
+}

@@ -96,3 +96,12 @@ export async function unseenStatements(db: Db, orgId: string, issueId: string, m
 export async function moderateStatement(db: Db, orgId: string, statementId: string, status: StatementStatus, by: string, at: string): Promise<void> {
   await db.updateTable('statements').set({ status, moderated_by: by, moderated_at: at }).where('org_id', '=', orgId).where('id', '=', statementId).execute();
 }
+
+export async function statementTexts(db: Db, orgId: string, ids: string[]): Promise<{ id: string; text: string }[]> {
+  const out: { id: string; text: string }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    if (chunk.length) out.push(...(await db.selectFrom('statements').select(['id', 'text']).where('org_id', '=', orgId).where('id', 'in', chunk).execute()));
+  }
+  return out;
+}

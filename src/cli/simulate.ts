@@ -1,0 +1,195 @@
+/**
+ * `massline simulate TIMELINE.json`: replays a timeline into a fresh in-memory store through the
+ * server's own routes (inject, with the clock set to each event's instant), and reads the
+ * model's figures back through the API at each asked date. See docs/simulate.md.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Timeline, TimelineEvent } from '../contract/index.js';
+import { buildApp, createContext, loadConfig, type AppContext } from '../server/index.js';
+
+export interface SimulationSnapshot {
+  at: string;
+  organisation: { L: number; P: number; l: number; pi: number; character: string };
+  issues: Record<string, { L: number; P: number; l: number; pi: number; character: string; grounding: number | null; forecast: { date: string | null; into: string | null; already: boolean } }>;
+}
+
+export interface SimulationResult {
+  snapshots: SimulationSnapshot[];
+  changes: { at: string; issue: string; type: string; description: string }[];
+}
+
+export class SimulationError extends Error {}
+
+type Step = { at: number; order: number; kind: 'join'; member: Timeline['members'][number] } | { at: number; order: number; kind: 'event'; event: TimelineEvent; index: number } | { at: number; order: number; kind: 'ask' };
+
+class Session {
+  cookie: string | undefined;
+  constructor(private readonly app: FastifyInstance) {}
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown): Promise<T> {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: { ...(this.cookie ? { cookie: `massline_session=${this.cookie}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    const set = res.cookies.find((c) => c.name === 'massline_session');
+    if (set) this.cookie = set.value;
+    if (res.statusCode >= 300) {
+      const err = res.json() as { message?: string };
+      throw new SimulationError(`${method} ${url.replace(/\/api\/orgs\/[^/]+/, '')}: ${res.statusCode} ${err.message ?? res.body}`);
+    }
+    return (res.body ? res.json() : {}) as T;
+  }
+}
+
+export async function simulate(timeline: Timeline, options: { passwords?: AppContext['passwords'] } = {}): Promise<SimulationResult> {
+  const steps: Step[] = [
+    ...timeline.members.map((member, i) => ({ at: member.joined, order: i, kind: 'join' as const, member })),
+    ...timeline.events.map((event, i) => ({ at: event.at, order: 1e6 + i, kind: 'event' as const, event, index: i })),
+    ...timeline.ask.map((at, i) => ({ at, order: 2e6 + i, kind: 'ask' as const })),
+  ].sort((a, b) => a.at - b.at || a.order - b.order);
+  let now = steps.length ? Math.min(...steps.map((s) => s.at)) : Date.UTC(2026, 0, 1);
+  const ctx = await createContext(loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100 }), {
+    clock: () => new Date(now),
+    analysisMode: 'inline',
+    ...(options.passwords ? { passwords: options.passwords } : {}),
+  });
+  const app = await buildApp(ctx);
+  try {
+    const admin = new Session(app);
+    const me = await admin.call<{ organisation: { id: string } }>('POST', '/api/auth/signup', {
+      organisation: { name: 'Simulation', slug: 'simulation' },
+      displayName: 'Organiser',
+      email: 'organiser@simulation.massline',
+      password: 'simulation-only',
+    });
+    const org = `/api/orgs/${me.organisation.id}`;
+    await admin.call('PATCH', org, { moderation: 'permissive', settings: timeline.settings });
+
+    const members = new Map<string, Session>();
+    const issueIds = new Map<string, string>();
+    const statementIds = new Map<string, string>();
+    const claimIds = new Map<string, string>();
+    const reportIds = new Map<string, string>();
+    const currentVersion = new Map<string, string>();
+    const keyOfIssue = () => new Map([...issueIds].map(([k, v]) => [v, k]));
+    const need = <T>(map: Map<string, T>, key: string, what: string): T => {
+      const v = map.get(key);
+      if (v === undefined) throw new SimulationError(`no ${what} "${key}" (yet)`);
+      return v;
+    };
+    const member = (key: string) => need(members, key, 'member');
+    const issue = (key: string) => need(issueIds, key, 'issue');
+    const advance = (issueKey: string) => admin.call<{ cycle: { phase: string } }>('POST', `${org}/issues/${issue(issueKey)}/cycle/advance`, {});
+
+    const snapshots: SimulationSnapshot[] = [];
+    for (const step of steps) {
+      now = step.at;
+      if (step.kind === 'join') {
+        const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1 });
+        const session = new Session(app);
+        await session.call('POST', `/api/invites/${invite.token}/accept`, { displayName: step.member.id, ...(step.member.constituency ? { constituency: step.member.constituency } : {}) });
+        members.set(step.member.id, session);
+        continue;
+      }
+      if (step.kind === 'ask') {
+        snapshots.push(snapshotOf(await admin.call('GET', `${org}/health?at=${new Date(step.at).toISOString()}`), keyOfIssue()));
+        continue;
+      }
+      const e = step.event;
+      try {
+        switch (e.type) {
+          case 'issue': {
+            const r = await admin.call<{ id: string }>('POST', `${org}/issues`, { title: e.title, description: e.description ?? '' });
+            issueIds.set(e.issue, r.id);
+            break;
+          }
+          case 'statement': {
+            const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/statements`, { text: e.text });
+            statementIds.set(e.id, r.id);
+            break;
+          }
+          case 'vote':
+            await member(e.member).call('PUT', `${org}/statements/${need(statementIds, e.statement, 'statement')}/vote`, { vote: e.value });
+            break;
+          case 'line': {
+            // A line is published from concentrate: walk the cycle there (a finished cycle starts anew), then concentrate.
+            let phase = (await admin.call<{ cycle: { phase: string } }>('GET', `${org}/issues/${issue(e.issue)}`)).cycle.phase;
+            while (phase !== 'concentrate') phase = (await advance(e.issue)).cycle.phase;
+            await ctx.jobs.analyses.analyzeNow(me.organisation.id, issue(e.issue));
+            const cites = (keys: string[]) =>
+              keys.map((k) => (statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') }));
+            const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
+              claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
+            });
+            e.claims.forEach((c, i) => claimIds.set(c.id, draft.claims[i]!.id));
+            await admin.call('POST', `${org}/line-versions/${draft.id}/publish`);
+            currentVersion.set(e.issue, draft.id);
+            break;
+          }
+          case 'endorse':
+            await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, { kind: e.response, ...(e.text ? { text: e.text } : {}) });
+            break;
+          case 'report': {
+            const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
+              ...(e.claim ? { claimId: need(claimIds, e.claim, 'claim') } : {}),
+              ...(e.verdict ? { verdict: e.verdict } : {}),
+              whatDone: e.text,
+              whatHappened: e.text,
+            });
+            if (e.id) reportIds.set(e.id, r.id);
+            break;
+          }
+          case 'advance':
+            await advance(e.issue);
+            break;
+          case 'important':
+            await member(e.member).call('PUT', `${org}/issues/${issue(e.issue)}/importance`);
+            break;
+          case 'block':
+            await admin.call('POST', `${org}/issues/${issue(e.issue)}/blocks`, { blocks: issue(e.blocks) });
+            break;
+        }
+      } catch (err) {
+        throw new SimulationError(`events[${step.index}] (${e.type} at ${new Date(e.at).toISOString()}): ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await ctx.jobs.analyses.drain();
+    const until = new Date(Math.max(now, ...timeline.ask)).toISOString();
+    const changes = await admin.call<{ changes: { iso: string; issueId: string; type: string; description: string }[] }>('GET', `${org}/changes?at=${until}`);
+    const issueKey = keyOfIssue();
+    // Speak of statements and claims by the timeline's own keys.
+    const keyOfId = new Map([...statementIds, ...claimIds].map(([k, v]) => [v, k]));
+    const inKeys = (text: string) => text.replace(/[A-Za-z0-9_-]{16}/g, (id) => keyOfId.get(id) ?? id);
+    return { snapshots, changes: changes.changes.map((c) => ({ at: c.iso, issue: issueKey.get(c.issueId) ?? c.issueId, type: c.type, description: inKeys(c.description) })) };
+  } finally {
+    await app.close();
+    await ctx.close();
+  }
+}
+
+interface HealthBody {
+  at: string;
+  organisation: { health: HealthFigures };
+  issues: { issueId: string; health: HealthFigures; quality: { grounding: { value: number | null } }; forecast: { date: string | null; into: string | null; already: boolean } }[];
+}
+interface HealthFigures {
+  pureLogic: { value: number };
+  practice: { value: number };
+  l: number;
+  pi: number;
+  character: string;
+}
+
+function snapshotOf(body: HealthBody, keyOf: Map<string, string>): SimulationSnapshot {
+  const figures = (h: HealthFigures) => ({ L: h.pureLogic.value, P: round(h.practice.value), l: round(h.l), pi: round(h.pi), character: h.character });
+  return {
+    at: body.at,
+    organisation: figures(body.organisation.health),
+    issues: Object.fromEntries(
+      body.issues.map((i) => [keyOf.get(i.issueId) ?? i.issueId, { ...figures(i.health), grounding: i.quality.grounding.value, forecast: { date: i.forecast.date, into: i.forecast.into, already: i.forecast.already } }]),
+    ),
+  };
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;

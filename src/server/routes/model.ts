@@ -1,0 +1,200 @@
+/** The model's figures (MODEL.md §2–4, §6–7), computed on each request from stored facts. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  DomainError,
+  embraceRateAt,
+  forecastIssueAt,
+  forecastOrganisationAt,
+  isoInstant,
+  issueHealthAt,
+  issueHealthTrail,
+  issueQualityAt,
+  lineHistoryAt,
+  notFound,
+  organisationHealthAt,
+  principalContradiction,
+  qualitativeChanges,
+  unitedFront,
+  whatBecameOf,
+  whatIf,
+  type ModelFacts,
+} from '../../core/index.js';
+import {
+  AtQuery,
+  ChangeList,
+  EmbraceView,
+  ErrorBody,
+  HealthReport,
+  HealthTrail,
+  IssueParams,
+  MemberLoop,
+  OrgParams,
+  PrincipalContradiction,
+  ResolveBody,
+  Resolved,
+  UnitedFront,
+  VersionParams,
+  WhatIf,
+  WhatIfQuery,
+} from '../../contract/index.js';
+import { events, inTransaction, issues, loadModelFacts, organisations, statements } from '../../store/index.js';
+import type { AppContext } from '../context.js';
+import { authOf } from '../auth/session.js';
+import { modelSettingsOf } from '../model-settings.js';
+import { finite } from '../views/finite.js';
+
+export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const db = () => ctx.store.db;
+
+  async function factsOf(orgId: string) {
+    const [facts, org] = await Promise.all([loadModelFacts(db(), orgId), organisations.getOrganisation(db(), orgId)]);
+    if (!org) throw notFound('organisation');
+    return { facts, settings: modelSettingsOf(org.settings) };
+  }
+  const instant = (q: { at?: string | undefined }) => (q.at ? Date.parse(q.at) : ctx.clock().getTime());
+  const issueOf = (facts: ModelFacts, issueId: string) => {
+    const issue = facts.issues.find((i) => i.id === issueId);
+    if (!issue) throw notFound('issue');
+    return issue;
+  };
+
+  return async (app) => {
+    app.get(
+      '/api/orgs/:orgId/health',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['health'], summary: 'Line health of the organisation and of each open issue at a date: ℓ, π, character, quality, forecast (MODEL.md §3)', params: OrgParams, querystring: AtQuery, response: { 200: HealthReport } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const at = instant(req.query);
+        const { facts, settings } = await factsOf(auth.orgId);
+        const open = facts.issues.filter((i) => i.openedAt <= at && (i.resolvedAt === null || i.resolvedAt > at));
+        return finite({
+          at: isoInstant(at),
+          organisation: { health: organisationHealthAt(facts, at, settings), forecast: forecastOrganisationAt(facts, at, settings) },
+          issues: open.map((i) => ({
+            issueId: i.id,
+            title: i.title,
+            health: issueHealthAt(facts, i.id, at, settings),
+            quality: issueQualityAt(facts, i.id, at),
+            forecast: forecastIssueAt(facts, i.id, at, settings),
+            marks: { driftedFromMasses: lineHistoryAt(facts, i.id, at).driftedFromMasses },
+          })),
+        });
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/health/trail',
+      { config: { policy: 'member' }, schema: { tags: ['health'], summary: "The issue's dot over time on the health plane", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        issueOf(facts, req.params.issueId);
+        return finite({ issueId: req.params.issueId, points: issueHealthTrail(facts, req.params.issueId, instant(req.query), settings) });
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/health/what-if',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['health'], summary: 'Projected trail if the organisation consults every N weeks with M members', params: IssueParams, querystring: WhatIfQuery, response: { 200: WhatIf, 404: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        issueOf(facts, req.params.issueId);
+        return finite(whatIf(facts, req.params.issueId, ctx.clock().getTime(), { everyWeeks: req.query.everyWeeks, members: req.query.members }, settings));
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/changes',
+      { config: { policy: 'member' }, schema: { tags: ['health'], summary: 'Qualitative changes (MODEL.md §4), oldest first', params: OrgParams, querystring: AtQuery, response: { 200: ChangeList } } },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        return finite({ changes: qualitativeChanges(facts, instant(req.query), settings).map((c) => ({ ...c, iso: isoInstant(c.at) })) });
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/principal-contradiction',
+      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Open issues ranked, with reasons (MODEL.md §6)', params: OrgParams, querystring: AtQuery, response: { 200: PrincipalContradiction } } },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        return finite(principalContradiction(facts, instant(req.query), settings));
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/united-front',
+      {
+        config: { policy: 'member' },
+        schema: { tags: ['principal contradiction'], summary: 'The bloc around the line, what is set aside, mass and wavering constituencies', params: IssueParams, querystring: AtQuery, response: { 200: UnitedFront, 404: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        issueOf(facts, req.params.issueId);
+        const front = unitedFront(facts, req.params.issueId, instant(req.query), settings);
+        const texts = new Map((await statements.listStatements(db(), auth.orgId, req.params.issueId)).map((s) => [s.id, s.text]));
+        return finite({ ...front, setAside: front.setAside.map((id) => ({ statementId: id, text: texts.get(id) ?? null })) });
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/line-versions/:versionId/embrace',
+      { config: { policy: 'member' }, schema: { tags: ['lines'], summary: 'Embrace rate overall, per opinion group and per constituency, against the targets', params: VersionParams, querystring: AtQuery, response: { 200: EmbraceView, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts, settings } = await factsOf(auth.orgId);
+        const embrace = embraceRateAt(facts, req.params.versionId, instant(req.query), settings);
+        if (!embrace) throw notFound('published line version');
+        return finite(embrace);
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/me/what-became-of-my-input',
+      { config: { policy: 'member' }, schema: { tags: ['members'], summary: 'Which claims cite my statements, which reports tested them, what became of my reports', params: OrgParams, response: { 200: MemberLoop } } },
+      async (req) => {
+        const auth = authOf(req);
+        const { facts } = await factsOf(auth.orgId);
+        const loop = whatBecameOf(facts, auth.memberId, ctx.clock().getTime());
+        const texts = new Map((await statements.statementTexts(db(), auth.orgId, loop.statements.map((s) => s.statementId))).map((s) => [s.id, s.text]));
+        return finite({ ...loop, statements: loop.statements.map((s) => ({ ...s, text: texts.get(s.statementId) ?? null })) });
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/issues/:issueId/resolve',
+      {
+        config: { policy: 'organiser' },
+        schema: { tags: ['issues'], summary: 'Resolve an issue and open its successors, the new contradictions it leaves (lineage)', params: IssueParams, body: ResolveBody, response: { 200: Resolved, 404: ErrorBody, 409: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await issues.getIssue(db(), auth.orgId, req.params.issueId);
+        if (!issue) throw notFound('issue');
+        if (issue.status !== 'open') throw new DomainError('conflict', 'issue: already resolved');
+        const at = ctx.clock().toISOString();
+        const successors = await inTransaction(db(), async (trx) => {
+          await issues.resolveIssue(trx, auth.orgId, issue.id, at);
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, type: 'issue.resolved', at, actorId: auth.memberId });
+          const ids: string[] = [];
+          for (const s of req.body.successors) {
+            const r = await issues.createIssue(trx, { orgId: auth.orgId, title: s.title, description: s.description, createdBy: auth.memberId, predecessorId: issue.id, at });
+            await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId, data: { title: s.title, predecessorId: issue.id } });
+            ids.push(r.issue.id);
+          }
+          return ids;
+        });
+        return { issueId: issue.id, successors };
+      },
+    );
+  };
+}
