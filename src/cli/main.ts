@@ -193,6 +193,18 @@ export function program(): Command {
       out(JSON.stringify(await simulate(parsed.data), null, 2));
     });
 
+  cmd
+    .command('bench')
+    .description('measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is')
+    .option('--sizes <list>', 'comma-separated MEMBERSxSTATEMENTS[@DENSITY] (default 10000x500,50000x1000,100000x2000 at 5 %)')
+    .option('--no-baseline', 'skip the numpy baseline')
+    .option('--json', 'print one JSON object last')
+    .action(async (opts: { sizes?: string; baseline: boolean; json?: boolean }) => {
+      const { runEngineBench } = await import('./bench/engine.js');
+      const result = await runEngineBench({ ...(opts.sizes ? { sizes: opts.sizes.split(',') } : {}), baseline: opts.baseline, log: out });
+      if (opts.json) out(JSON.stringify(result));
+    });
+
   return cmd;
 }
 

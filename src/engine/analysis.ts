@@ -9,17 +9,16 @@ import { bridgingScoresOf, fitBridgingModel } from './bridging.js';
 import { columnStatsOf } from './column-stats.js';
 import type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
 import { consensusStatementsOf, divisiveStatementsOf, groupInformedConsensusOf } from './consensus.js';
-import type { GroupCandidate, GroupingOptions } from './opinion-groups.js';
-import { baseClustersOf, bestCandidate, groupCandidatesOf } from './opinion-groups.js';
+import type { BaseGrouping, GroupCandidate, GroupingOptions } from './opinion-groups.js';
+import { baseClustersOf, baseGroupingsOf, bestGrouping, refinedGroupingOf } from './opinion-groups.js';
 import type { ParticipationRule } from './participation.js';
 import { clusteredRowsOf } from './participation.js';
 import type { PcaBasis, PcaOptions } from './pca.js';
 import {
   centredValueTable,
-  centredValuesOf,
   orientComponent,
   principalComponents,
-  projectParticipants,
+  projectionFromScores,
   projectStatements,
   shrunkPositions,
 } from './pca.js';
@@ -59,18 +58,19 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   moderatedOut: [],
   metaStatements: [],
   participation: { minimumVotes: 7, minimumClustered: 15 },
-  pca: { width: 4, tolerance: 1e-7, maxIterations: 100, warmMaxIterations: 30 },
+  pca: { width: 4, tolerance: 1e-5, maxIterations: 100, warmMaxIterations: 30, coldSampleRows: 10000 },
   grouping: {
     baseClusterCount: 100,
     maxGroups: 5,
     groupRestarts: 20,
     refinedCandidates: 4,
     baseRestarts: 1,
-    baseIterations: 20,
-    warmBaseIterations: 5,
+    seedingSample: 10000,
+    baseIterations: 10,
+    warmBaseIterations: 2,
     groupIterations: 100,
     refineInertiaMargin: 0.02,
-    refineIterations: 30,
+    refineIterations: 20,
     shiftTolerance: 1e-3,
     silhouetteWeighted: false,
   },
@@ -79,7 +79,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   representativeCount: 5,
   consensusCount: 5,
   divisiveCount: 5,
-  bridging: { interceptPenalty: 5, factorPenalty: 1, coldSweeps: 12, warmSweeps: 3, minimumVotes: 5 },
+  bridging: { interceptPenalty: 5, factorPenalty: 1, coldSweeps: 4, warmSweeps: 1, minimumVotes: 5, coldSampleRows: 10000, sampledRefineSweeps: 2 },
   clock: null,
 };
 
@@ -189,6 +189,7 @@ export interface Analysis {
     readonly center: Float64Array;
     readonly eigenvalues: readonly [number, number];
     readonly iterations: number;
+    readonly sampleIterations: number;
     readonly converged: boolean;
   };
   readonly state: EngineState;
@@ -275,11 +276,10 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     }
     start = { statementCount: m, width, vectors };
   }
-  const centred = centredValuesOf(matrix, centredValueTable(stats, active));
-  const pca = principalComponents(matrix, centred, active, pcaOptions, start, random);
-  orientComponent(pca.component1, previousComponent1);
-  orientComponent(pca.component2, previousComponent2);
-  const projection = projectParticipants(matrix, centred, stats, pca.component1, pca.component2);
+  const pca = principalComponents(matrix, centredValueTable(stats, active), active, pcaOptions, start, random);
+  const sign1 = orientComponent(pca.component1, previousComponent1);
+  const sign2 = orientComponent(pca.component2, previousComponent2);
+  const projection = projectionFromScores(pca.rowScores, stats, sign1, sign2);
   const positions = shrunkPositions(projection, stats, options.priorBallots);
   const statementMap = projectStatements(stats, pca.component1, pca.component2);
   lap('pca');
@@ -315,10 +315,11 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
   }
   const base = baseClustersOf(points, options.grouping, random, warm);
   lap('baseClusters');
-  const candidates = groupCandidatesOf(points, base, options.grouping, random, warm ? warm.centresByK : null);
-  const best = bestCandidate(candidates);
-  const smoother = nextSmoother(previous?.state.groupCountSmoother ?? null, best?.k ?? 0, candidates, options.groupCountPatience);
-  const chosen: GroupCandidate | null = candidates.find((c) => c.k === smoother.shownK) ?? best;
+  const groupings = baseGroupingsOf(base, options.grouping, random, warm ? warm.centresByK : null);
+  const best = bestGrouping(groupings);
+  const smoother = nextSmoother(previous?.state.groupCountSmoother ?? null, best?.k ?? 0, groupings, options.groupCountPatience);
+  const shown = groupings.find((g) => g.k === smoother.shownK) ?? best;
+  const chosen: GroupCandidate | null = shown ? refinedGroupingOf(points, shown, options.grouping) : null;
   lap('groups');
 
   // ---- group ids, stable across analyses
@@ -380,7 +381,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     }
     bridgingStart = { globalIntercept: previousBridging.globalIntercept, participantIntercept: iu, participantFactor: fu, statementIntercept: is, statementFactor: fs, sweeps: 0 };
   }
-  const bridgingModel = fitBridgingModel(matrix, active, options.bridging, bridgingStart, pca.component1);
+  const bridgingModel = fitBridgingModel(matrix, active, stats.agree, stats.disagree, options.bridging, bridgingStart, pca.component1);
   const bridgingScore = bridgingScoresOf(bridgingModel, stats.agree, stats.disagree, active, options.bridging.minimumVotes);
   lap('bridging');
 
@@ -391,7 +392,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     clustered,
     baseLabelOfRow,
     baseClusterCount: base.k,
-    groupCentresByK: candidates.map((c) => [c.k, c.centres] as const),
+    groupCentresByK: groupings.map((g) => [g.k, g.k === chosen?.k ? chosen.centres : g.optima[0]!.centres] as const),
     groupIdOfRow: groupOfParticipant,
     nextGroupId,
     groupCountSmoother: smoother,
@@ -414,7 +415,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     clustered,
     groupOfParticipant,
     groups,
-    groupCounts: candidates.map((c) => ({ k: c.k, silhouette: c.silhouette })),
+    groupCounts: groupings.map((g) => ({ k: g.k, silhouette: g.silhouette })),
     statements: {
       active,
       agree: stats.agree,
@@ -435,6 +436,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
       center: stats.mean,
       eigenvalues: pca.eigenvalues,
       iterations: pca.iterations,
+      sampleIterations: pca.sampleIterations,
       converged: pca.converged,
     },
     state,
@@ -449,7 +451,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
 function nextSmoother(
   previous: EngineState['groupCountSmoother'] | null,
   bestK: number,
-  candidates: readonly GroupCandidate[],
+  candidates: readonly BaseGrouping[],
   patience: number,
 ): EngineState['groupCountSmoother'] {
   if (previous === null || previous.shownK === 0 || !candidates.some((c) => c.k === previous.shownK)) {
@@ -477,19 +479,18 @@ function groupIdsOf(
   const idOfIndex = new Int32Array(k).fill(-1);
   let nextGroupId = previous ? previous.state.nextGroupId : 0;
   if (previous && rowFrom) {
-    const overlap = new Map<string, { g: number; id: number; count: number }>();
+    const ids = previous.state.nextGroupId;
+    const overlap = new Int32Array(k * ids);
     for (let r = 0; r < groupIndexOfRow.length; r++) {
       const g = groupIndexOfRow[r]!;
       const p = rowFrom[r]!;
       if (g < 0 || p < 0) continue;
       const id = previous.state.groupIdOfRow[p]!;
-      if (id < 0) continue;
-      const key = `${g}:${id}`;
-      const entry = overlap.get(key);
-      if (entry) entry.count++;
-      else overlap.set(key, { g, id, count: 1 });
+      if (id >= 0) overlap[g * ids + id]!++;
     }
-    const pairs = [...overlap.values()].sort((a, b) => b.count - a.count || a.g - b.g || a.id - b.id);
+    const pairs: { g: number; id: number; count: number }[] = [];
+    for (let g = 0; g < k; g++) for (let id = 0; id < ids; id++) if (overlap[g * ids + id]! > 0) pairs.push({ g, id, count: overlap[g * ids + id]! });
+    pairs.sort((a, b) => b.count - a.count || a.g - b.g || a.id - b.id);
     const usedIds = new Set<number>();
     for (const { g, id } of pairs) {
       if (idOfIndex[g] !== -1 || usedIds.has(id)) continue;

@@ -9,6 +9,7 @@
  * 2×2 systems), deterministic, O(votes) per sweep, warm-startable.
  */
 import type { VoteMatrix } from './vote-store.js';
+import { rowSampleOf } from './vote-store.js';
 
 export interface BridgingOptions {
   /** Ridge penalty on intercepts (i_u, i_s, μ) and on factors (f_u, f_s), sum-of-squares loss. */
@@ -19,6 +20,13 @@ export interface BridgingOptions {
   readonly warmSweeps: number;
   /** Fewest agree/disagree votes for a statement to get a score (else NaN). */
   readonly minimumVotes: number;
+  /**
+   * Cold starts on more rows than this first fit `coldSweeps` on a strided sample of about this
+   * many rows, then run `sampledRefineSweeps` over all rows from the sample's statement
+   * parameters. 0 disables.
+   */
+  readonly coldSampleRows: number;
+  readonly sampledRefineSweeps: number;
 }
 
 /** Fitted model. Invariant: arrays sized to the matrix (rows, columns). */
@@ -31,105 +39,73 @@ export interface BridgingModel {
   readonly sweeps: number;
 }
 
-/** The agree/disagree votes on active statements as their own CSR (passes dropped); target 1 = agree. */
-interface BinaryVotes {
-  readonly rowStart: Int32Array;
-  readonly column: Int32Array;
-  readonly target: Float32Array;
-}
-
-function binaryVotesOf(matrix: VoteMatrix, active: Uint8Array): BinaryVotes {
-  const { rowStart, column, value, rowCount } = matrix;
-  let count = 0;
-  for (let k = 0; k < matrix.cellCount; k++) if (value[k] !== 0 && active[column[k]!] === 1) count++;
-  const start = new Int32Array(rowCount + 1);
-  const col = new Int32Array(count);
-  const target = new Float32Array(count);
-  let out = 0;
-  for (let r = 0; r < rowCount; r++) {
-    start[r] = out;
-    for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) {
-      const v = value[k]!;
-      if (v === 0 || active[column[k]!] === 0) continue;
-      col[out] = column[k]!;
-      target[out] = v > 0 ? 1 : 0;
-      out++;
-    }
-  }
-  start[rowCount] = out;
-  return { rowStart: start, column: col, target };
-}
-
 /**
- * Fit the model. `start` (already mapped to current rows/columns, missing entries 0) warm-starts
+ * Fit the model (`agree`/`disagree`: votes per statement, e.g. from ColumnStats). `start` (already mapped to current rows/columns, missing entries 0) warm-starts
  * it; otherwise statement factors start from `initialStatementFactor` (e.g. the first principal
  * component), which fixes the factor's orientation deterministically.
  */
 export function fitBridgingModel(
   matrix: VoteMatrix,
   active: Uint8Array,
+  agree: Int32Array,
+  disagree: Int32Array,
   options: BridgingOptions,
   start: BridgingModel | null,
   initialStatementFactor: Float64Array,
 ): BridgingModel {
   const n = matrix.rowCount;
   const m = matrix.columnCount;
-  const votes = binaryVotesOf(matrix, active);
-  const { rowStart, column, target } = votes;
+  if (start === null && options.coldSampleRows > 0 && n > 2 * options.coldSampleRows) {
+    const sample = rowSampleOf(matrix, Math.ceil(n / options.coldSampleRows));
+    const coarse = fitBridgingModel(sample, active, agree, disagree, { ...options, coldSampleRows: 0 }, null, initialStatementFactor);
+    const seeded: BridgingModel = {
+      ...coarse,
+      participantIntercept: new Float64Array(n),
+      participantFactor: new Float64Array(n),
+    };
+    const refined = fitBridgingModel(matrix, active, agree, disagree, { ...options, warmSweeps: options.sampledRefineSweeps }, seeded, initialStatementFactor);
+    return { ...refined, sweeps: coarse.sweeps + refined.sweeps };
+  }
+  // 1 for an agree/disagree vote on an active statement, 0 for passes and inactive statements
+  const weight = new Float64Array(3 * m);
+  // weight × target (1 for agree), at the same index 3·column + vote + 1
+  const agreed = new Float64Array(3 * m);
+  for (let c = 0; c < m; c++) {
+    weight[3 * c] = active[c]!;
+    weight[3 * c + 2] = active[c]!;
+    agreed[3 * c + 2] = active[c]!;
+  }
   const iu = start ? start.participantIntercept.slice() : new Float64Array(n);
   const fu = start ? start.participantFactor.slice() : new Float64Array(n);
-  const is = start ? start.statementIntercept.slice() : new Float64Array(m);
   const fs = start ? start.statementFactor.slice() : initialStatementFactor.map((v) => v * Math.sqrt(Math.max(m, 1)));
-  let mu = start ? start.globalIntercept : 0.5;
+  // cold start: μ = overall agree rate, i_s = the statement's (smoothed) agree rate minus μ
+  let agreeTotal = 0;
+  let voteTotal = 0;
+  for (let c = 0; c < m; c++) {
+    if (active[c] === 0) continue;
+    agreeTotal += agree[c]!;
+    voteTotal += agree[c]! + disagree[c]!;
+  }
+  let mu = start ? start.globalIntercept : voteTotal > 0 ? agreeTotal / voteTotal : 0.5;
+  const is = start
+    ? start.statementIntercept.slice()
+    : Float64Array.from({ length: m }, (_, c) => (active[c] === 1 ? (agree[c]! + mu) / (agree[c]! + disagree[c]! + 1) - mu : 0));
   const li = options.interceptPenalty;
   const lf = options.factorPenalty;
   const sweeps = start ? options.warmSweeps : options.coldSweeps;
   // per statement: vote count and agree count are fixed; the rest is accumulated per sweep
   const count = new Float64Array(m);
   const agreeCount = new Float64Array(m);
-  for (let k = 0; k < column.length; k++) {
-    count[column[k]!]!++;
-    agreeCount[column[k]!]! += target[k]!;
+  for (let c = 0; c < m; c++) {
+    if (active[c] === 0) continue;
+    count[c] = agree[c]! + disagree[c]!;
+    agreeCount[c] = agree[c]!;
   }
-  // interleaved per statement: Σ f_u, Σ f_u², Σ i_u, Σ (t − μ − i_u)·f_u
+  // per statement, interleaved: Σ f_u, Σ f_u², Σ i_u, Σ (t − μ − i_u)·f_u
   const acc = new Float64Array(4 * m);
+  const tables = { weight, agreed };
   for (let sweep = 0; sweep < sweeps; sweep++) {
-    // participants, given statements
-    for (let r = 0; r < n; r++) {
-      const from = rowStart[r]!;
-      const to = rowStart[r + 1]!;
-      let a01 = 0;
-      let a11 = lf;
-      let b0 = 0;
-      let b1 = 0;
-      for (let k = from; k < to; k++) {
-        const c = column[k]!;
-        const y = target[k]! - mu - is[c]!;
-        const f = fs[c]!;
-        a01 += f;
-        a11 += f * f;
-        b0 += y;
-        b1 += y * f;
-      }
-      const a00 = to - from + li;
-      const det = a00 * a11 - a01 * a01;
-      iu[r] = (a11 * b0 - a01 * b1) / det;
-      fu[r] = (a00 * b1 - a01 * b0) / det;
-    }
-    // statements, given participants
-    acc.fill(0);
-    for (let r = 0; r < n; r++) {
-      const ir = iu[r]!;
-      const f = fu[r]!;
-      const base = mu + ir;
-      for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) {
-        const o = column[k]! << 2;
-        acc[o]! += f;
-        acc[o + 1]! += f * f;
-        acc[o + 2]! += ir;
-        acc[o + 3]! += (target[k]! - base) * f;
-      }
-    }
+    sweepParticipants(matrix, tables, mu, is, fs, li, lf, iu, fu, acc);
     let residual = 0;
     let total = 0;
     for (let c = 0; c < m; c++) {
@@ -154,6 +130,74 @@ export function fitBridgingModel(
     mu = residual / (total + li);
   }
   return { globalIntercept: mu, participantIntercept: iu, participantFactor: fu, statementIntercept: is, statementFactor: fs, sweeps };
+}
+
+interface VoteTables {
+  /** 1 for an agree/disagree vote on an active statement, at 3·column + vote + 1. */
+  readonly weight: Float64Array;
+  /** weight × (1 for agree). */
+  readonly agreed: Float64Array;
+}
+
+/**
+ * One pass over the votes: each participant's ridge update of (i_u, f_u) given the statements,
+ * then, while the row is in cache, its votes' contribution to the statements' normal equations
+ * with the participant's new values (interleaved per statement in `acc`: Σ f_u, Σ f_u², Σ i_u,
+ * Σ (t − μ − i_u)·f_u). Same result as two passes: statements change only after all participants.
+ */
+function sweepParticipants(
+  matrix: VoteMatrix,
+  tables: VoteTables,
+  mu: number,
+  is: Float64Array,
+  fs: Float64Array,
+  li: number,
+  lf: number,
+  iu: Float64Array,
+  fu: Float64Array,
+  acc: Float64Array,
+): void {
+  const { rowStart, column, value, rowCount } = matrix;
+  const { weight, agreed } = tables;
+  acc.fill(0);
+  for (let r = 0; r < rowCount; r++) {
+    const from = rowStart[r]!;
+    const to = rowStart[r + 1]!;
+    let a00 = li;
+    let a01 = 0;
+    let a11 = lf;
+    let b0 = 0;
+    let b1 = 0;
+    for (let k = from; k < to; k++) {
+      const c = column[k]!;
+      const code = 3 * c + value[k]! + 1;
+      const w = weight[code]!;
+      const f = w * fs[c]!;
+      const y = agreed[code]! - w * (mu + is[c]!);
+      a00 += w;
+      a01 += f;
+      a11 += f * f;
+      b0 += y;
+      b1 += y * f;
+    }
+    const det = a00 * a11 - a01 * a01;
+    const ir = (a11 * b0 - a01 * b1) / det;
+    const fr = (a00 * b1 - a01 * b0) / det;
+    iu[r] = ir;
+    fu[r] = fr;
+    const base = mu + ir;
+    const frSquared = fr * fr;
+    for (let k = from; k < to; k++) {
+      const c = column[k]!;
+      const code = 3 * c + value[k]! + 1;
+      const w = weight[code]!;
+      const o = c << 2;
+      acc[o]! += w * fr;
+      acc[o + 1]! += w * frSquared;
+      acc[o + 2]! += w * ir;
+      acc[o + 3]! += (agreed[code]! - w * base) * fr;
+    }
+  }
 }
 
 /** Statement bridging scores: the intercept, NaN for inactive statements or under `minimumVotes` agree/disagree votes. */

@@ -23,33 +23,37 @@ export interface ColumnStats {
 /** `active[j]` = 1 when statement j takes part in the analysis. */
 export function columnStatsOf(matrix: VoteMatrix, active: Uint8Array): ColumnStats {
   const m = matrix.columnCount;
-  const agree = new Int32Array(m);
-  const disagree = new Int32Array(m);
-  const pass = new Int32Array(m);
+  // per-statement counts are maintained by compaction; rows need a pass only when some
+  // statement is inactive (votes on it must not count)
+  const counts = matrix.columnVoteCounts;
   const rowActiveVotes = new Int32Array(matrix.rowCount);
   const rowAllVotes = new Int32Array(matrix.rowCount);
-  const { rowStart, column, value } = matrix;
+  const { rowStart, column } = matrix;
+  let allActive = true;
+  for (let j = 0; j < m && allActive; j++) allActive = active[j] === 1;
   for (let r = 0; r < matrix.rowCount; r++) {
     const from = rowStart[r]!;
     const to = rowStart[r + 1]!;
-    let activeVotes = 0;
-    for (let k = from; k < to; k++) {
-      const c = column[k]!;
-      if (active[c] === 0) continue;
-      activeVotes++;
-      const v = value[k]!;
-      if (v > 0) agree[c]!++;
-      else if (v < 0) disagree[c]!++;
-      else pass[c]!++;
-    }
-    rowActiveVotes[r] = activeVotes;
     rowAllVotes[r] = to - from;
+    if (allActive) {
+      rowActiveVotes[r] = to - from;
+      continue;
+    }
+    let activeVotes = 0;
+    for (let k = from; k < to; k++) activeVotes += active[column[k]!]!;
+    rowActiveVotes[r] = activeVotes;
   }
+  const agree = new Int32Array(m);
+  const disagree = new Int32Array(m);
+  const pass = new Int32Array(m);
   const mean = new Float64Array(m);
   let activeColumnCount = 0;
   for (let j = 0; j < m; j++) {
     if (active[j] === 0) continue;
     activeColumnCount++;
+    disagree[j] = counts[3 * j]!;
+    pass[j] = counts[3 * j + 1]!;
+    agree[j] = counts[3 * j + 2]!;
     const n = agree[j]! + disagree[j]! + pass[j]!;
     mean[j] = n > 0 ? (agree[j]! - disagree[j]!) / n : 0;
   }

@@ -6,12 +6,12 @@
  * - every search uses seeded k-means++ with several restarts (Pol.is: one "first distinct points"
  *   start, which lands in poor optima), warm starts from the previous analysis being one more
  *   candidate, never the only one;
- * - the best few base-level optima are refined by Lloyd on the participants themselves and the
- *   lowest participant-level inertia wins, so a group is a true k-means optimum over members,
- *   not a union of base clusters.
+ * - for the chosen k, the best few base-level optima are refined by Lloyd on the participants
+ *   themselves and the lowest participant-level inertia wins, so a group is a k-means optimum
+ *   over members, not a union of base clusters.
  */
 import type { Clustering } from './kmeans.js';
-import { bestKMeans, distinctKMeansOptima, lloydKMeans, nearestCentre, withoutEmptyClusters } from './kmeans.js';
+import { distinctKMeansOptima, lloydKMeans, seedCentresPlusPlus, withoutEmptyClusters } from './kmeans.js';
 import type { RandomState } from './random.js';
 import { distanceMatrix, silhouetteScore } from './silhouette.js';
 
@@ -26,6 +26,8 @@ export interface GroupingOptions {
   readonly refinedCandidates: number;
   /** Seeded k-means++ starts for the base clusters on a cold analysis. */
   readonly baseRestarts: number;
+  /** Base-cluster seeding looks at no more than about this many points (a strided sample). */
+  readonly seedingSample: number;
   /** Lloyd iteration caps. */
   readonly baseIterations: number;
   readonly warmBaseIterations: number;
@@ -43,7 +45,7 @@ export interface GroupingOptions {
   readonly silhouetteWeighted: boolean;
 }
 
-/** A grouping of the clustered points for one k. */
+/** A grouping of the clustered points for one k, refined over the participants. */
 export interface GroupCandidate {
   readonly k: number;
   /** Group centres, 2 per group. */
@@ -52,7 +54,7 @@ export interface GroupCandidate {
   readonly groupOfPoint: Int32Array;
   /** Participant-level inertia. */
   readonly inertia: number;
-  /** Silhouette of the base centres labelled by their nearest group centre. */
+  /** Silhouette of the base centres under the base-level grouping it was refined from. */
   readonly silhouette: number;
 }
 
@@ -86,8 +88,26 @@ export function baseClustersOf(
       return withoutEmptyClusters(lloydKMeans(points, null, initial, options.warmBaseIterations, options.shiftTolerance), null);
     }
   }
-  const clustering = bestKMeans(points, null, k, options.baseRestarts, options.baseIterations, random, [], options.shiftTolerance);
-  return withoutEmptyClusters(clustering, null);
+  // k-means++ seeding over a strided sample (deterministic) keeps seeding O(sample · k)
+  const stride = Math.max(1, Math.ceil(n / Math.max(k, options.seedingSample)));
+  const sample = stride === 1 ? points : stridedSample(points, stride);
+  let best: Clustering | null = null;
+  for (let r = 0; r < Math.max(1, options.baseRestarts); r++) {
+    const run = lloydKMeans(points, null, seedCentresPlusPlus(sample, null, k, random), options.baseIterations, options.shiftTolerance);
+    if (best === null || run.inertia < best.inertia) best = run;
+  }
+  return withoutEmptyClusters(best!, null);
+}
+
+/** Every `stride`-th point. */
+function stridedSample(points: Float64Array, stride: number): Float64Array {
+  const n = points.length / 2;
+  const out = new Float64Array(2 * Math.ceil(n / stride));
+  for (let i = 0, o = 0; i < n; i += stride, o++) {
+    out[2 * o] = points[2 * i]!;
+    out[2 * o + 1] = points[2 * i + 1]!;
+  }
+  return out;
 }
 
 /**
@@ -147,22 +167,29 @@ export function baseSizesOf(base: Clustering): Float64Array {
   return sizes;
 }
 
+/** The base-level grouping for one k: distinct optima of weighted k-means over the base centres. */
+export interface BaseGrouping {
+  readonly k: number;
+  /** Distinct optima, lowest weighted inertia first. */
+  readonly optima: readonly Clustering[];
+  /** Silhouette of the base centres under the best optimum. */
+  readonly silhouette: number;
+}
+
 /**
- * Candidate groupings for k = 2..kmax and the silhouette of each. For each k: the distinct
- * optima of weighted k-means over the base centres (warm candidate + seeded restarts), the best
- * `refinedCandidates` of them refined by Lloyd over all points, lowest participant-level inertia
- * kept. Returns candidates in k order (possibly empty when fewer than 2 base clusters).
+ * For k = 2..kmax: the distinct optima of weighted k-means over the base centres (warm candidate
+ * plus seeded restarts) and the silhouette of the best one on the base centres (Pol.is's choice
+ * of k). Cheap: ≤ 100 weighted points.
  */
-export function groupCandidatesOf(
-  points: Float64Array,
+export function baseGroupingsOf(
   base: Clustering,
   options: GroupingOptions,
   random: RandomState,
   warmCentresByK: ReadonlyMap<number, Float64Array> | null,
-): GroupCandidate[] {
+): BaseGrouping[] {
   const kmax = largestGroupCount(base.k, Math.max(2, options.maxGroups));
-  const candidates: GroupCandidate[] = [];
-  if (base.k < 2) return candidates;
+  const groupings: BaseGrouping[] = [];
+  if (base.k < 2) return groupings;
   const baseSizes = baseSizesOf(base);
   const distances = distanceMatrix(base.centres);
   for (let k = 2; k <= kmax; k++) {
@@ -177,25 +204,31 @@ export function groupCandidatesOf(
       warm !== undefined ? [warm] : [],
       Math.max(1, options.refinedCandidates),
     );
-    let best: Clustering | null = null;
-    const bar = optima[0]!.inertia * (1 + options.refineInertiaMargin);
-    for (const optimum of optima) {
-      if (optimum.inertia > bar) break; // clearly worse over the base centres: not worth refining
-      const refined = lloydKMeans(points, null, optimum.centres, options.refineIterations, options.shiftTolerance);
-      if (best === null || refined.inertia < best.inertia - 1e-9 * Math.max(1, best.inertia)) best = refined;
-    }
-    if (best === null) continue;
-    const groupOfBase = new Int32Array(base.k);
-    for (let b = 0; b < base.k; b++) groupOfBase[b] = nearestCentre(best.centres, base.centres[2 * b]!, base.centres[2 * b + 1]!);
-    const silhouette = silhouetteScore(distances, groupOfBase, k, options.silhouetteWeighted ? baseSizes : null);
-    candidates.push({ k, centres: best.centres, groupOfPoint: best.labels, inertia: best.inertia, silhouette });
+    if (optima.length === 0) continue;
+    const silhouette = silhouetteScore(distances, optima[0]!.labels, k, options.silhouetteWeighted ? baseSizes : null);
+    groupings.push({ k, optima, silhouette });
   }
-  return candidates;
+  return groupings;
 }
 
-/** The candidate with the highest silhouette (lower k on ties within 1e-12), or null. */
-export function bestCandidate(candidates: readonly GroupCandidate[]): GroupCandidate | null {
-  let best: GroupCandidate | null = null;
-  for (const candidate of candidates) if (best === null || candidate.silhouette > best.silhouette + 1e-12) best = candidate;
+/**
+ * Refine a base-level grouping over the participants themselves: Lloyd from each optimum within
+ * `refineInertiaMargin` of the best, lowest participant-level inertia kept (earlier on ties).
+ */
+export function refinedGroupingOf(points: Float64Array, grouping: BaseGrouping, options: GroupingOptions): GroupCandidate {
+  let best: Clustering | null = null;
+  const bar = grouping.optima[0]!.inertia * (1 + options.refineInertiaMargin);
+  for (const optimum of grouping.optima) {
+    if (optimum.inertia > bar) break; // clearly worse over the base centres: not worth refining
+    const refined = lloydKMeans(points, null, optimum.centres, options.refineIterations, options.shiftTolerance);
+    if (best === null || refined.inertia < best.inertia - 1e-9 * Math.max(1, best.inertia)) best = refined;
+  }
+  return { k: grouping.k, centres: best!.centres, groupOfPoint: best!.labels, inertia: best!.inertia, silhouette: grouping.silhouette };
+}
+
+/** The grouping with the highest silhouette (lower k on ties within 1e-12), or null. */
+export function bestGrouping(groupings: readonly BaseGrouping[]): BaseGrouping | null {
+  let best: BaseGrouping | null = null;
+  for (const grouping of groupings) if (best === null || grouping.silhouette > best.silhouette + 1e-12) best = grouping;
   return best;
 }

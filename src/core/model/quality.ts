@@ -17,7 +17,7 @@ export interface GroundingFigure {
 export interface RefutedClaim {
   claimId: string;
   text: string;
-  /** Statements the claim cites that were in consensus in an earlier analysis and are not in the latest one's. */
+  /** Statements the claim cites that were in consensus in the analysis the version was published on and are not in the latest one's. */
   lostConsensus: string[];
   /** Verdicts of the reports that tested this claim (or the same claim text in an earlier version). */
   verdicts: { confirms: number; refutes: number; mixed: number };
@@ -81,7 +81,7 @@ export function groundingAt(facts: ModelFacts, issueId: string, at: Millis): Gro
 
 /**
  * Which of the current version's claims practice has refuted at t: a cited statement lost the
- * consensus it had in an earlier analysis, or the claim's reports refute more than confirm
+ * consensus it had in the analysis the version was published on, or its reports refute more than confirm
  * ('mixed' counts for neither). A report counts for a claim when it names the claim's id, or
  * the id of a claim with the same text in an earlier version: republishing a claim unchanged
  * must not wash its refutations away.
@@ -92,8 +92,12 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis):
   const analyses = analysesOf(facts, issueId, at);
   const latest = analyses[analyses.length - 1] ?? null;
   const inLatest = new Set(latest?.consensus ?? []);
+  // Lost consensus is judged against the analysis the current version stood on when it was
+  // published (the concentration its claims came from), not against every passing analysis:
+  // early analyses of a half-gathered conversation come and go.
+  const basis = current === null ? null : ([...analyses].reverse().find((a) => a.at <= current.publishedAt) ?? null);
   const lost = new Set<string>();
-  for (const a of analyses.slice(0, -1)) for (const s of a.consensus) if (!inLatest.has(s)) lost.add(s);
+  if (basis !== null && latest !== null && basis !== latest) for (const s of basis.consensus) if (!inLatest.has(s)) lost.add(s);
 
   const textOfClaim = new Map<string, string>();
   for (const v of versions) for (const c of v.claims) textOfClaim.set(c.id, c.text);

@@ -109,6 +109,7 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const version = await lines.getVersion(db(), auth.orgId, req.params.versionId);
         if (!version) throw notFound('line version');
+        if (version.status !== 'draft') throw new DomainError('conflict', 'versionId: already published');
         const at = now();
         await inTransaction(db(), async (trx) => {
           const cycle = await issues.currentCycle(trx, auth.orgId, version.issue_id);

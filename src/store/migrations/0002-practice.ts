@@ -2,13 +2,16 @@ import type { StoreMigration } from './types.js';
 
 /**
  * What the cycle and the principal contradiction need beyond the first schema: where a seed
- * statement came from (a refuted claim, a report), organisers' "A must be resolved before B"
- * marks, and members' "this matters to me" marks.
+ * statement came from (a refuted claim, a report), the order of an issue's analyses,
+ * organisers' "A must be resolved before B" marks, and members' "this matters to me" marks.
  */
 export const migration0002: StoreMigration = {
   async up(db, t) {
     await db.schema.alterTable('statements').addColumn('source_claim_id', 'text').execute();
     await db.schema.alterTable('statements').addColumn('source_report_id', 'text').execute();
+    // Analyses of one issue in the order they were made (timestamps can tie).
+    await db.schema.alterTable('analyses').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.createIndex('analyses_issue_seq').on('analyses').columns(['issue_id', 'seq']).execute();
 
     await db.schema
       .createTable('issue_blocks')

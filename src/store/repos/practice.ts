@@ -11,12 +11,13 @@ export type ReportRow = ReportTable;
 /** A member's answer to a version: one per member and version; a new answer replaces the old. */
 export async function endorse(db: Db, input: { orgId: string; lineVersionId: string; memberId: string; kind: EndorsementKind; text: string | null; at: string }): Promise<EndorsementRow> {
   const row: EndorsementRow = { id: newId(), org_id: input.orgId, line_version_id: input.lineVersionId, member_id: input.memberId, kind: input.kind, text: input.text, created_at: input.at };
-  await db
+  const stored = await db
     .insertInto('endorsements')
     .values(row)
     .onConflict((oc) => oc.columns(['line_version_id', 'member_id']).doUpdateSet({ kind: input.kind, text: input.text, created_at: input.at }))
-    .execute();
-  return row;
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return stored;
 }
 
 export async function listEndorsements(db: Db, orgId: string, filter: { lineVersionId?: string }): Promise<EndorsementRow[]> {

@@ -1,4 +1,4 @@
-import type { VoteValue } from '../../core/index.js';
+import { DomainError, type VoteValue } from '../../core/index.js';
 import type { Db } from '../db.js';
 import { inTransaction } from '../tx.js';
 
@@ -32,16 +32,19 @@ export async function castVote(db: Db, v: CastVote): Promise<CastResult> {
         .where('member_id', '=', v.memberId)
         .where('idempotency_key', '=', v.idempotencyKey)
         .executeTakeFirst();
+      if (earlier && earlier.statement_id !== v.statementId) throw new DomainError('conflict', 'idempotency-key: already used for a vote on another statement');
       if (earlier) return { value: Number(earlier.value) as VoteValue, changed: false };
     }
-    const current = await trx
-      .selectFrom('votes')
-      .select('value')
-      .where('statement_id', '=', v.statementId)
-      .where('member_id', '=', v.memberId)
+    // The current vote first: its row lock orders concurrent votes of one member on one
+    // statement, so the log is appended in the order the current vote changes. Unchanged: no row.
+    const changed = await trx
+      .insertInto('votes')
+      .values({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })
+      .onConflict((oc) => oc.columns(['statement_id', 'member_id']).doUpdateSet({ value: v.value, updated_at: v.at }).where('votes.value', '<>', v.value))
+      .returning('value')
       .executeTakeFirst();
-    if (current && Number(current.value) === v.value) return { value: v.value, changed: false };
-    await trx
+    if (!changed) return { value: v.value, changed: false };
+    const logged = await trx
       .insertInto('vote_log')
       .values({
         org_id: v.orgId,
@@ -52,12 +55,11 @@ export async function castVote(db: Db, v: CastVote): Promise<CastResult> {
         idempotency_key: v.idempotencyKey,
         cast_at: v.at,
       })
-      .execute();
-    await trx
-      .insertInto('votes')
-      .values({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })
-      .onConflict((oc) => oc.columns(['statement_id', 'member_id']).doUpdateSet({ value: v.value, updated_at: v.at }))
-      .execute();
+      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
+      .returning('seq')
+      .executeTakeFirst();
+    // A concurrent request with the same key committed a different vote first: undo this one.
+    if (!logged) throw new DomainError('conflict', 'idempotency-key: already used for another vote');
     return { value: v.value, changed: true };
   });
 }

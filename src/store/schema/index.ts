@@ -140,6 +140,8 @@ export interface AnalysisTable {
   source: string;
   /** The vote log position the analysis saw (its inputs' version). */
   votes_seq: number;
+  /** Position among the issue's analyses, in the order they were made. */
+  seq: number;
   result: string;
   created_at: string;
 }

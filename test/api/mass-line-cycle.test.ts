@@ -1,0 +1,144 @@
+/**
+ * One issue through two full cycles of the mass line, on every dialect: gather, concentrate
+ * (the engine's groups), propagate (embrace), test (reports that refute a claim), and back: the
+ * refuted claim returns as a statement, an opinion group divides in two, and a revision without
+ * practice is marked in public.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../_util/stores.js';
+import { joinAsMember, signUp, startHarness, type Client, type Harness, type Org } from '../_util/app.js';
+
+describe.each(dialects)('the mass line cycle on %s', (dialect) => {
+  let h: Harness;
+  let now = Date.parse('2026-01-01T09:00:00Z');
+  const tick = (hours = 1) => (now += hours * 3_600_000);
+  beforeAll(async () => {
+    h = await startHarness(dialect, { clock: () => new Date(now) });
+  });
+  afterAll(async () => h?.close());
+
+  it('walks gather → concentrate → propagate → test twice, with its guards and marks', async () => {
+    const org: Org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read as JSON of the contract's shapes
+    const ok = async (p: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200) => {
+      const r = await p;
+      expect(r.statusCode, r.body).toBe(status);
+      return r.json();
+    };
+    const issue = await ok(org.admin.post(`${base}/issues`, { title: 'Rent demands' }), 201);
+    const url = `${base}/issues/${issue.id}`;
+    const members: { client: Client; memberId: string }[] = [];
+    for (let i = 0; i < 30; i++) members.push(await joinAsMember(h.app, org));
+    const seed = async (texts: string[]) => {
+      const ids: string[] = [];
+      for (const text of texts) ids.push((await ok(org.admin.post(`${url}/statements`, { text }), 201)).id);
+      return ids;
+    };
+    // Each member passes now and then, so no two members vote exactly alike.
+    const vote = async (who: number[], ids: string[], value: (i: number, j: number) => 1 | -1 | 0, offset = 0) => {
+      for (const i of who)
+        for (const [j, id] of ids.entries()) await ok(members[i]!.client.put(`${base}/statements/${id}/vote`, { vote: (i * 3 + j + offset) % 7 === 0 ? 0 : value(i, j) }));
+    };
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => a + k);
+    const advance = async () => (await ok(org.admin.post(`${url}/cycle/advance`, {}))).cycle;
+
+    // Cycle 1, gather: two camps, 0–14 against 15–29, on ten statements.
+    const first = await seed(range(0, 10).map((j) => `Statement number ${j} on the rent`));
+    await vote(range(0, 30), first, (i, j) => ((i < 15) === (j < 5) ? 1 : -1));
+    tick();
+    // No line without concentrating this cycle's gathering.
+    const early = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'Too early', cites: [] }] }), 201);
+    expect((await org.admin.post(`${base}/line-versions/${early.id}/publish`, {})).statusCode).toBe(409);
+    expect((await advance()).phase).toBe('concentrate');
+    await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
+    const analysis1 = (await ok(org.admin.get(`${url}/analysis`))).snapshot;
+    expect(analysis1.groups).toHaveLength(2);
+    const representative = analysis1.groups.map((g: { representative: { statementId: string }[] }) => g.representative[0]!.statementId);
+    tick();
+    const v1 = await ok(
+      org.admin.post(`${url}/line/drafts`, {
+        claims: [
+          { text: 'We demand a two-year rent freeze', cites: [{ kind: 'statement', ref: representative[0] }] },
+          { text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: representative[1] }] },
+        ],
+      }),
+      201,
+    );
+    const published = await ok(org.admin.post(`${base}/line-versions/${v1.id}/publish`, {}));
+    expect(published.status).toBe('published');
+    expect((await ok(org.admin.get(url))).cycle.phase).toBe('propagate');
+
+    // Propagate: members answer; the embrace rate is measured overall and per group.
+    tick();
+    for (const i of range(0, 20)) await ok(members[i]!.client.put(`${base}/line-versions/${v1.id}/endorsement`, { kind: 'embrace' }));
+    for (const i of range(20, 25)) await ok(members[i]!.client.put(`${base}/line-versions/${v1.id}/endorsement`, { kind: 'critique', text: 'Not far enough' }));
+    const embrace = await ok(members[0]!.client.get(`${base}/line-versions/${v1.id}/embrace`));
+    expect(embrace.overall).toMatchObject({ embraced: 20, responders: 25 });
+    expect(embrace.groups).toHaveLength(2);
+
+    // Test: an action, and reports that refute the first claim.
+    tick();
+    const toTest = await ok(org.admin.post(`${url}/cycle/advance`, {}));
+    expect(toTest.cycle.phase).toBe('test');
+    expect(toTest.embrace.meetsTarget).toBe(embrace.meetsTarget);
+    const action = await ok(org.admin.post(`${url}/actions`, { title: 'Deliver the demand to the landlord' }), 201);
+    const c1 = published.claims[0].id;
+    for (const [k, i] of [3, 17, 22].entries()) {
+      await ok(members[i]!.client.post(`${url}/reports`, { actionId: action.id, claimId: c1, verdict: 'refutes', whatDone: 'We delivered the letter', whatHappened: `The landlord refused any freeze (${k})` }), 201);
+    }
+    expect((await ok(org.admin.get(`${url}/line`))).versions.at(-1).marks.driftedFromMasses).toBe(true);
+
+    // Cycle 2 begins at gather, seeded with the refuted claim and the reports.
+    tick();
+    const next = await ok(org.admin.post(`${url}/cycle/advance`, {}));
+    expect(next.cycle).toMatchObject({ number: 2, phase: 'gather' });
+    const seedList = (await ok(org.admin.get(url))).statements.filter((s: { isSeed: boolean }) => s.isSeed).map((s: { origin: string; text: string }) => `${s.origin}: ${s.text}`);
+    expect(next.seeded, seedList.join(' | ')).toBe(4);
+    const seeded = (await ok(org.admin.get(url))).statements.filter((s: { origin: string }) => s.origin === 'refuted-claim');
+    expect(seeded.map((s: { text: string }) => s.text)).toEqual(['We demand a two-year rent freeze']);
+
+    // Cycle 2, gather: the first camp divides on eight new statements.
+    const second = await seed(range(0, 8).map((j) => `A second-cycle statement ${j}`));
+    await vote(range(0, 30), second, (i, j) => (i < 7 ? 1 : i < 15 ? -1 : j % 2 ? 1 : -1), 10);
+    tick();
+    expect((await advance()).phase).toBe('concentrate');
+    // The engine waits for a new number of groups to win several analyses in a row before showing it.
+    for (let k = 0; k < 5; k++) {
+      tick();
+      await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
+    }
+    const analysis2 = (await ok(org.admin.get(`${url}/analysis`))).snapshot;
+    expect(analysis2.groups).toHaveLength(3);
+    tick();
+    const v2 = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand the building accounts', cites: [{ kind: 'statement', ref: second[0] }] }] }), 201);
+    await ok(org.admin.post(`${base}/line-versions/${v2.id}/publish`, {}));
+    tick();
+    expect((await advance()).phase).toBe('test');
+    tick();
+    expect((await advance())).toMatchObject({ number: 3, phase: 'gather' });
+
+    const changes = (await ok(org.admin.get(`${base}/changes`))).changes;
+    expect(changes.some((c: { type: string }) => c.type === 'group-divided')).toBe(true);
+
+    // A revision with no practice since the last version is marked in public.
+    tick();
+    expect((await advance()).phase).toBe('concentrate');
+    await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
+    tick();
+    const v3 = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand nothing at all', cites: [] }] }), 201);
+    await ok(org.admin.post(`${base}/line-versions/${v3.id}/publish`, {}));
+    const history = (await ok(members[0]!.client.get(`${url}/line`))).versions;
+    expect(history.map((v: { number: number; marks: { revisionWithoutPractice: boolean } }) => [v.number, v.marks.revisionWithoutPractice])).toEqual([
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+    expect(history[2].diff).toEqual({ added: ['We demand nothing at all'], removed: ['We demand the building accounts'], kept: [] });
+
+    // Every transition is an event with who and when.
+    const transitions = await h.ctx.store.db.selectFrom('events').select(['type', 'actor_id', 'at']).where('issue_id', '=', issue.id).where('type', 'in', ['cycle.advanced', 'line.published']).execute();
+    expect(transitions.length).toBeGreaterThanOrEqual(12);
+    expect(transitions.every((e) => e.actor_id !== null && e.at)).toBe(true);
+  });
+});
