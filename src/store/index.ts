@@ -13,4 +13,4 @@ export * as analyses from './repos/analyses.js';
 export * as events from './repos/events.js';
 export * as lines from './repos/lines.js';
 export * as practice from './repos/practice.js';
-export { loadModelFacts } from './repos/facts.js';
+export { loadModelFacts, loadModelFactsFromEvents } from './repos/facts.js';

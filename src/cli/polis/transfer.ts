@@ -71,6 +71,11 @@ export async function importPolis(
       }),
     );
     await statements.insertStatements(trx, statementRows);
+    // The event log holds the import's history too: who joined when, who wrote what.
+    await events.recordEvents(trx, [
+      ...memberRows.map((m) => ({ orgId: input.orgId, type: 'member.joined', at: m.joined_at, actorId: m.id, data: { role: m.role, constituency: m.constituency, imported: true } })),
+      ...statementRows.map((s) => ({ orgId: input.orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at: s.created_at, actorId: s.author_id, data: { statementId: s.id, imported: true } })),
+    ]);
     input.onProgress?.(c.comments.length, total);
     const statementOf = new Map(c.comments.map((m, i) => [m.id, statementRows[i]!.id]));
 
@@ -108,7 +113,7 @@ export async function importPolis(
       type: 'issue.imported',
       at: input.at,
       actorId: input.actorId,
-      data: { from: 'polis', url: c.summary.url, participants: ids.size, statements: statementRows.length, votes: log.length },
+      data: { from: 'polis', title: issue.title, url: c.summary.url, participants: ids.size, statements: statementRows.length, votes: log.length },
     });
     return { organisation: input.orgId, issue: issue.id, participants: ids.size, statements: statementRows.length, votes: log.length };
   });

@@ -28,6 +28,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const org = await organisations.createOrganisation(trx, { slug: b.organisation.slug, name: b.organisation.name, at });
           const member = await members.createMember(trx, { orgId: org.id, displayName: b.displayName, role: 'admin', email: b.email, passwordHash, at });
           await events.recordEvent(trx, { orgId: org.id, type: 'organisation.founded', at, actorId: member.id });
+          await events.recordEvent(trx, { orgId: org.id, type: 'member.joined', at, actorId: member.id, data: { role: 'admin', constituency: null } });
           await startSession(ctx, trx, reply, member);
           return { org, member };
         });

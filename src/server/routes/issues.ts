@@ -71,7 +71,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const at = now();
         const created = await inTransaction(db(), async (trx) => {
           const r = await issues.createIssue(trx, { orgId: auth.orgId, title: req.body.title, description: req.body.description, createdBy: auth.memberId, at });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId, data: { title: r.issue.title } });
           return r;
         });
         return reply.code(201).send(presentIssueSummary(created.issue, created.cycle));

@@ -120,7 +120,13 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }
           if (!(await lines.publishVersion(trx, auth.orgId, version.id, auth.memberId, at))) throw new DomainError('conflict', 'versionId: already published');
           if (!(await issues.setCyclePhase(trx, cycle.id, 'concentrate', 'propagate'))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'line.published', at, actorId: auth.memberId, data: { versionId: version.id, number: version.number, analysisId: analysis.id } });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'line.published', at, actorId: auth.memberId, data: {
+              versionId: version.id,
+              number: version.number,
+              analysisId: analysis.id,
+              claims: version.claims.map((c) => ({ id: c.id, text: c.text, cites: c.citations.map((x) => ({ kind: x.kind, ref: x.statement_id ?? x.analysis_id ?? x.report_id })) })),
+            },
+          });
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'cycle.advanced', at, actorId: auth.memberId, data: { from: 'concentrate', to: 'propagate', cycle: cycle.number, by: 'publication' } });
         });
         return versionView(auth.orgId, version.issue_id, version.id);

@@ -173,7 +173,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             inviteId: invite.id,
             at,
           });
-          await events.recordEvent(trx, { orgId: invite.org_id, type: 'member.joined', at, actorId: member.id, data: { inviteId: invite.id } });
+          await events.recordEvent(trx, { orgId: invite.org_id, type: 'member.joined', at, actorId: member.id, data: { inviteId: invite.id, role: member.role, constituency: member.constituency } });
           if (req.auth) await sessions.deleteSession(trx, req.auth.sessionId);
           await startSession(ctx, trx, reply, member);
           const org = await organisations.getOrganisation(trx, invite.org_id);

@@ -128,7 +128,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
-        await practice.markImportant(db(), { orgId: auth.orgId, issueId: req.params.issueId, memberId: auth.memberId, at: now() });
+        const at = now();
+        await inTransaction(db(), async (trx) => {
+          await practice.markImportant(trx, { orgId: auth.orgId, issueId: req.params.issueId, memberId: auth.memberId, at });
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.marked-important', at, actorId: auth.memberId });
+        });
         return reply.code(204).send(null);
       },
     );
@@ -139,7 +143,10 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
-        await practice.unmarkImportant(db(), auth.orgId, req.params.issueId, auth.memberId);
+        await inTransaction(db(), async (trx) => {
+          await practice.unmarkImportant(trx, auth.orgId, req.params.issueId, auth.memberId);
+          await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.unmarked-important', at: now(), actorId: auth.memberId });
+        });
         return reply.code(204).send(null);
       },
     );

@@ -231,7 +231,9 @@ export const migration0001: StoreMigration = {
 
     await db.schema
       .createTable('events')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      // seq orders events written at the same instant; it never leaves the server.
+      .addColumn('seq', t.sequence, (c) => (t.sequence === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
       .addColumn('issue_id', 'text', (c) => c.references('issues.id').onDelete('cascade'))
       .addColumn('cycle_id', 'text', (c) => c.references('cycles.id').onDelete('cascade'))

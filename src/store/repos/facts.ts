@@ -3,7 +3,8 @@
  * endorsements, reports, published line versions, analyses and marks. Never from cached
  * counters, so every figure of the model can be recomputed from what happened.
  */
-import type { ModelFacts } from '../../core/model/facts.js';
+import type { ActFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, ModelFacts, ReportFact } from '../../core/model/facts.js';
+import type { EndorsementKind, Verdict } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
 import type { Db } from '../db.js';
 import { listPublishedVersions } from './lines.js';
@@ -11,6 +12,10 @@ import { listPublishedVersions } from './lines.js';
 const ms = (iso: string) => Date.parse(iso);
 
 export async function loadModelFacts(db: Db, orgId: string): Promise<ModelFacts> {
+  return canonical(await factsFromTables(db, orgId));
+}
+
+async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
   const [memberRows, issueRows, voteRows, statementRows, endorsementRows, reportRows, versions, analysisRows, blockRows, importanceRows] = await Promise.all([
     db.selectFrom('members').select(['id', 'joined_at', 'constituency']).where('org_id', '=', orgId).execute(),
     db.selectFrom('issues').select(['id', 'title', 'created_at', 'resolved_at']).where('org_id', '=', orgId).execute(),
@@ -49,20 +54,143 @@ export async function loadModelFacts(db: Db, orgId: string): Promise<ModelFacts>
       })),
     })),
     endorsements: endorsementRows.map((e) => ({ memberId: e.member_id, lineVersionId: e.line_version_id, issueId: e.issue_id, at: ms(e.created_at), kind: e.kind })),
-    analyses: analysisRows.map((a) => {
-      const s = AnalysisSnapshot.parse(JSON.parse(a.result));
-      return {
-        id: a.id,
-        issueId: a.issue_id,
-        at: ms(a.created_at),
-        groups: s.groups.map((g) => ({ id: g.id, members: g.members })),
-        consensus: s.consensus.map((c) => c.statementId),
-        representative: [...new Set(s.groups.flatMap((g) => g.representative.map((r) => r.statementId)))],
-        divisive: s.divisive.map((d) => d.statementId),
-        groupVotes: s.groupVotes,
-      };
-    }),
+    analyses: analysisRows.map(analysisFact),
     blocks: blockRows.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
     importance: importanceRows.map((i) => ({ memberId: i.member_id, issueId: i.issue_id, at: ms(i.marked_at) })),
   };
+}
+
+function analysisFact(a: { id: string; issue_id: string; created_at: string; result: string }) {
+  const s = AnalysisSnapshot.parse(JSON.parse(a.result));
+  return {
+    id: a.id,
+    issueId: a.issue_id,
+    at: ms(a.created_at),
+    groups: s.groups.map((g) => ({ id: g.id, members: g.members })),
+    consensus: s.consensus.map((c) => c.statementId),
+    representative: [...new Set(s.groups.flatMap((g) => g.representative.map((r) => r.statementId)))],
+    divisive: s.divisive.map((d) => d.statementId),
+    groupVotes: s.groupVotes,
+  };
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One order for the facts, whatever they were read from, so both readings compute alike. */
+function canonical(f: ModelFacts): ModelFacts {
+  return {
+    members: [...f.members].sort((a, b) => byText(a.id, b.id)),
+    issues: [...f.issues].sort((a, b) => byText(a.id, b.id)),
+    acts: [...f.acts].sort((a, b) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.kind, b.kind) || byText(a.statementId ?? '', b.statementId ?? '')),
+    reports: [...f.reports].sort((a, b) => a.at - b.at || byText(a.id, b.id)),
+    lines: [...f.lines].sort((a, b) => a.publishedAt - b.publishedAt || a.number - b.number),
+    endorsements: [...f.endorsements].sort((a, b) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.lineVersionId, b.lineVersionId)),
+    analyses: f.analyses,
+    blocks: [...f.blocks].sort((a, b) => byText(a.blocker, b.blocker) || byText(a.blocked, b.blocked)),
+    importance: [...f.importance].sort((a, b) => byText(a.issueId, b.issueId) || byText(a.memberId, b.memberId)),
+  };
+}
+
+interface EventData {
+  constituency?: string | null;
+  memberId?: string;
+  title?: string;
+  statementId?: string;
+  versionId?: string;
+  kind?: EndorsementKind;
+  number?: number;
+  claims?: { id: string; text: string; cites: { kind: 'statement' | 'analysis' | 'report'; ref: string | null }[] }[];
+  reportId?: string;
+  claimId?: string | null;
+  verdict?: Verdict | null;
+  blocked?: string;
+}
+
+/**
+ * The same facts rebuilt from the event log alone: the events table, the vote log and the
+ * analysis snapshots (all append-only), never the tables that hold the current state.
+ */
+export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<ModelFacts> {
+  const [rows, voteRows, analysisRows] = await Promise.all([
+    db.selectFrom('events').select(['type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).orderBy('at').orderBy('seq').execute(),
+    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at']).where('org_id', '=', orgId).orderBy('seq').execute(),
+    db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
+  ]);
+  const members = new Map<string, MemberFact>();
+  const issues = new Map<string, IssueFact>();
+  const acts: ActFact[] = voteRows.map((v) => ({ memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote', statementId: v.statement_id }));
+  const reports: ReportFact[] = [];
+  const lines: LineVersionFact[] = [];
+  const answers = new Map<string, EndorsementFact>();
+  const blocks: BlockFact[] = [];
+  const importance = new Map<string, ImportanceFact>();
+  for (const e of rows) {
+    const d = JSON.parse(e.data) as EventData;
+    const at = ms(e.at);
+    switch (e.type) {
+      case 'member.joined':
+        if (e.actor_id) members.set(e.actor_id, { id: e.actor_id, joinedAt: at, constituency: d.constituency ?? null });
+        break;
+      case 'member.created':
+        if (d.memberId) members.set(d.memberId, { id: d.memberId, joinedAt: at, constituency: null });
+        break;
+      case 'member.updated': {
+        const m = d.memberId ? members.get(d.memberId) : undefined;
+        if (m && d.constituency !== undefined) m.constituency = d.constituency;
+        break;
+      }
+      case 'issue.opened':
+      case 'issue.imported':
+        if (e.issue_id) issues.set(e.issue_id, { id: e.issue_id, title: d.title ?? '', openedAt: at, resolvedAt: null });
+        break;
+      case 'issue.resolved': {
+        const i = e.issue_id ? issues.get(e.issue_id) : undefined;
+        if (i) i.resolvedAt = at;
+        break;
+      }
+      case 'statement.added':
+        if (e.actor_id && e.issue_id && d.statementId) acts.push({ memberId: e.actor_id, issueId: e.issue_id, at, kind: 'statement', statementId: d.statementId });
+        break;
+      case 'line.published':
+        if (e.issue_id && d.versionId && d.claims)
+          lines.push({
+            id: d.versionId,
+            issueId: e.issue_id,
+            number: d.number ?? 0,
+            publishedAt: at,
+            claims: d.claims.map((c) => ({ id: c.id, text: c.text, cites: c.cites.flatMap((x) => (x.ref === null ? [] : [{ kind: x.kind, ref: x.ref }])) })),
+          });
+        break;
+      case 'line.endorsed':
+        // One answer per member and version counts: the latest.
+        if (e.actor_id && e.issue_id && d.versionId && d.kind)
+          answers.set(`${e.actor_id}/${d.versionId}`, { memberId: e.actor_id, lineVersionId: d.versionId, issueId: e.issue_id, at, kind: d.kind });
+        break;
+      case 'report.filed':
+        if (e.actor_id && e.issue_id && d.reportId) reports.push({ id: d.reportId, issueId: e.issue_id, memberId: e.actor_id, at, claimId: d.claimId ?? null, verdict: d.verdict ?? null });
+        break;
+      case 'issue.blocks':
+        if (e.issue_id && d.blocked && !blocks.some((b) => b.blocker === e.issue_id && b.blocked === d.blocked)) blocks.push({ blocker: e.issue_id, blocked: d.blocked });
+        break;
+      case 'issue.marked-important':
+        if (e.actor_id && e.issue_id && !importance.has(`${e.issue_id}/${e.actor_id}`)) importance.set(`${e.issue_id}/${e.actor_id}`, { memberId: e.actor_id, issueId: e.issue_id, at });
+        break;
+      case 'issue.unmarked-important':
+        if (e.actor_id && e.issue_id) importance.delete(`${e.issue_id}/${e.actor_id}`);
+        break;
+    }
+  }
+  const endorsements = [...answers.values()];
+  for (const a of endorsements) acts.push({ memberId: a.memberId, issueId: a.issueId, at: a.at, kind: 'endorsement', statementId: null });
+  return canonical({
+    members: [...members.values()],
+    issues: [...issues.values()],
+    acts,
+    reports,
+    lines,
+    endorsements,
+    analyses: analysisRows.map(analysisFact),
+    blocks,
+    importance: [...importance.values()],
+  });
 }

@@ -230,6 +230,8 @@ export interface CriticismTable {
 }
 
 export interface EventTable {
+  /** Write order; internal. */
+  seq: Generated<number>;
   id: string;
   org_id: string;
   issue_id: string | null;
