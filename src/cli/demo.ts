@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { events, inTransaction, invites, members, newToken, organisations, tokenHash } from '../store/index.js';
-import type { AppContext } from '../server/index.js';
+import { buildApp, createContext, type AppContext } from '../server/index.js';
+import { demoStory } from './demo-story.js';
+import { replayTimeline, Session } from './simulate.js';
 import { readPolisConversation } from './polis/format.js';
 import { importPolis } from './polis/transfer.js';
 import { createOrganisation, createOrganiser } from './operator.js';
@@ -15,6 +17,26 @@ export const DEMO = {
 } as const;
 
 const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/vtaiwan.uberx');
+
+/**
+ * Replay the demo's story (five months of two issues) through the API, with a clock of its own
+ * over the same database, ending now.
+ */
+async function tellDemoStory(ctx: AppContext, orgId: string): Promise<void> {
+  const end = ctx.clock().getTime();
+  let now = end;
+  // Sessions of the replay are never handed out; they only need to outlive five simulated months.
+  const story = await createContext({ ...ctx.config, sessionDays: 365 }, { clock: () => new Date(now), analysisMode: 'inline', passwords: ctx.passwords });
+  const app = await buildApp(story);
+  try {
+    const admin = new Session(app);
+    await admin.call('POST', '/api/auth/login', { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
+    await replayTimeline({ app, ctx: story, org: `/api/orgs/${orgId}`, orgId, admin, setNow: (ms) => (now = Math.min(ms, end)), moderate: true }, demoStory(end));
+  } finally {
+    await app.close();
+    await story.close();
+  }
+}
 
 export interface DemoInfo {
   created: boolean;
@@ -38,6 +60,7 @@ export async function ensureDemo(ctx: AppContext, log: (line: string) => void): 
     const result = await importPolis(db, readPolisConversation(demoDir), { orgId: org.id, actorId: member.id, at });
     issueId = result.issue;
     log(`Imported ${result.participants} participants, ${result.statements} statements, ${result.votes} votes.`);
+    await tellDemoStory(ctx, org.id);
     created = true;
   }
   const organiser = await members.findMemberByEmail(db, org.id, DEMO.email);

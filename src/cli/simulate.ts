@@ -22,7 +22,8 @@ export class SimulationError extends Error {}
 
 type Step = { at: number; order: number; kind: 'join'; member: Timeline['members'][number] } | { at: number; order: number; kind: 'event'; event: TimelineEvent; index: number } | { at: number; order: number; kind: 'ask' };
 
-class Session {
+/** A client of the app through inject(), keeping its session cookie. */
+export class Session {
   cookie: string | undefined;
   constructor(private readonly app: FastifyInstance) {}
   async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown): Promise<T> {
@@ -42,13 +43,132 @@ class Session {
   }
 }
 
-export async function simulate(timeline: Timeline, options: { passwords?: AppContext['passwords'] } = {}): Promise<SimulationResult> {
+export interface ReplayTarget {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** The organisation's path (/api/orgs/ID) and an organiser's session in it. */
+  org: string;
+  orgId: string;
+  admin: Session;
+  /** Set the context's clock. */
+  setNow(ms: number): void;
+  /** Accept members' statements as they come (an organisation with the strict policy). */
+  moderate?: boolean;
+}
+
+export interface Replayed {
+  issueIds: Map<string, string>;
+  statementIds: Map<string, string>;
+  claimIds: Map<string, string>;
+  /** The last instant replayed. */
+  until: number;
+}
+
+/**
+ * Replay a timeline's members and events into an organisation through its API, in time order,
+ * the clock set to each instant; `onAsk` runs at each asked instant after the events up to it.
+ */
+export async function replayTimeline(target: ReplayTarget, timeline: Timeline, onAsk: (at: number, ids: Replayed) => Promise<void> = async () => undefined): Promise<Replayed> {
+  const { app, ctx, org, orgId, admin } = target;
   const steps: Step[] = [
     ...timeline.members.map((member, i) => ({ at: member.joined, order: i, kind: 'join' as const, member })),
     ...timeline.events.map((event, i) => ({ at: event.at, order: 1e6 + i, kind: 'event' as const, event, index: i })),
     ...timeline.ask.map((at, i) => ({ at, order: 2e6 + i, kind: 'ask' as const })),
   ].sort((a, b) => a.at - b.at || a.order - b.order);
-  let now = steps.length ? Math.min(...steps.map((s) => s.at)) : Date.UTC(2026, 0, 1);
+  const members = new Map<string, Session>();
+  const ids: Replayed = { issueIds: new Map(), statementIds: new Map(), claimIds: new Map(), until: steps.at(-1)?.at ?? 0 };
+  const { issueIds, statementIds, claimIds } = ids;
+  const reportIds = new Map<string, string>();
+  const currentVersion = new Map<string, string>();
+  const need = <T>(map: Map<string, T>, key: string, what: string): T => {
+    const v = map.get(key);
+    if (v === undefined) throw new SimulationError(`no ${what} "${key}" (yet)`);
+    return v;
+  };
+  const member = (key: string) => need(members, key, 'member');
+  const issue = (key: string) => need(issueIds, key, 'issue');
+  const advance = (issueKey: string) => admin.call<{ cycle: { phase: string } }>('POST', `${org}/issues/${issue(issueKey)}/cycle/advance`, {});
+
+  for (const step of steps) {
+    target.setNow(step.at);
+    if (step.kind === 'join') {
+      const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1 });
+      const session = new Session(app);
+      await session.call('POST', `/api/invites/${invite.token}/accept`, { displayName: step.member.name ?? step.member.id, ...(step.member.constituency ? { constituency: step.member.constituency } : {}) });
+      members.set(step.member.id, session);
+      continue;
+    }
+    if (step.kind === 'ask') {
+      await onAsk(step.at, ids);
+      continue;
+    }
+    const e = step.event;
+    try {
+      switch (e.type) {
+        case 'issue': {
+          const r = await admin.call<{ id: string }>('POST', `${org}/issues`, { title: e.title, description: e.description ?? '' });
+          issueIds.set(e.issue, r.id);
+          break;
+        }
+        case 'statement': {
+          const r = await member(e.member).call<{ id: string; status: string }>('POST', `${org}/issues/${issue(e.issue)}/statements`, { text: e.text });
+          // Under the strict policy an organiser lets it through, as moderation would.
+          if (r.status === 'unmoderated' && target.moderate) await admin.call('PATCH', `${org}/statements/${r.id}`, { status: 'accepted' });
+          statementIds.set(e.id, r.id);
+          break;
+        }
+        case 'vote':
+          await member(e.member).call('PUT', `${org}/statements/${need(statementIds, e.statement, 'statement')}/vote`, { vote: e.value });
+          break;
+        case 'line': {
+          // A line is published from concentrate: walk the cycle there (a finished cycle starts anew), then concentrate.
+          let phase = (await admin.call<{ cycle: { phase: string } }>('GET', `${org}/issues/${issue(e.issue)}`)).cycle.phase;
+          while (phase !== 'concentrate') phase = (await advance(e.issue)).cycle.phase;
+          await ctx.jobs.analyses.analyzeNow(orgId, issue(e.issue));
+          const cites = (keys: string[]) =>
+            keys.map((k) => (statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') }));
+          const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
+            claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
+          });
+          e.claims.forEach((c, i) => claimIds.set(c.id, draft.claims[i]!.id));
+          await admin.call('POST', `${org}/line-versions/${draft.id}/publish`);
+          currentVersion.set(e.issue, draft.id);
+          break;
+        }
+        case 'endorse':
+          await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, { kind: e.response, ...(e.text ? { text: e.text } : {}) });
+          break;
+        case 'report': {
+          const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
+            ...(e.claim ? { claimId: need(claimIds, e.claim, 'claim') } : {}),
+            ...(e.verdict ? { verdict: e.verdict } : {}),
+            whatDone: e.text,
+            whatHappened: e.text,
+          });
+          if (e.id) reportIds.set(e.id, r.id);
+          break;
+        }
+        case 'advance':
+          await advance(e.issue);
+          break;
+        case 'important':
+          await member(e.member).call('PUT', `${org}/issues/${issue(e.issue)}/importance`);
+          break;
+        case 'block':
+          await admin.call('POST', `${org}/issues/${issue(e.issue)}/blocks`, { blocks: issue(e.blocks) });
+          break;
+      }
+    } catch (err) {
+      throw new SimulationError(`events[${step.index}] (${e.type} at ${new Date(e.at).toISOString()}): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  await ctx.jobs.analyses.drain();
+  return ids;
+}
+
+export async function simulate(timeline: Timeline, options: { passwords?: AppContext['passwords'] } = {}): Promise<SimulationResult> {
+  const instants = [...timeline.members.map((m) => m.joined), ...timeline.events.map((e) => e.at), ...timeline.ask];
+  let now = instants.length ? Math.min(...instants) : Date.UTC(2026, 0, 1);
   const ctx = await createContext(loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100 }), {
     clock: () => new Date(now),
     analysisMode: 'inline',
@@ -65,101 +185,16 @@ export async function simulate(timeline: Timeline, options: { passwords?: AppCon
     });
     const org = `/api/orgs/${me.organisation.id}`;
     await admin.call('PATCH', org, { moderation: 'permissive', settings: timeline.settings });
-
-    const members = new Map<string, Session>();
-    const issueIds = new Map<string, string>();
-    const statementIds = new Map<string, string>();
-    const claimIds = new Map<string, string>();
-    const reportIds = new Map<string, string>();
-    const currentVersion = new Map<string, string>();
-    const keyOfIssue = () => new Map([...issueIds].map(([k, v]) => [v, k]));
-    const need = <T>(map: Map<string, T>, key: string, what: string): T => {
-      const v = map.get(key);
-      if (v === undefined) throw new SimulationError(`no ${what} "${key}" (yet)`);
-      return v;
-    };
-    const member = (key: string) => need(members, key, 'member');
-    const issue = (key: string) => need(issueIds, key, 'issue');
-    const advance = (issueKey: string) => admin.call<{ cycle: { phase: string } }>('POST', `${org}/issues/${issue(issueKey)}/cycle/advance`, {});
-
     const snapshots: SimulationSnapshot[] = [];
-    for (const step of steps) {
-      now = step.at;
-      if (step.kind === 'join') {
-        const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1 });
-        const session = new Session(app);
-        await session.call('POST', `/api/invites/${invite.token}/accept`, { displayName: step.member.id, ...(step.member.constituency ? { constituency: step.member.constituency } : {}) });
-        members.set(step.member.id, session);
-        continue;
-      }
-      if (step.kind === 'ask') {
-        snapshots.push(snapshotOf(await admin.call('GET', `${org}/health?at=${new Date(step.at).toISOString()}`), keyOfIssue()));
-        continue;
-      }
-      const e = step.event;
-      try {
-        switch (e.type) {
-          case 'issue': {
-            const r = await admin.call<{ id: string }>('POST', `${org}/issues`, { title: e.title, description: e.description ?? '' });
-            issueIds.set(e.issue, r.id);
-            break;
-          }
-          case 'statement': {
-            const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/statements`, { text: e.text });
-            statementIds.set(e.id, r.id);
-            break;
-          }
-          case 'vote':
-            await member(e.member).call('PUT', `${org}/statements/${need(statementIds, e.statement, 'statement')}/vote`, { vote: e.value });
-            break;
-          case 'line': {
-            // A line is published from concentrate: walk the cycle there (a finished cycle starts anew), then concentrate.
-            let phase = (await admin.call<{ cycle: { phase: string } }>('GET', `${org}/issues/${issue(e.issue)}`)).cycle.phase;
-            while (phase !== 'concentrate') phase = (await advance(e.issue)).cycle.phase;
-            await ctx.jobs.analyses.analyzeNow(me.organisation.id, issue(e.issue));
-            const cites = (keys: string[]) =>
-              keys.map((k) => (statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') }));
-            const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
-              claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
-            });
-            e.claims.forEach((c, i) => claimIds.set(c.id, draft.claims[i]!.id));
-            await admin.call('POST', `${org}/line-versions/${draft.id}/publish`);
-            currentVersion.set(e.issue, draft.id);
-            break;
-          }
-          case 'endorse':
-            await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, { kind: e.response, ...(e.text ? { text: e.text } : {}) });
-            break;
-          case 'report': {
-            const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
-              ...(e.claim ? { claimId: need(claimIds, e.claim, 'claim') } : {}),
-              ...(e.verdict ? { verdict: e.verdict } : {}),
-              whatDone: e.text,
-              whatHappened: e.text,
-            });
-            if (e.id) reportIds.set(e.id, r.id);
-            break;
-          }
-          case 'advance':
-            await advance(e.issue);
-            break;
-          case 'important':
-            await member(e.member).call('PUT', `${org}/issues/${issue(e.issue)}/importance`);
-            break;
-          case 'block':
-            await admin.call('POST', `${org}/issues/${issue(e.issue)}/blocks`, { blocks: issue(e.blocks) });
-            break;
-        }
-      } catch (err) {
-        throw new SimulationError(`events[${step.index}] (${e.type} at ${new Date(e.at).toISOString()}): ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    await ctx.jobs.analyses.drain();
+    const keyOfIssue = (ids: Replayed) => new Map([...ids.issueIds].map(([k, v]) => [v, k]));
+    const ids = await replayTimeline({ app, ctx, org, orgId: me.organisation.id, admin, setNow: (ms) => (now = ms) }, timeline, async (at, ids) => {
+      snapshots.push(snapshotOf(await admin.call('GET', `${org}/health?at=${new Date(at).toISOString()}`), keyOfIssue(ids)));
+    });
     const until = new Date(Math.max(now, ...timeline.ask)).toISOString();
     const changes = await admin.call<{ changes: { iso: string; issueId: string; type: string; description: string }[] }>('GET', `${org}/changes?at=${until}`);
-    const issueKey = keyOfIssue();
+    const issueKey = keyOfIssue(ids);
     // Speak of statements and claims by the timeline's own keys.
-    const keyOfId = new Map([...statementIds, ...claimIds].map(([k, v]) => [v, k]));
+    const keyOfId = new Map([...ids.statementIds, ...ids.claimIds].map(([k, v]) => [v, k]));
     const inKeys = (text: string) => text.replace(/[A-Za-z0-9_-]{16}/g, (id) => keyOfId.get(id) ?? id);
     return { snapshots, changes: changes.changes.map((c) => ({ at: c.iso, issue: issueKey.get(c.issueId) ?? c.issueId, type: c.type, description: inKeys(c.description) })) };
   } finally {

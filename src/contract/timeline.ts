@@ -57,7 +57,7 @@ export type TimelineEvent = z.infer<typeof TimelineEvent>;
 export const Timeline = z
   .object({
     settings: ModelSettingsPatch.default({}),
-    members: z.array(z.object({ id: Key, joined: When, constituency: z.string().min(1).max(60).optional() }).strict()),
+    members: z.array(z.object({ id: Key, joined: When, constituency: z.string().min(1).max(60).optional(), name: z.string().min(1).max(80).optional() }).strict()),
     events: z.array(TimelineEvent),
     ask: z.array(When).default([]),
   })

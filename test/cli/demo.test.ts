@@ -24,23 +24,39 @@ describe('npm start', () => {
     return { cookie, orgId: me.organisation.id };
   }
 
-  it('imports the demo conversation on first run and shows all of it through the API', async () => {
+  it('imports the demo conversation on first run and shows all of it through the API', { timeout: 420_000 }, async () => {
     const port = await freePort();
-    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) });
+    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 240_000);
     const { cookie, orgId } = await login(server.url, server.output());
-    const list = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues`, { headers: { cookie } })).json()) as { issues: { id: string }[] };
-    expect(list.issues).toHaveLength(1);
-    const detail = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues/${list.issues[0]!.id}`, { headers: { cookie } })).json()) as {
+    const list = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues`, { headers: { cookie } })).json()) as { issues: { id: string; title: string }[] };
+    const conversation = readPolisConversation(path.join(repoRoot, 'demo/vtaiwan.uberx'));
+    // The imported conversation, and the story's two issues beside it.
+    expect(list.issues).toHaveLength(3);
+    const imported = list.issues.find((i) => i.title === conversation.summary.topic);
+    expect(imported).toBeDefined();
+    const detail = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues/${imported!.id}`, { headers: { cookie } })).json()) as {
       statements: unknown[];
       participants: number;
       votesCast: number;
     };
-    const conversation = readPolisConversation(path.join(repoRoot, 'demo/vtaiwan.uberx'));
     const voters = new Set(conversation.votes.map((v) => v.voterId));
     expect(detail.statements).toHaveLength(conversation.comments.length);
     expect(detail.participants).toBe(voters.size);
     expect(detail.votesCast).toBe(conversation.votes.length);
     console.log(`demo: ${detail.participants} participants, ${detail.statements.length} statements, ${detail.votesCast} votes`);
+
+    // The story shows the model: every character of MODEL.md §3 on the health plane.
+    const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as { issues: { title: string; health: { character: string } }[] };
+    expect(new Set(health.issues.map((i) => i.health.character))).toEqual(new Set(['correct', 'empiricist', 'fool']));
+    // And its analysis through the API (made in the background after the import).
+    let analysis: Response | undefined;
+    for (let tries = 0; tries < 120 && analysis?.status !== 200; tries++) {
+      if (tries) await new Promise((r) => setTimeout(r, 500));
+      analysis = await fetch(`${server.url}/api/orgs/${orgId}/issues/${imported!.id}/analysis`, { headers: { cookie } });
+    }
+    const snapshot = ((await analysis!.json()) as { snapshot: { source: string; groups: unknown[]; consensus: unknown[] } }).snapshot;
+    expect(snapshot.source).toBe('engine');
+    expect(snapshot.groups.length).toBeGreaterThanOrEqual(2);
 
     // The printed invite link lets a member join.
     const invite = /Members join through \S+\/join\/(\S+)/.exec(server.output());
@@ -53,6 +69,6 @@ describe('npm start', () => {
     server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) });
     const again = await login(server.url, server.output());
     const after = (await (await fetch(`${server.url}/api/orgs/${again.orgId}/issues`, { headers: { cookie: again.cookie } })).json()) as { issues: unknown[] };
-    expect(after.issues).toHaveLength(1);
+    expect(after.issues).toHaveLength(3);
   });
 });

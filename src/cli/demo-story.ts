@@ -1,0 +1,152 @@
+/**
+ * The demo's story beside the imported conversation: a few months of an organisation running
+ * the mass line, as a timeline ending now, replayed through the API (src/cli/simulate.ts). One
+ * issue went through two cycles and was then left while time passed; one was consulted but
+ * never concentrated; organisers marked which must be resolved first.
+ */
+import type { Timeline } from '../contract/index.js';
+
+const DAY = 86_400_000;
+
+/** A small deterministic generator, so every demo tells the same story. */
+function seeded(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = x;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const constituencies = ['driver', 'driver', 'driver', 'dispatcher', 'mechanic', 'passenger'] as const;
+
+export function demoStory(now: number): Timeline {
+  const random = seeded(7);
+  const at = (daysAgo: number, hour = 0) => now - daysAgo * DAY + hour * 3_600_000;
+  const members = Array.from({ length: 250 }, (_, i) => ({
+    id: `m${i}`,
+    name: `Member ${i + 1}`,
+    joined: at(160 - (i % 5)),
+    constituency: constituencies[i % constituencies.length]!,
+  }));
+  // Two camps on pay: drivers and mechanics against dispatchers and passengers, with some mixing.
+  const camp = (i: number) => (['driver', 'mechanic'].includes(members[i]!.constituency) ? 0 : 1);
+  const events: Timeline['events'] = [];
+  const statement = (daysAgo: number, issue: string, id: string, by: number, text: string) => events.push({ at: at(daysAgo, by % 12), type: 'statement', issue, id, member: `m${by}`, text });
+  const votes = (daysAgo: number, ids: string[], who: number[], lean: (i: number, j: number) => number) => {
+    for (const i of who)
+      ids.forEach((id, j) => {
+        const r = random();
+        const value = r < 0.12 ? 0 : r < 0.12 + 0.12 ? -lean(i, j) : lean(i, j);
+        events.push({ at: at(daysAgo - (i % 4), (i + j) % 20), type: 'vote', member: `m${i}`, statement: id, value: value as 1 | -1 | 0 });
+      });
+  };
+  const all = members.map((_, i) => i);
+
+  // Night-shift pay: two full cycles.
+  events.push({ at: at(150), type: 'issue', issue: 'pay', title: 'Night-shift pay', description: 'What do we demand for night shifts in the next round of talks?' });
+  const pay = [
+    'Night shifts must pay at least 25 % more than day shifts',
+    'No driver should work more than three night shifts in a row',
+    'The night premium must be paid on every hour, not only after midnight',
+    'Dispatchers on nights deserve the same premium as drivers',
+    'A strike is the only way to win the night premium',
+    'Passengers should not pay higher night fares for our premium',
+    'The company can afford the premium out of its profits',
+    'Safe rest areas at every depot before any new night routes',
+  ];
+  pay.forEach((text, j) => statement(148 - j * 0.2, 'pay', `p${j}`, (j * 7) % 250, text));
+  votes(
+    144,
+    pay.map((_, j) => `p${j}`),
+    all,
+    (i, j) => (j === 4 || j === 5 ? (camp(i) === 0 ? 1 : -1) : j === 3 ? (camp(i) === 0 ? -1 : 1) : 1),
+  );
+  events.push({
+    at: at(135),
+    type: 'line',
+    issue: 'pay',
+    claims: [
+      { id: 'pay1', text: 'We demand a night premium of 25 % on every hour worked at night', cites: ['p0', 'p2'] },
+      { id: 'pay2', text: 'The premium is affordable: it comes out of profits, not fares', cites: ['p6', 'p5'] },
+      { id: 'pay3', text: 'No new night routes before every depot has a safe rest area', cites: ['p7'] },
+    ],
+  });
+  for (const i of all.slice(0, 170)) events.push({ at: at(132 - (i % 5), i % 12), type: 'endorse', member: `m${i}`, issue: 'pay', response: i % 9 === 4 ? 'critique' : 'embrace', ...(i % 9 === 4 ? { text: 'The premium should cover dispatchers too' } : {}) });
+  events.push({ at: at(120), type: 'advance', issue: 'pay' });
+  const reports: [number, string, 'confirms' | 'refutes'][] = [
+    [57, 'pay1', 'confirms'],
+    [88, 'pay2', 'confirms'],
+    [3, 'pay1', 'confirms'],
+    [9, 'pay1', 'confirms'],
+    [14, 'pay2', 'confirms'],
+    [21, 'pay3', 'refutes'],
+    [27, 'pay3', 'refutes'],
+    [33, 'pay3', 'confirms'],
+    [40, 'pay3', 'refutes'],
+  ];
+  reports.forEach(([i, claim, verdict], k) =>
+    events.push({
+      at: at(110 - k),
+      type: 'report',
+      member: `m${i}`,
+      issue: 'pay',
+      claim,
+      verdict,
+      text:
+        claim === 'pay3'
+          ? verdict === 'refutes'
+            ? `Depot ${k}: the company opened a night route anyway; the rest area is still a container`
+            : `Depot ${k}: the rest area was built before the new route`
+          : `Depot ${k}: management accepted the premium in the first meeting`,
+    }),
+  );
+  events.push({ at: at(100), type: 'advance', issue: 'pay' });
+  const pay2 = ['Rest areas must be inspected by our own safety reps', 'Night routes need two-person crews after 1 am', 'The premium must rise with inflation every year'];
+  pay2.forEach((text, j) => statement(96 - j * 0.3, 'pay', `q${j}`, (j * 11 + 5) % 250, text));
+  votes(
+    92,
+    pay2.map((_, j) => `q${j}`),
+    all.filter((i) => i % 3 !== 2),
+    (i, j) => (j === 1 ? (camp(i) === 0 ? 1 : -1) : 1),
+  );
+  events.push({
+    at: at(60),
+    type: 'line',
+    issue: 'pay',
+    claims: [
+      { id: 'pay1b', text: 'We demand a night premium of 25 % on every hour worked at night', cites: ['p0', 'p2'] },
+      { id: 'pay2b', text: 'The premium is affordable: it comes out of profits, not fares', cites: ['p6', 'p5'] },
+      { id: 'pay3b', text: 'Our own safety reps inspect every rest area before a night route opens', cites: ['q0', 'p7'] },
+      { id: 'pay4b', text: 'The premium rises with inflation every year', cites: ['q2'] },
+    ],
+  });
+  for (const i of all.slice(0, 110)) events.push({ at: at(57 - (i % 4), i % 10), type: 'endorse', member: `m${i}`, issue: 'pay', response: i % 7 === 3 ? 'amend' : 'embrace', ...(i % 7 === 3 ? { text: 'Add two-person crews after 1 am' } : {}) });
+
+  // Depot safety: consulted widely, never concentrated.
+  events.push({ at: at(30), type: 'issue', issue: 'safety', title: 'Depot safety', description: 'What is unsafe at the depots, and what should we demand first?' });
+  const safety = [
+    'The depot yard lighting is broken at night',
+    'Buses leave the depot with faulty brakes',
+    'Mechanics work alone on night shifts',
+    'We need a safety rep at every depot',
+    'Accidents are not reported to the union',
+    'Drivers are pressed to skip the pre-departure check',
+    'The first-aid kits on the buses are empty',
+    'Safety training happens in unpaid time',
+  ];
+  safety.forEach((text, j) => statement(29 - j * 0.3, 'safety', `s${j}`, (j * 5 + 2) % 250, text));
+  votes(
+    24,
+    safety.map((_, j) => `s${j}`),
+    all,
+    (i, j) => (j === 7 && camp(i) === 1 ? -1 : 1),
+  );
+
+  events.push({ at: at(20), type: 'block', issue: 'pay', blocks: 'safety' });
+  for (const i of all.filter((i) => i % 2 === 0)) events.push({ at: at(18, i % 10), type: 'important', member: `m${i}`, issue: 'pay' });
+  for (const i of all.filter((i) => i % 5 === 0)) events.push({ at: at(17, i % 10), type: 'important', member: `m${i}`, issue: 'safety' });
+  return { settings: {}, members, events, ask: [] };
+}
