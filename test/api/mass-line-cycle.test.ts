@@ -159,6 +159,23 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     expect(principal.principal.issueId).toBe(issue.id);
     expect(principal.principal.reasons.join(' ')).toMatch(/block/);
 
+    // The other views of the model, as members see them.
+    const front = await ok(members[1]!.client.get(`${url}/united-front`));
+    expect(front.lineVersionId).toBe(v3.id);
+    const trail = await ok(members[1]!.client.get(`${url}/health/trail`));
+    expect(trail.points.length).toBeGreaterThan(5);
+    expect(trail.points.at(-1).character).toMatch(/^(correct|left-communist|empiricist|fool)$/);
+    const plan = await ok(members[1]!.client.get(`${url}/health/what-if?everyWeeks=4&members=20`));
+    expect(plan.rounds).toBeGreaterThan(1);
+    expect(plan.trail.length).toBeGreaterThan(50);
+    // Member 3 filed a report that refuted a claim: it shows in what became of their input.
+    const loop = await ok(members[3]!.client.get(`${base}/me/what-became-of-my-input`));
+    expect(loop.reports).toHaveLength(1);
+    expect(loop.reports[0].claim.text).toBe('We demand a two-year rent freeze');
+    expect(loop.statements.length).toBeGreaterThan(10);
+    const health = await ok(members[1]!.client.get(`${base}/health`));
+    expect(health.issues.map((i: { issueId: string }) => i.issueId).sort()).toEqual([issue.id, other.id].sort());
+
     // Every figure can be recomputed from the event log alone: rebuild the facts from events, compare.
     const fromTables = await loadModelFacts(h.ctx.store.db, org.orgId);
     const fromEvents = await loadModelFactsFromEvents(h.ctx.store.db, org.orgId);
