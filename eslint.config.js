@@ -3,6 +3,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
 
 const layers = ['engine', 'core', 'contract', 'store', 'jobs', 'server', 'cli', 'web'];
 /** What each layer may import (besides itself). */
@@ -14,7 +16,7 @@ const allowed = {
   jobs: ['engine', 'core', 'contract', 'store'],
   server: ['engine', 'core', 'contract', 'store', 'jobs'],
   cli: ['engine', 'core', 'contract', 'store', 'jobs', 'server'],
-  web: ['engine', 'core', 'contract'],
+  web: ['core', 'contract'],
 };
 
 const zones = layers.map((layer) => {
@@ -52,5 +54,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The pages: React in the browser, checked for the rules of hooks and for accessibility.
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.flat['recommended-latest'].rules,
+  },
+  { ...jsxA11y.flatConfigs.recommended, files: ['src/web/**/*.tsx'] },
+  { files: ['src/web/**/*.tsx'], rules: { 'jsx-a11y/aria-role': ['error', { ignoreNonDOM: true }] } },
   ...zones,
 );

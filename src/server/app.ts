@@ -11,6 +11,7 @@ import { issueRoutes } from './routes/issues.js';
 import { practiceRoutes } from './routes/practice.js';
 import { lineRoutes } from './routes/lines.js';
 import { modelRoutes } from './routes/model.js';
+import { webRoutes } from './web.js';
 
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -42,5 +43,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
+  await app.register(webRoutes);
   return app;
 }

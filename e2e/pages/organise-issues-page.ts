@@ -1,0 +1,27 @@
+import type { Page } from 'playwright-core';
+import { text } from '../_util/catalogue.js';
+
+/** /organise: the issues with their phases. */
+export class OrganiseIssuesPage {
+  constructor(readonly page: Page) {}
+
+  async waitUntilShown(): Promise<void> {
+    await this.page.getByRole('heading', { level: 1, name: text('organise.title'), exact: true }).waitFor();
+    await this.page.getByRole('table').waitFor();
+  }
+
+  /** Each issue's title and phase, as listed. */
+  async rows(): Promise<{ title: string; phase: string }[]> {
+    const rows = this.page.getByRole('table').locator('tbody tr');
+    const out: { title: string; phase: string }[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      out.push({ title: await row.locator('th').innerText(), phase: await row.locator('.badge').innerText() });
+    }
+    return out;
+  }
+
+  async open(title: string): Promise<void> {
+    await this.page.getByRole('link', { name: title }).click();
+  }
+}

@@ -1,0 +1,224 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'wouter';
+import { api, ApiError, type IssueDetailDto, type MeDto } from '../../api/client.js';
+import { useResource } from '../../api/use-resource.js';
+import { PageHeading } from '../../components/page.js';
+import { PhaseSteps } from '../../components/phase-steps.js';
+import { RequireSession } from '../../components/require-session.js';
+import { ErrorNotice, Loaded, Success } from '../../components/states.js';
+import { nextPhase, type Phase } from '../../../core/vocabulary.js';
+import { currentVersion } from '../../components/claims.js';
+import { groupLabels } from '../../analysis/findings.js';
+import { useFormat } from '../../locale.js';
+
+/** One issue for its organisers: the cycle and its next step, and the way to each tool. */
+export function OrganiseIssuePage() {
+  return <RequireSession role="organiser">{(me) => <OrganiseIssue me={me} />}</RequireSession>;
+}
+
+function OrganiseIssue({ me }: { me: MeDto }) {
+  const { t } = useTranslation();
+  const { issueId } = useParams<{ issueId: string }>();
+  const orgId = me.organisation.id;
+  const issue = useResource(() => api.issue(orgId, issueId), [orgId, issueId]);
+  return (
+    <Loaded resource={issue}>
+      {(d) => (
+        <>
+          <PageHeading title={d.title} kicker={t('organise.issueKicker')} back={{ href: '/organise', label: t('organise.title') }} />
+          <PhaseSteps phase={d.cycle.phase} cycle={d.cycle.number} />
+          <p className="lead">{t(`phase.${d.cycle.phase}.organiser`)}</p>
+          {d.cycle.belowTarget && <p className="badge badge--warning">{t('organise.belowTarget')}</p>}
+          <Tools issue={d} />
+          {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <EmbraceFigures orgId={orgId} issueId={d.id} />}
+          <Advance orgId={orgId} issue={d} onAdvanced={issue.reload} />
+          {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <NewAction orgId={orgId} issueId={d.id} />}
+          <p>
+            <Link href={`/issues/${d.id}`}>{t('organise.membersView')}</Link>
+          </p>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+function Tools({ issue }: { issue: IssueDetailDto }) {
+  const { t } = useTranslation();
+  const waiting = issue.statements.filter((s) => s.status === 'unmoderated').length;
+  const tools = [
+    { href: `/organise/issues/${issue.id}/moderation`, label: t('organise.tools.moderation'), detail: t('organise.tools.moderationDetail', { count: waiting }) },
+    { href: `/organise/issues/${issue.id}/map`, label: t('organise.tools.map'), detail: t('organise.tools.mapDetail', { participants: issue.participants, votes: issue.votes }) },
+    { href: `/organise/issues/${issue.id}/line`, label: t('organise.tools.line'), detail: t('organise.tools.lineDetail') },
+    { href: `/issues/${issue.id}/practice`, label: t('organise.tools.practice'), detail: t('organise.tools.practiceDetail') },
+  ];
+  return (
+    <nav aria-label={t('organise.tools.label')}>
+      <ul className="tool-grid">
+        {tools.map((tool) => (
+          <li key={tool.href}>
+            <Link href={tool.href} className="tool">
+              <span className="tool__label">{tool.label}</span>
+              <span className="tool__detail">{tool.detail}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Advance({ orgId, issue, onAdvanced }: { orgId: string; issue: IssueDetailDto; onAdvanced: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [result, setResult] = useState<{ to: Phase; shortfalls: string[]; seeded: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const to: Phase = nextPhase(issue.cycle.phase) ?? 'gather';
+  if (issue.status !== 'open') return null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.advanceCycle(orgId, issue.id, note.trim() || undefined);
+      setResult({ to: r.cycle.phase, shortfalls: r.embrace?.shortfalls ?? [], seeded: r.seeded });
+      setNote('');
+      onAdvanced();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('organise.advanceTitle')}</h2>
+      {result && (
+        <Success>
+          <p className="notice__title">{t('organise.advanced', { phase: t(`phase.${result.to}.name`) })}</p>
+          {result.seeded > 0 && <p>{t('organise.seeded', { count: result.seeded })}</p>}
+          {result.shortfalls.length > 0 && (
+            <>
+              <p>{t('organise.shortfalls')}</p>
+              <ul>
+                {result.shortfalls.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Success>
+      )}
+      <form className="form card" onSubmit={(e) => void submit(e)}>
+        <p>{t(`organise.advanceHint.${issue.cycle.phase}`)}</p>
+        <div className="field">
+          <label htmlFor={`${id}-note`}>
+            {t('organise.note')} <span className="optional">{t('form.optional')}</span>
+          </label>
+          <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+        </div>
+        {error && <ErrorNotice error={error} />}
+        <button type="submit" className="button" disabled={busy}>
+          {issue.cycle.phase === 'test' ? t('organise.newCycle') : t('organise.advance', { phase: t(`phase.${to}.name`) })}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function NewAction({ orgId, issueId }: { orgId: string; issueId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const a = await api.createAction(orgId, issueId, { title: title.trim(), description: description.trim() });
+      setCreated(a.title);
+      setTitle('');
+      setDescription('');
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('organise.actionTitle')}</h2>
+      <form className="form card" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor={`${id}-title`}>{t('organise.actionName')}</label>
+          <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={200} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-description`}>
+            {t('organise.actionDescription')} <span className="optional">{t('form.optional')}</span>
+          </label>
+          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={4000} />
+        </div>
+        {error && <ErrorNotice error={error} />}
+        <button type="submit" className="button" disabled={busy}>
+          {t('organise.createAction')}
+        </button>
+        {created && (
+          <Success>
+            <p className="notice__title">{t('organise.actionCreated', { title: created })}</p>
+          </Success>
+        )}
+      </form>
+    </section>
+  );
+}
+
+/** How the members answered the current line: embrace rate overall, per opinion group and per constituency, against the targets. */
+function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const data = useResource(async () => {
+    const version = currentVersion((await api.line(orgId, issueId)).versions);
+    if (!version) return null;
+    const [embrace, analysis] = await Promise.all([api.embrace(orgId, version.id), api.analysis(orgId, issueId).catch(() => null)]);
+    return { version, embrace, labels: analysis ? groupLabels(analysis.snapshot.groups) : new Map<string, string>() };
+  }, [orgId, issueId]);
+  const rate = (r: number | null) => (r === null ? '—' : f.percent(r));
+  return (
+    <Loaded resource={data}>
+      {(d) =>
+        d && (
+          <section className="card" aria-labelledby="embrace-heading">
+            <h2 id="embrace-heading" className="card__title">
+              {t('embrace.title', { number: d.version.number })}{' '}
+              <span className={d.embrace.meetsTarget ? 'badge badge--confirms' : 'badge badge--warning'}>{d.embrace.meetsTarget ? t('embrace.meets') : t('embrace.below')}</span>
+            </h2>
+            <p>{t('embrace.overall', { rate: rate(d.embrace.overall.rate), embraced: d.embrace.overall.embraced, count: d.embrace.overall.responders })}</p>
+            <ul>
+              {d.embrace.groups.map((g) => (
+                <li key={g.groupId}>{t('embrace.group', { group: d.labels.get(g.groupId) ?? g.groupId, rate: rate(g.rate), embraced: g.embraced, count: g.responders })}</li>
+              ))}
+              {d.embrace.constituencies.map((c) => (
+                <li key={c.constituency}>{t('embrace.constituency', { constituency: c.constituency, rate: rate(c.rate), embraced: c.embraced, count: c.responders })}</li>
+              ))}
+            </ul>
+            <details className="how">
+              <summary>{t('health.how')}</summary>
+              <p>{d.embrace.how}</p>
+            </details>
+          </section>
+        )
+      }
+    </Loaded>
+  );
+}
