@@ -18,9 +18,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: DialectName, options: { clock?: () => Date } = {}): Promise<Harness> {
+export async function startHarness(dialect: DialectName, options: { clock?: () => Date; analysisDebounceMs?: number } = {}): Promise<Harness> {
   const database = await freshDatabase(dialect);
-  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: 0 });
+  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: options.analysisDebounceMs ?? 0 });
   const ctx = await createContext(config, {
     passwords: plainHasher,
     ...(options.clock ? { clock: options.clock } : {}),
