@@ -194,6 +194,22 @@ export function program(): Command {
     });
 
   cmd
+    .command('analyze')
+    .description('run the opinion engine on a Pol.is export folder or a CSV with the header participant,statement,vote')
+    .argument('<path>', 'folder or CSV file')
+    .option('--json', 'print one JSON object')
+    .action(async (path: string, opts: { json?: boolean }) => {
+      const { analyzePath } = await import('./analyze.js');
+      const r = analyzePath(path);
+      if (opts.json) out(JSON.stringify(r));
+      else {
+        out(`${r.participants} participants, ${r.statements} statements, ${r.votes} votes; ${r.groups.length} opinion groups (${r.groups.map((g) => g.members.length).join(', ')} members) in ${r.computeSeconds.toFixed(3)} s`);
+        out(`consensus: ${r.consensus.join(', ') || 'none'}`);
+        out(`representative: ${r.representative.join(', ') || 'none'}`);
+      }
+    });
+
+  cmd
     .command('bench')
     .description('measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is')
     .option('--sizes <list>', 'comma-separated MEMBERSxSTATEMENTS[@DENSITY] (default 10000x500,50000x1000,100000x2000 at 5 %)')
