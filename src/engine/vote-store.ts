@@ -261,8 +261,9 @@ export function compactVotes(store: VoteStore): VoteMatrix {
     rowCount,
     columnCount,
     rowStart,
-    column: out === capacity ? column : column.slice(0, out),
-    value: out === capacity ? value : value.slice(0, out),
+    // A view, not a copy: replaced votes leave a little unused room at the end of the buffers.
+    column: out === capacity ? column : column.subarray(0, out),
+    value: out === capacity ? value : value.subarray(0, out),
     cellCount: out,
     columnVoteCounts: counts,
   };
