@@ -1,10 +1,12 @@
 /**
- * A small reader of Pol.is openData exports for the engine's tests (the product's reader lives
- * in src/cli/polis/). Reads votes.csv (latest vote per cell wins, in timestamp order; 1 = agree),
- * comments.csv (moderated = −1 means moderated out) and participants-votes.csv (Pol.is's group-id).
+ * A Pol.is openData export as the engine's tests need it, read with the product's reader
+ * (src/cli/polis/format.ts): votes in timestamp order (the latest vote per cell wins),
+ * comments hidden in moderation (−1) left out, and Pol.is's own group per clustered participant.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { readPolisConversation } from '../../src/cli/polis/format.js';
 
 export interface PolisVote {
   readonly participant: string;
@@ -21,62 +23,16 @@ export interface PolisConversation {
   readonly polisGroupOf: ReadonlyMap<string, number>;
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function table(file: string): { header: string[]; rows: string[][] } {
-  const [header = [], ...rows] = parseCsv(fs.readFileSync(file, 'utf8'));
-  return { header, rows: rows.filter((r) => r.length >= header.length) };
-}
-
 export function loadPolisConversation(directory: string): PolisConversation {
-  const votes = table(path.join(directory, 'votes.csv'));
-  const at = (name: string): number => votes.header.indexOf(name);
-  const [ts, cid, pid, vote] = [at('timestamp'), at('comment-id'), at('voter-id'), at('vote')];
-  const ordered = votes.rows
-    .map((r, index) => ({ r, index, t: Number(r[ts]) }))
-    .sort((a, b) => a.t - b.t || a.index - b.index)
-    .map(({ r }) => ({ participant: r[pid]!, statement: r[cid]!, vote: Math.sign(Number(r[vote])) as -1 | 0 | 1 }));
-  const comments = table(path.join(directory, 'comments.csv'));
-  const ci = comments.header.indexOf('comment-id');
-  const cm = comments.header.indexOf('moderated');
-  const moderatedOut = comments.rows.filter((r) => Number(r[cm]) === -1).map((r) => r[ci]!);
-  const pv = table(path.join(directory, 'participants-votes.csv'));
-  const pp = pv.header.indexOf('participant');
-  const pg = pv.header.indexOf('group-id');
+  const c = readPolisConversation(directory);
   const polisGroupOf = new Map<string, number>();
-  for (const r of pv.rows) if (r[pg] !== '') polisGroupOf.set(r[pp]!, Number(r[pg]));
-  return { name: path.basename(directory), votes: ordered, moderatedOut, polisGroupOf };
+  for (const p of c.participants) if (p.groupId !== null) polisGroupOf.set(p.id, Number(p.groupId));
+  return {
+    name: path.basename(directory),
+    votes: c.votes.map((v) => ({ participant: v.voterId, statement: v.commentId, vote: v.vote })),
+    moderatedOut: c.comments.filter((m) => m.moderated === -1).map((m) => m.id),
+    polisGroupOf,
+  };
 }
 
 /**
@@ -87,11 +43,14 @@ export function agreeSignCheck(directory: string, conversation: PolisConversatio
   const latest = new Map<string, number>();
   for (const v of conversation.votes) latest.set(`${v.participant}|${v.statement}`, v.vote);
   const agreeCount = new Map<string, number>();
-  for (const [key, v] of latest) if (v === 1) agreeCount.set(key.split('|')[0]!, (agreeCount.get(key.split('|')[0]!) ?? 0) + 1);
-  const pv = table(path.join(directory, 'participants-votes.csv'));
-  const pp = pv.header.indexOf('participant');
-  const na = pv.header.indexOf('n-agree');
+  for (const [key, v] of latest) {
+    const participant = key.split('|')[0]!;
+    if (v === 1) agreeCount.set(participant, (agreeCount.get(participant) ?? 0) + 1);
+  }
+  const [header = [], ...rows] = parse(fs.readFileSync(path.join(directory, 'participants-votes.csv')), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const pp = header.indexOf('participant');
+  const na = header.indexOf('n-agree');
   let matching = 0;
-  for (const r of pv.rows) if ((agreeCount.get(r[pp]!) ?? 0) === Number(r[na])) matching++;
-  return { matching, total: pv.rows.length };
+  for (const r of rows) if ((agreeCount.get(r[pp]!) ?? 0) === Number(r[na])) matching++;
+  return { matching, total: rows.length };
 }

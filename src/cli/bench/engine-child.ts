@@ -26,6 +26,7 @@ import {
   statementColumnOf,
 } from '../../engine/index.js';
 import type { ParticipantRow, StatementColumn, Vote } from '../../engine/index.js';
+import { readPolisConversation } from '../polis/format.js';
 
 /** Seeded generator (mulberry32) for the synthetic data; the engine has its own. */
 function mulberry32(seed: number): () => number {
@@ -238,47 +239,11 @@ function round(x: number): number {
 
 /** Minimal Pol.is export reader: latest vote per cell in timestamp order, moderated-out statements. */
 function readPolis(directory: string): { votes: [string, string, number][]; moderatedOut: string[] } {
-  const rows = (file: string): string[][] => parseCsv(fs.readFileSync(path.join(directory, file), 'utf8'));
-  const [vh = [], ...vr] = rows('votes.csv');
-  const [ts, cid, pid, vote] = ['timestamp', 'comment-id', 'voter-id', 'vote'].map((c) => vh.indexOf(c)) as [number, number, number, number];
-  const votes = vr
-    .filter((r) => r.length >= vh.length)
-    .map((r, i) => ({ r, i, t: Number(r[ts]) }))
-    .sort((a, b) => a.t - b.t || a.i - b.i)
-    .map(({ r }) => [r[pid]!, r[cid]!, Math.sign(Number(r[vote]))] as [string, string, number]);
-  const [ch = [], ...cr] = rows('comments.csv');
-  const ci = ch.indexOf('comment-id');
-  const cm = ch.indexOf('moderated');
-  return { votes, moderatedOut: cr.filter((r) => Number(r[cm]) === -1).map((r) => r[ci]!) };
-}
-
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      row.push(field);
-      out.push(row);
-      row = [];
-      field = '';
-    } else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length > 0) out.push([...row, field]);
-  return out;
+  const c = readPolisConversation(directory);
+  return {
+    votes: c.votes.map((v) => [v.voterId, v.commentId, v.vote] as [string, string, number]),
+    moderatedOut: c.comments.filter((m) => m.moderated === -1).map((m) => m.id),
+  };
 }
 
 function median(xs: number[]): number {
