@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'wouter';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { useResource } from '../api/use-resource.js';
 import { PageHeading } from '../components/page.js';
 import { ErrorNotice, Loaded } from '../components/states.js';
@@ -40,23 +41,17 @@ function JoinForm({ token }: { token: string }) {
   const [, navigate] = useLocation();
   const [displayName, setDisplayName] = useState('');
   const [constituency, setConstituency] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
   const nameId = useId();
   const constituencyId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const me = await api.acceptInvite(token, { displayName, constituency: constituency.trim() || null });
       setMe(me);
       navigate('/');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { api, ApiError, type LineVersionDto, type MeDto } from '../api/client.js';
+import { api, type LineVersionDto, type MeDto } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { useResource } from '../api/use-resource.js';
 import { ClaimList, currentVersion, VersionMarks } from '../components/claims.js';
 import { PageHeading } from '../components/page.js';
@@ -56,22 +57,15 @@ function Endorse({ orgId, version, issueId }: { orgId: string; version: LineVers
   const [kind, setKind] = useState<EndorsementKind>('embrace');
   const [text, setText] = useState('');
   const [done, setDone] = useState<EndorsementKind | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.endorse(orgId, version.id, kind === 'embrace' ? { kind } : { kind, text: text.trim() });
       setDone(r.kind);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

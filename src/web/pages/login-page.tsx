@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { PageHeading } from '../components/page.js';
 import { ErrorNotice } from '../components/states.js';
 import { hasRole, useSession } from '../session.js';
@@ -14,22 +15,16 @@ export function LoginPage() {
   const [organisation, setOrganisation] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const me = await api.login({ organisation: organisation.trim(), email, password });
       setMe(me);
       navigate(hasRole(me, 'organiser') ? '/organise' : '/');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { api, ApiError, type ActionDto, type LineVersionDto, type MeDto, type ReportDto } from '../api/client.js';
+import { api, type ActionDto, type LineVersionDto, type MeDto, type ReportDto } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { useResource } from '../api/use-resource.js';
 import { currentVersion } from '../components/claims.js';
 import { PageHeading } from '../components/page.js';
@@ -67,16 +68,13 @@ function ReportForm({ orgId, issueId, actions, version, onFiled }: { orgId: stri
   const [verdict, setVerdict] = useState<Verdict | ''>('');
   const [whatDone, setWhatDone] = useState('');
   const [whatHappened, setWhatHappened] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const [filed, setFiled] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setFiled(false);
-    try {
+    await run(async () => {
       const report = await api.fileReport(orgId, issueId, {
         ...(actionId ? { actionId } : {}),
         ...(claimId && verdict ? { claimId, verdict } : {}),
@@ -89,11 +87,7 @@ function ReportForm({ orgId, issueId, actions, version, onFiled }: { orgId: stri
       setWhatHappened('');
       setClaimId('');
       setVerdict('');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { api, ApiError, type MeDto } from '../api/client.js';
+import { api, type MeDto } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { idempotencyKey } from '../api/idempotency.js';
 import { useResource } from '../api/use-resource.js';
 import { PageHeading } from '../components/page.js';
@@ -30,26 +31,19 @@ function Voting({ me }: { me: MeDto }) {
   const issues = useResource(() => api.issues(orgId), [orgId]);
   const next = useResource(() => api.nextStatement(orgId, issueId), [orgId, issueId]);
   const [voted, setVoted] = useState<{ count: number; last: VoteValue | null }>({ count: 0, last: null });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const statementRef = useRef<HTMLParagraphElement>(null);
   const title = issues.data?.issues.find((i) => i.id === issueId)?.title;
   const labelOf = (v: VoteValue) => t(`vote.${choices.find((c) => c.vote === v)?.key ?? 'pass'}`);
 
   async function cast(statementId: string, vote: VoteValue) {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.vote(orgId, statementId, vote, idempotencyKey());
       next.set(await api.nextStatement(orgId, issueId));
       setVoted((v) => ({ count: v.count + 1, last: vote }));
       // The next statement takes the focus, so a screen reader reads it and Tab reaches the buttons again.
       requestAnimationFrame(() => statementRef.current?.focus());
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { api, ApiError, type MeDto, type StatementDto } from '../api/client.js';
+import { api, type MeDto, type StatementDto } from '../api/client.js';
+import { useSubmission } from '../api/use-submission.js';
 import { useResource } from '../api/use-resource.js';
 import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
@@ -23,24 +24,17 @@ function Write({ me }: { me: MeDto }) {
   const title = issues.data?.issues.find((i) => i.id === issueId)?.title;
   const [text, setText] = useState('');
   const [sent, setSent] = useState<StatementDto[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
   const id = useId();
   const length = text.trim().length;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const statement = await api.submitStatement(orgId, issueId, text.trim());
       setSent((s) => [statement, ...s]);
       setText('');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, ApiError, type ChangeListDto, type HealthReportDto, type HealthTrailDto, type MeDto, type WhatIfDto } from '../../api/client.js';
+import { api, type ChangeListDto, type HealthReportDto, type HealthTrailDto, type MeDto, type WhatIfDto } from '../../api/client.js';
+import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { HealthHistoryChart } from '../../charts/health-history-chart.js';
 import { healthHistorySeries } from '../../charts/health-history-series.js';
@@ -177,22 +178,15 @@ function WhatIfForm({ orgId, issueId, onProjected }: { orgId: string; issueId: s
   const [everyWeeks, setEveryWeeks] = useState(4);
   const [members, setMembers] = useState(25);
   const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const w = await api.whatIf(orgId, issueId, { everyWeeks, members });
       onProjected(w);
       setResult(w.how);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { api, ApiError, type IssueDetailDto, type MeDto } from '../../api/client.js';
+import { api, type IssueDetailDto, type MeDto } from '../../api/client.js';
+import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { PageHeading } from '../../components/page.js';
 import { PhaseSteps } from '../../components/phase-steps.js';
@@ -72,26 +73,19 @@ function Advance({ orgId, issue, onAdvanced }: { orgId: string; issue: IssueDeta
   const { t } = useTranslation();
   const id = useId();
   const [note, setNote] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const [result, setResult] = useState<{ to: Phase; shortfalls: string[]; seeded: number } | null>(null);
-  const [busy, setBusy] = useState(false);
   const to: Phase = nextPhase(issue.cycle.phase) ?? 'gather';
   if (issue.status !== 'open') return null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.advanceCycle(orgId, issue.id, note.trim() || undefined);
       setResult({ to: r.cycle.phase, shortfalls: r.embrace?.shortfalls ?? [], seeded: r.seeded });
       setNote('');
       onAdvanced();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -135,24 +129,17 @@ function NewAction({ orgId, issueId }: { orgId: string; issueId: string }) {
   const id = useId();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const [created, setCreated] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const a = await api.createAction(orgId, issueId, { title: title.trim(), description: description.trim() });
       setCreated(a.title);
       setTitle('');
       setDescription('');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
-import { api, ApiError, type MeDto } from '../../api/client.js';
+import { api, type MeDto } from '../../api/client.js';
+import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { PageHeading } from '../../components/page.js';
 import { PhaseBadge } from '../../components/phase-steps.js';
@@ -67,20 +68,14 @@ function NewIssue({ orgId }: { orgId: string }) {
   const id = useId();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const issue = await api.createIssue(orgId, { title: title.trim(), description: description.trim() });
       navigate(`/organise/issues/${issue.id}`);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import { api, ApiError, type AnalysisDto, type IssueDetailDto, type LineVersionDto, type MeDto, type ReportDto, type StatementDto } from '../../api/client.js';
+import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { analysisFindings, type Findings } from '../../analysis/findings.js';
 import { ClaimList, VersionMarks } from '../../components/claims.js';
@@ -59,8 +60,7 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
   const [claims, setClaims] = useState<DraftClaim[]>(start.claims);
   const [draftId, setDraftId] = useState<string | null>(start.draftId);
   const [dirty, setDirty] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: submission } = useSubmission();
   const texts = useMemo(() => new Map(data.issue.statements.map((s) => [s.id, s.text])), [data.issue]);
   const findings = useMemo(() => (data.analysis ? analysisFindings(data.analysis.snapshot, texts) : null), [data.analysis, texts]);
   const ground = grounding(claims);
@@ -72,21 +72,14 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
     setNotice(null);
   };
 
-  async function run(work: () => Promise<string>) {
-    setBusy(true);
-    setError(null);
+  /** Run a change of the draft; its notice says what became of it. */
+  const change = (work: () => Promise<string>) => {
     setNotice(null);
-    try {
-      setNotice(await work());
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
-  }
+    return submission(async () => setNotice(await work()));
+  };
 
   const save = () =>
-    run(async () => {
+    change(async () => {
       const v = draftId ? await api.updateDraft(orgId, draftId, draftBody(claims)) : await api.createDraft(orgId, data.issue.id, draftBody(claims));
       setDraftId(v.id);
       setDirty(false);
@@ -94,7 +87,7 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
     });
 
   const publish = () =>
-    run(async () => {
+    change(async () => {
       if (!draftId) throw new ApiError(0, 'internal', 'no draft');
       const v = await api.publish(orgId, draftId);
       onChanged();

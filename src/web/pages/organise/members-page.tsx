@@ -1,6 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type InviteDto, type MeDto } from '../../api/client.js';
+import type { ApiError} from '../../api/client.js';
+import { api, type InviteDto, type MeDto } from '../../api/client.js';
+import { asApiError, useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
@@ -83,23 +85,16 @@ function NewInvite({ orgId, isAdmin, onCreated }: { orgId: string; isAdmin: bool
   const [constituency, setConstituency] = useState('');
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setCopied(false);
-    try {
+    await run(async () => {
       const created = await api.createInvite(orgId, { role, maxUses, expiresInHours: days * 24, constituency: constituency.trim() || null });
       setLink(new URL(created.path, window.location.origin).href);
       onCreated();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -196,7 +191,7 @@ function InviteTable({ orgId, invites, onRevoked }: { orgId: string; invites: In
                       type="button"
                       className="link-button"
                       onClick={() => {
-                        api.revokeInvite(orgId, inv.id).then(onRevoked, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e))));
+                        api.revokeInvite(orgId, inv.id).then(onRevoked, (e: unknown) => setError(asApiError(e)));
                       }}
                     >
                       {t('members.revoke')}

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { api, ApiError, type MeDto, type StatementDto } from '../../api/client.js';
+import type { ApiError} from '../../api/client.js';
+import { api, type MeDto, type StatementDto } from '../../api/client.js';
+import { asApiError } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
@@ -30,7 +32,7 @@ function Moderation({ me }: { me: MeDto }) {
       setDecided((list) => [s, ...list.filter((d) => d.id !== s.id)]);
       if (queue.data) queue.set({ ...queue.data, statements: queue.data.statements.filter((q) => q.id !== s.id) });
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+      setError(asApiError(err));
     } finally {
       setBusy(null);
     }
