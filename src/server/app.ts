@@ -41,8 +41,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(lineRoutes(ctx));
   await app.register(modelRoutes(ctx));
 
-  app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { config: { policy: 'public' }, schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
   await app.register(webRoutes);
   return app;
 }

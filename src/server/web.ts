@@ -18,13 +18,13 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   const built = fs.existsSync(path.join(webRoot, 'index.html'));
   if (built) await app.register(fastifyStatic, { root: webRoot, serve: false, preCompressed: true, index: false });
 
-  app.get('/assets/*', { config: { policy: 'public' }, schema: { hide: true } }, async (req, reply) => {
+  app.get('/assets/*', { schema: { hide: true } }, async (req, reply) => {
     if (!built) return reply.callNotFound();
     const file = (req.params as { '*': string })['*'];
     return reply.sendFile(`assets/${file}`, { maxAge: YEAR_SECONDS * 1000, immutable: true });
   });
 
-  app.get('/*', { config: { policy: 'public' }, schema: { hide: true } }, async (req, reply) => {
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     const pathname = req.url.split('?')[0] ?? '/';
     if (pathname === '/api' || pathname.startsWith('/api/')) return reply.callNotFound();
     if (!built) {

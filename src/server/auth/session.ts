@@ -3,6 +3,7 @@ import type { Role } from '../../core/index.js';
 import { DomainError, roleAtLeast } from '../../core/index.js';
 import { newToken, sessions, tokenHash, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
+import { policyOf, type RoutePolicy } from '../policies.js';
 
 export const SESSION_COOKIE = 'massline_session';
 
@@ -13,15 +14,13 @@ export interface Auth {
   role: Role;
 }
 
-/** Who may call a route. Every route declares one (enforced when routes are registered). */
-export type Policy = 'public' | 'member' | 'organiser' | 'admin';
-
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null;
   }
   interface FastifyContextConfig {
-    policy?: Policy;
+    /** Set from the policy table when the route registers. */
+    policy?: RoutePolicy;
   }
 }
 
@@ -56,20 +55,22 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
   app.addHook('onRoute', (route) => {
-    const policy = (route.config as { policy?: Policy } | undefined)?.policy;
-    if (!policy && !route.url.startsWith('/api/openapi') && route.method !== 'HEAD') {
-      throw new Error(`route ${String(route.method)} ${route.url} has no policy`);
+    for (const method of [route.method].flat()) {
+      const policy = policyOf(method, route.url);
+      if (!policy) throw new Error(`route ${method} ${route.url} has no row in the policy table (src/server/policies.ts)`);
+      route.config = { ...(route.config as object), policy };
     }
   });
   app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.policy?.who === 'anonymous') return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
     const found = await sessions.findLiveSession(ctx.store.db, tokenHash(token), ctx.clock().toISOString());
     if (found) req.auth = { sessionId: found.session_id, orgId: found.org_id, memberId: found.member_id, role: found.role };
   });
   app.addHook('preValidation', async (req: FastifyRequest) => {
-    const policy = req.routeOptions.config.policy ?? 'admin';
-    if (policy === 'public') return;
+    const policy = req.routeOptions.config.policy?.who ?? 'admin';
+    if (policy === 'public' || policy === 'anonymous') return;
     const auth = req.auth;
     if (!auth) throw new DomainError('unauthenticated', 'session: log in or join through an invite first');
     const orgId = (req.params as { orgId?: string } | undefined)?.orgId;

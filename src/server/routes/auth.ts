@@ -14,7 +14,6 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/auth/signup',
       {
-        config: { policy: 'public' },
         schema: { tags: ['auth'], summary: 'Found an organisation and become its first admin', body: SignupBody, response: { 201: Me, 409: ErrorBody } },
       },
       async (req, reply) => {
@@ -38,7 +37,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/auth/login',
-      { config: { policy: 'public' }, schema: { tags: ['auth'], summary: 'Log in as an organiser or admin', body: LoginBody, response: { 200: Me, 401: ErrorBody } } },
+      { schema: { tags: ['auth'], summary: 'Log in as an organiser or admin', body: LoginBody, response: { 200: Me, 401: ErrorBody } } },
       async (req, reply) => {
         const org = await organisations.findOrganisationBySlug(ctx.store.db, req.body.organisation);
         const member = org ? await members.findMemberByEmail(ctx.store.db, org.id, req.body.email) : undefined;
@@ -55,7 +54,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/auth/logout',
-      { config: { policy: 'public' }, schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } } },
+      { schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } } },
       async (req, reply) => {
         if (req.auth) await sessions.deleteSession(ctx.store.db, req.auth.sessionId);
         clearSessionCookie(reply);
@@ -63,7 +62,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/api/me', { config: { policy: 'member' }, schema: { tags: ['auth'], summary: 'Who the session belongs to', response: { 200: Me } } }, async (req) => {
+    app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who the session belongs to', response: { 200: Me } } }, async (req) => {
       const auth = authOf(req);
       const member = await members.getMember(ctx.store.db, auth.orgId, auth.memberId);
       const org = await organisations.getOrganisation(ctx.store.db, auth.orgId);

@@ -51,7 +51,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get('/api/orgs/:orgId/issues', { config: { policy: 'member' }, schema: { tags: ['issues'], params: OrgParams, response: { 200: IssueList } } }, async (req) => {
+    app.get('/api/orgs/:orgId/issues', { schema: { tags: ['issues'], params: OrgParams, response: { 200: IssueList } } }, async (req) => {
       const auth = authOf(req);
       const [rows, cycles] = await Promise.all([issues.listIssues(db(), auth.orgId), issues.currentCycles(db(), auth.orgId)]);
       const cycleOf = new Map(cycles.map((c) => [c.issue_id, c]));
@@ -65,7 +65,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/orgs/:orgId/issues',
-      { config: { policy: 'organiser' }, schema: { tags: ['issues'], params: OrgParams, body: IssueCreate, response: { 201: IssueSummary } } },
+      { schema: { tags: ['issues'], params: OrgParams, body: IssueCreate, response: { 201: IssueSummary } } },
       async (req, reply) => {
         const auth = authOf(req);
         const at = now();
@@ -81,7 +81,6 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/orgs/:orgId/issues/:issueId',
       {
-        config: { policy: 'member' },
         schema: { tags: ['issues'], summary: 'An issue with its statements and vote counts', params: IssueParams, querystring: IssueDetailQuery, response: { 200: IssueDetail, 404: ErrorBody } },
       },
       async (req) => {
@@ -109,7 +108,6 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/orgs/:orgId/issues/:issueId/cycle/advance',
       {
-        config: { policy: 'organiser' },
         schema: { tags: ['cycles'], summary: 'Move the current cycle to its next phase (after test, a new cycle starts at gather)', params: IssueParams, body: CycleAdvance, response: { 200: CycleAdvanced, 409: ErrorBody } },
       },
       async (req) => {
@@ -123,7 +121,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/orgs/:orgId/issues/:issueId/statements',
-      { config: { policy: 'member' }, schema: { tags: ['statements'], params: IssueParams, body: StatementCreate, response: { 201: Statement, 404: ErrorBody } } },
+      { schema: { tags: ['statements'], params: IssueParams, body: StatementCreate, response: { 201: Statement, 404: ErrorBody } } },
       async (req, reply) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
@@ -155,7 +153,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.patch(
       '/api/orgs/:orgId/statements/:statementId',
-      { config: { policy: 'organiser' }, schema: { tags: ['statements'], summary: 'Moderate a statement', params: StatementParams, body: StatementModerate, response: { 200: Statement, 404: ErrorBody } } },
+      { schema: { tags: ['statements'], summary: 'Moderate a statement', params: StatementParams, body: StatementModerate, response: { 200: Statement, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const s = await statements.getStatement(db(), auth.orgId, req.params.statementId);
@@ -175,7 +173,6 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put(
       '/api/orgs/:orgId/statements/:statementId/vote',
       {
-        config: { policy: 'member' },
         schema: {
           tags: ['votes'],
           summary: 'Cast or change my vote: 1 agree, -1 disagree, 0 pass. Idempotent; send an Idempotency-Key to make retries exact.',
@@ -208,7 +205,6 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/orgs/:orgId/issues/:issueId/analysis',
       {
-        config: { policy: 'member' },
         schema: { tags: ['analysis'], summary: "The issue's latest analysis: opinion map, groups, representative, consensus and divisive statements", params: IssueParams, response: { 200: AnalysisResponse, 404: ErrorBody } },
       },
       async (req) => {
@@ -229,7 +225,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/issues/:issueId/next-statement',
-      { config: { policy: 'member' }, schema: { tags: ['votes'], summary: 'The next statement for me to vote on', params: IssueParams, response: { 200: NextStatement, 404: ErrorBody } } },
+      { schema: { tags: ['votes'], summary: 'The next statement for me to vote on', params: IssueParams, response: { 200: NextStatement, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);

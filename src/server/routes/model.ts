@@ -62,7 +62,6 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/orgs/:orgId/health',
       {
-        config: { policy: 'member' },
         schema: { tags: ['health'], summary: 'Line health of the organisation and of each open issue at a date: ℓ, π, character, quality, forecast (MODEL.md §3)', params: OrgParams, querystring: AtQuery, response: { 200: HealthReport } },
       },
       async (req) => {
@@ -87,7 +86,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/issues/:issueId/health/trail',
-      { config: { policy: 'member' }, schema: { tags: ['health'], summary: "The issue's dot over time on the health plane", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
+      { schema: { tags: ['health'], summary: "The issue's dot over time on the health plane", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
@@ -99,7 +98,6 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/orgs/:orgId/issues/:issueId/health/what-if',
       {
-        config: { policy: 'member' },
         schema: { tags: ['health'], summary: 'Projected trail if the organisation consults every N weeks with M members', params: IssueParams, querystring: WhatIfQuery, response: { 200: WhatIf, 404: ErrorBody } },
       },
       async (req) => {
@@ -112,7 +110,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/changes',
-      { config: { policy: 'member' }, schema: { tags: ['health'], summary: 'Qualitative changes (MODEL.md §4), oldest first', params: OrgParams, querystring: AtQuery, response: { 200: ChangeList } } },
+      { schema: { tags: ['health'], summary: 'Qualitative changes (MODEL.md §4), oldest first', params: OrgParams, querystring: AtQuery, response: { 200: ChangeList } } },
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
@@ -122,7 +120,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/principal-contradiction',
-      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Open issues ranked, with reasons (MODEL.md §6)', params: OrgParams, querystring: AtQuery, response: { 200: PrincipalContradiction } } },
+      { schema: { tags: ['principal contradiction'], summary: 'Open issues ranked, with reasons (MODEL.md §6)', params: OrgParams, querystring: AtQuery, response: { 200: PrincipalContradiction } } },
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
@@ -133,7 +131,6 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/api/orgs/:orgId/issues/:issueId/united-front',
       {
-        config: { policy: 'member' },
         schema: { tags: ['principal contradiction'], summary: 'The bloc around the line, what is set aside, mass and wavering constituencies', params: IssueParams, querystring: AtQuery, response: { 200: UnitedFront, 404: ErrorBody } },
       },
       async (req) => {
@@ -148,7 +145,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/line-versions/:versionId/embrace',
-      { config: { policy: 'member' }, schema: { tags: ['lines'], summary: 'Embrace rate overall, per opinion group and per constituency, against the targets', params: VersionParams, querystring: AtQuery, response: { 200: EmbraceView, 404: ErrorBody } } },
+      { schema: { tags: ['lines'], summary: 'Embrace rate overall, per opinion group and per constituency, against the targets', params: VersionParams, querystring: AtQuery, response: { 200: EmbraceView, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
@@ -160,7 +157,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/me/what-became-of-my-input',
-      { config: { policy: 'member' }, schema: { tags: ['members'], summary: 'Which claims cite my statements, which reports tested them, what became of my reports', params: OrgParams, response: { 200: MemberLoop } } },
+      { schema: { tags: ['members'], summary: 'Which claims cite my statements, which reports tested them, what became of my reports', params: OrgParams, response: { 200: MemberLoop } } },
       async (req) => {
         const auth = authOf(req);
         const { facts } = await factsOf(auth.orgId);
@@ -173,7 +170,6 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/orgs/:orgId/issues/:issueId/resolve',
       {
-        config: { policy: 'organiser' },
         schema: { tags: ['issues'], summary: 'Resolve an issue and open its successors, the new contradictions it leaves (lineage)', params: IssueParams, body: ResolveBody, response: { 200: Resolved, 404: ErrorBody, 409: ErrorBody } },
       },
       async (req) => {

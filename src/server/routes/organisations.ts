@@ -38,7 +38,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/orgs/:orgId',
-      { config: { policy: 'member' }, schema: { tags: ['organisations'], params: OrgParams, response: { 200: Organisation, 404: ErrorBody } } },
+      { schema: { tags: ['organisations'], params: OrgParams, response: { 200: Organisation, 404: ErrorBody } } },
       async (req) => {
         const org = await orgOrThrow(req.params.orgId);
         return presentOrganisation(org, await members.countMembers(db(), org.id));
@@ -47,7 +47,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.patch(
       '/api/orgs/:orgId',
-      { config: { policy: 'admin' }, schema: { tags: ['organisations'], params: OrgParams, body: OrganisationPatch, response: { 200: Organisation } } },
+      { schema: { tags: ['organisations'], params: OrgParams, body: OrganisationPatch, response: { 200: Organisation } } },
       async (req) => {
         const auth = authOf(req);
         await inTransaction(db(), async (trx) => {
@@ -64,7 +64,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/members',
-      { config: { policy: 'organiser' }, schema: { tags: ['members'], params: OrgParams, querystring: MemberListQuery, response: { 200: MemberList } } },
+      { schema: { tags: ['members'], params: OrgParams, querystring: MemberListQuery, response: { 200: MemberList } } },
       async (req) => {
         const rows = await members.listMembers(db(), req.params.orgId, req.query);
         return { members: rows.map(presentMember), total: await members.countMembers(db(), req.params.orgId) };
@@ -73,7 +73,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.patch(
       '/api/orgs/:orgId/members/:memberId',
-      { config: { policy: 'admin' }, schema: { tags: ['members'], params: MemberParams, body: MemberPatch, response: { 200: Member, 404: ErrorBody } } },
+      { schema: { tags: ['members'], params: MemberParams, body: MemberPatch, response: { 200: Member, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const member = await members.getMember(db(), auth.orgId, req.params.memberId);
@@ -94,7 +94,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/orgs/:orgId/invites',
-      { config: { policy: 'organiser' }, schema: { tags: ['invites'], params: OrgParams, body: InviteCreate, response: { 201: InviteCreated, 403: ErrorBody } } },
+      { schema: { tags: ['invites'], params: OrgParams, body: InviteCreate, response: { 201: InviteCreated, 403: ErrorBody } } },
       async (req, reply) => {
         const auth = authOf(req);
         if (req.body.role !== 'member' && auth.role !== 'admin') throw new DomainError('forbidden', 'role: only an admin may invite organisers or admins');
@@ -120,7 +120,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/invites',
-      { config: { policy: 'organiser' }, schema: { tags: ['invites'], params: OrgParams, response: { 200: InviteList } } },
+      { schema: { tags: ['invites'], params: OrgParams, response: { 200: InviteList } } },
       async (req) => {
         const at = now();
         return { invites: (await invites.listInvites(db(), req.params.orgId)).map((i) => presentInvite(i, at)) };
@@ -129,7 +129,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.delete(
       '/api/orgs/:orgId/invites/:inviteId',
-      { config: { policy: 'organiser' }, schema: { tags: ['invites'], params: InviteParams, response: { 204: z.null(), 404: ErrorBody } } },
+      { schema: { tags: ['invites'], params: InviteParams, response: { 204: z.null(), 404: ErrorBody } } },
       async (req, reply) => {
         const auth = authOf(req);
         const invite = await invites.getInvite(db(), auth.orgId, req.params.inviteId);
@@ -144,7 +144,7 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/invites/:token',
-      { config: { policy: 'public' }, schema: { tags: ['invites'], summary: 'What an invite link leads to', params: InviteToken, response: { 200: InvitePreview, 404: ErrorBody } } },
+      { schema: { tags: ['invites'], summary: 'What an invite link leads to', params: InviteToken, response: { 200: InvitePreview, 404: ErrorBody } } },
       async (req) => {
         const invite = await invites.findInviteByTokenHash(db(), tokenHash(req.params.token));
         if (!invite) throw notFound('invite');
@@ -156,7 +156,6 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/invites/:token/accept',
       {
-        config: { policy: 'public' },
         schema: { tags: ['invites'], summary: 'Join through an invite link', params: InviteToken, body: InviteAccept, response: { 201: Me, 404: ErrorBody, 410: ErrorBody } },
       },
       async (req, reply) => {

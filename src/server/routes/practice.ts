@@ -21,7 +21,6 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put(
       '/api/orgs/:orgId/line-versions/:versionId/endorsement',
       {
-        config: { policy: 'member' },
         schema: { tags: ['lines'], summary: 'Embrace, critique or propose an amendment to a published line version', params: VersionParams, body: EndorsementBody, response: { 200: Endorsement, 404: ErrorBody, 409: ErrorBody } },
       },
       async (req) => {
@@ -42,7 +41,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/orgs/:orgId/issues/:issueId/actions',
-      { config: { policy: 'organiser' }, schema: { tags: ['practice'], summary: 'An action that puts the line into practice', params: IssueParams, body: ActionCreate, response: { 201: Action, 404: ErrorBody, 409: ErrorBody } } },
+      { schema: { tags: ['practice'], summary: 'An action that puts the line into practice', params: IssueParams, body: ActionCreate, response: { 201: Action, 404: ErrorBody, 409: ErrorBody } } },
       async (req, reply) => {
         const auth = authOf(req);
         const issue = await openIssue(auth.orgId, req.params.issueId);
@@ -68,7 +67,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/api/orgs/:orgId/issues/:issueId/actions', { config: { policy: 'member' }, schema: { tags: ['practice'], params: IssueParams, response: { 200: ActionList } } }, async (req) => {
+    app.get('/api/orgs/:orgId/issues/:issueId/actions', { schema: { tags: ['practice'], params: IssueParams, response: { 200: ActionList } } }, async (req) => {
       const auth = authOf(req);
       await openIssue(auth.orgId, req.params.issueId);
       const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
@@ -79,7 +78,6 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/orgs/:orgId/issues/:issueId/reports',
       {
-        config: { policy: 'member' },
         schema: { tags: ['practice'], summary: 'Report what was done, what happened, and the verdict on the claim it tests', params: IssueParams, body: ReportCreate, response: { 201: Report, 404: ErrorBody } },
       },
       async (req, reply) => {
@@ -115,7 +113,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/api/orgs/:orgId/issues/:issueId/reports', { config: { policy: 'member' }, schema: { tags: ['practice'], params: IssueParams, response: { 200: ReportList } } }, async (req) => {
+    app.get('/api/orgs/:orgId/issues/:issueId/reports', { schema: { tags: ['practice'], params: IssueParams, response: { 200: ReportList } } }, async (req) => {
       const auth = authOf(req);
       await openIssue(auth.orgId, req.params.issueId);
       const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
@@ -124,7 +122,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.put(
       '/api/orgs/:orgId/issues/:issueId/importance',
-      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Mark this issue as one that matters to me', params: IssueParams, response: { 204: z.null() } } },
+      { schema: { tags: ['principal contradiction'], summary: 'Mark this issue as one that matters to me', params: IssueParams, response: { 204: z.null() } } },
       async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
@@ -139,7 +137,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.delete(
       '/api/orgs/:orgId/issues/:issueId/importance',
-      { config: { policy: 'member' }, schema: { tags: ['principal contradiction'], summary: 'Take back my mark', params: IssueParams, response: { 204: z.null() } } },
+      { schema: { tags: ['principal contradiction'], summary: 'Take back my mark', params: IssueParams, response: { 204: z.null() } } },
       async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
@@ -154,7 +152,6 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/orgs/:orgId/issues/:issueId/blocks',
       {
-        config: { policy: 'organiser' },
         schema: { tags: ['principal contradiction'], summary: 'Mark that this issue must be resolved before another', params: IssueParams, body: BlockBody, response: { 204: z.null(), 404: ErrorBody, 409: ErrorBody } },
       },
       async (req, reply) => {

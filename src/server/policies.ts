@@ -1,0 +1,77 @@
+/**
+ * The one policy table: every route of the API and the pages, who may call it, and which
+ * rate limit it counts against. A route registered without a row here fails at start-up.
+ *
+ * who: public — anyone; the session is read when there is one.
+ *      anonymous — nobody known: the session cookie is neither read nor set, nothing about the
+ *                  request is logged (criticism from below is spent here).
+ *      member / organiser / admin — a session of at least that role in the organisation named
+ *                  by the path; another organisation's ids answer 404.
+ */
+export type Policy = 'public' | 'anonymous' | 'member' | 'organiser' | 'admin';
+
+/** The rate limits of `rateLimits` in config: per client address before login, per member after. */
+export type RateLimitName = 'signup' | 'login' | 'invite' | 'invite-issue' | 'vote' | 'statement' | 'criticism';
+
+export interface RoutePolicy {
+  readonly who: Policy;
+  readonly limit?: RateLimitName;
+}
+
+export const routePolicies = {
+  'POST /api/auth/signup': { who: 'public', limit: 'signup' },
+  'POST /api/auth/login': { who: 'public', limit: 'login' },
+  'POST /api/auth/logout': { who: 'public' },
+  'GET /api/me': { who: 'member' },
+  'GET /api/orgs/:orgId': { who: 'member' },
+  'PATCH /api/orgs/:orgId': { who: 'admin' },
+  'GET /api/orgs/:orgId/members': { who: 'organiser' },
+  'PATCH /api/orgs/:orgId/members/:memberId': { who: 'admin' },
+  'POST /api/orgs/:orgId/invites': { who: 'organiser', limit: 'invite-issue' },
+  'GET /api/orgs/:orgId/invites': { who: 'organiser' },
+  'DELETE /api/orgs/:orgId/invites/:inviteId': { who: 'organiser' },
+  'GET /api/invites/:token': { who: 'public', limit: 'invite' },
+  'POST /api/invites/:token/accept': { who: 'public', limit: 'invite' },
+  'GET /api/orgs/:orgId/issues': { who: 'member' },
+  'POST /api/orgs/:orgId/issues': { who: 'organiser' },
+  'GET /api/orgs/:orgId/issues/:issueId': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/cycle/advance': { who: 'organiser' },
+  'POST /api/orgs/:orgId/issues/:issueId/statements': { who: 'member', limit: 'statement' },
+  'PATCH /api/orgs/:orgId/statements/:statementId': { who: 'organiser' },
+  'PUT /api/orgs/:orgId/statements/:statementId/vote': { who: 'member', limit: 'vote' },
+  'GET /api/orgs/:orgId/issues/:issueId/analysis': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/next-statement': { who: 'member' },
+  'PUT /api/orgs/:orgId/line-versions/:versionId/endorsement': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/actions': { who: 'organiser' },
+  'GET /api/orgs/:orgId/issues/:issueId/actions': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/reports': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/reports': { who: 'member' },
+  'PUT /api/orgs/:orgId/issues/:issueId/importance': { who: 'member' },
+  'DELETE /api/orgs/:orgId/issues/:issueId/importance': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/blocks': { who: 'organiser' },
+  'GET /api/orgs/:orgId/issues/:issueId/line': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/line/drafts': { who: 'organiser' },
+  'PUT /api/orgs/:orgId/line-versions/:versionId': { who: 'organiser' },
+  'POST /api/orgs/:orgId/line-versions/:versionId/publish': { who: 'organiser' },
+  'GET /api/orgs/:orgId/health': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/health/trail': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/health/what-if': { who: 'member' },
+  'GET /api/orgs/:orgId/changes': { who: 'member' },
+  'GET /api/orgs/:orgId/principal-contradiction': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/united-front': { who: 'member' },
+  'GET /api/orgs/:orgId/line-versions/:versionId/embrace': { who: 'member' },
+  'GET /api/orgs/:orgId/me/what-became-of-my-input': { who: 'member' },
+  'POST /api/orgs/:orgId/issues/:issueId/resolve': { who: 'organiser' },
+  'GET /api/openapi.json': { who: 'public' },
+  'GET /api/health': { who: 'public' },
+  'GET /assets/*': { who: 'public' },
+  'GET /*': { who: 'public' },
+} as const satisfies Record<string, RoutePolicy>;
+
+export type RouteKey = keyof typeof routePolicies;
+
+/** The row of a route as Fastify registers it (HEAD answers like GET). */
+export function policyOf(method: string, url: string): RoutePolicy | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return (routePolicies as Record<string, RoutePolicy>)[`${m} ${url}`];
+}
