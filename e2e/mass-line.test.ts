@@ -5,11 +5,14 @@
  * test. Every page is checked with axe-core and photographed at phone and desktop width.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { audit, auditLog, describeViolations, type AuditLog } from './_util/audit.js';
 import { DESKTOP, launchChromium, PHONE } from './_util/browser.js';
 import { text } from './_util/catalogue.js';
+import { ensureUnansweredCriticism } from './_util/criticism.js';
 import { ensurePagesBuilt, startDemoServer, type DemoServer } from './_util/server.js';
+import { CriticismInboxPage } from './pages/criticism-inbox-page.js';
+import { CriticismPage } from './pages/criticism-page.js';
 import { IssuePage } from './pages/issue-page.js';
 import { IssuesPage } from './pages/issues-page.js';
 import { JoinPage } from './pages/join-page.js';
@@ -34,6 +37,14 @@ const DEMO_ISSUE = /UberX/;
 const MEMBER_STATEMENT = 'Every app-based driver should carry the same insurance and licence as a taxi driver.';
 const CLAIM = 'Ride-hailing is welcome, on the same terms of safety and insurance as taxis.';
 const ACTION = 'Collect signatures for equal insurance at the airport taxi rank';
+const CRITICISM = 'The organisers decided to drop the airport rank campaign without asking the drivers who work there.';
+const ANSWER = 'We dropped it too fast. It goes back on the agenda of the next drivers’ meeting, and we will report what was decided.';
+/** A message of the catalogue as a pattern, the named values matching anything. */
+function pattern(key: string, names: string[]): RegExp {
+  const ANY = '\u0000';
+  const message = text(key, Object.fromEntries(names.map((n) => [n, ANY])));
+  return new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').split(ANY).join('.+')}$`);
+}
 
 describe('the mass line in the browser', () => {
   let demo: DemoServer;
@@ -44,6 +55,10 @@ describe('the mass line in the browser', () => {
   let o: Page;
   const log: AuditLog = auditLog();
   let issueTitle = '';
+  let orgId = '';
+  let receiptId = '';
+  let answered = '';
+  let wroteSetup = false;
 
   /** Check and photograph the page; no serious or critical accessibility violation may be found. */
   async function check(page: Page, name: string) {
@@ -60,7 +75,7 @@ describe('the mass line in the browser', () => {
     m = await member.newPage();
     o = await organiser.newPage();
     for (const p of [m, o]) p.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -83,6 +98,7 @@ describe('the mass line in the browser', () => {
     const titles = await issues.titles();
     issueTitle = titles.find((t) => DEMO_ISSUE.test(t)) ?? '';
     expect(issueTitle).not.toBe('');
+    orgId = ((await (await member.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } }).organisation.id;
     await check(m, 'issues');
     await issues.open(issueTitle);
     const issue = new IssuePage(m);
@@ -288,6 +304,86 @@ describe('the mass line in the browser', () => {
     const link = await members.createInvite(10, 'tenant');
     expect(link).toMatch(new RegExp(`^${demo.url}/join/[A-Za-z0-9_-]{20,}$`));
     await check(o, 'members');
+  });
+
+  it('a member criticises the leadership anonymously: no cookie goes with it, and a receipt comes back', async () => {
+    // Every request to the criticism list and the anonymous spend, with the headers the browser really sent.
+    const listed: Request[] = [];
+    const spent: Request[] = [];
+    const watch = (r: Request) => {
+      if (new URL(r.url()).pathname === `/api/orgs/${orgId}/criticisms`) (r.method() === 'POST' ? spent : listed).push(r);
+    };
+    m.on('request', watch);
+    await m.getByRole('link', { name: text('layout.criticise'), exact: true }).click();
+    const page = new CriticismPage(m);
+    await page.waitUntilShown();
+    // The home page fetched the week's tokens in the background, the moment the member first saw it.
+    expect(await page.walletLine()).toBe(text('criticism.wallet.ready', { count: 5 }));
+    const sent = await page.criticiseLeadership(CRITICISM);
+    m.off('request', watch);
+    expect(sent.title).toBe(text('criticism.sent.title'));
+    // The page hashed what it sent and found the receipt's hash.
+    expect(sent.hashLine).toBe(text('criticism.sent.hashMatches'));
+    receiptId = sent.receiptId;
+
+    expect(spent).toHaveLength(1);
+    const spentHeaders = await spent[0]!.allHeaders();
+    expect(spentHeaders.cookie).toBeUndefined();
+    expect(spentHeaders['x-csrf-token']).toBeUndefined();
+    // The same watch sees the session where it is sent: the member's own request for the list carried it.
+    expect(listed.length).toBeGreaterThan(0);
+    expect((await listed[0]!.allHeaders()).cookie).toMatch(/massline_session=/);
+
+    expect(await page.walletLine()).toBe(text('criticism.wallet.ready', { count: 4 }));
+    expect(await page.receiptIds()).toEqual([receiptId]);
+    expect(await page.check(receiptId)).toMatch(pattern('criticism.verdict.pending', ['at']));
+    await check(m, 'criticism');
+  });
+
+  it('the organiser answers the longest-waiting criticism in the inbox', async () => {
+    wroteSetup = await ensureUnansweredCriticism(demo, browser, organiser.request, orgId);
+    await o.getByRole('link', { name: text('organiseNav.issues'), exact: true }).click();
+    const desk = new OrganiseIssuesPage(o);
+    await desk.waitUntilShown();
+    const before = await desk.unansweredCriticism();
+    await o.getByRole('link', { name: text('organiseNav.criticism'), exact: true }).click();
+    const inbox = new CriticismInboxPage(o);
+    await inbox.waitUntilShown();
+    const waiting = await inbox.waiting();
+    expect(waiting.length).toBe(before);
+    expect(waiting.length).toBeGreaterThan(0);
+    // Oldest first; from a week on, a criticism is marked as aging.
+    const days = waiting.map((w) => Number(/(\d+)/.exec(w.badge)?.[1]));
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    expect(waiting.map((w) => w.aging)).toEqual(days.map((d) => d >= 7));
+    await check(o, 'criticism-inbox');
+    answered = waiting[0]!.text;
+    expect(await inbox.answer(answered, ANSWER)).toBe(text('inbox.answeredNotice'));
+    expect((await inbox.waiting()).map((w) => w.text)).not.toContain(answered);
+    expect(await inbox.answeredTexts()).toContain(answered);
+    await o.getByRole('link', { name: text('organiseNav.issues'), exact: true }).click();
+    await desk.waitUntilShown();
+    expect(await desk.unansweredCriticism()).toBe(before - 1);
+  });
+
+  it('the member reads the answer under the criticism, and seconds it', async () => {
+    await m.reload();
+    const page = new CriticismPage(m);
+    await page.waitUntilShown();
+    expect(await page.publishedTexts()).toContain(answered);
+    const me = (await (await organiser.request.get(`${demo.url}/api/me`)).json()) as { member: { displayName: string; role: 'organiser' | 'admin' } };
+    const [answer, ...more] = await page.answers(answered);
+    expect(more).toEqual([]);
+    expect(answer?.text).toBe(ANSWER);
+    expect(answer?.by).toContain(`${me.member.displayName} (${text(`roles.${me.member.role}`)})`);
+    const before = Number(/(\d+)/.exec(await page.secondsLine(answered))?.[1]);
+    const seconding = m.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/second'));
+    expect(Number(/(\d+)/.exec(await page.second(answered))?.[1])).toBe(before + 1);
+    // A write with the session carries the CSRF header: its absence on the spend above is the page's doing.
+    expect((await (await seconding).allHeaders())['x-csrf-token']).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // Where the walk published the day's batch itself, the member's own criticism is in it: the receipt checks out against the words shown.
+    expect(await page.check(receiptId)).toMatch(wroteSetup ? pattern('criticism.verdict.published', ['position']) : pattern('criticism.verdict.pending', ['at']));
+    await check(m, 'criticism-answered');
   });
 
   /** Until the engine's analysis of the demo's votes is stored (it runs in a worker after the start). */

@@ -21,6 +21,14 @@ export class OrganiseIssuesPage {
     return out;
   }
 
+  /** The criticism card of the desk: how many criticisms wait for the leadership's answer. */
+  async unansweredCriticism(): Promise<number> {
+    const card = this.page.getByRole('region', { name: text('inbox.summary.title'), exact: true });
+    const figure = card.locator('dl > div', { has: this.page.locator('dt').getByText(text('criticism.figures.unanswered'), { exact: true }) }).locator('dd');
+    await figure.waitFor();
+    return Number((await figure.innerText()).replace(/[^\d]/g, ''));
+  }
+
   async open(title: string): Promise<void> {
     await this.page.getByRole('link', { name: title }).click();
   }

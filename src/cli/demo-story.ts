@@ -148,5 +148,29 @@ export function demoStory(now: number): Timeline {
   events.push({ at: at(20), type: 'block', issue: 'pay', blocks: 'safety' });
   for (const i of all.filter((i) => i % 2 === 0)) events.push({ at: at(18, i % 10), type: 'important', member: `m${i}`, issue: 'pay' });
   for (const i of all.filter((i) => i % 5 === 0)) events.push({ at: at(17, i % 10), type: 'important', member: `m${i}`, issue: 'safety' });
+  // Criticism from below: written anonymously, published the next evening, seconded, answered in
+  // public or left waiting. The leadership's time to answer is the organisation's bureaucracy figure.
+  const criticise = (daysAgo: number, id: string, by: number, text: string, issue?: string) =>
+    events.push({ at: at(daysAgo, 9 + (by % 8)), type: 'criticise', member: `m${by}`, id, text, ...(issue ? { issue } : {}) });
+  const second = (daysAgo: number, id: string, who: number[]) => who.forEach((i) => events.push({ at: at(daysAgo, 10 + (i % 9)), type: 'second', member: `m${i}`, criticism: id }));
+  const answer = (daysAgo: number, id: string, text: string) => events.push({ at: at(daysAgo, 11), type: 'answer', criticism: id, text });
+  criticise(141, 'c1', 12, 'The date of the first talks was fixed before the night shift was asked whether it suits them.', 'pay');
+  second(139, 'c1', [3, 17, 44, 61, 90]);
+  answer(137, 'c1', 'You are right. From now on the bargaining calendar goes to a night-shift meeting before it is fixed.');
+  criticise(126, 'c2', 71, 'Organisers only ever visit the central depot. At the outer depots nobody has seen a union officer in months.');
+  second(124, 'c2', [5, 22, 37, 58, 76, 101, 133, 170]);
+  answer(115, 'c2', 'A rota of depot visits is now on the members page: every depot, every month, with the organiser named.');
+  criticise(88, 'c3', 140, 'The second draft of the pay line was written before the reports from the depots had been read.', 'pay');
+  second(86, 'c3', [40, 21, 27]);
+  answer(84, 'c3', 'The reports were read, but we did not cite them. The published line now cites every report it rests on.');
+  criticise(41, 'c4', 199, 'Minutes of the committee are not shared with members who could not attend the meeting.');
+  second(39, 'c4', [8, 9, 10, 11, 12]);
+  answer(38, 'c4', 'Minutes now go to every member within three days of a meeting.');
+  criticise(23, 'c5', 163, 'Depot safety was consulted weeks ago and the leadership has still not drafted a line on it.', 'safety');
+  second(21, 'c5', [2, 14, 29, 33, 47, 52, 66, 84, 97, 120, 150, 181]);
+  criticise(9, 'c6', 230, 'Decisions on the strike fund are taken by three people and never explained to the members.');
+  second(7, 'c6', [19, 65, 88]);
+  // Written today: it waits for the next batch.
+  events.push({ at: now - 1_800_000, type: 'criticise', member: 'm111', id: 'c7', text: 'The new shift rota was announced in a message at midnight, with no chance to discuss it.' });
   return { settings: {}, members, events, ask: [] };
 }

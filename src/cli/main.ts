@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DomainError, moderationPolicies } from '../core/index.js';
 import fs from 'node:fs';
 import { Email, Password, Slug, Timeline } from '../contract/index.js';
-import { analyses, issues, newToken, organisations, type Db } from '../store/index.js';
+import { analyses, BackupError, issues, newToken, organisations, type Db } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
@@ -95,6 +95,32 @@ export function program(): Command {
       } finally {
         await store.close();
       }
+    });
+
+  const databaseUrlOption = () => new Option('--database-url <url>', 'PostgreSQL instead of the embedded database (default env DATABASE_URL)');
+
+  cmd
+    .command('backup')
+    .description('write the whole database to one archive while the server keeps serving: one consistent snapshot, restorable into either database')
+    .argument('<path>', "the archive to write (gzip'd JSON lines), e.g. massline-2025-01-31.jsonl.gz")
+    .addOption(dataDirOption())
+    .addOption(databaseUrlOption())
+    .option('--json', 'print {tables, rows, bytes, seconds} as JSON')
+    .action(async (file: string, opts: { dataDir?: string; databaseUrl?: string; json?: boolean }) => {
+      const { backupCommand } = await import('./backup.js');
+      await backupCommand(file, opts, { out });
+    });
+
+  cmd
+    .command('restore')
+    .description('restore an archive of `massline backup` into an empty database (SQLite or PostgreSQL, whichever made it), all or nothing')
+    .argument('<path>', 'the archive to read')
+    .addOption(dataDirOption())
+    .addOption(databaseUrlOption())
+    .option('--json', 'print {tables, rows, bytes, seconds} as JSON')
+    .action(async (file: string, opts: { dataDir?: string; databaseUrl?: string; json?: boolean }) => {
+      const { restoreCommand } = await import('./backup.js');
+      await restoreCommand(file, opts, { out });
     });
 
   cmd
@@ -210,15 +236,53 @@ export function program(): Command {
     });
 
   cmd
+    .command('similar')
+    .description('the 5 statements of a Pol.is export folder closest to a text, as suggested to a member typing it')
+    .argument('<path>', 'Pol.is export folder')
+    .argument('<text>', 'the text typed')
+    .option('--json', 'print {"matches": [{"id", "statement", "score"}]}, best first')
+    .action(async (path: string, text: string, opts: { json?: boolean }) => {
+      const { similarIn } = await import('./similar.js');
+      const r = similarIn(path, text);
+      if (opts.json) out(JSON.stringify(r));
+      else for (const m of r.matches) out(`${m.score.toFixed(3)}  ${m.id}: ${m.statement}`);
+    });
+
+  cmd
     .command('bench')
-    .description('measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is')
+    .description('measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is; then the text similarity index per keystroke at 10,000 statements')
     .option('--sizes <list>', 'comma-separated MEMBERSxSTATEMENTS[@DENSITY] (default 10000x500,50000x1000,100000x2000 at 5 %)')
     .option('--no-baseline', 'skip the numpy baseline')
     .option('--json', 'print one JSON object last')
     .action(async (opts: { sizes?: string; baseline: boolean; json?: boolean }) => {
       const { runEngineBench } = await import('./bench/engine.js');
       const result = await runEngineBench({ ...(opts.sizes ? { sizes: opts.sizes.split(',') } : {}), baseline: opts.baseline, log: out });
-      if (opts.json) out(JSON.stringify(result));
+      const { runTextBench } = await import('./bench/text.js');
+      const text = runTextBench({ log: out });
+      if (opts.json) out(JSON.stringify({ ...result, text }));
+    });
+
+  cmd
+    .command('bench-api')
+    .description('votes per second and latency of the real server under autocannon on loopback, on SQLite and an embedded PostgreSQL (npm run bench:api)')
+    .option('--dialects <list>', 'sqlite, postgres or both', 'sqlite,postgres')
+    .option('--connections <list>', 'concurrent connections of each run', '10,50')
+    .option('--seconds <n>', 'length of each measured run', '10')
+    .option('--warmup <n>', 'seconds of warm-up before each run', '2')
+    .option('--max-requests <n>', 'at most this many requests per run', '500000')
+    .option('--members <n>', 'members voting (each with a session)', '5000')
+    .option('--statements <n>', 'statements voted on', '200')
+    .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"', '')
+    .option('--ceiling', 'also run the same load against servers that only answer (node:http, bare Fastify): what this machine serves at all')
+    .option('--store', "also measure the store's vote writing alone, without HTTP: group commit, and a transaction per vote")
+    .option('--json', 'print one JSON object last: {dialect: {connections: {votesPerSec, p50Ms, p99Ms}}}')
+    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; json?: boolean }) => {
+      const { parseApiBenchOptions, runApiBench } = await import('./bench/api.js');
+      const parsed = parseApiBenchOptions(opts);
+      if (typeof parsed === 'string') throw new UsageError(parsed);
+      const result = await runApiBench({ ...parsed, log: out });
+      if (opts.json) out(JSON.stringify(result.report));
+      if (!result.clean) process.exitCode = 1;
     });
 
   return cmd;
@@ -227,7 +291,7 @@ export function program(): Command {
 program()
   .parseAsync(process.argv)
   .catch((e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolisFormatError || e instanceof DomainError || e instanceof SimulationError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BackupError || e instanceof PolisFormatError || e instanceof DomainError || e instanceof SimulationError) {
       err(`massline: ${e.message}`);
       process.exit(2);
     }

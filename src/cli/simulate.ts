@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Timeline, TimelineEvent } from '../contract/index.js';
+import { requestTokens } from '../contract/criticism-tokens.js';
 import { buildApp, createContext, loadConfig, type AppContext } from '../server/index.js';
+import { csrfTokenOf } from '../server/auth/csrf.js';
 
 export interface SimulationSnapshot {
   at: string;
@@ -30,7 +32,7 @@ export class Session {
     const res = await this.app.inject({
       method,
       url,
-      headers: { ...(this.cookie ? { cookie: `massline_session=${this.cookie}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(this.cookie ? { cookie: `massline_session=${this.cookie}`, 'x-csrf-token': csrfTokenOf(this.cookie) } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
     const set = res.cookies.find((c) => c.name === 'massline_session');
@@ -79,6 +81,7 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
   const ids: Replayed = { issueIds: new Map(), statementIds: new Map(), claimIds: new Map(), until: steps.at(-1)?.at ?? 0 };
   const { issueIds, statementIds, claimIds } = ids;
   const reportIds = new Map<string, string>();
+  const criticismIds = new Map<string, string>();
   const currentVersion = new Map<string, string>();
   const need = <T>(map: Map<string, T>, key: string, what: string): T => {
     const v = map.get(key);
@@ -157,19 +160,40 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
         case 'block':
           await admin.call('POST', `${org}/issues/${issue(e.issue)}/blocks`, { blocks: issue(e.blocks) });
           break;
+        case 'criticise': {
+          const who = member(e.member);
+          const epoch = await who.call<{ epoch: string; publicKey: string }>('GET', `${org}/criticism/epoch`);
+          const asked = await requestTokens(epoch.epoch, epoch.publicKey, 1);
+          const signed = await who.call<{ blindSignatures: string[] }>('POST', `${org}/criticism/tokens`, { epoch: epoch.epoch, blinded: asked.blinded });
+          const [token] = await asked.finish(signed.blindSignatures);
+          // Spent as the pages do: a request with no session at all.
+          const receipt = await new Session(app).call<{ id: string }>('POST', `${org}/criticisms`, { token, target: e.issue ? { kind: 'issue', issueId: issue(e.issue) } : { kind: 'leadership' }, text: e.text });
+          criticismIds.set(e.id, receipt.id);
+          break;
+        }
+        case 'second':
+          // The daily batch is published by a timer; the replay's clock jumps, so it publishes what is due itself.
+          await ctx.jobs.criticism.publishDue();
+          await member(e.member).call('PUT', `${org}/criticisms/${need(criticismIds, e.criticism, 'criticism')}/second`);
+          break;
+        case 'answer':
+          await ctx.jobs.criticism.publishDue();
+          await admin.call('POST', `${org}/criticisms/${need(criticismIds, e.criticism, 'criticism')}/answers`, { text: e.text });
+          break;
       }
     } catch (err) {
       throw new SimulationError(`events[${step.index}] (${e.type} at ${new Date(e.at).toISOString()}): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   await ctx.jobs.analyses.drain();
+  await ctx.jobs.criticism.publishDue();
   return ids;
 }
 
 export async function simulate(timeline: Timeline, options: { passwords?: AppContext['passwords'] } = {}): Promise<SimulationResult> {
   const instants = [...timeline.members.map((m) => m.joined), ...timeline.events.map((e) => e.at), ...timeline.ask];
   let now = instants.length ? Math.min(...instants) : Date.UTC(2026, 0, 1);
-  const ctx = await createContext(loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100 }), {
+  const ctx = await createContext(loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100, rateLimits: 'off' }), {
     clock: () => new Date(now),
     analysisMode: 'inline',
     ...(options.passwords ? { passwords: options.passwords } : {}),

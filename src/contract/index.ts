@@ -6,3 +6,5 @@ export * from './lines.js';
 export * from './analysis.js';
 export * from './timeline.js';
 export * from './model.js';
+export * from './criticism.js';
+export * from './text.js';

@@ -4,7 +4,7 @@
  * infinite quantity (π/ℓ with ℓ = 0, an infinite half-life) is sent as null.
  */
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
+import { Id, Timestamp, text } from './common.js';
 
 const characterNames = ['fool', 'left-communist', 'empiricist', 'correct'] as const;
 export const Character = z.enum(characterNames);
@@ -44,7 +44,7 @@ export const HealthReport = z.object({
   organisation: z.object({ health: Health, forecast: Forecast }),
   issues: z.array(IssueHealth),
 });
-export const AtQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).optional() });
+export const AtQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).max(40, 'must be at most 40 characters').optional() });
 
 export const HealthPoint = z.looseObject({ at: z.number(), pureLogic: z.number(), practice: z.number(), l: z.number(), pi: z.number(), character: Character });
 export const HealthTrail = z.object({ issueId: Id, points: z.array(HealthPoint) });
@@ -80,5 +80,5 @@ export const UnitedFront = z.looseObject({
 });
 export const MemberLoop = z.looseObject({ statements: z.array(z.looseObject({})), reports: z.array(z.looseObject({})) });
 export const EmbraceView = z.looseObject({ lineVersionId: Id, overall: z.looseObject({}), groups: z.array(z.looseObject({})), constituencies: z.array(z.looseObject({})), meetsTarget: z.boolean(), shortfalls: z.array(z.string()), how: z.string() });
-export const ResolveBody = z.object({ successors: z.array(z.object({ title: z.string().trim().min(1, 'must not be empty').max(200), description: z.string().max(5000).default('') }).strict()).max(20).default([]) }).strict();
+export const ResolveBody = z.object({ successors: z.array(z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict()).max(20).default([]) }).strict();
 export const Resolved = z.object({ issueId: Id, successors: z.array(Id) });

@@ -51,6 +51,11 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('advance'), issue: Key }).strict(),
   z.object({ ...base, type: z.literal('important'), member: Key, issue: Key }).strict(),
   z.object({ ...base, type: z.literal('block'), issue: Key, blocks: Key }).strict(),
+  /** Criticism from below: the member fetches a blind-signed token and spends it without a session. */
+  z.object({ ...base, type: z.literal('criticise'), member: Key, id: Key, issue: Key.optional().describe('the issue criticised; the leadership when absent'), text: z.string().min(10).max(2000) }).strict(),
+  z.object({ ...base, type: z.literal('second'), member: Key, criticism: Key }).strict(),
+  /** The leadership's public answer (given by the organiser who replays the timeline). */
+  z.object({ ...base, type: z.literal('answer'), criticism: Key, text: z.string().min(3).max(4000) }).strict(),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

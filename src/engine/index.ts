@@ -36,3 +36,5 @@ export type { BridgingModel, BridgingOptions } from './bridging.js';
 export type { GroupingOptions } from './opinion-groups.js';
 export type { ParticipationRule } from './participation.js';
 export type { PcaBasis, PcaOptions } from './pca.js';
+export type { SimilarityIndex, SimilarityIndexOptions, SimilarityMatch, TextLanguage, Theme, ThemeItem, ThemeOptions } from './text/index.js';
+export { createSimilarityIndex, guessLanguage, themesOf, UNTHEMED } from './text/index.js';

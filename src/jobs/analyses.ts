@@ -104,7 +104,8 @@ export function createAnalysisJobs(options: AnalysisJobsOptions): AnalysisJobs {
 
   async function moderatedOut(orgId: string, issueId: string, policy: ModerationPolicy): Promise<string[]> {
     const rows = await statements.listStatements(options.db, orgId, issueId);
-    return rows.filter((s) => !statementVisible(s.status, policy)).map((s) => s.id);
+    // A merged duplicate leaves the analysis too: its voters' votes were carried to the statement it was merged into.
+    return rows.filter((s) => s.merged_into !== null || !statementVisible(s.status, policy)).map((s) => s.id);
   }
 
   async function analyse(orgId: string, issueId: string): Promise<string | null> {

@@ -3,22 +3,32 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installAuth } from './auth/session.js';
+import { installSecurityHeaders } from './auth/headers.js';
+import { installRateLimits } from './auth/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { issueRoutes } from './routes/issues.js';
 import { practiceRoutes } from './routes/practice.js';
 import { lineRoutes } from './routes/lines.js';
 import { modelRoutes } from './routes/model.js';
+import { criticismRoutes } from './routes/criticism.js';
+import { textRoutes } from './routes/text.js';
 import { webRoutes } from './web.js';
 
+export interface AppOptions {
+  /** Where log lines go (default standard output): tests capture them to check what is never logged. */
+  logStream?: { write(line: string): void };
+}
+
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: ctx.config.bodyLimit,
-    trustProxy: false,
+    trustProxy: ctx.config.trustProxy,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -31,8 +41,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
+  await installSecurityHeaders(app, ctx.config);
   await app.register(cookie);
   installAuth(app, ctx);
+  await installRateLimits(app, ctx);
 
   await app.register(authRoutes(ctx));
   await app.register(organisationRoutes(ctx));
@@ -40,6 +52,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(practiceRoutes(ctx));
   await app.register(lineRoutes(ctx));
   await app.register(modelRoutes(ctx));
+  await app.register(criticismRoutes(ctx));
+  await app.register(textRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, defaultRateLimits, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database in ./data on port 8080', () => {
@@ -16,5 +16,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+  it('rate limits: the defaults, off, or some replaced; a wrong spec names the variable', () => {
+    expect(loadConfig({}).rateLimits).toEqual(defaultRateLimits);
+    expect(defaultRateLimits.login).toEqual([
+      { max: 5, windowMs: 60_000 },
+      { max: 30, windowMs: 3_600_000 },
+    ]);
+    expect(loadConfig({ MASSLINE_RATE_LIMITS: 'off' }).rateLimits).toBeNull();
+    expect(loadConfig({ MASSLINE_RATE_LIMITS: 'off' }, { rateLimits: 'on' }).rateLimits).toEqual(defaultRateLimits);
+    const some = loadConfig({ MASSLINE_RATE_LIMITS: 'vote=200/1m, login=3/30s+20/1d' }).rateLimits!;
+    expect(some.vote).toEqual([{ max: 200, windowMs: 60_000 }]);
+    expect(some.login).toEqual([
+      { max: 3, windowMs: 30_000 },
+      { max: 20, windowMs: 86_400_000 },
+    ]);
+    expect(some.statement).toEqual(defaultRateLimits.statement);
+    expect(() => loadConfig({ MASSLINE_RATE_LIMITS: 'criticism=5/1h' })).toThrow(/MASSLINE_RATE_LIMITS: unknown limit "criticism"/);
+    expect(() => loadConfig({ MASSLINE_RATE_LIMITS: 'vote=lots' })).toThrow(/MASSLINE_RATE_LIMITS: vote: "lots"/);
+    expect(() => loadConfig({ MASSLINE_RATE_LIMITS: 'vote=5/0m' })).toThrow(ConfigError);
+  });
+  it('a public origin is an http(s) origin without a path; proxies are addresses', () => {
+    expect(loadConfig({}).publicOrigin).toBeUndefined();
+    expect(loadConfig({ MASSLINE_PUBLIC_ORIGIN: 'https://Massline.Example.org:443' }).publicOrigin).toBe('https://massline.example.org');
+    expect(() => loadConfig({ MASSLINE_PUBLIC_ORIGIN: 'https://massline.example.org/app' })).toThrow(/MASSLINE_PUBLIC_ORIGIN/);
+    expect(() => loadConfig({ MASSLINE_PUBLIC_ORIGIN: 'massline.example.org' })).toThrow(/MASSLINE_PUBLIC_ORIGIN/);
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ MASSLINE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toBe('127.0.0.1, 10.0.0.0/8');
+    expect(() => loadConfig({ MASSLINE_TRUST_PROXY: 'true' })).toThrow(/MASSLINE_TRUST_PROXY/);
+  });
+  it('has no idle timeout unless one is set', () => {
+    expect(loadConfig({}).sessionIdleDays).toBeNull();
+    expect(loadConfig({ MASSLINE_SESSION_IDLE_DAYS: '14' }).sessionIdleDays).toBe(14);
   });
 });

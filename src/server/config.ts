@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RateLimitName } from './policies.js';
 
 /**
  * Configuration is read here, once, from the environment and the command line, validated,
@@ -15,14 +16,107 @@ export interface Config {
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
   sessionDays: number;
+  /**
+   * A session not seen for this many days has ended (seen is recorded at most once an hour);
+   * null: none. Off by default: a member who joined through an invite has no password to log in again with.
+   */
+  sessionIdleDays: number | null;
+  /**
+   * The origin the pages are served from (https://massline.example.org), against which the
+   * Origin header of every write is checked; undefined: the request's own scheme and Host.
+   */
+  publicOrigin: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDRs); false: none. */
+  trustProxy: string | false;
+  /** The request limits of the policy table's `limit` names; null: none at all (load benchmarks, replays). */
+  rateLimits: RateLimits | null;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
-  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Wait this long after a vote before analysing, so a burst of votes gives one analysis. */
   analysisDebounceMs: number;
+  /** Criticism from below: blind-signed tokens per member per epoch (ISO week). */
+  criticismQuota: number;
+  /** Criticism from below is published once a day at this hour (UTC), a day's criticism together. */
+  criticismPublishHourUtc: number;
+  /** An OpenAI-compatible endpoint that summarises a theme, every sentence citing its statements; null (the default): no summaries. */
+  summary: SummaryEndpoint | null;
+}
+
+export interface SummaryEndpoint {
+  /** The API's base, e.g. http://127.0.0.1:8000/v1 (POST {url}/chat/completions). */
+  url: string;
+  model: string;
 }
 
 export class ConfigError extends Error {}
+
+/** At most `max` requests per `windowMs`, counted per member with a session, else per client address. */
+export interface RateWindow {
+  readonly max: number;
+  readonly windowMs: number;
+}
+/** The criticism limit is a quota of blind tokens, not a request count, so it has no windows here. */
+export type RequestLimitName = Exclude<RateLimitName, 'criticism'>;
+export type RateLimits = Readonly<Record<RequestLimitName, readonly RateWindow[]>>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Starting values from the research (../shared/docs/research/reliability.md §2), to be tuned under load. */
+export const defaultRateLimits: RateLimits = {
+  login: [
+    { max: 5, windowMs: MINUTE },
+    { max: 30, windowMs: HOUR },
+  ],
+  signup: [{ max: 5, windowMs: HOUR }],
+  // Previews and uses of invite links, per address: a meeting joining over one Wi-Fi shares it.
+  invite: [{ max: 200, windowMs: HOUR }],
+  'invite-issue': [{ max: 60, windowMs: HOUR }],
+  vote: [{ max: 120, windowMs: MINUTE }],
+  statement: [{ max: 10, windowMs: HOUR }],
+};
+
+const unitMs = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR } as const;
+
+/**
+ * `off`, `on` (the defaults), or defaults with some limits replaced: `login=5/1m+30/1h,vote=200/1m`
+ * (each limit a `+`-joined list of max/window, the window in s, m, h or d).
+ */
+export function parseRateLimits(spec: string, variable = 'MASSLINE_RATE_LIMITS'): RateLimits | null {
+  const text = spec.trim();
+  if (text === 'off') return null;
+  if (text === 'on' || text === '') return defaultRateLimits;
+  const out: Record<string, readonly RateWindow[]> = { ...defaultRateLimits };
+  for (const part of text.split(',')) {
+    const [name = '', windows = ''] = part.split('=').map((x) => x.trim());
+    if (!(name in defaultRateLimits)) {
+      throw new ConfigError(`${variable}: unknown limit "${name}" (one of ${Object.keys(defaultRateLimits).join(', ')}; or off)`);
+    }
+    out[name] = windows.split('+').map((w) => {
+      const m = /^(\d{1,6})\/(\d{1,4})([smhd])$/.exec(w.trim());
+      if (!m) throw new ConfigError(`${variable}: ${name}: "${w}" is not max/window such as 5/1m`);
+      const windowMs = Number(m[2]) * unitMs[m[3] as keyof typeof unitMs];
+      if (windowMs === 0) throw new ConfigError(`${variable}: ${name}: the window must not be empty`);
+      return { max: Number(m[1]), windowMs };
+    });
+  }
+  return out as RateLimits;
+}
+
+/** An http(s) origin alone: scheme, host and port, no path. */
+function parseOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('MASSLINE_PUBLIC_ORIGIN: must be an origin such as https://massline.example.org');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new ConfigError('MASSLINE_PUBLIC_ORIGIN: must be an origin such as https://massline.example.org (no path)');
+  }
+  return url.origin;
+}
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -34,9 +128,37 @@ const Env = z.object({
     .optional(),
   MASSLINE_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   MASSLINE_SESSION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
-  MASSLINE_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional(),
+  MASSLINE_SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).optional(),
+  MASSLINE_PUBLIC_ORIGIN: z.string().min(1).optional(),
+  MASSLINE_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Fa-f.:/]+(?:\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'must be a comma-separated list of proxy addresses or CIDR ranges')
+    .optional(),
+  MASSLINE_RATE_LIMITS: z.string().optional(),
+  MASSLINE_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   MASSLINE_ANALYSIS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  MASSLINE_CRITICISM_QUOTA: z.coerce.number().int().min(1).max(50).optional(),
+  MASSLINE_CRITICISM_PUBLISH_HOUR: z.coerce.number().int().min(0).max(23).optional(),
+  MASSLINE_SUMMARY_URL: z.string().min(1).optional(),
+  MASSLINE_SUMMARY_MODEL: z.string().min(1).max(200).optional(),
 });
+
+/** The summary endpoint: both variables or neither; the URL an http(s) base without query or fragment. */
+function summaryEndpointOf(url: string | undefined, model: string | undefined): SummaryEndpoint | null {
+  if (url === undefined && model === undefined) return null;
+  if (url === undefined) throw new ConfigError('MASSLINE_SUMMARY_URL: must be set with MASSLINE_SUMMARY_MODEL (the endpoint, e.g. http://127.0.0.1:8000/v1)');
+  if (model === undefined) throw new ConfigError('MASSLINE_SUMMARY_MODEL: must be set with MASSLINE_SUMMARY_URL (the model the endpoint serves)');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('MASSLINE_SUMMARY_URL: must be a URL such as http://127.0.0.1:8000/v1');
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search || parsed.hash) {
+    throw new ConfigError('MASSLINE_SUMMARY_URL: must be an http(s) URL without query or fragment, such as http://127.0.0.1:8000/v1');
+  }
+  return { url: parsed.href.replace(/\/+$/, ''), model };
+}
 
 export interface ConfigOverrides {
   port?: number | undefined;
@@ -46,6 +168,8 @@ export interface ConfigOverrides {
   logLevel?: Config['logLevel'] | undefined;
   analysisDebounceMs?: number | undefined;
   sessionDays?: number | undefined;
+  /** As MASSLINE_RATE_LIMITS: off, on, or overrides. */
+  rateLimits?: string | undefined;
 }
 
 /** Environment → config with defaults; command-line overrides win. Throws ConfigError naming the variable. */
@@ -68,8 +192,16 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     databaseUrl,
     secureCookies: e.MASSLINE_SECURE_COOKIES === 'true',
     sessionDays: overrides.sessionDays ?? e.MASSLINE_SESSION_DAYS ?? 30,
+    sessionIdleDays: e.MASSLINE_SESSION_IDLE_DAYS ?? null,
+    publicOrigin: e.MASSLINE_PUBLIC_ORIGIN === undefined ? undefined : parseOrigin(e.MASSLINE_PUBLIC_ORIGIN),
+    trustProxy: e.MASSLINE_TRUST_PROXY ?? false,
+    rateLimits: parseRateLimits(overrides.rateLimits ?? e.MASSLINE_RATE_LIMITS ?? 'on', overrides.rateLimits === undefined ? 'MASSLINE_RATE_LIMITS' : 'rate limits'),
+    // A line draft of many cited claims, or a report at its full length in a non-Latin script, needs more than 16 KiB.
     bodyLimit: 64 * 1024,
     logLevel: overrides.logLevel ?? e.MASSLINE_LOG_LEVEL ?? 'warn',
     analysisDebounceMs: overrides.analysisDebounceMs ?? e.MASSLINE_ANALYSIS_DEBOUNCE_MS ?? 1000,
+    criticismQuota: e.MASSLINE_CRITICISM_QUOTA ?? 5,
+    criticismPublishHourUtc: e.MASSLINE_CRITICISM_PUBLISH_HOUR ?? 18,
+    summary: summaryEndpointOf(e.MASSLINE_SUMMARY_URL, e.MASSLINE_SUMMARY_MODEL),
   };
 }

@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../store/index.js';
-import { createAnalysisJobs, type AnalysisJobs } from '../jobs/index.js';
+import { createAnalysisJobs, createCriticismPublisher, type AnalysisJobs, type CriticismPublisher } from '../jobs/index.js';
 import type { Config } from './config.js';
 import { argon2PasswordHasher, type PasswordHasher } from './auth/passwords.js';
 
@@ -12,7 +12,7 @@ export interface AppContext {
   readonly store: Store;
   readonly clock: () => Date;
   readonly passwords: PasswordHasher;
-  readonly jobs: { readonly analyses: AnalysisJobs };
+  readonly jobs: { readonly analyses: AnalysisJobs; readonly criticism: CriticismPublisher };
   close(): Promise<void>;
 }
 
@@ -41,13 +41,22 @@ export async function createContext(config: Config, options: ContextOptions = {}
     mode: options.analysisMode ?? 'thread',
     onError: options.onJobError ?? ((e, issueId) => process.stderr.write(`analysis of issue ${issueId} failed: ${e instanceof Error ? e.message : String(e)}\n`)),
   });
+  const criticism = createCriticismPublisher({
+    db: store.db,
+    clock,
+    hourUtc: config.criticismPublishHourUtc,
+    // Tests and simulations drive publication themselves (reads publish what is due).
+    intervalMs: options.analysisMode === 'inline' ? 0 : 5 * 60_000,
+    onError: (e) => process.stderr.write(`publishing criticism failed: ${e instanceof Error ? e.message : String(e)}\n`),
+  });
   return {
     config,
     store,
     clock,
     passwords: options.passwords ?? argon2PasswordHasher(),
-    jobs: { analyses },
+    jobs: { analyses, criticism },
     async close() {
+      await criticism.close();
       await analyses.close();
       await store.close();
     },

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorCode } from '../core/index.js';
 
@@ -14,6 +14,15 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
 };
+
+/**
+ * Errors Fastify meets before a route is found (a path whose percent-escapes do not decode),
+ * which bypass the error handler: answered in the same `{error, message}`.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const message = err.code === 'FST_ERR_BAD_URL' ? 'path: not a valid URL (a percent-escape that decodes to no character)' : 'request: could not be routed';
+  void reply.code(400).send({ error: 'bad_request', message });
+}
 
 /** The one error handler: `{error, message}`, never internals on a 5xx. */
 export function installErrorHandler(app: FastifyInstance): void {

@@ -39,15 +39,8 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
+/** The page, never cached stale; its security headers (CSP and the rest) are every response's (auth/headers.ts). */
 function sendPage(reply: FastifyReply): FastifyReply {
-  void reply
-    .header('cache-control', 'no-cache')
-    .header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .header('x-content-type-options', 'nosniff')
-    // Invite links carry their token in the path: no referrer may take it elsewhere.
-    .header('referrer-policy', 'no-referrer');
+  void reply.header('cache-control', 'no-cache');
   return reply.sendFile('index.html', { cacheControl: false });
 }

@@ -23,10 +23,13 @@ const OrganiseIssuePage = page(() => import('./pages/organise/issue-page.js'), '
 const ModerationPage = page(() => import('./pages/organise/moderation-page.js'), 'ModerationPage');
 const OpinionMapPage = page(() => import('./pages/organise/opinion-map-page.js'), 'OpinionMapPage');
 const LineEditorPage = page(() => import('./pages/organise/line-editor-page.js'), 'LineEditorPage');
+const ThemesPage = page(() => import('./pages/organise/themes-page.js'), 'ThemesPage');
 const MembersPage = page(() => import('./pages/organise/members-page.js'), 'MembersPage');
 const HealthPage = page(() => import('./pages/organise/health-page.js'), 'HealthPage');
 const PrincipalPage = page(() => import('./pages/organise/principal-page.js'), 'PrincipalPage');
 const MyInputPage = page(() => import('./pages/my-input-page.js'), 'MyInputPage');
+const CriticismPage = page(() => import('./pages/criticism-page.js'), 'CriticismPage');
+const CriticismInboxPage = page(() => import('./pages/organise/criticism-inbox-page.js'), 'CriticismInboxPage');
 
 function NotFound() {
   const { t } = useTranslation();
@@ -53,13 +56,16 @@ export function App() {
           <Route path="/issues/:issueId/practice" component={PracticePage} />
           <Route path="/organise" component={OrganiseIssuesPage} />
           <Route path="/me/input" component={MyInputPage} />
+          <Route path="/criticism" component={CriticismPage} />
           <Route path="/organise/members" component={MembersPage} />
           <Route path="/organise/health" component={HealthPage} />
           <Route path="/organise/principal" component={PrincipalPage} />
+          <Route path="/organise/criticism" component={CriticismInboxPage} />
           <Route path="/organise/issues/:issueId" component={OrganiseIssuePage} />
           <Route path="/organise/issues/:issueId/moderation" component={ModerationPage} />
           <Route path="/organise/issues/:issueId/map" component={OpinionMapPage} />
           <Route path="/organise/issues/:issueId/line" component={LineEditorPage} />
+          <Route path="/organise/issues/:issueId/themes" component={ThemesPage} />
           <Route component={NotFound} />
         </Switch>
       </Suspense>

@@ -18,9 +18,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: DialectName, options: { clock?: () => Date; analysisDebounceMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  clock?: () => Date;
+  analysisDebounceMs?: number;
+  /** Request limits: off unless asked for; 'on' for the defaults, or overrides as MASSLINE_RATE_LIMITS takes them. */
+  rateLimits?: string;
+  /** Further environment, as the server would read it (MASSLINE_SESSION_IDLE_DAYS, MASSLINE_PUBLIC_ORIGIN…). */
+  env?: Record<string, string>;
+}
+
+export async function startHarness(dialect: DialectName, options: HarnessOptions = {}): Promise<Harness> {
   const database = await freshDatabase(dialect);
-  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: options.analysisDebounceMs ?? 0 });
+  const config = loadConfig(options.env ?? {}, {
+    dataDir: database.dataDir,
+    databaseUrl: database.databaseUrl,
+    logLevel: 'silent',
+    analysisDebounceMs: options.analysisDebounceMs ?? 0,
+    rateLimits: options.rateLimits ?? 'off',
+  });
   const ctx = await createContext(config, {
     passwords: plainHasher,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -41,30 +56,61 @@ export async function startHarness(dialect: DialectName, options: { clock?: () =
   };
 }
 
-/** A client that keeps the session cookie, like a browser. */
+export interface ClientOptions {
+  /** Send the x-csrf-token header on writes, as the pages do (default true). */
+  csrf?: boolean;
+  /** An Origin header on every request (a browser sends its page's origin on writes). */
+  origin?: string;
+  /** The client's address (default light-my-request's 127.0.0.1). */
+  ip?: string;
+}
+
+/**
+ * A client that keeps its cookies like a browser, and on writes sends the x-csrf-token header
+ * from the massline_csrf cookie, as the pages do.
+ */
 export class Client {
+  /** The session cookie's token. */
   cookie: string | undefined;
-  constructor(private readonly app: FastifyInstance) {}
+  /** The readable CSRF cookie the server set beside it. */
+  csrf: string | undefined;
+  sendCsrf: boolean;
+  origin: string | undefined;
+  ip: string | undefined;
+  constructor(
+    private readonly app: FastifyInstance,
+    options: ClientOptions = {},
+  ) {
+    this.sendCsrf = options.csrf ?? true;
+    this.origin = options.origin;
+    this.ip = options.ip;
+  }
 
   async req(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const all: Record<string, string> = { ...headers };
-    if (this.cookie) all.cookie = `massline_session=${this.cookie}`;
+    const all: Record<string, string> = {};
+    const jar = [this.cookie && `massline_session=${this.cookie}`, this.csrf && `massline_csrf=${this.csrf}`].filter(Boolean);
+    if (jar.length) all.cookie = jar.join('; ');
+    if (this.sendCsrf && method !== 'GET' && this.csrf) all['x-csrf-token'] = this.csrf;
+    if (this.origin) all.origin = this.origin;
+    Object.assign(all, headers);
     let payload: string | undefined;
     if (body !== undefined) {
       // A string is sent as it is (to test malformed JSON); anything else as JSON.
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       all['content-type'] ??= 'application/json';
     }
-    const res = await this.app.inject({ method, url, headers: all, ...(payload === undefined ? {} : { payload }) });
-    const set = res.cookies.find((c) => c.name === 'massline_session');
-    if (set) this.cookie = set.value || undefined;
+    const res = await this.app.inject({ method, url, headers: all, ...(payload === undefined ? {} : { payload }), ...(this.ip ? { remoteAddress: this.ip } : {}) });
+    for (const c of res.cookies) {
+      if (c.name === 'massline_session') this.cookie = c.value || undefined;
+      if (c.name === 'massline_csrf') this.csrf = c.value || undefined;
+    }
     return res;
   }
   get = (url: string) => this.req('GET', url);
   post = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('POST', url, body ?? {}, headers);
   put = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('PUT', url, body ?? {}, headers);
-  patch = (url: string, body?: unknown) => this.req('PATCH', url, body ?? {});
-  delete = (url: string) => this.req('DELETE', url);
+  patch = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('PATCH', url, body ?? {}, headers);
+  delete = (url: string, headers?: Record<string, string>) => this.req('DELETE', url, undefined, headers);
 }
 
 export interface Org {

@@ -12,12 +12,16 @@
  * Around every bad request the content of every table is fingerprinted, with background work (analyses)
  * run to the end first: it must not change.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness } from '../_util/app.js';
-import { issues, lines } from '../../src/store/index.js';
+import { changedTables, fingerprint, tableNames } from '../_util/tables.js';
+import { criticism, issues, lines } from '../../src/store/index.js';
+import { epochOf } from '../../src/core/index.js';
+import type { CriticismToken } from '../../src/contract/criticism-tokens.js';
+import { criticise, fetchTokens } from '../_util/criticism.js';
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Policy = 'public' | 'member' | 'organiser' | 'admin';
@@ -56,6 +60,13 @@ interface Fixture {
   /** For requests that change what they act on for good: a new issue (in gather), a new draft ready to publish. */
   freshIssue(): Promise<string>;
   publishableDraft(): Promise<string>;
+  /** Criticism from below: a published criticism, one still pending; tokens never spent, and one spent. */
+  criticismId: string;
+  pendingCriticismId: string;
+  unspentToken(): CriticismToken;
+  /** A token that no request spends: bad variants fail before spending it. */
+  variantToken: CriticismToken;
+  spentToken: CriticismToken;
 }
 
 interface RouteCase {
@@ -66,6 +77,10 @@ interface RouteCase {
   client: (f: Fixture) => Client | Promise<Client>;
   /** The valid body (made anew for each request: some must be unique); none for body-less routes. */
   body?: (f: Fixture) => Body;
+  /** Where the valid request uses something up (a token): its body; `body` then serves the bad variants. */
+  validBody?: (f: Fixture) => Body;
+  /** Path parameters another organisation's value of which is refused otherwise than 404 (tested in the route's extra). */
+  unscoped?: string[];
   headers?: () => Record<string, string>;
   /** The status of the valid request. */
   status: number;
@@ -95,8 +110,74 @@ async function loggedInAdmin(f: Fixture): Promise<Client> {
   return c;
 }
 
+/** A blinded message the server will sign: 256 bytes below any 2048-bit modulus. */
+const blinded = (fill: number) => Buffer.concat([Buffer.from([0]), Buffer.alloc(255, fill)]).toString('base64url');
+let criticismNumber = 0;
+
 /** Every write route, keyed as the OpenAPI document names it. */
 const routes: Record<string, RouteCase> = {
+  'POST /api/orgs/{orgId}/criticism/tokens': {
+    policy: 'member',
+    params: (f) => ({ orgId: f.orgId }),
+    client: (f) => f.member,
+    body: () => ({ epoch: epochOf(new Date()), blinded: [blinded(7)] }),
+    status: 200,
+    extra: (a) => {
+      const url = `/api/orgs/${a.orgId}/criticism/tokens`;
+      return [
+        { name: 'another epoch', client: a.member, url, body: { epoch: '2020-W01', blinded: [blinded(7)] }, status: 409, message: 'epoch' },
+        { name: 'a blinded message of the wrong length', client: a.member, url, body: { epoch: epochOf(new Date()), blinded: ['AAAA'] }, status: 400, message: 'blinded.0' },
+        { name: 'a blinded message above the modulus', client: a.member, url, body: { epoch: epochOf(new Date()), blinded: [blinded(7), Buffer.alloc(256, 255).toString('base64url')] }, status: 400, message: 'blinded.1' },
+      ];
+    },
+  },
+  // Policy 'anonymous': no session is read, so none is asked for.
+  'POST /api/orgs/{orgId}/criticisms': {
+    policy: 'public',
+    params: (f) => ({ orgId: f.orgId }),
+    client: (f) => fresh(f),
+    validBody: (f) => ({ token: f.unspentToken(), target: { kind: 'issue', issueId: f.issueId }, text: `Criticism ${++criticismNumber}: decisions are taken before members are asked.` }),
+    body: (f) => ({ token: f.spentToken, target: { kind: 'issue', issueId: f.issueId }, text: 'The leadership takes decisions before members are asked.' }),
+    status: 201,
+    unscoped: ['orgId'],
+    extra: (a, b) => {
+      const url = `/api/orgs/${a.orgId}/criticisms`;
+      const text = 'The leadership takes decisions before members are asked.';
+      return [
+        { name: 'a forged signature', client: fresh(a), url, body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
+        { name: 'a forged signature, sent with a session cookie', client: a.member, url, body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
+        { name: "another organisation's token", client: fresh(a), url, body: { token: b.variantToken, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
+        { name: 'a token of an epoch long over', client: fresh(a), url, body: { token: { ...a.variantToken, epoch: '2020-W01' }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.epoch' },
+        { name: 'a spent token for other words', client: fresh(a), url, body: { token: a.spentToken, target: { kind: 'leadership' }, text: `${text} And more.` }, status: 409, message: 'token' },
+        { name: 'target.issueId unknown', client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'issue', issueId: randomBytes(12).toString('base64url') }, text }, status: 404, message: 'target.issueId' },
+        { name: "target.issueId of another organisation", client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'issue', issueId: b.issueId }, text }, status: 404, message: 'target.issueId' },
+        { name: 'target.lineVersionId of a draft', client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'line-version', lineVersionId: a.draftVersionId }, text }, status: 404, message: 'target.lineVersionId' },
+      ];
+    },
+  },
+  'PUT /api/orgs/{orgId}/criticisms/{criticismId}/second': {
+    policy: 'member',
+    params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
+    client: (f) => f.member,
+    status: 200,
+    extra: (a) => [{ name: 'a criticism not yet published', client: a.member, url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/second`, status: 404, message: 'criticism' }],
+  },
+  'DELETE /api/orgs/{orgId}/criticisms/{criticismId}/second': {
+    policy: 'member',
+    params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
+    client: (f) => f.member,
+    status: 200,
+  },
+  'POST /api/orgs/{orgId}/criticisms/{criticismId}/answers': {
+    policy: 'organiser',
+    params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
+    client: (f) => f.organiser,
+    body: () => ({ text: 'We hear you, and we will put it to the next meeting.' }),
+    status: 201,
+    extra: (a) => [
+      { name: 'a criticism not yet published', client: a.organiser, url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/answers`, body: { text: 'Too early to answer.' }, status: 404, message: 'criticism' },
+    ],
+  },
   'POST /api/auth/signup': {
     policy: 'public',
     client: fresh,
@@ -217,6 +298,27 @@ const routes: Record<string, RouteCase> = {
         { name: 'an organiser voting on a rejected statement', client: a.organiser, url: url(a.rejectedStatementId), body: { vote: 1 }, status: 409, message: 'statement' },
         { name: 'a member voting on a rejected statement', client: a.member, url: url(a.rejectedStatementId), body: { vote: 1 }, status: 404, message: 'statement' },
         { name: 'a member voting on a statement awaiting moderation', client: a.member, url: url(a.unmoderatedStatementId), body: { vote: 1 }, status: 404, message: 'statement' },
+      ];
+    },
+  },
+  'POST /api/orgs/{orgId}/statements/{statementId}/merge': {
+    policy: 'organiser',
+    // A statement is merged once: a fresh duplicate each time, merged into the organiser's statement.
+    params: async (f) => ({
+      orgId: f.orgId,
+      statementId: (await f.admin.post(`/api/orgs/${f.orgId}/issues/${f.issueId}/statements`, { text: `Freeze the rent ${uniqueKey()}` })).json().id as string,
+    }),
+    client: (f) => f.organiser,
+    body: (f) => ({ into: f.statementId }),
+    status: 200,
+    extra: (a, b) => {
+      const url = (id: string) => `/api/orgs/${a.orgId}/statements/${id}/merge`;
+      return [
+        { name: 'into itself', client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: a.unmoderatedStatementId }, status: 409, message: 'into' },
+        { name: 'into a rejected statement', client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: a.rejectedStatementId }, status: 409, message: 'into' },
+        { name: "into another organisation's statement", client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: b.statementId }, status: 404, message: 'into' },
+        // The valid requests merged duplicates into it.
+        { name: 'a statement others were merged into', client: a.organiser, url: url(a.statementId), body: { into: a.unmoderatedStatementId }, status: 409, message: 'statement' },
       ];
     },
   },
@@ -353,6 +455,7 @@ const nounOf: Record<string, string> = {
   inviteId: 'invite',
   token: 'invite',
   versionId: 'line version',
+  criticismId: 'criticism',
 };
 /** Path parameters that are capabilities, not ids of an organisation: no "another organisation's" variant. */
 const unscoped = new Set(['token']);
@@ -370,6 +473,7 @@ interface JsonSchema {
   additionalProperties?: boolean;
   enum?: unknown[];
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   nullable?: boolean;
   minLength?: number;
   maxLength?: number;
@@ -386,7 +490,9 @@ interface OpenApiOperation {
 function badValues(s: JsonSchema): { what: string; value: unknown }[] {
   const out: { what: string; value: unknown }[] = [];
   const enums = s.enum ?? (s.anyOf?.every((a) => a.enum) ? s.anyOf.flatMap((a) => a.enum ?? []) : undefined);
-  const type = s.type ?? (s.anyOf?.every((a) => a.type === s.anyOf?.[0]?.type) ? s.anyOf[0]?.type : undefined);
+  const type = s.type ?? (s.anyOf?.every((a) => a.type === s.anyOf?.[0]?.type) ? s.anyOf[0]?.type : undefined) ?? (s.oneOf?.every((o) => o.type === 'object') ? 'object' : undefined);
+  // One of several shapes told apart by a field: a value of none of them.
+  if (s.oneOf) out.push({ what: 'of none of its shapes', value: { kind: 'no-such-kind' } });
   if (!s.nullable) out.push({ what: 'null', value: null });
   switch (type) {
     case 'string':
@@ -496,12 +602,12 @@ async function variantsOf(key: string, route: RouteCase, op: OpenApiOperation, a
     v.push({ name: `${name} malformed`, client, url: fillPath(template, { ...pa, [name]: 'x' }), body: route.body?.(a), headers: headers(), ...malformed });
     const unknown = randomBytes(name === 'token' ? 32 : 12).toString('base64url');
     v.push({ name: `${name} unknown`, client, url: fillPath(template, { ...pa, [name]: unknown }), body: route.body?.(a), headers: headers(), status: 404, message: noun });
-    if (unscoped.has(name)) continue;
+    if (unscoped.has(name) || route.unscoped?.includes(name)) continue;
     v.push({ name: `${name} of another organisation`, client, url: fillPath(template, { ...pa, [name]: pb[name]! }), body: route.body?.(a), headers: headers(), status: 404, message: noun });
     const otherClient = () => route.client(b);
     v.push({ name: `${name} of another organisation, the other way round`, client: otherClient, url: fillPath(template, { ...pb, [name]: pa[name]! }), body: route.body?.(b), headers: headers(), status: 404, message: noun });
   }
-  const scoped = pathParams.filter((n) => !unscoped.has(n));
+  const scoped = pathParams.filter((n) => !unscoped.has(n) && !route.unscoped?.includes(n));
   if (scoped.length > 1) {
     v.push({ name: "all ids another organisation's", client, url: fillPath(template, pb), body: route.body?.(a), headers: headers(), status: 404, message: 'organisation' });
   }
@@ -590,7 +696,24 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
       await h.ctx.jobs.analyses.analyzeNow(org.orgId, id);
       return (await json(org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s.id }] }] }), 201)).id as string;
     };
+    // Criticism: a critic's tokens; one spent and published, one spent and pending.
+    const critic = await joinAsMember(app, org);
+    const tokens = await fetchTokens(critic.client, org.orgId, 5);
+    const criticismId = (await json(criticise(app, org.orgId, tokens.pop()!, 'Published criticism of the leadership, for the fixture.'), 201)).id as string;
+    await criticism.publishBatch(db, org.orgId, '9999-12-31', at);
+    const spentToken = tokens.pop()!;
+    const variantToken = tokens.pop()!;
+    const pendingCriticismId = (await json(criticise(app, org.orgId, spentToken, 'Pending criticism of the leadership, for the fixture.'), 201)).id as string;
     return {
+      criticismId,
+      pendingCriticismId,
+      spentToken,
+      variantToken,
+      unspentToken: () => {
+        const t = tokens.shift();
+        if (!t) throw new Error('fixture: no unspent token left');
+        return t;
+      },
       app,
       slug,
       orgId: org.orgId,
@@ -620,22 +743,11 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
   }
 
   /** A fingerprint of every table: its row count and a hash of its rows (background work finished first). */
-  async function snapshot(): Promise<Map<string, string>> {
-    await h.ctx.jobs.analyses.drain();
-    const db = h.ctx.store.db;
-    const entries = await Promise.all(
-      tables.map(async (t) => {
-        const rows = await db.selectFrom(t as 'organisations').selectAll().execute();
-        const hash = createHash('sha256').update(rows.map((r) => JSON.stringify(r)).sort().join('\n')).digest('hex').slice(0, 16);
-        return [t, `${rows.length} rows ${hash}`] as const;
-      }),
-    );
-    return new Map(entries);
-  }
+  const snapshot = () => fingerprint(h, tables);
 
   beforeAll(async () => {
     h = await startHarness(dialect);
-    tables = (await h.ctx.store.db.introspection.getTables()).map((t) => t.name).sort();
+    tables = await tableNames(h);
     a = await fixture(`org-a-${dialect}`);
     b = await fixture(`org-b-${dialect}`);
     doc = (await new Client(h.app).get('/api/openapi.json')).json();
@@ -665,7 +777,7 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     // The valid request, from each organisation: it is the bad part that makes a variant fail.
     const baseline = async (f: Fixture, when: string) => {
       const params = (await route.params?.(f)) ?? {};
-      const res = await (await route.client(f)).req(method, fillPath(template, params), route.body?.(f), route.headers?.() ?? {});
+      const res = await (await route.client(f)).req(method, fillPath(template, params), (route.validBody ?? route.body)?.(f), route.headers?.() ?? {});
       expect(res.statusCode, `${key}: the valid request (${when}) answered ${res.body}`).toBe(route.status);
     };
     await baseline(a, 'before');
@@ -693,7 +805,7 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
       } else if (typeof v.message === 'string' ? !p.message.includes(v.message) : !v.message.test(p.message)) {
         problems.push(`${where}: the message "${p.message}" does not name ${String(v.message)}`);
       }
-      const changed = tables.filter((t) => before.get(t) !== after.get(t)).map((t) => `${t} (${before.get(t)} → ${after.get(t)})`);
+      const changed = changedTables(before, after);
       if (changed.length) problems.push(`${where}: wrote to ${changed.join(', ')}`);
     }
     await baseline(a, 'after the bad ones');

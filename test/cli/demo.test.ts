@@ -48,6 +48,18 @@ describe('npm start', () => {
     // The story shows the model: every character of MODEL.md §3 on the health plane.
     const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as { issues: { title: string; health: { character: string } }[] };
     expect(new Set(health.issues.map((i) => i.health.character))).toEqual(new Set(['correct', 'empiricist', 'fool']));
+    // Criticism from below: published batches, answered and waiting, one still to be published.
+    const criticism = (await (await fetch(`${server.url}/api/orgs/${orgId}/criticisms`, { headers: { cookie } })).json()) as {
+      criticisms: { seconds: number }[];
+      bureaucracy: { published: number; answered: number; unanswered: number; medianDaysToAnswer: number };
+      pending: number;
+      epochs: { tokensIssued: number; tokensSpent: number; ceiling: number }[];
+    };
+    expect(criticism.bureaucracy).toMatchObject({ published: 6, answered: 4, unanswered: 2 });
+    expect(criticism.bureaucracy.medianDaysToAnswer).toBeGreaterThan(1);
+    expect(criticism.pending).toBe(1);
+    expect(criticism.criticisms.reduce((n, c) => n + c.seconds, 0)).toBe(36);
+    for (const e of criticism.epochs) expect(e.tokensSpent).toBeLessThanOrEqual(e.tokensIssued);
     // And its analysis through the API (made in the background after the import).
     let analysis: Response | undefined;
     for (let tries = 0; tries < 120 && analysis?.status !== 200; tries++) {

@@ -51,6 +51,16 @@ describe('whatBecameOf', () => {
     expect(loop.how).toBe('2 of the 3 statements you wrote or voted on cited by a claim; 1 of your 2 reports tested a claim that stands refuted now');
   });
 
+  it('shows a statement merged as a duplicate where it went, with the claims citing the statement it went into', () => {
+    // s3 (no claim of its own) was merged into s1; s2 stands on its own
+    const loop = whatBecameOf(facts, 'me', Infinity, new Map([['s3', 's1']]));
+    expect(loop.statements.map((s) => [s.statementId, s.mergedInto, s.citedBy.map((c) => c.claimId)])).toEqual([
+      ['s1', null, ['c1', 'c3']],
+      ['s2', null, ['c2']],
+      ['s3', 's1', ['c1', 'c3']],
+    ]);
+  });
+
   it('reads the facts as they stood at t', () => {
     const loop = whatBecameOf(facts, 'me', T + 2 * DAY_MS);
     expect(loop.reports.map((r) => [r.reportId, r.claimNow])).toEqual([['mine1', 'refuted']]);

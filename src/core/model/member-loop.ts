@@ -34,7 +34,9 @@ export interface StatementFate {
   issueId: string;
   wrote: boolean;
   voted: boolean;
-  /** Claims of every published version (current and past) that cite the statement. */
+  /** The statement an organiser merged this one into, as a duplicate; null when it stands on its own. */
+  mergedInto: string | null;
+  /** Claims of every published version (current and past) that cite the statement, or the statement it was merged into. */
   citedBy: CitingClaim[];
 }
 
@@ -61,8 +63,12 @@ export interface MemberLoop {
   how: string;
 }
 
-/** What became of a member's statements, votes and reports, as the facts stand at `at` (all of them by default). */
-export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = Infinity): MemberLoop {
+/**
+ * What became of a member's statements, votes and reports, as the facts stand at `at` (all of
+ * them by default). `mergedInto` names the statements merged as duplicates and the statement each
+ * now lives in: a merged statement's fate shows where it went, and the claims citing that one.
+ */
+export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = Infinity, mergedInto: ReadonlyMap<string, string> = new Map()): MemberLoop {
   const versions = facts.lines.filter((v) => v.publishedAt <= at).sort(compareVersions);
   // versions are in publication order, so the last one seen per issue is its current version
   const currentOf = new Map<string, LineVersionFact>();
@@ -103,7 +109,10 @@ export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = I
     if (act.memberId !== memberId || act.at > at || act.statementId === null || act.kind === 'endorsement') continue;
     let fate = statements.get(act.statementId);
     if (!fate) {
-      fate = { statementId: act.statementId, issueId: act.issueId, wrote: false, voted: false, citedBy: citing.get(`statement\u0000${act.statementId}`) ?? [] };
+      const into = mergedInto.get(act.statementId) ?? null;
+      const own = citing.get(`statement\u0000${act.statementId}`) ?? [];
+      const inherited = into === null ? [] : (citing.get(`statement\u0000${into}`) ?? []).filter((c) => !own.some((o) => o.claimId === c.claimId));
+      fate = { statementId: act.statementId, issueId: act.issueId, wrote: false, voted: false, mergedInto: into, citedBy: [...own, ...inherited] };
       statements.set(act.statementId, fate);
     }
     if (act.kind === 'statement') fate.wrote = true;

@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../core/index.js';
 import { DomainError, roleAtLeast } from '../../core/index.js';
-import { newToken, sessions, tokenHash, type Db } from '../../store/index.js';
+import { inTransaction, newToken, sessions, tokenHash, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { policyOf, type RoutePolicy } from '../policies.js';
+import { CSRF_COOKIE, checkCsrfToken, checkOrigin, clearCsrfCookie, csrfTokenOf, isWrite, setCsrfCookie } from './csrf.js';
 
 export const SESSION_COOKIE = 'massline_session';
+
+/** A session's last-seen time is written at most this often (no write per request). */
+const TOUCH_EVERY_MS = 3_600_000;
 
 export interface Auth {
   sessionId: string;
@@ -24,16 +28,22 @@ declare module 'fastify' {
   }
 }
 
-/** Start a session for a member: a fresh random token in an HttpOnly cookie, its hash in the store. */
-export async function startSession(ctx: AppContext, db: Db, reply: FastifyReply, member: { id: string; org_id: string }): Promise<void> {
+/**
+ * Start a session for a member: a fresh random token in an HttpOnly cookie, its hash in the
+ * store with the role it is issued for, and the readable CSRF cookie derived from it.
+ */
+export async function startSession(ctx: AppContext, db: Db, reply: FastifyReply, member: { id: string; org_id: string; role: Role }): Promise<string> {
   const token = newToken();
   const now = ctx.clock();
+  const id = tokenHash(token);
   await sessions.createSession(db, {
-    id: tokenHash(token),
+    id,
     org_id: member.org_id,
     member_id: member.id,
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + ctx.config.sessionDays * 86_400_000).toISOString(),
+    role: member.role,
+    seen_at: now.toISOString(),
   });
   void reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
@@ -42,15 +52,23 @@ export async function startSession(ctx: AppContext, db: Db, reply: FastifyReply,
     path: '/',
     maxAge: ctx.config.sessionDays * 86_400,
   });
+  setCsrfCookie(reply, ctx.config, token);
+  return id;
 }
 
+/** Both cookies of a session, gone from the browser (logout). */
 export function clearSessionCookie(reply: FastifyReply): void {
   void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  clearCsrfCookie(reply);
 }
 
 /**
- * Resolve the session on every request, then apply the route's policy: no session → 401;
- * a path naming another organisation → 404 (its ids are not ours to confirm); too low a role → 403.
+ * On every request: a write from another origin is refused; then (except on 'anonymous' routes,
+ * which read no cookie) the session is resolved from its cookie, a write presenting it must carry
+ * its CSRF value, and a session issued for another role than the member's current one is ended
+ * and replaced on this response, so no session id spans a change of privilege. Then the route's
+ * policy: no session → 401; a path naming another organisation → 404 (its ids are not ours to
+ * confirm); too low a role → 403.
  */
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
@@ -59,14 +77,38 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       const policy = policyOf(method, route.url);
       if (!policy) throw new Error(`route ${method} ${route.url} has no row in the policy table (src/server/policies.ts)`);
       route.config = { ...(route.config as object), policy };
+      // Nothing about a request on an anonymous route is logged, whatever the log level.
+      if (policy.who === 'anonymous') route.logLevel = 'silent';
     }
   });
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    const write = isWrite(req.method);
+    if (write) checkOrigin(req, ctx.config);
     if (req.routeOptions.config.policy?.who === 'anonymous') return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
-    const found = await sessions.findLiveSession(ctx.store.db, tokenHash(token), ctx.clock().toISOString());
-    if (found) req.auth = { sessionId: found.session_id, orgId: found.org_id, memberId: found.member_id, role: found.role };
+    const now = ctx.clock();
+    const found = await sessions.findLiveSession(ctx.store.db, tokenHash(token), now.toISOString());
+    // A cookie that names no live session carries no authority: the request is simply without one.
+    if (!found) return;
+    const seen = Date.parse(found.seen_at ?? found.created_at);
+    const idleDays = ctx.config.sessionIdleDays;
+    if (idleDays !== null && now.getTime() - seen >= idleDays * 86_400_000) {
+      await sessions.deleteSession(ctx.store.db, found.session_id);
+      return;
+    }
+    if (write) checkCsrfToken(req, token);
+    req.auth = { sessionId: found.session_id, orgId: found.org_id, memberId: found.member_id, role: found.role };
+    if (found.issued_role !== found.role) {
+      const member = { id: found.member_id, org_id: found.org_id, role: found.role };
+      const renewed = await inTransaction(ctx.store.db, async (trx) => ((await sessions.endSession(trx, found.session_id)) ? startSession(ctx, trx, reply, member) : null));
+      // A concurrent request renewed it first: this one goes on under the current role, without new cookies.
+      if (renewed) req.auth.sessionId = renewed;
+      return;
+    }
+    // Sessions from before the CSRF cookie, or a browser that lost it, get it back.
+    if (req.cookies[CSRF_COOKIE] !== csrfTokenOf(token)) setCsrfCookie(reply, ctx.config, token);
+    if (now.getTime() - seen >= TOUCH_EVERY_MS) await sessions.touchSession(ctx.store.db, found.session_id, now.toISOString());
   });
   app.addHook('preValidation', async (req: FastifyRequest) => {
     const policy = req.routeOptions.config.policy?.who ?? 'admin';

@@ -28,6 +28,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const member = await members.createMember(trx, { orgId: org.id, displayName: b.displayName, role: 'admin', email: b.email, passwordHash, at });
           await events.recordEvent(trx, { orgId: org.id, type: 'organisation.founded', at, actorId: member.id });
           await events.recordEvent(trx, { orgId: org.id, type: 'member.joined', at, actorId: member.id, data: { role: 'admin', constituency: null } });
+          // A new session for the new admin; one presented alongside is ended.
+          if (req.auth) await sessions.deleteSession(trx, req.auth.sessionId);
           await startSession(ctx, trx, reply, member);
           return { org, member };
         });
@@ -54,7 +56,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/api/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } } },
+      { schema: { tags: ['auth'], summary: 'End the session (both its cookies go too)', response: { 204: z.null() } } },
       async (req, reply) => {
         if (req.auth) await sessions.deleteSession(ctx.store.db, req.auth.sessionId);
         clearSessionCookie(reply);

@@ -97,7 +97,8 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         ]);
         return {
           ...presentIssueSummary(issue, cycle),
-          statements: rows.map((s) => presentStatement(s, counts.get(s.id), mine.get(s.id) ?? null)),
+          // A merged duplicate lives on in the statement it was merged into.
+          statements: rows.filter((s) => s.merged_into === null).map((s) => presentStatement(s, counts.get(s.id), mine.get(s.id) ?? null)),
           participants: totals.participants,
           votes: totals.votes,
           votesCast: totals.votesCast,
@@ -184,21 +185,19 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req) => {
         const auth = authOf(req);
-        const s = await statements.getStatement(db(), auth.orgId, req.params.statementId);
-        const statuses = await visibleStatuses(auth);
-        if (!s || !statuses.includes(s.status)) throw notFound('statement');
-        if (s.status === 'rejected') throw new DomainError('conflict', 'statement: rejected in moderation, not open for votes');
-        const r = await votes.castVote(db(), {
+        // Group commit: the statement is checked (404 when the voter cannot see it, 409 when
+        // rejected) and the vote written in one transaction, acknowledged once it has committed.
+        const r = await ctx.store.voteWriter.cast({
           orgId: auth.orgId,
-          issueId: s.issue_id,
-          statementId: s.id,
+          statementId: req.params.statementId,
           memberId: auth.memberId,
+          seesAllStatements: roleAtLeast(auth.role, 'organiser'),
           value: req.body.vote,
           idempotencyKey: req.headers['idempotency-key'] ?? null,
           at: now(),
         });
-        if (r.changed) ctx.jobs.analyses.voteArrived(auth.orgId, s.issue_id);
-        return { statementId: s.id, vote: r.value, changed: r.changed };
+        if (r.changed) ctx.jobs.analyses.voteArrived(auth.orgId, r.issueId);
+        return { statementId: req.params.statementId, vote: r.value, changed: r.changed };
       },
     );
 

@@ -161,9 +161,14 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const { facts } = await factsOf(auth.orgId);
-        const loop = whatBecameOf(facts, auth.memberId, ctx.clock().getTime());
-        const texts = new Map((await statements.statementTexts(db(), auth.orgId, loop.statements.map((s) => s.statementId))).map((s) => [s.id, s.text]));
-        return finite({ ...loop, statements: loop.statements.map((s) => ({ ...s, text: texts.get(s.statementId) ?? null })) });
+        const mine = [...new Set(facts.acts.flatMap((a) => (a.memberId === auth.memberId && a.statementId !== null ? [a.statementId] : [])))];
+        const mergedInto = await statements.mergedTargets(db(), auth.orgId, mine);
+        const loop = whatBecameOf(facts, auth.memberId, ctx.clock().getTime(), mergedInto);
+        const texts = new Map((await statements.statementTexts(db(), auth.orgId, [...loop.statements.map((s) => s.statementId), ...mergedInto.values()])).map((s) => [s.id, s.text]));
+        return finite({
+          ...loop,
+          statements: loop.statements.map((s) => ({ ...s, text: texts.get(s.statementId) ?? null, mergedIntoText: s.mergedInto === null ? null : (texts.get(s.mergedInto) ?? null) })),
+        });
       },
     );
 

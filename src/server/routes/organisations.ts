@@ -84,8 +84,8 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const patch = { ...(req.body.role ? { role: req.body.role } : {}), ...(req.body.constituency !== undefined ? { constituency: req.body.constituency } : {}) };
         await inTransaction(db(), async (trx) => {
           await members.updateMember(trx, auth.orgId, member.id, patch);
-          // A change of privilege ends the member's sessions.
-          if (req.body.role && req.body.role !== member.role) await sessions.deleteMemberSessions(trx, auth.orgId, member.id);
+          // A change of role is not a lock-out (a member who joined through an invite has no password):
+          // the member's next request ends the session issued for the old role and starts a new one (auth/session.ts).
           await events.recordEvent(trx, { orgId: auth.orgId, type: 'member.updated', at: now(), actorId: auth.memberId, data: { memberId: member.id, ...patch } });
         });
         return presentMember({ ...member, ...patch });

@@ -7,7 +7,7 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface StoreDialect {
   readonly name: DialectName;
   readonly kysely: KyselyDialect;
-  readonly columnTypes: ColumnTypes;
+  readonly columnTypes: Omit<ColumnTypes, 'dialect'>;
   /** Release the driver's resources (Kysely's destroy() calls this too). */
   close(): Promise<void>;
 }

@@ -2,9 +2,15 @@
 import type { StoreMigration } from './types.js';
 import { migration0001 } from './0001-model.js';
 import { migration0002 } from './0002-practice.js';
+import { migration0003 } from './0003-criticism.js';
+import { migration0004 } from './0004-session-role.js';
+import { migration0005 } from './0005-statement-merge.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
   '0002-practice': migration0002,
+  '0003-criticism': migration0003,
+  '0004-session-role': migration0004,
+  '0005-statement-merge': migration0005,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

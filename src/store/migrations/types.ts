@@ -6,6 +6,8 @@ export interface ColumnTypes {
   timestamp: 'timestamptz' | 'text';
   /** An internal ordering sequence (never exposed). */
   sequence: 'bigserial' | 'integer';
+  /** Which database: for what only one of them has (e.g. SQLite's WITHOUT ROWID tables). */
+  dialect: 'sqlite' | 'postgres';
 }
 
 /** A frozen migration: typed on Kysely<any> because it must not follow the app's schema types. */

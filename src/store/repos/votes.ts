@@ -1,6 +1,9 @@
-import { DomainError, type VoteValue } from '../../core/index.js';
+import { CompiledQuery } from 'kysely';
+import type { VoteValue } from '../../core/index.js';
 import type { Db } from '../db.js';
+import { prepared } from '../prepared.js';
 import { inTransaction } from '../tx.js';
+import { keyConflict, keyTaken, refusal, type VoteTarget } from './vote-rules.js';
 
 export interface CastVote {
   orgId: string;
@@ -13,10 +16,80 @@ export interface CastVote {
   at: string;
 }
 
+/** A vote as a member casts it through the API: on a statement that the vote's own transaction checks is open to them. */
+export interface VoteRequest {
+  orgId: string;
+  statementId: string;
+  memberId: string;
+  /** Organisers see (and may vote on) statements whatever their moderation; members what the policy shows. */
+  seesAllStatements: boolean;
+  value: VoteValue;
+  idempotencyKey: string | null;
+  at: string;
+}
+
 export interface CastResult {
   value: VoteValue;
   /** False when nothing was written: a retry, or the same vote again. */
   changed: boolean;
+  issueId: string;
+}
+
+/** What became of one vote of a batch: its result, or why it failed (the others are unaffected). */
+export type VoteOutcome = { ok: true; result: CastResult } | { ok: false; error: unknown };
+
+const voteTarget = prepared((db: Db, orgId: string, statementId: string) =>
+  db
+    .selectFrom('statements')
+    .innerJoin('organisations', 'organisations.id', 'statements.org_id')
+    .select(['statements.issue_id', 'statements.status', 'statements.merged_into', 'organisations.moderation'])
+    .where('statements.org_id', '=', orgId)
+    .where('statements.id', '=', statementId),
+);
+
+const earlierVote = prepared((db: Db, memberId: string, idempotencyKey: string) =>
+  db.selectFrom('vote_log').select(['value', 'statement_id']).where('member_id', '=', memberId).where('idempotency_key', '=', idempotencyKey),
+);
+
+/** The current vote, unless it already has this value (then no row comes back). */
+const upsertCurrentVote = prepared((db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, at: string) =>
+  db
+    .insertInto('votes')
+    .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at })
+    .onConflict((oc) =>
+      oc
+        .columns(['statement_id', 'member_id'])
+        .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))
+        .where((eb) => eb('votes.value', '<>', eb.ref('excluded.value'))),
+    )
+    .returning('value'),
+);
+
+/** The log row, unless the member's key is taken (then no row comes back). */
+const appendVoteLog = prepared(
+  (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, idempotencyKey: string | null, at: string) =>
+    db
+      .insertInto('vote_log')
+      .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at })
+      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
+      .returning('seq'),
+);
+
+/** One vote inside the caller's transaction. */
+async function castOne(trx: Db, v: CastVote): Promise<CastResult> {
+  if (v.idempotencyKey !== null) {
+    const earlier = (await earlierVote(trx, v.memberId, v.idempotencyKey)).rows[0];
+    if (earlier && earlier.statement_id !== v.statementId) throw keyConflict();
+    if (earlier) return { value: Number(earlier.value) as VoteValue, changed: false, issueId: v.issueId };
+  }
+  // The current vote first: its row lock orders concurrent votes of one member on one
+  // statement, so the log is appended in the order the current vote changes. Unchanged: no row.
+  const changed = (await upsertCurrentVote(trx, v.orgId, v.issueId, v.statementId, v.memberId, v.value, v.at)).rows[0];
+  if (!changed) return { value: v.value, changed: false, issueId: v.issueId };
+  const logged = (await appendVoteLog(trx, v.orgId, v.issueId, v.statementId, v.memberId, v.value, v.idempotencyKey, v.at)).rows[0];
+  // A concurrent request with the same key committed a different vote first: undo this one.
+  if (!logged) throw keyTaken();
+  return { value: v.value, changed: true, issueId: v.issueId };
 }
 
 /**
@@ -24,43 +97,163 @@ export interface CastResult {
  * transaction, so the current vote always equals the member's newest logged vote.
  */
 export async function castVote(db: Db, v: CastVote): Promise<CastResult> {
-  return inTransaction(db, async (trx) => {
-    if (v.idempotencyKey !== null) {
-      const earlier = await trx
-        .selectFrom('vote_log')
-        .select(['value', 'statement_id'])
-        .where('member_id', '=', v.memberId)
-        .where('idempotency_key', '=', v.idempotencyKey)
-        .executeTakeFirst();
-      if (earlier && earlier.statement_id !== v.statementId) throw new DomainError('conflict', 'idempotency-key: already used for a vote on another statement');
-      if (earlier) return { value: Number(earlier.value) as VoteValue, changed: false };
-    }
-    // The current vote first: its row lock orders concurrent votes of one member on one
-    // statement, so the log is appended in the order the current vote changes. Unchanged: no row.
-    const changed = await trx
+  return inTransaction(db, (trx) => castOne(trx, v));
+}
+
+/** A requested vote as castOne writes it, once its statement is known to be open to the voter. */
+const toCast = (r: VoteRequest, target: VoteTarget): CastVote => ({
+  orgId: r.orgId,
+  issueId: target.issue_id,
+  statementId: r.statementId,
+  memberId: r.memberId,
+  value: r.value,
+  idempotencyKey: r.idempotencyKey,
+  at: r.at,
+});
+
+/** One requested vote inside the caller's transaction: its statement checked, then castOne. */
+async function castRequested(trx: Db, r: VoteRequest): Promise<CastResult> {
+  const target = (await voteTarget(trx, r.orgId, r.statementId)).rows[0];
+  const refused = refusal(target, r.seesAllStatements);
+  if (refused) throw refused;
+  return castOne(trx, toCast(r, target!));
+}
+
+/** The batch's positions by round: votes of one round share no (member, statement) and no (member, key), so none depends on another. */
+function roundsOf(batch: readonly VoteRequest[]): number[][] {
+  const rounds: number[][] = [];
+  const roundOfPair = new Map<string, number>();
+  const roundOfKey = new Map<string, number>();
+  batch.forEach((v, position) => {
+    const pair = `${v.memberId}\u0000${v.statementId}`;
+    const key = v.idempotencyKey === null ? null : `${v.memberId}\u0000${v.idempotencyKey}`;
+    const r = Math.max(roundOfPair.get(pair) ?? -1, key === null ? -1 : (roundOfKey.get(key) ?? -1)) + 1;
+    roundOfPair.set(pair, r);
+    if (key !== null) roundOfKey.set(key, r);
+    (rounds[r] ??= []).push(position);
+  });
+  return rounds;
+}
+
+class BatchNeedsOneByOne extends Error {}
+
+/**
+ * A round in four statements: its statements (each vote refused when its statement is not open
+ * to the voter), the earlier votes of its keys, the current votes (one upsert that returns those
+ * that changed), the log rows of those. Anything unusual (a key taken meanwhile by another
+ * process) throws, and the caller redoes the batch vote by vote.
+ */
+async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> {
+  const outcomes: (VoteOutcome | undefined)[] = new Array(round.length);
+  const statementIds = [...new Set(round.map((r) => r.statementId))];
+  const targets = await trx
+    .selectFrom('statements')
+    .innerJoin('organisations', 'organisations.id', 'statements.org_id')
+    .select(['statements.id', 'statements.org_id', 'statements.issue_id', 'statements.status', 'statements.merged_into', 'organisations.moderation'])
+    .where('statements.id', 'in', statementIds)
+    .execute();
+  const targetOf = new Map(targets.map((t) => [`${t.org_id}\u0000${t.id}`, t]));
+  const casts: (CastVote | undefined)[] = round.map((r, i) => {
+    const target = targetOf.get(`${r.orgId}\u0000${r.statementId}`);
+    const refused = refusal(target, r.seesAllStatements);
+    if (refused) outcomes[i] = { ok: false, error: refused };
+    return refused ? undefined : toCast(r, target!);
+  });
+  const keyed = casts.filter((v): v is CastVote => v !== undefined && v.idempotencyKey !== null);
+  if (keyed.length > 0) {
+    const earlier = await trx
+      .selectFrom('vote_log')
+      .select(['member_id', 'idempotency_key', 'statement_id', 'value'])
+      .where((eb) => eb.or(keyed.map((v) => eb.and([eb('member_id', '=', v.memberId), eb('idempotency_key', '=', v.idempotencyKey)]))))
+      .execute();
+    const byKey = new Map(earlier.map((e) => [`${e.member_id}\u0000${e.idempotency_key}`, e]));
+    casts.forEach((v, i) => {
+      const e = v?.idempotencyKey == null ? undefined : byKey.get(`${v.memberId}\u0000${v.idempotencyKey}`);
+      if (v && e) outcomes[i] = e.statement_id === v.statementId ? { ok: true, result: { value: Number(e.value) as VoteValue, changed: false, issueId: v.issueId } } : { ok: false, error: keyConflict() };
+    });
+  }
+  const toWrite = casts.filter((v, i): v is CastVote => v !== undefined && outcomes[i] === undefined);
+  if (toWrite.length > 0) {
+    // The current votes first, as in castOne; the log follows in the round's order.
+    const changedRows = await trx
       .insertInto('votes')
-      .values({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })
-      .onConflict((oc) => oc.columns(['statement_id', 'member_id']).doUpdateSet({ value: v.value, updated_at: v.at }).where('votes.value', '<>', v.value))
-      .returning('value')
-      .executeTakeFirst();
-    if (!changed) return { value: v.value, changed: false };
-    const logged = await trx
-      .insertInto('vote_log')
-      .values({
-        org_id: v.orgId,
-        issue_id: v.issueId,
-        statement_id: v.statementId,
-        member_id: v.memberId,
-        value: v.value,
-        idempotency_key: v.idempotencyKey,
-        cast_at: v.at,
-      })
-      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
-      .returning('seq')
-      .executeTakeFirst();
-    // A concurrent request with the same key committed a different vote first: undo this one.
-    if (!logged) throw new DomainError('conflict', 'idempotency-key: already used for another vote');
-    return { value: v.value, changed: true };
+      .values(toWrite.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })))
+      .onConflict((oc) =>
+        oc
+          .columns(['statement_id', 'member_id'])
+          .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))
+          .where((eb) => eb('votes.value', '<>', eb.ref('excluded.value'))),
+      )
+      .returning(['statement_id', 'member_id'])
+      .execute();
+    const changed = new Set(changedRows.map((r) => `${r.member_id}\u0000${r.statement_id}`));
+    const toLog = toWrite.filter((v) => changed.has(`${v.memberId}\u0000${v.statementId}`));
+    if (toLog.length > 0) {
+      const logged = await trx
+        .insertInto('vote_log')
+        .values(toLog.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, idempotency_key: v.idempotencyKey, cast_at: v.at })))
+        .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
+        .returning('seq')
+        .execute();
+      if (logged.length !== toLog.length) throw new BatchNeedsOneByOne();
+    }
+    casts.forEach((v, i) => {
+      if (v) outcomes[i] ??= { ok: true, result: { value: v.value, changed: changed.has(`${v.memberId}\u0000${v.statementId}`), issueId: v.issueId } };
+    });
+  }
+  return outcomes as VoteOutcome[];
+}
+
+const savepoint = (name: string) => CompiledQuery.raw(`savepoint ${name}`);
+const rollbackTo = (name: string) => CompiledQuery.raw(`rollback to savepoint ${name}`);
+const release = (name: string) => CompiledQuery.raw(`release savepoint ${name}`);
+
+/** Run `work` under a savepoint: on failure nothing of it stays and the transaction goes on. */
+async function underSavepoint<T>(trx: Db, name: string, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  await trx.executeQuery(savepoint(name));
+  try {
+    const value = await work();
+    await trx.executeQuery(release(name));
+    return { ok: true, value };
+  } catch (error) {
+    await trx.executeQuery(rollbackTo(name));
+    await trx.executeQuery(release(name));
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Cast a batch of requested votes in one transaction (group commit), as if each had been cast
+ * alone in the batch's order: same results, same errors, and one vote's failure (a statement not
+ * open to the voter, a key used on another statement) fails that vote only. Votes are written a
+ * round at a time, each round in a few set-wise statements. Should a statement fail (a statement
+ * deleted meanwhile, a key taken by another process), the whole batch is rolled back and redone
+ * vote by vote, each under its own savepoint, so only the vote at fault fails. Throws only when
+ * the transaction itself fails: then none was written.
+ */
+export async function castVotes(db: Db, batch: readonly VoteRequest[]): Promise<VoteOutcome[]> {
+  if (batch.length === 0) return [];
+  if (!db.isTransaction) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const outcomes: VoteOutcome[] = new Array(batch.length);
+        for (const positions of roundsOf(batch)) {
+          const written = await castRound(trx, positions.map((p) => batch[p]!));
+          positions.forEach((p, i) => (outcomes[p] = written[i]!));
+        }
+        return outcomes;
+      });
+    } catch {
+      // Rolled back: redo it vote by vote below.
+    }
+  }
+  return inTransaction(db, async (trx) => {
+    const outcomes: VoteOutcome[] = [];
+    for (const r of batch) {
+      const alone = await underSavepoint(trx, 'vote', () => castRequested(trx, r));
+      outcomes.push(alone.ok ? { ok: true, result: alone.value } : alone);
+    }
+    return outcomes;
   });
 }
 

@@ -62,6 +62,10 @@ export interface SessionTable {
   member_id: string;
   created_at: string;
   expires_at: string;
+  /** The member's role when the session was issued; a session whose member's role changed is renewed. Null: issued before roles were recorded. */
+  role: Role | null;
+  /** Last seen, recorded at most once an hour (the idle timeout); null: not since it was created. */
+  seen_at: string | null;
 }
 
 export interface IssueTable {
@@ -107,6 +111,10 @@ export interface StatementTable {
   /** A seed statement's origin: the refuted claim or the report it came back from. */
   source_claim_id: string | null;
   source_report_id: string | null;
+  /** A duplicate merged by an organiser: the statement of the same issue that now carries its votes. */
+  merged_into: string | null;
+  merged_at: string | null;
+  merged_by: string | null;
 }
 
 /** The current vote of each member on each statement. */
@@ -215,18 +223,65 @@ export interface ReportTable {
   created_at: string;
 }
 
-/** Criticism from below: no column can point back to its author. */
+/** A blind-signing key of an organisation for one epoch (ISO week). */
+export interface CriticismKeyTable {
+  org_id: string;
+  epoch: string;
+  /** SubjectPublicKeyInfo, DER, base64url. */
+  public_key: string;
+  /** PKCS#8, DER, base64url. */
+  private_key: string;
+  created_at: string;
+}
+
+/** How many tokens a member received in an epoch: the only thing kept of issuance. */
+export interface CriticismIssuanceTable {
+  org_id: string;
+  epoch: string;
+  member_id: string;
+  tokens: number;
+}
+
+/** Criticism from below: no column can point back to its author, and no time finer than a day. */
 export interface CriticismTable {
   id: string;
   org_id: string;
-  target: string | null;
+  target_kind: string;
+  target_id: string | null;
   text: string;
   /** Coarse date (YYYY-MM-DD) only. */
   written_on: string;
+  /** sha-256 of the canonical content: the author's receipt. */
+  content_hash: string;
+  /** The batch's fixed publication time; null while pending. */
   published_at: string | null;
-  answer: string | null;
-  answered_at: string | null;
-  answered_by: string | null;
+  /** Place in the organisation's chain of published criticism. */
+  position: number | null;
+  prev_hash: string | null;
+  entry_hash: string | null;
+}
+
+export interface CriticismSpentTokenTable {
+  token_hash: string;
+  org_id: string;
+  epoch: string;
+  criticism_id: string;
+}
+
+export interface CriticismSecondTable {
+  org_id: string;
+  criticism_id: string;
+  member_id: string;
+  seconded_at: string;
+}
+
+export interface CriticismAnswerTable {
+  id: string;
+  org_id: string;
+  criticism_id: string;
+  author_id: string | null;
+  text: string;
+  answered_at: string;
 }
 
 export interface EventTable {
@@ -277,6 +332,11 @@ export interface Database {
   actions: ActionTable;
   reports: ReportTable;
   criticisms: CriticismTable;
+  criticism_keys: CriticismKeyTable;
+  criticism_issuance: CriticismIssuanceTable;
+  criticism_spent_tokens: CriticismSpentTokenTable;
+  criticism_seconds: CriticismSecondTable;
+  criticism_answers: CriticismAnswerTable;
   events: EventTable;
   issue_blocks: IssueBlockTable;
   issue_importance: IssueImportanceTable;

@@ -8,6 +8,13 @@ import type {
   Action,
   ActionList,
   AnalysisResponse,
+  CriticismAnswer,
+  CriticismAnswerCreate,
+  CriticismEpoch,
+  CriticismList,
+  CriticismReceipt,
+  CriticismReceiptStatus,
+  CriticismSubmit,
   CycleAdvanced,
   DraftBody,
   Endorsement,
@@ -26,13 +33,19 @@ import type {
   LineVersion,
   LoginBody,
   Me,
+  MergeResult,
   MemberList,
   NextStatement,
   Organisation,
   Report,
   ReportCreate,
   ReportList,
+  SecondResult,
+  SimilarStatements,
   Statement,
+  Themes,
+  TokenRequest,
+  TokenResponse,
   VoteResult,
 } from '../../contract/index.js';
 import type { ChangeList, HealthReport, HealthTrail, PrincipalContradiction, UnitedFront, WhatIf } from '../../contract/model.js';
@@ -60,13 +73,24 @@ export type HealthTrailDto = Dto<typeof HealthTrail>;
 export type PrincipalDto = Dto<typeof PrincipalContradiction>;
 export type ChangeListDto = Dto<typeof ChangeList>;
 export type WhatIfDto = Dto<typeof WhatIf>;
+export type CriticismListDto = Dto<typeof CriticismList>;
+export type CriticismDto = CriticismListDto['criticisms'][number];
+export type CriticismEpochDto = Dto<typeof CriticismEpoch>;
+export type CriticismReceiptDto = Dto<typeof CriticismReceipt>;
+export type CriticismReceiptStatusDto = Dto<typeof CriticismReceiptStatus>;
+export type CriticismSubmitBody = Body<typeof CriticismSubmit>;
+export type CriticismAnswerDto = Dto<typeof CriticismAnswer>;
+export type SimilarStatementsDto = Dto<typeof SimilarStatements>;
+export type ThemesDto = Dto<typeof Themes>;
+export type ThemeDto = ThemesDto['themes'][number];
+export type MergeResultDto = Dto<typeof MergeResult>;
 /**
  * The contract's schemas for these pass the model's detail through loosely (z.looseObject); the
  * detail is typed by the core model it is computed by (sent as JSON: an infinite number arrives
  * as null), with what the route adds (statement texts) from the contract.
  */
 export type UnitedFrontDto = Omit<UnitedFrontModel, 'setAside'> & Pick<Dto<typeof UnitedFront>, 'setAside'>;
-export type MemberLoopDto = Omit<MemberLoopModel, 'statements'> & { statements: (MemberLoopModel['statements'][number] & { text: string | null })[] };
+export type MemberLoopDto = Omit<MemberLoopModel, 'statements'> & { statements: (MemberLoopModel['statements'][number] & { text: string | null; mergedIntoText: string | null })[] };
 export type EmbraceDto = EmbraceModel;
 
 /** An answer that is not a success: its status and the API's `{error, message}`. */
@@ -83,18 +107,34 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * The session's CSRF value: the server sets it in a readable cookie beside the HttpOnly session
+ * cookie, and every write sends it back in a header, which no page of another origin can do.
+ */
+function csrfToken(): string | undefined {
+  const m = /(?:^|;\s*)massline_csrf=([^;]+)/.exec(document.cookie);
+  // base64url: nothing in it is percent-encoded.
+  return m?.[1];
+}
+
 async function request<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
+  const csrf = method === 'GET' ? undefined : csrfToken();
+  const sent = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers };
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: sent,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
+  return answerOf<T>(res);
+}
+
+async function answerOf<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const payload: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -102,6 +142,28 @@ async function request<T>(method: Method, path: string, body?: unknown, headers:
     throw new ApiError(res.status, err?.error ?? 'internal', err?.message ?? res.statusText);
   }
   return payload as T;
+}
+
+/**
+ * A request that says nothing about who sends it, for criticism from below: no cookie goes
+ * with it (credentials 'omit'), so no session and no CSRF header either, no referrer, and
+ * nothing cached.
+ */
+async function anonymous<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  return answerOf<T>(res);
 }
 
 const get = <T>(path: string) => request<T>('GET', path);
@@ -145,6 +207,10 @@ export const api = {
     request<Dto<typeof VoteResult>>('PUT', `${org(orgId)}/statements/${encodeURIComponent(statementId)}/vote`, { vote }, { 'idempotency-key': idempotencyKey }),
   submitStatement: (orgId: string, issueId: string, text: string) => request<StatementDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/statements`, { text }),
   moderate: (orgId: string, statementId: string, status: StatementStatus) => request<StatementDto>('PATCH', `${org(orgId)}/statements/${encodeURIComponent(statementId)}`, { status }),
+  /** The statements closest to a text being typed, with my vote on each. */
+  similar: (orgId: string, issueId: string, text: string) => get<SimilarStatementsDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/similar${q({ text })}`),
+  merge: (orgId: string, statementId: string, into: string) => request<MergeResultDto>('POST', `${org(orgId)}/statements/${encodeURIComponent(statementId)}/merge`, { into }),
+  themes: (orgId: string, issueId: string) => get<ThemesDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/themes`),
 
   analysis: (orgId: string, issueId: string) => get<AnalysisDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/analysis`),
 
@@ -168,4 +234,18 @@ export const api = {
   unitedFront: (orgId: string, issueId: string) => get<UnitedFrontDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/united-front`),
   embrace: (orgId: string, versionId: string) => get<EmbraceDto>(`${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/embrace`),
   myInput: (orgId: string) => get<MemberLoopDto>(`${org(orgId)}/me/what-became-of-my-input`),
+
+  criticismEpoch: (orgId: string) => get<CriticismEpochDto>(`${org(orgId)}/criticism/epoch`),
+  criticismTokens: (orgId: string, body: Body<typeof TokenRequest>) => request<Dto<typeof TokenResponse>>('POST', `${org(orgId)}/criticism/tokens`, body),
+  criticisms: (orgId: string) => get<CriticismListDto>(`${org(orgId)}/criticisms`),
+  second: (orgId: string, criticismId: string, seconded: boolean) =>
+    request<Dto<typeof SecondResult>>(seconded ? 'PUT' : 'DELETE', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/second`),
+  answerCriticism: (orgId: string, criticismId: string, body: Body<typeof CriticismAnswerCreate>) =>
+    request<CriticismAnswerDto>('POST', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/answers`, body),
+};
+
+/** Criticism from below is spent and checked without the session: these two never send a cookie. */
+export const anonymousApi = {
+  criticise: (orgId: string, body: CriticismSubmitBody) => anonymous<CriticismReceiptDto>('POST', `${org(orgId)}/criticisms`, body),
+  receipt: (orgId: string, criticismId: string) => anonymous<CriticismReceiptStatusDto>('GET', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/receipt`),
 };

@@ -58,6 +58,11 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink href="/me/input">{t('layout.myInput')}</NavLink>
                 </li>
               )}
+              {me && (
+                <li>
+                  <NavLink href="/criticism">{t('layout.criticise')}</NavLink>
+                </li>
+              )}
               {me ? (
                 <li>
                   <button

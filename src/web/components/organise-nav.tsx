@@ -5,6 +5,7 @@ const sections = [
   { href: '/organise', key: 'issues' },
   { href: '/organise/health', key: 'health' },
   { href: '/organise/principal', key: 'principal' },
+  { href: '/organise/criticism', key: 'criticism' },
   { href: '/organise/members', key: 'members' },
 ] as const;
 

@@ -50,6 +50,7 @@ function Tools({ issue }: { issue: IssueDetailDto }) {
   const tools = [
     { href: `/organise/issues/${issue.id}/moderation`, label: t('organise.tools.moderation'), detail: t('organise.tools.moderationDetail', { count: waiting }) },
     { href: `/organise/issues/${issue.id}/map`, label: t('organise.tools.map'), detail: t('organise.tools.mapDetail', { participants: issue.participants, votes: issue.votes }) },
+    { href: `/organise/issues/${issue.id}/themes`, label: t('organise.tools.themes'), detail: t('organise.tools.themesDetail') },
     { href: `/organise/issues/${issue.id}/line`, label: t('organise.tools.line'), detail: t('organise.tools.lineDetail') },
     { href: `/issues/${issue.id}/practice`, label: t('organise.tools.practice'), detail: t('organise.tools.practiceDetail') },
   ];

@@ -9,6 +9,7 @@ import { PhaseBadge } from '../../components/phase-steps.js';
 import { RequireSession } from '../../components/require-session.js';
 import { TableWrap } from '../../components/table-wrap.js';
 import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
+import { CriticismSummary } from '../../criticism/views.js';
 
 /** The organisers' desk: every issue with its phase, and a new one. */
 export function OrganiseIssuesPage() {
@@ -57,6 +58,7 @@ function Issues({ me }: { me: MeDto }) {
           )
         }
       </Loaded>
+      <CriticismSummary orgId={orgId} />
       <NewIssue orgId={orgId} />
     </>
   );

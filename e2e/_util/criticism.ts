@@ -1,0 +1,53 @@
+/**
+ * Published criticism for the walk. The demo's story brings some; where it does not, this writes
+ * two through the API as a member's client does (blind tokens, spent without a cookie) and then
+ * publishes the day's batch early, in the store itself: the API publishes a day's criticism only
+ * at the next day's publication hour, and the walk cannot wait a day.
+ */
+import type { APIRequestContext, Browser } from 'playwright-core';
+import { requestTokens } from '../../src/contract/criticism-tokens.js';
+import { criticism, openStore } from '../../src/store/index.js';
+import type { DemoServer } from './server.js';
+
+export const SETUP_CRITICISMS = [
+  'The committee fixed the meeting hours without asking the drivers who work evenings.',
+  'Nobody told the members why the airport campaign was dropped last month.',
+];
+
+/**
+ * Whether published criticism waits for an answer (asked with `reader`, a member's session); if
+ * none does, a new member writes some and the batch is published. Returns whether it wrote any.
+ */
+export async function ensureUnansweredCriticism(demo: DemoServer, browser: Browser, reader: APIRequestContext, orgId: string): Promise<boolean> {
+  const base = `${demo.url}/api/orgs/${orgId}`;
+  const list = (await (await reader.get(`${base}/criticisms`)).json()) as { criticisms: { answers: unknown[] }[] };
+  if (list.criticisms.some((c) => c.answers.length === 0)) return false;
+  const writer = await browser.newContext();
+  try {
+    const token = demo.invitePath.split('/').pop() ?? '';
+    const joined = await writer.request.post(`${demo.url}/api/invites/${token}/accept`, { data: { displayName: 'Bea' } });
+    if (!joined.ok()) throw new Error(`joining for the criticism setup: ${joined.status()} ${await joined.text()}`);
+
+    const csrf = (await writer.cookies()).find((c) => c.name === 'massline_csrf')?.value ?? '';
+    const epoch = (await (await writer.request.get(`${base}/criticism/epoch`)).json()) as { epoch: string; publicKey: string };
+    const pending = await requestTokens(epoch.epoch, epoch.publicKey, SETUP_CRITICISMS.length);
+    const signed = await writer.request.post(`${base}/criticism/tokens`, { data: { epoch: epoch.epoch, blinded: pending.blinded }, headers: { 'x-csrf-token': csrf } });
+    if (!signed.ok()) throw new Error(`tokens for the criticism setup: ${signed.status()} ${await signed.text()}`);
+    const tokens = await pending.finish(((await signed.json()) as { blindSignatures: string[] }).blindSignatures);
+    for (const [i, words] of SETUP_CRITICISMS.entries()) {
+      // Node's fetch: no cookie jar at all, as the page's credentials: 'omit'.
+      const sent = await fetch(`${base}/criticisms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens[i], target: { kind: 'leadership' }, text: words }) });
+      if (sent.status !== 201) throw new Error(`criticism for the setup: ${sent.status} ${await sent.text()}`);
+    }
+  } finally {
+    await writer.close();
+  }
+  const store = openStore({ dataDir: demo.dataDir, voteWriter: 'inline' });
+  try {
+    // Everything written up to today, as one batch now.
+    await criticism.publishBatch(store.db, orgId, '9999-12-31', new Date().toISOString());
+  } finally {
+    await store.close();
+  }
+  return true;
+}

@@ -1,0 +1,34 @@
+/**
+ * The ceiling of `massline bench-api --ceiling`: servers that do nothing but answer a vote's
+ * request with a vote's response, run as a child process like the real server, so the bench can
+ * say how many requests per second this machine serves at all under the same load generator.
+ * `http`: node:http alone; `fastify`: a Fastify route that parses the JSON body.
+ */
+import http from 'node:http';
+import Fastify from 'fastify';
+
+const kind = process.argv[2];
+const answer = (vote: unknown) => ({ statementId: 'AAAAAAAAAAAAAAAA', vote, changed: true });
+
+if (kind === 'http') {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(answer((JSON.parse(body || '{}') as { vote?: unknown }).vote ?? null)));
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address && typeof address === 'object') process.stdout.write(`serving on http://127.0.0.1:${address.port}\n`);
+  });
+} else if (kind === 'fastify') {
+  const app = Fastify();
+  app.put('/api/orgs/:orgId/statements/:statementId/vote', async (req) => answer((req.body as { vote?: unknown }).vote ?? null));
+  void app.listen({ port: 0, host: '127.0.0.1' }).then((address) => process.stdout.write(`serving on ${address}\n`));
+} else {
+  process.stderr.write('usage: api-ceiling-server http|fastify\n');
+  process.exit(2);
+}

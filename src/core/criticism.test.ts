@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, publicationOf, spendableEpochs } from './criticism.js';
+
+describe('criticism rules', () => {
+  it('names ISO weeks, including those that cross a year', () => {
+    expect(epochOf(new Date('2026-11-27T12:00:00Z'))).toBe('2026-W48');
+    expect(epochOf(new Date('2021-01-03T12:00:00Z'))).toBe('2020-W53');
+    expect(epochOf(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
+    expect(epochOf(new Date('2026-01-01T00:00:00Z'))).toBe('2026-W01');
+    expect(spendableEpochs(new Date('2026-11-27T12:00:00Z'))).toEqual(['2026-W48', '2026-W47']);
+  });
+
+  it('publishes at a fixed hour each day, everything of a day together', () => {
+    expect(lastPublicationAt(new Date('2026-11-27T17:59:00Z'), 18).toISOString()).toBe('2026-11-26T18:00:00.000Z');
+    expect(lastPublicationAt(new Date('2026-11-27T18:00:00Z'), 18).toISOString()).toBe('2026-11-27T18:00:00.000Z');
+    expect(nextPublicationAt(new Date('2026-11-27T18:30:00Z'), 18).toISOString()).toBe('2026-11-28T18:00:00.000Z');
+    expect(publicationOf('2026-11-27', 18).toISOString()).toBe('2026-11-28T18:00:00.000Z');
+    expect(dayOf(new Date('2026-11-27T23:59:59Z'))).toBe('2026-11-27');
+  });
+
+  it('measures the time to answer and the age of what is unanswered', () => {
+    const now = new Date('2026-02-01T00:00:00Z');
+    const b = bureaucracy(
+      [
+        { publishedAt: '2026-01-01T00:00:00Z', firstAnsweredAt: '2026-01-03T00:00:00Z' },
+        { publishedAt: '2026-01-10T00:00:00Z', firstAnsweredAt: '2026-01-20T00:00:00Z' },
+        { publishedAt: '2026-01-22T00:00:00Z', firstAnsweredAt: null },
+      ],
+      now,
+    );
+    expect(b).toEqual({ published: 3, answered: 2, unanswered: 1, medianDaysToAnswer: 6, oldestUnansweredDays: 10, medianUnansweredDays: 10 });
+    expect(bureaucracy([], now).medianDaysToAnswer).toBeNull();
+  });
+});

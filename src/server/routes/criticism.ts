@@ -1,0 +1,278 @@
+/**
+ * Criticism from below (MODEL.md §7). Tokens are issued to members (identified); criticism is
+ * spent and checked on 'anonymous' routes that read no cookie and log nothing; published in
+ * daily batches; seconded and answered in public.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { DomainError, bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, notFound, publicationOf, spendableEpochs, type CriticismTarget } from '../../core/index.js';
+import {
+  CriticismAnswer,
+  CriticismAnswerCreate,
+  CriticismEpoch,
+  CriticismList,
+  CriticismParams,
+  CriticismReceipt,
+  CriticismReceiptStatus,
+  CriticismSubmit,
+  ErrorBody,
+  OrgParams,
+  SecondResult,
+  TokenRequest,
+  TokenResponse,
+  type Criticism,
+} from '../../contract/index.js';
+import { criticism, events, inTransaction, issues, lines, members, organisations } from '../../store/index.js';
+import type { AppContext } from '../context.js';
+import { authOf } from '../auth/session.js';
+import { blindSign, generateEpochKey, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
+
+const DAY = 86_400_000;
+
+export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const db = () => ctx.store.db;
+  const hour = ctx.config.criticismPublishHourUtc;
+
+  /** Publish the batch that is due, if any: the timer does it too; reads do not wait for it. */
+  async function publishDue(orgId: string): Promise<void> {
+    const last = lastPublicationAt(ctx.clock(), hour);
+    await criticism.publishBatch(db(), orgId, dayOf(last), last.toISOString());
+  }
+
+  async function orgExists(orgId: string): Promise<void> {
+    if (!(await organisations.getOrganisation(db(), orgId))) throw notFound('organisation');
+  }
+
+  async function targetOf(orgId: string, body: z.infer<typeof CriticismSubmit>['target']): Promise<{ kind: CriticismTarget; id: string | null }> {
+    if (body.kind === 'issue') {
+      if (!(await issues.getIssue(db(), orgId, body.issueId))) throw new DomainError('not_found', 'target.issueId: no such issue');
+      return { kind: 'issue', id: body.issueId };
+    }
+    if (body.kind === 'line-version') {
+      const v = await lines.getVersion(db(), orgId, body.lineVersionId);
+      if (!v || v.status !== 'published') throw new DomainError('not_found', 'target.lineVersionId: no such published line version');
+      return { kind: 'line-version', id: body.lineVersionId };
+    }
+    return { kind: 'leadership', id: null };
+  }
+
+  return async (app) => {
+    app.get(
+      '/api/orgs/:orgId/criticism/epoch',
+      { schema: { tags: ['criticism'], summary: "This epoch's blind-signing key and what is left of my token quota", params: OrgParams, response: { 200: CriticismEpoch } } },
+      async (req) => {
+        const auth = authOf(req);
+        const now = ctx.clock();
+        const epoch = epochOf(now);
+        const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
+        return {
+          epoch,
+          publicKey: key.public_key,
+          quota: ctx.config.criticismQuota,
+          issuedToMe: await criticism.tokensIssued(db(), auth.orgId, epoch, auth.memberId),
+          spendableUntil: endOfNextEpoch(now).toISOString(),
+          nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
+        };
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/criticism/tokens',
+      {
+        schema: {
+          tags: ['criticism'],
+          summary: 'Blind-sign tokens for criticism within the epoch quota (every member is issued them, so asking reveals nothing)',
+          params: OrgParams,
+          body: TokenRequest,
+          response: { 200: TokenResponse, 409: ErrorBody, 429: ErrorBody },
+        },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const now = ctx.clock();
+        const epoch = epochOf(now);
+        if (req.body.epoch !== epoch) throw new DomainError('conflict', `epoch: tokens are issued for the current epoch ${epoch} only`);
+        const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
+        const blindSignatures = await criticism.issueTokens(
+          db(),
+          { orgId: auth.orgId, epoch, memberId: auth.memberId, n: req.body.blinded.length, quota: ctx.config.criticismQuota },
+          async () => blindSign({ publicKey: key.public_key, privateKey: key.private_key }, req.body.blinded),
+        );
+        return { epoch, blindSignatures };
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/criticisms',
+      {
+        schema: {
+          tags: ['criticism'],
+          summary: 'Criticise, anonymously: spend a token. This route reads no cookie and logs nothing',
+          params: OrgParams,
+          body: CriticismSubmit,
+          response: { 201: CriticismReceipt, 200: CriticismReceipt, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const { orgId } = req.params;
+        await orgExists(orgId);
+        const now = ctx.clock();
+        const t = req.body.token;
+        if (!spendableEpochs(now).includes(t.epoch)) throw new DomainError('forbidden', `token.epoch: tokens of ${t.epoch} can no longer be spent; fetch this epoch's`);
+        const key = await criticism.findEpochKey(db(), orgId, t.epoch);
+        if (!key || !tokenIsValid(key.public_key, t.message, t.signature)) throw new DomainError('forbidden', 'token.signature: not a token this organisation issued');
+        const target = await targetOf(orgId, req.body.target);
+        const receipt = await criticism.submitCriticism(db(), {
+          orgId,
+          epoch: t.epoch,
+          tokenHash: spentTokenHash(t.message),
+          targetKind: target.kind,
+          targetId: target.id,
+          text: req.body.text,
+          writtenOn: dayOf(now),
+        });
+        return reply.code(receipt.created ? 201 : 200).send({ id: receipt.id, contentHash: receipt.contentHash, writtenOn: receipt.writtenOn, publishesAt: publicationOf(receipt.writtenOn, hour).toISOString() });
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/criticisms/:criticismId/receipt',
+      { schema: { tags: ['criticism'], summary: 'Check a receipt: is my criticism published, unaltered, in the chain? Reads no cookie', params: CriticismParams, response: { 200: CriticismReceiptStatus, 404: ErrorBody } } },
+      async (req) => {
+        const { orgId, criticismId } = req.params;
+        await publishDue(orgId);
+        const c = await criticism.getCriticism(db(), orgId, criticismId);
+        if (!c) throw notFound('criticism');
+        return {
+          id: c.id,
+          contentHash: c.content_hash,
+          writtenOn: c.written_on,
+          status: c.position === null ? ('pending' as const) : ('published' as const),
+          publishesAt: c.published_at ?? publicationOf(c.written_on, hour).toISOString(),
+          position: c.position === null ? null : Number(c.position),
+          entryHash: c.entry_hash,
+        };
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/criticisms',
+      { schema: { tags: ['criticism'], summary: 'Published criticism with seconds and answers; the bureaucracy figure; tokens issued per epoch', params: OrgParams, response: { 200: CriticismList } } },
+      async (req) => {
+        const auth = authOf(req);
+        await publishDue(auth.orgId);
+        const now = ctx.clock();
+        const [rows, pending, totals, memberCount, issueRows, versions] = await Promise.all([
+          criticism.listPublished(db(), auth.orgId, auth.memberId),
+          criticism.pendingCount(db(), auth.orgId),
+          criticism.epochTotals(db(), auth.orgId),
+          members.countMembers(db(), auth.orgId),
+          issues.listIssues(db(), auth.orgId),
+          lines.listPublishedVersions(db(), auth.orgId),
+        ]);
+        const issueTitle = new Map(issueRows.map((i) => [i.id, i.title]));
+        const versionTitle = new Map(versions.map((v) => [v.id, `${issueTitle.get(v.issue_id) ?? ''} · line v${v.number}`]));
+        const list: Criticism[] = rows.map((r) => {
+          const publishedAt = r.published_at ?? now.toISOString();
+          const first = r.answers[0];
+          return {
+            id: r.id,
+            target: {
+              kind: r.target_kind as CriticismTarget,
+              id: r.target_id,
+              title: r.target_kind === 'issue' ? (issueTitle.get(r.target_id ?? '') ?? null) : r.target_kind === 'line-version' ? (versionTitle.get(r.target_id ?? '') ?? null) : null,
+            },
+            text: r.text,
+            writtenOn: r.written_on,
+            publishedAt,
+            ageDays: Math.floor(Math.max(0, now.getTime() - Date.parse(publishedAt)) / DAY),
+            seconds: r.seconds,
+            secondedByMe: r.secondedByMe,
+            answers: r.answers.map((a) => ({ id: a.id, text: a.text, answeredAt: a.answered_at, by: { displayName: a.author_name, role: a.author_role } })),
+            daysToAnswer: first ? Math.max(0, (Date.parse(first.answered_at) - Date.parse(publishedAt)) / DAY) : null,
+            chain: { position: Number(r.position), prevHash: r.prev_hash ?? '', entryHash: r.entry_hash ?? '', contentHash: r.content_hash },
+          };
+        });
+        const quota = ctx.config.criticismQuota;
+        return {
+          criticisms: list,
+          bureaucracy: bureaucracy(
+            list.map((c) => ({ publishedAt: c.publishedAt, firstAnsweredAt: c.answers[0]?.answeredAt ?? null })),
+            now,
+          ),
+          pending,
+          nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
+          members: memberCount,
+          quota,
+          epochs: totals.map((t) => ({ ...t, ceiling: quota * memberCount })),
+          chainHead: list[0]?.chain.entryHash ?? '',
+        };
+      },
+    );
+
+    async function publishedOrThrow(orgId: string, criticismId: string) {
+      const c = await criticism.getCriticism(db(), orgId, criticismId);
+      if (!c || c.position === null) throw notFound('criticism');
+      return c;
+    }
+
+    async function secondsOf(orgId: string, criticismId: string, memberId: string) {
+      const all = await criticism.listPublished(db(), orgId, memberId);
+      const c = all.find((x) => x.id === criticismId);
+      return { seconds: c?.seconds ?? 0, secondedByMe: c?.secondedByMe ?? false };
+    }
+
+    app.put(
+      '/api/orgs/:orgId/criticisms/:criticismId/second',
+      { schema: { tags: ['criticism'], summary: 'Second a criticism (seconds are counted in public; who seconded is not shown)', params: CriticismParams, response: { 200: SecondResult, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        await publishedOrThrow(auth.orgId, req.params.criticismId);
+        await criticism.second(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId, at: ctx.clock().toISOString() });
+        return secondsOf(auth.orgId, req.params.criticismId, auth.memberId);
+      },
+    );
+
+    app.delete(
+      '/api/orgs/:orgId/criticisms/:criticismId/second',
+      { schema: { tags: ['criticism'], summary: 'Withdraw my second', params: CriticismParams, response: { 200: SecondResult, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        await publishedOrThrow(auth.orgId, req.params.criticismId);
+        await criticism.withdrawSecond(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId });
+        return secondsOf(auth.orgId, req.params.criticismId, auth.memberId);
+      },
+    );
+
+    app.post(
+      '/api/orgs/:orgId/criticisms/:criticismId/answers',
+      { schema: { tags: ['criticism'], summary: 'Answer a criticism in public, under your name', params: CriticismParams, body: CriticismAnswerCreate, response: { 201: CriticismAnswer, 404: ErrorBody } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        const c = await publishedOrThrow(auth.orgId, req.params.criticismId);
+        const at = ctx.clock().toISOString();
+        const row = await inTransaction(db(), async (trx) => {
+          const a = await criticism.answer(trx, { orgId: auth.orgId, criticismId: c.id, authorId: auth.memberId, text: req.body.text, at });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: c.target_kind === 'issue' ? c.target_id : null,
+            type: 'criticism.answered',
+            at,
+            actorId: auth.memberId,
+            data: { criticismId: c.id },
+          });
+          return a;
+        });
+        const me = await members.getMember(db(), auth.orgId, auth.memberId);
+        return reply.code(201).send({ id: row.id, text: row.text, answeredAt: row.answered_at, by: { displayName: me?.display_name ?? null, role: me?.role ?? null } });
+      },
+    );
+  };
+}
+
+/** Tokens of this epoch may be spent until the end of the next one. */
+function endOfNextEpoch(now: Date): Date {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const weekday = d.getUTCDay() || 7;
+  return new Date(d.getTime() + (8 - weekday) * DAY + 7 * DAY);
+}

@@ -1,0 +1,30 @@
+/**
+ * The vote writer's thread (vote-writer.ts): its own connection to the SQLite file, with the
+ * store's settings (WAL, synchronous=FULL, foreign keys, busy timeout), writing one batch at a
+ * time (dialect/sqlite-vote-batch.ts) and answering each vote's outcome. It loads no query
+ * builder, so it starts quickly.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSqliteDatabase } from './dialect/sqlite-connection.js';
+import { sqliteVoteBatch } from './dialect/sqlite-vote-batch.js';
+import { toThread, type ThreadOutcome, type ThreadReply, type ThreadRequest } from './vote-writer-messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('vote-writer-worker: run as a worker thread');
+const database = openSqliteDatabase((workerData as { file: string }).file);
+const writeBatch = sqliteVoteBatch(database);
+
+port.on('message', (request: ThreadRequest) => {
+  if ('close' in request) {
+    database.close();
+    port.close();
+    return;
+  }
+  let reply: ThreadReply;
+  try {
+    reply = { id: request.id, outcomes: writeBatch(request.votes).map((o): ThreadOutcome => (o.ok ? o : { ok: false, error: toThread(o.error) })) };
+  } catch (error) {
+    reply = { id: request.id, error: toThread(error) };
+  }
+  port.postMessage(reply);
+});
