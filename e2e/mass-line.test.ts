@@ -245,12 +245,13 @@ describe('the mass line in the browser', () => {
     await issue.advanceTo('test');
   });
 
-  it('the member files a report on the action, with a verdict on the claim', async () => {
+  it('the member takes part in the action and files a report on it, with a verdict on the claim', async () => {
     await m.getByRole('link', { name: text('vote.back') }).click();
     await new IssuePage(m).go('practice');
     const practice = new PracticePage(m);
     await practice.waitUntilShown();
     expect(await practice.actions()).toEqual([ACTION]);
+    expect(await practice.takePart(ACTION)).toBe(text('practice.participantsWithMe_one'));
     const happened = '41 of 52 drivers signed; the others feared losing app work.';
     expect(await practice.file({ action: ACTION, whatDone: 'Two evenings at the airport rank with the petition.', whatHappened: happened, claim: CLAIM, verdict: 'confirms' })).toBe(text('practice.filed'));
     expect(await practice.reports()).toEqual([happened]);

@@ -21,6 +21,14 @@ export class PracticePage {
     return this.page.locator('section[aria-labelledby="actions-heading"] h3').allInnerTexts();
   }
 
+  /** Take part in an action; answers what the card then says of who takes part. */
+  async takePart(action: string): Promise<string> {
+    const card = this.page.locator('section[aria-labelledby="actions-heading"] li').filter({ has: this.page.getByRole('heading', { name: action, exact: true }) });
+    await card.getByRole('button', { name: text('practice.join'), exact: true }).click();
+    await card.getByRole('button', { name: text('practice.leave'), exact: true }).waitFor();
+    return card.locator('.take-part .meta').innerText();
+  }
+
   async file(report: ReportInput): Promise<string> {
     if (report.action) await this.page.getByLabel(text('practice.action'), { exact: true }).selectOption({ label: report.action });
     await this.page.getByLabel(text('practice.whatDone'), { exact: true }).fill(report.whatDone);

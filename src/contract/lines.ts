@@ -52,7 +52,19 @@ export const EmbraceReport = z.object({
 });
 
 export const ActionCreate = z.object({ title: text(3, 200), description: text(0, 4000).default('') }).strict();
-export const Action = z.object({ id: Id, title: z.string(), description: z.string(), cycleNumber: z.number().int(), lineVersionId: z.string().nullable(), createdAt: Timestamp });
+export const Action = z.object({
+  id: Id,
+  title: z.string(),
+  description: z.string(),
+  cycleNumber: z.number().int(),
+  lineVersionId: z.string().nullable(),
+  createdAt: Timestamp,
+  /** Members taking part, and whether the reader is one of them. */
+  participants: z.number().int(),
+  joinedByMe: z.boolean(),
+});
+export const ActionParams = z.object({ orgId: Id, actionId: Id });
+export const Participation = z.object({ participants: z.number().int(), joinedByMe: z.boolean() });
 export const ActionList = z.object({ actions: z.array(Action) });
 
 export const ReportCreate = z

@@ -49,6 +49,8 @@ export const routePolicies = {
   'PUT /api/orgs/:orgId/line-versions/:versionId/endorsement': { who: 'member' },
   'POST /api/orgs/:orgId/issues/:issueId/actions': { who: 'organiser' },
   'GET /api/orgs/:orgId/issues/:issueId/actions': { who: 'member' },
+  'PUT /api/orgs/:orgId/actions/:actionId/participation': { who: 'member' },
+  'DELETE /api/orgs/:orgId/actions/:actionId/participation': { who: 'member' },
   'POST /api/orgs/:orgId/issues/:issueId/reports': { who: 'member' },
   'GET /api/orgs/:orgId/issues/:issueId/reports': { who: 'member' },
   'PUT /api/orgs/:orgId/issues/:issueId/importance': { who: 'member' },

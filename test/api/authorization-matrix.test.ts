@@ -208,6 +208,8 @@ const requests: Record<string, RouteRequest> = {
 
   'POST /api/orgs/:orgId/issues/:issueId/actions': { ok: 201, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { title: 'Leaflet every block' } }) },
   'GET /api/orgs/:orgId/issues/:issueId/actions': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  'PUT /api/orgs/:orgId/actions/:actionId/participation': { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
+  'DELETE /api/orgs/:orgId/actions/:actionId/participation': { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
   'POST /api/orgs/:orgId/issues/:issueId/reports': {
     ok: 201,
     refs: true,

@@ -155,6 +155,18 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
+  'PUT /api/orgs/{orgId}/actions/{actionId}/participation': {
+    policy: 'member',
+    params: (f) => ({ orgId: f.orgId, actionId: f.actionId }),
+    client: (f) => f.member,
+    status: 200,
+  },
+  'DELETE /api/orgs/{orgId}/actions/{actionId}/participation': {
+    policy: 'member',
+    params: (f) => ({ orgId: f.orgId, actionId: f.actionId }),
+    client: (f) => f.member,
+    status: 200,
+  },
   'PUT /api/orgs/{orgId}/criticisms/{criticismId}/second': {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
@@ -456,6 +468,7 @@ const nounOf: Record<string, string> = {
   token: 'invite',
   versionId: 'line version',
   criticismId: 'criticism',
+  actionId: 'action',
 };
 /** Path parameters that are capabilities, not ids of an organisation: no "another organisation's" variant. */
 const unscoped = new Set(['token']);

@@ -74,6 +74,8 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
   // Test: practice.
   'POST /api/orgs/:orgId/issues/:issueId/actions': { may: organisers, why: 'organisers call the actions that test the line' },
   'GET /api/orgs/:orgId/issues/:issueId/actions': { may: members, why: 'members see the actions they are called to' },
+  'PUT /api/orgs/:orgId/actions/:actionId/participation': { may: members, why: 'a member takes part in an action' },
+  'DELETE /api/orgs/:orgId/actions/:actionId/participation': { may: members, why: 'and may stop taking part' },
   'POST /api/orgs/:orgId/issues/:issueId/reports': { may: members, why: 'every member reports what practice showed' },
   'GET /api/orgs/:orgId/issues/:issueId/reports': { may: members, why: 'reports are shared with the members' },
 

@@ -184,6 +184,8 @@ const routes: Record<string, WriteRoute> = {
     freshBody: async (f) => ({ token: { ...(await f.freshToken()) }, target: { kind: 'leadership' }, text: 'Meetings are called when shift workers cannot come.' }),
     ok: 201,
   },
+  'PUT /api/orgs/{orgId}/actions/{actionId}/participation': { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
+  'DELETE /api/orgs/{orgId}/actions/{actionId}/participation': { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
   'PUT /api/orgs/{orgId}/criticisms/{criticismId}/second': { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
   'DELETE /api/orgs/{orgId}/criticisms/{criticismId}/second': { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
   'POST /api/orgs/{orgId}/criticisms/{criticismId}/answers': { who: 'organiser', params: (f) => ({ criticismId: f.ids.criticism }), body: () => ({ text: 'We hear you: it goes to the next meeting.' }), ok: 201 },

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
-import { Action, ActionCreate, ActionList, BlockBody, Endorsement, EndorsementBody, ErrorBody, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
+import { Action, ActionCreate, ActionList, ActionParams, Participation, BlockBody, Endorsement, EndorsementBody, ErrorBody, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
 import { events, inTransaction, issues, lines, practice } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
@@ -63,7 +63,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'action.created', at, actorId: auth.memberId, data: { actionId: action.id } });
           return { action, cycle };
         });
-        return reply.code(201).send({ id: action.id, title: action.title, description: action.description, cycleNumber: cycle.number, lineVersionId: action.line_version_id, createdAt: action.created_at });
+        return reply.code(201).send({ id: action.id, title: action.title, description: action.description, cycleNumber: cycle.number, lineVersionId: action.line_version_id, createdAt: action.created_at, participants: 0, joinedByMe: false });
       },
     );
 
@@ -72,8 +72,49 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       await openIssue(auth.orgId, req.params.issueId);
       const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
       const rows = await practice.listActions(db(), auth.orgId, req.params.issueId);
-      return { actions: rows.map((a) => ({ id: a.id, title: a.title, description: a.description, cycleNumber: cycleNumbers.get(a.cycle_id) ?? 0, lineVersionId: a.line_version_id, createdAt: a.created_at })) };
+      const taking = await practice.participationOf(db(), auth.orgId, req.params.issueId, auth.memberId);
+      return {
+        actions: rows.map((a) => ({
+          id: a.id,
+          title: a.title,
+          description: a.description,
+          cycleNumber: cycleNumbers.get(a.cycle_id) ?? 0,
+          lineVersionId: a.line_version_id,
+          createdAt: a.created_at,
+          participants: taking.get(a.id)?.participants ?? 0,
+          joinedByMe: taking.get(a.id)?.joinedByMe ?? false,
+        })),
+      };
     });
+
+    async function participation(orgId: string, actionId: string, memberId: string) {
+      const action = await practice.getAction(db(), orgId, actionId);
+      if (!action) throw notFound('action');
+      const p = (await practice.participationOf(db(), orgId, action.issue_id, memberId)).get(action.id);
+      return { participants: p?.participants ?? 0, joinedByMe: p?.joinedByMe ?? false };
+    }
+
+    app.put(
+      '/api/orgs/:orgId/actions/:actionId/participation',
+      { schema: { tags: ['practice'], summary: 'Take part in an action', params: ActionParams, response: { 200: Participation, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        if (!(await practice.getAction(db(), auth.orgId, req.params.actionId))) throw notFound('action');
+        await practice.joinAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId, at: now() });
+        return participation(auth.orgId, req.params.actionId, auth.memberId);
+      },
+    );
+
+    app.delete(
+      '/api/orgs/:orgId/actions/:actionId/participation',
+      { schema: { tags: ['practice'], summary: 'No longer take part in an action', params: ActionParams, response: { 200: Participation, 404: ErrorBody } } },
+      async (req) => {
+        const auth = authOf(req);
+        if (!(await practice.getAction(db(), auth.orgId, req.params.actionId))) throw notFound('action');
+        await practice.leaveAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId });
+        return participation(auth.orgId, req.params.actionId, auth.memberId);
+      },
+    );
 
     app.post(
       '/api/orgs/:orgId/issues/:issueId/reports',

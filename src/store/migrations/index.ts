@@ -5,6 +5,7 @@ import { migration0002 } from './0002-practice.js';
 import { migration0003 } from './0003-criticism.js';
 import { migration0004 } from './0004-session-role.js';
 import { migration0005 } from './0005-statement-merge.js';
+import { migration0006 } from './0006-action-participants.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -12,5 +13,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0003-criticism': migration0003,
   '0004-session-role': migration0004,
   '0005-statement-merge': migration0005,
+  '0006-action-participants': migration0006,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

@@ -99,3 +99,36 @@ export async function unmarkImportant(db: Db, orgId: string, issueId: string, me
 export async function listImportance(db: Db, orgId: string) {
   return db.selectFrom('issue_importance').selectAll().where('org_id', '=', orgId).execute();
 }
+
+/** Take part in an action (once per member); false when the member already did. */
+export async function joinAction(db: Db, input: { orgId: string; actionId: string; memberId: string; at: string }): Promise<boolean> {
+  const r = await db
+    .insertInto('action_participants')
+    .values({ org_id: input.orgId, action_id: input.actionId, member_id: input.memberId, joined_at: input.at })
+    .onConflict((oc) => oc.columns(['action_id', 'member_id']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function leaveAction(db: Db, input: { orgId: string; actionId: string; memberId: string }): Promise<void> {
+  await db.deleteFrom('action_participants').where('org_id', '=', input.orgId).where('action_id', '=', input.actionId).where('member_id', '=', input.memberId).execute();
+}
+
+/** Per action of an issue: how many members take part, and whether this member does. */
+export async function participationOf(db: Db, orgId: string, issueId: string, memberId: string): Promise<Map<string, { participants: number; joinedByMe: boolean }>> {
+  const rows = await db
+    .selectFrom('action_participants')
+    .innerJoin('actions', 'actions.id', 'action_participants.action_id')
+    .select(['action_participants.action_id', 'action_participants.member_id'])
+    .where('action_participants.org_id', '=', orgId)
+    .where('actions.issue_id', '=', issueId)
+    .execute();
+  const out = new Map<string, { participants: number; joinedByMe: boolean }>();
+  for (const r of rows) {
+    const p = out.get(r.action_id) ?? { participants: 0, joinedByMe: false };
+    p.participants += 1;
+    if (r.member_id === memberId) p.joinedByMe = true;
+    out.set(r.action_id, p);
+  }
+  return out;
+}

@@ -284,6 +284,13 @@ export interface CriticismAnswerTable {
   answered_at: string;
 }
 
+export interface ActionParticipantTable {
+  org_id: string;
+  action_id: string;
+  member_id: string;
+  joined_at: string;
+}
+
 export interface EventTable {
   /** Write order; internal. */
   seq: Generated<number>;
@@ -330,6 +337,7 @@ export interface Database {
   citations: CitationTable;
   endorsements: EndorsementTable;
   actions: ActionTable;
+  action_participants: ActionParticipantTable;
   reports: ReportTable;
   criticisms: CriticismTable;
   criticism_keys: CriticismKeyTable;

@@ -37,6 +37,7 @@ import type {
   MemberList,
   NextStatement,
   Organisation,
+  Participation,
   Report,
   ReportCreate,
   ReportList,
@@ -222,6 +223,8 @@ export const api = {
     request<Dto<typeof Endorsement>>('PUT', `${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/endorsement`, body),
 
   actions: (orgId: string, issueId: string) => get<Dto<typeof ActionList>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/actions`),
+  joinAction: (orgId: string, actionId: string) => request<Dto<typeof Participation>>('PUT', `${org(orgId)}/actions/${encodeURIComponent(actionId)}/participation`),
+  leaveAction: (orgId: string, actionId: string) => request<Dto<typeof Participation>>('DELETE', `${org(orgId)}/actions/${encodeURIComponent(actionId)}/participation`),
   createAction: (orgId: string, issueId: string, body: Body<typeof ActionCreate>) => request<ActionDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/actions`, body),
   reports: (orgId: string, issueId: string) => get<Dto<typeof ReportList>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/reports`),
   fileReport: (orgId: string, issueId: string, body: Body<typeof ReportCreate>) => request<ReportDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/reports`, body),

@@ -46,6 +46,7 @@ function Practice({ me }: { me: MeDto }) {
                       <h3>{a.title}</h3>
                       {a.description && <p className="prewrap">{a.description}</p>}
                       <p className="meta">{t('practice.actionMeta', { cycle: a.cycleNumber, at: a.createdAt })}</p>
+                      <TakePart orgId={orgId} action={a} onChange={(p) => data.set({ ...d, actions: d.actions.map((x) => (x.id === a.id ? { ...x, ...p } : x)) })} />
                     </li>
                   ))}
                 </ul>
@@ -57,6 +58,24 @@ function Practice({ me }: { me: MeDto }) {
         )}
       </Loaded>
     </>
+  );
+}
+
+/** Join an action or leave it; how many take part. */
+function TakePart({ orgId, action, onChange }: { orgId: string; action: ActionDto; onChange: (p: { participants: number; joinedByMe: boolean }) => void }) {
+  const { t } = useTranslation();
+  const { busy, error, run } = useSubmission();
+  const toggle = () => run(async () => onChange(action.joinedByMe ? await api.leaveAction(orgId, action.id) : await api.joinAction(orgId, action.id)));
+  return (
+    <div className="take-part">
+      <p className="meta" aria-live="polite">
+        {t(action.joinedByMe ? 'practice.participantsWithMe' : 'practice.participants', { count: action.participants, others: action.participants - 1 })}
+      </p>
+      <button type="button" className={action.joinedByMe ? 'button button--secondary' : 'button'} aria-pressed={action.joinedByMe} disabled={busy} onClick={() => void toggle()}>
+        {action.joinedByMe ? t('practice.leave') : t('practice.join')}
+      </button>
+      {error && <ErrorNotice error={error} />}
+    </div>
   );
 }
 
