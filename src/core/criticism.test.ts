@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, publicationOf, spendableEpochs } from './criticism.js';
+import { bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, publicationOf, spendableEpochs, spendableUntil } from './criticism.js';
 
 describe('criticism rules', () => {
   it('names ISO weeks, including those that cross a year', () => {
@@ -8,6 +8,9 @@ describe('criticism rules', () => {
     expect(epochOf(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
     expect(epochOf(new Date('2026-01-01T00:00:00Z'))).toBe('2026-W01');
     expect(spendableEpochs(new Date('2026-11-27T12:00:00Z'))).toEqual(['2026-W48', '2026-W47']);
+    // Issued in week 48 (Mon 23 Nov – Sun 29 Nov): spendable through week 49.
+    expect(spendableUntil(new Date('2026-11-27T12:00:00Z')).toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    expect(epochOf(new Date(spendableUntil(new Date('2026-11-23T00:00:00Z')).getTime() - 1))).toBe('2026-W49');
   });
 
   it('publishes at a fixed hour each day, everything of a day together', () => {

@@ -27,6 +27,13 @@ export function spendableEpochs(at: Date): readonly string[] {
   return [epochOf(at), previousEpochOf(at)];
 }
 
+/** When tokens issued at `at` stop being spendable: the end of the epoch after theirs (Monday 00:00 UTC). */
+export function spendableUntil(at: Date): Date {
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  const weekday = new Date(day).getUTCDay() || 7;
+  return new Date(day + (8 - weekday + 7) * 86_400_000);
+}
+
 /** The calendar day of a moment (UTC): the only time a criticism carries. */
 export function dayOf(at: Date): string {
   return at.toISOString().slice(0, 10);

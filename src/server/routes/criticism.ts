@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { DomainError, bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, notFound, publicationOf, spendableEpochs, type CriticismTarget } from '../../core/index.js';
+import { DomainError, bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, notFound, publicationOf, spendableEpochs, spendableUntil, type CriticismTarget } from '../../core/index.js';
 import {
   CriticismAnswer,
   CriticismAnswerCreate,
@@ -70,7 +70,7 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           publicKey: key.public_key,
           quota: ctx.config.criticismQuota,
           issuedToMe: await criticism.tokensIssued(db(), auth.orgId, epoch, auth.memberId),
-          spendableUntil: endOfNextEpoch(now).toISOString(),
+          spendableUntil: spendableUntil(now).toISOString(),
           nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
         };
       },
@@ -216,12 +216,6 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return c;
     }
 
-    async function secondsOf(orgId: string, criticismId: string, memberId: string) {
-      const all = await criticism.listPublished(db(), orgId, memberId);
-      const c = all.find((x) => x.id === criticismId);
-      return { seconds: c?.seconds ?? 0, secondedByMe: c?.secondedByMe ?? false };
-    }
-
     app.put(
       '/api/orgs/:orgId/criticisms/:criticismId/second',
       { schema: { tags: ['criticism'], summary: 'Second a criticism (seconds are counted in public; who seconded is not shown)', params: CriticismParams, response: { 200: SecondResult, 404: ErrorBody } } },
@@ -229,7 +223,7 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         await publishedOrThrow(auth.orgId, req.params.criticismId);
         await criticism.second(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId, at: ctx.clock().toISOString() });
-        return secondsOf(auth.orgId, req.params.criticismId, auth.memberId);
+        return criticism.secondsOf(db(), auth.orgId, req.params.criticismId, auth.memberId);
       },
     );
 
@@ -240,7 +234,7 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         await publishedOrThrow(auth.orgId, req.params.criticismId);
         await criticism.withdrawSecond(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId });
-        return secondsOf(auth.orgId, req.params.criticismId, auth.memberId);
+        return criticism.secondsOf(db(), auth.orgId, req.params.criticismId, auth.memberId);
       },
     );
 
@@ -268,11 +262,4 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-/** Tokens of this epoch may be spent until the end of the next one. */
-function endOfNextEpoch(now: Date): Date {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const weekday = d.getUTCDay() || 7;
-  return new Date(d.getTime() + (8 - weekday) * DAY + 7 * DAY);
 }

@@ -293,6 +293,12 @@ export async function second(db: Db, input: { orgId: string; criticismId: string
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** How many members second one criticism, and whether this member does. */
+export async function secondsOf(db: Db, orgId: string, criticismId: string, memberId: string): Promise<{ seconds: number; secondedByMe: boolean }> {
+  const rows = await db.selectFrom('criticism_seconds').select('member_id').where('org_id', '=', orgId).where('criticism_id', '=', criticismId).execute();
+  return { seconds: rows.length, secondedByMe: rows.some((r) => r.member_id === memberId) };
+}
+
 export async function withdrawSecond(db: Db, input: { orgId: string; criticismId: string; memberId: string }): Promise<void> {
   await db.deleteFrom('criticism_seconds').where('org_id', '=', input.orgId).where('criticism_id', '=', input.criticismId).where('member_id', '=', input.memberId).execute();
 }

@@ -61,16 +61,8 @@ export async function listStatements(db: Db, orgId: string, issueId: string, sta
   return q.orderBy('created_at').orderBy('id').execute();
 }
 
-/** Agree / disagree / pass counts of the current votes on each statement of an issue. */
-export async function voteCountsByStatement(db: Db, orgId: string, issueId: string): Promise<Map<string, VoteCounts>> {
-  const rows = await db
-    .selectFrom('votes')
-    .select(['statement_id', 'value', (e) => e.fn.countAll<number>().as('n')])
-    .where('org_id', '=', orgId)
-    .where('issue_id', '=', issueId)
-    .groupBy(['statement_id', 'value'])
-    .execute();
-  const out = new Map<string, VoteCounts>();
+/** Rows of (statement, value, count) summed into each statement's agree / disagree / pass. */
+function tally(rows: readonly { statement_id: string; value: unknown; n: unknown }[], out = new Map<string, VoteCounts>()): Map<string, VoteCounts> {
   for (const r of rows) {
     const c = out.get(r.statement_id) ?? { agree: 0, disagree: 0, pass: 0 };
     const n = Number(r.n);
@@ -80,6 +72,18 @@ export async function voteCountsByStatement(db: Db, orgId: string, issueId: stri
     out.set(r.statement_id, c);
   }
   return out;
+}
+
+/** Agree / disagree / pass counts of the current votes on each statement of an issue. */
+export async function voteCountsByStatement(db: Db, orgId: string, issueId: string): Promise<Map<string, VoteCounts>> {
+  const rows = await db
+    .selectFrom('votes')
+    .select(['statement_id', 'value', (e) => e.fn.countAll<number>().as('n')])
+    .where('org_id', '=', orgId)
+    .where('issue_id', '=', issueId)
+    .groupBy(['statement_id', 'value'])
+    .execute();
+  return tally(rows);
 }
 
 /** Statements of the issue in `statuses` that the member has not voted on (merged duplicates are no longer put to the vote). */
@@ -121,15 +125,7 @@ export async function voteCountsOf(db: Db, orgId: string, statementIds: readonly
     .where('statement_id', 'in', statementIds)
     .groupBy(['statement_id', 'value'])
     .execute();
-  for (const r of rows) {
-    const c = out.get(r.statement_id) ?? { agree: 0, disagree: 0, pass: 0 };
-    const n = Number(r.n);
-    if (Number(r.value) === 1) c.agree += n;
-    else if (Number(r.value) === -1) c.disagree += n;
-    else c.pass += n;
-    out.set(r.statement_id, c);
-  }
-  return out;
+  return tally(rows, out);
 }
 
 /** A member's current votes on the given statements, by statement. */
