@@ -31,6 +31,15 @@ export interface AnalysisJobsOptions {
   mode: 'thread' | 'inline';
   seed?: number;
   onError?: (error: unknown, issueId: string) => void;
+  /** A snapshot was stored (live updates fan this out). */
+  onStored?: (stored: AnalysisStored) => void;
+}
+
+export interface AnalysisStored {
+  orgId: string;
+  issueId: string;
+  analysisId: string;
+  votesSeq: number;
 }
 
 interface Engine {
@@ -143,6 +152,7 @@ export function createAnalysisJobs(options: AnalysisJobsOptions): AnalysisJobs {
         result: reply.snapshot,
         at: options.clock().toISOString(),
       });
+      options.onStored?.({ orgId, issueId, analysisId: row.id, votesSeq: toSeq });
       return row.id;
     }
     throw new Error('analysis: the worker could not be brought up to date');

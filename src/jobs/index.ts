@@ -1,3 +1,3 @@
-export { createAnalysisJobs, type AnalysisJobs, type AnalysisJobsOptions } from './analyses.js';
+export { createAnalysisJobs, type AnalysisJobs, type AnalysisJobsOptions, type AnalysisStored } from './analyses.js';
 export { snapshotOf } from './snapshot.js';
 export { createCriticismPublisher, type CriticismPublisher } from './criticism.js';
