@@ -41,7 +41,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await installSecurityHeaders(app, ctx.config);
+  installSecurityHeaders(app, ctx.config);
   await app.register(cookie);
   installAuth(app, ctx);
   await installRateLimits(app, ctx);

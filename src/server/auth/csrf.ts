@@ -29,17 +29,17 @@ export function csrfTokenOf(sessionToken: string): string {
   return createHmac('sha256', 'massline csrf v1').update(sessionToken).digest('base64url');
 }
 
-/** Whether `presented` is the CSRF value of the session token, compared in constant time. */
-export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {
+/** Whether `presented` is the session's CSRF value `expected` (csrfTokenOf), compared in constant time. */
+export function csrfMatches(expected: string, presented: string | undefined): boolean {
   if (presented === undefined) return false;
-  const expected = Buffer.from(csrfTokenOf(sessionToken));
+  const want = Buffer.from(expected);
   const given = Buffer.from(presented);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 /** Set the readable CSRF cookie of a session (SameSite=Strict: no other site's request carries it). */
-export function setCsrfCookie(reply: FastifyReply, config: Config, sessionToken: string): void {
-  void reply.setCookie(CSRF_COOKIE, csrfTokenOf(sessionToken), {
+export function setCsrfCookie(reply: FastifyReply, config: Config, sessionToken: string, csrfValue = csrfTokenOf(sessionToken)): void {
+  void reply.setCookie(CSRF_COOKIE, csrfValue, {
     httpOnly: false,
     sameSite: 'strict',
     secure: config.secureCookies,
@@ -52,11 +52,11 @@ export function clearCsrfCookie(reply: FastifyReply): void {
   void reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
 
-/** A write carrying a live session must present the session's CSRF value in the header. */
-export function checkCsrfToken(req: FastifyRequest, sessionToken: string): void {
+/** A write carrying a live session must present the session's CSRF value (csrfTokenOf its token) in the header. */
+export function checkCsrfToken(req: FastifyRequest, expected: string): void {
   const header = req.headers[CSRF_HEADER];
   if (header === undefined) throw new DomainError('forbidden', `csrf: send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`);
-  if (!csrfMatches(sessionToken, Array.isArray(header) ? undefined : header)) {
+  if (!csrfMatches(expected, Array.isArray(header) ? undefined : header)) {
     throw new DomainError('forbidden', `csrf: the ${CSRF_HEADER} header does not match this session's ${CSRF_COOKIE} cookie`);
   }
 }

@@ -97,7 +97,8 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       await sessions.deleteSession(ctx.store.db, found.session_id);
       return;
     }
-    if (write) checkCsrfToken(req, token);
+    const csrf = csrfTokenOf(token);
+    if (write) checkCsrfToken(req, csrf);
     req.auth = { sessionId: found.session_id, orgId: found.org_id, memberId: found.member_id, role: found.role };
     if (found.issued_role !== found.role) {
       const member = { id: found.member_id, org_id: found.org_id, role: found.role };
@@ -107,7 +108,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       return;
     }
     // Sessions from before the CSRF cookie, or a browser that lost it, get it back.
-    if (req.cookies[CSRF_COOKIE] !== csrfTokenOf(token)) setCsrfCookie(reply, ctx.config, token);
+    if (req.cookies[CSRF_COOKIE] !== csrf) setCsrfCookie(reply, ctx.config, token, csrf);
     if (now.getTime() - seen >= TOUCH_EVERY_MS) await sessions.touchSession(ctx.store.db, found.session_id, now.toISOString());
   });
   app.addHook('preValidation', async (req: FastifyRequest) => {
