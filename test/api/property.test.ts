@@ -862,11 +862,12 @@ interface VoteModel {
 
 /**
  * Whether a keyed vote that changes nothing (the member's vote was already that) keeps its key.
- * Today it does not (src/store/repos/votes.ts writes the key only with a log row), so a late
- * retry of it after a newer vote is cast anew and overwrites the newer one. Reported; when it is
- * fixed, set this to true and the model expects the key kept.
+ * It does since migration 0007-vote-keys (every keyed vote's key is kept in vote_keys, changed or
+ * not), so a late retry of it after a newer vote is answered as the first request was and
+ * changes nothing. Before, the key was kept only with a log row, and such a retry was cast anew
+ * over the newer vote.
  */
-const UNCHANGED_VOTE_KEEPS_ITS_KEY = false;
+const UNCHANGED_VOTE_KEEPS_ITS_KEY = true;
 interface VoteReal {
   issue: string;
   statements: string[];
@@ -954,10 +955,8 @@ class Retry implements fc.AsyncCommand<VoteModel, VoteReal> {
       const changed = model.votes.get(k) !== value;
       expectVote(res, value, changed, what);
       model.votes.set(k, value);
-      if (changed) {
-        model.changes += 1;
-        model.kept.set(first.key, { statement, value });
-      }
+      if (changed) model.changes += 1;
+      if (changed || UNCHANGED_VOTE_KEEPS_ITS_KEY) model.kept.set(first.key, { statement, value });
     }
     await real.verify!(model);
   }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type VoteValue } from '../../src/core/index.js';
 import { issues, members, openStore, organisations, statements, votes, type Store } from '../../src/store/index.js';
 import type { CastVote, VoteRequest } from '../../src/store/repos/votes.js';
-import { freshDatabase, type TestDatabase } from '../_util/stores.js';
+import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 
 const modes = [
   { name: 'sqlite, writer thread', dialect: 'sqlite', voteWriter: 'thread' },
@@ -109,6 +109,55 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
     expect(Object.fromEntries(t.byPair)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: [1], [`${f.memberIds[1]} ${f.statementIds[0]}`]: [0] });
   });
 
+  /**
+   * The regression of a keyed vote that changed nothing: agree (K1), agree again (K2, no change),
+   * disagree (K3), then a late retry of K2. K2 must be answered as it was the first time (agree,
+   * unchanged) and change nothing; before migration 0007 its key was not kept, and the retry
+   * set the vote back to agree.
+   */
+  const unchangedKeySteps = [
+    { value: 1, key: 'late-k1', answer: { value: 1, changed: true } },
+    { value: 1, key: 'late-k2', answer: { value: 1, changed: false } },
+    { value: -1, key: 'late-k3', answer: { value: -1, changed: true } },
+    { value: 1, key: 'late-k2', answer: { value: 1, changed: false } },
+  ] as const;
+
+  /** After the steps above: the log holds the two changes, the current vote is disagree, and K2 is kept for good. */
+  async function expectUnchangedKeyKept(f: Awaited<ReturnType<typeof fixture>>, retry: (v: { member: number; statement: number; value: VoteValue; key: string }) => Promise<Answer>) {
+    const t = await tables(f);
+    expect(Object.fromEntries(t.byPair)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: [1, -1] });
+    expect(Object.fromEntries(t.current)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: -1 });
+    // The key again, with another value: still the first answer; on another statement: 409.
+    expect(await retry({ member: 0, statement: 0, value: 0, key: 'late-k2' })).toEqual({ value: 1, changed: false });
+    expect(await retry({ member: 0, statement: 1, value: 1, key: 'late-k2' })).toEqual({ error: 'conflict' });
+    // Another member's identical key is theirs alone.
+    expect(await retry({ member: 1, statement: 0, value: 0, key: 'late-k2' })).toEqual({ value: 0, changed: true });
+    const after = await tables(f);
+    expect(Object.fromEntries(after.current)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: -1, [`${f.memberIds[1]} ${f.statementIds[0]}`]: 0 });
+    expect(after.logged).toBe(3);
+  }
+
+  it('keeps the key of a keyed vote that changed nothing: a late retry of it does not overwrite a newer vote (one batch each)', async () => {
+    const f = await fixture(2, 2);
+    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) => answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!);
+    for (const step of unchangedKeySteps) expect(await cast({ member: 0, statement: 0, value: step.value, key: step.key }), step.key).toEqual(step.answer);
+    await expectUnchangedKeyKept(f, cast);
+  });
+
+  it('keeps the key of a keyed vote that changed nothing, all in one batch', async () => {
+    const f = await fixture(2, 2);
+    const outcomes = await Promise.allSettled(unchangedKeySteps.map((step) => store.voteWriter.cast(f.vote(0, 0, step.value, step.key))));
+    expect(outcomes.map(answer)).toEqual(unchangedKeySteps.map((step) => step.answer));
+    await expectUnchangedKeyKept(f, async (v) => answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!));
+  });
+
+  it('keeps the key of a keyed vote that changed nothing through castVote too', async () => {
+    const f = await fixture(2, 2);
+    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) => answer((await Promise.allSettled([votes.castVote(store.db, f.castVote(v.member, v.statement, v.value, v.key))]))[0]!);
+    for (const step of unchangedKeySteps) expect(await cast({ member: 0, statement: 0, value: step.value, key: step.key }), step.key).toEqual(step.answer);
+    await expectUnchangedKeyKept(f, cast);
+  });
+
   it('logs in the order the current vote changes when one member changes a vote several times in a batch', async () => {
     const f = await fixture(1, 1);
     const values: VoteValue[] = [1, -1, -1, 0, 1];
@@ -194,5 +243,37 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
       }),
       { numRuns: dialect === 'postgres' ? 15 : 30 },
     );
+  });
+});
+
+describe.each(dialects)('migration 0007-vote-keys on %s', (dialect) => {
+  it('keeps the keys already logged: their retries are answered as before, through the writer and castVote', async () => {
+    const database = await freshDatabase(dialect);
+    const store = openStore({ dataDir: database.dataDir, databaseUrl: database.databaseUrl });
+    try {
+      await store.migrate('0006-action-participants');
+      const org = await organisations.createOrganisation(store.db, { slug: `o${Math.random().toString(36).slice(2, 10)}`, name: 'O', at });
+      const m = await members.createMember(store.db, { orgId: org.id, displayName: 'M', role: 'member', at });
+      const { issue, cycle } = await issues.createIssue(store.db, { orgId: org.id, title: 'I', description: '', createdBy: null, at });
+      const rows = [0, 1].map((i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: cycle.id, authorId: null, text: `S${i}`, status: 'accepted', origin: 'organiser', at }));
+      await statements.insertStatements(store.db, rows);
+      // A keyed vote as the schema of 0006 kept it: its key on its log row only.
+      const s = rows[0]!.id;
+      await store.db.insertInto('votes').values({ org_id: org.id, issue_id: issue.id, statement_id: s, member_id: m.id, value: 1, updated_at: at }).execute();
+      await store.db.insertInto('vote_log').values({ org_id: org.id, issue_id: issue.id, statement_id: s, member_id: m.id, value: 1, idempotency_key: 'logged-key', cast_at: at }).execute();
+      expect(await store.migrate('0007-vote-keys')).toEqual(['0007-vote-keys']);
+      expect(await store.db.selectFrom('vote_keys').select(['member_id', 'idempotency_key', 'statement_id', 'value']).execute()).toEqual([
+        { member_id: m.id, idempotency_key: 'logged-key', statement_id: s, value: 1 },
+      ]);
+      const request: VoteRequest = { orgId: org.id, statementId: s, memberId: m.id, seesAllStatements: false, value: -1, idempotencyKey: 'logged-key', at };
+      expect(await store.voteWriter.cast(request)).toEqual({ value: 1, changed: false, issueId: issue.id });
+      expect(await votes.castVote(store.db, { ...request, issueId: issue.id })).toEqual({ value: 1, changed: false, issueId: issue.id });
+      await expect(store.voteWriter.cast({ ...request, statementId: rows[1]!.id })).rejects.toThrow(/another statement/);
+      expect((await votes.currentVotesOfIssue(store.db, org.id, issue.id)).map((v) => v.value)).toEqual([1]);
+      expect((await votes.voteLogOfIssue(store.db, org.id, issue.id)).map((v) => v.value)).toEqual([1]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { VoteValue } from '../../core/vocabulary.js';
-import { keyConflict, keyTaken, refusal, type VoteTarget } from '../repos/vote-rules.js';
+import { answerFromKey, refusal, type KeptKey, type VoteTarget } from '../repos/vote-rules.js';
 import type { CastResult, VoteOutcome, VoteRequest } from '../repos/votes.js';
 
 /**
@@ -15,16 +14,19 @@ export function sqliteVoteBatch(database: SqliteDatabase.Database): (batch: read
   const voteTarget = database.prepare<[string, string], VoteTarget>(
     'select s.issue_id, s.status, s.merged_into, o.moderation from statements s join organisations o on o.id = s.org_id where s.org_id = ? and s.id = ?',
   );
-  const earlierVote = database.prepare<[string, string], { value: number; statement_id: string }>('select value, statement_id from vote_log where member_id = ? and idempotency_key = ?');
+  // The key kept with its vote's answer, unless the member used it before (then nothing changes).
+  const keepKey = database.prepare<[string, string, string, string, number, string]>(
+    'insert into vote_keys (org_id, member_id, idempotency_key, statement_id, value, cast_at) values (?, ?, ?, ?, ?, ?) on conflict (member_id, idempotency_key) do nothing',
+  );
+  const keptKey = database.prepare<[string, string], KeptKey>('select value, statement_id from vote_keys where member_id = ? and idempotency_key = ?');
   // The current vote, unless it already has this value (then no row comes back).
   const upsertCurrentVote = database.prepare<[string, string, string, string, number, string], { value: number }>(
     'insert into votes (org_id, issue_id, statement_id, member_id, value, updated_at) values (?, ?, ?, ?, ?, ?) ' +
       'on conflict (statement_id, member_id) do update set value = excluded.value, updated_at = excluded.updated_at where votes.value <> excluded.value returning value',
   );
-  // The log row, unless the member's key is taken (then no row comes back).
-  const appendVoteLog = database.prepare<[string, string, string, string, number, string | null, string], { seq: number }>(
-    'insert into vote_log (org_id, issue_id, statement_id, member_id, value, idempotency_key, cast_at) values (?, ?, ?, ?, ?, ?, ?) ' +
-      'on conflict (member_id, idempotency_key) do nothing returning seq',
+  // The log row (with the key, if any, of the request that changed the vote).
+  const appendVoteLog = database.prepare<[string, string, string, string, number, string | null, string]>(
+    'insert into vote_log (org_id, issue_id, statement_id, member_id, value, idempotency_key, cast_at) values (?, ?, ?, ?, ?, ?, ?)',
   );
   const begin = database.prepare('begin immediate');
   const commit = database.prepare('commit');
@@ -38,14 +40,13 @@ export function sqliteVoteBatch(database: SqliteDatabase.Database): (batch: read
     const refused = refusal(target, r.seesAllStatements);
     if (refused) throw refused;
     const issueId = target!.issue_id;
-    if (r.idempotencyKey !== null) {
-      const earlier = earlierVote.get(r.memberId, r.idempotencyKey);
-      if (earlier && earlier.statement_id !== r.statementId) throw keyConflict();
-      if (earlier) return { value: Number(earlier.value) as VoteValue, changed: false, issueId };
+    // The key first, kept whether or not the vote changes anything; a key used before gets its first answer, and nothing is written.
+    if (r.idempotencyKey !== null && keepKey.run(r.orgId, r.memberId, r.idempotencyKey, r.statementId, r.value, r.at).changes === 0) {
+      return answerFromKey(keptKey.get(r.memberId, r.idempotencyKey), r.statementId, issueId);
     }
-    // The current vote first, then the log: unchanged, nothing is logged.
+    // The current vote next, then the log: unchanged, nothing is logged.
     if (!upsertCurrentVote.get(r.orgId, issueId, r.statementId, r.memberId, r.value, r.at)) return { value: r.value, changed: false, issueId };
-    if (!appendVoteLog.get(r.orgId, issueId, r.statementId, r.memberId, r.value, r.idempotencyKey, r.at)) throw keyTaken();
+    appendVoteLog.run(r.orgId, issueId, r.statementId, r.memberId, r.value, r.idempotencyKey, r.at);
     return { value: r.value, changed: true, issueId };
   };
 

@@ -3,7 +3,7 @@ import type { VoteValue } from '../../core/index.js';
 import type { Db } from '../db.js';
 import { prepared } from '../prepared.js';
 import { inTransaction } from '../tx.js';
-import { keyConflict, keyTaken, refusal, type VoteTarget } from './vote-rules.js';
+import { answerFromKey, refusal, type VoteTarget } from './vote-rules.js';
 
 export interface CastVote {
   orgId: string;
@@ -11,7 +11,7 @@ export interface CastVote {
   statementId: string;
   memberId: string;
   value: VoteValue;
-  /** Client-supplied key: a retry with the same key is answered from the first write. */
+  /** Client-supplied key, one member's own: a retry with the same key is answered as the first request was, and writes nothing. */
   idempotencyKey: string | null;
   at: string;
 }
@@ -30,7 +30,7 @@ export interface VoteRequest {
 
 export interface CastResult {
   value: VoteValue;
-  /** False when nothing was written: a retry, or the same vote again. */
+  /** False when the vote did not change (nothing logged): a retry, or the same vote again. */
   changed: boolean;
   issueId: string;
 }
@@ -47,8 +47,18 @@ const voteTarget = prepared((db: Db, orgId: string, statementId: string) =>
     .where('statements.id', '=', statementId),
 );
 
-const earlierVote = prepared((db: Db, memberId: string, idempotencyKey: string) =>
-  db.selectFrom('vote_log').select(['value', 'statement_id']).where('member_id', '=', memberId).where('idempotency_key', '=', idempotencyKey),
+/** The key kept with its vote's answer, unless the member used it before (then no row comes back). */
+const keepKey = prepared((db: Db, orgId: string, memberId: string, idempotencyKey: string, statementId: string, value: VoteValue, at: string) =>
+  db
+    .insertInto('vote_keys')
+    .values({ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at })
+    .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
+    .returning('member_id'),
+);
+
+/** What the member's key was kept with: its first vote's statement and answer. */
+const keptKey = prepared((db: Db, memberId: string, idempotencyKey: string) =>
+  db.selectFrom('vote_keys').select(['value', 'statement_id']).where('member_id', '=', memberId).where('idempotency_key', '=', idempotencyKey),
 );
 
 /** The current vote, unless it already has this value (then no row comes back). */
@@ -65,36 +75,34 @@ const upsertCurrentVote = prepared((db: Db, orgId: string, issueId: string, stat
     .returning('value'),
 );
 
-/** The log row, unless the member's key is taken (then no row comes back). */
+/** The log row (with the key, if any, of the request that changed the vote). */
 const appendVoteLog = prepared(
   (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, idempotencyKey: string | null, at: string) =>
     db
       .insertInto('vote_log')
-      .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at })
-      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
-      .returning('seq'),
+      .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at }),
 );
 
 /** One vote inside the caller's transaction. */
 async function castOne(trx: Db, v: CastVote): Promise<CastResult> {
-  if (v.idempotencyKey !== null) {
-    const earlier = (await earlierVote(trx, v.memberId, v.idempotencyKey)).rows[0];
-    if (earlier && earlier.statement_id !== v.statementId) throw keyConflict();
-    if (earlier) return { value: Number(earlier.value) as VoteValue, changed: false, issueId: v.issueId };
+  // The key first, kept whether or not the vote changes anything: a key the member used before
+  // (or that a concurrent vote took, which this one waits for) gets its first answer, and nothing is written.
+  if (v.idempotencyKey !== null && !(await keepKey(trx, v.orgId, v.memberId, v.idempotencyKey, v.statementId, v.value, v.at)).rows[0]) {
+    return answerFromKey((await keptKey(trx, v.memberId, v.idempotencyKey)).rows[0], v.statementId, v.issueId);
   }
-  // The current vote first: its row lock orders concurrent votes of one member on one
+  // The current vote next: its row lock orders concurrent votes of one member on one
   // statement, so the log is appended in the order the current vote changes. Unchanged: no row.
   const changed = (await upsertCurrentVote(trx, v.orgId, v.issueId, v.statementId, v.memberId, v.value, v.at)).rows[0];
   if (!changed) return { value: v.value, changed: false, issueId: v.issueId };
-  const logged = (await appendVoteLog(trx, v.orgId, v.issueId, v.statementId, v.memberId, v.value, v.idempotencyKey, v.at)).rows[0];
-  // A concurrent request with the same key committed a different vote first: undo this one.
-  if (!logged) throw keyTaken();
+  await appendVoteLog(trx, v.orgId, v.issueId, v.statementId, v.memberId, v.value, v.idempotencyKey, v.at);
   return { value: v.value, changed: true, issueId: v.issueId };
 }
 
 /**
  * Cast or change a vote: the append-only log and the current vote are written in one
- * transaction, so the current vote always equals the member's newest logged vote.
+ * transaction, so the current vote always equals the member's newest logged vote; the log gets
+ * a row only when the vote changes. A keyed vote keeps its key (vote_keys) either way, so a
+ * retry is answered as the first request was, however late, and writes nothing.
  */
 export async function castVote(db: Db, v: CastVote): Promise<CastResult> {
   return inTransaction(db, (trx) => castOne(trx, v));
@@ -135,13 +143,12 @@ function roundsOf(batch: readonly VoteRequest[]): number[][] {
   return rounds;
 }
 
-class BatchNeedsOneByOne extends Error {}
-
 /**
  * A round in four statements: its statements (each vote refused when its statement is not open
- * to the voter), the earlier votes of its keys, the current votes (one upsert that returns those
- * that changed), the log rows of those. Anything unusual (a key taken meanwhile by another
- * process) throws, and the caller redoes the batch vote by vote.
+ * to the voter), its keys (one insert that returns those kept now; the others, used before, are
+ * read back in a fifth statement and answered from there), the current votes (one upsert that
+ * returns those that changed), the log rows of those. Should a statement fail, it throws, and
+ * the caller redoes the batch vote by vote.
  */
 async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> {
   const outcomes: (VoteOutcome | undefined)[] = new Array(round.length);
@@ -159,18 +166,35 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
     if (refused) outcomes[i] = { ok: false, error: refused };
     return refused ? undefined : toCast(r, target!);
   });
-  const keyed = casts.filter((v): v is CastVote => v !== undefined && v.idempotencyKey !== null);
+  const keyOf = (memberId: string, idempotencyKey: string | null) => `${memberId}\u0000${idempotencyKey}`;
+  const keyed = casts.filter((v): v is CastVote & { idempotencyKey: string } => v !== undefined && v.idempotencyKey !== null);
   if (keyed.length > 0) {
-    const earlier = await trx
-      .selectFrom('vote_log')
-      .select(['member_id', 'idempotency_key', 'statement_id', 'value'])
-      .where((eb) => eb.or(keyed.map((v) => eb.and([eb('member_id', '=', v.memberId), eb('idempotency_key', '=', v.idempotencyKey)]))))
+    // The keys first, as in castOne: each kept with its vote's answer, changed or not.
+    const keptNow = await trx
+      .insertInto('vote_keys')
+      .values(keyed.map((v) => ({ org_id: v.orgId, member_id: v.memberId, idempotency_key: v.idempotencyKey, statement_id: v.statementId, value: v.value, cast_at: v.at })))
+      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
+      .returning(['member_id', 'idempotency_key'])
       .execute();
-    const byKey = new Map(earlier.map((e) => [`${e.member_id}\u0000${e.idempotency_key}`, e]));
-    casts.forEach((v, i) => {
-      const e = v?.idempotencyKey == null ? undefined : byKey.get(`${v.memberId}\u0000${v.idempotencyKey}`);
-      if (v && e) outcomes[i] = e.statement_id === v.statementId ? { ok: true, result: { value: Number(e.value) as VoteValue, changed: false, issueId: v.issueId } } : { ok: false, error: keyConflict() };
-    });
+    const fresh = new Set(keptNow.map((k) => keyOf(k.member_id, k.idempotency_key)));
+    const retries = keyed.filter((v) => !fresh.has(keyOf(v.memberId, v.idempotencyKey)));
+    if (retries.length > 0) {
+      // Keys used before: each vote answered as its key's first vote was, nothing written.
+      const kept = await trx
+        .selectFrom('vote_keys')
+        .select(['member_id', 'idempotency_key', 'statement_id', 'value'])
+        .where((eb) => eb.or(retries.map((v) => eb.and([eb('member_id', '=', v.memberId), eb('idempotency_key', '=', v.idempotencyKey)]))))
+        .execute();
+      const byKey = new Map(kept.map((k) => [keyOf(k.member_id, k.idempotency_key), k]));
+      casts.forEach((v, i) => {
+        if (!v || v.idempotencyKey === null || fresh.has(keyOf(v.memberId, v.idempotencyKey))) return;
+        try {
+          outcomes[i] = { ok: true, result: answerFromKey(byKey.get(keyOf(v.memberId, v.idempotencyKey)), v.statementId, v.issueId) };
+        } catch (error) {
+          outcomes[i] = { ok: false, error };
+        }
+      });
+    }
   }
   const toWrite = casts.filter((v, i): v is CastVote => v !== undefined && outcomes[i] === undefined);
   if (toWrite.length > 0) {
@@ -189,13 +213,10 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
     const changed = new Set(changedRows.map((r) => `${r.member_id}\u0000${r.statement_id}`));
     const toLog = toWrite.filter((v) => changed.has(`${v.memberId}\u0000${v.statementId}`));
     if (toLog.length > 0) {
-      const logged = await trx
+      await trx
         .insertInto('vote_log')
         .values(toLog.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, idempotency_key: v.idempotencyKey, cast_at: v.at })))
-        .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
-        .returning('seq')
         .execute();
-      if (logged.length !== toLog.length) throw new BatchNeedsOneByOne();
     }
     casts.forEach((v, i) => {
       if (v) outcomes[i] ??= { ok: true, result: { value: v.value, changed: changed.has(`${v.memberId}\u0000${v.statementId}`), issueId: v.issueId } };
@@ -227,7 +248,7 @@ async function underSavepoint<T>(trx: Db, name: string, work: () => Promise<T>):
  * alone in the batch's order: same results, same errors, and one vote's failure (a statement not
  * open to the voter, a key used on another statement) fails that vote only. Votes are written a
  * round at a time, each round in a few set-wise statements. Should a statement fail (a statement
- * deleted meanwhile, a key taken by another process), the whole batch is rolled back and redone
+ * deleted meanwhile, a deadlock with another process), the whole batch is rolled back and redone
  * vote by vote, each under its own savepoint, so only the vote at fault fails. Throws only when
  * the transaction itself fails: then none was written.
  */

@@ -135,7 +135,22 @@ export interface VoteLogTable {
   statement_id: string;
   member_id: string;
   value: VoteValue;
+  /** The key of the request that cast it, if it came with one (retries are answered from vote_keys). */
   idempotency_key: string | null;
+  cast_at: string;
+}
+
+/**
+ * Every vote sent with an idempotency key, changed or not, by member and key (migration
+ * 0007-vote-keys): its statement and the value it answered. A retry with the key is answered
+ * from here (that value, changed false) and writes nothing; on another statement it is refused.
+ */
+export interface VoteKeyTable {
+  org_id: string;
+  member_id: string;
+  idempotency_key: string;
+  statement_id: string;
+  value: VoteValue;
   cast_at: string;
 }
 
@@ -331,6 +346,7 @@ export interface Database {
   statements: StatementTable;
   votes: VoteTable;
   vote_log: VoteLogTable;
+  vote_keys: VoteKeyTable;
   analyses: AnalysisTable;
   line_versions: LineVersionTable;
   claims: ClaimTable;
