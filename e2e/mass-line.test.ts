@@ -178,6 +178,26 @@ describe('the mass line in the browser', () => {
     await check(o, 'organise-issue');
   });
 
+  it("the member's issue page counts another member's vote as it happens, without reloading", async () => {
+    await m.goto(`${demo.url}/`);
+    await new IssuesPage(m).open(issueTitle);
+    const issue = new IssuePage(m);
+    await issue.waitUntilShown();
+    await issue.waitUntilLive();
+    await m.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const before = await issue.figure('issue.figures.votes');
+    // The organiser votes through the API, on a statement they have not voted on yet.
+    const base = `${demo.url}/api/orgs/${orgId}`;
+    const detail = (await (await organiser.request.get(`${base}/issues/${issue.issueId()}`)).json()) as { statements: { id: string; status: string; myVote: number | null }[] };
+    const unvoted = detail.statements.find((s) => s.status === 'accepted' && s.myVote === null);
+    if (!unvoted) throw new Error('the organiser has voted on every statement of the demo issue');
+    const csrf = (await organiser.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
+    const res = await organiser.request.put(`${base}/statements/${unvoted.id}/vote`, { data: { vote: 1 }, headers: { 'x-csrf-token': csrf } });
+    expect(res.status()).toBe(200);
+    await expect.poll(() => issue.figure('issue.figures.votes'), { timeout: 15_000 }).toBe(before + 1);
+    expect(await m.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+
   it('moderates the member’s statement', async () => {
     await new OrganiseIssuePage(o).openTool('moderation');
     const moderation = new ModerationPage(o);
@@ -186,6 +206,22 @@ describe('the mass line in the browser', () => {
     await check(o, 'moderation');
     await moderation.decide(MEMBER_STATEMENT, 'accept');
     expect(await moderation.waiting()).toHaveLength(waiting.length - 1);
+  });
+
+  it("the organiser's open moderation queue shows a member's new statement as it arrives", async () => {
+    const moderation = new ModerationPage(o);
+    const before = await moderation.waiting();
+    const statement = 'Drivers should be paid for the time they wait at the airport rank.';
+    // The member writes through the API (with the page's CSRF header); the organiser's queue is not reloaded.
+    await o.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const csrf = (await member.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
+    const issueId = /\/issues\/([^/?#]+)/.exec(o.url())?.[1] ?? '';
+    const res = await member.request.post(`${demo.url}/api/orgs/${orgId}/issues/${issueId}/statements`, { data: { text: statement }, headers: { 'x-csrf-token': csrf } });
+    expect(res.status()).toBe(201);
+    await expect.poll(() => moderation.waiting(), { timeout: 15_000 }).toHaveLength(before.length + 1);
+    expect(await moderation.waiting()).toContain(statement);
+    expect(await o.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await moderation.decide(statement, 'reject');
   });
 
   it('reads the opinion map of the demo conversation', async () => {

@@ -17,8 +17,22 @@ export class IssuePage {
 
   /** A figure of the issue by its label, as a number. */
   async figure(labelKey: string): Promise<number> {
-    const value = await this.page.locator('.figures div', { hasText: text(labelKey) }).locator('dd').innerText();
+    // By the exact label: "Votes" is also part of "My votes".
+    const figure = this.page.locator('.figures div').filter({ has: this.page.locator('dt').getByText(text(labelKey), { exact: true }) });
+    const value = await figure.locator('dd').innerText();
     return Number(value.replace(/[^\d]/g, ''));
+  }
+
+  /** Wait until the page follows changes live (the header's mark says so). */
+  async waitUntilLive(): Promise<void> {
+    await this.page.locator('.site-header .live-status', { hasText: text('live.live') }).waitFor();
+  }
+
+  /** The issue's id, from the address. */
+  issueId(): string {
+    const id = /\/issues\/([^/?#]+)/.exec(this.page.url())?.[1];
+    if (!id) throw new Error(`not an issue page: ${this.page.url()}`);
+    return id;
   }
 
   async go(step: 'vote' | 'write' | 'line' | 'practice'): Promise<void> {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { Email, Password, Slug, Timeline } from '../contract/index.js';
 import { analyses, BackupError, issues, newToken, organisations, type Db } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
+import { serveRoles, type ServeRole } from '../server/config.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
 import { PolisFormatError, readPolisConversation, writePolisConversation } from './polis/format.js';
@@ -53,32 +54,60 @@ export function program(): Command {
 
   cmd
     .command('serve')
-    .description('serve the API (and pages) over HTTP')
+    .description('serve the API (and pages) over HTTP; on PostgreSQL, also or only work the job queue (analyses, criticism publication)')
     .option('--port <port>', 'port to listen on (env PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .addOption(dataDirOption())
+    .addOption(
+      new Option('--role <role>', 'api: answer requests; worker: take analysis and publication jobs from the PostgreSQL job queue, no HTTP; all: both (env MASSLINE_ROLE; default all; api and worker need DATABASE_URL)').choices(
+        serveRoles,
+      ),
+    )
     .option('--demo', 'create the demo organisation on first run, and print how to log in')
-    .action(async (opts: { port?: string; host?: string; dataDir?: string; demo?: boolean }) => {
-      const ctx = await createContext(loadConfig(process.env, overridesOf(opts)));
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; role?: ServeRole; demo?: boolean }) => {
+      const config = loadConfig(process.env, { ...overridesOf(opts), role: opts.role });
+      if (opts.demo && config.role === 'worker') throw new UsageError('--demo: a worker serves no pages; give --demo to an api (or all) process');
+      const ctx = await createContext(config, { queue: true });
+      const stopOn = (close: () => Promise<void>) => {
+        const stop = () =>
+          void close().then(
+            () => process.exit(0),
+            (e: unknown) => {
+              err(`massline: stopping: ${e instanceof Error ? e.message : String(e)}`);
+              process.exit(1);
+            },
+          );
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      };
       const demo = opts.demo ? await ensureDemo(ctx, err) : null;
       // Bring every issue's analysis up to date in the background (a first run, or votes before a restart).
       for (const { orgId, issueId } of await analyses.issuesBehindTheirVotes(ctx.store.db)) ctx.jobs.analyses.voteArrived(orgId, issueId);
+      if (config.role === 'worker') {
+        stopOn(() => ctx.close());
+        out('Massline is working: analyses and criticism publication from the job queue (database: PostgreSQL, role worker)');
+        return;
+      }
       const app = await buildApp(ctx);
       const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
-      out(`Massline is serving on ${address} (database: ${ctx.store.dialect === 'sqlite' ? ctx.config.dataDir : 'PostgreSQL'})`);
+      out(`Massline is serving on ${address} (database: ${ctx.store.dialect === 'sqlite' ? ctx.config.dataDir : `PostgreSQL, role ${config.role}`})`);
       if (demo) {
         out(`Demo organisation "${DEMO.slug}": log in as ${DEMO.email} / ${DEMO.password}`);
         out(`  POST ${address}/api/auth/login {"organisation":"${DEMO.slug}","email":"${DEMO.email}","password":"${DEMO.password}"}`);
         out(`  Members join through ${address}${demo.invitePath}  (API: POST ${address}/api${demo.invitePath.replace('/join/', '/invites/')}/accept)`);
         out(`  API description: ${address}/api/openapi.json`);
       }
-      const stop = async () => {
-        await app.close();
+      stopOn(async () => {
+        // Requests under way get a few seconds to finish (live streams are ended at once); a
+        // connection still open after that, whose client has gone quiet, is cut.
+        const cut = setTimeout(() => app.server.closeAllConnections(), 5_000);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(cut);
+        }
         await ctx.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      });
     });
 
   cmd
@@ -275,8 +304,9 @@ export function program(): Command {
     .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"', '')
     .option('--ceiling', 'also run the same load against servers that only answer (node:http, bare Fastify): what this machine serves at all')
     .option('--store', "also measure the store's vote writing alone, without HTTP: group commit, and a transaction per vote")
+    .option('--api-processes <n>', 'API processes sharing the load, beside one analysis worker (more than one: PostgreSQL only)', '1')
     .option('--json', 'print one JSON object last: {dialect: {connections: {votesPerSec, p50Ms, p99Ms}}}')
-    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; json?: boolean }) => {
+    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; apiProcesses: string; json?: boolean }) => {
       const { parseApiBenchOptions, runApiBench } = await import('./bench/api.js');
       const parsed = parseApiBenchOptions(opts);
       if (typeof parsed === 'string') throw new UsageError(parsed);

@@ -8,3 +8,4 @@ export * from './timeline.js';
 export * from './model.js';
 export * from './criticism.js';
 export * from './text.js';
+export * from './live.js';

@@ -15,6 +15,7 @@ import { lineRoutes } from './routes/lines.js';
 import { modelRoutes } from './routes/model.js';
 import { criticismRoutes } from './routes/criticism.js';
 import { textRoutes } from './routes/text.js';
+import { liveRoutes } from './routes/live.js';
 import { webRoutes } from './web.js';
 
 export interface AppOptions {
@@ -54,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(modelRoutes(ctx));
   await app.register(criticismRoutes(ctx));
   await app.register(textRoutes(ctx));
+  await app.register(liveRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));

@@ -49,4 +49,23 @@ describe('loadConfig', () => {
     expect(loadConfig({}).sessionIdleDays).toBeNull();
     expect(loadConfig({ MASSLINE_SESSION_IDLE_DAYS: '14' }).sessionIdleDays).toBe(14);
   });
+  it('serves and works in one process unless told otherwise; api and worker need PostgreSQL', () => {
+    const pg = { DATABASE_URL: 'postgres://massline@127.0.0.1/massline' };
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ ...pg, MASSLINE_ROLE: 'worker' }).role).toBe('worker');
+    expect(loadConfig({ ...pg, MASSLINE_ROLE: 'worker' }, { role: 'api' }).role).toBe('api');
+    expect(() => loadConfig({ ...pg, MASSLINE_ROLE: 'cook' })).toThrow(/MASSLINE_ROLE: must be one of api, worker, all/);
+    expect(() => loadConfig({ MASSLINE_ROLE: 'worker' })).toThrow(/MASSLINE_ROLE: worker needs PostgreSQL \(DATABASE_URL\)/);
+    expect(() => loadConfig({}, { role: 'api' })).toThrow(/--role: api needs PostgreSQL/);
+    expect(loadConfig({ MASSLINE_ROLE: 'all' }).role).toBe('all');
+  });
+  it('job expiry and maintenance: defaults, or whole seconds from 1 to 3600', () => {
+    expect(loadConfig({}).jobExpireSeconds).toBe(120);
+    expect(loadConfig({}).jobMaintenanceSeconds).toBe(30);
+    const c = loadConfig({ MASSLINE_JOB_EXPIRE_SECONDS: '10', MASSLINE_JOB_MAINTENANCE_SECONDS: '1' });
+    expect([c.jobExpireSeconds, c.jobMaintenanceSeconds]).toEqual([10, 1]);
+    expect(() => loadConfig({ MASSLINE_JOB_EXPIRE_SECONDS: '0' })).toThrow(/MASSLINE_JOB_EXPIRE_SECONDS/);
+    expect(() => loadConfig({ MASSLINE_JOB_EXPIRE_SECONDS: '1.5' })).toThrow(/MASSLINE_JOB_EXPIRE_SECONDS/);
+    expect(() => loadConfig({ MASSLINE_JOB_MAINTENANCE_SECONDS: '86400' })).toThrow(/MASSLINE_JOB_MAINTENANCE_SECONDS/);
+  });
 });

@@ -41,7 +41,22 @@ export interface Config {
   criticismPublishHourUtc: number;
   /** An OpenAI-compatible endpoint that summarises a theme, every sentence citing its statements; null (the default): no summaries. */
   summary: SummaryEndpoint | null;
+  /**
+   * What `serve` does: answer the API (`api`), take analysis and criticism-publication jobs from
+   * the PostgreSQL job queue (`worker`), or both (`all`, the default; the only one on SQLite).
+   */
+  role: ServeRole;
+  /**
+   * A job running longer than this is taken for dead (its worker killed) and retried; an
+   * analysis must finish within it. PostgreSQL job queue only.
+   */
+  jobExpireSeconds: number;
+  /** How often expired jobs are looked for (and old ones archived). PostgreSQL job queue only. */
+  jobMaintenanceSeconds: number;
 }
+
+export const serveRoles = ['api', 'worker', 'all'] as const;
+export type ServeRole = (typeof serveRoles)[number];
 
 export interface SummaryEndpoint {
   /** The API's base, e.g. http://127.0.0.1:8000/v1 (POST {url}/chat/completions). */
@@ -141,6 +156,9 @@ const Env = z.object({
   MASSLINE_CRITICISM_PUBLISH_HOUR: z.coerce.number().int().min(0).max(23).optional(),
   MASSLINE_SUMMARY_URL: z.string().min(1).optional(),
   MASSLINE_SUMMARY_MODEL: z.string().min(1).max(200).optional(),
+  MASSLINE_ROLE: z.enum(serveRoles, { message: `must be one of ${serveRoles.join(', ')}` }).optional(),
+  MASSLINE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  MASSLINE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
 });
 
 /** The summary endpoint: both variables or neither; the URL an http(s) base without query or fragment. */
@@ -170,6 +188,16 @@ export interface ConfigOverrides {
   sessionDays?: number | undefined;
   /** As MASSLINE_RATE_LIMITS: off, on, or overrides. */
   rateLimits?: string | undefined;
+  /** As MASSLINE_ROLE (serve --role). */
+  role?: ServeRole | undefined;
+}
+
+/** api and worker processes share work through the PostgreSQL job queue; SQLite has one process, which does both. */
+function roleOf(role: ServeRole, databaseUrl: string | undefined, source: string): ServeRole {
+  if (role !== 'all' && databaseUrl === undefined) {
+    throw new ConfigError(`${source}: ${role} needs PostgreSQL (DATABASE_URL); on SQLite one process serves and works (role all)`);
+  }
+  return role;
 }
 
 /** Environment → config with defaults; command-line overrides win. Throws ConfigError naming the variable. */
@@ -203,5 +231,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     criticismQuota: e.MASSLINE_CRITICISM_QUOTA ?? 5,
     criticismPublishHourUtc: e.MASSLINE_CRITICISM_PUBLISH_HOUR ?? 18,
     summary: summaryEndpointOf(e.MASSLINE_SUMMARY_URL, e.MASSLINE_SUMMARY_MODEL),
+    role: roleOf(overrides.role ?? e.MASSLINE_ROLE ?? 'all', databaseUrl, overrides.role === undefined ? 'MASSLINE_ROLE' : '--role'),
+    // Long enough for a full analysis of a large issue; short enough that a killed worker's job is soon retried.
+    jobExpireSeconds: e.MASSLINE_JOB_EXPIRE_SECONDS ?? 120,
+    jobMaintenanceSeconds: e.MASSLINE_JOB_MAINTENANCE_SECONDS ?? 30,
   };
 }

@@ -77,6 +77,7 @@ export const routePolicies = {
   'PUT /api/orgs/:orgId/criticisms/:criticismId/second': { who: 'member' },
   'DELETE /api/orgs/:orgId/criticisms/:criticismId/second': { who: 'member' },
   'POST /api/orgs/:orgId/criticisms/:criticismId/answers': { who: 'organiser' },
+  'GET /api/orgs/:orgId/live': { who: 'member' },
   'GET /api/openapi.json': { who: 'public' },
   'GET /api/health': { who: 'public' },
   'GET /assets/*': { who: 'public' },

@@ -2,6 +2,7 @@ export { openStore, sqliteFile, type Db, type Store, type StoreOptions } from '.
 export type { DialectName } from './dialect/types.js';
 export { newId, newToken, tokenHash } from './ids.js';
 export { inTransaction, nowIso } from './tx.js';
+export { narrowToOrganisation, outsideOrganisationScope, scopedOrganisation, withOrganisationScope } from './scope.js';
 export * as organisations from './repos/organisations.js';
 export * as members from './repos/members.js';
 export * as invites from './repos/invites.js';
@@ -17,3 +18,4 @@ export { loadModelFacts, loadModelFactsFromEvents } from './repos/facts.js';
 export { BackupError, restoreBackup, verifyArchive, writeBackup, type ArchiveHeader, type BackupSummary, type RestoreSummary } from './backup.js';
 export * as criticism from './repos/criticism.js';
 export * as themeInputs from './repos/theme-inputs.js';
+export { openLiveHub, type LiveHub, type LiveHubOptions, type LiveSubscriber } from './live.js';

@@ -140,6 +140,8 @@ interface RouteRequest {
   refs?: boolean;
   /** The request ends or replaces the caller's session: each call gets a session of its own. */
   endsSession?: boolean;
+  /** The answer is an endless stream (Server-Sent Events): its opening is read, then the connection dropped. */
+  stream?: boolean;
 }
 
 const webRoot = path.resolve(import.meta.dirname, '../../dist/web');
@@ -250,6 +252,7 @@ const requests: Record<string, RouteRequest> = {
   'PUT /api/orgs/:orgId/criticisms/:criticismId/second': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
   'DELETE /api/orgs/:orgId/criticisms/:criticismId/second': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
   'POST /api/orgs/:orgId/criticisms/:criticismId/answers': { ok: 201, build: (s) => ({ params: { criticismId: s.ids.criticismId }, body: { text: 'We hear you; it goes to the next meeting.' } }) },
+  'GET /api/orgs/:orgId/live': { ok: 200, stream: true, build: () => ({}) },
 
   'GET /api/openapi.json': { ok: 200, build: () => ({ url: '/api/openapi.json' }) },
   'GET /api/health': { ok: 200, build: () => ({ url: '/api/health' }) },
@@ -471,7 +474,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     ];
   }
 
-  async function send(method: Method, url: string, session: Session | undefined, body: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async function send(method: Method, url: string, session: Session | undefined, body: unknown, headers: Record<string, string> = {}, stream = false): Promise<LightMyRequestResponse> {
+    if (method === 'GET' && stream) return openingOf(url, session);
     if (method === 'HEAD') {
       const cookie = session ? { cookie: `massline_session=${session.cookie}${session.csrf ? `; massline_csrf=${session.csrf}` : ''}` } : {};
       return h.app.inject({ method, url, headers: { ...cookie, ...headers } });
@@ -480,6 +484,22 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     c.cookie = session?.cookie;
     c.csrf = session?.csrf;
     return c.req(method, url, body, headers);
+  }
+
+  /**
+   * A stream's answer up to its first event (or the whole answer, when refused), as if that were
+   * the body; then the connection is dropped, as a browser leaving the page would.
+   */
+  async function openingOf(url: string, session: Session | undefined): Promise<LightMyRequestResponse> {
+    const cookie = session ? { cookie: `massline_session=${session.cookie}${session.csrf ? `; massline_csrf=${session.csrf}` : ''}` } : {};
+    const res = await h.app.inject({ method: 'GET', url, headers: cookie, payloadAsStream: true });
+    let text = '';
+    for await (const chunk of res.stream()) {
+      text += String(chunk);
+      if (/\nevent: ready\n[^]*?\n\n/.test(text)) break;
+    }
+    (res.raw.res as { destroy(): void }).destroy();
+    return Object.assign(res, { body: text, payload: text, json: () => JSON.parse(text) as unknown });
   }
 
   /** Every id of each organisation's rows, and every stored secret, as they stand now. */
@@ -626,7 +646,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const known = await idsAndSecrets();
     const problems: string[] = [];
     const check = async (c: Case) => {
-      const res = await send(c.method, c.url, c.session, c.body);
+      const res = await send(c.method, c.url, c.session, c.body, {}, route.stream);
       const where = `${c.method} ${template} — ${c.caller.label}, ${c.tenancy === 'none' ? 'no organisation in the request' : `${c.tenancy} ids`}`;
       const allowedInstead = c.expected === route.ok && exception?.status === res.statusCode;
       if (res.statusCode !== c.expected && !allowedInstead) {

@@ -112,6 +112,9 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
   'DELETE /api/orgs/:orgId/criticisms/:criticismId/second': { may: members, why: 'and withdraw the second' },
   'POST /api/orgs/:orgId/criticisms/:criticismId/answers': { may: organisers, why: 'the leadership answers criticism in public, under its name' },
 
+  // Live updates: what changed in the organisation, as far as the reader may see it.
+  'GET /api/orgs/:orgId/live': { may: members, why: "a member's open pages are told what changed in their organisation (organisers also of statements awaiting moderation)" },
+
   // Not the organisation's: the API's description, the health probe, the pages.
   'GET /api/openapi.json': { may: everyone, reveals: ['*'], why: 'the API describes itself to anyone (its keys name fields, they hold none)' },
   'GET /api/health': { may: everyone, why: 'a probe for the operator' },

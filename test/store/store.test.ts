@@ -1,4 +1,5 @@
 /** The store on every dialect: migrations, the vote transaction, organisation scoping. */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issues, members, openStore, organisations, statements, votes, type Store } from '../../src/store/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
@@ -17,7 +18,27 @@ describe.each(dialects)('store on %s', (dialect) => {
   });
 
   it('applies the migrations once, then has nothing to do', async () => {
-    expect(await store.migrate()).toEqual(['0001-model', '0002-practice', '0003-criticism', '0004-session-role', '0005-statement-merge', '0006-action-participants', '0007-vote-keys']);
+    expect(await store.migrate()).toEqual(['0001-model', '0002-practice', '0003-criticism', '0004-session-role', '0005-statement-merge', '0006-action-participants', '0007-vote-keys', '0008-row-security']);
+    expect(await store.migrate()).toEqual([]);
+  });
+
+  it('runs on a database a newer version migrated further (a rolling upgrade), and refuses one that diverged', async () => {
+    const record = (name: string) => sql`insert into kysely_migration (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(store.db);
+    const forget = (name: string) => sql`delete from kysely_migration where name = ${name}`.execute(store.db);
+    await record('9999-from-a-newer-version');
+    try {
+      expect(await store.migrationsAhead()).toEqual(['9999-from-a-newer-version']);
+      expect(await store.migrate()).toEqual([]);
+    } finally {
+      await forget('9999-from-a-newer-version');
+    }
+    await record('0004a-of-another-branch');
+    try {
+      await expect(store.migrate()).rejects.toThrow(/migrations this version of Massline does not know \(0004a-of-another-branch\)/);
+    } finally {
+      await forget('0004a-of-another-branch');
+    }
+    expect(await store.migrationsAhead()).toEqual([]);
     expect(await store.migrate()).toEqual([]);
   });
 
@@ -40,6 +61,16 @@ describe.each(dialects)('store on %s', (dialect) => {
     const log = await votes.voteLogOfIssue(store.db, org.id, issue.id);
     expect(log.map((v) => v.value)).toEqual([1]);
     expect((await votes.currentVotesOfIssue(store.db, org.id, issue.id)).map((v) => v.value)).toEqual([1]);
+  });
+
+  it('measures what the vote tables take on disk, and it grows with the votes', async () => {
+    const before = await votes.voteStorageBytes(store.db, store.dialect);
+    expect(before).toBeGreaterThan(0);
+    const { org, m, issue, s: first } = await fixture();
+    const rows = Array.from({ length: 400 }, (_, i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: first.cycle_id, authorId: m.id, text: `S${i}`, status: 'accepted', origin: 'member', at }));
+    await statements.insertStatements(store.db, rows);
+    for (const s of rows) await votes.castVote(store.db, { orgId: org.id, issueId: issue.id, statementId: s.id, memberId: m.id, value: 1, idempotencyKey: `k-${s.id}`, at });
+    expect(await votes.voteStorageBytes(store.db, store.dialect)).toBeGreaterThan(before);
   });
 
   it('rejects a vote value outside −1, 0, 1 at the database too', async () => {

@@ -12,6 +12,10 @@
  * request writes. Latency percentiles are computed exactly from every acknowledged (2xx)
  * response, not from autocannon's whole-millisecond histogram.
  *
+ * With `apiProcesses` above one (PostgreSQL), that many `serve --role api` processes and one
+ * `serve --role worker` share the database, and the connections are split evenly over the API
+ * processes (one autocannon instance each, run together), as a load balancer would spread them.
+ *
  * With `ceiling`, the same load also runs against two servers that only answer (node:http, and
  * a bare Fastify route parsing the body): what this machine serves at all, for scale.
  */
@@ -19,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon, { type AutocannonRequest } from 'autocannon';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 import { openStore, votes, type DialectName } from '../../store/index.js';
 import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
@@ -45,6 +49,8 @@ export interface ApiBenchOptions {
   ceiling: boolean;
   /** Also measure the store's vote writing alone, without HTTP: group commit, and a transaction per vote. */
   store: boolean;
+  /** API processes serving the load (more than one: PostgreSQL only, beside one analysis worker). */
+  apiProcesses: number;
   log: (line: string) => void;
 }
 
@@ -70,7 +76,7 @@ export interface ApiRun extends ApiRunFigures {
   statusCodes: Record<string, number>;
 }
 
-export type ApiBenchReport = Partial<Record<DialectName, Record<string, ApiRunFigures>>>;
+export type ApiBenchReport = Partial<Record<DialectName, Record<string, ApiRunFigures>>> & { apiProcesses?: number };
 
 export interface ApiBenchResult {
   report: ApiBenchReport;
@@ -85,12 +91,39 @@ const mainScript = path.resolve(here, '../main.js');
 
 const ceilingScript = path.resolve(here, 'api-ceiling-server.js');
 
+type ServeRole = 'all' | 'api' | 'worker';
+
 /** Start `massline serve` on a free loopback port, with request limits off. */
-async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[]): Promise<ChildServer> {
+async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all'): Promise<ChildServer> {
   const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: 'off', MASSLINE_LOG_LEVEL: 'warn' };
-  for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST']) delete env[k];
+  for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir], { env, nodeFlags });
+  const roleArgs = role === 'all' ? [] : ['--role', role];
+  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir, ...roleArgs], { env, nodeFlags });
+}
+
+/** The servers of one dialect's runs: one `serve` (all roles), or N API processes and one analysis worker. */
+interface BenchServers {
+  api: ChildServer[];
+  worker: ChildServer | null;
+}
+
+async function startServers(target: { dataDir: string; databaseUrl: string | undefined }, opts: ApiBenchOptions): Promise<BenchServers> {
+  if (opts.apiProcesses === 1) return { api: [await startServer(target, opts.serverNodeFlags)], worker: null };
+  const servers: BenchServers = { api: [], worker: null };
+  try {
+    servers.worker = await startServer(target, opts.serverNodeFlags, 'worker');
+    for (let i = 0; i < opts.apiProcesses; i++) servers.api.push(await startServer(target, opts.serverNodeFlags, 'api'));
+    return servers;
+  } catch (e) {
+    await stopServers(servers);
+    throw e;
+  }
+}
+
+async function stopServers(servers: BenchServers): Promise<void> {
+  await Promise.all(servers.api.map((s) => s.stop()));
+  await servers.worker?.stop();
 }
 
 const loadAverage = () => os.loadavg()[0]!.toFixed(2);
@@ -127,13 +160,31 @@ function voteRequests(org: BenchOrganisation, counter: { next: number }, runLabe
   ];
 }
 
-async function loadRun(url: string, org: BenchOrganisation, counter: { next: number }, runLabel: string, connections: number, seconds: number, maxRequests: number) {
+/** The load, shared out over the servers (connections and the request bound split evenly), as one result. */
+async function loadRun(urls: string[], org: BenchOrganisation, counter: { next: number }, runLabel: string, connections: number, seconds: number, maxRequests: number) {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, maxOverallRequests: maxRequests, timeout: 10, requests: voteRequests(org, counter, runLabel) });
-  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (status >= 200 && status < 300) latencies.push(ms);
-  });
-  const result = await instance;
+  const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
+  const results = await Promise.all(
+    urls.map((url, i) => {
+      const instance = autocannon({ url, connections: share(connections, i), duration: seconds, maxOverallRequests: share(maxRequests, i), timeout: 10, requests: voteRequests(org, counter, runLabel) });
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+      });
+      return instance;
+    }),
+  );
+  const sum = (f: (r: AutocannonResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, st] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + st.count;
+  const result = {
+    duration: Math.max(...results.map((r) => r.duration)),
+    sent: sum((r) => r.requests.sent),
+    ok: sum((r) => r['2xx']),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    statusCodes,
+  };
   const sorted = Float64Array.from(latencies).sort();
   return { result, sorted };
 }
@@ -142,7 +193,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Read the stored votes back: every current vote must equal the member's newest logged vote. */
-async function storedVotes(target: { dataDir: string; databaseUrl: string | undefined }, org: BenchOrganisation): Promise<{ logged: number; current: number; outOfStep: number }> {
+async function storedVotes(target: { dataDir: string; databaseUrl: string | undefined }, org: BenchOrganisation): Promise<{ logged: number; current: number; outOfStep: number; bytesPerVote: number | null }> {
   const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 2 });
   try {
     const log = await votes.voteLogOfIssue(store.db, org.orgId, org.issueId);
@@ -150,41 +201,46 @@ async function storedVotes(target: { dataDir: string; databaseUrl: string | unde
     const newest = new Map<string, number>();
     for (const v of log) newest.set(`${v.memberId} ${v.statementId}`, v.value);
     const outOfStep = current.filter((v) => newest.get(`${v.memberId} ${v.statementId}`) !== v.value).length + Math.max(0, newest.size - current.length);
-    return { logged: log.length, current: current.length, outOfStep };
+    return { logged: log.length, current: current.length, outOfStep, bytesPerVote: log.length > 0 ? Math.round((await votes.voteStorageBytes(store.db, store.dialect)) / log.length) : null };
   } finally {
     await store.close();
   }
 }
 
 /** One measured run at one concurrency (after its warm-up), logged as it ends. */
-async function measure(target: BenchTarget, server: ChildServer, org: BenchOrganisation, counter: { next: number }, connections: number, opts: ApiBenchOptions): Promise<ApiRun> {
-  if (opts.warmupSeconds > 0) await loadRun(server.url, org, counter, `w${connections}`, connections, opts.warmupSeconds, opts.maxRequests);
+async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOrganisation, counter: { next: number }, connections: number, opts: ApiBenchOptions): Promise<ApiRun> {
+  const urls = servers.map((s) => s.url);
+  if (opts.warmupSeconds > 0) await loadRun(urls, org, counter, `w${connections}`, connections, opts.warmupSeconds, opts.maxRequests);
   const loadBefore = loadAverage();
-  const cpuBefore = cpuSeconds(server.child.pid);
-  const { result, sorted } = await loadRun(server.url, org, counter, `c${connections}`, connections, opts.seconds, opts.maxRequests);
-  const cpuAfter = cpuSeconds(server.child.pid);
-  const perVote = (a: number, b: number) => `${Math.round(((b - a) * 1e6) / Math.max(1, result['2xx']))} µs`;
-  const cpu = cpuBefore && cpuAfter ? `; server CPU per request ${perVote(cpuBefore.process, cpuAfter.process)} (main thread ${perVote(cpuBefore.mainThread, cpuAfter.mainThread)})` : '';
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+  const cpuOf = () => {
+    const each = servers.map((s) => cpuSeconds(s.child.pid));
+    return each.every((c) => c !== null) ? { process: each.reduce((a, c) => a + c!.process, 0), mainThread: each.reduce((a, c) => a + c!.mainThread, 0) } : null;
+  };
+  const cpuBefore = cpuOf();
+  const { result, sorted } = await loadRun(urls, org, counter, `c${connections}`, connections, opts.seconds, opts.maxRequests);
+  const cpuAfter = cpuOf();
+  const perVote = (a: number, b: number) => `${Math.round(((b - a) * 1e6) / Math.max(1, result.ok))} µs`;
+  const whose = servers.length > 1 ? `${servers.length} API processes' CPU` : 'server CPU';
+  const cpu = cpuBefore && cpuAfter ? `; ${whose} per request ${perVote(cpuBefore.process, cpuAfter.process)} (main thread${servers.length > 1 ? 's' : ''} ${perVote(cpuBefore.mainThread, cpuAfter.mainThread)})` : '';
   const run: ApiRun = {
     target,
     connections,
     seconds: result.duration,
-    requests: result.requests.sent,
-    acknowledged: result['2xx'],
+    requests: result.sent,
+    acknowledged: result.ok,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes,
-    votesPerSec: Math.round(result['2xx'] / result.duration),
+    statusCodes: result.statusCodes,
+    votesPerSec: Math.round(result.ok / result.duration),
     p50Ms: round2(quantile(sorted, 0.5)),
     p99Ms: round2(quantile(sorted, 0.99)),
   };
   opts.log(
-    `[${target}] ${String(connections).padStart(3)} connections: ${String(run.votesPerSec).padStart(6)} ${target === 'sqlite' || target === 'postgres' ? 'votes' : 'requests'}/s, ` +
+    `[${target}] ${String(connections).padStart(3)} connections${servers.length > 1 ? ` over ${servers.length} API processes` : ''}: ${String(run.votesPerSec).padStart(6)} ${target === 'sqlite' || target === 'postgres' ? 'votes' : 'requests'}/s, ` +
       `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, max ${round1(sorted[sorted.length - 1] ?? Number.NaN)} ms; ` +
       `${run.acknowledged} acknowledged in ${run.seconds} s, non-2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}${cpu}; load average ${loadBefore} → ${loadAverage()}` +
-      `${failed(run) ? `  ERRORS: status ${JSON.stringify(statusCodes)}` : ''}`,
+      `${failed(run) ? `  ERRORS: status ${JSON.stringify(run.statusCodes)}` : ''}`,
   );
   return run;
 }
@@ -195,7 +251,7 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
   const { log } = opts;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-api-'));
   let pg: BenchPostgres | null = null;
-  let server: ChildServer | null = null;
+  let servers: BenchServers | null = null;
   let clean = true;
   try {
     if (dialect === 'postgres') pg = await startBenchPostgres();
@@ -203,18 +259,22 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
     const seedStart = Date.now();
     const org = await seedBenchOrganisation(target, { members: opts.members, statements: opts.statements });
     log(`[${dialect}] seeded ${opts.members} members with sessions and ${opts.statements} statements in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-    server = await startServer(target, opts.serverNodeFlags);
-    log(`[${dialect}] server at ${server.url}${dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)'}`);
+    servers = await startServers(target, opts);
+    const where = dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)';
+    log(servers.worker ? `[${dialect}] ${servers.api.length} API processes at ${servers.api.map((s) => s.url).join(', ')} and one analysis worker${where}` : `[${dialect}] server at ${servers.api[0]!.url}${where}`);
     const counter = { next: 0 };
     for (const connections of opts.connections) {
-      const run = await measure(dialect, server, org, counter, connections, opts);
+      const run = await measure(dialect, servers.api, org, counter, connections, opts);
       runs.push(run);
       if (failed(run)) clean = false;
     }
-    await server.stop();
-    const serverErrors = server.stderr().trim();
-    server = null;
-    if (serverErrors) log(`[${dialect}] the server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
+    const stopped = servers;
+    servers = null;
+    await stopServers(stopped);
+    for (const s of [...stopped.api, ...(stopped.worker ? [stopped.worker] : [])]) {
+      const serverErrors = s.stderr().trim();
+      if (serverErrors) log(`[${dialect}] a server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
+    }
     if (opts.store) {
       for (const r of await benchStoreWrites(target, org, counter, { concurrency: opts.connections, seconds: opts.seconds, warmupSeconds: opts.warmupSeconds })) {
         const run: ApiRun = { target: `${dialect} store, ${r.mode}`, connections: r.concurrency, seconds: r.seconds, requests: r.acknowledged + r.failed, acknowledged: r.acknowledged, non2xx: r.failed, errors: 0, timeouts: 0, statusCodes: {}, votesPerSec: r.votesPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
@@ -224,10 +284,13 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
       }
     }
     const stored = await storedVotes(target, org);
-    log(`[${dialect}] stored: ${stored.logged} votes logged, ${stored.current} current votes, ${stored.outOfStep} current votes out of step with the log`);
+    log(
+      `[${dialect}] stored: ${stored.logged} votes logged, ${stored.current} current votes, ${stored.outOfStep} current votes out of step with the log` +
+        `${stored.bytesPerVote === null ? '' : `; the vote tables and their indexes take ${stored.bytesPerVote} bytes per logged vote`}`,
+    );
     if (stored.outOfStep > 0) clean = false;
   } finally {
-    await server?.stop();
+    if (servers) await stopServers(servers);
     await pg?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -242,7 +305,7 @@ async function benchCeiling(opts: ApiBenchOptions, runs: ApiRun[]): Promise<void
     const server = await startChildServer(ceilingScript, [kind]);
     try {
       const counter = { next: 0 };
-      for (const connections of opts.connections) runs.push(await measure(kind === 'http' ? 'node:http' : 'fastify', server, org, counter, connections, opts));
+      for (const connections of opts.connections) runs.push(await measure(kind === 'http' ? 'node:http' : 'fastify', [server], org, counter, connections, opts));
     } finally {
       await server.stop();
     }
@@ -273,6 +336,7 @@ export async function runApiBench(opts: ApiBenchOptions): Promise<ApiBenchResult
   if (!clean) log('SOME RUNS HAD ERRORS (see above): their figures do not count.');
   const report: ApiBenchReport = {};
   for (const r of runs) if (r.target === 'sqlite' || r.target === 'postgres') (report[r.target] ??= {})[String(r.connections)] = { votesPerSec: r.votesPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
+  if (opts.apiProcesses > 1) report.apiProcesses = opts.apiProcesses;
   return { report, runs, clean };
 }
 
@@ -290,6 +354,7 @@ export function parseApiBenchOptions(raw: {
   serverNodeFlags: string;
   ceiling?: boolean;
   store?: boolean;
+  apiProcesses?: string;
 }): Omit<ApiBenchOptions, 'log'> | string {
   const dialects = raw.dialects.split(',').map((d) => d.trim());
   if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
@@ -299,6 +364,9 @@ export function parseApiBenchOptions(raw: {
     if (!positive(value)) return `${flag}: a positive integer`;
   }
   if (!/^\d+$/.test(raw.warmup)) return '--warmup: a whole number of seconds';
+  const apiProcesses = raw.apiProcesses ?? '1';
+  if (!positive(apiProcesses) || Number(apiProcesses) > 16) return '--api-processes: an integer from 1 to 16';
+  if (Number(apiProcesses) > 1 && dialects.includes('sqlite')) return '--api-processes: more than one API process needs PostgreSQL (--dialects postgres); SQLite is served by one process';
   const maxRequests = Number(raw.maxRequests);
   if (connections.some((c) => Number(c) > maxRequests)) return '--max-requests: at least the number of connections';
   return {
@@ -312,5 +380,6 @@ export function parseApiBenchOptions(raw: {
     serverNodeFlags: raw.serverNodeFlags.split(/\s+/).filter(Boolean),
     ceiling: raw.ceiling ?? false,
     store: raw.store ?? false,
+    apiProcesses: Number(apiProcesses),
   };
 }

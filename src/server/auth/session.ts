@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../core/index.js';
 import { DomainError, roleAtLeast } from '../../core/index.js';
-import { inTransaction, newToken, sessions, tokenHash, type Db } from '../../store/index.js';
+import { inTransaction, narrowToOrganisation, newToken, sessions, tokenHash, withOrganisationScope, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { policyOf, type RoutePolicy } from '../policies.js';
 import { CSRF_COOKIE, checkCsrfToken, checkOrigin, clearCsrfCookie, csrfTokenOf, isWrite, setCsrfCookie } from './csrf.js';
@@ -81,6 +81,10 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       if (policy.who === 'anonymous') route.logLevel = 'silent';
     }
   });
+  // Each request runs in an organisation scope of its own (store/scope.ts), narrowed to the
+  // session's organisation once the policy checks below have passed: PostgreSQL's row-level
+  // security then hides every other organisation's rows from the rest of the request.
+  app.addHook('onRequest', (_req, _reply, done) => withOrganisationScope(null, done));
   app.addHook('onRequest', async (req, reply) => {
     const write = isWrite(req.method);
     if (write) checkOrigin(req, ctx.config);
@@ -119,6 +123,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     const orgId = (req.params as { orgId?: string } | undefined)?.orgId;
     if (orgId !== undefined && orgId !== auth.orgId) throw new DomainError('not_found', 'organisation not found');
     if (!roleAtLeast(auth.role, policy)) throw new DomainError('forbidden', `role: this needs ${policy} rights`);
+    narrowToOrganisation(auth.orgId);
   });
 }
 

@@ -27,6 +27,7 @@ import { NEW_STATEMENT_PRIORITY } from '../../engine/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
 import { advanceCycle } from '../services/cycle.js';
+import { publishStatementChange } from '../services/live.js';
 import { presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
 
 export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -148,6 +149,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at, actorId: auth.memberId, data: { statementId: s.id } });
           return s;
         });
+        void publishStatementChange(ctx, { orgId: auth.orgId, issueId: issue.id, statementId: row.id, status: row.status, change: 'added' });
         return reply.code(201).send(presentStatement(row, undefined, null));
       },
     );
@@ -165,6 +167,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: s.issue_id, cycleId: s.cycle_id, type: 'statement.moderated', at, actorId: auth.memberId, data: { statementId: s.id, status: req.body.status } });
         });
         ctx.jobs.analyses.voteArrived(auth.orgId, s.issue_id);
+        void publishStatementChange(ctx, { orgId: auth.orgId, issueId: s.issue_id, statementId: s.id, status: req.body.status, before: s.status, change: 'moderated' });
         const counts = await statements.voteCountsByStatement(db(), auth.orgId, s.issue_id);
         const mine = await votes.memberVotesOnIssue(db(), auth.orgId, s.issue_id, auth.memberId);
         return presentStatement({ ...s, status: req.body.status, moderated_at: at, moderated_by: auth.memberId }, counts.get(s.id), mine.get(s.id) ?? null);
@@ -197,6 +200,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           at: now(),
         });
         if (r.changed) ctx.jobs.analyses.voteArrived(auth.orgId, r.issueId);
+        if (r.changed) ctx.live.votesChanged(auth.orgId, r.issueId);
         return { statementId: req.params.statementId, vote: r.value, changed: r.changed };
       },
     );

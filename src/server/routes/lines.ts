@@ -108,7 +108,7 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (!version) throw notFound('line version');
         if (version.status !== 'draft') throw new DomainError('conflict', 'versionId: already published');
         const at = now();
-        await inTransaction(db(), async (trx) => {
+        const cycleNumber = await inTransaction(db(), async (trx) => {
           const cycle = await issues.currentCycle(trx, auth.orgId, version.issue_id);
           if (cycle.phase !== 'concentrate') throw new DomainError('invalid_transition', `phase: a line is published from the concentrate phase; the cycle is in ${cycle.phase}`);
           const analysis = await analyses.latestAnalysis(trx, auth.orgId, version.issue_id, 'engine');
@@ -125,7 +125,10 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             },
           });
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'cycle.advanced', at, actorId: auth.memberId, data: { from: 'concentrate', to: 'propagate', cycle: cycle.number, by: 'publication' } });
+          return cycle.number;
         });
+        void ctx.live.publish(auth.orgId, { type: 'line', issueId: version.issue_id, versionId: version.id, number: version.number });
+        void ctx.live.publish(auth.orgId, { type: 'phase', issueId: version.issue_id, cycleNumber, phase: 'propagate', previousPhase: 'concentrate' });
         return versionView(auth.orgId, version.issue_id, version.id);
       },
     );

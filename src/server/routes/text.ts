@@ -10,6 +10,7 @@ import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
 import { presentStatement } from '../presenters.js';
 import { createStatementSimilarity } from '../services/statement-similarity.js';
+import { publishStatementChange } from '../services/live.js';
 import { createThemeCache, type IssueThemes } from '../services/issue-themes.js';
 import { summariseTheme, SummaryUnavailable } from '../services/theme-summary.js';
 
@@ -114,6 +115,8 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         // The carried votes and the duplicate's leaving change what the analysis says.
         ctx.jobs.analyses.voteArrived(auth.orgId, outcome.target.issue_id);
+        void publishStatementChange(ctx, { orgId: auth.orgId, issueId: outcome.target.issue_id, statementId: outcome.target.id, status: outcome.target.status, before: outcome.duplicate.status, change: 'merged' });
+        ctx.live.votesChanged(auth.orgId, outcome.target.issue_id);
         const [counts, mine] = await Promise.all([statements.voteCountsOf(db(), auth.orgId, [outcome.target.id]), statements.memberVotesOn(db(), auth.orgId, auth.memberId, [outcome.target.id])]);
         return {
           statementId: outcome.duplicate.id,

@@ -54,6 +54,7 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
   });
   // The organisers concentrate on an analysis of this cycle's gathering: start it now.
   if (result.cycle.phase === 'concentrate') ctx.jobs.analyses.voteArrived(input.orgId, input.issueId);
+  void ctx.live.publish(input.orgId, { type: 'phase', issueId: input.issueId, cycleNumber: result.cycle.number, phase: result.cycle.phase, previousPhase: result.previousPhase });
   return result;
 }
 

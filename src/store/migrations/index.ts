@@ -7,6 +7,7 @@ import { migration0004 } from './0004-session-role.js';
 import { migration0005 } from './0005-statement-merge.js';
 import { migration0006 } from './0006-action-participants.js';
 import { migration0007 } from './0007-vote-keys.js';
+import { migration0008 } from './0008-row-security.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -16,5 +17,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0005-statement-merge': migration0005,
   '0006-action-participants': migration0006,
   '0007-vote-keys': migration0007,
+  '0008-row-security': migration0008,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

@@ -213,7 +213,10 @@ export async function publishBatch(db: Db, orgId: string, beforeDay: string, pub
       return pending.length;
     });
   } catch (e) {
-    if (e instanceof LostRace || isUniqueViolation(e)) return 0;
+    // Two publishers of one batch at once (several processes, or a read publishing what is due):
+    // one commits, the other lost the race, whether it noticed (a row already taken), collided on
+    // a position, or was chosen by PostgreSQL to break a deadlock between the two.
+    if (e instanceof LostRace || isUniqueViolation(e) || isDeadlock(e)) return 0;
     throw e;
   }
 }
@@ -223,6 +226,11 @@ class LostRace extends Error {}
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function isDeadlock(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
 }
 
 /** Organisations with criticism waiting for a batch written before `beforeDay`. */

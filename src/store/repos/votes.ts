@@ -1,6 +1,7 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { VoteValue } from '../../core/index.js';
 import type { Db } from '../db.js';
+import type { DialectName } from '../dialect/types.js';
 import { prepared } from '../prepared.js';
 import { inTransaction } from '../tx.js';
 import { answerFromKey, refusal, type VoteTarget } from './vote-rules.js';
@@ -394,4 +395,15 @@ export async function voteLogSince(db: Db, orgId: string, issueId: string, after
     .orderBy('seq')
     .execute();
   return rows.map((r) => ({ seq: Number(r.seq), memberId: r.member_id, statementId: r.statement_id, value: Number(r.value) as VoteValue }));
+}
+
+/** Bytes the vote tables (current votes, the log, the keys) take on disk with their indexes: for sizing a deployment. */
+export async function voteStorageBytes(db: Db, dialect: DialectName): Promise<number> {
+  const tables = ['votes', 'vote_log', 'vote_keys'];
+  if (dialect === 'sqlite') {
+    const r = await sql<{ bytes: number | null }>`select sum(pgsize) as bytes from dbstat where name in (${sql.join(tables)}) or name in (select name from sqlite_master where type = 'index' and tbl_name in (${sql.join(tables)}))`.execute(db);
+    return Number(r.rows[0]?.bytes ?? 0);
+  }
+  const r = await sql<{ bytes: string | number | null }>`select sum(pg_total_relation_size(c::regclass)) as bytes from unnest(${tables}::text[]) as c`.execute(db);
+  return Number(r.rows[0]?.bytes ?? 0);
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { hasRole, useSession } from '../session.js';
 import { OrganiseNav } from './organise-nav.js';
+import { LiveProvider, useLiveStatus } from '../api/use-live.js';
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const [location] = useLocation();
@@ -14,7 +15,19 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
   );
 }
 
-/** The frame of every page: a skip link, the organisation, the navigation for the reader's role, and the main landmark. */
+/** Whether the page follows changes as they happen: shown only while a member is logged in. */
+function LiveStatus() {
+  const { t } = useTranslation();
+  const status = useLiveStatus();
+  if (status === 'off') return null;
+  return (
+    <span className={`live-status live-status--${status}`} title={t(`live.${status}Hint`)} data-testid="live-status" data-status={status}>
+      {t(`live.${status}`)}
+    </span>
+  );
+}
+
+/** The frame of every page: a skip link, the organisation, live updates, the navigation for the reader's role, and the main landmark. */
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { me, logout } = useSession();
@@ -31,7 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [location]);
   const organiser = hasRole(me, 'organiser');
   return (
-    <>
+    <LiveProvider orgId={me?.organisation.id}>
       <a className="skip-link" href="#main">
         {t('layout.skip')}
       </a>
@@ -41,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t('layout.brand')}
           </Link>
           {me && <span className="org-name">{me.organisation.name}</span>}
+          <LiveStatus />
           <nav aria-label={t('layout.navigation')}>
             <ul>
               {me && (
@@ -90,6 +104,6 @@ export function Layout({ children }: { children: ReactNode }) {
         {organiser && location.startsWith('/organise') && <OrganiseNav />}
         {children}
       </main>
-    </>
+    </LiveProvider>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, type IssueSummaryDto, type MeDto } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../api/use-live.js';
 import { PageHeading } from '../components/page.js';
 import { PhaseBadge } from '../components/phase-steps.js';
 import { Empty, Loaded, Loading } from '../components/states.js';
@@ -41,6 +42,7 @@ function Welcome() {
 function Issues({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const issues = useResource(() => api.issues(me.organisation.id), [me.organisation.id]);
+  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase']));
   // Every member's browser fetches its criticism tokens in the background, so being issued them says
   // nothing about who criticises. The blind-RSA code loads only here, not with the pages that do not need it.
   useEffect(() => {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import { api, type IssueDetailDto, type MeDto } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
+import { concernsIssue, useLiveReload, useLiveVoteTotals } from '../api/use-live.js';
 import { PageHeading } from '../components/page.js';
 import { PhaseSteps } from '../components/phase-steps.js';
 import { RequireSession } from '../components/require-session.js';
@@ -18,6 +19,8 @@ function Issue({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const { issueId } = useParams<{ issueId: string }>();
   const issue = useResource(() => api.issue(me.organisation.id, issueId), [me.organisation.id, issueId]);
+  useLiveReload(issue.reload, (e) => concernsIssue(e, issueId, ['statement', 'phase', 'line']));
+  useLiveVoteTotals(issue);
   return (
     <Loaded resource={issue}>
       {(d) => (

@@ -4,6 +4,7 @@ import { Link, useParams } from 'wouter';
 import { api, type LineVersionDto, type MeDto } from '../api/client.js';
 import { useSubmission } from '../api/use-submission.js';
 import { useResource } from '../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../api/use-live.js';
 import { ClaimList, currentVersion, VersionMarks } from '../components/claims.js';
 import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
@@ -21,6 +22,7 @@ function Line({ me }: { me: MeDto }) {
   const orgId = me.organisation.id;
   const issues = useResource(() => api.issues(orgId), [orgId]);
   const line = useResource(() => api.line(orgId, issueId), [orgId, issueId]);
+  useLiveReload(line.reload, (e) => concernsIssue(e, issueId, ['line']));
   const title = issues.data?.issues.find((i) => i.id === issueId)?.title;
   return (
     <>

@@ -5,6 +5,7 @@ import { api, type MeDto } from '../api/client.js';
 import { useSubmission } from '../api/use-submission.js';
 import { idempotencyKey } from '../api/idempotency.js';
 import { useResource } from '../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../api/use-live.js';
 import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
 import { Empty, ErrorNotice, Loaded } from '../components/states.js';
@@ -30,6 +31,9 @@ function Voting({ me }: { me: MeDto }) {
   const orgId = me.organisation.id;
   const issues = useResource(() => api.issues(orgId), [orgId]);
   const next = useResource(() => api.nextStatement(orgId, issueId), [orgId, issueId]);
+  // Done with every statement: a new one (or one newly accepted) is brought up. A statement being
+  // read is never swapped for another under the member's eyes.
+  useLiveReload(next.reload, (e) => next.data?.statement === null && concernsIssue(e, issueId, ['statement', 'phase']));
   const [voted, setVoted] = useState<{ count: number; last: VoteValue | null }>({ count: 0, last: null });
   const { busy, error, run } = useSubmission();
   const statementRef = useRef<HTMLParagraphElement>(null);

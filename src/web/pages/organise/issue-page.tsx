@@ -4,6 +4,7 @@ import { Link, useParams } from 'wouter';
 import { api, type IssueDetailDto, type MeDto } from '../../api/client.js';
 import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
+import { concernsIssue, useLiveReload, useLiveVoteTotals } from '../../api/use-live.js';
 import { PageHeading } from '../../components/page.js';
 import { PhaseSteps } from '../../components/phase-steps.js';
 import { RequireSession } from '../../components/require-session.js';
@@ -23,6 +24,8 @@ function OrganiseIssue({ me }: { me: MeDto }) {
   const { issueId } = useParams<{ issueId: string }>();
   const orgId = me.organisation.id;
   const issue = useResource(() => api.issue(orgId, issueId), [orgId, issueId]);
+  useLiveReload(issue.reload, (e) => concernsIssue(e, issueId, ['statement', 'phase', 'line']));
+  useLiveVoteTotals(issue);
   return (
     <Loaded resource={issue}>
       {(d) => (
@@ -181,6 +184,7 @@ function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) 
     const [embrace, analysis] = await Promise.all([api.embrace(orgId, version.id), api.analysis(orgId, issueId).catch(() => null)]);
     return { version, embrace, labels: analysis ? groupLabels(analysis.snapshot.groups) : new Map<string, string>() };
   }, [orgId, issueId]);
+  useLiveReload(data.reload, (e) => concernsIssue(e, issueId, ['line', 'phase', 'analysis']));
   const rate = (r: number | null) => (r === null ? '—' : f.percent(r));
   return (
     <Loaded resource={data}>

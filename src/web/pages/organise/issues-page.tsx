@@ -4,6 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { api, type MeDto } from '../../api/client.js';
 import { useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../../api/use-live.js';
 import { PageHeading } from '../../components/page.js';
 import { PhaseBadge } from '../../components/phase-steps.js';
 import { RequireSession } from '../../components/require-session.js';
@@ -20,6 +21,7 @@ function Issues({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const orgId = me.organisation.id;
   const issues = useResource(() => api.issues(orgId), [orgId]);
+  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase']));
   return (
     <>
       <PageHeading title={t('organise.title')} kicker={me.organisation.name} />

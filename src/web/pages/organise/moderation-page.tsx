@@ -5,6 +5,7 @@ import type { ApiError} from '../../api/client.js';
 import { api, type MeDto, type StatementDto } from '../../api/client.js';
 import { asApiError } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../../api/use-live.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
 import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
@@ -20,6 +21,7 @@ function Moderation({ me }: { me: MeDto }) {
   const { issueId } = useParams<{ issueId: string }>();
   const orgId = me.organisation.id;
   const queue = useResource(() => api.issue(orgId, issueId, 'unmoderated'), [orgId, issueId]);
+  useLiveReload(queue.reload, (e) => concernsIssue(e, issueId, ['statement']));
   const [decided, setDecided] = useState<StatementDto[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { api, ApiError, type AnalysisDto, type IssueDetailDto, type MeDto } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../../api/use-live.js';
 import { analysisFindings, type StatementFinding } from '../../analysis/findings.js';
 import { OpinionMapChart } from '../../charts/opinion-map-chart.js';
 import { opinionMapSeries } from '../../charts/opinion-map-series.js';
@@ -31,6 +32,8 @@ function OpinionMap({ me }: { me: MeDto }) {
       throw e;
     }
   }, [orgId, issueId]);
+  // A new snapshot redraws the map; the statements' texts come with it.
+  useLiveReload(data.reload, (e) => concernsIssue(e, issueId, ['analysis']), 5_000);
   return (
     <Loaded resource={data}>
       {({ issue, analysis }) => (

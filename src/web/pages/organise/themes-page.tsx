@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { api, type MeDto, type ThemeDto, type ThemesDto } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
+import { concernsIssue, useLiveReload } from '../../api/use-live.js';
 import { useSubmission } from '../../api/use-submission.js';
 import { GroupVotesChart } from '../../charts/group-votes-chart.js';
 import { themeVoteSeries } from '../../charts/theme-votes-series.js';
@@ -28,6 +29,7 @@ function IssueThemes({ me }: { me: MeDto }) {
     const [issues, themes] = await Promise.all([api.issues(orgId), api.themes(orgId, issueId)]);
     return { title: issues.issues.find((i) => i.id === issueId)?.title, themes };
   }, [orgId, issueId]);
+  useLiveReload(data.reload, (e) => concernsIssue(e, issueId, ['analysis']), 5_000);
   const [merged, setMerged] = useState<string | null>(null);
   const onMerged = (message: string) => {
     setMerged(message);

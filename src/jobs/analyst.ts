@@ -1,0 +1,158 @@
+/**
+ * One issue's analysis, whoever asks for it (the in-process scheduler or a queue worker): read
+ * the votes logged since this process last analysed the issue, run the engine (in a worker
+ * thread, or inline), and store the snapshot with the vote-log position it saw.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { statementVisible, type ModerationPolicy } from '../core/index.js';
+import { analyses, issues, organisations, statements, votes, type Db } from '../store/index.js';
+import { AnalysisRunner, type AnalysisReply, type AnalysisRequest } from './analysis-runner.js';
+
+export interface AnalysisStored {
+  orgId: string;
+  issueId: string;
+  analysisId: string;
+  votesSeq: number;
+}
+
+export interface AnalystOptions {
+  db: Db;
+  clock: () => Date;
+  /** 'thread': a worker thread (the server); 'inline': on the calling thread (simulate, tests). */
+  mode: 'thread' | 'inline';
+  seed?: number;
+  /** A snapshot was stored (live updates fan this out). */
+  onStored?: (stored: AnalysisStored) => void;
+}
+
+export interface Analyst {
+  /** Analyse the issue now and store the snapshot; its id, or null when the issue has no votes (or is gone). */
+  analyse(orgId: string, issueId: string): Promise<string | null>;
+  /** Drop what this process knows of the issue: its next analysis loads every vote again. */
+  forget(issueId: string): void;
+  close(): Promise<void>;
+}
+
+interface Engine {
+  run(request: AnalysisRequest): Promise<AnalysisReply>;
+  close(): Promise<void>;
+}
+
+/** The compiled worker: beside this file in dist/, or, when running from source, in dist/jobs/. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const beside = path.join(path.dirname(here), 'analysis-worker.js');
+  if (here.endsWith('.js') && fs.existsSync(beside)) return beside;
+  return path.resolve(path.dirname(here), '../../dist/jobs/analysis-worker.js');
+}
+
+function threadEngine(): Engine {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: AnalysisReply) => void; reject: (e: Error) => void }>();
+  const start = () => {
+    const w = new Worker(workerFile());
+    w.unref();
+    w.on('message', (m: { id: number; reply?: AnalysisReply; error?: string }) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.reply) p?.resolve(m.reply);
+      else p?.reject(new Error(m.error ?? 'analysis failed'));
+    });
+    // A crashed worker loses its state; the next request is answered "needs a full load".
+    w.on('error', (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+      worker = null;
+    });
+    w.on('exit', () => {
+      for (const p of pending.values()) p.reject(new Error('analysis worker exited'));
+      pending.clear();
+      worker = null;
+    });
+    return w;
+  };
+  return {
+    run(request) {
+      worker ??= start();
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker!.postMessage({ id, request });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}
+
+function inlineEngine(): Engine {
+  const runner = new AnalysisRunner(() => performance.now());
+  return { run: async (request) => runner.run(request), close: async () => undefined };
+}
+
+export function createAnalyst(options: AnalystOptions): Analyst {
+  const engine = options.mode === 'thread' ? threadEngine() : inlineEngine();
+  /** Per issue, the vote-log position the engine's state has reached. */
+  const seenSeq = new Map<string, number>();
+
+  async function moderatedOut(orgId: string, issueId: string, policy: ModerationPolicy): Promise<string[]> {
+    const rows = await statements.listStatements(options.db, orgId, issueId);
+    // A merged duplicate leaves the analysis too: its voters' votes were carried to the statement it was merged into.
+    return rows.filter((s) => s.merged_into !== null || !statementVisible(s.status, policy)).map((s) => s.id);
+  }
+
+  async function analyse(orgId: string, issueId: string): Promise<string | null> {
+    const org = await organisations.getOrganisation(options.db, orgId);
+    const issue = await issues.getIssue(options.db, orgId, issueId);
+    if (!org || !issue) return null;
+    const cycle = await issues.currentCycle(options.db, orgId, issueId);
+    const out = await moderatedOut(orgId, issueId, org.moderation);
+    let from = seenSeq.get(issueId) ?? 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const delta = await votes.voteLogSince(options.db, orgId, issueId, from);
+      const toSeq = delta.length ? delta[delta.length - 1]!.seq : from;
+      if (toSeq === 0) return null;
+      const reply = await engine.run({
+        issueId,
+        fromSeq: from,
+        toSeq,
+        members: delta.map((v) => v.memberId),
+        statements: delta.map((v) => v.statementId),
+        values: delta.map((v) => v.value),
+        moderatedOut: out,
+        seed: options.seed ?? 1,
+      });
+      if (!reply.ok) {
+        from = 0;
+        continue;
+      }
+      seenSeq.set(issueId, toSeq);
+      const row = await analyses.saveAnalysis(options.db, {
+        orgId,
+        issueId,
+        cycleId: cycle.id,
+        source: 'engine',
+        votesSeq: toSeq,
+        result: reply.snapshot,
+        at: options.clock().toISOString(),
+      });
+      options.onStored?.({ orgId, issueId, analysisId: row.id, votesSeq: toSeq });
+      return row.id;
+    }
+    throw new Error('analysis: the worker could not be brought up to date');
+  }
+
+  return {
+    analyse,
+    forget: (issueId) => seenSeq.delete(issueId),
+    close: () => engine.close(),
+  };
+}
