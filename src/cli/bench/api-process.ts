@@ -9,8 +9,9 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Run `node [flags] script args` and resolve once it prints "serving on URL". */
-export async function startChildServer(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; nodeFlags?: string[] } = {}): Promise<ChildServer> {
+/** Run `node [flags] script args` and resolve once it prints "serving on URL" (or what `ready` matches: a worker has no URL). */
+export async function startChildServer(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; nodeFlags?: string[]; ready?: RegExp } = {}): Promise<ChildServer> {
+  const ready = options.ready ?? /serving on (http:\/\/\S+)/;
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -23,10 +24,10 @@ export async function startChildServer(script: string, args: string[], options: 
     }, 60_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      const m = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) {
+      const m = ready.exec(stdout);
+      if (m) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(m[1] ?? '');
       }
     });
     child.once('exit', (code, signal) => {

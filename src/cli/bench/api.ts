@@ -99,7 +99,7 @@ async function startServer(target: { dataDir: string; databaseUrl: string | unde
   for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
   const roleArgs = role === 'all' ? [] : ['--role', role];
-  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir, ...roleArgs], { env, nodeFlags });
+  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir, ...roleArgs], { env, nodeFlags, ...(role === 'worker' ? { ready: /Massline is working/ } : {}) });
 }
 
 /** The servers of one dialect's runs: one `serve` (all roles), or N API processes and one analysis worker. */
