@@ -47,7 +47,9 @@ export function openStore(options: StoreOptions): Store {
     : sqliteDialect(sqliteFile(options.dataDir));
   const db = new Kysely<Database>({ dialect: dialect.kysely });
   const file = options.databaseUrl ? null : sqliteFile(options.dataDir);
-  const voteWriter = unscoped(file !== null && file !== ':memory:' && options.voteWriter !== 'inline' ? threadVoteWriter(file) : inlineVoteWriter(db));
+  const writer = file !== null && file !== ':memory:' && options.voteWriter !== 'inline' ? threadVoteWriter(file) : inlineVoteWriter(db);
+  // Scopes matter where row-level security reads them: PostgreSQL only (no bookkeeping on SQLite).
+  const voteWriter = dialect.name === 'postgres' ? unscoped(writer) : writer;
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};

@@ -8,12 +8,17 @@
  *
  * Votes arrive by the thousand per second: they are not published one by one. `votesChanged`
  * marks the issue; its totals are counted and published at once if none went out in the last
- * interval, else once when it ends (per issue and process), however many votes came meanwhile.
+ * interval, else once when it ends (per issue and process), however many votes came meanwhile;
+ * the interval grows with the time a count takes, so a huge issue is counted less often.
  */
 import { LiveMessage, type LiveChange } from '../contract/index.js';
 import type { Db } from './db.js';
+import { performance } from 'node:perf_hooks';
 import { issueVoteTotals } from './repos/votes.js';
 import { postgresLiveTransport } from './live-postgres.js';
+
+/** The least interval between two counts of one issue's votes, as a multiple of the time the last count took. */
+const COUNTING_SHARE = 20;
 
 /** One open live stream: told of its organisation's changes, and when it should load everything again. */
 export interface LiveSubscriber {
@@ -129,9 +134,12 @@ export function openLiveHub(options: LiveHubOptions): LiveHub {
   function countVotes(issueId: string, state: VoteState): void {
     state.running = true;
     state.dirty = false;
+    let countedInMs = 0;
     const work = (async () => {
       try {
+        const started = performance.now();
         const totals = await issueVoteTotals(options.db, state.orgId, issueId);
+        countedInMs = performance.now() - started;
         await publish(state.orgId, { type: 'votes', issueId, ...totals });
       } catch (e) {
         if (!closed) onError(e);
@@ -146,7 +154,9 @@ export function openLiveHub(options: LiveHubOptions): LiveHub {
         state.cooling = null;
         if (state.dirty) countVotes(issueId, state);
         else votes.delete(issueId);
-      }, interval);
+        // Counting a large issue's votes takes a while (on SQLite, on the event loop): at most a
+        // twentieth of the time goes to it, however large the issue grows.
+      }, Math.max(interval, COUNTING_SHARE * countedInMs));
       state.cooling.unref();
     });
   }

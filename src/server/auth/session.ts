@@ -83,8 +83,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   });
   // Each request runs in an organisation scope of its own (store/scope.ts), narrowed to the
   // session's organisation once the policy checks below have passed: PostgreSQL's row-level
-  // security then hides every other organisation's rows from the rest of the request.
-  app.addHook('onRequest', (_req, _reply, done) => withOrganisationScope(null, done));
+  // security then hides every other organisation's rows from the rest of the request. SQLite has
+  // no row-level security: there no scope is entered, and its bookkeeping costs nothing.
+  if (ctx.store.dialect === 'postgres') app.addHook('onRequest', (_req, _reply, done) => withOrganisationScope(null, done));
   app.addHook('onRequest', async (req, reply) => {
     const write = isWrite(req.method);
     if (write) checkOrigin(req, ctx.config);
