@@ -21,6 +21,7 @@ import { buildApp, createContext, loadConfig } from '../../src/server/index.js';
 import { openStore, votes, type DialectName } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
+import { HttpClient } from '../_util/http-client.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -269,38 +270,6 @@ function startServer(db: TestDatabase): Promise<Server> {
   });
 }
 
-/** A client over real HTTP that keeps its cookies and answers the CSRF cookie with its header. */
-class HttpClient {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly url: string) {}
-
-  async req(method: string, url: string, body?: unknown): Promise<Response> {
-    const csrf = this.cookies.get('massline_csrf');
-    const res = await fetch(`${this.url}${url}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        ...(csrf ? { 'x-csrf-token': csrf } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^([^=]+)=([^;]*)/.exec(c);
-      if (m) this.cookies.set(m[1]!, m[2]!);
-    }
-    return res;
-  }
-
-  async json<T>(method: string, url: string, body: unknown, status: number): Promise<T> {
-    const res = await this.req(method, url, body);
-    const text = await res.text();
-    if (res.status !== status) throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-}
-
 /** Each current vote is its member's newest logged vote on the statement, and the other way round; says what differs. */
 async function votesAgainstLog(db: TestDatabase): Promise<{ wrong: string[]; votes: number }> {
   const store = openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 });
@@ -342,7 +311,7 @@ describe('online', () => {
     const failures: string[] = [];
     const workers: Promise<void>[] = [];
     try {
-      const admin = new HttpClient(server.url);
+      const admin = new HttpClient(() => server.url);
       await admin.json('POST', '/api/auth/login', { organisation: ORG.slug, email: ORG.email, password: ORG.password }, 200);
       const issue = await admin.json<{ id: string }>('POST', `${orgPath}/issues`, { title: 'Heating', description: 'What first?' }, 201);
       const statementIds: string[] = [];
@@ -350,7 +319,7 @@ describe('online', () => {
       const invite = await admin.json<{ token: string }>('POST', `${orgPath}/invites`, { maxUses: 12 }, 201);
       const members: HttpClient[] = [];
       for (let i = 0; i < 12; i++) {
-        const client = new HttpClient(server.url);
+        const client = new HttpClient(() => server.url);
         await client.json('POST', `/api/invites/${invite.token}/accept`, { displayName: `Voter ${i + 1}` }, 201);
         members.push(client);
       }

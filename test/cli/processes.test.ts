@@ -29,8 +29,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf } from '../../src/core/index.js';
 import { createAnalysisJobs, createCriticismPublisher, queueSchema, startJobQueue } from '../../src/jobs/index.js';
 import { criticism, openStore, organisations } from '../../src/store/index.js';
-import { csrfTokenOf } from '../../src/server/auth/csrf.js';
 import { freshDatabase, type TestDatabase } from '../_util/stores.js';
+import { HttpClient } from '../_util/http-client.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -108,32 +108,6 @@ function start(db: TestDatabase, role: 'api' | 'worker'): Promise<Proc> {
   });
 }
 
-/** A client over real HTTP that keeps its session cookie, and can be pointed at either API process. */
-class HttpClient {
-  cookie: string | undefined;
-
-  async req(base: string, method: string, url: string, body?: unknown): Promise<Response> {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.cookie ? { cookie: `massline_session=${this.cookie}`, 'x-csrf-token': csrfTokenOf(this.cookie) } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^massline_session=([^;]*)/.exec(c);
-      if (m) this.cookie = m[1] || undefined;
-    }
-    return res;
-  }
-
-  async json<T>(base: string, method: string, url: string, body: unknown, status: number): Promise<T> {
-    const res = await this.req(base, method, url, body);
-    const text = await res.text();
-    if (res.status !== status) throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-}
-
 /** A live stream (GET /api/orgs/:orgId/live, Server-Sent Events) read as it arrives. */
 interface LiveStream {
   events: { type: string; data: Record<string, unknown> }[];
@@ -142,7 +116,7 @@ interface LiveStream {
 
 async function openLiveStream(base: string, orgId: string, client: HttpClient): Promise<LiveStream> {
   const abort = new AbortController();
-  const res = await fetch(`${base}/api/orgs/${orgId}/live`, { headers: { cookie: `massline_session=${client.cookie}`, accept: 'text/event-stream' }, signal: abort.signal });
+  const res = await fetch(`${base}/api/orgs/${orgId}/live`, { headers: { cookie: client.cookieHeader(), accept: 'text/event-stream' }, signal: abort.signal });
   if (res.status !== 200 || !res.body) throw new Error(`live stream at ${base}: ${res.status}`);
   const stream: LiveStream = { events: [], close: () => abort.abort() };
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -253,21 +227,21 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     expect(await sql.query(`select 1 from analyses where issue_id = $1 and source = 'engine'`, [imported.issue]).then((r) => r.rowCount)).toBe(0);
 
     // Meanwhile, with no worker up: an issue voted on through both API processes.
-    const organiser = new HttpClient();
-    await organiser.json(api1.url, 'POST', '/api/auth/login', { organisation: slug, email, password }, 200);
+    const organiser = new HttpClient(() => api1.url);
+    await organiser.json('POST', '/api/auth/login', { organisation: slug, email, password }, 200, { at: api1.url });
     // A live stream on each API process: each must hear of what happens through the other, and of the worker's analysis.
     const streams = await Promise.all(apis.map((api) => openLiveStream(api, orgId, organiser)));
     await until('both live streams to be ready', 10_000, async () => (streams.every((st) => st.events.some((e) => e.type === 'ready')) ? true : undefined));
-    const issueId = (await organiser.json<{ id: string }>(api2.url, 'POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201)).id;
+    const issueId = (await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201, { at: api2.url })).id;
     const statementIds: string[] = [];
     for (let i = 0; i < STATEMENTS; i++) {
-      statementIds.push((await organiser.json<{ id: string }>(apis[i % 2]!, 'POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201)).id);
+      statementIds.push((await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201, { at: apis[i % 2]! })).id);
     }
-    const invite = await organiser.json<{ token: string }>(api1.url, 'POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201);
+    const invite = await organiser.json<{ token: string }>('POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201, { at: api1.url });
     const members = await Promise.all(
       Array.from({ length: MEMBERS }, async (_, m) => {
-        const client = new HttpClient();
-        await client.json(apis[m % 2]!, 'POST', `/api/invites/${invite.token}/accept`, { displayName: `Member ${m + 1}` }, 201);
+        const client = new HttpClient(() => api1.url);
+        await client.json('POST', `/api/invites/${invite.token}/accept`, { displayName: `Member ${m + 1}` }, 201, { at: apis[m % 2]! });
         return client;
       }),
     );
@@ -277,7 +251,7 @@ describe('two API processes and a worker on one PostgreSQL', () => {
       members.map(async (client, m) => {
         for (let s = 0; s < STATEMENTS; s++) {
           const value = [1, -1, 0][(m + s) % 3]!;
-          const r = await client.json<{ changed: boolean }>(apis[(m + s) % 2]!, 'PUT', `/api/orgs/${orgId}/statements/${statementIds[s]}/vote`, { vote: value }, 200);
+          const r = await client.json<{ changed: boolean }>('PUT', `/api/orgs/${orgId}/statements/${statementIds[s]}/vote`, { vote: value }, 200, { at: apis[(m + s) % 2]! });
           expect(r.changed).toBe(true);
           sent += 1;
         }
@@ -299,7 +273,7 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
     // Both API processes serve one and the same analysis, covering every vote.
     const served = await until('both API processes to serve an analysis of every vote', 30_000, async () => {
-      const [a, b] = await Promise.all(apis.map(async (api) => organiser.req(api, 'GET', `/api/orgs/${orgId}/issues/${issueId}/analysis`)));
+      const [a, b] = await Promise.all(apis.map(async (api) => organiser.req('GET', `/api/orgs/${orgId}/issues/${issueId}/analysis`, undefined, { at: api })));
       if (a!.status !== 200 || b!.status !== 200) return undefined;
       const [x, y] = [(await a!.json()) as ServedAnalysis, (await b!.json()) as ServedAnalysis];
       return x.snapshot.revision === votedHead && y.snapshot.revision === votedHead ? { byFirst: x, bySecond: y } : undefined;
@@ -323,7 +297,7 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
     // The imported issue's analysis, by the job that was retried (or by a later one), covers its every vote.
     const importedHead = await head(imported.issue);
-    const bigOne = await organiser.json<ServedAnalysis>(api2.url, 'GET', `/api/orgs/${orgId}/issues/${imported.issue}/analysis`, undefined, 200);
+    const bigOne = await organiser.json<ServedAnalysis>('GET', `/api/orgs/${orgId}/issues/${imported.issue}/analysis`, undefined, 200, { at: api2.url });
     expect(bigOne.snapshot.source).toBe('engine');
     expect(bigOne.snapshot.revision).toBe(importedHead);
     expect(bigOne.stale).toBe(false);

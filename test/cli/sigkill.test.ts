@@ -22,8 +22,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { csrfTokenOf } from '../../src/server/auth/csrf.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
+import { HttpClient } from '../_util/http-client.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -94,33 +94,6 @@ async function kill(server: Server): Promise<void> {
   await server.exited;
 }
 
-/** A client over real HTTP that keeps its session cookie; the server's address changes on restart. */
-class HttpClient {
-  cookie: string | undefined;
-  constructor(private readonly server: () => Server) {}
-
-  async req(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const res = await fetch(`${this.server().url}${url}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.cookie ? { cookie: `massline_session=${this.cookie}`, 'x-csrf-token': csrfTokenOf(this.cookie) } : {}), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^massline_session=([^;]*)/.exec(c);
-      if (m) this.cookie = m[1] || undefined;
-    }
-    return res;
-  }
-
-  async json<T>(method: string, url: string, body: unknown, status: number): Promise<T> {
-    const res = await this.req(method, url, body);
-    const text = await res.text();
-    if (res.status !== status) throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-}
-
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -163,7 +136,7 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
     await massline(db, ['create-organiser', '--org', slug, '--email', email, '--password', password, '--json']);
 
     server = await startServer(db);
-    const organiser = new HttpClient(() => server);
+    const organiser = new HttpClient(() => server.url);
     await organiser.json('POST', '/api/auth/login', { organisation: slug, email, password }, 200);
     issueId = (await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201)).id;
     for (let i = 0; i < STATEMENTS; i++) {
@@ -173,7 +146,7 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
     }
     const invite = await organiser.json<{ token: string }>('POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201);
     for (let i = 0; i < MEMBERS; i++) {
-      const client = new HttpClient(() => server);
+      const client = new HttpClient(() => server.url);
       const me = await client.json<{ member: { id: string } }>('POST', `/api/invites/${invite.token}/accept`, { displayName: `Member ${i + 1}` }, 201);
       members.push({ id: me.member.id, client });
     }
@@ -204,7 +177,7 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
         const value = pick([1, -1, 0]);
         const key = `r${round}-${randomBytes(9).toString('base64url')}`;
         try {
-          const res = await member.client.req('PUT', `/api/orgs/${orgId}/statements/${statementId}/vote`, { vote: value }, { 'idempotency-key': key });
+          const res = await member.client.req('PUT', `/api/orgs/${orgId}/statements/${statementId}/vote`, { vote: value }, { headers: { 'idempotency-key': key } });
           if (res.ok) {
             // Acknowledged: from here on it must survive.
             truth.set(pair, { expected: value, acknowledged: true, unsure: new Set() });
