@@ -70,13 +70,20 @@ export const LiveLine = z.object({
   number: z.number().int().positive(),
 });
 
-export const LiveEvent = z.discriminatedUnion('type', [LiveReady, LiveResync, LiveStatement, LiveVotes, LiveAnalysis, LivePhase, LiveLine]);
+/** An issue was opened (by itself, or as a successor of one resolved) or resolved. */
+export const LiveIssue = z.object({
+  type: z.literal('issue'),
+  issueId: Id,
+  change: z.enum(['opened', 'resolved']),
+});
+
+export const LiveEvent = z.discriminatedUnion('type', [LiveReady, LiveResync, LiveStatement, LiveVotes, LiveAnalysis, LivePhase, LiveLine, LiveIssue]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
 export type LiveEventType = LiveEvent['type'];
-export const liveEventTypes = ['ready', 'resync', 'statement', 'votes', 'analysis', 'phase', 'line'] as const satisfies readonly LiveEventType[];
+export const liveEventTypes = ['ready', 'resync', 'statement', 'votes', 'analysis', 'phase', 'line', 'issue'] as const satisfies readonly LiveEventType[];
 
 /** What is published about a change: what is sent on the stream, not the stream's own messages. */
-export const LiveChange = z.discriminatedUnion('type', [LiveStatement, LiveVotes, LiveAnalysis, LivePhase, LiveLine]);
+export const LiveChange = z.discriminatedUnion('type', [LiveStatement, LiveVotes, LiveAnalysis, LivePhase, LiveLine, LiveIssue]);
 export type LiveChange = z.infer<typeof LiveChange>;
 
 /**

@@ -253,14 +253,22 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     expect(await m.next((e) => e.type === 'line', 'the published line')).toEqual({ type: 'line', issueId, versionId: draft.json().id, number: 1 });
     expect(await m.next((e) => e.type === 'phase' && e.phase === 'propagate', 'the phase after publication')).toEqual({ type: 'phase', issueId, cycleNumber: 1, phase: 'propagate', previousPhase: 'concentrate' });
 
+    // The issue is resolved into a successor: the lists hear of both.
+    const resolved = await a.admin.post(`${base}/issues/${issueId}/resolve`, { successors: [{ title: 'After the rent freeze' }] });
+    expect(resolved.statusCode).toBe(200);
+    const successor = resolved.json().successors[0] as string;
+    expect(await m.next((e) => e.type === 'issue' && e.issueId === issueId, 'the resolved issue')).toEqual({ type: 'issue', issueId, change: 'resolved' });
+    expect(await m.next((e) => e.type === 'issue' && e.issueId === successor, 'its successor')).toEqual({ type: 'issue', issueId: successor, change: 'opened' });
+
     // The member never heard of the statement before it was accepted, nor of the rejected one.
     expect(m.events.some((e) => e.type === 'statement' && e.statementId === pending && e.change === 'added')).toBe(false);
     expect(JSON.stringify(m.events)).not.toContain(offTopic);
     // Organisation B heard nothing of it: a change of its own comes first on its stream.
-    const ownStatement = (await b.admin.post(`/api/orgs/${b.orgId}/issues`, { title: 'Pay' })).json().id as string;
-    const bStatement = (await b.admin.post(`/api/orgs/${b.orgId}/issues/${ownStatement}/statements`, { text: 'A raise for all' })).json().id as string;
+    const ownIssue = (await b.admin.post(`/api/orgs/${b.orgId}/issues`, { title: 'Pay' })).json().id as string;
+    const bStatement = (await b.admin.post(`/api/orgs/${b.orgId}/issues/${ownIssue}/statements`, { text: 'A raise for all' })).json().id as string;
     await other.next(statementOf(bStatement), "organisation B's own statement");
-    expect(other.events.map((e) => e.type)).toEqual(['ready', 'statement']);
+    expect(other.events.map((e) => e.type)).toEqual(['ready', 'issue', 'statement']);
+    expect(other.events[1]).toEqual({ type: 'issue', issueId: ownIssue, change: 'opened' });
     expect(JSON.stringify(m.events)).not.toContain(bStatement);
   });
 

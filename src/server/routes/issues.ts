@@ -75,6 +75,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId, data: { title: r.issue.title } });
           return r;
         });
+        void ctx.live.publish(auth.orgId, { type: 'issue', issueId: created.issue.id, change: 'opened' });
         return reply.code(201).send(presentIssueSummary(created.issue, created.cycle));
       },
     );

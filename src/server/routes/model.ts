@@ -194,6 +194,8 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }
           return ids;
         });
+        void ctx.live.publish(auth.orgId, { type: 'issue', issueId: issue.id, change: 'resolved' });
+        for (const id of successors) void ctx.live.publish(auth.orgId, { type: 'issue', issueId: id, change: 'opened' });
         return { issueId: issue.id, successors };
       },
     );

@@ -42,7 +42,7 @@ function Welcome() {
 function Issues({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const issues = useResource(() => api.issues(me.organisation.id), [me.organisation.id]);
-  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase']));
+  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase', 'issue']));
   // Every member's browser fetches its criticism tokens in the background, so being issued them says
   // nothing about who criticises. The blind-RSA code loads only here, not with the pages that do not need it.
   useEffect(() => {

@@ -21,7 +21,7 @@ function Issues({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const orgId = me.organisation.id;
   const issues = useResource(() => api.issues(orgId), [orgId]);
-  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase']));
+  useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase', 'issue']));
   return (
     <>
       <PageHeading title={t('organise.title')} kicker={me.organisation.name} />
