@@ -77,6 +77,8 @@ export const Themes = z.object({
   unthemed: z.object({ statements: z.array(ThemeItem), reports: z.array(ThemeItem) }),
   /** When the themes were computed: they are recomputed when an analysis, a statement or a report is added. */
   computedAt: Timestamp,
+  /** The organisation's own model for theme summaries (POST …/themes/{themeId}/summary); null when none is configured. */
+  summaryModel: z.string().nullable(),
 });
 
 export const ThemeParams = z.object({ orgId: Id, issueId: Id, themeId: z.string().regex(/^theme-\d{1,4}$/, 'must be a theme id such as theme-1') });

@@ -338,6 +338,8 @@ describe.each(dialects)('text API on %s', (dialect) => {
     // Kept, not recomputed per request; recomputed when a statement arrives and with a new analysis.
     tick();
     const again = await ok(org.admin.get(`${url}/themes`));
+    // No model endpoint is configured here: the page offers no summary.
+    expect(again.summaryModel).toBeNull();
     expect(again.computedAt).toBe(first.computedAt);
     tick();
     await ok(org.admin.post(`${url}/statements`, { text: 'Rent arrears should be forgiven' }), 201);
@@ -409,6 +411,8 @@ describe.each(dialects)('theme summaries through the organisation’s model endp
     const themes = (await org.admin.get(`${base}/issues/${issue.id}/themes`)).json();
     const theme = themes.themes[0] as ThemeJson;
     expect(theme.statements.map((s) => s.id).sort()).toEqual(ids.slice(0, 3).sort());
+    // The page offers the summary because the themes name the model.
+    expect(themes.summaryModel).toBe('tiny-local');
 
     const member = await joinAsMember(h.app, org);
     expect((await member.client.post(`${base}/issues/${issue.id}/themes/${theme.id}/summary`)).statusCode).toBe(403);

@@ -148,6 +148,7 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           themes: found.themes.map((t) => ({ ...t, claims: claims.get(t.id) ?? [] })),
           unthemed: found.unthemed,
           computedAt: found.computedAt,
+          summaryModel: ctx.config.summary?.model ?? null,
         };
       },
     );

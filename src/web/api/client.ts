@@ -45,6 +45,7 @@ import type {
   SimilarStatements,
   Statement,
   Themes,
+  ThemeSummary,
   TokenRequest,
   TokenResponse,
   VoteResult,
@@ -84,6 +85,7 @@ export type CriticismAnswerDto = Dto<typeof CriticismAnswer>;
 export type SimilarStatementsDto = Dto<typeof SimilarStatements>;
 export type ThemesDto = Dto<typeof Themes>;
 export type ThemeDto = ThemesDto['themes'][number];
+export type ThemeSummaryDto = Dto<typeof ThemeSummary>;
 export type MergeResultDto = Dto<typeof MergeResult>;
 /**
  * The contract's schemas for these pass the model's detail through loosely (z.looseObject); the
@@ -212,6 +214,9 @@ export const api = {
   similar: (orgId: string, issueId: string, text: string) => get<SimilarStatementsDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/similar${q({ text })}`),
   merge: (orgId: string, statementId: string, into: string) => request<MergeResultDto>('POST', `${org(orgId)}/statements/${encodeURIComponent(statementId)}/merge`, { into }),
   themes: (orgId: string, issueId: string) => get<ThemesDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/themes`),
+  /** A theme summed up by the organisation's own model (only when one is configured: ThemesDto.summaryModel). */
+  themeSummary: (orgId: string, issueId: string, themeId: string) =>
+    request<ThemeSummaryDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/themes/${encodeURIComponent(themeId)}/summary`),
 
   analysis: (orgId: string, issueId: string) => get<AnalysisDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/analysis`),
 

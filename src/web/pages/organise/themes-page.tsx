@@ -1,7 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { api, type MeDto, type ThemeDto, type ThemesDto } from '../../api/client.js';
+import { api, type MeDto, type ThemeDto, type ThemesDto, type ThemeSummaryDto } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { concernsIssue, useLiveReload } from '../../api/use-live.js';
 import { useSubmission } from '../../api/use-submission.js';
@@ -54,7 +54,7 @@ function IssueThemes({ me }: { me: MeDto }) {
           ) : (
             <div className="plain-list">
               {themes.themes.map((theme) => (
-                <Theme key={theme.id} orgId={orgId} issueId={issueId} theme={theme} onMerged={onMerged} />
+                <Theme key={theme.id} orgId={orgId} issueId={issueId} theme={theme} summaryModel={themes.summaryModel} onMerged={onMerged} />
               ))}
             </div>
           )}
@@ -65,7 +65,7 @@ function IssueThemes({ me }: { me: MeDto }) {
   );
 }
 
-function Theme({ orgId, issueId, theme, onMerged }: { orgId: string; issueId: string; theme: ThemeDto; onMerged: (message: string) => void }) {
+function Theme({ orgId, issueId, theme, summaryModel, onMerged }: { orgId: string; issueId: string; theme: ThemeDto; summaryModel: string | null; onMerged: (message: string) => void }) {
   const { t } = useTranslation();
   const id = useId();
   return (
@@ -77,6 +77,7 @@ function Theme({ orgId, issueId, theme, onMerged }: { orgId: string; issueId: st
         {t('themes.terms', { terms: theme.terms.join(', ') })} · {t('themes.statements', { count: theme.statements.length })} · {t('themes.reports', { count: theme.reports.length })}
       </p>
       <ThemeVotes theme={theme} />
+      {summaryModel !== null && <ThemeSummaryPanel orgId={orgId} issueId={issueId} theme={theme} model={summaryModel} />}
       <h3>{t('themes.claimsTitle')}</h3>
       {theme.claims.length === 0 ? (
         <p className="hint">{t('themes.noClaims')}</p>
@@ -109,6 +110,50 @@ function Theme({ orgId, issueId, theme, onMerged }: { orgId: string; issueId: st
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A theme summed up by the organisation's own model, on request: each sentence with the
+ * statements and reports it cites (the server drops a sentence citing nothing), so an organiser
+ * can check every word against what members said.
+ */
+function ThemeSummaryPanel({ orgId, issueId, theme, model }: { orgId: string; issueId: string; theme: ThemeDto; model: string }) {
+  const { t } = useTranslation();
+  const { busy, error, run } = useSubmission();
+  const [summary, setSummary] = useState<ThemeSummaryDto | null>(null);
+  const texts = useMemo(() => new Map([...theme.statements, ...theme.reports].map((i) => [i.id, i.text])), [theme]);
+  return (
+    <div className="theme-summary">
+      <button type="button" className="button button--secondary" disabled={busy} onClick={() => void run(async () => setSummary(await api.themeSummary(orgId, issueId, theme.id)))}>
+        {summary ? t('themes.summariseAgain', { model }) : t('themes.summarise', { model })}
+      </button>
+      {error && <ErrorNotice error={error} />}
+      {summary && (
+        <>
+          <h3>{t('themes.summaryTitle', { model: summary.model })}</h3>
+          {summary.sentences.length === 0 ? (
+            <p className="hint">{t('themes.summaryEmpty')}</p>
+          ) : (
+            <ol className="citations">
+              {summary.sentences.map((sentence, i) => (
+                <li key={i}>
+                  <p>{sentence.text}</p>
+                  <ul className="hint">
+                    {sentence.cites.map((c) => (
+                      <li key={c.ref}>
+                        {t(c.kind === 'statement' ? 'themes.citesStatement' : 'themes.citesReport')} <q>{texts.get(c.ref) ?? c.ref}</q>
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ol>
+          )}
+          {summary.dropped > 0 && <p className="hint">{t('themes.summaryDropped', { count: summary.dropped })}</p>}
+        </>
+      )}
+    </div>
   );
 }
 
