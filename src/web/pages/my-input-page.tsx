@@ -54,6 +54,11 @@ function Loop({ loop, titles }: { loop: MemberLoopDto; titles: Map<string, strin
                   {titles.get(s.issueId) ?? ''} · {s.wrote ? t('myInput.wrote') : t('myInput.voted')}
                 </p>
                 <p className="fate__text">{s.text ?? t('map.hiddenStatement')}</p>
+                {s.mergedInto !== null && (
+                  <p>
+                    {t('myInput.mergedInto')} {s.mergedIntoText !== null && <q>{s.mergedIntoText}</q>}
+                  </p>
+                )}
                 {s.citedBy.length === 0 ? <p className="hint">{t('myInput.notCited')}</p> : <Citations claims={s.citedBy} />}
               </li>
             ))}
