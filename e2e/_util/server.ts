@@ -19,7 +19,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   const port = await freePort();
   // The first run builds the demo (the Pol.is import, five months replayed, a blind-signing key per
   // week of criticism): over a minute and a half on a busy two-core machine.
-  const server = await startServerProcess('node', ['bin/massline', 'serve', '--demo', '--port', String(port), '--data-dir', dataDir], { MASSLINE_LOG_LEVEL: 'warn' }, 240_000);
+  const server = await startServerProcess('node', ['bin/massline', 'serve', '--demo', '--port', String(port), '--data-dir', dataDir], { MASSLINE_LOG_LEVEL: 'warn' }, 240_000, /Members join through \S+/);
   const out = server.output();
   const login = /log in as (\S+) \/ (\S+)/.exec(out);
   const invite = /Members join through \S+?(\/join\/\S+)/.exec(out);

@@ -25,7 +25,12 @@ export interface ServerProcess {
 }
 
 /** Run `command args` (e.g. `npm start`, or node bin/massline serve) and resolve once it prints "serving on URL". */
-export async function startServerProcess(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000): Promise<ServerProcess> {
+/**
+ * Start a server and resolve once it says where it serves and, with `ready`, once its output also
+ * matches that (what it prints after the address, e.g. the demo's invite link, may come in a later
+ * chunk of the pipe).
+ */
+export async function startServerProcess(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000, ready?: RegExp): Promise<ServerProcess> {
   const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
@@ -35,7 +40,7 @@ export async function startServerProcess(command: string, args: string[], env: R
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
     const poll = setInterval(() => {
       const m = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) {
+      if (m?.[1] && (!ready || ready.test(stdout))) {
         clearTimeout(timer);
         clearInterval(poll);
         resolve(m[1]);

@@ -26,7 +26,7 @@ describe('npm start', () => {
 
   it('imports the demo conversation on first run and shows all of it through the API', { timeout: 420_000 }, async () => {
     const port = await freePort();
-    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 240_000);
+    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 240_000, /Members join through \S+/);
     const { cookie, orgId } = await login(server.url, server.output());
     const list = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues`, { headers: { cookie } })).json()) as { issues: { id: string; title: string }[] };
     const conversation = readPolisConversation(path.join(repoRoot, 'demo/vtaiwan.uberx'));
@@ -78,7 +78,7 @@ describe('npm start', () => {
 
     // A second start keeps the organisation as it is.
     await server.stop();
-    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) });
+    server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 90_000, /Members join through \S+/);
     const again = await login(server.url, server.output());
     const after = (await (await fetch(`${server.url}/api/orgs/${again.orgId}/issues`, { headers: { cookie: again.cookie } })).json()) as { issues: unknown[] };
     expect(after.issues).toHaveLength(3);
