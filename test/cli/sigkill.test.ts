@@ -16,7 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { HttpClient } from '../_util/http-client.js';
+import { startMasslineServer, type MasslineServer } from '../_util/server-process.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -36,11 +37,7 @@ const ROUNDS = 10;
 
 const children = new Set<ChildProcess>();
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
+type Server = MasslineServer;
 
 /** The environment of a child: the test database and nothing inherited that could point elsewhere. */
 function envFor(db: TestDatabase): NodeJS.ProcessEnv {
@@ -60,33 +57,8 @@ async function massline(db: TestDatabase, args: string[]): Promise<string> {
   }
 }
 
-/** Start `massline serve` on a free port and wait for its "serving on" line; fail loudly otherwise. */
 function startServer(db: TestDatabase): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', db.dataDir], { env: envFor(db), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => children.delete(child));
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not say "serving on" within 30 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 30_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const m = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], exited });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before serving\nstdout: ${stdout}\nstderr: ${stderr}`));
-    });
-  });
+  return startMasslineServer(db.dataDir, envFor(db), children);
 }
 
 async function kill(server: Server): Promise<void> {

