@@ -82,7 +82,7 @@ export function program(): Command {
       };
       const demo = opts.demo ? await ensureDemo(ctx, err) : null;
       // Bring every issue's analysis up to date in the background (a first run, or votes before a restart).
-      for (const { orgId, issueId } of await analyses.issuesBehindTheirVotes(ctx.store.db)) ctx.jobs.analyses.voteArrived(orgId, issueId);
+      for (const { orgId, issueId } of await analyses.issuesBehindTheirVotes(ctx.store.db)) await ctx.jobs.analyses.catchUp(orgId, issueId);
       if (config.role === 'worker') {
         stopOn(() => ctx.close());
         out('Massline is working: analyses and criticism publication from the job queue (database: PostgreSQL, role worker)');

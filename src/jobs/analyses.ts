@@ -17,6 +17,11 @@ export type { AnalysisStored } from './analyst.js';
 export interface AnalysisJobs {
   /** A vote (or a moderation) changed what the issue's analysis would say. */
   voteArrived(orgId: string, issueId: string): void;
+  /**
+   * At start-up: the issue's analysis is behind its votes. Analysed as after a vote, unless a job
+   * for it is already waiting, running or to be retried (on the queue), which will cover it.
+   */
+  catchUp(orgId: string, issueId: string): Promise<void>;
   /** Analyse now and wait for the stored snapshot's id (null when the issue has no votes). */
   analyzeNow(orgId: string, issueId: string): Promise<string | null>;
   /** Run everything pending, debounces included, and wait until nothing is left (tests, simulate). */
@@ -74,7 +79,7 @@ function localAnalysisJobs(options: AnalysisJobsOptions): AnalysisJobs {
     return job;
   }
 
-  return {
+  const jobs: AnalysisJobs = {
     voteArrived(orgId, issueId) {
       if (closed || timers.has(issueId)) return;
       const timer = setTimeout(() => {
@@ -107,6 +112,9 @@ function localAnalysisJobs(options: AnalysisJobsOptions): AnalysisJobs {
         await Promise.all([...running.values()]);
       }
     },
+    async catchUp(orgId, issueId) {
+      jobs.voteArrived(orgId, issueId);
+    },
     async close() {
       closed = true;
       for (const t of timers.values()) clearTimeout(t.timer);
@@ -115,4 +123,5 @@ function localAnalysisJobs(options: AnalysisJobsOptions): AnalysisJobs {
       await analyst.close();
     },
   };
+  return jobs;
 }

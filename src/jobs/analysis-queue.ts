@@ -107,7 +107,7 @@ export function queuedAnalysisJobs(options: AnalysisJobsOptions, queue: JobQueue
     while ((await queue.unfinished(queueNames.analysis, issueId)) > 0) await sleep(POLL_MS);
   }
 
-  return {
+  const jobs: AnalysisJobs = {
     voteArrived(orgId, issueId) {
       if (closed) return;
       const t = throttles.get(issueId);
@@ -116,6 +116,12 @@ export function queuedAnalysisJobs(options: AnalysisJobsOptions, queue: JobQueue
         throttles.set(issueId, fresh);
         arm(issueId, fresh);
       } else if (t.sending && !t.timer) t.again = true;
+    },
+    async catchUp(orgId, issueId) {
+      // A job of the issue not yet done (one a killed worker left behind included) covers it: a
+      // second one would only have some worker load every vote again.
+      if ((await queue.unfinished(queueNames.analysis, issueId)) > 0) return;
+      jobs.voteArrived(orgId, issueId);
     },
     /** Waits for a worker (of any process) to analyse the issue. */
     async analyzeNow(orgId, issueId) {
@@ -137,4 +143,5 @@ export function queuedAnalysisJobs(options: AnalysisJobsOptions, queue: JobQueue
       await analyst?.close();
     },
   };
+  return jobs;
 }

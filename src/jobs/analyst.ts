@@ -3,6 +3,7 @@
  * the votes logged since this process last analysed the issue, run the engine (in a worker
  * thread, or inline), and store the snapshot with the vote-log position it saw.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,13 @@ function inlineEngine(): Engine {
   return { run: async (request) => runner.run(request), close: async () => undefined };
 }
 
+/** What an engine analysis is made from besides the votes: the cycle, and the statements kept out. */
+export function basisOf(cycleId: string, moderatedOut: readonly string[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([cycleId, [...moderatedOut].sort()]))
+    .digest('base64url');
+}
+
 export function createAnalyst(options: AnalystOptions): Analyst {
   const engine = options.mode === 'thread' ? threadEngine() : inlineEngine();
   /** Per issue, the vote-log position the engine's state has reached. */
@@ -115,6 +123,10 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     if (!org || !issue) return null;
     const cycle = await issues.currentCycle(options.db, orgId, issueId);
     const out = await moderatedOut(orgId, issueId, org.moderation);
+    const basis = basisOf(cycle.id, out);
+    // Nothing new since the newest analysis (no vote, no moderation, same cycle): it stands.
+    const newest = await analyses.latestAnalysis(options.db, orgId, issueId, 'engine');
+    if (newest && analyses.coversAsMuch(newest, await votes.voteLogHead(options.db, issueId), basis)) return newest.id;
     let from = seenSeq.get(issueId) ?? 0;
     for (let attempt = 0; attempt < 2; attempt++) {
       const delta = await votes.voteLogSince(options.db, orgId, issueId, from);
@@ -141,10 +153,11 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         cycleId: cycle.id,
         source: 'engine',
         votesSeq: toSeq,
+        basis,
         result: reply.snapshot,
         at: options.clock().toISOString(),
       });
-      options.onStored?.({ orgId, issueId, analysisId: row.id, votesSeq: toSeq });
+      if (row.stored) options.onStored?.({ orgId, issueId, analysisId: row.id, votesSeq: toSeq });
       return row.id;
     }
     throw new Error('analysis: the worker could not be brought up to date');

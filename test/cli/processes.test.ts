@@ -7,7 +7,8 @@
  *   vote-log position), and it covers every vote.
  * - A worker killed (SIGKILL) in the middle of an analysis job: the job expires, is retried, and a
  *   second worker completes it (pg-boss's job table says so, and the stored analysis covers the
- *   issue's every vote).
+ *   issue's every vote). That job is the issue's only one (processes starting later see it is not
+ *   done and queue no other), so the analysis is the retry's work.
  * - Live updates: a live stream open on each API process hears of every statement added through
  *   either, the vote totals up to every vote, and the analysis the worker stored.
  * - A worker stops cleanly on SIGTERM; `--role worker` on SQLite is a usage error.
@@ -15,7 +16,7 @@
  *   criticism once, in one unbroken chain.
  *
  * The killed job is the analysis of a real Pol.is conversation (vtaiwan.uberx, about 50,000
- * votes) imported before the processes start: each process finds the issue behind its votes and
+ * votes) imported before the processes start: the first worker finds the issue behind its votes and
  * queues its analysis; a worker that is new to the issue loads every vote, which takes long enough
  * to be caught running.
  */
@@ -214,17 +215,19 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
   it('votes through both API processes give one analysis, served alike by both; a worker killed mid-job has its job retried and completed', async () => {
     const started = Date.now();
-    // All three at once: the schema (ours and pg-boss's) is made by one, the others wait for it.
-    const [api1, api2, worker1] = await Promise.all([start(db, 'api'), start(db, 'api'), start(db, 'worker')]);
-    const apis = [api1.url, api2.url];
-
-    // The imported conversation's analysis: caught running on the worker, which is then killed.
+    // The first worker alone: it finds the imported issue behind its votes and queues its analysis
+    // (the only job of that issue), takes it, and is killed while it runs.
+    const worker1 = await start(db, 'worker');
     const active = await until('the imported issue analysed on the worker', 30_000, async () => (await jobsOf(imported.issue)).find((j) => j.state === 'active'), 10);
     worker1.child.kill('SIGKILL');
     await worker1.exited;
-    const atKill = (await jobsOf(imported.issue)).find((j) => j.id === active.id);
-    expect(atKill?.state, 'the analysis finished before the kill: the test proves nothing').toBe('active');
+    const atKill = await jobsOf(imported.issue);
+    expect(atKill.map((j) => [j.id, j.state]), 'the analysis finished before the kill: the test proves nothing').toEqual([[active.id, 'active']]);
     expect(await sql.query(`select 1 from analyses where issue_id = $1 and source = 'engine'`, [imported.issue]).then((r) => r.rowCount)).toBe(0);
+
+    // Both at once: each finds the imported issue behind its votes, and its job (not yet done) covering it.
+    const [api1, api2] = await Promise.all([start(db, 'api'), start(db, 'api')]);
+    const apis = [api1.url, api2.url];
 
     // Meanwhile, with no worker up: an issue voted on through both API processes.
     const organiser = new HttpClient(() => api1.url);
@@ -270,6 +273,8 @@ describe('two API processes and a worker on one PostgreSQL', () => {
       return j?.state === 'completed' ? j : undefined;
     });
     expect(retried.retry_count).toBeGreaterThanOrEqual(1);
+    // No other job of the imported issue was ever queued, so the engine's analysis of it can only be the retried job's.
+    expect((await jobsOf(imported.issue)).map((j) => j.id)).toEqual([active.id]);
 
     // Both API processes serve one and the same analysis, covering every vote.
     const served = await until('both API processes to serve an analysis of every vote', 30_000, async () => {
@@ -295,8 +300,9 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     const liveCounts = streams.map((st) => st.events.length);
     for (const st of streams) st.close();
 
-    // The imported issue's analysis, by the job that was retried (or by a later one), covers its every vote.
+    // The imported issue's analysis, by the job that was retried (the issue's only job), covers its every vote.
     const importedHead = await head(imported.issue);
+    expect(await sql.query(`select 1 from analyses where issue_id = $1 and source = 'engine'`, [imported.issue]).then((r) => r.rowCount)).toBe(1);
     const bigOne = await organiser.json<ServedAnalysis>('GET', `/api/orgs/${orgId}/issues/${imported.issue}/analysis`, undefined, 200, { at: api2.url });
     expect(bigOne.snapshot.source).toBe('engine');
     expect(bigOne.snapshot.revision).toBe(importedHead);

@@ -8,6 +8,7 @@ import { migration0005 } from './0005-statement-merge.js';
 import { migration0006 } from './0006-action-participants.js';
 import { migration0007 } from './0007-vote-keys.js';
 import { migration0008 } from './0008-row-security.js';
+import { migration0009 } from './0009-analysis-basis.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -18,5 +19,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0006-action-participants': migration0006,
   '0007-vote-keys': migration0007,
   '0008-row-security': migration0008,
+  '0009-analysis-basis': migration0009,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

@@ -5,11 +5,21 @@ import type { AnalysisTable } from '../schema/index.js';
 
 export type AnalysisRow = AnalysisTable;
 
+/**
+ * Store an analysis, unless it covers nothing new: an engine analysis whose vote-log position is
+ * not past the newest stored engine analysis's, made from the same basis, is not stored again
+ * (that one is returned, with `stored: false`). Callers hold the issue's analysis lock (one
+ * analysis of an issue at a time), so the check and the insert see the same newest analysis.
+ */
 export async function saveAnalysis(
   db: Db,
-  input: { orgId: string; issueId: string; cycleId: string; source: string; votesSeq: number; result: unknown; at: string },
-): Promise<AnalysisRow> {
+  input: { orgId: string; issueId: string; cycleId: string; source: string; votesSeq: number; basis?: string | null; result: unknown; at: string },
+): Promise<AnalysisRow & { stored: boolean }> {
   return inTransaction(db, async (trx) => {
+    if (input.source === 'engine') {
+      const newest = await newestOf(trx, input.orgId, input.issueId, 'engine');
+      if (newest && coversAsMuch(newest, input.votesSeq, input.basis ?? null)) return { ...newest, stored: false };
+    }
     const last = await trx.selectFrom('analyses').select((e) => e.fn.max('seq').as('seq')).where('issue_id', '=', input.issueId).executeTakeFirst();
     const row: AnalysisRow = {
       id: newId(),
@@ -19,19 +29,29 @@ export async function saveAnalysis(
       source: input.source,
       votes_seq: input.votesSeq,
       seq: Number(last?.seq ?? 0) + 1,
+      basis: input.basis ?? null,
       result: JSON.stringify(input.result),
       created_at: input.at,
     };
     await trx.insertInto('analyses').values(row).execute();
-    return row;
+    return { ...row, stored: true };
   });
 }
 
-/** The newest analysis of an issue (optionally from one source). */
-export async function latestAnalysis(db: Db, orgId: string, issueId: string, source?: string): Promise<AnalysisRow | undefined> {
+/** Whether a stored analysis already covers an analysis at `votesSeq` made from `basis`. */
+export function coversAsMuch(stored: Pick<AnalysisRow, 'votes_seq' | 'basis'>, votesSeq: number, basis: string | null): boolean {
+  return Number(stored.votes_seq) >= votesSeq && stored.basis === basis;
+}
+
+function newestOf(db: Db, orgId: string, issueId: string, source?: string): Promise<AnalysisRow | undefined> {
   let q = db.selectFrom('analyses').selectAll().where('org_id', '=', orgId).where('issue_id', '=', issueId);
   if (source) q = q.where('source', '=', source);
   return q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The newest analysis of an issue (optionally from one source). */
+export function latestAnalysis(db: Db, orgId: string, issueId: string, source?: string): Promise<AnalysisRow | undefined> {
+  return newestOf(db, orgId, issueId, source);
 }
 
 /** Issues whose newest engine analysis (if any) has not seen their newest vote. */

@@ -165,6 +165,8 @@ export interface AnalysisTable {
   votes_seq: number;
   /** Position among the analyses, in the order they were made. */
   seq: number;
+  /** What else the analysis was made from (engine: the cycle and the statements kept out); null before migration 0009 and for imports. */
+  basis: string | null;
   result: string;
   created_at: string;
 }
