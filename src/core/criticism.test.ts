@@ -21,7 +21,7 @@ describe('criticism rules', () => {
     expect(dayOf(new Date('2026-11-27T23:59:59Z'))).toBe('2026-11-27');
   });
 
-  it('measures the time to answer and the age of what is unanswered', () => {
+  it('measures the time to answer, the unanswered counting with their age so far, and the age of what is unanswered', () => {
     const now = new Date('2026-02-01T00:00:00Z');
     const b = bureaucracy(
       [
@@ -31,7 +31,24 @@ describe('criticism rules', () => {
       ],
       now,
     );
-    expect(b).toEqual({ published: 3, answered: 2, unanswered: 1, medianDaysToAnswer: 6, oldestUnansweredDays: 10, medianUnansweredDays: 10 });
+    // 2 and 10 days to answer, 10 days waiting so far: the median of (2, 10, 10) is 10, not the 6 of the answered alone.
+    expect(b).toEqual({ published: 3, answered: 2, unanswered: 1, medianDaysToAnswer: 10, oldestUnansweredDays: 10, medianUnansweredDays: 10 });
     expect(bureaucracy([], now).medianDaysToAnswer).toBeNull();
+  });
+
+  it('cannot be improved by leaving the hardest criticism unanswered', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    const quick = [1, 2, 3].map((d) => ({ publishedAt: '2026-01-01T00:00:00Z', firstAnsweredAt: new Date(Date.UTC(2026, 0, 1 + d)).toISOString() }));
+    const hard = { publishedAt: '2026-01-01T00:00:00Z', firstAnsweredAt: null };
+    const answeredLate = { publishedAt: '2026-01-01T00:00:00Z', firstAnsweredAt: '2026-01-31T00:00:00Z' };
+    // Unanswered for 59 days it counts as 59: the median is never below what answering it late (30 days) gives.
+    const ignored = bureaucracy([...quick, hard], now).medianDaysToAnswer ?? 0;
+    const faced = bureaucracy([...quick, answeredLate], now).medianDaysToAnswer ?? 0;
+    expect(ignored).toBeGreaterThanOrEqual(faced);
+    // Only unanswered criticism: the figure is its age, not "none answered yet".
+    expect(bureaucracy([hard], now).medianDaysToAnswer).toBe(59);
+    // Each day it waits, the figure can only grow.
+    const later = bureaucracy([quick[2] as (typeof quick)[number], hard, hard], new Date('2026-04-01T00:00:00Z')).medianDaysToAnswer ?? 0;
+    expect(later).toBeGreaterThan(bureaucracy([quick[2] as (typeof quick)[number], hard, hard], now).medianDaysToAnswer ?? 0);
   });
 });

@@ -85,18 +85,21 @@ export interface CriticismTiming {
 }
 
 /**
- * The organisation's bureaucracy figure: the median days from publication to the leadership's
- * first public answer; and how long the unanswered criticism has waited.
+ * The organisation's bureaucracy figure (MODEL.md §7): the median days from publication to the
+ * leadership's first public answer, in which a criticism still unanswered counts with its age so
+ * far. Leaving the hardest criticism unanswered cannot improve it: the wait goes on counting.
+ * Also how long the unanswered criticism has waited.
  */
 export function bureaucracy(items: readonly CriticismTiming[], now: Date) {
   const days = (from: string, to: number) => Math.max(0, (to - Date.parse(from)) / 86_400_000);
   const answered = items.filter((c) => c.firstAnsweredAt !== null);
   const waiting = items.filter((c) => c.firstAnsweredAt === null).map((c) => days(c.publishedAt, now.getTime()));
+  const toAnswer = answered.map((c) => days(c.publishedAt, Date.parse(c.firstAnsweredAt ?? c.publishedAt)));
   return {
     published: items.length,
     answered: answered.length,
     unanswered: waiting.length,
-    medianDaysToAnswer: median(answered.map((c) => days(c.publishedAt, Date.parse(c.firstAnsweredAt ?? c.publishedAt)))) ?? null,
+    medianDaysToAnswer: median([...toAnswer, ...waiting]) ?? null,
     oldestUnansweredDays: waiting.length ? Math.max(...waiting) : null,
     medianUnansweredDays: median(waiting) ?? null,
   };
