@@ -12,7 +12,8 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
 }
 const claims = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${n}-${i}`, text: `claim ${i}`, cites: [] }));
 const line = (id: string, publishedAt: number, n: number, issueId = 'i1') => ({ id, issueId, number: Number(id.slice(1)) || 1, publishedAt, claims: claims(n) });
-const reports = (n: number, at: number, issueId = 'i1'): ReportFact[] => Array.from({ length: n }, (_, i) => ({ id: `${issueId}r${i}@${at}`, issueId, memberId: 'm', at, claimId: null, verdict: null }));
+/** n reports, each by a different member (one member's reports on a claim count once). */
+const reports = (n: number, at: number, issueId = 'i1'): ReportFact[] => Array.from({ length: n }, (_, i) => ({ id: `${issueId}r${i}@${at}`, issueId, memberId: `reporter${i}`, at, claimId: null, verdict: null }));
 const consulted = (memberId: string, at: number, issueId = 'i1'): ActFact[] => Array.from({ length: 7 }, (_, s) => ({ memberId, issueId, at, kind: 'vote', statementId: `s${s}` }));
 
 /** The first hour strictly past Δ* (at Δ* itself π/ℓ = 1/β, which is still correct). */
@@ -72,7 +73,11 @@ describe('forecast with no new consultation', () => {
   });
 
   it('says already when the line is left-communist or fool now', () => {
-    expect(forecastIssueAt(factsOf({}), 'i1', T, defaults)).toMatchObject({ already: true, into: 'fool', at: T });
+    const fool = factsOf({ lines: [line('v1', T - days(200), 2)], reports: reports(1, T) });
+    expect(forecastIssueAt(fool, 'i1', T, defaults)).toMatchObject({ already: true, into: 'fool', at: T });
+    expect(forecastIssueAt(fool, 'i1', T, defaults).how).toBe(
+      'Already lacks both claims and consultation (fool) now: logic (0.67) and practice (0.3) are both short of the 1 that suffices: lacks both claims and consultation (fool)',
+    );
     const facts = factsOf({ lines: [line('v1', T - days(200), 9)], reports: reports(1, T) });
     expect(forecastIssueAt(facts, 'i1', T, defaults)).toMatchObject({ already: true, into: 'left-communist', at: T });
   });
@@ -87,6 +92,67 @@ describe('forecast with no new consultation', () => {
     const f = forecastOrganisationAt(facts, T, defaults);
     expect(f.issueId).toBeNull();
     expect(f.at).toBe(T + 6848 * HOUR_MS);
+  });
+
+  it('gives the day with the range of days that half-lives of 90 and 365 days give, and says how in plain words', () => {
+    // L = 3, P = 15, P₀ = 10: Δ*(h) = h·log2(3) days → 142.6 (h = 90), 285.3 (180), 578.5 (365)
+    const facts = factsOf({ lines: [line('v1', T - days(200), 3)], reports: reports(5, T) });
+    const f = forecastIssueAt(facts, 'i1', T, defaults);
+    expect(f.date).toBe('2026-10-13');
+    expect(f.range).toEqual({ halfLifeDays: [90, 365], earliest: '2026-05-23', latest: '2027-08-02' });
+    for (const [h, day] of [[90, f.range.earliest], [365, f.range.latest]] as const) {
+      expect(day).toBe(forecastIssueAt(facts, 'i1', T, { ...defaults, halfLifeDays: h }).date);
+    }
+    expect(f.how).toBe(
+      'Now practice (1.5) is between 0.5 and 2 times logic (1): claims and consultation in proportion (correct). ' +
+        'With no new consultation practice halves every 180 days and the line keeps its 3 claims: ' +
+        'on 2026-10-13, in about 285 days, it would be claims outrun consultation (left-communist). Consult before then. ' +
+        'Were practice to halve every 90 days, the day would be 2026-05-23; every 365 days, 2027-08-02',
+    );
+    expect(f.how).not.toMatch(/T\d\d:/);
+  });
+
+  it('recomputes the start under each half-life: older practice has faded more with a shorter one', () => {
+    // The reports are 100 days old: with h = 90 P is already 15·2^(−100/90) = 6.9 (π/ℓ = 0.69), still correct;
+    // with h = 365, 11.3. The range still brackets the forecast's day.
+    const facts = factsOf({ lines: [line('v1', T - days(200), 3)], reports: reports(5, T - days(100)) });
+    const f = forecastIssueAt(facts, 'i1', T, defaults);
+    const fast = forecastIssueAt(facts, 'i1', T, { ...defaults, halfLifeDays: 90 });
+    expect(fast.start.practice.value).toBeCloseTo(15 * 2 ** (-100 / 90), 12);
+    expect(f.range.earliest).toBe(fast.date);
+    expect(f.range.earliest! < f.date!).toBe(true);
+    expect(f.date! < f.range.latest!).toBe(true);
+  });
+
+  it('says when a range end lies beyond the horizon', () => {
+    // With a one-year horizon the forecast (285 days) is within it, the 365-day half-life's (578 days) is not.
+    const facts = factsOf({ lines: [line('v1', T - days(200), 3)], reports: reports(5, T) });
+    const f = forecastIssueAt(facts, 'i1', T, { ...defaults, forecastHorizonDays: 365 });
+    expect(f.range).toMatchObject({ earliest: '2026-05-23', latest: null });
+    expect(f.how).toMatch(/every 365 days, not within 365 days$/);
+  });
+
+  it('gives no verdict on an issue in its first gathering, only what it lacks', () => {
+    // Opened seconds ago: nothing yet.
+    const opened = factsOf({ issues: [{ id: 'i1', title: 'rent', openedAt: T - 5000, resolvedAt: null }] });
+    expect(forecastIssueAt(opened, 'i1', T, defaults)).toMatchObject({
+      at: null,
+      into: null,
+      already: false,
+      date: null,
+      gathering: { members: 0, reports: 0 },
+      how: 'no line yet: still gathering, 0 members have taken part. Its character is judged once a first line version is published',
+    });
+    // 12 members have voted, no line is published: still no verdict, though L = 0 and π > 0.
+    const gathering = factsOf({ acts: Array.from({ length: 12 }, (_, m) => consulted(`m${m}`, T - days(3))).flat() });
+    const f = forecastIssueAt(gathering, 'i1', T, defaults);
+    expect(f.gathering?.how).toBe('no line yet: still gathering, 12 members have taken part. Its character is judged once a first line version is published');
+    expect(f).toMatchObject({ at: null, into: null, already: false, range: { earliest: null, latest: null } });
+    // Once a version is published, the verdict comes.
+    const published = factsOf({ ...gathering, lines: [line('v1', T - days(1), 3)] });
+    expect(forecastIssueAt(published, 'i1', T, defaults).gathering).toBeNull();
+    // The organisation with no line on any open issue is gathering too.
+    expect(forecastOrganisationAt(factsOf({ issues: opened.issues }), T, defaults).gathering).toMatchObject({ members: 0 });
   });
 
   it('is a pure function of the projection start', () => {

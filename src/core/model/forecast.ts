@@ -18,7 +18,7 @@ import {
 } from './health.js';
 import { membersJoinedBy, openIssuesAt } from './lookups.js';
 import { DAY_MS, HOUR_MS, WEEK_MS, isoDate, isoInstant } from './time.js';
-import { compareText, countOf, formatNumber } from './wording.js';
+import { characterInWords, characterLabel, characterWords, compareText, countOf, formatDays, formatNumber } from './wording.js';
 
 /** L's recent trend: its rise over the last trendWindowDays, never negative, projected linearly. */
 export interface LogicTrend {
@@ -51,11 +51,39 @@ export interface Crossing {
   already: boolean;
 }
 
+/** The half-lives, in days, whose forecasts span the range (MODEL.md §3): practice fading fast, and slowly. */
+export const forecastRangeHalfLivesDays = [90, 365] as const;
+
+/**
+ * The days the forecast falls on when practice halves every 90 days (the earliest) and every 365
+ * days (the latest), all else as in the forecast. A day is null beyond the horizon.
+ */
+export interface ForecastRange {
+  halfLifeDays: readonly [number, number];
+  earliest: string | null;
+  latest: string | null;
+}
+
+/**
+ * An issue in its first gathering: no line version published yet, so no character is judged
+ * (MODEL.md §3); what it lacks, in plain words. For the organisation: no open issue has a line.
+ */
+export interface FirstGathering {
+  /** Members who have taken part (a term of P). */
+  members: number;
+  reports: number;
+  how: string;
+}
+
 export interface Forecast extends Crossing {
   issueId: string | null;
   from: Millis;
   iso: string | null;
+  /** The day of the crossing (UTC), `YYYY-MM-DD`: "consult by" this day. */
   date: string | null;
+  range: ForecastRange;
+  /** Set while there is no line yet: then there is no crossing and no verdict. */
+  gathering: FirstGathering | null;
   start: Health;
   trend: LogicTrend;
   how: string;
@@ -104,7 +132,7 @@ export function pureLogicTrend(facts: ModelFacts, issueId: string | null, at: Mi
     rise,
     windowDays,
     slopePerDay,
-    how: `L went from ${formatNumber(pureLogicThen)} to ${formatNumber(pureLogicNow)} over the last ${formatNumber(windowDays)} days: projected to grow by ${formatNumber(slopePerDay)} claims a day`,
+    how: `the line went from ${countOf(pureLogicThen, 'claim')} to ${pureLogicNow} over the last ${countOf(windowDays, 'day')}: projected to grow by ${formatNumber(slopePerDay)} claims a day`,
   };
 }
 
@@ -133,35 +161,95 @@ export function forecastCrossing(start: ProjectionStart, settings: ModelSettings
   return { at: null, into: null, already: false };
 }
 
-function forecastFrom(start: Health, trend: LogicTrend, settings: ModelSettings): Forecast {
-  const crossing = forecastCrossing(
+/** The crossing from a start, with its trend. */
+function crossingFrom(start: Health, trend: LogicTrend, settings: ModelSettings): Crossing {
+  return forecastCrossing(
     { at: start.at, pureLogic: start.pureLogic.value, practice: start.practice.value, practiceSufficiency: start.practiceSufficiency.value, trend },
     settings,
   );
-  const halfLife = settings.halfLifeDays === Infinity ? 'P stands still (h = ∞)' : `P halves every ${formatNumber(settings.halfLifeDays)} days`;
-  const assumption = `With no new consultation ${halfLife} and L grows by ${formatNumber(trend.slopePerDay)} claims a day`;
-  let how: string;
-  if (crossing.already) how = `already ${crossing.into} now (${start.how})`;
-  else if (crossing.at === null) how = `${assumption}: neither left-communist nor fool within ${formatNumber(settings.forecastHorizonDays)} days`;
-  else how = `${assumption}: ${crossing.into} on ${isoDate(crossing.at)} (in ${formatNumber((crossing.at - start.at) / DAY_MS)} days); consult before then`;
+}
+
+/** No line version yet on the issue (or on any open issue, for the organisation): its first gathering. */
+export function firstGatheringOf(start: Health): FirstGathering | null {
+  if (start.pureLogic.terms.versions.length > 0) return null;
+  const { members, reports } = start.practice.terms;
+  const tookPart = members === 1 ? '1 member has taken part' : `${members} members have taken part`;
+  const reported = reports > 0 ? ` and ${countOf(reports, 'report')} filed` : '';
+  return {
+    members,
+    reports,
+    how: `no line yet: still gathering, ${tookPart}${reported}. Its character is judged once a first line version is published`,
+  };
+}
+
+/**
+ * The forecast from `startAt` (the health at the start under given settings): the crossing with
+ * the organisation's half-life, and the range of days that half-lives of 90 and 365 days give.
+ * An issue in its first gathering gets no crossing and no verdict, only what it lacks.
+ */
+function forecastFrom(startAt: (settings: ModelSettings) => Health, trend: LogicTrend, settings: ModelSettings): Forecast {
+  const start = startAt(settings);
+  const [fast, slow] = forecastRangeHalfLivesDays;
+  const gathering = firstGatheringOf(start);
+  if (gathering) {
+    return {
+      at: null,
+      into: null,
+      already: false,
+      issueId: start.issueId,
+      from: start.at,
+      iso: null,
+      date: null,
+      range: { halfLifeDays: [fast, slow], earliest: null, latest: null },
+      gathering,
+      start,
+      trend,
+      how: gathering.how,
+    };
+  }
+  const crossing = crossingFrom(start, trend, settings);
+  const dayWith = (halfLifeDays: number): string | null => {
+    const varied = { ...settings, halfLifeDays };
+    const at = halfLifeDays === settings.halfLifeDays ? crossing.at : crossingFrom(startAt(varied), trend, varied).at;
+    return at === null ? null : isoDate(at);
+  };
+  const range: ForecastRange = { halfLifeDays: [fast, slow], earliest: dayWith(fast), latest: dayWith(slow) };
   return {
     ...crossing,
     issueId: start.issueId,
     from: start.at,
     iso: crossing.at === null ? null : isoInstant(crossing.at),
     date: crossing.at === null ? null : isoDate(crossing.at),
+    range,
+    gathering: null,
     start,
     trend,
-    how,
+    how: forecastHow(start, crossing, trend, range, settings),
   };
 }
 
+/** How the forecast was computed, in plain words: the assumption, the day, and the range's days. */
+function forecastHow(start: Health, crossing: Crossing, trend: LogicTrend, range: ForecastRange, settings: ModelSettings): string {
+  const now = characterInWords({ l: start.l, pi: start.pi, beta: settings.beta, character: start.character });
+  if (crossing.already) return `Already ${characterLabel(crossing.into ?? start.character)} now: ${now}`;
+  const fading = settings.halfLifeDays === Infinity ? 'practice never fades' : `practice halves every ${countOf(settings.halfLifeDays, 'day')}`;
+  const growing = trend.slopePerDay > 0 ? `the line grows by ${formatNumber(trend.slopePerDay)} claims a day as it did over the last ${countOf(trend.windowDays, 'day')}` : `the line keeps its ${countOf(trend.pureLogicNow, 'claim')}`;
+  const assumption = `Now ${now}. With no new consultation ${fading} and ${growing}`;
+  const horizon = countOf(settings.forecastHorizonDays, 'day');
+  const [fast, slow] = range.halfLifeDays;
+  const dayOr = (day: string | null): string => day ?? `not within ${horizon}`;
+  const spread = `Were practice to halve every ${countOf(fast, 'day')}, the day would be ${dayOr(range.earliest)}; every ${countOf(slow, 'day')}, ${dayOr(range.latest)}`;
+  if (crossing.at === null || crossing.into === null) return `${assumption}: the line turns neither left-communist nor fool within ${horizon}. ${spread}`;
+  const inDays = formatDays((crossing.at - start.at) / DAY_MS);
+  return `${assumption}: on ${isoDate(crossing.at)}, in ${inDays}, it would be ${characterLabel(crossing.into)}. Consult before then. ${spread}`;
+}
+
 export function forecastIssueAt(facts: ModelFacts, issueId: string, from: Millis, settings: ModelSettings): Forecast {
-  return forecastFrom(issueHealthAt(facts, issueId, from, settings), pureLogicTrend(facts, issueId, from, settings), settings);
+  return forecastFrom((s) => issueHealthAt(facts, issueId, from, s), pureLogicTrend(facts, issueId, from, settings), settings);
 }
 
 export function forecastOrganisationAt(facts: ModelFacts, from: Millis, settings: ModelSettings): Forecast {
-  return forecastFrom(organisationHealthAt(facts, from, settings), pureLogicTrend(facts, null, from, settings), settings);
+  return forecastFrom((s) => organisationHealthAt(facts, from, s), pureLogicTrend(facts, null, from, settings), settings);
 }
 
 /** One member's place in an issue's consultation queue. */
@@ -260,8 +348,8 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
     rounds,
     how:
       leavesCorrect === null
-        ? `${plainPlan}, the line stays correct for ${formatNumber(settings.forecastHorizonDays)} days`
-        : `${plainPlan}, the line is ${leavesCorrect.into} on ${leavesCorrect.date}`,
+        ? `${plainPlan}, the line keeps ${characterWords.correct.plain} (${characterWords.correct.term}) for ${countOf(settings.forecastHorizonDays, 'day')}`
+        : `${plainPlan}, the line is ${characterLabel(leavesCorrect.into)} on ${leavesCorrect.date}`,
   };
 }
 
