@@ -21,8 +21,15 @@ export const AnalysisSnapshot = z.object({
       representative: z.array(z.object({ statementId: z.string(), direction: z.enum(['agree', 'disagree']), share: z.number(), score: z.number() })),
     }),
   ),
+  /**
+   * What every group agrees with (or every group rejects), MODEL.md §3: more than half of each
+   * group's voters and the group-informed consensus above the threshold; `share` is the lowest
+   * group's share voting `direction`. Served as core's `withGroupConsensus` reads the tallies,
+   * so an analysis stored when consensus was the overall majority is read under the rule too.
+   */
   consensus: z.array(z.object({ statementId: z.string(), direction: z.enum(['agree', 'disagree']), share: z.number() })),
   groupInformedConsensus: z.array(StatementScore),
+  /** Statements that split the groups; never one in consensus. */
   divisive: z.array(StatementScore),
   bridging: z.array(StatementScore),
   /** The 2-D opinion map: one point per member, with their group (null when not clustered). */

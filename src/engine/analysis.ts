@@ -8,7 +8,7 @@ import type { BridgingModel, BridgingOptions } from './bridging.js';
 import { bridgingScoresOf, fitBridgingModel } from './bridging.js';
 import { columnStatsOf } from './column-stats.js';
 import type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
-import { consensusStatementsOf, divisiveStatementsOf, groupInformedConsensusOf } from './consensus.js';
+import { CONSENSUS_THRESHOLD, consensusStatementsOf, divisiveStatementsOf, groupInformedConsensusOf } from './consensus.js';
 import type { BaseGrouping, GroupCandidate, GroupingOptions } from './opinion-groups.js';
 import { baseClustersOf, baseGroupingsOf, bestGrouping, refinedGroupingOf } from './opinion-groups.js';
 import type { ParticipationRule } from './participation.js';
@@ -47,6 +47,8 @@ export interface AnalysisOptions {
   readonly groupCountPatience: number;
   readonly representativeCount: number;
   readonly consensusCount: number;
+  /** Lowest geometric mean of the group-informed consensus for a statement every group agrees on to be in consensus. */
+  readonly consensusThreshold: number;
   readonly divisiveCount: number;
   readonly bridging: BridgingOptions;
   /** Milliseconds clock for `timings` (e.g. performance.now); null to skip timing. */
@@ -78,6 +80,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   groupCountPatience: 4,
   representativeCount: 5,
   consensusCount: 5,
+  consensusThreshold: CONSENSUS_THRESHOLD,
   divisiveCount: 5,
   bridging: { interceptPenalty: 5, factorPenalty: 1, coldSweeps: 4, warmSweeps: 1, minimumVotes: 5, coldSampleRows: 10000, sampledRefineSweeps: 2 },
   clock: null,
@@ -115,7 +118,11 @@ export interface OpinionGroup {
 }
 
 export type RepresentativeStatementOut = RepresentativeStatement & { readonly statement: string };
-export type ConsensusStatementOut = ConsensusStatement & { readonly statement: string };
+export type ConsensusStatementOut = Omit<ConsensusStatement, 'lowestGroup'> & {
+  readonly statement: string;
+  /** Group id. */
+  readonly lowestGroup: number;
+};
 export type DivisiveStatementOut = Omit<DivisiveStatement, 'mostAgreeingGroup' | 'leastAgreeingGroup'> & {
   readonly statement: string;
   /** Group ids. */
@@ -348,14 +355,18 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
   lap('representative');
 
   // ---- consensus, divisive, priorities
-  const consensus = consensusStatementsOf(stats, active, options.consensusCount);
+  // Consensus is what every group agrees (or disagrees) on, so it reads the group tallies, and a
+  // statement in it is never divisive.
+  const consensus = consensusStatementsOf(tallies, active, options.consensusCount, options.consensusThreshold);
   const named = <T extends { column: number }>(s: T): T & { statement: string } => ({ ...s, statement: statementKeys[s.column]! });
   const groupInformedConsensus = groupInformedConsensusOf(tallies, active);
-  const divisive = divisiveStatementsOf(tallies, active, options.divisiveCount).map((s) => ({
+  const inConsensus = new Set([...consensus.agree, ...consensus.disagree].map((c) => c.column));
+  const divisive = divisiveStatementsOf(tallies, active, options.divisiveCount, inConsensus).map((s) => ({
     ...named(s),
     mostAgreeingGroup: groups[s.mostAgreeingGroup]!.id,
     leastAgreeingGroup: groups[s.leastAgreeingGroup]!.id,
   }));
+  const namedConsensus = (c: ConsensusStatement): ConsensusStatementOut => ({ ...named(c), lowestGroup: groups[c.lowestGroup]!.id });
   const priority = statementPrioritiesOf(tallies, statementMap.extremity, active, meta);
   lap('consensus');
 
@@ -425,7 +436,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
       extremity: statementMap.extremity,
     },
     groupTallies: tallies,
-    consensus: { agree: consensus.agree.map(named), disagree: consensus.disagree.map(named) },
+    consensus: { agree: consensus.agree.map(namedConsensus), disagree: consensus.disagree.map(namedConsensus) },
     groupInformedConsensus,
     divisive,
     bridging: { score: bridgingScore, polarity: bridgingModel.statementFactor },

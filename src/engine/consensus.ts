@@ -1,43 +1,72 @@
 /**
- * Statements the whole conversation agrees (or disagrees) on, group-informed consensus, and the
+ * Statements every opinion group agrees (or disagrees) on, group-informed consensus, and the
  * statements that divide the groups.
  */
-import type { ColumnStats } from './column-stats.js';
 import type { GroupTallies } from './tallies.js';
-import { proportionTest, smoothedRate, twoProportionTest, Z_90 } from './proportions.js';
+import { smoothedRate, twoProportionTest, Z_90 } from './proportions.js';
+
+/**
+ * Default lowest geometric mean (Π)^(1/k) of the group-informed consensus of a statement in
+ * consensus: on average two in three of a group's voters, smoothed, vote that way.
+ */
+export const CONSENSUS_THRESHOLD = 2 / 3;
 
 export interface ConsensusStatement {
   readonly column: number;
-  readonly successes: number;
-  readonly trials: number;
-  readonly probability: number;
-  readonly probabilityTest: number;
+  /** Group-informed consensus on this side: Π_g (V_g + 1)/(S_g + 2), V the group's votes this way. */
+  readonly groupInformed: number;
+  /** (Π)^(1/k): what the threshold is compared with, comparable across k. */
+  readonly groupInformedMean: number;
+  /** The lowest share V_g / S_g over the groups (passes count as voters), always above ½. */
+  readonly lowestShare: number;
+  /** Index of the group with that share (lowest index on ties). */
+  readonly lowestGroup: number;
 }
 
 /**
- * Pol.is consensus over every participant: statements with smoothed rate > ½ and one-proportion
- * z > 1.2816, ranked by rate × z (lower column on ties), at most `count` per side.
+ * Consensus across the groups: statements on which every group's smoothed rate (V_g + 1)/(S_g + 2)
+ * is above ½ (equivalently, more than half of its voters vote that way; a group that has not
+ * voted is at ½ and blocks it) and the geometric mean of the group-informed consensus is above
+ * `threshold`. An overall majority that one group rejects is not consensus. Ranked by
+ * group-informed consensus (lower column on ties), at most `count` per side; none without groups.
  */
 export function consensusStatementsOf(
-  stats: ColumnStats,
+  tallies: GroupTallies,
   active: Uint8Array,
   count: number,
+  threshold: number = CONSENSUS_THRESHOLD,
 ): { agree: ConsensusStatement[]; disagree: ConsensusStatement[] } {
-  const side = (successesOf: Int32Array): ConsensusStatement[] => {
+  const m = tallies.statementCount;
+  const k = tallies.groupCount;
+  const side = (votesOf: Int32Array): ConsensusStatement[] => {
     const found: ConsensusStatement[] = [];
-    for (let j = 0; j < active.length; j++) {
+    if (k === 0) return found;
+    for (let j = 0; j < m; j++) {
       if (active[j] === 0) continue;
-      const trials = stats.agree[j]! + stats.disagree[j]! + stats.pass[j]!;
-      const successes = successesOf[j]!;
-      const probability = smoothedRate(successes, trials);
-      const probabilityTest = proportionTest(successes, trials);
-      if (probability > 0.5 && probabilityTest > Z_90) found.push({ column: j, successes, trials, probability, probabilityTest });
+      let groupInformed = 1;
+      let lowestShare = Infinity;
+      let lowestGroup = -1;
+      let everyGroup = true;
+      for (let g = 0; g < k; g++) {
+        const seen = tallies.seen[g * m + j]!;
+        const votes = votesOf[g * m + j]!;
+        if (2 * votes <= seen) {
+          everyGroup = false;
+          break;
+        }
+        groupInformed *= smoothedRate(votes, seen);
+        if (votes / seen < lowestShare) {
+          lowestShare = votes / seen;
+          lowestGroup = g;
+        }
+      }
+      if (!everyGroup) continue;
+      const groupInformedMean = Math.pow(groupInformed, 1 / k);
+      if (groupInformedMean > threshold) found.push({ column: j, groupInformed, groupInformedMean, lowestShare, lowestGroup });
     }
-    return found
-      .sort((a, b) => b.probability * b.probabilityTest - a.probability * a.probabilityTest || a.column - b.column)
-      .slice(0, count);
+    return found.sort((a, b) => b.groupInformed - a.groupInformed || a.column - b.column).slice(0, count);
   };
-  return { agree: side(stats.agree), disagree: side(stats.disagree) };
+  return { agree: side(tallies.agree), disagree: side(tallies.disagree) };
 }
 
 /**
@@ -88,15 +117,16 @@ export interface DivisiveStatement {
  * Divisive statements: net agreement of group g is (A_g − D_g)/(S_g + 2); divisiveness is half
  * the spread between the highest and lowest group. Kept when the two groups' agree or disagree
  * rates differ significantly (two-proportion z > 1.2816); ranked by divisiveness (lower column on
- * ties), at most `count`. Needs at least two groups.
+ * ties), at most `count`. Needs at least two groups. Statements in `consensus` (columns) are left
+ * out: every group votes the same way on them, so they do not divide the groups.
  */
-export function divisiveStatementsOf(tallies: GroupTallies, active: Uint8Array, count: number): DivisiveStatement[] {
+export function divisiveStatementsOf(tallies: GroupTallies, active: Uint8Array, count: number, consensus: ReadonlySet<number> = new Set()): DivisiveStatement[] {
   const m = tallies.statementCount;
   const k = tallies.groupCount;
   const found: DivisiveStatement[] = [];
   if (k < 2) return found;
   for (let j = 0; j < m; j++) {
-    if (active[j] === 0) continue;
+    if (active[j] === 0 || consensus.has(j)) continue;
     let hi = 0;
     let lo = 0;
     let hiNet = -Infinity;

@@ -30,7 +30,8 @@ export type {
 export { analyzeConversation, analysisOptionsOf, DEFAULT_ANALYSIS_OPTIONS } from './analysis.js';
 export { nextStatementsFor, NEW_STATEMENT_PRIORITY } from './next-statement.js';
 export { adjustedRandIndex } from './agreement.js';
-export type { GroupInformedConsensus } from './consensus.js';
+export type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
+export { CONSENSUS_THRESHOLD, consensusStatementsOf, divisiveStatementsOf } from './consensus.js';
 export type { GroupTallies } from './tallies.js';
 export type { BridgingModel, BridgingOptions } from './bridging.js';
 export type { GroupingOptions } from './opinion-groups.js';

@@ -46,24 +46,17 @@ describe('Pol.is statistics', () => {
     expect(g1[0]).toMatchObject({ column: 2, direction: 'agree' });
   });
 
-  it('finds consensus, group-informed consensus and divisive statements', () => {
-    const stats = {
-      agree: Int32Array.from([40, 20, 3]),
-      disagree: Int32Array.from([2, 20, 38]),
-      pass: Int32Array.from([0, 2, 1]),
-      mean: new Float64Array(3),
-      rowActiveVotes: new Int32Array(0),
-      rowAllVotes: new Int32Array(0),
-      activeColumnCount: 3,
-    };
-    const active = Uint8Array.from([1, 1, 1]);
-    const consensus = consensusStatementsOf(stats, active, 5);
-    expect(consensus.agree.map((c) => c.column)).toEqual([0]);
-    expect(consensus.disagree.map((c) => c.column)).toEqual([2]);
+  it('finds consensus across every group, group-informed consensus and divisive statements', () => {
     const t = tallies([
       [[19, 1, 20], [19, 1, 20], [1, 19, 20]],
       [[19, 1, 20], [1, 19, 20], [2, 18, 20]],
     ]);
+    const active = Uint8Array.from([1, 1, 1]);
+    const consensus = consensusStatementsOf(t, active, 5);
+    expect(consensus.agree.map((c) => c.column)).toEqual([0]);
+    expect(consensus.agree[0]).toMatchObject({ groupInformed: (20 / 22) ** 2, lowestShare: 19 / 20, lowestGroup: 0 });
+    expect(consensus.disagree.map((c) => c.column)).toEqual([2]);
+    expect(consensus.disagree[0]).toMatchObject({ lowestShare: 18 / 20, lowestGroup: 1 });
     const gic = groupInformedConsensusOf(t, active);
     expect(gic.agree[0]).toBeCloseTo((20 / 22) ** 2, 12);
     expect(gic.agreeGeometricMean[0]).toBeCloseTo(20 / 22, 12);
@@ -71,6 +64,43 @@ describe('Pol.is statistics', () => {
     const divisive = divisiveStatementsOf(t, active, 5);
     expect(divisive.map((d) => d.column)).toEqual([1]);
     expect(divisive[0]).toMatchObject({ mostAgreeingGroup: 0, leastAgreeingGroup: 1 });
+  });
+
+  it('never takes an overall majority that one group rejects for consensus', () => {
+    // Statement 0: 58 % of all voters disagree, but group A is at 3 % agree and group B at 80 %.
+    // Statement 1: a bare majority in each group (11 of 20), too weak for the threshold.
+    // Statement 2: 16 of 20 in each group agree. Statement 3: group B has not voted on it.
+    const t = tallies([
+      [[3, 97, 100], [11, 9, 20], [16, 4, 20], [20, 0, 20]],
+      [[40, 8, 50], [11, 9, 20], [16, 4, 20], [0, 0, 0]],
+    ]);
+    const active = Uint8Array.from([1, 1, 1, 1]);
+    expect((97 + 8) / 150).toBeGreaterThan(0.58);
+    const consensus = consensusStatementsOf(t, active, 5);
+    expect(consensus.agree.map((c) => c.column)).toEqual([2]);
+    expect(consensus.disagree).toEqual([]);
+    // With no threshold above a bare majority, statement 1 counts too: every group agrees.
+    expect(consensusStatementsOf(t, active, 5, 0.5).agree.map((c) => c.column)).toEqual([2, 1]);
+    expect(divisiveStatementsOf(t, active, 5).map((d) => d.column)).toContain(0);
+  });
+
+  it('keeps a statement every group agrees on out of the divisive list', () => {
+    // Both groups agree with statement 0, at 95 % and at 60 %: the gap is significant, but it divides no one.
+    const t = tallies([
+      [[95, 5, 100], [5, 95, 100]],
+      [[60, 40, 100], [90, 10, 100]],
+    ]);
+    const active = Uint8Array.from([1, 1]);
+    expect(divisiveStatementsOf(t, active, 5).map((d) => d.column)).toEqual([1, 0]);
+    const consensus = consensusStatementsOf(t, active, 5);
+    expect(consensus.agree.map((c) => c.column)).toEqual([0]);
+    const inConsensus = new Set(consensus.agree.map((c) => c.column));
+    expect(divisiveStatementsOf(t, active, 5, inConsensus).map((d) => d.column)).toEqual([1]);
+  });
+
+  it('finds no consensus without groups', () => {
+    const none: GroupTallies = { groupCount: 0, statementCount: 2, agree: new Int32Array(0), disagree: new Int32Array(0), seen: new Int32Array(0) };
+    expect(consensusStatementsOf(none, Uint8Array.from([1, 1]), 5)).toEqual({ agree: [], disagree: [] });
   });
 
   it('adjusted Rand index: 1 for relabelled partitions, ≈ 0 for unrelated ones', () => {

@@ -51,9 +51,10 @@ export function snapshotOf(a: Analysis, computeMs: number | null): AnalysisSnaps
       members: [...g.members],
       representative: g.representative.map((r) => ({ statementId: r.statement, direction: r.direction, share: r.probability, score: r.representativeness })),
     })),
+    // What every group agrees (or disagrees) on; `share` is the lowest group's.
     consensus: [
-      ...a.consensus.agree.map((c) => ({ statementId: c.statement, direction: 'agree' as const, share: c.probability })),
-      ...a.consensus.disagree.map((c) => ({ statementId: c.statement, direction: 'disagree' as const, share: c.probability })),
+      ...a.consensus.agree.map((c) => ({ statementId: c.statement, direction: 'agree' as const, share: c.lowestShare })),
+      ...a.consensus.disagree.map((c) => ({ statementId: c.statement, direction: 'disagree' as const, share: c.lowestShare })),
     ],
     groupInformedConsensus: ranked(a.groupInformedConsensus.agree, () => true, 10),
     divisive: a.divisive.map((d) => ({ statementId: d.statement, score: d.divisiveness })),

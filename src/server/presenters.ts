@@ -1,7 +1,8 @@
 /** Output shaping: store rows → contract shapes. The only place that knows both. */
-import type { VoteValue } from '../core/index.js';
+import { withGroupConsensus, type VoteValue } from '../core/index.js';
+import type { AnalysisSnapshot } from '../contract/index.js';
 import { modelSettingsOf, presentSettings } from './model-settings.js';
-import type { issues, invites, members, organisations, statements } from '../store/index.js';
+import type { analyses, issues, invites, members, organisations, statements } from '../store/index.js';
 
 export function presentOrganisation(o: organisations.OrganisationRow, memberCount: number) {
   return { id: o.id, slug: o.slug, name: o.name, moderation: o.moderation, members: memberCount, settings: presentSettings(modelSettingsOf(o.settings)), createdAt: o.created_at };
@@ -46,4 +47,13 @@ export function presentStatement(s: statements.StatementRow, counts: statements.
     votes: counts ?? noVotes,
     myVote,
   };
+}
+
+/**
+ * A stored analysis as served. Its consensus and divisive lists are read from its per-group
+ * tallies under the rule (every group agrees), so an analysis stored when consensus meant the
+ * overall majority never offers a statement one group rejects as consensus.
+ */
+export function presentAnalysis(a: analyses.AnalysisRow, cycleNumber: number, stale: boolean) {
+  return { id: a.id, cycleNumber, createdAt: a.created_at, stale, snapshot: withGroupConsensus(JSON.parse(a.result) as AnalysisSnapshot) };
 }

@@ -28,7 +28,7 @@ import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
 import { advanceCycle } from '../services/cycle.js';
 import { publishStatementChange } from '../services/live.js';
-import { presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
+import { presentAnalysis, presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
 
 export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
@@ -217,13 +217,7 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const latest = (await analyses.latestAnalysis(db(), auth.orgId, issue.id, 'engine')) ?? (await analyses.latestAnalysis(db(), auth.orgId, issue.id));
         if (!latest) throw new DomainError('not_found', 'analysis: this issue has no analysis yet; one is made once votes arrive');
         const [head, cycles] = await Promise.all([votes.voteLogHead(db(), issue.id), issues.listCycles(db(), auth.orgId, issue.id)]);
-        return {
-          id: latest.id,
-          cycleNumber: cycles.find((c) => c.id === latest.cycle_id)?.number ?? 0,
-          createdAt: latest.created_at,
-          stale: Number(latest.votes_seq) < head,
-          snapshot: JSON.parse(latest.result) as AnalysisSnapshot,
-        };
+        return presentAnalysis(latest, cycles.find((c) => c.id === latest.cycle_id)?.number ?? 0, Number(latest.votes_seq) < head);
       },
     );
 

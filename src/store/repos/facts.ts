@@ -6,6 +6,7 @@
 import type { ActFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, ModelFacts, ReportFact } from '../../core/model/facts.js';
 import type { EndorsementKind, Verdict } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
+import { groupConsensusOf } from '../../core/consensus.js';
 import type { Db } from '../db.js';
 import { listPublishedVersions } from './lines.js';
 
@@ -62,14 +63,16 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
 
 function analysisFact(a: { id: string; issue_id: string; created_at: string; result: string }) {
   const s = AnalysisSnapshot.parse(JSON.parse(a.result));
+  // Consensus means every group agrees, read from the tallies whenever the analysis was stored.
+  const { consensus, divisive } = groupConsensusOf(s);
   return {
     id: a.id,
     issueId: a.issue_id,
     at: ms(a.created_at),
     groups: s.groups.map((g) => ({ id: g.id, members: g.members })),
-    consensus: s.consensus.map((c) => c.statementId),
+    consensus: consensus.map((c) => c.statementId),
     representative: [...new Set(s.groups.flatMap((g) => g.representative.map((r) => r.statementId)))],
-    divisive: s.divisive.map((d) => d.statementId),
+    divisive: divisive.map((d) => d.statementId),
     groupVotes: s.groupVotes,
   };
 }
