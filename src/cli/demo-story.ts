@@ -30,6 +30,7 @@ export function demoStory(now: number): Timeline {
     name: `Member ${i + 1}`,
     joined: at(160 - (i % 5)),
     constituency: constituencies[i % constituencies.length]!,
+    role: 'member' as const,
   }));
   // Two camps on pay: drivers and mechanics against dispatchers and passengers, with some mixing.
   const camp = (i: number) => (['driver', 'mechanic'].includes(members[i]!.constituency) ? 0 : 1);

@@ -62,6 +62,7 @@ export interface Replayed {
   issueIds: Map<string, string>;
   statementIds: Map<string, string>;
   claimIds: Map<string, string>;
+  actionIds: Map<string, string>;
   /** The last instant replayed. */
   until: number;
 }
@@ -78,8 +79,9 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
     ...timeline.ask.map((at, i) => ({ at, order: 2e6 + i, kind: 'ask' as const })),
   ].sort((a, b) => a.at - b.at || a.order - b.order);
   const members = new Map<string, Session>();
-  const ids: Replayed = { issueIds: new Map(), statementIds: new Map(), claimIds: new Map(), until: steps.at(-1)?.at ?? 0 };
-  const { issueIds, statementIds, claimIds } = ids;
+  const ids: Replayed = { issueIds: new Map(), statementIds: new Map(), claimIds: new Map(), actionIds: new Map(), until: steps.at(-1)?.at ?? 0 };
+  const { issueIds, statementIds, claimIds, actionIds } = ids;
+  const claimTexts = new Map<string, string>();
   const reportIds = new Map<string, string>();
   const criticismIds = new Map<string, string>();
   const currentVersion = new Map<string, string>();
@@ -95,7 +97,8 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
   for (const step of steps) {
     target.setNow(step.at);
     if (step.kind === 'join') {
-      const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1 });
+      // Organisers and admins join with their role: the leadership, whose own activity is not the masses' practice.
+      const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1, role: step.member.role });
       const session = new Session(app);
       await session.call('POST', `/api/invites/${invite.token}/accept`, { displayName: step.member.name ?? step.member.id, ...(step.member.constituency ? { constituency: step.member.constituency } : {}) });
       members.set(step.member.id, session);
@@ -133,7 +136,10 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
             claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
           });
-          e.claims.forEach((c, i) => claimIds.set(c.id, draft.claims[i]!.id));
+          e.claims.forEach((c, i) => {
+            claimIds.set(c.id, draft.claims[i]!.id);
+            claimTexts.set(c.id, c.text);
+          });
           await admin.call('POST', `${org}/line-versions/${draft.id}/publish`);
           currentVersion.set(e.issue, draft.id);
           break;
@@ -145,6 +151,7 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
             ...(e.claim ? { claimId: need(claimIds, e.claim, 'claim') } : {}),
             ...(e.verdict ? { verdict: e.verdict } : {}),
+            ...(e.action ? { actionId: need(actionIds, e.action, 'action') } : {}),
             whatDone: e.text,
             whatHappened: e.text,
           });
@@ -179,6 +186,19 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
         case 'answer':
           await ctx.jobs.criticism.publishDue();
           await admin.call('POST', `${org}/criticisms/${need(criticismIds, e.criticism, 'criticism')}/answers`, { text: e.text });
+          break;
+        case 'action': {
+          // The claim it puts to the test is named in its description, as an organiser would write it.
+          const description = e.claim ? `Puts to the test: “${need(claimTexts, e.claim, 'claim')}”` : '';
+          const r = await admin.call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/actions`, { title: e.title, description });
+          actionIds.set(e.id, r.id);
+          break;
+        }
+        case 'join':
+          await member(e.member).call('PUT', `${org}/actions/${need(actionIds, e.action, 'action')}/participation`);
+          break;
+        case 'merge':
+          await admin.call('POST', `${org}/statements/${need(statementIds, e.from, 'statement')}/merge`, { into: need(statementIds, e.into, 'statement') });
           break;
       }
     } catch (err) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endorsementKinds, verdicts } from '../core/index.js';
+import { endorsementKinds, roles, verdicts } from '../core/index.js';
 
 /** A date (00:00 UTC) or a date-time. */
 const When = z
@@ -47,7 +47,19 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ ...base, type: z.literal('endorse'), member: Key, issue: Key, response: z.enum(endorsementKinds), text: z.string().min(3).max(2000).optional() }).strict(),
-  z.object({ ...base, type: z.literal('report'), member: Key, issue: Key, id: Key.optional(), claim: Key.optional(), verdict: z.enum(verdicts).optional(), text: z.string().min(3).max(4000) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('report'),
+      member: Key,
+      issue: Key,
+      id: Key.optional(),
+      claim: Key.optional(),
+      verdict: z.enum(verdicts).optional(),
+      action: Key.optional().describe('the action the report comes from'),
+      text: z.string().min(3).max(4000),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('advance'), issue: Key }).strict(),
   z.object({ ...base, type: z.literal('important'), member: Key, issue: Key }).strict(),
   z.object({ ...base, type: z.literal('block'), issue: Key, blocks: Key }).strict(),
@@ -56,15 +68,61 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('second'), member: Key, criticism: Key }).strict(),
   /** The leadership's public answer (given by the organiser who replays the timeline). */
   z.object({ ...base, type: z.literal('answer'), criticism: Key, text: z.string().min(3).max(4000) }).strict(),
+  /** An action that puts the issue's current line into practice, created by the organiser who replays the timeline. */
+  z.object({ ...base, type: z.literal('action'), issue: Key, id: Key, title: z.string().min(3).max(200), claim: Key.optional().describe('the claim the action puts to the test') }).strict(),
+  /** A member takes part in an action. */
+  z.object({ ...base, type: z.literal('join'), member: Key, action: Key }).strict(),
+  /** An organiser merges a duplicate statement into another of the same issue. */
+  z.object({ ...base, type: z.literal('merge'), issue: Key, from: Key, into: Key }).strict(),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
 export const Timeline = z
   .object({
     settings: ModelSettingsPatch.default({}),
-    members: z.array(z.object({ id: Key, joined: When, constituency: z.string().min(1).max(60).optional(), name: z.string().min(1).max(80).optional() }).strict()),
+    members: z.array(
+      z
+        .object({
+          id: Key,
+          joined: When,
+          constituency: z.string().min(1).max(60).optional(),
+          name: z.string().min(1).max(80).optional(),
+          role: z.enum(roles).default('member').describe('organisers and admins are the leadership: their own activity is not the masses\' practice'),
+        })
+        .strict(),
+    ),
     events: z.array(TimelineEvent),
     ask: z.array(When).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((t, c) => {
+    // What an event names must be in the timeline: its members, and the statements, actions and criticisms it declares.
+    const memberKeys = new Set<string>();
+    t.members.forEach((m, i) => {
+      if (memberKeys.has(m.id)) c.addIssue({ code: 'custom', path: ['members', i, 'id'], message: `member "${m.id}" is declared twice` });
+      memberKeys.add(m.id);
+    });
+    const statementIssue = new Map<string, string>();
+    const actionKeys = new Set<string>();
+    t.events.forEach((e, i) => {
+      if (e.type === 'statement') statementIssue.set(e.id, e.issue);
+      if (e.type === 'action') {
+        if (actionKeys.has(e.id)) c.addIssue({ code: 'custom', path: ['events', i, 'id'], message: `action "${e.id}" is declared twice` });
+        actionKeys.add(e.id);
+      }
+    });
+    t.events.forEach((e, i) => {
+      if ('member' in e && !memberKeys.has(e.member)) c.addIssue({ code: 'custom', path: ['events', i, 'member'], message: `no member "${e.member}" in members` });
+      if (e.type === 'join' && !actionKeys.has(e.action)) c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
+      if (e.type === 'report' && e.action !== undefined && !actionKeys.has(e.action)) c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
+      if (e.type === 'merge') {
+        for (const field of ['from', 'into'] as const) {
+          const issue = statementIssue.get(e[field]);
+          if (issue === undefined) c.addIssue({ code: 'custom', path: ['events', i, field], message: `no statement "${e[field]}" among the events` });
+          else if (issue !== e.issue) c.addIssue({ code: 'custom', path: ['events', i, field], message: `statement "${e[field]}" is on issue "${issue}", not "${e.issue}"` });
+        }
+        if (e.from === e.into) c.addIssue({ code: 'custom', path: ['events', i, 'into'], message: 'a statement cannot be merged into itself' });
+      }
+    });
+  });
 export type Timeline = z.infer<typeof Timeline>;
