@@ -53,11 +53,35 @@ describe('analysisChanges', () => {
     const after = analysis('x2', T + days(1), { h1: ['a', 'b', 'c'] }, { consensus: ['s2', 's5'], groupVotes: { s3: { h1: { agree: 1, disagree: 4, pass: 0 } }, s4: { h1: { agree: 2, disagree: 2, pass: 1 } } } });
     const changes = analysisChanges(issue, before, after);
     expect(changes.map((c) => [c.type, c.description])).toEqual([
-      ['consensus-gained', '"rent": statement s5 entered consensus'],
-      ['consensus-lost', '"rent": statement s1 lost consensus'],
-      ['majority-flipped', '"rent": group h1\'s majority on statement s3 flipped from agree to disagree'],
+      ['consensus-gained', '"rent": every group now votes alike on a statement not shown here (consensus gained)'],
+      ['consensus-lost', '"rent": not every group votes alike on a statement not shown here any more (consensus lost)'],
+      ['majority-flipped', '"rent": group h1\'s majority on a statement not shown here flipped from agree to disagree'],
     ]);
+    expect(changes.map((c) => 'statementId' in c.detail && c.detail.statementId)).toEqual(['s5', 's1', 's3']);
     expect(changes.every((c) => c.at === T + days(1))).toBe(true);
+  });
+
+  it('names statements by their text, and says which way every group votes', () => {
+    const texts = new Map([
+      ['s1', 'Rents must be frozen'],
+      ['s2', 'Landlords should set the rent alone'],
+      ['s3', 'We strike on the first of the month'],
+    ]);
+    const before = analysis('x1', T, { g1: ['a', 'b'], g2: ['c', 'd'] }, {
+      consensus: ['s1'],
+      groupVotes: { s1: { g1: { agree: 5, disagree: 1, pass: 0 }, g2: { agree: 4, disagree: 1, pass: 0 } }, s3: { g1: { agree: 5, disagree: 0, pass: 0 }, g2: { agree: 4, disagree: 0, pass: 0 } } },
+    });
+    const after = analysis('x2', T + days(1), { h1: ['a', 'b'], h2: ['c', 'd'] }, {
+      consensus: ['s2'],
+      groupVotes: { s2: { h1: { agree: 0, disagree: 6, pass: 0 }, h2: { agree: 1, disagree: 4, pass: 0 } }, s3: { h1: { agree: 5, disagree: 0, pass: 0 }, h2: { agree: 0, disagree: 4, pass: 0 } } },
+    });
+    const descriptions = analysisChanges(issue, before, after, texts).map((c) => c.description);
+    expect(descriptions).toEqual([
+      '"rent": every group now rejects "Landlords should set the rent alone" (consensus gained)',
+      '"rent": not every group agrees with "Rents must be frozen" any more (consensus lost)',
+      '"rent": group h2\'s majority on "We strike on the first of the month" flipped from agree to disagree',
+    ]);
+    for (const d of descriptions) expect(d).not.toMatch(/statement s\d/);
   });
 });
 
@@ -69,7 +93,7 @@ describe('qualitativeChanges', () => {
       members: ['a', 'b', 'c'].map((id) => ({ id, joinedAt: T - 1, constituency: null })),
       lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(2), claims }],
       // 5 reports: P = 15, π = 1.5 → empiricist (ℓ = 0) until the line is published, then correct
-      reports: Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: 'a', at: T + days(1), claimId: null, verdict: null })),
+      reports: Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: `reporter${i}`, at: T + days(1), claimId: null, verdict: null })),
       analyses: [analysis('x1', T + days(1), { g1: ['a', 'b'] }, { consensus: ['s1'] }), analysis('x2', T + days(3), { g1: ['a', 'b'] })],
       endorsements: [
         { memberId: 'a', lineVersionId: 'v1', issueId: 'i1', at: T + days(4), kind: 'embrace' },

@@ -3,14 +3,25 @@
  * stored rows and events (never from cached counters), so every figure can be recomputed from
  * the event log alone. Times are milliseconds since the epoch (UTC).
  */
-import type { EndorsementKind, Verdict } from '../vocabulary.js';
+import type { EndorsementKind, Role, Verdict, VoteValue } from '../vocabulary.js';
 
 export type Millis = number;
+
+/** A role a member held from an instant on, until the next period of their history. */
+export interface RolePeriod {
+  role: Role;
+  from: Millis;
+}
 
 export interface MemberFact {
   id: string;
   joinedAt: Millis;
   constituency: string | null;
+  /**
+   * The member's roles over time, oldest first, the first from joining (MODEL.md §3: only acts
+   * made while of role member are practice). Absent: of role member throughout.
+   */
+  roles?: RolePeriod[];
 }
 
 export interface IssueFact {
@@ -22,15 +33,27 @@ export interface IssueFact {
 
 /**
  * One act of a member on an issue (MODEL.md §3): a vote cast (each cast, changes included; for
- * acts_m a statement voted on counts once, by statementId), a statement written, an endorsement.
+ * acts_m a statement voted on counts once, by statementId), a statement written, an answer to a
+ * line version (once per version, by lineVersionId), an action taken part in (once per action).
  */
 export interface ActFact {
   memberId: string;
   issueId: string;
   at: Millis;
-  kind: 'vote' | 'statement' | 'endorsement';
-  /** The statement voted on or written; null for endorsements. */
+  kind: 'vote' | 'statement' | 'endorsement' | 'action';
+  /** The statement voted on or written; null for endorsements and actions. */
   statementId: string | null;
+  /** The line version answered (endorsements). Absent: each answer counts apart. */
+  lineVersionId?: string | null;
+  /** The action taken part in (actions). */
+  actionId?: string | null;
+  /** The vote's value (votes): a vote that repeats the member's current value is no act. */
+  value?: VoteValue;
+  /**
+   * A vote carried over from a duplicate statement when it was merged into this one: the
+   * duplicate's id. The member's current vote, but no act: acts are what members did, when they did it.
+   */
+  carriedFrom?: string | null;
 }
 
 export interface ReportFact {

@@ -22,7 +22,8 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
 const vote = (memberId: string, statementId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'vote', statementId });
 const wrote = (memberId: string, statementId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'statement', statementId });
 const endorsed = (memberId: string, at: number, issueId = 'i1'): ActFact => ({ memberId, issueId, at, kind: 'endorsement', statementId: null });
-const report = (id: string, at: number, issueId = 'i1') => ({ id, issueId, memberId: 'r', at, claimId: null, verdict: null });
+// Each report by its own member: a member's reports on one claim count once (MODEL.md v2 §3).
+const report = (id: string, at: number, issueId = 'i1') => ({ id, issueId, memberId: `reporter-${id}`, at, claimId: null, verdict: null });
 const claims = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, text: `claim ${i}`, cites: [] }));
 const members = (n: number, joinedAt = T - days(1000)) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, joinedAt, constituency: null }));
 
@@ -219,5 +220,105 @@ describe('organisationHealthAt', () => {
     expect(h.practice.value).toBeCloseTo(6 + 2 / 7, 12);
     expect(h.practice.terms).toMatchObject({ memberTerms: 2, members: 1, reports: 2 });
     expect(h.practice.how).toContain('2 member terms (1 member across 2 issues)');
+  });
+});
+
+describe("practice is the masses' (MODEL.md v2 §3)", () => {
+  const member = (id: string) => ({ id, joinedAt: T - days(100), constituency: null });
+  const organiser = (id: string) => ({ id, joinedAt: T - days(100), constituency: null, roles: [{ role: 'organiser' as const, from: T - days(100) }] });
+  const cast = (memberId: string, statementId: string, at: number, value: -1 | 0 | 1, carriedFrom: string | null = null): ActFact => ({ memberId, issueId: 'i1', at, kind: 'vote', statementId, value, carriedFrom });
+  const answered = (memberId: string, lineVersionId: string, at: number): ActFact => ({ memberId, issueId: 'i1', at, kind: 'endorsement', statementId: null, lineVersionId });
+  const tookPart = (memberId: string, actionId: string, at: number): ActFact => ({ memberId, issueId: 'i1', at, kind: 'action', statementId: null, actionId });
+  const reportOn = (id: string, memberId: string, claimId: string | null, at: number) => ({ id, issueId: 'i1', memberId, at, claimId, verdict: 'refutes' as const });
+  const masses = Array.from({ length: 120 }, (_, i) => member(`m${i}`));
+
+  it("an organiser's vote, statement, answer and report change no P and no P₀", () => {
+    const base = factsOf({ members: [...masses, organiser('o')], acts: [cast('m0', 's1', T, 1)] });
+    const before = issueHealthAt(base, 'i1', T, defaults);
+    // P = 1/7 from m0's one vote; P₀ = max(10, 10 % of 120 members) = 12: the organiser is not in it
+    expect(before.practice.value).toBeCloseTo(1 / 7, 12);
+    expect(before.practiceSufficiency.value).toBe(12);
+    const busy = factsOf({
+      members: base.members,
+      acts: [...base.acts, cast('o', 's1', T, 1), { memberId: 'o', issueId: 'i1', at: T, kind: 'statement', statementId: 's2' }, answered('o', 'v1', T)],
+      reports: [reportOn('ro1', 'o', 'c1', T), reportOn('ro2', 'o', 'c2', T), reportOn('ro3', 'o', 'c3', T), reportOn('ro4', 'o', null, T)],
+    });
+    const after = issueHealthAt(busy, 'i1', T, defaults);
+    expect(after.practice.value).toBe(before.practice.value);
+    expect(after.practiceSufficiency.value).toBe(12);
+    expect(after.pi).toBe(before.pi);
+    // shown apart, never as practice
+    expect(after.practice.terms.leadership).toEqual({ acts: 3, reports: 4, members: 1 });
+    expect(after.practice.how).toBe("P = 0.14 = 0.14 from 1 member + 0 from 0 reports (k = 7, α = 3, h = 180 days); not counted: the leadership's own 3 acts and 4 reports");
+  });
+
+  it('decides by the role at the time of the act: a member who became an organiser keeps what they did as a member', () => {
+    const promoted = { ...member('p'), roles: [{ role: 'member' as const, from: T - days(100) }, { role: 'organiser' as const, from: T - days(10) }] };
+    const facts = factsOf({
+      members: [...masses.slice(0, 99), promoted],
+      acts: [cast('p', 's1', T - days(20), 1), cast('p', 's2', T - days(5), 1)],
+      reports: [reportOn('r1', 'p', 'c1', T - days(20)), reportOn('r2', 'p', 'c2', T - days(5))],
+    });
+    const terms = practiceTerms(facts, new Set(['i1']), T, defaults);
+    expect(terms.members).toMatchObject([{ memberId: 'p', acts: 1, lastActAt: T - days(20) }]);
+    expect(terms.reports.map((r) => r.reportId)).toEqual(['r1']);
+    expect(terms.leadership).toEqual({ acts: 1, reports: 1, members: 1 });
+    // P₀ counts the masses at t: 100 members before the promotion (10), 99 after (still the floor); with 150 the share shows it
+    const many = [...masses, ...Array.from({ length: 29 }, (_, i) => member(`n${i}`)), promoted];
+    expect(issueHealthAt(factsOf({ members: many }), 'i1', T - days(11), defaults).practiceSufficiency.value).toBeCloseTo(15, 12);
+    expect(issueHealthAt(factsOf({ members: many }), 'i1', T, defaults).practiceSufficiency.value).toBeCloseTo(14.9, 12);
+  });
+
+  it("a member's ten identical reports on one claim count once, dated at the latest", () => {
+    const ten = Array.from({ length: 10 }, (_, i) => reportOn(`r${i}`, 'm0', 'c1', T - days(180) + days(i * 20)));
+    const p = practiceAt(factsOf({ members: masses, reports: ten }), 'i1', T, defaults);
+    // one α = 3, decayed from the latest report at T − 0 days (i = 9: T − 180 + 180)
+    expect(p.terms.reports).toBe(1);
+    expect(p.value).toBeCloseTo(3, 12);
+    // before the last one: dated at the one before it, T − 20 days
+    expect(practiceAt(factsOf({ members: masses, reports: ten }), 'i1', T - 1, defaults).value).toBeCloseTo(3 * 2 ** (-(days(20) - 1) / days(180)), 9);
+    // reports on two claims count twice; reports naming no claim count once per member
+    const two = [reportOn('a', 'm0', 'c1', T), reportOn('b', 'm0', 'c2', T), reportOn('c', 'm0', null, T), reportOn('d', 'm0', null, T)];
+    expect(practiceAt(factsOf({ members: masses, reports: two }), 'i1', T, defaults).value).toBe(9);
+  });
+
+  it('a repeated identical vote is no act: it neither counts nor moves last_m', () => {
+    const once = [cast('m0', 's1', T - days(180), 1)];
+    const repeated = [...once, cast('m0', 's1', T, 1)];
+    const p = practiceAt(factsOf({ members: masses, acts: repeated }), 'i1', T, defaults);
+    expect(p.value).toBeCloseTo((1 / 7) * 0.5, 12);
+    expect(practiceTerms(factsOf({ members: masses, acts: repeated }), new Set(['i1']), T, defaults).members[0]).toMatchObject({ acts: 1, lastActAt: T - days(180) });
+    // a changed vote is still one statement voted on, and moves last_m
+    const changed = [...once, cast('m0', 's1', T, -1)];
+    expect(practiceTerms(factsOf({ members: masses, acts: changed }), new Set(['i1']), T, defaults).members[0]).toMatchObject({ acts: 1, lastActAt: T });
+  });
+
+  it('an answer changed on the same version is one act; a changed answer moves last_m', () => {
+    const acts = [answered('m0', 'v1', T - days(180)), answered('m0', 'v1', T), answered('m1', 'v1', T), answered('m1', 'v2', T)];
+    const terms = practiceTerms(factsOf({ members: masses, acts }), new Set(['i1']), T, defaults);
+    expect(terms.members.map((m) => [m.memberId, m.endorsements, m.acts, m.lastActAt])).toEqual([
+      ['m0', 1, 1, T],
+      ['m1', 2, 2, T],
+    ]);
+  });
+
+  it('a merge leaves every member P unchanged: carried votes are no acts', () => {
+    // m0 and m1 voted on the duplicate d 180 days ago; the merge at T carries their votes to s.
+    const acts = [cast('m0', 'd', T - days(180), 1), cast('m1', 'd', T - days(180), -1), cast('m2', 's', T - days(180), 1)];
+    const merged = [...acts, cast('m0', 's', T, 1, 'd'), cast('m1', 's', T, -1, 'd')];
+    const before = practiceTerms(factsOf({ members: masses, acts }), new Set(['i1']), T, defaults);
+    const after = practiceTerms(factsOf({ members: masses, acts: merged }), new Set(['i1']), T, defaults);
+    expect(after.members).toEqual(before.members);
+    expect(practiceAt(factsOf({ members: masses, acts: merged }), 'i1', T, defaults).value).toBeCloseTo((3 / 7) * 0.5, 12);
+    // the carried vote is the member's current value: voting it again is no act either
+    const again = [...merged, cast('m0', 's', T, 1)];
+    expect(practiceTerms(factsOf({ members: masses, acts: again }), new Set(['i1']), T, defaults).members).toEqual(before.members);
+  });
+
+  it('joining an action is an act, once per action', () => {
+    const acts = [tookPart('m0', 'a1', T), tookPart('m0', 'a2', T), tookPart('m0', 'a2', T)];
+    const terms = practiceTerms(factsOf({ members: masses, acts }), new Set(['i1']), T, defaults);
+    expect(terms.members[0]).toMatchObject({ acts: 2, actions: 2, engagement: 2 / 7 });
+    expect(practiceAt(factsOf({ members: masses, acts }), 'i1', T, defaults).value).toBeCloseTo(2 / 7, 12);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { membersJoinedBy, openIssuesAt } from './lookups.js';
+import { actKey, latestReportsAt, massMembersJoinedBy, openIssuesAt, practiceSplit } from './lookups.js';
 import { DAY_MS } from './time.js';
 import { countOf, formatNumber } from './wording.js';
 
@@ -67,13 +67,16 @@ export interface PureLogicFigure {
 export interface MemberPractice {
   memberId: string;
   issueId: string;
-  /** acts_m = statementsVotedOn + statementsWritten + endorsements. */
+  /** acts_m = statementsVotedOn + statementsWritten + endorsements + actions. */
   acts: number;
   /** Distinct statements voted on: a changed vote counts once, a pass is a vote. */
   statementsVotedOn: number;
   statementsWritten: number;
+  /** Line versions answered: once per version, however often the answer changed. */
   endorsements: number;
-  /** last_m: the member's latest act (any cast, changes included). */
+  /** Actions taken part in, once per action. */
+  actions: number;
+  /** last_m: the member's latest act (changed votes and answers included). */
   lastActAt: Millis;
   /** min(1, acts_m / k). */
   engagement: number;
@@ -81,7 +84,7 @@ export interface MemberPractice {
   weight: number;
 }
 
-/** One report's term of P: α · decay(t − t_r). */
+/** One report's term of P: α · decay(t − t_r), t_r the member's latest report on the claim. */
 export interface ReportPractice {
   reportId: string;
   issueId: string;
@@ -89,10 +92,19 @@ export interface ReportPractice {
   weight: number;
 }
 
+/** The leadership's own activity on the issues up to t: shown apart, never practice. */
+export interface LeadershipActivity {
+  acts: number;
+  reports: number;
+  /** Organisers and admins who acted or reported. */
+  members: number;
+}
+
 export interface PracticeTerms {
   at: Millis;
   members: MemberPractice[];
   reports: ReportPractice[];
+  leadership: LeadershipActivity;
 }
 
 /** P with its two sums: members' terms and reports' terms. */
@@ -110,10 +122,12 @@ export interface PracticeFigure {
     halfLifeDays: number;
     fullConsultationActs: number;
     reportWeightAlpha: number;
+    /** Not in P: the leadership's own acts and reports. */
+    leadership: LeadershipActivity;
   };
 }
 
-/** P₀ = max(floor, share × members joined by t). */
+/** P₀ = max(floor, share × members of role member joined by t). */
 export interface PracticeSufficiencyFigure {
   value: number;
   how: string;
@@ -140,57 +154,85 @@ export interface Health {
 }
 
 /**
- * Every member's and report's term of P at t on the given issues, in one pass over the facts.
- * Acts and reports at exactly t count. Acts are read from `facts.acts` alone (endorsements are
- * acts there), so nothing is counted twice.
+ * Every member's and report's term of P at t on the given issues, in one pass over the masses'
+ * practice (lookups.ts practiceSplit: the leadership's acts and reports, carried and repeated
+ * votes are not in it). Acts and reports at exactly t count. Each act counts once by its key
+ * (a statement voted on, a version answered, an action), its latest instance giving last_m;
+ * each member's reports count once per claim, dated at the latest.
  */
 export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeTerms {
   interface Tally {
     memberId: string;
     issueId: string;
-    voted: Set<string>;
-    written: Set<string>;
-    /** Acts that have no statement to deduplicate on: endorsements (and any vote without a statement id). */
-    undeduplicated: number;
-    endorsements: number;
+    keys: Set<string>;
+    /** Acts that have no key to deduplicate on. */
+    apart: { vote: number; statement: number; endorsement: number; action: number };
+    counted: { vote: number; statement: number; endorsement: number; action: number };
     last: Millis;
   }
+  const split = practiceSplit(facts);
   const tallies = new Map<string, Tally>();
-  for (const act of facts.acts) {
+  for (const act of split.acts) {
     if (act.at > at || !issueIds.has(act.issueId)) continue;
-    const key = `${act.issueId}\u0000${act.memberId}`;
-    let tally = tallies.get(key);
+    const tallyKey = `${act.issueId}\u0000${act.memberId}`;
+    let tally = tallies.get(tallyKey);
     if (!tally) {
-      tally = { memberId: act.memberId, issueId: act.issueId, voted: new Set(), written: new Set(), undeduplicated: 0, endorsements: 0, last: act.at };
-      tallies.set(key, tally);
+      tally = {
+        memberId: act.memberId,
+        issueId: act.issueId,
+        keys: new Set(),
+        apart: { vote: 0, statement: 0, endorsement: 0, action: 0 },
+        counted: { vote: 0, statement: 0, endorsement: 0, action: 0 },
+        last: act.at,
+      };
+      tallies.set(tallyKey, tally);
     }
     tally.last = Math.max(tally.last, act.at);
-    if (act.kind === 'endorsement') tally.endorsements += 1;
-    else if (act.statementId === null) tally.undeduplicated += 1;
-    else (act.kind === 'vote' ? tally.voted : tally.written).add(act.statementId);
+    const key = actKey(act);
+    if (key === null) tally.counted[act.kind] += 1;
+    else if (!tally.keys.has(key)) {
+      tally.keys.add(key);
+      tally.counted[act.kind] += 1;
+    }
   }
   const members: MemberPractice[] = [];
   for (const t of tallies.values()) {
-    const acts = t.voted.size + t.written.size + t.endorsements + t.undeduplicated;
+    const { vote, statement, endorsement, action } = t.counted;
+    const acts = vote + statement + endorsement + action;
     const engagement = Math.min(1, acts / settings.fullConsultationActs);
     members.push({
       memberId: t.memberId,
       issueId: t.issueId,
       acts,
-      statementsVotedOn: t.voted.size + t.undeduplicated,
-      statementsWritten: t.written.size,
-      endorsements: t.endorsements,
+      statementsVotedOn: vote,
+      statementsWritten: statement,
+      endorsements: endorsement,
+      actions: action,
       lastActAt: t.last,
       engagement,
       weight: decay(at - t.last, settings.halfLifeDays) * engagement,
     });
   }
-  const reports: ReportPractice[] = [];
-  for (const r of facts.reports) {
-    if (r.at > at || !issueIds.has(r.issueId)) continue;
-    reports.push({ reportId: r.id, issueId: r.issueId, at: r.at, weight: settings.reportWeight * decay(at - r.at, settings.halfLifeDays) });
+  const reports: ReportPractice[] = latestReportsAt(split.reports, at, (r) => issueIds.has(r.issueId)).map((r) => ({
+    reportId: r.id,
+    issueId: r.issueId,
+    at: r.at,
+    weight: settings.reportWeight * decay(at - r.at, settings.halfLifeDays),
+  }));
+  const leaders = new Set<string>();
+  let leadershipActs = 0;
+  let leadershipReports = 0;
+  for (const a of split.leadershipActs) {
+    if (a.at > at || !issueIds.has(a.issueId)) continue;
+    leadershipActs += 1;
+    leaders.add(a.memberId);
   }
-  return { at, members, reports };
+  for (const r of split.leadershipReports) {
+    if (r.at > at || !issueIds.has(r.issueId)) continue;
+    leadershipReports += 1;
+    leaders.add(r.memberId);
+  }
+  return { at, members, reports, leadership: { acts: leadershipActs, reports: leadershipReports, members: leaders.size } };
 }
 
 /** P from its terms: Σ member weights + Σ report weights. */
@@ -207,12 +249,18 @@ export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings)
       ? countOf(terms.members.length, 'member')
       : `${countOf(terms.members.length, 'member term')} (${countOf(distinct, 'member')} across ${countOf(issues, 'issue')})`;
   const halfLife = settings.halfLifeDays === Infinity ? 'h = ∞' : `h = ${formatNumber(settings.halfLifeDays)} days`;
+  const { leadership } = terms;
+  const apart =
+    leadership.acts + leadership.reports > 0
+      ? `; not counted: the leadership's own ${countOf(leadership.acts, 'act')} and ${countOf(leadership.reports, 'report')}`
+      : '';
   return {
     value,
     how:
       `P = ${formatNumber(value)} = ${formatNumber(memberWeight)} from ${fromMembers} + ` +
       `${formatNumber(reportWeight)} from ${countOf(terms.reports.length, 'report')} ` +
-      `(k = ${formatNumber(settings.fullConsultationActs)}, α = ${formatNumber(settings.reportWeight)}, ${halfLife})`,
+      `(k = ${formatNumber(settings.fullConsultationActs)}, α = ${formatNumber(settings.reportWeight)}, ${halfLife})` +
+      apart,
     terms: {
       memberTerms: terms.members.length,
       members: distinct,
@@ -222,6 +270,7 @@ export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings)
       halfLifeDays: settings.halfLifeDays,
       fullConsultationActs: settings.fullConsultationActs,
       reportWeightAlpha: settings.reportWeight,
+      leadership,
     },
   };
 }
@@ -259,12 +308,12 @@ export function pureLogicAt(facts: ModelFacts, issueId: string, at: Millis): Pur
   return pureLogicOf(facts, [issueId], at);
 }
 
-/** P₀ at t = max(floor, share × members joined by t). */
+/** P₀ at t = max(floor, share × members of role member joined by t): the leadership is not the masses. */
 export function practiceSufficiencyAt(facts: ModelFacts, at: Millis, settings: ModelSettings): PracticeSufficiencyFigure {
-  return practiceSufficiencyFor(membersJoinedBy(facts, at).length, settings);
+  return practiceSufficiencyFor(massMembersJoinedBy(facts, at).length, settings);
 }
 
-/** P₀ for a membership of `membersJoined`. */
+/** P₀ for `membersJoined` members of role member. */
 export function practiceSufficiencyFor(membersJoined: number, settings: ModelSettings): PracticeSufficiencyFigure {
   const floor = settings.practiceSufficiencyFloor;
   const share = settings.practiceSufficiencyShare;
@@ -273,7 +322,7 @@ export function practiceSufficiencyFor(membersJoined: number, settings: ModelSet
   const value = Math.max(floor, byShare);
   return {
     value,
-    how: `P₀ = max(${formatNumber(floor)}, ${formatNumber(share * 100)} % of ${countOf(membersJoined, 'member')} joined = ${formatNumber(byShare)}) = ${formatNumber(value)}`,
+    how: `P₀ = max(${formatNumber(floor)}, ${formatNumber(share * 100)} % of ${countOf(membersJoined, 'member')} of role member joined = ${formatNumber(byShare)}) = ${formatNumber(value)}`,
     terms: { floor, share, membersJoined, basis },
   };
 }

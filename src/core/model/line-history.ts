@@ -4,9 +4,11 @@
  * on a version, "drifted from the masses" on the line.
  */
 import type { ClaimFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
-import { publishedVersions } from './lookups.js';
+import { practiceSufficiencyAt } from './health.js';
+import { actKey, latestReportsAt, practiceSplit, publishedVersions } from './lookups.js';
 import { refutedClaimsAt, type RefutedClaimsFigure } from './quality.js';
-import { countOf } from './wording.js';
+import { defaultModelSettings, type ModelSettings } from './settings.js';
+import { countOf, formatNumber } from './wording.js';
 
 /** Claims compared by text: reordering or re-citing a claim changes neither its proposition nor the diff. */
 export interface ClaimDiff {
@@ -24,9 +26,14 @@ export interface VersionRecord {
   publishedAt: Millis;
   /** Against the previous version; against nothing (all added) for the first. */
   diff: ClaimDiff;
-  /** Acts and reports on the issue after the previous publication, up to and including this one; null for the first. */
-  practiceSincePrevious: { acts: number; reports: number } | null;
-  /** Its claims differ from the previous version's and no practice came in between. Never on the first version. */
+  /**
+   * The masses' practice on the issue after the previous publication, up to and including this
+   * one (MODEL.md §7): acts (each counted once per member by what it is, as in acts_m) and
+   * reports (once per member and claim); `practice` is P over them without decay, `pi` = practice / P₀,
+   * and `logicAdded` = new or changed claims ÷ L₀. Null for the first version.
+   */
+  practiceSincePrevious: { acts: number; reports: number; practice: number; pi: number; logicAdded: number } | null;
+  /** The practice gained since the previous version is below 1/β of the logic this one adds (π·β < logicAdded). Never on the first version. */
   revisionWithoutPractice: boolean;
   how: string;
 }
@@ -50,45 +57,72 @@ export function claimDiff(previous: LineVersionFact | null, next: LineVersionFac
   };
 }
 
+/**
+ * P gained on the issue in (after, upTo] without decay: Σ over members min(1, acts in the window / k)
+ * + α · (member, claim) pairs reported in the window. The leadership's acts and reports are not in it.
+ */
+function practiceGained(facts: ModelFacts, issueId: string, after: Millis, upTo: Millis, settings: ModelSettings): { acts: number; reports: number; practice: number } {
+  const split = practiceSplit(facts);
+  const inWindow = (x: { issueId: string; at: Millis }) => x.issueId === issueId && x.at > after && x.at <= upTo;
+  const byMember = new Map<string, { keys: Set<string>; apart: number }>();
+  for (const act of split.acts) {
+    if (!inWindow(act)) continue;
+    let tally = byMember.get(act.memberId);
+    if (!tally) byMember.set(act.memberId, (tally = { keys: new Set(), apart: 0 }));
+    const key = actKey(act);
+    if (key === null) tally.apart += 1;
+    else tally.keys.add(key);
+  }
+  let acts = 0;
+  let practice = 0;
+  for (const t of byMember.values()) {
+    const n = t.keys.size + t.apart;
+    acts += n;
+    practice += Math.min(1, n / settings.fullConsultationActs);
+  }
+  const reports = latestReportsAt(split.reports, upTo, inWindow).length;
+  return { acts, reports, practice: practice + settings.reportWeight * reports };
+}
+
 /** The issue's versions published at or before t, oldest first, with their marks. */
-export function lineHistoryAt(facts: ModelFacts, issueId: string, at: Millis): LineHistory {
+export function lineHistoryAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings = defaultModelSettings): LineHistory {
   const versions = publishedVersions(facts, issueId, at);
-  const practiceInstants = [
-    ...facts.acts.filter((a) => a.issueId === issueId && a.at <= at).map((a) => ({ at: a.at, report: false })),
-    ...facts.reports.filter((r) => r.issueId === issueId && r.at <= at).map((r) => ({ at: r.at, report: true })),
-  ].sort((a, b) => a.at - b.at);
   const records: VersionRecord[] = [];
-  let cursor = 0;
   let previous: LineVersionFact | null = null;
   for (const version of versions) {
-    // Practice up to the previous publication is behind us; count what came after it, up to this one.
-    let acts = 0;
-    let reports = 0;
-    while (cursor < practiceInstants.length) {
-      const p = practiceInstants[cursor];
-      if (p === undefined || p.at > version.publishedAt) break;
-      if (previous !== null && p.at > previous.publishedAt) {
-        if (p.report) reports += 1;
-        else acts += 1;
-      }
-      cursor += 1;
-    }
     const diff = claimDiff(previous, version);
     const changed = diff.added.length > 0 || diff.removed.length > 0;
-    const revisionWithoutPractice = previous !== null && changed && acts + reports === 0;
     const change = `+${diff.added.length} −${diff.removed.length} =${diff.kept.length} claims`;
+    if (previous === null) {
+      records.push({
+        lineVersionId: version.id,
+        number: version.number,
+        publishedAt: version.publishedAt,
+        diff,
+        practiceSincePrevious: null,
+        revisionWithoutPractice: false,
+        how: `version ${version.number}: first version, ${countOf(version.claims.length, 'claim')}`,
+      });
+      previous = version;
+      continue;
+    }
+    const gained = practiceGained(facts, issueId, previous.publishedAt, version.publishedAt, settings);
+    const sufficiency = practiceSufficiencyAt(facts, version.publishedAt, settings).value;
+    const pi = gained.practice / sufficiency;
+    const logicAdded = diff.added.length / settings.logicSufficiency;
+    // β·π < ℓ_added is π < ℓ_added/β without a division, as characterOf compares.
+    const revisionWithoutPractice = changed && settings.beta * pi < logicAdded;
     records.push({
       lineVersionId: version.id,
       number: version.number,
       publishedAt: version.publishedAt,
       diff,
-      practiceSincePrevious: previous === null ? null : { acts, reports },
+      practiceSincePrevious: { acts: gained.acts, reports: gained.reports, practice: gained.practice, pi, logicAdded },
       revisionWithoutPractice,
       how:
-        previous === null
-          ? `version ${version.number}: first version, ${countOf(version.claims.length, 'claim')}`
-          : `version ${version.number}: ${change} since version ${previous.number}, after ${countOf(acts, 'act')} and ${countOf(reports, 'report')}` +
-            (revisionWithoutPractice ? ': revision without practice' : ''),
+        `version ${version.number}: ${change} since version ${previous.number}, after ${countOf(gained.acts, 'act')} and ${countOf(gained.reports, 'report')} ` +
+        `of the members (practice gained ${formatNumber(pi)} of P₀ = ${formatNumber(sufficiency)}; logic added ${diff.added.length}/${formatNumber(settings.logicSufficiency)} = ${formatNumber(logicAdded)}` +
+        (revisionWithoutPractice ? `, more than β = ${formatNumber(settings.beta)} times the practice): revision without practice` : ')'),
     });
     previous = version;
   }

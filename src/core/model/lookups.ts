@@ -3,7 +3,8 @@
  * counts when it happened at or before t, never after, so a figure can be recomputed for any
  * past instant from the same facts.
  */
-import type { AnalysisFact, IssueFact, LineVersionFact, MemberFact, Millis, ModelFacts } from './facts.js';
+import type { Role } from '../vocabulary.js';
+import type { ActFact, AnalysisFact, IssueFact, LineVersionFact, MemberFact, Millis, ModelFacts, ReportFact } from './facts.js';
 
 /** Open at t: opened at or before t and not resolved at or before t. */
 export function isOpenAt(issue: IssueFact, at: Millis): boolean {
@@ -16,6 +17,105 @@ export function openIssuesAt(facts: ModelFacts, at: Millis): IssueFact[] {
 
 export function membersJoinedBy(facts: ModelFacts, at: Millis): MemberFact[] {
   return facts.members.filter((member) => member.joinedAt <= at);
+}
+
+/** The member's role at t: the latest period of their history begun at or before t (the first before it begins). */
+export function roleAt(member: MemberFact, at: Millis): Role {
+  const roles = member.roles;
+  if (roles === undefined || roles.length === 0) return 'member';
+  let role = (roles[0] as { role: Role }).role;
+  for (const period of roles) {
+    if (period.from > at) break;
+    role = period.role;
+  }
+  return role;
+}
+
+/** The masses at t (MODEL.md §3): members joined by t whose role at t is member. P₀ counts them. */
+export function massMembersJoinedBy(facts: ModelFacts, at: Millis): MemberFact[] {
+  return facts.members.filter((member) => member.joinedAt <= at && roleAt(member, at) === 'member');
+}
+
+/**
+ * The facts split into the masses' practice and the leadership's own activity (MODEL.md §3):
+ * - an act or report counts as practice only when its member's role at that instant is member
+ *   (a member the facts do not list counts as one);
+ * - a vote carried over by a merge is no act, nor is a vote that repeats the member's current
+ *   value on the statement (carried votes do set the current value);
+ * - the leadership's acts and reports are kept apart, to be shown apart, never as practice.
+ * Acts keep the facts' order; deduplication (a statement voted on once, a version answered once,
+ * an action once, a report once per member and claim) is by `actKey` and `reportKey`, at t.
+ */
+export interface PracticeSplit {
+  acts: ActFact[];
+  reports: ReportFact[];
+  leadershipActs: ActFact[];
+  leadershipReports: ReportFact[];
+}
+
+const splits = new WeakMap<readonly ActFact[], { members: readonly MemberFact[]; reports: readonly ReportFact[]; split: PracticeSplit }>();
+
+export function practiceSplit(facts: ModelFacts): PracticeSplit {
+  const cached = splits.get(facts.acts);
+  if (cached && cached.members === facts.members && cached.reports === facts.reports) return cached.split;
+  const byId = new Map(facts.members.map((m) => [m.id, m]));
+  const ofMasses = (memberId: string, at: Millis): boolean => {
+    const member = byId.get(memberId);
+    return member === undefined || roleAt(member, at) === 'member';
+  };
+  // Votes in the order they were cast (stable: the log's order on a tie), to know each one's predecessor.
+  const noAct = new Set<ActFact>();
+  const current = new Map<string, number>();
+  const votes = facts.acts.filter((a) => a.kind === 'vote' && a.statementId !== null).sort((a, b) => a.at - b.at);
+  for (const vote of votes) {
+    const key = `${vote.memberId}\u0000${vote.statementId}`;
+    const before = current.get(key);
+    if (vote.value !== undefined) current.set(key, vote.value);
+    if ((vote.carriedFrom ?? null) !== null || (vote.value !== undefined && before === vote.value)) noAct.add(vote);
+  }
+  const split: PracticeSplit = { acts: [], reports: [], leadershipActs: [], leadershipReports: [] };
+  for (const act of facts.acts) {
+    if (noAct.has(act)) continue;
+    (ofMasses(act.memberId, act.at) ? split.acts : split.leadershipActs).push(act);
+  }
+  for (const report of facts.reports) (ofMasses(report.memberId, report.at) ? split.reports : split.leadershipReports).push(report);
+  splits.set(facts.acts, { members: facts.members, reports: facts.reports, split });
+  return split;
+}
+
+/**
+ * What an act counts as in acts_m: a statement voted on (however often the vote changed), a
+ * statement written, a line version answered, an action taken part in. Null: the act counts apart
+ * (an answer or action the facts do not name).
+ */
+export function actKey(act: ActFact): string | null {
+  switch (act.kind) {
+    case 'vote':
+      return act.statementId === null ? null : `vote\u0000${act.statementId}`;
+    case 'statement':
+      return act.statementId === null ? null : `statement\u0000${act.statementId}`;
+    case 'endorsement':
+      return act.lineVersionId ? `answer\u0000${act.lineVersionId}` : null;
+    case 'action':
+      return act.actionId ? `action\u0000${act.actionId}` : null;
+  }
+}
+
+/** A report counts once per member and claim (a report naming no claim: once per member, for "no claim"). */
+export function reportKey(report: ReportFact): string {
+  return `${report.issueId}\u0000${report.memberId}\u0000${report.claimId ?? ''}`;
+}
+
+/** Per (member, claim): the latest of the reports at or before t, so ten identical reports count once, dated at the last. */
+export function latestReportsAt(reports: readonly ReportFact[], at: Millis, wanted: (r: ReportFact) => boolean = () => true): ReportFact[] {
+  const latest = new Map<string, ReportFact>();
+  for (const r of reports) {
+    if (r.at > at || !wanted(r)) continue;
+    const key = reportKey(r);
+    const seen = latest.get(key);
+    if (!seen || r.at >= seen.at) latest.set(key, r);
+  }
+  return [...latest.values()];
 }
 
 /** Orders line versions by publication, then by number (two published in the same millisecond). */

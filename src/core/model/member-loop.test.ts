@@ -27,7 +27,7 @@ describe('whatBecameOf', () => {
     reports: [
       report('mine1', 'me', 'c2', 'refutes', T + 2 * DAY_MS),
       report('r3', 'other', 'c1', 'refutes', T + 2 * DAY_MS),
-      report('r2', 'other', 'c3', 'refutes', T + 4 * DAY_MS),
+      report('r2', 'third', 'c3', 'refutes', T + 4 * DAY_MS), // another member: one member's reports on a claim count once
       report('mine2', 'me', 'c3', 'confirms', T + 4 * DAY_MS),
     ],
   });

@@ -106,7 +106,8 @@ export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = I
 
   const statements = new Map<string, StatementFate>();
   for (const act of facts.acts) {
-    if (act.memberId !== memberId || act.at > at || act.statementId === null || act.kind === 'endorsement') continue;
+    // A vote carried over by a merge is the duplicate's, which the member's own vote stands for (mergedInto).
+    if (act.memberId !== memberId || act.at > at || act.statementId === null || act.kind === 'endorsement' || (act.carriedFrom ?? null) !== null) continue;
     let fate = statements.get(act.statementId);
     if (!fate) {
       const into = mergedInto.get(act.statementId) ?? null;

@@ -3,8 +3,10 @@
  * Grounding and refuted claims judge the logic; representativeness judges the practice;
  * concentration judges how much of the practice the logic took up.
  */
-import type { ClaimFact, Millis, ModelFacts } from './facts.js';
-import { analysesOf, currentLineVersion, membersJoinedBy, publishedVersions } from './lookups.js';
+import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
+import { analysesOf, currentLineVersion, massMembersJoinedBy, practiceSplit, publishedVersions } from './lookups.js';
+import { defaultModelSettings, type ModelSettings } from './settings.js';
+import { DAY_MS } from './time.js';
 import { compareText, countOf, formatNumber, formatPercent } from './wording.js';
 
 /** Share of the current version's claims that cite at least one basis; null without claims. */
@@ -19,7 +21,7 @@ export interface RefutedClaim {
   text: string;
   /** Statements the claim cites that were in consensus in the analysis the version was published on and are not in the latest one's. */
   lostConsensus: string[];
-  /** Verdicts of the reports that tested this claim (or the same claim text in an earlier version). */
+  /** Verdicts of the reports that tested this claim (or the same claim text in an earlier version): each member's latest, of role member. */
   verdicts: { confirms: number; refutes: number; mixed: number };
   reasons: string[];
 }
@@ -41,11 +43,12 @@ export interface ConstituencyParticipation {
   ratio: number | null;
 }
 
-/** participants / members joined by t, and per constituency its rate over the overall rate. */
+/** participants / active members at t, and per constituency its rate over the overall rate. */
 export interface RepresentativenessFigure {
   value: number | null;
   how: string;
-  terms: { participants: number; membersJoined: number };
+  /** activeMembers: members of role member with an act or report on any issue within the last h days. */
+  terms: { participants: number; activeMembers: number; halfLifeDays: number };
   constituencies: ConstituencyParticipation[];
   lowest: { constituency: string; ratio: number } | null;
 }
@@ -84,7 +87,8 @@ export function groundingAt(facts: ModelFacts, issueId: string, at: Millis): Gro
  * consensus it had in the analysis the version was published on, or its reports refute more than confirm
  * ('mixed' counts for neither). A report counts for a claim when it names the claim's id, or
  * the id of a claim with the same text in an earlier version: republishing a claim unchanged
- * must not wash its refutations away.
+ * must not wash its refutations away. Each member of role member counts once per claim, with
+ * their latest verdict; the leadership's reports are not practice (MODEL.md §3).
  */
 export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis): RefutedClaimsFigure {
   const versions = publishedVersions(facts, issueId, at);
@@ -101,14 +105,21 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis):
 
   const textOfClaim = new Map<string, string>();
   for (const v of versions) for (const c of v.claims) textOfClaim.set(c.id, c.text);
-  const verdictsByText = new Map<string, { confirms: number; refutes: number; mixed: number }>();
-  for (const r of facts.reports) {
+  // The masses' reports, each member's latest on the claim (by its text): ten identical reports are one verdict.
+  const latestByMember = new Map<string, { text: string; at: Millis; verdict: NonNullable<ReportFact['verdict']> }>();
+  for (const r of practiceSplit(facts).reports) {
     if (r.issueId !== issueId || r.at > at || r.claimId === null || r.verdict === null) continue;
     const text = textOfClaim.get(r.claimId);
     if (text === undefined) continue;
+    const key = `${r.memberId}\u0000${text}`;
+    const seen = latestByMember.get(key);
+    if (!seen || r.at >= seen.at) latestByMember.set(key, { text, at: r.at, verdict: r.verdict });
+  }
+  const verdictsByText = new Map<string, { confirms: number; refutes: number; mixed: number }>();
+  for (const { text, verdict } of latestByMember.values()) {
     let tally = verdictsByText.get(text);
     if (!tally) verdictsByText.set(text, (tally = { confirms: 0, refutes: 0, mixed: 0 }));
-    tally[r.verdict] += 1;
+    tally[verdict] += 1;
   }
 
   const claims: RefutedClaim[] = [];
@@ -133,17 +144,25 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis):
 }
 
 /**
- * participants / members joined by t, where a participant is a member with any act or report on
- * the issue up to t; per declared constituency, its participation rate over the overall rate.
+ * participants / active members at t (MODEL.md §3): the active members are the members of role
+ * member with an act or report on any issue within the last h days (all of them, with h = ∞); a
+ * participant is one of them with an act or report on this issue up to t. Per declared
+ * constituency, its participation rate over the overall rate. The leadership is in neither.
  */
-export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis): RepresentativenessFigure {
-  const joined = membersJoinedBy(facts, at);
+export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): RepresentativenessFigure {
+  const split = practiceSplit(facts);
+  const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
+  const recent = new Set<string>();
   const took = new Set<string>();
-  for (const a of facts.acts) if (a.issueId === issueId && a.at <= at) took.add(a.memberId);
-  for (const r of facts.reports) if (r.issueId === issueId && r.at <= at) took.add(r.memberId);
+  for (const x of [...split.acts, ...split.reports]) {
+    if (x.at > at) continue;
+    if (x.at >= since) recent.add(x.memberId);
+    if (x.issueId === issueId) took.add(x.memberId);
+  }
+  const active = massMembersJoinedBy(facts, at).filter((m) => recent.has(m.id));
   const byConstituency = new Map<string, { participants: number; members: number }>();
   let participants = 0;
-  for (const m of joined) {
+  for (const m of active) {
     const participated = took.has(m.id);
     if (participated) participants += 1;
     if (m.constituency === null) continue;
@@ -152,10 +171,17 @@ export function representativenessAt(facts: ModelFacts, issueId: string, at: Mil
     tally.members += 1;
     if (participated) tally.participants += 1;
   }
-  if (joined.length === 0) {
-    return { value: null, how: 'representativeness: no members yet', terms: { participants: 0, membersJoined: 0 }, constituencies: [], lowest: null };
+  const halfLife = settings.halfLifeDays === Infinity ? 'ever' : `in the last ${formatNumber(settings.halfLifeDays)} days`;
+  if (active.length === 0) {
+    return {
+      value: null,
+      how: `representativeness: no active members yet (members who took part ${halfLife})`,
+      terms: { participants: 0, activeMembers: 0, halfLifeDays: settings.halfLifeDays },
+      constituencies: [],
+      lowest: null,
+    };
   }
-  const overall = participants / joined.length;
+  const overall = participants / active.length;
   const constituencies: ConstituencyParticipation[] = [...byConstituency.entries()]
     .map(([constituency, t]) => {
       const rate = t.participants / t.members;
@@ -167,9 +193,9 @@ export function representativenessAt(facts: ModelFacts, issueId: string, at: Mil
   return {
     value: overall,
     how:
-      `representativeness = ${participants}/${joined.length} = ${formatPercent(overall)} of members took part` +
+      `representativeness = ${participants}/${active.length} = ${formatPercent(overall)} of active members (members who took part ${halfLife}) took part in this issue` +
       (lowest ? `; lowest: ${lowest.constituency} at ${formatNumber(lowest.ratio)}× the overall rate` : ''),
-    terms: { participants, membersJoined: joined.length },
+    terms: { participants, activeMembers: active.length, halfLifeDays: settings.halfLifeDays },
     constituencies,
     lowest,
   };
@@ -202,13 +228,13 @@ export function citedStatementsOf(claims: readonly ClaimFact[]): string[] {
   return claims.flatMap((c) => c.cites.filter((cite) => cite.kind === 'statement').map((cite) => cite.ref));
 }
 
-export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis): IssueQuality {
+export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): IssueQuality {
   return {
     issueId,
     at,
     grounding: groundingAt(facts, issueId, at),
     refuted: refutedClaimsAt(facts, issueId, at),
-    representativeness: representativenessAt(facts, issueId, at),
+    representativeness: representativenessAt(facts, issueId, at, settings),
     concentration: concentrationAt(facts, issueId, at),
   };
 }

@@ -38,9 +38,50 @@ describe('issueHealthTrail', () => {
     for (let i = 1; i < trail.length; i += 1) expect((trail[i]?.at ?? 0) > (trail[i - 1]?.at ?? 0)).toBe(true);
   });
 
+  it("agrees with issueHealthAt under v2's rules: roles over time, repeated and carried votes, answers per version, actions, reports per claim", () => {
+    const members = Array.from({ length: 160 }, (_, i) => ({
+      id: `m${i}`,
+      joinedAt: T + days(i),
+      constituency: null,
+      // every fifth member is an organiser for a while, and back to member
+      roles: i % 5 === 0 ? [{ role: 'member' as const, from: T + days(i) }, { role: 'organiser' as const, from: T + days(i + 30) }, { role: 'member' as const, from: T + days(i + 90) }] : undefined,
+    }));
+    const acts: ActFact[] = [];
+    for (let i = 0; i < 500; i += 1) {
+      const memberId = `m${(i * 7) % 45}`;
+      const at = T + days((i * 13) % 300);
+      const issueId = i % 6 === 0 ? 'i2' : 'i1';
+      switch (i % 5) {
+        case 0:
+        case 1:
+          acts.push({ memberId, issueId, at, kind: 'vote', statementId: `s${i % 11}`, value: ((i % 3) - 1) as -1 | 0 | 1, carriedFrom: i % 17 === 0 ? 'dup' : null });
+          break;
+        case 2:
+          acts.push({ memberId, issueId, at, kind: 'statement', statementId: `w${i}` });
+          break;
+        case 3:
+          acts.push({ memberId, issueId, at, kind: 'endorsement', statementId: null, lineVersionId: `v${(i % 3) + 1}` });
+          break;
+        default:
+          acts.push({ memberId, issueId, at, kind: 'action', statementId: null, actionId: `a${i % 4}` });
+      }
+    }
+    const reports = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: `m${i % 6}`, at: T + days(i * 11), claimId: `c${i % 2}`, verdict: null }));
+    const lines = [1, 2, 3].map((n) => ({ id: `v${n}`, issueId: 'i1', number: n, publishedAt: T + days(n * 70), claims: claims(n * 2) }));
+    const facts = factsOf({ members, issues: [issue], acts, reports, lines });
+    const trail = issueHealthTrail(facts, 'i1', T + days(700), defaults);
+    expect(trail.length).toBeGreaterThan(100);
+    for (const point of trail) {
+      const h = issueHealthAt(facts, 'i1', point.at, defaults);
+      expect(point.practice).toBeCloseTo(h.practice.value, 9);
+      expect(point.practiceSufficiency).toBeCloseTo(h.practiceSufficiency.value, 12);
+      expect(point.character).toBe(h.character);
+    }
+  });
+
   it('places the instant decay alone turns a correct line left-communist', () => {
     // L = 3, P = 15 at T (ℓ = 1, π = 1.5); π/ℓ = 1/2 after 180·log2(3) days
-    const reports = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: 'm', at: T, claimId: null, verdict: null }));
+    const reports = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: `m${i}`, at: T, claimId: null, verdict: null }));
     const facts = factsOf({ issues: [issue], reports, lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T, claims: claims(3) }] });
     const trail = issueHealthTrail(facts, 'i1', T + days(1000), defaults);
     expect(trail.map((p) => [p.character, p.cause])).toEqual([

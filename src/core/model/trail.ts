@@ -4,10 +4,10 @@
  * walk over the issue's facts (O(facts), not O(facts) per instant), so the qualitative changes
  * of MODEL.md §4 can be found for every issue of an organisation.
  */
-import type { ActFact, Millis, ModelFacts } from './facts.js';
+import type { ActFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import { characterOf, decay, practiceSufficiencyFor, type Character } from './health.js';
-import { compareVersions } from './lookups.js';
+import { actKey, compareVersions, practiceSplit, reportKey, roleAt } from './lookups.js';
 import { DAY_MS } from './time.js';
 
 export interface HealthPoint {
@@ -27,15 +27,30 @@ export interface HealthPoint {
 
 type TrailEvent =
   | { at: Millis; kind: 'act'; act: ActFact }
-  | { at: Millis; kind: 'report' | 'analysis' | 'join' | 'opened' }
+  | { at: Millis; kind: 'report'; report: ReportFact }
+  | { at: Millis; kind: 'analysis' | 'opened' }
+  | { at: Millis; kind: 'membership'; delta: number }
   | { at: Millis; kind: 'line'; claims: number };
 
 interface MemberState {
-  voted: Set<string>;
-  written: Set<string>;
-  undeduplicated: number;
+  keys: Set<string>;
+  apart: number;
   last: Millis;
   engagement: number;
+}
+
+/** The instants the masses counted by P₀ grow or shrink: a member of role member joins, or a member's role turns to or from member. */
+function membershipEvents(facts: ModelFacts): TrailEvent[] {
+  const events: TrailEvent[] = [];
+  for (const m of facts.members) {
+    if (roleAt(m, m.joinedAt) === 'member') events.push({ at: m.joinedAt, kind: 'membership', delta: 1 });
+    const changes = [...new Set((m.roles ?? []).map((p) => p.from).filter((from) => from > m.joinedAt))];
+    for (const at of changes) {
+      const delta = (roleAt(m, at) === 'member' ? 1 : 0) - (roleAt(m, at - 1) === 'member' ? 1 : 0);
+      if (delta !== 0) events.push({ at, kind: 'membership', delta });
+    }
+  }
+  return events;
 }
 
 /**
@@ -49,20 +64,23 @@ export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Mill
   const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
   const inRange = (t: Millis): boolean => t >= issue.openedAt && t < end;
 
+  const split = practiceSplit(facts);
   const events: TrailEvent[] = [{ at: issue.openedAt, kind: 'opened' }];
-  for (const act of facts.acts) if (act.issueId === issueId) events.push({ at: act.at, kind: 'act', act });
-  for (const r of facts.reports) if (r.issueId === issueId) events.push({ at: r.at, kind: 'report' });
+  for (const act of split.acts) if (act.issueId === issueId) events.push({ at: act.at, kind: 'act', act });
+  for (const r of split.reports) if (r.issueId === issueId) events.push({ at: r.at, kind: 'report', report: r });
   for (const v of facts.lines.filter((v) => v.issueId === issueId).sort(compareVersions)) events.push({ at: v.publishedAt, kind: 'line', claims: v.claims.length });
   for (const a of facts.analyses) if (a.issueId === issueId) events.push({ at: a.at, kind: 'analysis' });
-  for (const m of facts.members) events.push({ at: m.joinedAt, kind: 'join' });
+  events.push(...membershipEvents(facts));
   events.sort((a, b) => a.at - b.at); // stable: versions published together stay in number order
 
   const { halfLifeDays, fullConsultationActs, reportWeight, logicSufficiency, beta } = settings;
   const members = new Map<string, MemberState>();
+  /** Per (member, claim): the instant of the report counted for it. */
+  const reported = new Map<string, Millis>();
   let pureLogic = 0;
   let practice = 0;
   let practiceAt: Millis | null = null;
-  let joined = 0;
+  let masses = 0;
   let sufficiency = practiceSufficiencyFor(0, settings).value;
   const points: HealthPoint[] = [];
   let last: HealthPoint | null = null;
@@ -100,19 +118,26 @@ export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Mill
           const { act } = e;
           let s = members.get(act.memberId);
           if (s) practice -= s.engagement * decay(t - s.last, halfLifeDays);
-          else members.set(act.memberId, (s = { voted: new Set(), written: new Set(), undeduplicated: 0, last: t, engagement: 0 }));
-          if (act.kind === 'endorsement' || act.statementId === null) s.undeduplicated += 1;
-          else (act.kind === 'vote' ? s.voted : s.written).add(act.statementId);
+          else members.set(act.memberId, (s = { keys: new Set(), apart: 0, last: t, engagement: 0 }));
+          const key = actKey(act);
+          if (key === null) s.apart += 1;
+          else s.keys.add(key);
           s.last = t;
-          s.engagement = Math.min(1, (s.voted.size + s.written.size + s.undeduplicated) / fullConsultationActs);
+          s.engagement = Math.min(1, (s.keys.size + s.apart) / fullConsultationActs);
           practice = Math.max(0, practice + s.engagement);
           moved = true;
           break;
         }
-        case 'report':
-          practice += reportWeight;
+        case 'report': {
+          // The member's latest report on the claim replaces the one before: counted once, dated anew.
+          const key = reportKey(e.report);
+          const before = reported.get(key);
+          if (before !== undefined) practice -= reportWeight * decay(t - before, halfLifeDays);
+          reported.set(key, t);
+          practice = Math.max(0, practice + reportWeight);
           moved = true;
           break;
+        }
         case 'line':
           pureLogic = e.claims;
           moved = true;
@@ -123,9 +148,9 @@ export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Mill
         case 'opened':
           opened = true;
           break;
-        case 'join': {
-          joined += 1;
-          const next = practiceSufficiencyFor(joined, settings).value;
+        case 'membership': {
+          masses += e.delta;
+          const next = practiceSufficiencyFor(masses, settings).value;
           if (next !== sufficiency) membership = true;
           sufficiency = next;
           break;
