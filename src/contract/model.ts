@@ -78,6 +78,15 @@ export const UnitedFront = z.looseObject({
   steady: z.array(z.string()),
   how: z.string(),
 });
+/** The marks of §6 on one issue: the caller's importance mark, and the blocking marks around it. */
+const MarkedIssue = z.object({ issueId: Id, title: z.string() });
+export const IssueMarks = z.object({
+  importantToMe: z.boolean(),
+  markedImportant: z.number().int(),
+  blocks: z.array(MarkedIssue),
+  blockedBy: z.array(MarkedIssue),
+});
+export const BlockParams = z.object({ orgId: Id, issueId: Id, blockedId: Id });
 export const MemberLoop = z.looseObject({ statements: z.array(z.looseObject({})), reports: z.array(z.looseObject({})) });
 export const EmbraceView = z.looseObject({ lineVersionId: Id, overall: z.looseObject({}), groups: z.array(z.looseObject({})), constituencies: z.array(z.looseObject({})), meetsTarget: z.boolean(), shortfalls: z.array(z.string()), how: z.string() });
 export const ResolveBody = z.object({ successors: z.array(z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict()).max(20).default([]) }).strict();

@@ -56,6 +56,8 @@ export const routePolicies = {
   'PUT /api/orgs/:orgId/issues/:issueId/importance': { who: 'member' },
   'DELETE /api/orgs/:orgId/issues/:issueId/importance': { who: 'member' },
   'POST /api/orgs/:orgId/issues/:issueId/blocks': { who: 'organiser' },
+  'DELETE /api/orgs/:orgId/issues/:issueId/blocks/:blockedId': { who: 'organiser' },
+  'GET /api/orgs/:orgId/issues/:issueId/marks': { who: 'member' },
   'GET /api/orgs/:orgId/issues/:issueId/line': { who: 'member' },
   'POST /api/orgs/:orgId/issues/:issueId/line/drafts': { who: 'organiser' },
   'PUT /api/orgs/:orgId/line-versions/:versionId': { who: 'organiser' },

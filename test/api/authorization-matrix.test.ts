@@ -225,6 +225,8 @@ const requests: Record<string, RouteRequest> = {
   'PUT /api/orgs/:orgId/issues/:issueId/importance': { ok: 204, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
   'DELETE /api/orgs/:orgId/issues/:issueId/importance': { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId } }) },
   'POST /api/orgs/:orgId/issues/:issueId/blocks': { ok: 204, refs: true, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { blocks: s.refs.gatherIssueId } }) },
+  'DELETE /api/orgs/:orgId/issues/:issueId/blocks/:blockedId': { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId, blockedId: s.ids.issueId } }) },
+  'GET /api/orgs/:orgId/issues/:issueId/marks': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
   'POST /api/orgs/:orgId/issues/:issueId/resolve': {
     ok: 200,
     build: async (s) => ({ params: { issueId: await s.ids.freshIssue() }, body: { successors: [{ title: 'What the repairs left open' }] } }),

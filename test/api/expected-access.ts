@@ -83,6 +83,8 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
   'PUT /api/orgs/:orgId/issues/:issueId/importance': { may: members, why: 'a member marks an issue that matters to them' },
   'DELETE /api/orgs/:orgId/issues/:issueId/importance': { may: members, why: 'and takes the mark back' },
   'POST /api/orgs/:orgId/issues/:issueId/blocks': { may: organisers, why: 'organisers record which issue must be resolved first' },
+  'DELETE /api/orgs/:orgId/issues/:issueId/blocks/:blockedId': { may: organisers, why: 'and take the mark back' },
+  'GET /api/orgs/:orgId/issues/:issueId/marks': { may: members, why: "a member sees their own mark and the blocking marks around an issue" },
   'POST /api/orgs/:orgId/issues/:issueId/resolve': { may: organisers, why: 'organisers resolve an issue and open its successors' },
   'GET /api/orgs/:orgId/health': { may: members, why: 'line health is shown to the members' },
   'GET /api/orgs/:orgId/issues/:issueId/health/trail': { may: members, why: "an issue's health over time" },

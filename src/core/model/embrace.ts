@@ -1,12 +1,20 @@
 /**
  * Propagation (MODEL.md §2): how far the masses embrace a published line version, overall, in
- * every opinion group and in every constituency, against the targets before moving on.
+ * every opinion group and in every constituency, against the targets before moving on. A rate is
+ * judged only once enough are heard (MODEL.md §3): 2 of 3 responders in an organisation of 500
+ * say nothing of the masses.
  */
 import type { AnalysisFact, EndorsementFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import { latestAnalysis } from './lookups.js';
-import { compareText, formatPercent } from './wording.js';
+import { DAY_MS } from './time.js';
+import { compareText, countOf, formatPercent } from './wording.js';
+
+/** Heard enough: at least this many responders… */
+export const heardFloor = 5;
+/** …and at least this share of the active members in the group, constituency or organisation. */
+export const heardShare = 0.1;
 
 /** embraced / responders; rate null with no responder. */
 export interface EmbraceCount {
@@ -15,17 +23,27 @@ export interface EmbraceCount {
   rate: number | null;
 }
 
-/** A group or constituency with no responder is reported as such, never as failing. */
-export type EmbraceStatus = 'meets' | 'below' | 'no-responders';
+/** Responders needed before a rate is judged: max(5, 10 % of the active members in it). */
+export interface Hearing {
+  /** Active members (an act on any issue within the last h days) in the group, constituency or organisation. */
+  active: number;
+  needed: number;
+}
 
-export interface GroupEmbrace extends EmbraceCount {
+/**
+ * 'not-yet-heard': fewer responders than needed (none included), so the rate is shown with its
+ * count but not judged; never reported as failing.
+ */
+export type EmbraceStatus = 'meets' | 'below' | 'not-yet-heard';
+
+export interface GroupEmbrace extends EmbraceCount, Hearing {
   groupId: string;
   members: number;
   /** Against groupEmbraceTarget. */
   status: EmbraceStatus;
 }
 
-export interface ConstituencyEmbrace extends EmbraceCount {
+export interface ConstituencyEmbrace extends EmbraceCount, Hearing {
   constituency: string;
   /** Against embraceTarget (constituencies have no target of their own; the united front uses the overall one). */
   status: EmbraceStatus;
@@ -37,10 +55,10 @@ export interface Embrace {
   at: Millis;
   /** The analysis whose groups were used: the issue's latest at `at`. */
   analysisId: string | null;
-  overall: EmbraceCount;
+  overall: EmbraceCount & Hearing & { status: EmbraceStatus };
   groups: GroupEmbrace[];
   constituencies: ConstituencyEmbrace[];
-  /** Overall ≥ embraceTarget and every group with responders ≥ groupEmbraceTarget. */
+  /** Overall heard and ≥ embraceTarget, and every heard group ≥ groupEmbraceTarget. */
   meetsTarget: boolean;
   shortfalls: string[];
   how: string;
@@ -71,9 +89,29 @@ export function embraceCount(answers: ReadonlyMap<string, EndorsementKind>, amon
   return { embraced, responders, rate: responders > 0 ? embraced / responders : null };
 }
 
-export function embraceStatus(count: EmbraceCount, target: number): EmbraceStatus {
-  if (count.rate === null) return 'no-responders';
+/** Responders needed among `active` active members: max(5, 10 % of them), in whole responders. */
+export function respondersNeeded(active: number): number {
+  // 10 % compared in whole numbers: needed · 10 ≥ active
+  return Math.max(heardFloor, Math.ceil(active / (1 / heardShare)));
+}
+
+export function embraceStatus(count: EmbraceCount, needed: number, target: number): EmbraceStatus {
+  if (count.rate === null || count.responders < needed) return 'not-yet-heard';
   return count.rate >= target ? 'meets' : 'below';
+}
+
+/** Members with an act on any issue within the last h days before t (every act with h = ∞). */
+export function activeMembersAt(facts: ModelFacts, at: Millis, settings: ModelSettings): Set<string> {
+  const since = at - settings.halfLifeDays * DAY_MS;
+  const active = new Set<string>();
+  for (const act of facts.acts) if (act.at <= at && act.at > since) active.add(act.memberId);
+  return active;
+}
+
+function hearingOf(memberIds: Iterable<string>, active: ReadonlySet<string>): Hearing {
+  let count = 0;
+  for (const id of memberIds) if (active.has(id)) count += 1;
+  return { active: count, needed: respondersNeeded(count) };
 }
 
 /** The embrace of one version at t, with groups from the issue's latest analysis at t. Null for an unknown version. */
@@ -86,10 +124,14 @@ export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Mill
 /** The embrace of `version` at t with the groups of `analysis`. */
 export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, analysis: AnalysisFact | null, at: Millis, settings: ModelSettings): Embrace {
   const answers = answersAt(facts.endorsements, version.id, at);
-  const overall = embraceCount(answers);
+  const active = activeMembersAt(facts, at, settings);
+  const overallCount = embraceCount(answers);
+  const overallHearing = hearingOf(active, active);
+  const overall = { ...overallCount, ...overallHearing, status: embraceStatus(overallCount, overallHearing.needed, settings.embraceTarget) };
   const groups: GroupEmbrace[] = (analysis?.groups ?? []).map((g) => {
     const count = embraceCount(answers, g.members);
-    return { groupId: g.id, members: g.members.length, ...count, status: embraceStatus(count, settings.groupEmbraceTarget) };
+    const hearing = hearingOf(g.members, active);
+    return { groupId: g.id, members: g.members.length, ...count, ...hearing, status: embraceStatus(count, hearing.needed, settings.groupEmbraceTarget) };
   });
   const byConstituency = new Map<string, string[]>();
   for (const m of facts.members) {
@@ -102,15 +144,16 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
     .sort(([a], [b]) => compareText(a, b))
     .map(([constituency, memberIds]) => {
       const count = embraceCount(answers, memberIds);
-      return { constituency, ...count, status: embraceStatus(count, settings.embraceTarget) };
+      const hearing = hearingOf(memberIds, active);
+      return { constituency, ...count, ...hearing, status: embraceStatus(count, hearing.needed, settings.embraceTarget) };
     });
 
   const shortfalls: string[] = [];
-  if (overall.rate === null) shortfalls.push('no responders yet');
-  else if (overall.rate < settings.embraceTarget) shortfalls.push(`overall ${describe(overall)} is below the target ${formatPercent(settings.embraceTarget)}`);
+  if (overall.status === 'not-yet-heard') shortfalls.push(`not yet heard: ${notYetHeard(overall)}`);
+  else if (overall.status === 'below') shortfalls.push(`overall ${describe(overall)} is below the target ${formatPercent(settings.embraceTarget)}`);
   for (const g of groups) if (g.status === 'below') shortfalls.push(`group ${g.groupId}: ${describe(g)} is below the group target ${formatPercent(settings.groupEmbraceTarget)}`);
   const meetsTarget = shortfalls.length === 0;
-  const silent = groups.filter((g) => g.status === 'no-responders').map((g) => g.groupId);
+  const silent = groups.filter((g) => g.status === 'not-yet-heard').map((g) => g.groupId);
   return {
     lineVersionId: version.id,
     issueId: version.issueId,
@@ -124,12 +167,18 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
     how:
       `embraced by ${overall.rate === null ? 'no responder yet' : describe(overall)} overall; ` +
       (groups.length === 0 ? 'no opinion groups yet' : `${groups.filter((g) => g.status === 'meets').length} of ${groups.length} groups meet the group target`) +
-      (silent.length > 0 ? `; no responders in group ${silent.join(', ')}` : '') +
-      (meetsTarget ? ': meets the targets' : `: ${shortfalls.join('; ')}`),
+      (silent.length > 0 ? `; not yet heard in group ${silent.join(', ')}` : '') +
+      (meetsTarget ? ': meets the targets' : `: ${shortfalls.join('; ')}`) +
+      `; a rate is judged once ${heardFloor} responders or 10 % of the active members in it have answered, whichever is more`,
   };
 }
 
 /** `55 % (11 of 20)`. */
 function describe(count: EmbraceCount): string {
   return `${formatPercent(count.rate ?? 0)} (${count.embraced} of ${count.responders})`;
+}
+
+/** `3 responders of the 50 needed`. */
+function notYetHeard(count: EmbraceCount & Hearing): string {
+  return `${countOf(count.responders, 'responder')} of the ${count.needed} needed`;
 }

@@ -2,35 +2,52 @@
  * "When there is a compound yoke there is always a principal yoke" (MODEL.md §6): which open
  * issue to put first, with its reasons, and around it the united front: who stands with the
  * line, what they set aside, and whose support is steady enough to lead.
+ *
+ * An issue's place rests on its own facts only: the marks of importance on it, its own opinion
+ * groups, and the blocking marks around it. Nothing another issue does (its votes, its analysis,
+ * the marks on it) moves this issue's figures or reasons.
  */
-import type { EndorsementFact, Millis, ModelFacts } from './facts.js';
+import type { AnalysisFact, EndorsementFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { embraceOfVersion, type ConstituencyEmbrace, type GroupEmbrace } from './embrace.js';
-import { currentLineVersion, latestAnalysis, latestOrganisationAnalysis, membersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
-import { DAY_MS } from './time.js';
-import { compareText, countOf, formatNumber, formatPercent } from './wording.js';
+import { embraceOfVersion, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
+import { currentLineVersion, latestAnalysis, membersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
+import { compareText, countOf, formatPercent } from './wording.js';
 
-/** Members with an act in this many days count as active for intensity. */
-export const activeWindowDays = 90;
+/** A constituency's swings are read only over versions with at least this many of its responders. */
+export const waveringMinResponders = 5;
+
+/** The label of the members who declared no constituency, when breadth is measured over constituencies. */
+export const undeclaredConstituency = 'no constituency declared';
+
+export interface BreadthGroup {
+  /** The opinion group's id, or the constituency's name. */
+  groupId: string;
+  size: number;
+  marked: number;
+  /** (marked + 1)/(size + 2): the group's smoothed probability of marking the issue important. */
+  probability: number;
+  /** More than half of the group marked it. */
+  mostly: boolean;
+}
 
 export interface BreadthFigure {
-  /** Π over opinion groups of (marked + 1)/(size + 2): group-informed consensus that the issue matters. */
+  /** Π over the groups of (marked + 1)/(size + 2): group-informed consensus that the issue matters. */
   value: number;
   /** value^(1/groups): the typical group's probability, comparable whatever the number of groups. */
   perGroupMean: number;
-  groups: { groupId: string; size: number; marked: number; probability: number }[];
-  /** The organisation's latest analysis, whose groups are used; null when there is none (the whole membership is then one group). */
+  /** 'opinion groups': the issue's own latest analysis; 'constituencies': the issue has none yet. */
+  over: 'opinion groups' | 'constituencies';
+  groups: BreadthGroup[];
+  /** The issue's own latest analysis, whose groups are used; null when it has none. */
   analysisId: string | null;
   how: string;
 }
 
 export interface IntensityFigure {
-  /** Share of active members who marked the issue important; null with no member at all. */
+  /** Share of the members joined by t who marked the issue important; null with no member at all. */
   value: number | null;
   marked: number;
-  active: number;
-  /** 'active': members with an act in the last 90 days; 'all': nobody acted, so every member joined counts. */
-  basis: 'active' | 'all';
+  members: number;
   how: string;
 }
 
@@ -48,11 +65,12 @@ export interface PrincipalCandidate {
   title: string;
   /** 1 for the principal contradiction. */
   rank: number;
-  /** (breadth per group + intensity + blocking share) / 3, in [0, 1]. */
+  /** (breadth per group + intensity) / 2, in [0, 1]: orders issues that block as many open issues. */
   score: number;
   breadth: BreadthFigure;
   intensity: IntensityFigure;
   blocking: BlockingFigure;
+  /** Plain sentences, blocking first. */
   reasons: string[];
 }
 
@@ -64,33 +82,31 @@ export interface PrincipalContradiction {
 }
 
 /**
- * The open issues at t ranked by breadth, intensity and blocking, each with its reasons. The
- * score is the mean of three shares in [0, 1]: the typical group's probability of marking the
- * issue important (the geometric mean of breadth's factors), intensity, and the share of the
- * other open issues it blocks. Ties go to more blocking, then more intensity, then the title.
+ * The open issues at t ranked, each with its reasons. Blocking comes first: an issue that
+ * (transitively) blocks more open issues ranks above one that blocks fewer, whatever their
+ * popularity. Among issues that block as many, the score orders them: the mean of breadth (the
+ * typical group's probability of marking the issue important, over the issue's own opinion
+ * groups) and intensity (the share of members who marked it). Then the title.
  */
 export function principalContradiction(facts: ModelFacts, at: Millis, _settings: ModelSettings): PrincipalContradiction {
   const open = openIssuesAt(facts, at);
   const openIds = new Set(open.map((i) => i.id));
   const titleOf = new Map(open.map((i) => [i.id, i.title]));
+  const titles = (ids: readonly string[]): string =>
+    ids
+      .map((id) => titleOf.get(id) ?? id)
+      .sort(compareText)
+      .join(', ');
   const joined = membersJoinedBy(facts, at);
+  const joinedIds = new Set(joined.map((m) => m.id));
 
   const markedBy = new Map<string, Set<string>>();
   for (const mark of facts.importance) {
-    if (mark.at > at || !openIds.has(mark.issueId)) continue;
+    if (mark.at > at || !openIds.has(mark.issueId) || !joinedIds.has(mark.memberId)) continue;
     const set = markedBy.get(mark.issueId);
     if (set) set.add(mark.memberId);
     else markedBy.set(mark.issueId, new Set([mark.memberId]));
   }
-
-  const analysis = latestOrganisationAnalysis(facts, at);
-  const groups = analysis ? analysis.groups : [{ id: 'all members', members: joined.map((m) => m.id) }];
-
-  const since = at - activeWindowDays * DAY_MS;
-  const activeIds = new Set<string>();
-  for (const act of facts.acts) if (act.at > since && act.at <= at) activeIds.add(act.memberId);
-  const basis: IntensityFigure['basis'] = activeIds.size > 0 ? 'active' : 'all';
-  const active = basis === 'active' ? activeIds : new Set(joined.map((m) => m.id));
 
   const blocked = new Map<string, string[]>();
   const blockers = new Map<string, string[]>();
@@ -99,70 +115,92 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
     blocked.set(b.blocker, [...(blocked.get(b.blocker) ?? []), b.blocked]);
     blockers.set(b.blocked, [...(blockers.get(b.blocked) ?? []), b.blocker]);
   }
+  const constituencies = constituencyGroups(joined);
 
   const candidates = open.map((issue) => {
     const marked = markedBy.get(issue.id) ?? new Set<string>();
-    const breadth = breadthOf(marked, groups, analysis?.id ?? null);
-    const intensity = intensityOf(marked, active, basis);
+    const analysis = latestAnalysis(facts, issue.id, at);
+    const breadth = breadthOf(marked, analysis, constituencies);
+    const intensity = intensityOf(marked, joined.length);
     const blocks = reachable(issue.id, blocked);
+    const blockedBy = [...new Set(blockers.get(issue.id) ?? [])].sort(compareText);
     const blocking: BlockingFigure = {
       value: blocks.length,
       blocks,
-      blockedBy: blockers.get(issue.id) ?? [],
-      how: `blocks ${countOf(blocks.length, 'open issue')}${blocks.length > 0 ? ': ' + blocks.map((id) => titleOf.get(id) ?? id).join(', ') : ''}`,
+      blockedBy,
+      how: blocks.length === 0 ? 'Blocks no other open issue' : `Blocks ${countOf(blocks.length, 'open issue')}: ${titles(blocks)}`,
     };
-    const blockingShare = open.length > 1 ? blocks.length / (open.length - 1) : 0;
-    const score = (breadth.perGroupMean + (intensity.value ?? 0) + blockingShare) / 3;
+    const score = (breadth.perGroupMean + (intensity.value ?? 0)) / 2;
     const reasons: string[] = [];
     if (blocks.length > 0) reasons.push(blocking.how);
-    reasons.push(intensity.how, breadth.how);
-    if (blocking.blockedBy.length > 0) reasons.push(`is blocked by ${blocking.blockedBy.map((id) => titleOf.get(id) ?? id).join(', ')}`);
-    reasons.push(
-      `score ${formatNumber(score)} = mean of breadth per group ${formatNumber(breadth.perGroupMean)}, intensity ${formatNumber(intensity.value ?? 0)} and blocking share ${formatNumber(blockingShare)}`,
-    );
+    reasons.push(breadth.how, intensity.how);
+    if (blockedBy.length > 0) reasons.push(`Waits on ${titles(blockedBy)}, which must be resolved first`);
     return { issueId: issue.id, title: issue.title, rank: 0, score, breadth, intensity, blocking, reasons };
   });
-  candidates.sort(
-    (a, b) => b.score - a.score || b.blocking.value - a.blocking.value || (b.intensity.value ?? 0) - (a.intensity.value ?? 0) || compareText(a.title, b.title) || compareText(a.issueId, b.issueId),
-  );
+  candidates.sort((a, b) => b.blocking.value - a.blocking.value || b.score - a.score || compareText(a.title, b.title) || compareText(a.issueId, b.issueId));
   candidates.forEach((c, index) => (c.rank = index + 1));
   const principal = candidates[0] ?? null;
   return {
     at,
     principal,
     ranking: candidates,
-    how: principal ? `principal contradiction: "${principal.title}": ${principal.reasons.join('; ')}` : 'no open issue',
+    how:
+      'Issues that must be resolved before more other open issues come first, whatever their popularity; ' +
+      'among those that block as many, the one more opinion groups and more members marked important comes first.',
   };
 }
 
-function breadthOf(marked: ReadonlySet<string>, groups: readonly { id: string; members: string[] }[], analysisId: string | null): BreadthFigure {
+/** The members joined by t by constituency, those who declared none together, in name order. */
+function constituencyGroups(joined: readonly MemberFact[]): { id: string; members: string[] }[] {
+  const by = new Map<string, string[]>();
+  for (const m of joined) {
+    const name = m.constituency ?? undeclaredConstituency;
+    const list = by.get(name);
+    if (list) list.push(m.id);
+    else by.set(name, [m.id]);
+  }
+  return [...by.entries()].sort(([a], [b]) => compareText(a, b)).map(([id, members]) => ({ id, members }));
+}
+
+function breadthOf(marked: ReadonlySet<string>, analysis: AnalysisFact | null, constituencies: readonly { id: string; members: string[] }[]): BreadthFigure {
+  const over: BreadthFigure['over'] = analysis ? 'opinion groups' : 'constituencies';
+  const groups = analysis ? analysis.groups : constituencies;
   const perGroup = groups.map((g) => {
     const count = g.members.filter((m) => marked.has(m)).length;
-    return { groupId: g.id, size: g.members.length, marked: count, probability: (count + 1) / (g.members.length + 2) };
+    return { groupId: g.id, size: g.members.length, marked: count, probability: (count + 1) / (g.members.length + 2), mostly: count * 2 > g.members.length };
   });
   const value = perGroup.reduce((product, g) => product * g.probability, 1);
   const perGroupMean = perGroup.length > 0 ? value ** (1 / perGroup.length) : 0;
-  const where = perGroup.map((g) => `${g.marked} of ${g.size} in ${analysisId === null ? g.groupId : `group ${g.groupId}`}`).join(', ');
-  return {
-    value,
-    perGroupMean,
-    groups: perGroup,
-    analysisId,
-    how: `breadth ${formatNumber(value)} = Π (marked + 1)/(size + 2) over ${countOf(perGroup.length, 'opinion group')}: marked important by ${where}`,
-  };
+  return { value, perGroupMean, over, groups: perGroup, analysisId: analysis?.id ?? null, how: breadthSentence(perGroup, over) };
 }
 
-function intensityOf(marked: ReadonlySet<string>, active: ReadonlySet<string>, basis: IntensityFigure['basis']): IntensityFigure {
-  let count = 0;
-  for (const m of active) if (marked.has(m)) count += 1;
-  const value = active.size > 0 ? count / active.size : null;
-  const who = basis === 'active' ? 'active members' : 'members (none acted in the last 90 days)';
+/** "3 of 4 opinion groups mostly marked it important", with the range of shares when it helps. */
+function breadthSentence(groups: readonly BreadthGroup[], over: BreadthFigure['over']): string {
+  const singular = over === 'opinion groups' ? 'opinion group' : 'constituency';
+  const plural = over === 'opinion groups' ? 'opinion groups' : 'constituencies';
+  if (groups.length === 0) return over === 'opinion groups' ? 'Its analysis has no opinion groups yet' : 'No members yet to mark it important';
+  const shares = groups.map((g) => (g.size > 0 ? g.marked / g.size : 0));
+  const low = formatPercent(Math.min(...shares));
+  const high = formatPercent(Math.max(...shares));
+  const range = low === high ? `${low} of each ${singular}` : `between ${low} and ${high} of each ${singular}`;
+  const mostly = groups.filter((g) => g.mostly).length;
+  if (groups.length === 1) return `${mostly === 1 ? 'Mostly' : 'Not mostly'} marked important in its only ${singular} (${low})`;
+  if (mostly === 0) return `No ${singular} mostly marked it important (${range})`;
+  return `${mostly} of ${groups.length} ${plural} mostly marked it important (${range})`;
+}
+
+function intensityOf(marked: ReadonlySet<string>, members: number): IntensityFigure {
+  const value = members > 0 ? marked.size / members : null;
   return {
     value,
-    marked: count,
-    active: active.size,
-    basis,
-    how: value === null ? 'no members to mark it important' : count === 0 ? `marked important by none of ${active.size} ${who}` : `marked important by ${formatPercent(value)} of ${who} (${count} of ${active.size})`,
+    marked: marked.size,
+    members,
+    how:
+      value === null
+        ? 'No members yet to mark it important'
+        : marked.size === 0
+          ? 'No member has marked it important yet'
+          : `Marked important by ${marked.size} of ${countOf(members, 'member')} (${formatPercent(value)})`,
   };
 }
 
@@ -191,12 +229,18 @@ export interface FrontConstituency {
   standing: 'mass' | 'minority';
   /** Embrace rate of the current version (null with no responder). */
   rate: number | null;
+  /** Responders to the current version here, and how many are needed before the rate is judged. */
+  responders: number;
+  needed: number;
+  status: EmbraceStatus | null;
   inBloc: boolean;
   /** The rate of each published version with responders in this constituency, oldest first. */
-  rates: { lineVersionId: string; number: number; rate: number }[];
-  /** Population standard deviation of `rates`; null under two versions. */
+  rates: { lineVersionId: string; number: number; rate: number; responders: number }[];
+  /** Population standard deviation of the rates of versions with at least 5 responders here; null under two such versions. */
   volatility: number | null;
   wavering: boolean;
+  /** Two or more versions had responders here, but fewer than two had 5 or more: too few to tell whether it wavers. */
+  tooFewToTell: boolean;
   /** In the bloc with a known volatility at or under the threshold. */
   steady: boolean;
 }
@@ -222,7 +266,7 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
   const blocGroups = embrace?.groups.filter((g) => g.status === 'meets') ?? [];
   const blocConstituencies = embrace?.constituencies.filter((c) => c.status === 'meets') ?? [];
   const inBloc = new Set(blocConstituencies.map((c) => c.constituency));
-  const rateNow = new Map(embrace?.constituencies.map((c) => [c.constituency, c.rate]) ?? []);
+  const now = new Map(embrace?.constituencies.map((c) => [c.constituency, c]) ?? []);
 
   const joined = membersJoinedBy(facts, at);
   const sizes = new Map<string, number>();
@@ -234,7 +278,8 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
     .sort(([a], [b]) => compareText(a, b))
     .map(([constituency, members]) => {
       const rates = history.get(constituency) ?? [];
-      const volatility = rates.length >= 2 ? standardDeviation(rates.map((r) => r.rate)) : null;
+      const heard = rates.filter((r) => r.responders >= waveringMinResponders);
+      const volatility = heard.length >= 2 ? standardDeviation(heard.map((r) => r.rate)) : null;
       const wavering = volatility !== null && volatility > settings.waveringVolatility;
       return {
         constituency,
@@ -243,15 +288,20 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
         declaredShare: members / declared,
         // at least an equal share: members/declared ≥ 1/n, compared in whole numbers
         standing: members * sizes.size >= declared ? 'mass' : 'minority',
-        rate: rateNow.get(constituency) ?? null,
+        rate: now.get(constituency)?.rate ?? null,
+        responders: now.get(constituency)?.responders ?? 0,
+        needed: now.get(constituency)?.needed ?? 0,
+        status: now.get(constituency)?.status ?? null,
         inBloc: inBloc.has(constituency),
         rates,
         volatility,
         wavering,
+        tooFewToTell: rates.length >= 2 && heard.length < 2,
         steady: inBloc.has(constituency) && volatility !== null && !wavering,
       };
     });
   const wavering = constituencies.filter((c) => c.wavering).map((c) => c.constituency);
+  const tooFew = constituencies.filter((c) => c.tooFewToTell).map((c) => c.constituency);
   const steady = constituencies.filter((c) => c.steady).map((c) => c.constituency);
   const setAside = analysis?.divisive ?? [];
   const blocNames = [...blocGroups.map((g) => `group ${g.groupId}`), ...blocConstituencies.map((c) => c.constituency)];
@@ -269,12 +319,13 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
         ? 'no line version yet: no bloc'
         : `bloc: ${blocNames.length > 0 ? blocNames.join(', ') : 'nobody yet'} (embrace of version ${version.number} at or above target); ` +
           `${countOf(setAside.length, 'divisive statement')} set aside; ` +
-          `steady: ${steady.length > 0 ? steady.join(', ') : 'none'}; wavering: ${wavering.length > 0 ? wavering.join(', ') : 'none'}`,
+          `steady: ${steady.length > 0 ? steady.join(', ') : 'none'}; wavering: ${wavering.length > 0 ? wavering.join(', ') : 'none'}` +
+          (tooFew.length > 0 ? `; too few to tell (under ${waveringMinResponders} responders in a version): ${tooFew.join(', ')}` : ''),
   };
 }
 
 /** Per constituency, the embrace rate of each of the issue's versions published by t (with responders there), oldest first. */
-function constituencyRates(facts: ModelFacts, issueId: string, at: Millis): Map<string, { lineVersionId: string; number: number; rate: number }[]> {
+function constituencyRates(facts: ModelFacts, issueId: string, at: Millis): Map<string, FrontConstituency['rates']> {
   const versions = publishedVersions(facts, issueId, at);
   const constituencyOf = new Map(facts.members.map((m) => [m.id, m.constituency]));
   const latest = new Map<string, EndorsementFact>();
@@ -295,13 +346,13 @@ function constituencyRates(facts: ModelFacts, issueId: string, at: Millis): Map<
     tally.responders += 1;
     if (e.kind === 'embrace') tally.embraced += 1;
   }
-  const rates = new Map<string, { lineVersionId: string; number: number; rate: number }[]>();
+  const rates = new Map<string, FrontConstituency['rates']>();
   for (const [constituency, byVersion] of tallies) {
     rates.set(
       constituency,
       versions.flatMap((v) => {
         const tally = byVersion.get(v.id);
-        return tally ? [{ lineVersionId: v.id, number: v.number, rate: tally.embraced / tally.responders }] : [];
+        return tally ? [{ lineVersionId: v.id, number: v.number, rate: tally.embraced / tally.responders, responders: tally.responders }] : [];
       }),
     );
   }

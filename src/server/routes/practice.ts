@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
-import { Action, ActionCreate, ActionList, ActionParams, Participation, BlockBody, Endorsement, EndorsementBody, ErrorBody, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
+import { Action, ActionCreate, ActionList, ActionParams, Participation, BlockBody, BlockParams, Endorsement, EndorsementBody, ErrorBody, IssueMarks, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
 import { events, inTransaction, issues, lines, practice } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
@@ -111,7 +111,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         if (!(await practice.getAction(db(), auth.orgId, req.params.actionId))) throw notFound('action');
-        await practice.leaveAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId });
+        await practice.leaveAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId, at: now() });
         return participation(auth.orgId, req.params.actionId, auth.memberId);
       },
     );
@@ -186,6 +186,45 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await practice.unmarkImportant(trx, auth.orgId, req.params.issueId, auth.memberId);
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.unmarked-important', at: now(), actorId: auth.memberId });
         });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/issues/:issueId/marks',
+      {
+        schema: { tags: ['principal contradiction'], summary: 'Whether I marked this issue important, how many did, and which issues it must be resolved before or after', params: IssueParams, response: { 200: IssueMarks, 404: ErrorBody } },
+      },
+      async (req) => {
+        const auth = authOf(req);
+        const issue = await openIssue(auth.orgId, req.params.issueId);
+        const [importance, blocks, all] = await Promise.all([practice.listImportance(db(), auth.orgId), practice.listBlocks(db(), auth.orgId), issues.listIssues(db(), auth.orgId)]);
+        const titleOf = new Map(all.map((i) => [i.id, i.title]));
+        const named = (ids: string[]) => ids.map((id) => ({ issueId: id, title: titleOf.get(id) ?? '' })).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+        const onIssue = importance.filter((m) => m.issue_id === issue.id);
+        return {
+          importantToMe: onIssue.some((m) => m.member_id === auth.memberId),
+          markedImportant: onIssue.length,
+          blocks: named(blocks.filter((b) => b.blocker_id === issue.id).map((b) => b.blocked_id)),
+          blockedBy: named(blocks.filter((b) => b.blocked_id === issue.id).map((b) => b.blocker_id)),
+        };
+      },
+    );
+
+    app.delete(
+      '/api/orgs/:orgId/issues/:issueId/blocks/:blockedId',
+      { schema: { tags: ['principal contradiction'], summary: 'Take back the mark that this issue must be resolved before another', params: BlockParams, response: { 204: z.null(), 404: ErrorBody } } },
+      async (req, reply) => {
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        if (!(await issues.getIssue(db(), auth.orgId, req.params.blockedId))) throw new DomainError('not_found', 'blockedId: no such issue');
+        const marked = (await practice.listBlocks(db(), auth.orgId)).some((b) => b.blocker_id === req.params.issueId && b.blocked_id === req.params.blockedId);
+        // Taking back a mark that is not there changes nothing and records nothing.
+        if (marked)
+          await inTransaction(db(), async (trx) => {
+            await practice.unmarkBlock(trx, auth.orgId, req.params.issueId, req.params.blockedId);
+            await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.unblocks', at: now(), actorId: auth.memberId, data: { blocked: req.params.blockedId } });
+          });
         return reply.code(204).send(null);
       },
     );

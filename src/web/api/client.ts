@@ -50,7 +50,7 @@ import type {
   TokenResponse,
   VoteResult,
 } from '../../contract/index.js';
-import type { ChangeList, HealthReport, HealthTrail, PrincipalContradiction, UnitedFront, WhatIf } from '../../contract/model.js';
+import type { ChangeList, HealthReport, HealthTrail, IssueMarks, PrincipalContradiction, UnitedFront, WhatIf } from '../../contract/model.js';
 import type { Embrace as EmbraceModel, MemberLoop as MemberLoopModel, UnitedFront as UnitedFrontModel } from '../../core/model/index.js';
 import type { StatementStatus, VoteValue } from '../../core/vocabulary.js';
 
@@ -73,6 +73,7 @@ export type OrganisationDto = Dto<typeof Organisation>;
 export type HealthReportDto = Dto<typeof HealthReport>;
 export type HealthTrailDto = Dto<typeof HealthTrail>;
 export type PrincipalDto = Dto<typeof PrincipalContradiction>;
+export type IssueMarksDto = Dto<typeof IssueMarks>;
 export type ChangeListDto = Dto<typeof ChangeList>;
 export type WhatIfDto = Dto<typeof WhatIf>;
 export type CriticismListDto = Dto<typeof CriticismList>;
@@ -239,6 +240,10 @@ export const api = {
   whatIf: (orgId: string, issueId: string, plan: { everyWeeks: number; members: number }) => get<WhatIfDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/health/what-if${q(plan)}`),
   changes: (orgId: string) => get<ChangeListDto>(`${org(orgId)}/changes`),
   principal: (orgId: string) => get<PrincipalDto>(`${org(orgId)}/principal-contradiction`),
+  marks: (orgId: string, issueId: string) => get<IssueMarksDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/marks`),
+  markImportant: (orgId: string, issueId: string, important: boolean) => request<undefined>(important ? 'PUT' : 'DELETE', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/importance`),
+  markBlocks: (orgId: string, issueId: string, blockedId: string) => request<undefined>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/blocks`, { blocks: blockedId }),
+  unmarkBlocks: (orgId: string, issueId: string, blockedId: string) => request<undefined>('DELETE', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/blocks/${encodeURIComponent(blockedId)}`),
   unitedFront: (orgId: string, issueId: string) => get<UnitedFrontDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/united-front`),
   embrace: (orgId: string, versionId: string) => get<EmbraceDto>(`${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/embrace`),
   myInput: (orgId: string) => get<MemberLoopDto>(`${org(orgId)}/me/what-became-of-my-input`),

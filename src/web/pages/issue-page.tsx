@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
+import { useId } from 'react';
 import { api, type IssueDetailDto, type MeDto } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
+import { useSubmission } from '../api/use-submission.js';
 import { concernsIssue, useLiveReload, useLiveVoteTotals } from '../api/use-live.js';
 import { PageHeading } from '../components/page.js';
 import { PhaseSteps } from '../components/phase-steps.js';
 import { RequireSession } from '../components/require-session.js';
-import { Loaded } from '../components/states.js';
+import { ErrorNotice, Loaded } from '../components/states.js';
 import { hasRole } from '../session.js';
 import type { Phase } from '../../core/vocabulary.js';
 
@@ -30,6 +32,7 @@ function Issue({ me }: { me: MeDto }) {
           <p className="lead">{t(`phase.${d.cycle.phase}.member`)}</p>
           <NextSteps issue={d} phase={d.cycle.phase} />
           <IssueFigures issue={d} />
+          {d.status === 'open' && <Importance orgId={me.organisation.id} issueId={d.id} />}
           {d.description && (
             <details className="description">
               <summary>{t('issue.description')}</summary>
@@ -97,5 +100,41 @@ function IssueFigures({ issue }: { issue: IssueDetailDto }) {
         <dd>{t('number', { value: mine })}</dd>
       </div>
     </dl>
+  );
+}
+
+/** MODEL.md §6: a member marks the issue as one that matters to them (intensity), and may take the mark back. */
+function Importance({ orgId, issueId }: { orgId: string; issueId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const marks = useResource(() => api.marks(orgId, issueId), [orgId, issueId]);
+  const { busy, error, run } = useSubmission();
+  return (
+    <section aria-labelledby={`${id}-heading`} className="card">
+      <h2 id={`${id}-heading`} className="card__title">
+        {t('issue.importance.title')}
+      </h2>
+      <p className="hint">{t('issue.importance.hint')}</p>
+      <Loaded resource={marks}>
+        {(m) => (
+          <>
+            <p role="status">{m.importantToMe ? t('issue.importance.marked', { count: m.markedImportant - 1 }) : t('issue.importance.count', { count: m.markedImportant })}</p>
+            {error && <ErrorNotice error={error} />}
+            <button
+              type="button"
+              className={m.importantToMe ? 'button button--secondary' : 'button'}
+              aria-pressed={m.importantToMe}
+              disabled={busy}
+              onClick={() => void run(async () => {
+                await api.markImportant(orgId, issueId, !m.importantToMe);
+                marks.reload();
+              })}
+            >
+              {t('issue.importance.mark')}
+            </button>
+          </>
+        )}
+      </Loaded>
+    </section>
   );
 }

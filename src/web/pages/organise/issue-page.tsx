@@ -37,6 +37,7 @@ function OrganiseIssue({ me }: { me: MeDto }) {
           <Tools issue={d} />
           {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <EmbraceFigures orgId={orgId} issueId={d.id} />}
           <Advance orgId={orgId} issue={d} onAdvanced={issue.reload} />
+          {d.status === 'open' && <Blocking orgId={orgId} issueId={d.id} />}
           {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <NewAction orgId={orgId} issueId={d.id} />}
           <p>
             <Link href={`/issues/${d.id}`}>{t('organise.membersView')}</Link>
@@ -193,15 +194,31 @@ function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) 
           <section className="card" aria-labelledby="embrace-heading">
             <h2 id="embrace-heading" className="card__title">
               {t('embrace.title', { number: d.version.number })}{' '}
-              <span className={d.embrace.meetsTarget ? 'badge badge--confirms' : 'badge badge--warning'}>{d.embrace.meetsTarget ? t('embrace.meets') : t('embrace.below')}</span>
+              {d.embrace.overall.status === 'not-yet-heard' ? (
+                <span className="badge">{t('embrace.notYetHeardBadge')}</span>
+              ) : (
+                <span className={d.embrace.meetsTarget ? 'badge badge--confirms' : 'badge badge--warning'}>{d.embrace.meetsTarget ? t('embrace.meets') : t('embrace.below')}</span>
+              )}
             </h2>
-            <p>{t('embrace.overall', { rate: rate(d.embrace.overall.rate), embraced: d.embrace.overall.embraced, count: d.embrace.overall.responders })}</p>
+            <p>
+              {d.embrace.overall.status === 'not-yet-heard'
+                ? t('embrace.overallNotYetHeard', { count: d.embrace.overall.responders, needed: d.embrace.overall.needed })
+                : t('embrace.overall', { rate: rate(d.embrace.overall.rate), embraced: d.embrace.overall.embraced, count: d.embrace.overall.responders })}
+            </p>
             <ul>
               {d.embrace.groups.map((g) => (
-                <li key={g.groupId}>{t('embrace.group', { group: d.labels.get(g.groupId) ?? g.groupId, rate: rate(g.rate), embraced: g.embraced, count: g.responders })}</li>
+                <li key={g.groupId}>
+                  {g.status === 'not-yet-heard'
+                    ? t('embrace.groupNotYetHeard', { group: d.labels.get(g.groupId) ?? g.groupId, heard: t('embrace.notYetHeard', { count: g.responders, needed: g.needed }) })
+                    : t('embrace.group', { group: d.labels.get(g.groupId) ?? g.groupId, rate: rate(g.rate), embraced: g.embraced, count: g.responders })}
+                </li>
               ))}
               {d.embrace.constituencies.map((c) => (
-                <li key={c.constituency}>{t('embrace.constituency', { constituency: c.constituency, rate: rate(c.rate), embraced: c.embraced, count: c.responders })}</li>
+                <li key={c.constituency}>
+                  {c.status === 'not-yet-heard'
+                    ? t('embrace.constituencyNotYetHeard', { constituency: c.constituency, heard: t('embrace.notYetHeard', { count: c.responders, needed: c.needed }) })
+                    : t('embrace.constituency', { constituency: c.constituency, rate: rate(c.rate), embraced: c.embraced, count: c.responders })}
+                </li>
               ))}
             </ul>
             <details className="how">
@@ -212,5 +229,89 @@ function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) 
         )
       }
     </Loaded>
+  );
+}
+
+/** MODEL.md §6: which open issues this one must be resolved before (blocking comes first in the ranking), and which it waits on. */
+function Blocking({ orgId, issueId }: { orgId: string; issueId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const data = useResource(async () => {
+    const [marks, list] = await Promise.all([api.marks(orgId, issueId), api.issues(orgId)]);
+    return { marks, open: list.issues.filter((i) => i.status === 'open' && i.id !== issueId) };
+  }, [orgId, issueId]);
+  const [choice, setChoice] = useState('');
+  const { busy, error, run } = useSubmission();
+
+  async function submit(e: FormEvent, blockedId: string) {
+    e.preventDefault();
+    if (!blockedId) return;
+    await run(async () => {
+      await api.markBlocks(orgId, issueId, blockedId);
+      setChoice('');
+      data.reload();
+    });
+  }
+
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('organise.blocking.title')}</h2>
+      <p className="hint">{t('organise.blocking.hint')}</p>
+      <Loaded resource={data}>
+        {(d) => {
+          const marked = new Set(d.marks.blocks.map((b) => b.issueId));
+          const candidates = d.open.filter((i) => !marked.has(i.id));
+          const chosen = candidates.some((i) => i.id === choice) ? choice : (candidates[0]?.id ?? '');
+          return (
+            <div className="card">
+              {d.marks.blocks.length === 0 ? (
+                <p>{t('organise.blocking.none')}</p>
+              ) : (
+                <>
+                  <p>{t('organise.blocking.before')}</p>
+                  <ul className="plain-list">
+                    {d.marks.blocks.map((b) => (
+                      <li key={b.issueId}>
+                        {b.title}{' '}
+                        <button
+                          type="button"
+                          className="button button--secondary"
+                          disabled={busy}
+                          onClick={() => void run(async () => {
+                            await api.unmarkBlocks(orgId, issueId, b.issueId);
+                            data.reload();
+                          })}
+                        >
+                          {t('organise.blocking.unmark', { title: b.title })}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {d.marks.blockedBy.length > 0 && <p>{t('organise.blocking.waitsOn', { titles: d.marks.blockedBy.map((b) => b.title).join(', ') })}</p>}
+              {error && <ErrorNotice error={error} />}
+              {candidates.length > 0 && (
+                <form className="form" onSubmit={(e) => void submit(e, chosen)}>
+                  <div className="field">
+                    <label htmlFor={`${id}-blocks`}>{t('organise.blocking.choose')}</label>
+                    <select id={`${id}-blocks`} value={chosen} onChange={(e) => setChoice(e.target.value)}>
+                      {candidates.map((i) => (
+                        <option key={i.id} value={i.id}>
+                          {i.title}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <button type="submit" className="button" disabled={busy || !chosen}>
+                    {t('organise.blocking.mark')}
+                  </button>
+                </form>
+              )}
+            </div>
+          );
+        }}
+      </Loaded>
+    </section>
   );
 }

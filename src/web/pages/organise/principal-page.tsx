@@ -9,6 +9,7 @@ import { RequireSession } from '../../components/require-session.js';
 import { TableWrap } from '../../components/table-wrap.js';
 import { Empty, Loaded } from '../../components/states.js';
 import { useFormat } from '../../locale.js';
+import { waveringMinResponders as minResponders } from '../../../core/model/principal.js';
 
 /** MODEL.md §6: the open issues ranked, with their reasons; and the united front around an issue's line. */
 export function PrincipalPage() {
@@ -41,7 +42,6 @@ function Principal({ me }: { me: MeDto }) {
 
 function Ranking({ ranking }: { ranking: PrincipalDto }) {
   const { t } = useTranslation();
-  const f = useFormat();
   return (
     <section aria-labelledby="ranking-heading">
       <h2 id="ranking-heading">{t('principal.rankingTitle')}</h2>
@@ -51,7 +51,6 @@ function Ranking({ ranking }: { ranking: PrincipalDto }) {
             <h3>
               {r.rank === 1 && <span className="badge badge--principal">{t('principal.principal')}</span>} <Link href={`/organise/issues/${r.issueId}`}>{r.title}</Link>
             </h3>
-            <p className="meta">{t('principal.score', { score: f.number(r.score, { maximumSignificantDigits: 2 }) })}</p>
             <ul className="reasons">
               {r.reasons.map((reason) => (
                 <li key={reason}>{reason}</li>
@@ -102,7 +101,6 @@ function FrontView({ front, labels }: { front: UnitedFrontDto; labels: Map<strin
   const rate = (r: number | null) => (r === null ? '—' : f.percent(r));
   return (
     <>
-      <p className="hint">{front.how}</p>
       {front.lineVersionId === null ? (
         <Empty title={t('principal.noLine')} />
       ) : (
@@ -146,10 +144,20 @@ function FrontView({ front, labels }: { front: UnitedFrontDto; labels: Map<strin
                   <td>{t('principal.shareOf', { share: f.percent(c.share, { maximumSignificantDigits: 2 }), count: c.members })}</td>
                   <td>{t(`principal.standings.${c.standing}`)}</td>
                   <td>
-                    {rate(c.rate)}
+                    {c.status === 'not-yet-heard' ? t('principal.notYetHeard', { count: c.responders, needed: c.needed }) : rate(c.rate)}
                     {c.inBloc && <> · {t('principal.inBloc')}</>}
                   </td>
-                  <td>{c.wavering ? <span className="badge badge--warning">{t('principal.wavering')}</span> : c.steady ? t('principal.steady') : '—'}</td>
+                  <td>
+                    {c.wavering ? (
+                      <span className="badge badge--warning">{t('principal.wavering')}</span>
+                    ) : c.steady ? (
+                      t('principal.steady')
+                    ) : c.tooFewToTell ? (
+                      t('principal.tooFewToTell', { min: minResponders })
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
