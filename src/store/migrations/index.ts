@@ -9,6 +9,7 @@ import { migration0006 } from './0006-action-participants.js';
 import { migration0007 } from './0007-vote-keys.js';
 import { migration0008 } from './0008-row-security.js';
 import { migration0009 } from './0009-analysis-basis.js';
+import { migration0010 } from './0010-carried-votes.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -20,5 +21,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0007-vote-keys': migration0007,
   '0008-row-security': migration0008,
   '0009-analysis-basis': migration0009,
+  '0010-carried-votes': migration0010,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

@@ -3,8 +3,8 @@
  * endorsements, reports, published line versions, analyses and marks. Never from cached
  * counters, so every figure of the model can be recomputed from what happened.
  */
-import type { ActFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, ModelFacts, ReportFact } from '../../core/model/facts.js';
-import type { EndorsementKind, Verdict } from '../../core/index.js';
+import type { ActFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, ModelFacts, ReportFact, RolePeriod } from '../../core/model/facts.js';
+import type { EndorsementKind, Role, Verdict, VoteValue } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
 import { groupConsensusOf } from '../../core/consensus.js';
 import type { Db } from '../db.js';
@@ -16,11 +16,43 @@ export async function loadModelFacts(db: Db, orgId: string): Promise<ModelFacts>
   return canonical(await factsFromTables(db, orgId));
 }
 
+/** The member events a role history is read from: joining (with the role joined as) and changes of role. */
+const roleEventTypes = ['member.joined', 'member.created', 'member.updated'] as const;
+
+interface RoleEvent {
+  type: string;
+  actor_id: string | null;
+  at: string;
+  data: string;
+}
+
+/**
+ * Each member's roles over time from the member events, oldest first: the role they joined as,
+ * then each change of role (an update that leaves the role as it was is no change).
+ */
+function roleHistories(rows: readonly RoleEvent[]): Map<string, RolePeriod[]> {
+  const histories = new Map<string, RolePeriod[]>();
+  for (const e of rows) {
+    const d = JSON.parse(e.data) as { memberId?: string; role?: Role };
+    const at = ms(e.at);
+    if (e.type === 'member.joined' || e.type === 'member.created') {
+      const id = e.type === 'member.joined' ? e.actor_id : (d.memberId ?? null);
+      if (id) histories.set(id, [{ role: d.role ?? 'member', from: at }]);
+    } else if (e.type === 'member.updated' && d.memberId && d.role) {
+      const history = histories.get(d.memberId);
+      if (history && history[history.length - 1]?.role !== d.role) history.push({ role: d.role, from: at });
+    }
+  }
+  return histories;
+}
+
 async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
-  const [memberRows, issueRows, voteRows, statementRows, endorsementRows, reportRows, versions, analysisRows, blockRows, importanceRows] = await Promise.all([
-    db.selectFrom('members').select(['id', 'joined_at', 'constituency']).where('org_id', '=', orgId).execute(),
+  const [memberRows, roleRows, issueRows, voteRows, statementRows, endorsementRows, actionRows, reportRows, versions, analysisRows, blockRows, importanceRows] = await Promise.all([
+    db.selectFrom('members').select(['id', 'joined_at', 'constituency', 'role']).where('org_id', '=', orgId).execute(),
+    // The members table holds the current role; its history is in the member events.
+    db.selectFrom('events').select(['type', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).where('type', 'in', roleEventTypes).orderBy('at').orderBy('seq').execute(),
     db.selectFrom('issues').select(['id', 'title', 'created_at', 'resolved_at']).where('org_id', '=', orgId).execute(),
-    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at']).where('org_id', '=', orgId).orderBy('seq').execute(),
+    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from']).where('org_id', '=', orgId).orderBy('seq').execute(),
     db.selectFrom('statements').select(['id', 'issue_id', 'author_id', 'created_at']).where('org_id', '=', orgId).where('author_id', 'is not', null).execute(),
     db
       .selectFrom('endorsements')
@@ -28,20 +60,28 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
       .select(['endorsements.member_id', 'endorsements.line_version_id', 'line_versions.issue_id', 'endorsements.created_at', 'endorsements.kind'])
       .where('endorsements.org_id', '=', orgId)
       .execute(),
+    db
+      .selectFrom('action_participants')
+      .innerJoin('actions', 'actions.id', 'action_participants.action_id')
+      .select(['action_participants.member_id', 'action_participants.action_id', 'actions.issue_id', 'action_participants.joined_at'])
+      .where('action_participants.org_id', '=', orgId)
+      .execute(),
     db.selectFrom('reports').select(['id', 'issue_id', 'member_id', 'created_at', 'claim_id', 'verdict']).where('org_id', '=', orgId).execute(),
     listPublishedVersions(db, orgId),
     db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
     db.selectFrom('issue_blocks').select(['blocker_id', 'blocked_id']).where('org_id', '=', orgId).execute(),
     db.selectFrom('issue_importance').select(['member_id', 'issue_id', 'marked_at']).where('org_id', '=', orgId).execute(),
   ]);
+  const roles = roleHistories(roleRows);
   return {
-    members: memberRows.map((m) => ({ id: m.id, joinedAt: ms(m.joined_at), constituency: m.constituency })),
+    members: memberRows.map((m) => ({ id: m.id, joinedAt: ms(m.joined_at), constituency: m.constituency, roles: roles.get(m.id) ?? [{ role: m.role, from: ms(m.joined_at) }] })),
     issues: issueRows.map((i) => ({ id: i.id, title: i.title, openedAt: ms(i.created_at), resolvedAt: i.resolved_at ? ms(i.resolved_at) : null })),
     acts: [
-      ...voteRows.map((v) => ({ memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote' as const, statementId: v.statement_id })),
-      ...statementRows.map((s) => ({ memberId: s.author_id!, issueId: s.issue_id, at: ms(s.created_at), kind: 'statement' as const, statementId: s.id })),
-      ...endorsementRows.map((e) => ({ memberId: e.member_id, issueId: e.issue_id, at: ms(e.created_at), kind: 'endorsement' as const, statementId: null })),
-    ].sort((a, b) => a.at - b.at),
+      ...voteRows.map(voteAct),
+      ...statementRows.map((s): ActFact => ({ memberId: s.author_id!, issueId: s.issue_id, at: ms(s.created_at), kind: 'statement', statementId: s.id })),
+      ...endorsementRows.map((e) => answerAct(e.member_id, e.issue_id, e.line_version_id, ms(e.created_at))),
+      ...actionRows.map((a) => actionAct(a.member_id, a.issue_id, a.action_id, ms(a.joined_at))),
+    ],
     reports: reportRows.map((r) => ({ id: r.id, issueId: r.issue_id, memberId: r.member_id, at: ms(r.created_at), claimId: r.claim_id, verdict: r.verdict })),
     lines: versions.map((v) => ({
       id: v.id,
@@ -59,6 +99,21 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
     blocks: blockRows.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
     importance: importanceRows.map((i) => ({ memberId: i.member_id, issueId: i.issue_id, at: ms(i.marked_at) })),
   };
+}
+
+/** A row of the vote log as an act: carried votes keep their mark, and the model counts no act for them. */
+function voteAct(v: { member_id: string; issue_id: string; statement_id: string; cast_at: string; value: VoteValue | number; carried_from: string | null }): ActFact {
+  return { memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote', statementId: v.statement_id, value: Number(v.value) as VoteValue, carriedFrom: v.carried_from };
+}
+
+/** A member's answer to a line version: one act per version, at the latest answer. */
+function answerAct(memberId: string, issueId: string, lineVersionId: string, at: number): ActFact {
+  return { memberId, issueId, at, kind: 'endorsement', statementId: null, lineVersionId };
+}
+
+/** Taking part in an action: one act per action, while the member takes part. */
+function actionAct(memberId: string, issueId: string, actionId: string, at: number): ActFact {
+  return { memberId, issueId, at, kind: 'action', statementId: null, actionId };
 }
 
 function analysisFact(a: { id: string; issue_id: string; created_at: string; result: string }) {
@@ -84,7 +139,16 @@ function canonical(f: ModelFacts): ModelFacts {
   return {
     members: [...f.members].sort((a, b) => byText(a.id, b.id)),
     issues: [...f.issues].sort((a, b) => byText(a.id, b.id)),
-    acts: [...f.acts].sort((a, b) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.kind, b.kind) || byText(a.statementId ?? '', b.statementId ?? '')),
+    // Stable: votes of one member on one statement at one instant keep the log's order.
+    acts: [...f.acts].sort(
+      (a, b) =>
+        a.at - b.at ||
+        byText(a.memberId, b.memberId) ||
+        byText(a.kind, b.kind) ||
+        byText(a.statementId ?? '', b.statementId ?? '') ||
+        byText(a.lineVersionId ?? '', b.lineVersionId ?? '') ||
+        byText(a.actionId ?? '', b.actionId ?? ''),
+    ),
     reports: [...f.reports].sort((a, b) => a.at - b.at || byText(a.id, b.id)),
     lines: [...f.lines].sort((a, b) => a.publishedAt - b.publishedAt || a.number - b.number),
     endorsements: [...f.endorsements].sort((a, b) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.lineVersionId, b.lineVersionId)),
@@ -107,6 +171,8 @@ interface EventData {
   claimId?: string | null;
   verdict?: Verdict | null;
   blocked?: string;
+  actionId?: string;
+  role?: Role;
 }
 
 /**
@@ -116,12 +182,14 @@ interface EventData {
 export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<ModelFacts> {
   const [rows, voteRows, analysisRows] = await Promise.all([
     db.selectFrom('events').select(['type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).orderBy('at').orderBy('seq').execute(),
-    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at']).where('org_id', '=', orgId).orderBy('seq').execute(),
+    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from']).where('org_id', '=', orgId).orderBy('seq').execute(),
     db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
   ]);
   const members = new Map<string, MemberFact>();
+  const roles = roleHistories(rows);
   const issues = new Map<string, IssueFact>();
-  const acts: ActFact[] = voteRows.map((v) => ({ memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote', statementId: v.statement_id }));
+  const acts: ActFact[] = voteRows.map(voteAct);
+  const taking = new Map<string, ActFact>();
   const reports: ReportFact[] = [];
   const lines: LineVersionFact[] = [];
   const answers = new Map<string, EndorsementFact>();
@@ -132,10 +200,10 @@ export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<M
     const at = ms(e.at);
     switch (e.type) {
       case 'member.joined':
-        if (e.actor_id) members.set(e.actor_id, { id: e.actor_id, joinedAt: at, constituency: d.constituency ?? null });
+        if (e.actor_id) members.set(e.actor_id, { id: e.actor_id, joinedAt: at, constituency: d.constituency ?? null, roles: roles.get(e.actor_id) ?? [] });
         break;
       case 'member.created':
-        if (d.memberId) members.set(d.memberId, { id: d.memberId, joinedAt: at, constituency: null });
+        if (d.memberId) members.set(d.memberId, { id: d.memberId, joinedAt: at, constituency: null, roles: roles.get(d.memberId) ?? [] });
         break;
       case 'member.updated': {
         const m = d.memberId ? members.get(d.memberId) : undefined;
@@ -169,6 +237,12 @@ export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<M
         if (e.actor_id && e.issue_id && d.versionId && d.kind)
           answers.set(`${e.actor_id}/${d.versionId}`, { memberId: e.actor_id, lineVersionId: d.versionId, issueId: e.issue_id, at, kind: d.kind });
         break;
+      case 'action.joined':
+        if (e.actor_id && e.issue_id && d.actionId) taking.set(`${e.actor_id}/${d.actionId}`, actionAct(e.actor_id, e.issue_id, d.actionId, at));
+        break;
+      case 'action.left':
+        if (e.actor_id && d.actionId) taking.delete(`${e.actor_id}/${d.actionId}`);
+        break;
       case 'report.filed':
         if (e.actor_id && e.issue_id && d.reportId) reports.push({ id: d.reportId, issueId: e.issue_id, memberId: e.actor_id, at, claimId: d.claimId ?? null, verdict: d.verdict ?? null });
         break;
@@ -184,7 +258,8 @@ export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<M
     }
   }
   const endorsements = [...answers.values()];
-  for (const a of endorsements) acts.push({ memberId: a.memberId, issueId: a.issueId, at: a.at, kind: 'endorsement', statementId: null });
+  for (const a of endorsements) acts.push(answerAct(a.memberId, a.issueId, a.lineVersionId, a.at));
+  acts.push(...taking.values());
   return canonical({
     members: [...members.values()],
     issues: [...issues.values()],

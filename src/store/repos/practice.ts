@@ -2,6 +2,8 @@
 import type { EndorsementKind, Verdict } from '../../core/index.js';
 import type { Db } from '../db.js';
 import { newId } from '../ids.js';
+import { inTransaction } from '../tx.js';
+import { recordEvent } from './events.js';
 import type { ActionTable, EndorsementTable, ReportTable } from '../schema/index.js';
 
 export type EndorsementRow = EndorsementTable;
@@ -100,18 +102,45 @@ export async function listImportance(db: Db, orgId: string) {
   return db.selectFrom('issue_importance').selectAll().where('org_id', '=', orgId).execute();
 }
 
-/** Take part in an action (once per member); false when the member already did. */
+/**
+ * Take part in an action (once per member); false when the member already did. Taking part is
+ * an act of the member on the action's issue (MODEL.md §3), recorded as an 'action.joined' event.
+ */
 export async function joinAction(db: Db, input: { orgId: string; actionId: string; memberId: string; at: string }): Promise<boolean> {
-  const r = await db
-    .insertInto('action_participants')
-    .values({ org_id: input.orgId, action_id: input.actionId, member_id: input.memberId, joined_at: input.at })
-    .onConflict((oc) => oc.columns(['action_id', 'member_id']).doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  return inTransaction(db, async (trx) => {
+    const action = await trx.selectFrom('actions').select(['issue_id', 'cycle_id']).where('org_id', '=', input.orgId).where('id', '=', input.actionId).executeTakeFirst();
+    if (!action) return false;
+    const r = await trx
+      .insertInto('action_participants')
+      .values({ org_id: input.orgId, action_id: input.actionId, member_id: input.memberId, joined_at: input.at })
+      .onConflict((oc) => oc.columns(['action_id', 'member_id']).doNothing())
+      .executeTakeFirst();
+    const joined = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (joined) {
+      await recordEvent(trx, { orgId: input.orgId, issueId: action.issue_id, cycleId: action.cycle_id, type: 'action.joined', at: input.at, actorId: input.memberId, data: { actionId: input.actionId } });
+    }
+    return joined;
+  });
 }
 
-export async function leaveAction(db: Db, input: { orgId: string; actionId: string; memberId: string }): Promise<void> {
-  await db.deleteFrom('action_participants').where('org_id', '=', input.orgId).where('action_id', '=', input.actionId).where('member_id', '=', input.memberId).execute();
+/**
+ * No longer take part in an action: the act is withdrawn with it (an 'action.left' event), so
+ * the facts count the actions a member takes part in, read from the table or the events alike.
+ */
+export async function leaveAction(db: Db, input: { orgId: string; actionId: string; memberId: string; at: string }): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const left = await trx
+      .deleteFrom('action_participants')
+      .where('org_id', '=', input.orgId)
+      .where('action_id', '=', input.actionId)
+      .where('member_id', '=', input.memberId)
+      .returning('action_id')
+      .execute();
+    if (left.length === 0) return false;
+    const action = await trx.selectFrom('actions').select(['issue_id', 'cycle_id']).where('org_id', '=', input.orgId).where('id', '=', input.actionId).executeTakeFirstOrThrow();
+    await recordEvent(trx, { orgId: input.orgId, issueId: action.issue_id, cycleId: action.cycle_id, type: 'action.left', at: input.at, actorId: input.memberId, data: { actionId: input.actionId } });
+    return true;
+  });
 }
 
 /** Per action of an issue: how many members take part, and whether this member does. */

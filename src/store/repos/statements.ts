@@ -239,8 +239,10 @@ export interface MergeOutcome {
  * Merge a duplicate into another statement of the same issue, inside the caller's transaction.
  * The vote log is never rewritten: each member with a current vote on the duplicate and none on
  * the target gets the same vote on the target, as a new current vote and a new log row (so each
- * current vote stays its member's newest logged vote); a member who voted on both keeps the vote
- * on the target. The duplicate keeps its own votes and log and points at the target.
+ * current vote stays its member's newest logged vote), marked carried from the duplicate: the
+ * engine reads it as the member's vote, the model counts no act for it (MODEL.md §3: a merge
+ * writes no acts). A member who voted on both keeps the vote on the target. The duplicate keeps
+ * its own votes and log and points at the target.
  *
  * Refused with a DomainError naming the field: an unknown statement (not_found), the statement
  * itself, another issue, a duplicate already merged or into which others were merged, a target
@@ -300,6 +302,7 @@ export async function mergeStatement(trx: Db, input: MergeInput): Promise<MergeO
           value: Number(v.value) as VoteValue,
           idempotency_key: null,
           cast_at: input.at,
+          carried_from: duplicate.id,
         })),
       )
       .execute();

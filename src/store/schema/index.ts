@@ -138,6 +138,8 @@ export interface VoteLogTable {
   /** The key of the request that cast it, if it came with one (retries are answered from vote_keys). */
   idempotency_key: string | null;
   cast_at: string;
+  /** A vote carried over by a merge (migration 0010): the duplicate statement's id. Not an act of the member. */
+  carried_from: string | null;
 }
 
 /**
