@@ -99,6 +99,19 @@ describe('heard enough', () => {
     expect(embraceRateAt({ ...facts, endorsements: fifty.slice(0, 49) }, 'v1', T + 10, defaults)?.overall.status).toBe('not-yet-heard');
   });
 
+  it("neither hears the leadership's answers nor counts the leadership as active", () => {
+    const organisers = ['o1', 'o2', 'o3'].map((id) => ({ ...member(id, 'worker'), roles: [{ role: 'organiser' as const, from: T - 1 }] }));
+    const facts = factsOf({
+      ...base,
+      members: [...base.members, ...organisers],
+      acts: organisers.map((o) => ({ memberId: o.id, issueId: 'i1', at: T - 5, kind: 'vote' as const, statementId: 's' })),
+      endorsements: [...base.endorsements, ...organisers.map((o) => answer(o.id, 'embrace'))],
+    });
+    const e = embraceRateAt(facts, 'v1', T + 10, defaults);
+    expect(e?.overall).toMatchObject({ embraced: 3, responders: 5, active: 0, status: 'below' });
+    expect(e?.constituencies.find((c) => c.constituency === 'worker')).toMatchObject({ embraced: 2, responders: 2 });
+  });
+
   it('counts as active only members with an act within the half-life', () => {
     const ids = Array.from({ length: 100 }, (_, i) => `m${i}`);
     const facts = factsOf({

@@ -7,7 +7,7 @@
 import type { AnalysisFact, EndorsementFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
-import { latestAnalysis } from './lookups.js';
+import { latestAnalysis, massMembersJoinedBy, practiceSplit, roleAt } from './lookups.js';
 import { DAY_MS } from './time.js';
 import { compareText, countOf, formatPercent } from './wording.js';
 
@@ -100,12 +100,25 @@ export function embraceStatus(count: EmbraceCount, needed: number, target: numbe
   return count.rate >= target ? 'meets' : 'below';
 }
 
-/** Members with an act on any issue within the last h days before t (every act with h = ∞). */
-export function activeMembersAt(facts: ModelFacts, at: Millis, settings: ModelSettings): Set<string> {
-  const since = at - settings.halfLifeDays * DAY_MS;
-  const active = new Set<string>();
-  for (const act of facts.acts) if (act.at <= at && act.at > since) active.add(act.memberId);
-  return active;
+/**
+ * The active members at t, as representativeness counts them (MODEL.md §3): members of role
+ * member with an act or report on any issue within the last h days (ever, with h = ∞).
+ */
+export function activeMembersAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): Set<string> {
+  const split = practiceSplit(facts);
+  const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
+  const recent = new Set<string>();
+  for (const x of [...split.acts, ...split.reports]) if (x.at <= at && x.at >= since) recent.add(x.memberId);
+  return new Set(massMembersJoinedBy(facts, at).flatMap((m) => (recent.has(m.id) ? [m.id] : [])));
+}
+
+/** The answers of the masses: the leadership's own answers (by role at the time of answering) are not counted. */
+export function massesAnswers(facts: ModelFacts): EndorsementFact[] {
+  const byId = new Map(facts.members.map((m) => [m.id, m]));
+  return facts.endorsements.filter((e) => {
+    const member = byId.get(e.memberId);
+    return member === undefined || roleAt(member, e.at) === 'member';
+  });
 }
 
 function hearingOf(memberIds: Iterable<string>, active: ReadonlySet<string>): Hearing {
@@ -123,7 +136,7 @@ export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Mill
 
 /** The embrace of `version` at t with the groups of `analysis`. */
 export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, analysis: AnalysisFact | null, at: Millis, settings: ModelSettings): Embrace {
-  const answers = answersAt(facts.endorsements, version.id, at);
+  const answers = answersAt(massesAnswers(facts), version.id, at);
   const active = activeMembersAt(facts, at, settings);
   const overallCount = embraceCount(answers);
   const overallHearing = hearingOf(active, active);

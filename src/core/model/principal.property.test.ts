@@ -11,14 +11,22 @@ const constituencies = ['worker', 'tenant', 'student', null] as const;
 /** An organisation of a few members and issues; the issues' own facts are drawn per issue. */
 const organisation = fc
   .record({
-    members: fc.array(fc.record({ constituency: fc.constantFrom(...constituencies), joinedDaysAgo: fc.integer({ min: -5, max: 400 }) }), { minLength: 1, maxLength: 12 }),
+    members: fc.array(fc.record({ constituency: fc.constantFrom(...constituencies), joinedDaysAgo: fc.integer({ min: -5, max: 400 }), organiserFor: fc.constantFrom(0, 0, 30, 400) }), { minLength: 1, maxLength: 12 }),
     issues: fc.array(fc.record({ title: fc.constantFrom('rent', 'repairs', 'depot safety', 'night shifts', 'heating'), resolved: fc.boolean() }), { minLength: 2, maxLength: 5 }),
   })
   .chain(({ members, issues }) => {
     const memberIds = members.map((_, i) => `m${i}`);
     const issueIds = issues.map((_, i) => `i${i}`);
     return fc.record({
-      members: fc.constant(members.map((m, i) => ({ id: memberIds[i] as string, joinedAt: T - m.joinedDaysAgo * DAY_MS, constituency: m.constituency }))),
+      // some of the leadership: organisers for the last 30 days, or for 400
+      members: fc.constant(
+        members.map((m, i) => ({
+          id: memberIds[i] as string,
+          joinedAt: T - m.joinedDaysAgo * DAY_MS,
+          constituency: m.constituency,
+          ...(m.organiserFor > 0 ? { roles: [{ role: 'member' as const, from: T - m.joinedDaysAgo * DAY_MS }, { role: 'organiser' as const, from: T - m.organiserFor * DAY_MS }] } : {}),
+        })),
+      ),
       issues: fc.constant(issues.map((s, i) => ({ id: issueIds[i] as string, title: s.title, openedAt: T - 300 * DAY_MS, resolvedAt: s.resolved && i > 0 ? T - DAY_MS : null }))),
       own: fc.tuple(...issueIds.map((id) => issueFacts(id, memberIds))),
       replacements: fc.tuple(...issueIds.map((id) => issueFacts(id, memberIds))),

@@ -106,6 +106,16 @@ describe('principalContradiction', () => {
     expect(late.ranking.find((c) => c.issueId === 'A')?.intensity).toMatchObject({ marked: 0, members: 6 });
   });
 
+  it("counts the masses' marks only: an organiser's mark is not intensity, nor the leadership in its denominator", () => {
+    const organiser = { id: 'o1', joinedAt: T - days(300), constituency: 'worker', roles: [{ role: 'organiser' as const, from: T - days(300) }] };
+    // m5 was an organiser until 10 days ago: a member now, so counted
+    const returned = { ...members[5]!, roles: [{ role: 'organiser' as const, from: T - days(300) }, { role: 'member' as const, from: T - days(10) }] };
+    const p = principalContradiction({ ...facts, members: [...members.slice(0, 5), returned, organiser], importance: [...facts.importance, mark('o1', 'B'), mark('m5', 'B')] }, T, defaults);
+    const b = p.ranking.find((c) => c.issueId === 'B');
+    expect(b?.intensity).toMatchObject({ marked: 2, members: 6 });
+    expect(b?.breadth.groups.find((g) => g.groupId === 'worker')).toMatchObject({ size: 3, marked: 1 });
+  });
+
   it('says nothing in formulas', () => {
     const p = principalContradiction(facts, T, defaults);
     for (const text of [p.how, ...p.ranking.flatMap((c) => [...c.reasons, c.breadth.how, c.intensity.how, c.blocking.how])]) {

@@ -9,8 +9,8 @@
  */
 import type { AnalysisFact, EndorsementFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { embraceOfVersion, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
-import { currentLineVersion, latestAnalysis, membersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
+import { embraceOfVersion, massesAnswers, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
+import { currentLineVersion, latestAnalysis, massMembersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
 import { compareText, countOf, formatPercent } from './wording.js';
 
 /** A constituency's swings are read only over versions with at least this many of its responders. */
@@ -44,7 +44,7 @@ export interface BreadthFigure {
 }
 
 export interface IntensityFigure {
-  /** Share of the members joined by t who marked the issue important; null with no member at all. */
+  /** Share of the members of role member joined by t who marked the issue important; null with none. */
   value: number | null;
   marked: number;
   members: number;
@@ -97,7 +97,8 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
       .map((id) => titleOf.get(id) ?? id)
       .sort(compareText)
       .join(', ');
-  const joined = membersJoinedBy(facts, at);
+  // The masses at t: the leadership's own marks are not intensity, nor their numbers its denominator.
+  const joined = massMembersJoinedBy(facts, at);
   const joinedIds = new Set(joined.map((m) => m.id));
 
   const markedBy = new Map<string, Set<string>>();
@@ -222,7 +223,7 @@ function reachable(start: string, edges: ReadonlyMap<string, readonly string[]>)
 export interface FrontConstituency {
   constituency: string;
   members: number;
-  /** Of all members joined by t. */
+  /** Of all members of role member joined by t. */
   share: number;
   /** Of the members who declared a constituency: what "at least an equal share" is measured on. */
   declaredShare: number;
@@ -268,7 +269,7 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
   const inBloc = new Set(blocConstituencies.map((c) => c.constituency));
   const now = new Map(embrace?.constituencies.map((c) => [c.constituency, c]) ?? []);
 
-  const joined = membersJoinedBy(facts, at);
+  const joined = massMembersJoinedBy(facts, at);
   const sizes = new Map<string, number>();
   for (const m of joined) if (m.constituency !== null) sizes.set(m.constituency, (sizes.get(m.constituency) ?? 0) + 1);
   const declared = [...sizes.values()].reduce((a, b) => a + b, 0);
@@ -329,7 +330,7 @@ function constituencyRates(facts: ModelFacts, issueId: string, at: Millis): Map<
   const versions = publishedVersions(facts, issueId, at);
   const constituencyOf = new Map(facts.members.map((m) => [m.id, m.constituency]));
   const latest = new Map<string, EndorsementFact>();
-  for (const e of facts.endorsements) {
+  for (const e of massesAnswers(facts)) {
     if (e.issueId !== issueId || e.at > at) continue;
     const key = `${e.lineVersionId}\u0000${e.memberId}`;
     const seen = latest.get(key);
