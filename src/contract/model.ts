@@ -16,6 +16,8 @@ export const Health = z.looseObject({
   pi: z.number(),
   practicePerLogic: z.number().nullable(),
   character: Character,
+  /** L₀. */
+  logicSufficiency: z.number(),
   pureLogic: Figure,
   practice: Figure,
   practiceSufficiency: Figure,
@@ -28,6 +30,10 @@ export const Forecast = z.looseObject({
   date: z.string().nullable(),
   into: z.enum(['left-communist', 'fool']).nullable(),
   already: z.boolean(),
+  /** The days that half-lives of 90 and 365 days give (null: beyond the horizon). */
+  range: z.object({ halfLifeDays: z.array(z.number()), earliest: z.string().nullable(), latest: z.string().nullable() }),
+  /** Set in an issue's first gathering (no line yet): what it lacks, and no verdict. */
+  gathering: z.object({ members: z.number().int(), reports: z.number().int(), how: z.string() }).nullable(),
   how: z.string(),
 });
 

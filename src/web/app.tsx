@@ -30,6 +30,7 @@ const PrincipalPage = page(() => import('./pages/organise/principal-page.js'), '
 const MyInputPage = page(() => import('./pages/my-input-page.js'), 'MyInputPage');
 const CriticismPage = page(() => import('./pages/criticism-page.js'), 'CriticismPage');
 const CriticismInboxPage = page(() => import('./pages/organise/criticism-inbox-page.js'), 'CriticismInboxPage');
+const GlossaryPage = page(() => import('./pages/glossary-page.js'), 'GlossaryPage');
 
 function NotFound() {
   const { t } = useTranslation();
@@ -57,6 +58,7 @@ export function App() {
           <Route path="/organise" component={OrganiseIssuesPage} />
           <Route path="/me/input" component={MyInputPage} />
           <Route path="/criticism" component={CriticismPage} />
+          <Route path="/glossary" component={GlossaryPage} />
           <Route path="/organise/members" component={MembersPage} />
           <Route path="/organise/health" component={HealthPage} />
           <Route path="/organise/principal" component={PrincipalPage} />

@@ -59,7 +59,7 @@ export const forecastRangeHalfLivesDays = [90, 365] as const;
  * days (the latest), all else as in the forecast. A day is null beyond the horizon.
  */
 export interface ForecastRange {
-  halfLifeDays: readonly [number, number];
+  halfLifeDays: [number, number];
   earliest: string | null;
   latest: string | null;
 }

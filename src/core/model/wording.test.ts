@@ -41,5 +41,9 @@ describe('the characters in plain words', () => {
         'Logic (0.67) and practice (0.000003) are both short of the 1 that suffices: lacks both claims and consultation (fool).',
     );
     expect(words).not.toMatch(/[ℓπ]\s*=|P₀\s*=/);
+    // No line yet: the figures, and no verdict.
+    expect(healthInWords({ pureLogic: 0, logicSufficiency: 3, practice: 12, practiceSufficiency: 10, l: 0, pi: 1.2, beta: 2, character: null, members: 12, reports: 0 })).toBe(
+      'Logic 0: 0 claims, where 3 suffice. Practice 1.2: 12 from 12 members, where 10 suffice.',
+    );
   });
 });

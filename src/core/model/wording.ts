@@ -92,8 +92,9 @@ export function characterInWords({ l, pi, beta, character }: CharacterFigures): 
   }
 }
 
-/** The figures behind ℓ and π: L and L₀, P and P₀, and who P comes from. */
-export interface HealthFigures extends CharacterFigures {
+/** The figures behind ℓ and π: L and L₀, P and P₀, and who P comes from; character null gives no verdict. */
+export interface HealthFigures extends Omit<CharacterFigures, 'character'> {
+  character: CharacterName | null;
   pureLogic: number;
   logicSufficiency: number;
   practice: number;
@@ -105,12 +106,14 @@ export interface HealthFigures extends CharacterFigures {
 
 /**
  * A line's health in plain words, each figure as the card shows it: "Logic 0.67: 2 claims, where
- * 3 suffice. Practice 0.42: 4.2 from 12 members and 1 report, where 10 suffice. …".
+ * 3 suffice. Practice 0.42: 4.2 from 12 members and 1 report, where 10 suffice. …", with why it
+ * has its character unless there is none to judge (an issue with no line yet).
  */
 export function healthInWords(h: HealthFigures): string {
   const from = h.members === undefined ? '' : ` from ${countOf(h.members, 'member')}${h.reports ? ` and ${countOf(h.reports, 'report')}` : ''}`;
   const logic = `Logic ${formatNumber(h.l)}: ${countOf(h.pureLogic, 'claim')}, where ${formatNumber(h.logicSufficiency)} suffice.`;
   const practice = `Practice ${formatNumber(h.pi)}: ${formatNumber(h.practice)}${from}, where ${formatNumber(h.practiceSufficiency)} suffice.`;
-  const reason = characterInWords(h);
+  if (h.character === null) return `${logic} ${practice}`;
+  const reason = characterInWords({ ...h, character: h.character });
   return `${logic} ${practice} ${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 }

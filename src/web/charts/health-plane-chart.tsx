@@ -45,7 +45,8 @@ export function HealthPlaneChart({ series, labels }: { series: HealthPlaneSeries
 
 /** The name of each region, placed inside it. */
 function regionLabels([lo, hi]: [number, number], regions: Record<Character, string>, diagonalDegrees: number) {
-  const style = { fill: '#4a463f', fontSize: 12, fontStyle: 'italic' };
+  // The labels are plain words with the essay's term: wrapped, so each stays inside its region.
+  const style = { fill: '#4a463f', fontSize: 12, fontStyle: 'italic', lineWidth: 14 };
   const mid = Math.sqrt(lo * hi);
   return [
     Plot.text([regions.fool], { x: Math.sqrt(lo), y: Math.sqrt(lo), text: (d: string) => d, ...style }),

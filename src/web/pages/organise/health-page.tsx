@@ -7,20 +7,27 @@ import { useResource } from '../../api/use-resource.js';
 import { HealthHistoryChart } from '../../charts/health-history-chart.js';
 import { healthHistorySeries } from '../../charts/health-history-series.js';
 import { HealthPlaneChart, type HealthPlaneLabels } from '../../charts/health-plane-chart.js';
-import { healthPlaneSeries, type Character } from '../../charts/health-plane-series.js';
+import { healthPlaneSeries } from '../../charts/health-plane-series.js';
 import { aspectColours, characterColours } from '../../charts/palette.js';
+import { Glossary, GlossaryLink } from '../../components/glossary.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
 import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
 import { useFormat } from '../../locale.js';
+import { formatNumber, formatPercent, healthInWords } from '../../../core/model/wording.js';
 
-/** MODEL.md §3 for the organisers: each issue's logic and practice, its character, its history and its forecast. */
+/**
+ * MODEL.md §3 for the organisers: each issue's logic and practice, its character, its history and
+ * its forecast, in plain words, each figure written as its explanation writes it and linked to the
+ * glossary at the foot of the page.
+ */
 export function HealthPage() {
   return <RequireSession role="organiser">{(me) => <Health me={me} />}</RequireSession>;
 }
 
 type IssueHealth = HealthReportDto['issues'][number];
 type Forecast = HealthReportDto['organisation']['forecast'];
+type HealthDto = HealthReportDto['organisation']['health'];
 
 interface HealthData {
   orgId: string;
@@ -56,63 +63,74 @@ function HealthView({ data }: { data: HealthData }) {
   const { t } = useTranslation();
   const { report, trails, beta } = data;
   const org = report.organisation;
+  // An issue in its first gathering has no character yet: it is not placed on the plane.
+  const judged = useMemo(() => report.issues.filter((i) => i.forecast.gathering === null), [report]);
   const series = useMemo(
     () =>
       healthPlaneSeries({
         beta,
         organisation: { l: org.health.l, pi: org.health.pi, label: t('health.organisation'), character: org.health.character },
-        issues: report.issues.map((i) => ({ key: i.issueId, label: shortTitle(i.title), l: i.health.l, pi: i.health.pi, character: i.health.character, trail: trails.get(i.issueId) ?? [] })),
+        issues: judged.map((i) => ({ key: i.issueId, label: shortTitle(i.title), l: i.health.l, pi: i.health.pi, character: i.health.character, trail: trails.get(i.issueId) ?? [] })),
       }),
-    [report, trails, beta, org, t],
+    [judged, trails, beta, org, t],
   );
   const labels: HealthPlaneLabels = useMemo(
     () => ({
       x: t('health.axisLogic'),
       y: t('health.axisPractice'),
       regions: { correct: t('health.character.correct'), fool: t('health.character.fool'), 'left-communist': t('health.character.left-communist'), empiricist: t('health.character.empiricist') },
-      chart: t('health.planeLabel', { count: report.issues.length }),
+      chart: t('health.planeLabel', { count: judged.length }),
     }),
-    [t, report.issues.length],
+    [t, judged.length],
   );
   return (
     <>
       <section className="card" aria-labelledby="org-health-heading">
         <h2 id="org-health-heading" className="card__title">
-          {t('health.organisationTitle')} <CharacterBadge character={org.health.character} />
+          {t('health.organisationTitle')} <Verdict health={org.health} forecast={org.forecast} />
         </h2>
-        <Aspects l={org.health.l} pi={org.health.pi} how={org.health.how} />
+        <Aspects health={org.health} beta={beta} gathering={org.forecast.gathering !== null} />
         <ForecastLine forecast={org.forecast} />
       </section>
 
       <figure className="card chart-card" aria-labelledby="plane-caption">
         <HealthPlaneChart series={series} labels={labels} />
         <figcaption id="plane-caption">
-          <p>{t('health.howToRead', { beta })}</p>
+          <p>
+            {t('health.howToRead', { beta })} <GlossaryLink entry="beta">{t('glossary.entries.beta.term')}</GlossaryLink>
+          </p>
           <ul className="legend">
             {(['correct', 'left-communist', 'empiricist', 'fool'] as const).map((c) => (
               <li key={c}>
                 <span className="swatch" style={{ background: characterColours[c] }} aria-hidden="true" />
-                {t(`health.character.${c}`)}: {t(`health.meaning.${c}`)}
+                <GlossaryLink entry={c}>{t(`health.character.${c}`)}</GlossaryLink>: {t(`health.meaning.${c}`)}
               </li>
             ))}
           </ul>
           {series.dots.some((d) => d.clamped) && <p className="hint">{t('health.clamped')}</p>}
+          {judged.length < report.issues.length && <p className="hint">{t('health.gatheringNotOnPlane')}</p>}
         </figcaption>
       </figure>
 
       <section aria-labelledby="issues-health-heading">
         <h2 id="issues-health-heading">{t('health.issuesTitle')}</h2>
-        {report.issues.length === 0 ? <Empty title={t('health.noIssues')} /> : report.issues.map((i) => <IssueCard key={i.issueId} orgId={data.orgId} issue={i} trail={trails.get(i.issueId) ?? []} />)}
+        {report.issues.length === 0 ? (
+          <Empty title={t('health.noIssues')} />
+        ) : (
+          report.issues.map((i) => <IssueCard key={i.issueId} orgId={data.orgId} issue={i} beta={beta} trail={trails.get(i.issueId) ?? []} />)
+        )}
       </section>
 
       <Changes changes={data.changes} texts={data.texts} titles={new Map(report.issues.map((i) => [i.issueId, i.title]))} />
+
+      <Glossary />
     </>
   );
 }
 
-function IssueCard({ orgId, issue, trail }: { orgId: string; issue: IssueHealth; trail: HealthTrailDto['points'] }) {
+function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueHealth; beta: number; trail: HealthTrailDto['points'] }) {
   const { t } = useTranslation();
-  const f = useFormat();
+  const day = useDay();
   const [whatIf, setWhatIf] = useState<WhatIfDto | null>(null);
   const history = useMemo(() => healthHistorySeries(trail, issue.forecast, whatIf?.trail ?? []), [trail, issue.forecast, whatIf]);
   const q = issue.quality;
@@ -125,10 +143,10 @@ function IssueCard({ orgId, issue, trail }: { orgId: string; issue: IssueHealth;
   return (
     <section className="card issue-health" aria-labelledby={`health-${issue.issueId}`}>
       <h3 id={`health-${issue.issueId}`}>
-        <Link href={`/organise/issues/${issue.issueId}`}>{issue.title}</Link> <CharacterBadge character={issue.health.character} />
+        <Link href={`/organise/issues/${issue.issueId}`}>{issue.title}</Link> <Verdict health={issue.health} forecast={issue.forecast} />
         {issue.marks.driftedFromMasses && <span className="badge badge--warning">{t('line.driftedFromMasses')}</span>}
       </h3>
-      <Aspects l={issue.health.l} pi={issue.health.pi} how={issue.health.how} />
+      <Aspects health={issue.health} beta={beta} gathering={issue.forecast.gathering !== null} />
       <ForecastLine forecast={issue.forecast} />
       <figure className="history" aria-labelledby={`history-${issue.issueId}`}>
         <HealthHistoryChart
@@ -136,7 +154,7 @@ function IssueCard({ orgId, issue, trail }: { orgId: string; issue: IssueHealth;
           labels={{
             aspects: { logic: t('health.logic'), practice: t('health.practice') },
             sufficiency: t('health.sufficiency'),
-            forecast: history.forecast ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: history.forecast.at.toISOString() }) : null,
+            forecast: history.forecast && issue.forecast.date ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: day(issue.forecast.date) }) : null,
             chart: t('health.historyLabel'),
           }}
         />
@@ -161,7 +179,7 @@ function IssueCard({ orgId, issue, trail }: { orgId: string; issue: IssueHealth;
           <div key={key}>
             <dt>{t(`health.quality.${key}`)}</dt>
             <dd>
-              <span className="quality__value">{figure.value === null ? '—' : key === 'refuted' ? f.number(figure.value) : f.percent(figure.value)}</span>
+              <span className="quality__value">{figure.value === null ? '—' : key === 'refuted' ? formatNumber(figure.value) : formatPercent(figure.value)}</span>
               <span className="hint">{figure.how}</span>
             </dd>
           </div>
@@ -215,44 +233,121 @@ function WhatIfForm({ orgId, issueId, onProjected }: { orgId: string; issueId: s
   );
 }
 
-function Aspects({ l, pi, how }: { l: number; pi: number; how: string }) {
+/** ℓ and π as the card shows them, and how they were computed in plain words, with the same figures. */
+function Aspects({ health, beta, gathering }: { health: HealthDto; beta: number; gathering: boolean }) {
   const { t } = useTranslation();
-  const f = useFormat();
-  const digits = (v: number) => f.number(v, { maximumSignificantDigits: 2 });
+  const terms = health.practice.terms;
+  const words = healthInWords({
+    pureLogic: health.pureLogic.value ?? 0,
+    logicSufficiency: health.logicSufficiency,
+    practice: health.practice.value ?? 0,
+    practiceSufficiency: health.practiceSufficiency.value ?? 0,
+    l: health.l,
+    pi: health.pi,
+    beta,
+    character: gathering ? null : health.character,
+    members: countIn(terms, 'members'),
+    reports: countIn(terms, 'reports'),
+  });
   return (
     <>
       <dl className="figures figures--compact">
         <div>
-          <dt>{t('health.logicShort')}</dt>
-          <dd>{digits(l)}</dd>
+          <dt>
+            <GlossaryLink entry="l">{t('health.logicShort')}</GlossaryLink>
+          </dt>
+          <dd>{formatNumber(health.l)}</dd>
         </div>
         <div>
-          <dt>{t('health.practiceShort')}</dt>
-          <dd>{digits(pi)}</dd>
+          <dt>
+            <GlossaryLink entry="pi">{t('health.practiceShort')}</GlossaryLink>
+          </dt>
+          <dd>{formatNumber(health.pi)}</dd>
         </div>
       </dl>
       <details className="how">
         <summary>{t('health.how')}</summary>
-        <p>{how}</p>
+        <p className="how__words">{words}</p>
+        {!gathering && (
+          <p className="hint how__notation">
+            {t('health.inNotation')} {health.how}
+          </p>
+        )}
       </details>
     </>
   );
 }
 
+/** A count among a figure's terms, when the model gives it. */
+function countIn(terms: unknown, name: 'members' | 'reports'): number | undefined {
+  const value = typeof terms === 'object' && terms !== null ? (terms as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** A day (`YYYY-MM-DD`, UTC) in the reader's way of writing dates, with no hour. */
+function useDay(): (day: string) => string {
+  const f = useFormat();
+  return (day) => f.date(`${day}T12:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' });
+}
+
+/** The day to consult by, the range of days the half-lives give, and how it was forecast. */
 function ForecastLine({ forecast }: { forecast: Forecast }) {
   const { t } = useTranslation();
-  if (forecast.already) return <p className="forecast forecast--now">{t('health.forecastAlready', { into: t(`health.character.${forecast.into ?? 'fool'}`) })}</p>;
-  if (!forecast.into || !forecast.iso) return <p className="forecast">{t('health.forecastNone')}</p>;
+  const day = useDay();
+  const how = (
+    <details className="how">
+      <summary>{t('health.forecastHow')}</summary>
+      <p>{forecast.how}</p>
+    </details>
+  );
+  if (forecast.gathering) return <p className="forecast forecast--gathering">{t('health.gathering', { count: forecast.gathering.members })}</p>;
+  if (forecast.already) {
+    return (
+      <>
+        <p className="forecast forecast--now">{t('health.forecastAlready', { into: t(`health.character.${forecast.into ?? 'fool'}`) })}</p>
+        {how}
+      </>
+    );
+  }
+  if (!forecast.into || !forecast.date) {
+    return (
+      <>
+        <p className="forecast">{t('health.forecastNone')}</p>
+        {how}
+      </>
+    );
+  }
+  const [fast, slow] = forecast.range.halfLifeDays;
+  const { earliest, latest } = forecast.range;
+  const range =
+    latest === null
+      ? t('health.forecastRangeOpen', { earliest: day(earliest ?? forecast.date), fast, slow })
+      : t('health.forecastRange', { earliest: day(earliest ?? forecast.date), latest: day(latest), fast, slow });
   return (
-    <p className="forecast forecast--ahead">
-      <strong>{t('health.consultBy', { at: forecast.iso })}</strong> {t('health.forecastInto', { into: t(`health.character.${forecast.into}`) })}
-    </p>
+    <>
+      <p className="forecast forecast--ahead">
+        <strong>{t('health.consultBy', { at: day(forecast.date) })}</strong> {t('health.forecastInto', { range, into: t(`health.character.${forecast.into}`) })}
+      </p>
+      {how}
+    </>
   );
 }
 
-function CharacterBadge({ character }: { character: Character }) {
+/** The character as a badge linked to its glossary entry; an issue in its first gathering gets none, only that it has no line yet. */
+function Verdict({ health, forecast }: { health: HealthDto; forecast: Forecast }) {
   const { t } = useTranslation();
-  return <span className={`badge badge--character badge--${character}`}>{t(`health.character.${character}`)}</span>;
+  if (forecast.gathering) {
+    return (
+      <GlossaryLink entry="firstGathering">
+        <span className="badge badge--gathering">{t('health.noLineYet')}</span>
+      </GlossaryLink>
+    );
+  }
+  return (
+    <GlossaryLink entry={health.character}>
+      <span className={`badge badge--character badge--${health.character}`}>{t(`health.character.${health.character}`)}</span>
+    </GlossaryLink>
+  );
 }
 
 function Changes({ changes, titles, texts }: { changes: ChangeListDto['changes']; titles: Map<string, string>; texts: Map<string, string> }) {
