@@ -38,6 +38,7 @@ describe.each(dialects)('the principal contradiction’s marks on %s', (dialect)
     expect(marked.map((r) => r.title)).toEqual(['Night shifts', 'Depot safety']);
     expect(marked[0]!.reasons).toContain('Marked important by 3 of 4 members (75 %)');
     expect(marked[1]!.reasons).toContain('No member has marked it important yet');
+    expect(await ok(org.admin.get(`${base}/issues/${depot.id}/marks`))).toMatchObject({ importantToMe: true, markedImportant: 0 });
     expect(await ok(members[0]!.get(`${base}/issues/${nights.id}/marks`))).toEqual({ importantToMe: true, markedImportant: 3, blocks: [], blockedBy: [] });
     expect(await ok(members[3]!.get(`${base}/issues/${nights.id}/marks`))).toMatchObject({ importantToMe: false, markedImportant: 3 });
     await ok(members[2]!.delete(`${base}/issues/${nights.id}/importance`), 204);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
 import { Action, ActionCreate, ActionList, ActionParams, Participation, BlockBody, BlockParams, Endorsement, EndorsementBody, ErrorBody, IssueMarks, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
-import { events, inTransaction, issues, lines, practice } from '../../store/index.js';
+import { events, inTransaction, issues, lines, members, practice } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
 
@@ -202,9 +202,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const titleOf = new Map(all.map((i) => [i.id, i.title]));
         const named = (ids: string[]) => ids.map((id) => ({ issueId: id, title: titleOf.get(id) ?? '' })).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
         const onIssue = importance.filter((m) => m.issue_id === issue.id);
+        // As the principal contradiction counts them: the marks of members of role member, not the leadership's.
+        const masses = new Set((await members.membersByIds(db(), auth.orgId, onIssue.map((m) => m.member_id))).filter((m) => m.role === 'member').map((m) => m.id));
         return {
           importantToMe: onIssue.some((m) => m.member_id === auth.memberId),
-          markedImportant: onIssue.length,
+          markedImportant: onIssue.filter((m) => masses.has(m.member_id)).length,
           blocks: named(blocks.filter((b) => b.blocker_id === issue.id).map((b) => b.blocked_id)),
           blockedBy: named(blocks.filter((b) => b.blocked_id === issue.id).map((b) => b.blocker_id)),
         };
