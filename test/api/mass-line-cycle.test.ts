@@ -139,12 +139,21 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     const changes = (await ok(org.admin.get(`${base}/changes`))).changes;
     expect(changes.some((c: { type: string }) => c.type === 'group-divided')).toBe(true);
 
-    // A revision with no practice since the last version is marked in public.
+    // No concentration without practice: an analysis of the old votes does not let a version be published.
     tick();
     expect((await advance()).phase).toBe('concentrate');
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
     tick();
     const v3 = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand nothing at all', cites: [] }] }), 201);
+    const stale = await org.admin.post(`${base}/line-versions/${v3.id}/publish`, {});
+    expect(stale.statusCode, stale.body).toBe(409);
+    expect(stale.json().message).toBe('analysis: includes no vote cast since version 3 was published; re-analysing old votes is no new concentration, gather again first');
+    // One member's click is a new vote, and the analysis includes it; but a revision on so little
+    // practice (MODEL.md §7) is marked in public.
+    tick();
+    await ok(members[20]!.client.put(`${base}/statements/${second[0]!}/vote`, { vote: 1 }));
+    await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
+    tick();
     await ok(org.admin.post(`${base}/line-versions/${v3.id}/publish`, {}));
     const history = (await ok(members[0]!.client.get(`${url}/line`))).versions;
     expect(history.map((v: { number: number; marks: { revisionWithoutPractice: boolean } }) => [v.number, v.marks.revisionWithoutPractice])).toEqual([

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
 import { DraftBody, ErrorBody, IssueParams, LineHistory, LineVersion, VersionParams } from '../../contract/index.js';
-import { analyses, events, inTransaction, issues, lines, practice, statements, type Db } from '../../store/index.js';
+import { analyses, events, inTransaction, issues, lines, practice, statements, votes, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
 import { lineHistoryView } from '../views/line-history.js';
@@ -97,7 +97,7 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['lines'],
-          summary: 'Publish a draft to the members: the cycle moves from concentrate to propagate. Needs an analysis from this cycle (no concentration without practice).',
+          summary: 'Publish a draft to the members: the cycle moves from concentrate to propagate. Needs an analysis of this cycle that includes votes cast since the previous version was published (no concentration without practice).',
           params: VersionParams,
           response: { 200: LineVersion, 404: ErrorBody, 409: ErrorBody },
         },
@@ -114,6 +114,14 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const analysis = await analyses.latestAnalysis(trx, auth.orgId, version.issue_id, 'engine');
           if (!analysis || analysis.cycle_id !== cycle.id) {
             throw new DomainError('invalid_transition', "analysis: no analysis of this cycle's gathering yet; a line cannot be published without concentrating what the members said");
+          }
+          // No concentration without practice: the analysis must include votes cast since the previous version was published.
+          const previous = await lines.currentVersion(trx, auth.orgId, version.issue_id);
+          if (previous?.published_at && (await votes.votesCastAfter(trx, auth.orgId, version.issue_id, Number(analysis.votes_seq), previous.published_at)) === 0) {
+            throw new DomainError(
+              'invalid_transition',
+              `analysis: includes no vote cast since version ${previous.number} was published; re-analysing old votes is no new concentration, gather again first`,
+            );
           }
           if (!(await lines.publishVersion(trx, auth.orgId, version.id, auth.memberId, at))) throw new DomainError('conflict', 'versionId: already published');
           if (!(await issues.setCyclePhase(trx, cycle.id, 'concentrate', 'propagate'))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');

@@ -384,6 +384,24 @@ export async function issueVoteTotals(db: Db, orgId: string, issueId: string): P
   return { votes: Number(r.votes), participants: Number(r.participants), votesCast: Number(log.n) };
 }
 
+/**
+ * How many of the issue's votes up to log position `upToSeq` were cast after `after` (an ISO
+ * instant): votes members cast, not votes a merge carried over. The concentrate guard counts
+ * them (MODEL.md §2: re-analysing old votes is no new concentration).
+ */
+export async function votesCastAfter(db: Db, orgId: string, issueId: string, upToSeq: number, after: string): Promise<number> {
+  const r = await db
+    .selectFrom('vote_log')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('issue_id', '=', issueId)
+    .where('seq', '<=', upToSeq)
+    .where('cast_at', '>', after)
+    .where('carried_from', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** The issue's votes logged after position `afterSeq`, oldest first, with their positions. */
 export async function voteLogSince(db: Db, orgId: string, issueId: string, afterSeq: number): Promise<{ seq: number; memberId: string; statementId: string; value: VoteValue }[]> {
   const rows = await db
