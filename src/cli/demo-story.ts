@@ -1,8 +1,11 @@
 /**
  * The demo's story beside the imported conversation: a few months of an organisation running
  * the mass line, as a timeline ending now, replayed through the API (src/cli/simulate.ts). One
- * issue went through two cycles and was then left while time passed; one was consulted but
- * never concentrated; organisers marked which must be resolved first.
+ * issue went through two cycles, its line put into practice in two actions members took part in,
+ * and was then left while time passed; one was consulted but never concentrated; members marked
+ * which issues matter to them and an organiser which must be resolved first. Two organisers are
+ * active on the first issue themselves (votes, a seed statement, a report): the leadership's own
+ * activity, which the pages show apart and never as the masses' practice.
  */
 import type { Timeline } from '../contract/index.js';
 
@@ -32,6 +35,11 @@ export function demoStory(now: number): Timeline {
     constituency: constituencies[i % constituencies.length]!,
     role: 'member' as const,
   }));
+  // The leadership: organisers who also vote, write and report, but are not the masses.
+  const leadership = [
+    { id: 'o1', name: 'Rosa Ferreira', joined: at(160), constituency: 'driver', role: 'organiser' as const },
+    { id: 'o2', name: 'Tomás Lindqvist', joined: at(158), constituency: 'dispatcher', role: 'organiser' as const },
+  ];
   // Two camps on pay: drivers and mechanics against dispatchers and passengers, with some mixing.
   const camp = (i: number) => (['driver', 'mechanic'].includes(members[i]!.constituency) ? 0 : 1);
   const events: Timeline['events'] = [];
@@ -45,6 +53,8 @@ export function demoStory(now: number): Timeline {
       });
   };
   const all = members.map((_, i) => i);
+  const petitioners = all.filter((i) => i % 3 === 0 && i < 150);
+  const auditors = all.filter((i) => camp(i) === 0 && i % 7 === 1);
 
   // Night-shift pay: two full cycles.
   events.push({ at: at(150), type: 'issue', issue: 'pay', title: 'Night-shift pay', description: 'What do we demand for night shifts in the next round of talks?' });
@@ -173,5 +183,36 @@ export function demoStory(now: number): Timeline {
   second(7, 'c6', [19, 65, 88]);
   // Written today: it waits for the next batch.
   events.push({ at: now - 1_800_000, type: 'criticise', member: 'm111', id: 'c7', text: 'The new shift rota was announced in a message at midnight, with no chance to discuss it.' });
-  return { settings: {}, members, events, ask: [] };
+
+  // The second pay line goes into practice: two actions, members taking part, reports from them.
+  events.push({ at: at(52), type: 'advance', issue: 'pay' });
+  events.push({ at: at(50), type: 'action', issue: 'pay', id: 'petition', title: 'A night-premium petition signed at every depot', claim: 'pay1b' });
+  events.push({ at: at(50, 2), type: 'action', issue: 'pay', id: 'rest-audit', title: 'Our own audit of the rest area at every depot', claim: 'pay3b' });
+  for (const i of petitioners) events.push({ at: at(49 - (i % 4), i % 12), type: 'join', member: `m${i}`, action: 'petition' });
+  for (const i of auditors) events.push({ at: at(48 - (i % 3), i % 12), type: 'join', member: `m${i}`, action: 'rest-audit' });
+  [6, 30, 75, 120, 141].forEach((i, k) =>
+    events.push({ at: at(40 - k, 15), type: 'report', member: `m${i}`, issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: `Depot ${k + 1}: most night drivers signed; management agreed to discuss the premium` }),
+  );
+  [4, 16, 28].forEach((i, k) =>
+    events.push({
+      at: at(38 - k, 16),
+      type: 'report',
+      member: `m${i}`,
+      issue: 'pay',
+      action: 'rest-audit',
+      claim: 'pay3b',
+      verdict: k === 1 ? 'refutes' : 'confirms',
+      text: k === 1 ? 'The rest area at the north depot failed our audit, and the night route opened anyway' : `Depot ${k + 1}: the rest area passed our audit before the route opened`,
+    }),
+  );
+
+  // The leadership's own activity on pay: votes, a seed statement, a report. Shown apart, not practice.
+  for (const [k, o] of leadership.entries()) {
+    pay.forEach((_, j) => events.push({ at: at(143 - k, 9 + j), type: 'vote', member: o.id, statement: `p${j}`, value: j === 5 ? -1 : 1 }));
+    pay2.forEach((_, j) => events.push({ at: at(91 - k, 9 + j), type: 'vote', member: o.id, statement: `q${j}`, value: 1 }));
+  }
+  events.push({ at: at(95, 3), type: 'statement', issue: 'pay', id: 'q3', member: 'o1', text: 'Night routes should be planned with the drivers who run them' });
+  votes(90, ['q3'], all.filter((i) => i % 4 === 1), () => 1);
+  events.push({ at: at(39, 17), type: 'report', member: 'o1', issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: 'I collected signatures at the central depot: every driver on the night shift signed' });
+  return { settings: {}, members: [...members, ...leadership], events, ask: [] };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPolisConversation } from '../../src/cli/polis/format.js';
+import { demoStory } from '../../src/cli/demo-story.js';
 import { freePort, repoRoot, startServerProcess, type ServerProcess } from '../_util/server-process.js';
 
 describe('npm start', () => {
@@ -60,6 +61,43 @@ describe('npm start', () => {
     expect(criticism.pending).toBe(1);
     expect(criticism.criticisms.reduce((n, c) => n + c.seconds, 0)).toBe(36);
     for (const e of criticism.epochs) expect(e.tokensSpent).toBeLessThanOrEqual(e.tokensIssued);
+
+    // The pay line in practice, importance and blocking: what the story did through the pages' routes, as the pages read it.
+    const story = demoStory(Date.now());
+    const get = async <T>(route: string) => (await (await fetch(`${server!.url}/api/orgs/${orgId}${route}`, { headers: { cookie } })).json()) as T;
+    const pay = list.issues.find((i) => i.title === 'Night-shift pay')!;
+    const safety = list.issues.find((i) => i.title === 'Depot safety')!;
+    const { actions } = await get<{ actions: { id: string; title: string; participants: number }[] }>(`/issues/${pay.id}/actions`);
+    const { reports } = await get<{ reports: { actionId: string | null; verdict: string | null }[] }>(`/issues/${pay.id}/reports`);
+    const storyActions = story.events.flatMap((e) => (e.type === 'action' ? [e] : []));
+    expect(storyActions.length).toBeGreaterThanOrEqual(2);
+    expect(actions.map((a) => a.title).sort()).toEqual(storyActions.map((a) => a.title).sort());
+    for (const a of storyActions) {
+      const served = actions.find((x) => x.title === a.title)!;
+      const joined = story.events.filter((e) => e.type === 'join' && e.action === a.id).length;
+      expect(joined, a.title).toBeGreaterThan(0);
+      expect(served.participants, a.title).toBe(joined);
+      expect(reports.filter((r) => r.actionId === served.id).length, a.title).toBe(story.events.filter((e) => e.type === 'report' && e.action === a.id).length);
+    }
+    // An organiser active on the issue: the seed statement is among its statements.
+    const organisers = new Set(story.members.filter((m) => m.role === 'organiser').map((m) => m.id));
+    const seeds = story.events.flatMap((e) => (e.type === 'statement' && organisers.has(e.member) ? [e.text] : []));
+    expect(seeds.length).toBeGreaterThan(0);
+    const payDetail = await get<{ statements: { text: string }[] }>(`/issues/${pay.id}`);
+    for (const text of seeds) expect(payDetail.statements.map((x) => x.text)).toContain(text);
+    expect(story.events.some((e) => e.type === 'vote' && organisers.has(e.member)) && story.events.some((e) => e.type === 'report' && organisers.has(e.member))).toBe(true);
+    // Members marked importance; an organiser marked that pay must be resolved before depot safety.
+    const marks = (id: string) => get<{ markedImportant: number; blocks: { issueId: string }[]; blockedBy: { issueId: string }[] }>(`/issues/${id}/marks`);
+    const [payMarks, safetyMarks] = await Promise.all([marks(pay.id), marks(safety.id)]);
+    const importance = (issue: string) => story.events.filter((e) => e.type === 'important' && e.issue === issue).length;
+    expect(payMarks.markedImportant).toBe(importance('pay'));
+    expect(safetyMarks.markedImportant).toBe(importance('safety'));
+    expect(payMarks.markedImportant).toBeGreaterThan(0);
+    expect(payMarks.blocks.map((b) => b.issueId)).toEqual([safety.id]);
+    expect(safetyMarks.blockedBy.map((b) => b.issueId)).toEqual([pay.id]);
+    // Blocking comes first: the issue that blocks another is the principal contradiction.
+    const principal = await get<{ principal: { issueId: string } | null }>('/principal-contradiction');
+    expect(principal.principal?.issueId).toBe(pay.id);
     // And the engine's analysis through the API, made in the background after the import: until it
     // is stored, the API serves the groups that came with the export (source 'import').
     const ANALYSIS_WAIT_MS = 120_000;
