@@ -76,7 +76,7 @@ describe('forecast with no new consultation', () => {
     const fool = factsOf({ lines: [line('v1', T - days(200), 2)], reports: reports(1, T) });
     expect(forecastIssueAt(fool, 'i1', T, defaults)).toMatchObject({ already: true, into: 'fool', at: T });
     expect(forecastIssueAt(fool, 'i1', T, defaults).how).toBe(
-      'Already lacks both claims and consultation (fool) now: logic (0.67) and practice (0.3) are both short of the 1 that suffices: lacks both claims and consultation (fool)',
+      'Already lacks both claims and consultation (fool) now: logic (0.67) and practice (0.3) are both short of the 1 that suffices',
     );
     const facts = factsOf({ lines: [line('v1', T - days(200), 9)], reports: reports(1, T) });
     expect(forecastIssueAt(facts, 'i1', T, defaults)).toMatchObject({ already: true, into: 'left-communist', at: T });

@@ -18,7 +18,7 @@ import {
 } from './health.js';
 import { membersJoinedBy, openIssuesAt } from './lookups.js';
 import { DAY_MS, HOUR_MS, WEEK_MS, isoDate, isoInstant } from './time.js';
-import { characterInWords, characterLabel, characterWords, compareText, countOf, formatDays, formatNumber } from './wording.js';
+import { characterInWords, characterLabel, characterReasonInWords, characterWords, compareText, countOf, formatDays, formatNumber } from './wording.js';
 
 /** L's recent trend: its rise over the last trendWindowDays, never negative, projected linearly. */
 export interface LogicTrend {
@@ -230,8 +230,9 @@ function forecastFrom(startAt: (settings: ModelSettings) => Health, trend: Logic
 
 /** How the forecast was computed, in plain words: the assumption, the day, and the range's days. */
 function forecastHow(start: Health, crossing: Crossing, trend: LogicTrend, range: ForecastRange, settings: ModelSettings): string {
-  const now = characterInWords({ l: start.l, pi: start.pi, beta: settings.beta, character: start.character });
-  if (crossing.already) return `Already ${characterLabel(crossing.into ?? start.character)} now: ${now}`;
+  const figures = { l: start.l, pi: start.pi, beta: settings.beta, character: start.character };
+  if (crossing.already) return `Already ${characterLabel(start.character)} now: ${characterReasonInWords(figures)}`;
+  const now = characterInWords(figures);
   const fading = settings.halfLifeDays === Infinity ? 'practice never fades' : `practice halves every ${countOf(settings.halfLifeDays, 'day')}`;
   const growing = trend.slopePerDay > 0 ? `the line grows by ${formatNumber(trend.slopePerDay)} claims a day as it did over the last ${countOf(trend.windowDays, 'day')}` : `the line keeps its ${countOf(trend.pureLogicNow, 'claim')}`;
   const assumption = `Now ${now}. With no new consultation ${fading} and ${growing}`;
@@ -349,7 +350,7 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
     how:
       leavesCorrect === null
         ? `${plainPlan}, the line keeps ${characterWords.correct.plain} (${characterWords.correct.term}) for ${countOf(settings.forecastHorizonDays, 'day')}`
-        : `${plainPlan}, the line is ${characterLabel(leavesCorrect.into)} on ${leavesCorrect.date}`,
+        : `${plainPlan}, the line leaves proportion on ${leavesCorrect.date}: ${characterLabel(leavesCorrect.into)}`,
   };
 }
 

@@ -75,21 +75,25 @@ export interface CharacterFigures {
   character: CharacterName;
 }
 
-/** Why a line has its character, in words, with ℓ and π written as the card writes them. */
-export function characterInWords({ l, pi, beta, character }: CharacterFigures): string {
+/** Why a line has its character, in words, with ℓ and π written as the card writes them: "practice (0.5) is less than 0.5 times logic (1.33)". */
+export function characterReasonInWords({ l, pi, beta, character }: CharacterFigures): string {
   const logic = `logic (${formatNumber(l)})`;
   const practice = `practice (${formatNumber(pi)})`;
-  const label = characterLabel(character);
   switch (character) {
     case 'fool':
-      return `${logic} and ${practice} are both short of the 1 that suffices: ${label}`;
+      return `${logic} and ${practice} are both short of the 1 that suffices`;
     case 'left-communist':
-      return `${practice} is less than ${formatNumber(1 / beta)} times ${logic}: ${label}`;
+      return `${practice} is less than ${formatNumber(1 / beta)} times ${logic}`;
     case 'empiricist':
-      return l === 0 ? `${practice} has no claims to be concentrated into: ${label}` : `${practice} is more than ${formatNumber(beta)} times ${logic}: ${label}`;
+      return l === 0 ? `${practice} has no claims to be concentrated into` : `${practice} is more than ${formatNumber(beta)} times ${logic}`;
     case 'correct':
-      return `${practice} is between ${formatNumber(1 / beta)} and ${formatNumber(beta)} times ${logic}: ${label}`;
+      return `${practice} is between ${formatNumber(1 / beta)} and ${formatNumber(beta)} times ${logic}`;
   }
+}
+
+/** The reason and the character it gives: "… times logic (1.33): claims outrun consultation (left-communist)". */
+export function characterInWords(figures: CharacterFigures): string {
+  return `${characterReasonInWords(figures)}: ${characterLabel(figures.character)}`;
 }
 
 /** The figures behind ℓ and π: L and L₀, P and P₀, and who P comes from; character null gives no verdict. */
