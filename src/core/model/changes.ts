@@ -122,18 +122,47 @@ function strongest(counts: ReadonlyMap<string, number>, order: readonly string[]
     .map(({ id, count }) => ({ id, count }));
 }
 
-/** What changed in kind between two consecutive analyses of an issue, at the newer one's instant. */
-export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: AnalysisFact): QualitativeChange[] {
+/**
+ * Statement id → its text, so a change names a statement as members read it. The model's facts
+ * hold no texts: the caller passes those the reader may see; any other is "a statement not shown
+ * here" (its id stays in the change's detail).
+ */
+export type StatementTexts = ReadonlyMap<string, string>;
+
+const noTexts: StatementTexts = new Map();
+
+function statementNamed(statementId: string, texts: StatementTexts): string {
+  const text = texts.get(statementId);
+  return text === undefined ? 'a statement not shown here' : `"${text}"`;
+}
+
+/** How every group of the analysis votes on a statement in its consensus, in words. */
+function consensusStance(analysis: AnalysisFact, statementId: string): string {
+  const first = analysis.groups[0];
+  const side = first ? groupMajority(analysis.groupVotes[statementId]?.[first.id]) : null;
+  return side === 'agree' ? 'agrees with' : side === 'disagree' ? 'rejects' : 'votes alike on';
+}
+
+/**
+ * What changed in kind between two consecutive analyses of an issue, at the newer one's instant.
+ * Consensus is the analyses' own (every group agrees, MODEL.md §3), as the facts carry it.
+ */
+export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: AnalysisFact, texts: StatementTexts = noTexts): QualitativeChange[] {
   const between: Between = { analysisId: next.id, previousAnalysisId: previous.id };
   const base = { at: next.at, issueId: issue.id };
   const changes: QualitativeChange[] = [];
   const before = new Set(previous.consensus);
   const after = new Set(next.consensus);
+  const named = (statementId: string) => statementNamed(statementId, texts);
   for (const statementId of next.consensus) {
-    if (!before.has(statementId)) changes.push({ ...base, type: 'consensus-gained', detail: { ...between, statementId }, description: `${quote(issue)}: statement ${statementId} entered consensus` });
+    if (before.has(statementId)) continue;
+    const stance = consensusStance(next, statementId);
+    changes.push({ ...base, type: 'consensus-gained', detail: { ...between, statementId }, description: `${quote(issue)}: every group now ${stance} ${named(statementId)} (consensus gained)` });
   }
   for (const statementId of previous.consensus) {
-    if (!after.has(statementId)) changes.push({ ...base, type: 'consensus-lost', detail: { ...between, statementId }, description: `${quote(issue)}: statement ${statementId} lost consensus` });
+    if (after.has(statementId)) continue;
+    const stance = consensusStance(previous, statementId);
+    changes.push({ ...base, type: 'consensus-lost', detail: { ...between, statementId }, description: `${quote(issue)}: not every group ${stance} ${named(statementId)} any more (consensus lost)` });
   }
   const lineage = groupLineage(previous, next);
   for (const statementId of Object.keys(next.groupVotes).sort(compareText)) {
@@ -146,7 +175,7 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
         ...base,
         type: 'majority-flipped',
         detail: { ...between, statementId, groupId: match.groupId, previousGroupId: match.previousGroupId, from, to },
-        description: `${quote(issue)}: group ${match.groupId}'s majority on statement ${statementId} flipped from ${from} to ${to}`,
+        description: `${quote(issue)}: group ${match.groupId}'s majority on ${named(statementId)} flipped from ${from} to ${to}`,
       });
     }
   }
@@ -261,16 +290,17 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, end
  * Every qualitative change of every issue up to `until`, oldest first (then by issue as listed,
  * then by kind). The character is followed through the issue's trail: each instant with an
  * act, report, publication, analysis or a change of P₀, and each instant decay alone crosses a
- * boundary; the first point (the opening) is the baseline and is not announced.
+ * boundary; the first point (the opening) is the baseline and is not announced. Statements are
+ * named by their `texts`.
  */
-export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: ModelSettings): QualitativeChange[] {
+export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: ModelSettings, texts: StatementTexts = noTexts): QualitativeChange[] {
   const slices = factsByIssue(facts);
   const changes: QualitativeChange[] = [];
   for (const issue of facts.issues) {
     const slice = slices.get(issue.id);
     if (!slice) continue;
     const analyses = analysesOf(slice, issue.id, until);
-    for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact));
+    for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact, texts));
     changes.push(...characterChanges(issue, issueHealthTrail(slice, issue.id, until, settings)));
     for (const version of slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions)) {
       changes.push(...embraceCrossings(issue, version, slice.endorsements, analyses, until, settings));

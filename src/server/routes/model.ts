@@ -17,7 +17,11 @@ import {
   unitedFront,
   whatBecameOf,
   whatIf,
+  roleAtLeast,
+  statementStatuses,
+  statementVisible,
   type ModelFacts,
+  type Role,
 } from '../../core/index.js';
 import {
   AtQuery,
@@ -57,6 +61,14 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     if (!issue) throw notFound('issue');
     return issue;
   };
+
+  /** The texts of the statements the reader may see, so a change names a statement as the pages do. */
+  async function visibleStatementTexts(auth: { orgId: string; role: Role }, facts: ModelFacts): Promise<Map<string, string>> {
+    const org = await organisations.getOrganisation(db(), auth.orgId);
+    const statuses = roleAtLeast(auth.role, 'organiser') ? statementStatuses : statementStatuses.filter((s) => statementVisible(s, org?.moderation ?? 'strict'));
+    const rows = await Promise.all(facts.issues.map((i) => statements.listStatements(db(), auth.orgId, i.id, statuses)));
+    return new Map(rows.flat().map((s) => [s.id, s.text]));
+  }
 
   return async (app) => {
     app.get(
@@ -114,7 +126,8 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
-        return finite({ changes: qualitativeChanges(facts, instant(req.query), settings).map((c) => ({ ...c, iso: isoInstant(c.at) })) });
+        const texts = await visibleStatementTexts(auth, facts);
+        return finite({ changes: qualitativeChanges(facts, instant(req.query), settings, texts).map((c) => ({ ...c, iso: isoInstant(c.at) })) });
       },
     );
 

@@ -1,7 +1,9 @@
 /**
  * What an analysis snapshot found, in the words the pages use: opinion groups with letters and
  * sizes, their representative statements, the consensus and the divisive statements, each
- * with the statement's text. Pure: the opinion map page and the line editor share it.
+ * with the statement's text. Pure: the opinion map page and the line editor share it, so both
+ * list as consensus exactly what the analysis API serves: what every group agrees with, or every
+ * group rejects (core's `withGroupConsensus`), never an overall majority one group rejects.
  */
 import type { AnalysisSnapshot } from '../../contract/analysis.js';
 
@@ -12,7 +14,10 @@ export interface StatementFinding {
   /** null when the statement is not among those the reader may see. */
   text: string | null;
   direction: Direction | null;
-  /** Share of the relevant voters (the group, or everyone for consensus) voting `direction`. */
+  /**
+   * Share of the group's voters voting `direction`; for consensus, the lowest share over the
+   * groups (every group is above half).
+   */
   share: number | null;
   score: number | null;
 }
