@@ -35,6 +35,19 @@ export class IssuePage {
     return id;
   }
 
+  /** The button by which a member marks the issue as mattering to them (pressed once marked). */
+  importanceButton() {
+    return this.page.getByRole('button', { name: text('issue.importance.mark'), exact: true });
+  }
+
+  /** Mark the issue important, or take the mark back; waits until the page shows the new state. */
+  async setImportant(important: boolean): Promise<void> {
+    const button = this.importanceButton();
+    await button.waitFor();
+    if ((await button.getAttribute('aria-pressed')) !== String(important)) await button.click();
+    await this.page.locator(`button[aria-pressed="${String(important)}"]`, { hasText: text('issue.importance.mark') }).waitFor();
+  }
+
   async go(step: 'vote' | 'write' | 'line' | 'practice'): Promise<void> {
     await this.page.getByRole('link', { name: text(`issue.step.${step}`), exact: true }).click();
   }

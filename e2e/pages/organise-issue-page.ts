@@ -30,6 +30,26 @@ export class OrganiseIssuePage {
     return notice.innerText();
   }
 
+  /** The section where the organiser marks which open issues must wait for this one. */
+  blocking() {
+    return this.page.locator('section').filter({ has: this.page.getByRole('heading', { level: 2, name: text('organise.blocking.title'), exact: true }) });
+  }
+
+  /** Mark that this issue must be resolved before the open issue titled `title`. */
+  async markBlocks(title: string): Promise<void> {
+    const section = this.blocking();
+    await section.getByLabel(text('organise.blocking.choose'), { exact: true }).selectOption({ label: title });
+    await section.getByRole('button', { name: text('organise.blocking.mark'), exact: true }).click();
+    await section.getByRole('button', { name: text('organise.blocking.unmark', { title }), exact: true }).waitFor();
+  }
+
+  /** Take back the mark that this issue must be resolved before `title`. */
+  async unmarkBlocks(title: string): Promise<void> {
+    const button = this.blocking().getByRole('button', { name: text('organise.blocking.unmark', { title }), exact: true });
+    await button.click();
+    await button.waitFor({ state: 'detached' });
+  }
+
   async createAction(title: string, description: string): Promise<string> {
     await this.page.getByLabel(text('organise.actionName'), { exact: true }).fill(title);
     await this.page.getByLabel(text('organise.actionDescription'), { exact: false }).fill(description);

@@ -21,6 +21,22 @@ export class PrincipalPage {
     return this.page.locator('.ranking__item h3 a').allInnerTexts();
   }
 
+  /** Each ranked issue's title and reasons, first to last. */
+  async items(): Promise<{ title: string; reasons: string[] }[]> {
+    const items = this.page.locator('.ranking__item');
+    const out: { title: string; reasons: string[] }[] = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      const item = items.nth(i);
+      out.push({ title: await item.locator('h3 a').innerText(), reasons: await item.locator('.reasons li').allInnerTexts() });
+    }
+    return out;
+  }
+
+  /** Everything the page says, as a person reads it. */
+  async text(): Promise<string> {
+    return this.page.locator('main').innerText();
+  }
+
   async bloc(): Promise<string[]> {
     return this.page.locator('section[aria-labelledby="bloc-heading"] li').allInnerTexts();
   }

@@ -141,7 +141,7 @@ function FrontView({ front, labels }: { front: UnitedFrontDto; labels: Map<strin
               {front.constituencies.map((c) => (
                 <tr key={c.constituency}>
                   <th scope="row">{c.constituency}</th>
-                  <td>{t('principal.shareOf', { share: f.percent(c.share, { maximumSignificantDigits: 2 }), count: c.members })}</td>
+                  <td>{t('principal.shareOf', { share: f.percent(c.share), count: c.members })}</td>
                   <td>{t(`principal.standings.${c.standing}`)}</td>
                   <td>
                     {c.status === 'not-yet-heard' ? t('principal.notYetHeard', { count: c.responders, needed: c.needed }) : rate(c.rate)}
