@@ -96,6 +96,12 @@ describe('massline simulate', () => {
       // P₀ = max(10, 10 % of the 100 members of role member): the leadership is not in it.
       if (row.pi > 0) expect(printed!.P / printed!.pi, `${row.at} ${row.issue} P₀`).toBeCloseTo(10, 3);
     }
+    // The table's worked figures (docs/simulate.md): rent on 1 March, heating on 31 January.
+    const d = (days: number) => 2 ** (-days / 180);
+    const rent = (at: string) => table.find((r) => r.at === at && r.issue === 'rent')!.P;
+    expect(rent('2026-03-01')).toBeCloseTo(6 * d(23) + 2 * d(26) + (4 + 3 / 7 + (3 * 2) / 7) * d(50) + 3 * d(9), 3);
+    expect(rent('2026-04-01')).toBeCloseTo(6 * d(54) + 2 * d(57) + (4 + 3 / 7 + (3 * 2) / 7) * d(81) + 3 * d(40), 3);
+    expect(table.find((r) => r.at === '2026-01-31' && r.issue === 'heating')!.P).toBeCloseTo((6 / 7 + (3 * 3) / 7) * d(13), 3);
   });
 
   it('the leadership’s own activity leaves every figure where the masses’ practice put it', { timeout: 60_000 }, async () => {
