@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, type ChangeListDto, type HealthReportDto, type HealthTrailDto, type MeDto, type WhatIfDto } from '../../api/client.js';
@@ -7,7 +8,7 @@ import { useResource } from '../../api/use-resource.js';
 import { HealthHistoryChart } from '../../charts/health-history-chart.js';
 import { healthHistorySeries } from '../../charts/health-history-series.js';
 import { HealthPlaneChart, type HealthPlaneLabels } from '../../charts/health-plane-chart.js';
-import { healthPlaneSeries } from '../../charts/health-plane-series.js';
+import { healthPlaneSeries, type Character } from '../../charts/health-plane-series.js';
 import { aspectColours, characterColours } from '../../charts/palette.js';
 import { Glossary, GlossaryLink } from '../../components/glossary.js';
 import { PageHeading } from '../../components/page.js';
@@ -97,7 +98,7 @@ function HealthView({ data }: { data: HealthData }) {
         <HealthPlaneChart series={series} labels={labels} />
         <figcaption id="plane-caption">
           <p>
-            {t('health.howToRead', { beta })} <GlossaryLink entry="beta">{t('glossary.entries.beta.term')}</GlossaryLink>
+            {t('health.howToRead', { beta })} <GlossaryLink entry="beta">{t('health.betaLink')}</GlossaryLink>
           </p>
           <ul className="legend">
             {(['correct', 'left-communist', 'empiricist', 'fool'] as const).map((c) => (
@@ -134,6 +135,8 @@ function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueH
   const [whatIf, setWhatIf] = useState<WhatIfDto | null>(null);
   const history = useMemo(() => healthHistorySeries(trail, issue.forecast, whatIf?.trail ?? []), [trail, issue.forecast, whatIf]);
   const q = issue.quality;
+  // With no line yet there is nothing to ground, refute or concentrate into.
+  const gathering = issue.forecast.gathering !== null;
   const quality = [
     ['grounding', q.grounding],
     ['concentration', q.concentration],
@@ -179,7 +182,7 @@ function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueH
           <div key={key}>
             <dt>{t(`health.quality.${key}`)}</dt>
             <dd>
-              <span className="quality__value">{figure.value === null ? '—' : key === 'refuted' ? formatNumber(figure.value) : formatPercent(figure.value)}</span>
+              <span className="quality__value">{figure.value === null || gathering ? '—' : key === 'refuted' ? formatNumber(figure.value) : formatPercent(figure.value)}</span>
               <span className="hint">{figure.how}</span>
             </dd>
           </div>
@@ -352,7 +355,11 @@ function Verdict({ health, forecast }: { health: HealthDto; forecast: Forecast }
 
 function Changes({ changes, titles, texts }: { changes: ChangeListDto['changes']; titles: Map<string, string>; texts: Map<string, string> }) {
   const { t } = useTranslation();
-  const newestFirst = [...changes].sort((a, b) => b.at - a.at).slice(0, 20);
+  // A change of character while an issue had no claims is no verdict: there was no line to judge.
+  const newestFirst = [...changes]
+    .filter((c) => characterChange(c)?.l !== 0)
+    .sort((a, b) => b.at - a.at)
+    .slice(0, 20);
   return (
     <section aria-labelledby="changes-heading">
       <h2 id="changes-heading">{t('health.changesTitle')}</h2>
@@ -366,7 +373,7 @@ function Changes({ changes, titles, texts }: { changes: ChangeListDto['changes']
               <p className="meta">
                 {t('date', { at: c.iso })} · {titles.get(c.issueId) ?? ''}
               </p>
-              <p>{c.description}</p>
+              <p>{changeInWords(c, t)}</p>
               {typeof c.statementId === 'string' && texts.has(c.statementId) && (
                 <p className="quote">
                   <q>{texts.get(c.statementId)}</q>
@@ -378,6 +385,31 @@ function Changes({ changes, titles, texts }: { changes: ChangeListDto['changes']
       )}
     </section>
   );
+}
+
+type QualitativeChange = ChangeListDto['changes'][number];
+const characterNames = new Set<string>(['correct', 'left-communist', 'empiricist', 'fool']);
+
+/** The detail of a change of character, when it is one. */
+function characterChange(c: QualitativeChange): { from: Character; to: Character; l: number; pi: number; cause: unknown } | null {
+  if (c.type !== 'character-changed') return null;
+  const { from, to, l, pi, cause } = c.detail;
+  if (typeof from !== 'string' || typeof to !== 'string' || !characterNames.has(from) || !characterNames.has(to) || typeof l !== 'number' || typeof pi !== 'number') return null;
+  return { from: from as Character, to: to as Character, l, pi, cause };
+}
+
+/** A change as the page tells it: a change of character in the characters' plain words and the card's figures, any other as the model describes it. */
+function changeInWords(c: QualitativeChange, t: TFunction): string {
+  const character = characterChange(c);
+  if (!character) return c.description;
+  const why = character.cause === 'decay' ? t('health.changeWhy.decay') : character.cause === 'membership' ? t('health.changeWhy.membership') : '';
+  return t('health.characterChanged', {
+    from: t(`health.character.${character.from}`),
+    to: t(`health.character.${character.to}`),
+    why,
+    l: formatNumber(character.l),
+    pi: formatNumber(character.pi),
+  });
 }
 
 function shortTitle(title: string): string {
