@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndorsementFact, ModelFacts } from './facts.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import { defaultModelSettings as defaults } from './settings.js';
-import { principalContradiction, standardDeviation, unitedFront } from './principal.js';
+import { percentInWords, principalContradiction, standardDeviation, unitedFront } from './principal.js';
 import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
@@ -114,6 +114,13 @@ describe('principalContradiction', () => {
     const b = p.ranking.find((c) => c.issueId === 'B');
     expect(b?.intensity).toMatchObject({ marked: 2, members: 6 });
     expect(b?.breadth.groups.find((g) => g.groupId === 'worker')).toMatchObject({ size: 3, marked: 1 });
+  });
+
+  it('writes shares as people read them, never 0 % for some nor 100 % for not all', () => {
+    expect([0, 0.001, 0.004, 0.005, 0.3333, 0.994, 0.996, 1].map(percentInWords)).toEqual(['0 %', 'under 1 %', 'under 1 %', '1 %', '33 %', '99 %', 'over 99 %', '100 %']);
+    const many = Array.from({ length: 400 }, (_, i) => ({ id: `x${i}`, joinedAt: T - days(300), constituency: null }));
+    const p = principalContradiction({ ...facts, members: many, analyses: [], importance: [mark('x1', 'A')] }, T, defaults);
+    expect(p.ranking.find((c) => c.issueId === 'A')?.reasons).toContain('Marked important by 1 of 400 members (under 1 %)');
   });
 
   it('says nothing in formulas', () => {

@@ -181,8 +181,8 @@ function breadthSentence(groups: readonly BreadthGroup[], over: BreadthFigure['o
   const plural = over === 'opinion groups' ? 'opinion groups' : 'constituencies';
   if (groups.length === 0) return over === 'opinion groups' ? 'Its analysis has no opinion groups yet' : 'No members yet to mark it important';
   const shares = groups.map((g) => (g.size > 0 ? g.marked / g.size : 0));
-  const low = formatPercent(Math.min(...shares));
-  const high = formatPercent(Math.max(...shares));
+  const low = percentInWords(Math.min(...shares));
+  const high = percentInWords(Math.max(...shares));
   const range = low === high ? `${low} of each ${singular}` : `between ${low} and ${high} of each ${singular}`;
   const mostly = groups.filter((g) => g.mostly).length;
   if (groups.length === 1) return `${mostly === 1 ? 'Mostly' : 'Not mostly'} marked important in its only ${singular} (${low})`;
@@ -201,8 +201,15 @@ function intensityOf(marked: ReadonlySet<string>, members: number): IntensityFig
         ? 'No members yet to mark it important'
         : marked.size === 0
           ? 'No member has marked it important yet'
-          : `Marked important by ${marked.size} of ${countOf(members, 'member')} (${formatPercent(value)})`,
+          : `Marked important by ${marked.size} of ${countOf(members, 'member')} (${percentInWords(value)})`,
   };
+}
+
+/** A whole percentage, never 0 % for some nor 100 % for not all: `under 1 %`, `over 99 %`. */
+export function percentInWords(share: number): string {
+  if (share > 0 && share < 0.005) return 'under 1 %';
+  if (share < 1 && share >= 0.995) return 'over 99 %';
+  return formatPercent(share);
 }
 
 /** Issues reachable from `start` along blocker → blocked edges, `start` itself excluded (so cycles add nothing). */
