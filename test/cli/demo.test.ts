@@ -47,7 +47,9 @@ describe('npm start', () => {
     console.log(`demo: ${detail.participants} participants, ${detail.statements.length} statements, ${detail.votesCast} votes`);
 
     // The story shows the model: every character of MODEL.md §3 on the health plane.
-    const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as { issues: { title: string; health: { character: string } }[] };
+    const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as {
+      issues: { title: string; health: { character: string; practice: { how: string; terms: { leadership: { acts: number; reports: number; members: number } } } } }[];
+    };
     expect(new Set(health.issues.map((i) => i.health.character))).toEqual(new Set(['correct', 'empiricist', 'fool']));
     // Criticism from below: published batches, answered and waiting, one still to be published.
     const criticism = (await (await fetch(`${server.url}/api/orgs/${orgId}/criticisms`, { headers: { cookie } })).json()) as {
@@ -85,7 +87,16 @@ describe('npm start', () => {
     expect(seeds.length).toBeGreaterThan(0);
     const payDetail = await get<{ statements: { text: string }[] }>(`/issues/${pay.id}`);
     for (const text of seeds) expect(payDetail.statements.map((x) => x.text)).toContain(text);
-    expect(story.events.some((e) => e.type === 'vote' && organisers.has(e.member)) && story.events.some((e) => e.type === 'report' && organisers.has(e.member))).toBe(true);
+    // Their votes, statement and report are shown apart from the masses' practice, never in P.
+    const byLeadership = story.events.flatMap((e) => ('member' in e && organisers.has(e.member) ? [e] : []));
+    const apart = health.issues.find((i) => i.title === pay.title)!.health.practice;
+    expect(apart.terms.leadership).toEqual({
+      acts: byLeadership.filter((e) => e.type === 'vote' || e.type === 'statement').length,
+      reports: byLeadership.filter((e) => e.type === 'report').length,
+      members: organisers.size,
+    });
+    expect(apart.terms.leadership.reports).toBeGreaterThan(0);
+    expect(apart.how).toContain("not counted: the leadership's own");
     // Members marked importance; an organiser marked that pay must be resolved before depot safety.
     const marks = (id: string) => get<{ markedImportant: number; blocks: { issueId: string }[]; blockedBy: { issueId: string }[] }>(`/issues/${id}/marks`);
     const [payMarks, safetyMarks] = await Promise.all([marks(pay.id), marks(safety.id)]);
