@@ -53,11 +53,12 @@ export interface PracticeSplit {
   leadershipReports: ReportFact[];
 }
 
-const splits = new WeakMap<readonly ActFact[], { members: readonly MemberFact[]; reports: readonly ReportFact[]; split: PracticeSplit }>();
+/** Per acts array: the split, while the members, reports and lengths it was made from are the same. */
+const splits = new WeakMap<readonly ActFact[], { members: readonly MemberFact[]; reports: readonly ReportFact[]; acts: number; reported: number; split: PracticeSplit }>();
 
 export function practiceSplit(facts: ModelFacts): PracticeSplit {
   const cached = splits.get(facts.acts);
-  if (cached && cached.members === facts.members && cached.reports === facts.reports) return cached.split;
+  if (cached && cached.members === facts.members && cached.reports === facts.reports && cached.acts === facts.acts.length && cached.reported === facts.reports.length) return cached.split;
   const byId = new Map(facts.members.map((m) => [m.id, m]));
   const ofMasses = (memberId: string, at: Millis): boolean => {
     const member = byId.get(memberId);
@@ -79,7 +80,7 @@ export function practiceSplit(facts: ModelFacts): PracticeSplit {
     (ofMasses(act.memberId, act.at) ? split.acts : split.leadershipActs).push(act);
   }
   for (const report of facts.reports) (ofMasses(report.memberId, report.at) ? split.reports : split.leadershipReports).push(report);
-  splits.set(facts.acts, { members: facts.members, reports: facts.reports, split });
+  splits.set(facts.acts, { members: facts.members, reports: facts.reports, acts: facts.acts.length, reported: facts.reports.length, split });
   return split;
 }
 
