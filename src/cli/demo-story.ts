@@ -190,8 +190,9 @@ export function demoStory(now: number): Timeline {
   events.push({ at: at(50, 2), type: 'action', issue: 'pay', id: 'rest-audit', title: 'Our own audit of the rest area at every depot', claim: 'pay3b' });
   for (const i of petitioners) events.push({ at: at(49 - (i % 4), i % 12), type: 'join', member: `m${i}`, action: 'petition' });
   for (const i of auditors) events.push({ at: at(48 - (i % 3), i % 12), type: 'join', member: `m${i}`, action: 'rest-audit' });
+  const depots = ['north', 'east', 'harbour', 'airport', 'central'];
   [6, 30, 75, 120, 141].forEach((i, k) =>
-    events.push({ at: at(40 - k, 15), type: 'report', member: `m${i}`, issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: `Depot ${k + 1}: most night drivers signed; management agreed to discuss the premium` }),
+    events.push({ at: at(40 - k, 15), type: 'report', member: `m${i}`, issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: `At the ${depots[k]} depot most night drivers signed, and management agreed to discuss the premium` }),
   );
   [4, 16, 28].forEach((i, k) =>
     events.push({
@@ -202,7 +203,7 @@ export function demoStory(now: number): Timeline {
       action: 'rest-audit',
       claim: 'pay3b',
       verdict: k === 1 ? 'refutes' : 'confirms',
-      text: k === 1 ? 'The rest area at the north depot failed our audit, and the night route opened anyway' : `Depot ${k + 1}: the rest area passed our audit before the route opened`,
+      text: k === 1 ? 'The rest area at the north depot failed our audit, and the night route opened anyway' : `The rest area at the ${depots[k + 1]} depot passed our audit before the route opened`,
     }),
   );
 
