@@ -1,15 +1,18 @@
 /** A line's versions as members and organisers see them: claims, what they cite, the diff and the public marks. */
 import { lineHistoryAt } from '../../core/model/line-history.js';
-import { issues, lines, loadModelFacts, statements, type Db } from '../../store/index.js';
+import { issues, lines, loadModelFacts, organisations, statements, type Db } from '../../store/index.js';
+import { modelSettingsOf } from '../model-settings.js';
 
 export async function lineHistoryView(db: Db, orgId: string, issueId: string, at: Date) {
-  const [versions, facts, statementRows, cycles] = await Promise.all([
+  const [versions, facts, statementRows, cycles, org] = await Promise.all([
     lines.listVersions(db, orgId, issueId),
     loadModelFacts(db, orgId),
     statements.listStatements(db, orgId, issueId),
     issues.listCycles(db, orgId, issueId),
+    organisations.getOrganisation(db, orgId),
   ]);
-  const history = lineHistoryAt(facts, issueId, at.getTime());
+  // Revision without practice weighs the organisation's own k, α, L₀, P₀ and β.
+  const history = lineHistoryAt(facts, issueId, at.getTime(), modelSettingsOf(org?.settings ?? '{}'));
   const recordOf = new Map(history.versions.map((r) => [r.lineVersionId, r]));
   const currentId = history.versions.at(-1)?.lineVersionId ?? null;
   const refuted = new Set(history.refuted.claims.map((c) => c.claimId));
