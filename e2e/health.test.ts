@@ -106,7 +106,7 @@ describe('the health page in plain words', () => {
     const links = await health.glossaryLinks();
     expect(links.filter((l) => !l.found)).toEqual([]);
     const linked = new Set(links.map((l) => l.href));
-    for (const entry of ['l', 'pi', 'beta', ...characters]) expect(linked).toContain(`#glossary-${entry}`);
+    for (const entry of ['pureLogic', 'l', 'L0', 'practice', 'pi', 'P0', 'beta', 'halfLife', 'forecast', 'firstGathering', ...characters]) expect(linked).toContain(`#glossary-${entry}`);
   });
 
   it('gives the forecast as a day with its range, never an hour', async () => {
@@ -136,6 +136,15 @@ describe('the health page in plain words', () => {
 
   it('passes axe', async () => {
     const bad = await audit(log, o, 'health-plain');
+    expect(bad, describeViolations(bad)).toEqual([]);
+  });
+
+  it('has the glossary on a page of its own too, for links from elsewhere', async () => {
+    await o.goto(`${demo.url}/glossary#glossary-pi`);
+    await o.getByRole('heading', { level: 1, name: text('glossary.title'), exact: true }).waitFor();
+    expect(await o.locator('#glossary-pi dt').innerText()).toBe(text('glossary.entries.pi.term'));
+    expect(await o.locator('#glossary-left-communist dt').innerText()).toBe(text('glossary.entries.left-communist.term'));
+    const bad = await audit(log, o, 'glossary');
     expect(bad, describeViolations(bad)).toEqual([]);
   });
 });

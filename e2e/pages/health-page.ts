@@ -66,7 +66,7 @@ export class HealthPage {
       const figures = await card.locator('.figures dd').allInnerTexts();
       const notation = card.locator('.how__notation');
       const badge = card.locator('h2 .badge--character, h3 .badge--character');
-      const forecastHow = card.locator('.forecast + details.how p');
+      const forecastHow = card.locator('.forecast + details.how .forecast__how');
       out.push({
         title: (await card.locator('h2, h3').first().innerText()).trim(),
         l: figures[0] ?? '',

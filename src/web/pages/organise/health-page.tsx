@@ -11,6 +11,7 @@ import { HealthPlaneChart, type HealthPlaneLabels } from '../../charts/health-pl
 import { healthPlaneSeries, type Character } from '../../charts/health-plane-series.js';
 import { aspectColours, characterColours } from '../../charts/palette.js';
 import { Glossary, GlossaryLink } from '../../components/glossary.js';
+import type { GlossaryEntry } from '../../components/glossary-entries.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
 import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
@@ -271,6 +272,7 @@ function Aspects({ health, beta, gathering }: { health: HealthDto; beta: number;
       <details className="how">
         <summary>{t('health.how')}</summary>
         <p className="how__words">{words}</p>
+        <GlossaryTerms entries={['pureLogic', 'L0', 'practice', 'P0', 'halfLife']} />
         {!gathering && (
           <p className="hint how__notation">
             {t('health.inNotation')} {health.how}
@@ -278,6 +280,22 @@ function Aspects({ health, beta, gathering }: { health: HealthDto; beta: number;
         )}
       </details>
     </>
+  );
+}
+
+/** The glossary's entries for the words an explanation uses. */
+function GlossaryTerms({ entries }: { entries: readonly GlossaryEntry[] }) {
+  const { t } = useTranslation();
+  return (
+    <p className="hint how__terms">
+      {t('health.inGlossary')}{' '}
+      {entries.map((entry, i) => (
+        <span key={entry}>
+          {i > 0 && ', '}
+          <GlossaryLink entry={entry}>{t(`glossary.entries.${entry}.term`)}</GlossaryLink>
+        </span>
+      ))}
+    </p>
   );
 }
 
@@ -300,7 +318,8 @@ function ForecastLine({ forecast }: { forecast: Forecast }) {
   const how = (
     <details className="how">
       <summary>{t('health.forecastHow')}</summary>
-      <p>{forecast.how}</p>
+      <p className="forecast__how">{forecast.how}</p>
+      <GlossaryTerms entries={['forecast', 'halfLife']} />
     </details>
   );
   if (forecast.gathering) return <p className="forecast forecast--gathering">{t('health.gathering', { count: forecast.gathering.members })}</p>;
