@@ -27,6 +27,16 @@ export class LineEditorPage {
     return cited;
   }
 
+  /** The consensus statements the claim's basis offers, by their texts, in the page's order. */
+  async consensusOffered(number: number): Promise<string[]> {
+    const claim = this.page.locator('.claim-editor > li').nth(number - 1);
+    const basis = claim.locator('details.basis');
+    if ((await basis.getAttribute('open')) === null) await basis.locator('summary').click();
+    const labels = await claim.getByRole('group', { name: text('editor.fromConsensus'), exact: true }).locator('li label').allInnerTexts();
+    // A label reads "<statement> — <figure>"; the figure may start a line of its own.
+    return labels.map((label) => (label.split(/\s+— /)[0] ?? '').trim());
+  }
+
   /** Find any accepted statement by its words and cite it. */
   async citeStatement(number: number, statement: string): Promise<void> {
     const claim = this.page.locator('.claim-editor > li').nth(number - 1);

@@ -21,8 +21,19 @@ export class OpinionMapPage {
     return this.page.locator('figcaption .legend li').allInnerTexts();
   }
 
+  /** The consensus statements' texts, in the page's order. */
   async consensus(): Promise<string[]> {
     return this.page.locator('section[aria-labelledby="consensus-heading"] .finding__text').allInnerTexts();
+  }
+
+  /** How each consensus statement is described ("Every group agrees: at least 66% of each"). */
+  async consensusFigures(): Promise<string[]> {
+    return this.page.locator('section[aria-labelledby="consensus-heading"] .finding__figure').allInnerTexts();
+  }
+
+  /** The divisive statements' texts, in the page's order. */
+  async divisive(): Promise<string[]> {
+    return this.page.locator('section[aria-labelledby="divisive-heading"] .finding__text').allInnerTexts();
   }
 
   async heading(): Promise<string> {
