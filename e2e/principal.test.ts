@@ -125,6 +125,34 @@ describe('the principal contradiction in the browser', () => {
     expect(after).toEqual(before);
   });
 
+  it('an embrace rate is judged on the organiser’s issue page only once enough members are heard', async () => {
+    const n = (x: number) => x.toLocaleString('en-GB');
+    let shown = 0;
+    for (const [title, issueId] of issueIds) {
+      const history = (await (await organiser.request.get(`${base}/issues/${issueId}/line`)).json()) as { versions: { id: string; number: number; status: string }[] };
+      const published = history.versions.filter((v) => v.status === 'published').sort((a, b) => b.number - a.number)[0];
+      if (!published) continue;
+      const embrace = (await (await organiser.request.get(`${base}/line-versions/${published.id}/embrace`)).json()) as {
+        overall: { embraced: number; responders: number; needed: number; rate: number | null; status: string };
+      };
+      await o.goto(`${demo.url}/organise/issues/${issueId}`);
+      const page = new OrganiseIssuePage(o);
+      await page.waitUntilShown();
+      const section = o.locator('section[aria-labelledby="embrace-heading"]');
+      await section.waitFor();
+      const { overall } = embrace;
+      const expected =
+        overall.status === 'not-yet-heard'
+          ? text('embrace.overallNotYetHeard', { count: n(overall.responders), needed: n(overall.needed) })
+          : text('embrace.overall', { rate: `${Math.round((overall.rate ?? 0) * 100)}%`, embraced: n(overall.embraced), count: n(overall.responders) });
+      expect(await section.locator('p').first().innerText(), title).toBe(expected);
+      if (overall.status === 'not-yet-heard') expect(await section.locator('h2 .badge').innerText()).toBe(text('embrace.notYetHeardBadge'));
+      if (shown === 0) await check(o, 'organise-issue-embrace');
+      shown += 1;
+    }
+    expect(shown, 'an issue of the demo shows its embrace figures').toBeGreaterThan(0);
+  });
+
   it('an organiser marks which issues must wait for one, and it comes first, whatever its popularity; taking the marks back restores the ranking', async () => {
     const before = await principal();
     // An issue below the first that nothing blocks: once it blocks every other open issue, nothing else can block as many.

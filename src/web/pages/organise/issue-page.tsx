@@ -35,7 +35,7 @@ function OrganiseIssue({ me }: { me: MeDto }) {
           <p className="lead">{t(`phase.${d.cycle.phase}.organiser`)}</p>
           {d.cycle.belowTarget && <p className="badge badge--warning">{t('organise.belowTarget')}</p>}
           <Tools issue={d} />
-          {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <EmbraceFigures orgId={orgId} issueId={d.id} />}
+          <EmbraceFigures orgId={orgId} issueId={d.id} />
           <Advance orgId={orgId} issue={d} onAdvanced={issue.reload} />
           {d.status === 'open' && <Blocking orgId={orgId} issueId={d.id} />}
           {(d.cycle.phase === 'propagate' || d.cycle.phase === 'test') && <NewAction orgId={orgId} issueId={d.id} />}
@@ -175,7 +175,10 @@ function NewAction({ orgId, issueId }: { orgId: string; issueId: string }) {
   );
 }
 
-/** How the members answered the current line: embrace rate overall, per opinion group and per constituency, against the targets. */
+/**
+ * How the members answered the current line, in every phase once a line is published: embrace
+ * rate overall, per opinion group and per constituency, against the targets once enough are heard.
+ */
 function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) {
   const { t } = useTranslation();
   const f = useFormat();
