@@ -16,7 +16,7 @@ import { analyses, loadModelFacts } from '../../src/store/index.js';
 import { readPolisConversation } from '../../src/cli/polis/format.js';
 import { DEMO, ensureDemo } from '../../src/cli/demo.js';
 import { analysisFindings } from '../../src/web/analysis/findings.js';
-import { Client, startHarness, type Harness } from '../_util/app.js';
+import { Client, signUp, startHarness, type Harness } from '../_util/app.js';
 import { dialects } from '../_util/stores.js';
 
 type Tallies = AnalysisSnapshot['groupVotes'];
@@ -189,5 +189,71 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
       if (c.detail.statementId) expect(ids.has(c.detail.statementId) ? c.description : '').not.toContain(c.detail.statementId);
     }
     await h.ctx.store.db.deleteFrom('analyses').where('id', '=', id).execute();
+  });
+});
+
+describe.each(dialects)('analyses stored under the overall majority, on %s', (dialect) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(dialect);
+  });
+  afterAll(async () => h?.close());
+
+  it('are served, counted and announced under the rule, with statements named by their text', async () => {
+    const org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    const issue = (await org.admin.post(`${base}/issues`, { title: 'Night-shift pay' })).json() as { id: string; cycle: { id: string } };
+    const say = async (text: string) => ((await org.admin.post(`${base}/issues/${issue.id}/statements`, { text })).json() as { id: string }).id;
+    const dispatchers = await say('Dispatchers on nights deserve the same premium as drivers');
+    const premium = await say('Night shifts must pay at least 25 % more than day shifts');
+    const fares = await say('Passengers should pay higher night fares for our premium');
+    const groups = [
+      { id: '1', members: ['a', 'b', 'c'], representative: [] },
+      { id: '2', members: ['d', 'e'], representative: [] },
+    ];
+    const tally = (agree: number, disagree: number, pass: number) => ({ agree, disagree, pass });
+    // First: the premium is held by both groups; the dispatchers statement is an overall majority group 2 rejects.
+    const before: Tallies = {
+      [dispatchers]: { '1': tally(3, 97, 0), '2': tally(40, 8, 2) },
+      [premium]: { '1': tally(80, 10, 10), '2': tally(40, 5, 5) },
+      [fares]: { '1': tally(30, 60, 10), '2': tally(10, 35, 5) },
+    };
+    // Then: group 2 turns against the premium; both groups now reject higher fares.
+    const after: Tallies = { ...before, [premium]: { '1': tally(80, 10, 10), '2': tally(10, 35, 5) }, [fares]: { '1': tally(10, 85, 5), '2': tally(5, 42, 3) } };
+    const old = (groupVotes: Tallies): AnalysisSnapshot => ({
+      source: 'engine',
+      revision: 0,
+      computeMs: null,
+      counts: { participants: 5, statements: 3, votes: 15, clustered: 5, groups: 2 },
+      groups,
+      consensus: overallMajority(groupVotes),
+      groupInformedConsensus: [],
+      divisive: [],
+      bridging: [],
+      map: { members: [], x: [], y: [], group: [] },
+      groupVotes,
+      priorities: {},
+    });
+    expect(overallMajority(before).map((c) => c.statementId)).toContain(dispatchers);
+    for (const [seq, groupVotes] of [before, after].entries()) {
+      await h.ctx.store.db
+        .insertInto('analyses')
+        .values({ id: `old-analysis-${seq}`, org_id: org.orgId, issue_id: issue.id, cycle_id: issue.cycle.id, source: 'engine', votes_seq: seq, seq: seq + 1, basis: null, result: JSON.stringify(old(groupVotes)), created_at: `2026-02-0${seq + 1}T12:00:00.000Z` })
+        .execute();
+    }
+
+    const answer = await org.admin.get(`${base}/issues/${issue.id}/analysis`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const served = answer.json() as { snapshot: AnalysisSnapshot };
+    expect(served.snapshot.consensus).toEqual([{ statementId: fares, direction: 'disagree', share: 42 / 50 }]);
+    expect(served.snapshot.divisive.map((d) => d.statementId)).toEqual(expect.arrayContaining([dispatchers, premium]));
+    const facts = await loadModelFacts(h.ctx.store.db, org.orgId);
+    expect(facts.analyses.map((a) => a.consensus)).toEqual([[premium], [fares]]);
+
+    const changes = ((await org.admin.get(`${base}/changes`)).json() as { changes: { type: string; description: string }[] }).changes.filter((c) => c.type.startsWith('consensus'));
+    expect(changes.map((c) => c.description)).toEqual([
+      '"Night-shift pay": every group now rejects "Passengers should pay higher night fares for our premium" (consensus gained)',
+      '"Night-shift pay": not every group agrees with "Night shifts must pay at least 25 % more than day shifts" any more (consensus lost)',
+    ]);
   });
 });
