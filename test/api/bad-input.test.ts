@@ -456,6 +456,12 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
+  'DELETE /api/orgs/{orgId}/issues/{issueId}/blocks/{blockedId}': {
+    policy: 'organiser',
+    params: (f) => ({ orgId: f.orgId, issueId: f.issueId, blockedId: f.bareIssueId }),
+    client: (f) => f.organiser,
+    status: 204,
+  },
 };
 
 /** What a 404 for each kind of path parameter must name. */
@@ -469,6 +475,7 @@ const nounOf: Record<string, string> = {
   versionId: 'line version',
   criticismId: 'criticism',
   actionId: 'action',
+  blockedId: 'issue',
 };
 /** Path parameters that are capabilities, not ids of an organisation: no "another organisation's" variant. */
 const unscoped = new Set(['token']);

@@ -4,6 +4,7 @@
  * and the principal contradiction follows, blocking first, with its reasons in sentences.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFacts, loadModelFactsFromEvents } from '../../src/store/index.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness, type Org } from '../_util/app.js';
 
@@ -64,5 +65,9 @@ describe.each(dialects)('the principal contradiction’s marks on %s', (dialect)
     expect(unknown.json().message).toMatch(/^blockedId/);
     const events = await h.ctx.store.db.selectFrom('events').select(['type']).where('org_id', '=', org.orgId).where('type', '=', 'issue.unblocks').execute();
     expect(events).toHaveLength(1);
+    // The facts rebuilt from the event log alone agree with the tables: the block is gone from both.
+    const fromTables = await loadModelFacts(h.ctx.store.db, org.orgId);
+    expect(fromTables.blocks).toEqual([]);
+    expect(await loadModelFactsFromEvents(h.ctx.store.db, org.orgId)).toEqual(fromTables);
   });
 });

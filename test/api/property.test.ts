@@ -173,6 +173,7 @@ const routes: Record<string, WriteRoute> = {
   'PUT /api/orgs/{orgId}/issues/{issueId}/importance': { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
   'DELETE /api/orgs/{orgId}/issues/{issueId}/importance': { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
   'POST /api/orgs/{orgId}/issues/{issueId}/blocks': { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: (f) => ({ blocks: f.ids.advanceIssue }), ok: 204 },
+  'DELETE /api/orgs/{orgId}/issues/{issueId}/blocks/{blockedId}': { who: 'organiser', params: (f) => ({ issueId: f.ids.issue, blockedId: f.ids.advanceIssue }), ok: 204 },
   'POST /api/orgs/{orgId}/criticism/tokens': {
     who: 'member',
     body: (f) => ({ epoch: f.epoch.epoch, blinded: blindedFor.get(f.orgId)! }),

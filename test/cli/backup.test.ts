@@ -94,6 +94,8 @@ const story = Timeline.parse({
     { at: '2026-02-02T01:00:00Z', type: 'endorse', member: 'm2', issue: 'rent', response: 'critique', text: 'Too timid' },
     { at: '2026-02-02T02:00:00Z', type: 'endorse', member: 'm3', issue: 'rent', response: 'amend', text: 'Add a repairs fund' },
     { at: '2026-02-10', type: 'report', member: 'm4', issue: 'rent', id: 'r1', claim: 'c1', verdict: 'refutes', text: 'At the meeting most wanted a cap, not a freeze' },
+    // New practice before the second version: a line is concentrated only from votes cast since the first.
+    { at: '2026-02-20', type: 'vote', member: 'm5', statement: 's1', value: 1 },
     { at: '2026-03-01', type: 'line', issue: 'rent', claims: [{ id: 'c3', text: 'Members want a cap at inflation', cites: ['r1', 's1'] }] },
     { at: '2026-03-02', type: 'important', member: 'm5', issue: 'rent' },
     { at: '2026-03-02T01:00:00Z', type: 'important', member: 'm6', issue: 'repairs' },

@@ -4,6 +4,8 @@ import { defaultModelSettings as defaults } from './settings.js';
 import { analysisChanges, groupLineage, groupMajority, qualitativeChanges } from './changes.js';
 import { DAY_MS } from './time.js';
 
+const HOUR = DAY_MS / 24;
+
 const T = Date.UTC(2026, 0, 1);
 const days = (n: number): number => n * DAY_MS;
 function factsOf(parts: Partial<ModelFacts>): ModelFacts {
@@ -90,31 +92,35 @@ describe('qualitativeChanges', () => {
     const claims = [1, 2, 3].map((n) => ({ id: `c${n}`, text: `claim ${n}`, cites: [] }));
     const facts = factsOf({
       issues: [issue],
-      members: ['a', 'b', 'c'].map((id) => ({ id, joinedAt: T - 1, constituency: null })),
+      members: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, joinedAt: T - 1, constituency: null })),
       lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(2), claims }],
       // 5 reports: P = 15, π = 1.5 → empiricist (ℓ = 0) until the line is published, then correct
       reports: Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: `reporter${i}`, at: T + days(1), claimId: null, verdict: null })),
-      analyses: [analysis('x1', T + days(1), { g1: ['a', 'b'] }, { consensus: ['s1'] }), analysis('x2', T + days(3), { g1: ['a', 'b'] })],
+      analyses: [
+        analysis('x1', T + days(1), { g1: ['a', 'b', 'c', 'd', 'e', 'f'] }, { consensus: ['s1'] }),
+        analysis('x2', T + days(3), { g1: ['a', 'b', 'c', 'd', 'e', 'f'] }),
+      ],
       endorsements: [
-        { memberId: 'a', lineVersionId: 'v1', issueId: 'i1', at: T + days(4), kind: 'embrace' },
-        { memberId: 'b', lineVersionId: 'v1', issueId: 'i1', at: T + days(5), kind: 'critique' },
+        // Day 4: a alone embraces (1 of 1: not yet heard), then b, c, d, e (5 of 5: heard, above both targets).
+        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({ memberId, lineVersionId: 'v1', issueId: 'i1', at: T + days(4) + k * HOUR, kind: 'embrace' as const })),
+        // Day 5: b and c critique instead: 3 of 5 < 2/3 overall; the group stays above its 1/2.
+        ...['b', 'c'].map((memberId) => ({ memberId, lineVersionId: 'v1', issueId: 'i1', at: T + days(5), kind: 'critique' as const })),
       ],
       acts: [
-        { memberId: 'a', issueId: 'i1', at: T + days(4), kind: 'endorsement', statementId: null },
-        { memberId: 'b', issueId: 'i1', at: T + days(5), kind: 'endorsement', statementId: null },
+        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({ memberId, issueId: 'i1', at: T + days(4) + k * HOUR, kind: 'endorsement' as const, statementId: null })),
+        ...['b', 'c'].map((memberId) => ({ memberId, issueId: 'i1', at: T + days(5), kind: 'endorsement' as const, statementId: null })),
       ],
     });
     const changes = qualitativeChanges(facts, T + days(6), defaults);
     expect(changes.map((c) => [(c.at - T) / DAY_MS, c.type, c.type === 'character-changed' ? `${c.detail.from}→${c.detail.to}` : c.type === 'embrace-crossed' ? `${c.detail.scope}:${c.detail.direction}` : ''])).toEqual([
-      [1, 'character-changed', 'fool→empiricist'],
-      [2, 'character-changed', 'empiricist→correct'],
+      // No verdict before the line: the first gathering's characters are not announced, and the publication is the baseline.
       [3, 'consensus-lost', ''],
-      [4, 'embrace-crossed', 'overall:above'],
-      [4, 'embrace-crossed', 'group:above'],
-      [5, 'embrace-crossed', 'overall:below'], // 1 of 2 < 2/3; the group stays at 1/2, its target
+      [4 + 4 / 24, 'embrace-crossed', 'overall:above'],
+      [4 + 4 / 24, 'embrace-crossed', 'group:above'],
+      [5, 'embrace-crossed', 'overall:below'],
     ]);
     // decay alone: after 180·log2(3) days the line turns left-communist, announced at that instant
     const later = qualitativeChanges(facts, T + days(400), defaults).filter((c) => c.type === 'character-changed');
-    expect(later.at(-1)?.description).toMatch(/^"rent": the line turned from correct to left-communist, as practice faded/);
+    expect(later.at(-1)?.description).toBe('"rent": the line turned from claims and consultation in proportion (correct) to claims outrun consultation (left-communist), as practice faded');
   });
 });

@@ -10,7 +10,9 @@ import type { EndorsementKind } from '../vocabulary.js';
 import type { Character } from './health.js';
 import { analysesOf, compareVersions, factsByIssue } from './lookups.js';
 import { issueHealthTrail, type HealthPoint } from './trail.js';
-import { compareText, formatNumber, formatPercent } from './wording.js';
+import { characterLabel, compareText, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
+export type { StatementTexts } from './wording.js';
+import { activeMembersAt, massesAnswers, respondersNeeded } from './embrace.js';
 
 export const qualitativeChangeTypes = [
   'consensus-gained',
@@ -122,20 +124,6 @@ function strongest(counts: ReadonlyMap<string, number>, order: readonly string[]
     .map(({ id, count }) => ({ id, count }));
 }
 
-/**
- * Statement id → its text, so a change names a statement as members read it. The model's facts
- * hold no texts: the caller passes those the reader may see; any other is "a statement not shown
- * here" (its id stays in the change's detail).
- */
-export type StatementTexts = ReadonlyMap<string, string>;
-
-const noTexts: StatementTexts = new Map();
-
-function statementNamed(statementId: string, texts: StatementTexts): string {
-  const text = texts.get(statementId);
-  return text === undefined ? 'a statement not shown here' : `"${text}"`;
-}
-
 /** How every group of the analysis votes on a statement in its consensus, in words. */
 function consensusStance(analysis: AnalysisFact, statementId: string): string {
   const first = analysis.groups[0];
@@ -193,20 +181,25 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
   return changes;
 }
 
-/** A change wherever two consecutive points of an issue's trail differ in character. */
-export function characterChanges(issue: IssueFact, trail: readonly HealthPoint[]): QualitativeChange[] {
+/**
+ * A change wherever two consecutive points of an issue's trail differ in character, from the
+ * first publication of its line on: an issue in its first gathering has no line, so no verdict
+ * to change (MODEL.md §3). Characters are named in plain words first, the essay's term second.
+ */
+export function characterChanges(issue: IssueFact, trail: readonly HealthPoint[], firstPublishedAt: Millis | null = null): QualitativeChange[] {
   const changes: QualitativeChange[] = [];
+  if (firstPublishedAt === null) return changes;
   for (let i = 1; i < trail.length; i += 1) {
     const before = trail[i - 1] as HealthPoint;
     const point = trail[i] as HealthPoint;
-    if (before.character === point.character) continue;
+    if (point.at <= firstPublishedAt || before.character === point.character) continue;
     const why = point.cause === 'decay' ? ', as practice faded' : point.cause === 'membership' ? ', as the membership grew' : '';
     changes.push({
       at: point.at,
       issueId: issue.id,
       type: 'character-changed',
       detail: { from: before.character, to: point.character, l: point.l, pi: point.pi, cause: point.cause },
-      description: `${quote(issue)}: the line turned from ${before.character} to ${point.character}${why} (ℓ = ${formatNumber(point.l)}, π = ${formatNumber(point.pi)})`,
+      description: `${quote(issue)}: the line turned from ${characterLabel(before.character)} to ${characterLabel(point.character)}${why}`,
     });
   }
   return changes;
@@ -214,11 +207,15 @@ export function characterChanges(issue: IssueFact, trail: readonly HealthPoint[]
 
 /**
  * The instants at which a version's embrace crosses its target, overall (embraceTarget) or in a
- * group (groupEmbraceTarget) of the issue's latest analysis at that instant. Before its first
- * responder a version (or group) stands below its target, so reaching it is announced. A new
- * analysis brings new groups: their standing is taken as it is then, not announced.
+ * group (groupEmbraceTarget) of the issue's latest analysis at that instant. A rate meets its
+ * target only once enough are heard (MODEL.md §3: max(5, 10 % of the active members in it) at
+ * that instant), so a version (or group) stands below its target until then, and reaching it is
+ * announced. Only the masses' answers count. A new analysis brings new groups: their standing is
+ * taken as it is then, not announced. `facts` are the organisation's: who is active is
+ * organisation-wide.
  */
-export function embraceCrossings(issue: IssueFact, version: LineVersionFact, endorsements: readonly EndorsementFact[], analyses: readonly AnalysisFact[], until: Millis, settings: ModelSettings): QualitativeChange[] {
+export function embraceCrossings(issue: IssueFact, version: LineVersionFact, facts: ModelFacts, analyses: readonly AnalysisFact[], until: Millis, settings: ModelSettings): QualitativeChange[] {
+  const endorsements = massesAnswers(facts);
   type Step = { at: Millis; analysis: AnalysisFact } | { at: Millis; endorsement: EndorsementFact };
   const steps: Step[] = [
     ...analyses.filter((a) => a.issueId === version.issueId && a.at <= until).map((analysis) => ({ at: analysis.at, analysis })),
@@ -228,9 +225,16 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, end
   const answers = new Map<string, EndorsementKind>();
   const overall = { embraced: 0, responders: 0 };
   let groupsOf = new Map<string, string[]>();
-  let groups = new Map<string, { embraced: number; responders: number; meets: boolean }>();
+  let groups = new Map<string, { embraced: number; responders: number; meets: boolean; members: readonly string[] }>();
   let overallMeets = false;
-  const meets = (c: { embraced: number; responders: number }, target: number): boolean => c.responders > 0 && c.embraced / c.responders >= target;
+  let active: ReadonlySet<string> = new Set();
+  const needed = (members: Iterable<string> | null): number => {
+    if (members === null) return respondersNeeded(active.size);
+    let n = 0;
+    for (const m of members) if (active.has(m)) n += 1;
+    return respondersNeeded(n);
+  };
+  const meets = (c: { embraced: number; responders: number }, target: number, enough: number): boolean => c.responders > 0 && c.responders >= enough && c.embraced / c.responders >= target;
   const changes: QualitativeChange[] = [];
   const announce = (at: Millis, scope: 'overall' | 'group', groupId: string | null, c: { embraced: number; responders: number }, now: boolean, target: number): void => {
     const rate = c.responders > 0 ? c.embraced / c.responders : 0;
@@ -251,8 +255,9 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, end
       if ('analysis' in step) {
         groupsOf = new Map();
         groups = new Map();
+        active = activeMembersAt(facts, at, settings);
         for (const g of step.analysis.groups) {
-          const count = { embraced: 0, responders: 0, meets: false };
+          const count = { embraced: 0, responders: 0, meets: false, members: g.members };
           for (const m of g.members) {
             groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
             const kind = answers.get(m);
@@ -260,7 +265,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, end
             count.responders += 1;
             if (kind === 'embrace') count.embraced += 1;
           }
-          count.meets = meets(count, settings.groupEmbraceTarget);
+          count.meets = meets(count, settings.groupEmbraceTarget, needed(g.members));
           groups.set(g.id, count);
         }
         continue;
@@ -274,11 +279,12 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, end
         c.embraced += Number(kind === 'embrace') - Number(before === 'embrace');
       }
     }
-    const overallNow = meets(overall, settings.embraceTarget);
+    active = activeMembersAt(facts, at, settings);
+    const overallNow = meets(overall, settings.embraceTarget, needed(null));
     if (overallNow !== overallMeets) announce(at, 'overall', null, overall, overallNow, settings.embraceTarget);
     overallMeets = overallNow;
     for (const [groupId, c] of groups) {
-      const now = meets(c, settings.groupEmbraceTarget);
+      const now = meets(c, settings.groupEmbraceTarget, needed(c.members));
       if (now !== c.meets) announce(at, 'group', groupId, c, now, settings.groupEmbraceTarget);
       c.meets = now;
     }
@@ -301,9 +307,10 @@ export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: M
     if (!slice) continue;
     const analyses = analysesOf(slice, issue.id, until);
     for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact, texts));
-    changes.push(...characterChanges(issue, issueHealthTrail(slice, issue.id, until, settings)));
-    for (const version of slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions)) {
-      changes.push(...embraceCrossings(issue, version, slice.endorsements, analyses, until, settings));
+    const published = slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions);
+    changes.push(...characterChanges(issue, issueHealthTrail(slice, issue.id, until, settings), published[0]?.publishedAt ?? null));
+    for (const version of published) {
+      changes.push(...embraceCrossings(issue, version, facts, analyses, until, settings));
     }
   }
   const issueOrder = new Map(facts.issues.map((issue, index) => [issue.id, index]));

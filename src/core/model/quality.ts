@@ -7,7 +7,7 @@ import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import { analysesOf, currentLineVersion, massMembersJoinedBy, practiceSplit, publishedVersions } from './lookups.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
 import { DAY_MS } from './time.js';
-import { compareText, countOf, formatNumber, formatPercent } from './wording.js';
+import { compareText, countOf, formatNumber, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
 
 /** Share of the current version's claims that cite at least one basis; null without claims. */
 export interface GroundingFigure {
@@ -90,7 +90,7 @@ export function groundingAt(facts: ModelFacts, issueId: string, at: Millis): Gro
  * must not wash its refutations away. Each member of role member counts once per claim, with
  * their latest verdict; the leadership's reports are not practice (MODEL.md §3).
  */
-export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis): RefutedClaimsFigure {
+export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, texts: StatementTexts = noTexts): RefutedClaimsFigure {
   const versions = publishedVersions(facts, issueId, at);
   const current = versions[versions.length - 1] ?? null;
   const analyses = analysesOf(facts, issueId, at);
@@ -127,7 +127,7 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis):
     const lostConsensus = claim.cites.filter((c) => c.kind === 'statement' && lost.has(c.ref)).map((c) => c.ref);
     const verdicts = { ...(verdictsByText.get(claim.text) ?? { confirms: 0, refutes: 0, mixed: 0 }) };
     const reasons: string[] = [];
-    if (lostConsensus.length > 0) reasons.push(`cites ${countOf(lostConsensus.length, 'statement')} that lost consensus: ${lostConsensus.join(', ')}`);
+    if (lostConsensus.length > 0) reasons.push(`cites ${countOf(lostConsensus.length, 'statement')} that lost consensus: ${lostConsensus.map((id) => statementNamed(id, texts)).join(', ')}`);
     if (verdicts.refutes > verdicts.confirms) reasons.push(`reports refute it ${verdicts.refutes} to ${verdicts.confirms}`);
     if (reasons.length > 0) claims.push({ claimId: claim.id, text: claim.text, lostConsensus, verdicts, reasons });
   }
@@ -228,12 +228,12 @@ export function citedStatementsOf(claims: readonly ClaimFact[]): string[] {
   return claims.flatMap((c) => c.cites.filter((cite) => cite.kind === 'statement').map((cite) => cite.ref));
 }
 
-export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): IssueQuality {
+export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings, texts: StatementTexts = noTexts): IssueQuality {
   return {
     issueId,
     at,
     grounding: groundingAt(facts, issueId, at),
-    refuted: refutedClaimsAt(facts, issueId, at),
+    refuted: refutedClaimsAt(facts, issueId, at, texts),
     representativeness: representativenessAt(facts, issueId, at, settings),
     concentration: concentrationAt(facts, issueId, at),
   };

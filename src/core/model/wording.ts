@@ -121,3 +121,18 @@ export function healthInWords(h: HealthFigures): string {
   const reason = characterInWords({ ...h, character: h.character });
   return `${logic} ${practice} ${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 }
+
+/**
+ * Statement id → its text, so a figure names a statement as members read it. The model's facts
+ * hold no texts: the caller passes those the reader may see; any other is "a statement not shown
+ * here" (its id stays in the figure's detail).
+ */
+export type StatementTexts = ReadonlyMap<string, string>;
+
+export const noTexts: StatementTexts = new Map();
+
+/** A statement by its text in quotes, or "a statement not shown here". */
+export function statementNamed(statementId: string, texts: StatementTexts): string {
+  const text = texts.get(statementId);
+  return text === undefined ? 'a statement not shown here' : `"${text}"`;
+}

@@ -81,6 +81,8 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const at = instant(req.query);
         const { facts, settings } = await factsOf(auth.orgId);
         const open = facts.issues.filter((i) => i.openedAt <= at && (i.resolvedAt === null || i.resolvedAt > at));
+        // Refuted claims name the statements that lost consensus by their text.
+        const texts = await visibleStatementTexts(auth, facts);
         return finite({
           at: isoInstant(at),
           organisation: { health: organisationHealthAt(facts, at, settings), forecast: forecastOrganisationAt(facts, at, settings) },
@@ -88,9 +90,9 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             issueId: i.id,
             title: i.title,
             health: issueHealthAt(facts, i.id, at, settings),
-            quality: issueQualityAt(facts, i.id, at),
+            quality: issueQualityAt(facts, i.id, at, settings, texts),
             forecast: forecastIssueAt(facts, i.id, at, settings),
-            marks: { driftedFromMasses: lineHistoryAt(facts, i.id, at).driftedFromMasses },
+            marks: { driftedFromMasses: lineHistoryAt(facts, i.id, at, settings).driftedFromMasses },
           })),
         });
       },

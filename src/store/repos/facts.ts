@@ -249,6 +249,11 @@ export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<M
       case 'issue.blocks':
         if (e.issue_id && d.blocked && !blocks.some((b) => b.blocker === e.issue_id && b.blocked === d.blocked)) blocks.push({ blocker: e.issue_id, blocked: d.blocked });
         break;
+      case 'issue.unblocks': {
+        const taken = blocks.findIndex((b) => b.blocker === e.issue_id && b.blocked === d.blocked);
+        if (taken >= 0) blocks.splice(taken, 1);
+        break;
+      }
       case 'issue.marked-important':
         if (e.actor_id && e.issue_id && !importance.has(`${e.issue_id}/${e.actor_id}`)) importance.set(`${e.issue_id}/${e.actor_id}`, { memberId: e.actor_id, issueId: e.issue_id, at });
         break;
