@@ -90,6 +90,10 @@ export const defaultRateLimits: RateLimits = {
   'invite-issue': [{ max: 60, windowMs: HOUR }],
   vote: [{ max: 120, windowMs: MINUTE }],
   statement: [{ max: 10, windowMs: HOUR }],
+  // The model's figures and an issue's analysis, each route counted on its own: a person reloads a page, a loop is refused.
+  model: [{ max: 60, windowMs: MINUTE }],
+  // The health page asks for every issue's trail at once.
+  trail: [{ max: 600, windowMs: MINUTE }],
 };
 
 const unitMs = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR } as const;

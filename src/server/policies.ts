@@ -11,7 +11,7 @@
 export type Policy = 'public' | 'anonymous' | 'member' | 'organiser' | 'admin';
 
 /** The rate limits of `rateLimits` in config: per client address before login, per member after. */
-export type RateLimitName = 'signup' | 'login' | 'invite' | 'invite-issue' | 'vote' | 'statement' | 'criticism';
+export type RateLimitName = 'signup' | 'login' | 'invite' | 'invite-issue' | 'vote' | 'statement' | 'model' | 'trail' | 'criticism';
 
 export interface RoutePolicy {
   readonly who: Policy;
@@ -39,11 +39,11 @@ export const routePolicies = {
   'POST /api/orgs/:orgId/issues/:issueId/statements': { who: 'member', limit: 'statement' },
   'PATCH /api/orgs/:orgId/statements/:statementId': { who: 'organiser' },
   'PUT /api/orgs/:orgId/statements/:statementId/vote': { who: 'member', limit: 'vote' },
-  'GET /api/orgs/:orgId/issues/:issueId/analysis': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/analysis': { who: 'member', limit: 'model' },
   'GET /api/orgs/:orgId/issues/:issueId/next-statement': { who: 'member' },
   'GET /api/orgs/:orgId/issues/:issueId/similar': { who: 'member' },
   'POST /api/orgs/:orgId/statements/:statementId/merge': { who: 'organiser' },
-  'GET /api/orgs/:orgId/issues/:issueId/themes': { who: 'member' },
+  'GET /api/orgs/:orgId/issues/:issueId/themes': { who: 'member', limit: 'model' },
   // Registered only when MASSLINE_SUMMARY_URL is set.
   'POST /api/orgs/:orgId/issues/:issueId/themes/:themeId/summary': { who: 'organiser' },
   'PUT /api/orgs/:orgId/line-versions/:versionId/endorsement': { who: 'member' },
@@ -62,14 +62,14 @@ export const routePolicies = {
   'POST /api/orgs/:orgId/issues/:issueId/line/drafts': { who: 'organiser' },
   'PUT /api/orgs/:orgId/line-versions/:versionId': { who: 'organiser' },
   'POST /api/orgs/:orgId/line-versions/:versionId/publish': { who: 'organiser' },
-  'GET /api/orgs/:orgId/health': { who: 'member' },
-  'GET /api/orgs/:orgId/issues/:issueId/health/trail': { who: 'member' },
-  'GET /api/orgs/:orgId/issues/:issueId/health/what-if': { who: 'member' },
-  'GET /api/orgs/:orgId/changes': { who: 'member' },
-  'GET /api/orgs/:orgId/principal-contradiction': { who: 'member' },
-  'GET /api/orgs/:orgId/issues/:issueId/united-front': { who: 'member' },
-  'GET /api/orgs/:orgId/line-versions/:versionId/embrace': { who: 'member' },
-  'GET /api/orgs/:orgId/me/what-became-of-my-input': { who: 'member' },
+  'GET /api/orgs/:orgId/health': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/issues/:issueId/health/trail': { who: 'member', limit: 'trail' },
+  'GET /api/orgs/:orgId/issues/:issueId/health/what-if': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/changes': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/principal-contradiction': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/issues/:issueId/united-front': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/line-versions/:versionId/embrace': { who: 'member', limit: 'model' },
+  'GET /api/orgs/:orgId/me/what-became-of-my-input': { who: 'member', limit: 'model' },
   'POST /api/orgs/:orgId/issues/:issueId/resolve': { who: 'organiser' },
   'GET /api/orgs/:orgId/criticism/epoch': { who: 'member' },
   'POST /api/orgs/:orgId/criticism/tokens': { who: 'member' },

@@ -416,6 +416,47 @@ describe.each(dialects)('access on %s', (dialect) => {
       expect((await new Client(strict.app, { ip: '10.3.0.3', origin }).post(`/api/invites/${token}/accept`, { displayName: 'Elsewhere' })).statusCode).toBe(201);
     });
 
+    it("the model's figures: 60 a minute per member and route, refused beyond with a 429 that says so; another route, another member and the health page's trails go on", async () => {
+      nextHour();
+      const { org } = await strictOrg('10.4.0.1');
+      const issueId = await issueOf(org);
+      const a = await joinAsMember(strict.app, org);
+      const b = await joinAsMember(strict.app, org);
+      for (const m of [a, b]) {
+        m.client.origin = origin;
+        m.client.ip = '10.4.0.9';
+      }
+      const health = `/api/orgs/${org.orgId}/health`;
+      for (let i = 0; i < 60; i++) {
+        const r = await a.client.get(health);
+        expect(r.statusCode, `request ${i + 1}: ${r.body}`).toBe(200);
+      }
+      const refused = await a.client.get(health);
+      expectRefused(refused, 429, 'rate_limited', /^rate limit: at most 60 requests for these figures in a minute; try again in \d+ s$/);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // Each route counts on its own: the same member's changes and principal contradiction are served.
+      expect((await a.client.get(`/api/orgs/${org.orgId}/changes`)).statusCode).toBe(200);
+      expect((await a.client.get(`/api/orgs/${org.orgId}/principal-contradiction`)).statusCode).toBe(200);
+      // Another member, from the same address, is counted on their own.
+      expect((await b.client.get(health)).statusCode).toBe(200);
+      // The analysis is limited the same way.
+      const analysis = `/api/orgs/${org.orgId}/issues/${issueId}/analysis`;
+      for (let i = 0; i < 60; i++) expect((await b.client.get(analysis)).statusCode).not.toBe(429);
+      expectRefused(await b.client.get(analysis), 429, 'rate_limited', /^rate limit: at most 60 requests for these figures in a minute/);
+      // The health page asks for every issue's trail at once: more than 60 a minute are served, 600 at most.
+      const trail = `/api/orgs/${org.orgId}/issues/${issueId}/health/trail`;
+      for (let i = 0; i < 600; i++) {
+        const r = await a.client.get(trail);
+        if (r.statusCode !== 200) expect.fail(`trail ${i + 1}: ${r.statusCode} ${r.body}`);
+      }
+      expectRefused(await a.client.get(trail), 429, 'rate_limited', /^rate limit: at most 600 requests for issues' trails in a minute/);
+      // A minute later the member is served again.
+      now += 61_000;
+      expect((await a.client.get(health)).statusCode).toBe(200);
+      expect((await a.client.get(trail)).statusCode).toBe(200);
+    });
+
     it('MASSLINE_RATE_LIMITS=off lifts them all', async () => {
       const org = await signUp(h.app);
       const slug = (await org.admin.get('/api/me')).json().organisation.slug as string;

@@ -1,7 +1,9 @@
 /**
  * Request limits on the routes whose row in the policy table names a `limit`, with
  * @fastify/rate-limit (global: false). Each limit is one or more fixed windows, counted per
- * member when the request has a session and per client address otherwise. They run after the
+ * member when the request has a session and per client address otherwise. The routes of one
+ * limit share its counters (an invite's preview and its use), except the model's figures, where
+ * each route counts on its own: a page asks for several at once, and one looped is refused. They run after the
  * session is resolved and the policy applied, so a refused request does not count against
  * anyone. An 'anonymous' route is never counted: nothing about its caller may be kept, not even
  * a counter (criticism from below is limited by its token quota instead).
@@ -61,7 +63,12 @@ const nouns: Record<RequestLimitName, string> = {
   'invite-issue': 'invites made',
   vote: 'votes',
   statement: 'statements',
+  model: 'requests for these figures',
+  trail: "requests for issues' trails",
 };
+
+/** Limits whose every route is counted on its own. */
+const countedPerRoute: ReadonlySet<RequestLimitName> = new Set(['model', 'trail']);
 
 function describeWindow(w: RateWindow): string {
   const units: [number, string][] = [
@@ -86,10 +93,11 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext): 
   if (!limits) return;
   await app.register(rateLimit, { global: false, store: clockStore(ctx.clock) });
 
-  // One counter per limit and window, shared by every route of that limit (an invite's preview and its use).
-  const checks = new Map<RequestLimitName, ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) | null>();
-  const checkOf = (name: RequestLimitName) => {
-    if (checks.has(name)) return checks.get(name) ?? null;
+  // One counter per limit and window, shared by every route of that limit (an invite's preview and its use), or by one route alone.
+  const checks = new Map<string, ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) | null>();
+  const checkOf = (name: RequestLimitName, route: string) => {
+    const counter = countedPerRoute.has(name) ? `${name} ${route}` : name;
+    if (checks.has(counter)) return checks.get(counter) ?? null;
     const windows = limits[name].map((w) => ({ window: w, count: app.createRateLimit({ max: w.max, timeWindow: w.windowMs, keyGenerator: counterKey }) }));
     const check = windows.length === 0 ? null : async (req: FastifyRequest, reply: FastifyReply) => {
       // Organisers seed statements by the dozen; the statement limit is for members.
@@ -105,14 +113,16 @@ export async function installRateLimits(app: FastifyInstance, ctx: AppContext): 
         throw new DomainError('rate_limited', `rate limit: at most ${refused.window.max} ${nouns[name]} in ${describeWindow(refused.window)}; try again in ${refused.seconds} s`);
       }
     };
-    checks.set(name, check);
+    checks.set(counter, check);
     return check;
   };
 
   app.addHook('onRoute', (route) => {
-    const policy = policyOf([route.method].flat()[0] ?? '', route.url);
+    const method = [route.method].flat()[0] ?? '';
+    const policy = policyOf(method, route.url);
     if (!policy?.limit || policy.who === 'anonymous' || policy.limit === 'criticism') return;
-    const check = checkOf(policy.limit);
+    // HEAD answers like GET, and counts with it.
+    const check = checkOf(policy.limit, `${method === 'HEAD' ? 'GET' : method} ${route.url}`);
     if (!check) return;
     // Route hooks run after the application's: the session is resolved and the policy applied by now.
     route.preValidation = [...[route.preValidation ?? []].flat(), check];
