@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseApiBenchOptions } from './api.js';
+import { benchReport, parseApiBenchOptions, type ApiRun } from './api.js';
 
 const defaults = { dialects: 'sqlite,postgres', connections: '10,50', seconds: '10', warmup: '2', maxRequests: '500000', members: '5000', statements: '200', serverNodeFlags: '' };
 
@@ -22,5 +22,33 @@ describe('bench-api options', () => {
     expect(parseApiBenchOptions({ ...defaults, seconds: '0' })).toMatch(/^--seconds/);
     expect(parseApiBenchOptions({ ...defaults, warmup: '-1' })).toMatch(/^--warmup/);
     expect(parseApiBenchOptions({ ...defaults, maxRequests: '20', connections: '50' })).toMatch(/^--max-requests/);
+  });
+
+  it("puts the ceiling and the store's runs in the JSON beside the API's, with the share of the Fastify ceiling at the same connections", () => {
+    const run = (target: ApiRun['target'], connections: number, votesPerSec: number, p99Ms: number): ApiRun => ({
+      target,
+      connections,
+      votesPerSec,
+      p50Ms: p99Ms / 4,
+      p99Ms,
+      seconds: 10,
+      requests: votesPerSec * 10,
+      acknowledged: votesPerSec * 10,
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      statusCodes: {},
+    });
+    const report = benchReport(
+      [run('sqlite', 10, 3000, 12), run('sqlite', 50, 5000, 40), run('sqlite store, group commit', 50, 16000, 8), run('node:http', 50, 11000, 9), run('fastify', 50, 10000, 10)],
+      { dialects: ['sqlite'], apiProcesses: 1 },
+    );
+    expect(report).toEqual({
+      sqlite: { '10': { votesPerSec: 3000, p50Ms: 3, p99Ms: 12 }, '50': { votesPerSec: 5000, p50Ms: 10, p99Ms: 40 } },
+      store: { sqlite: { 'group commit': { '50': { votesPerSec: 16000, p50Ms: 2, p99Ms: 8 } } } },
+      ceiling: { 'node:http': { '50': { votesPerSec: 11000, p50Ms: 2.25, p99Ms: 9 } }, fastify: { '50': { votesPerSec: 10000, p50Ms: 2.5, p99Ms: 10 } } },
+      // No ceiling at 10 connections, so no share there.
+      shareOfFastifyCeiling: { sqlite: { '50': 0.5 } },
+    });
   });
 });

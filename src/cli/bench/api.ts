@@ -76,7 +76,20 @@ export interface ApiRun extends ApiRunFigures {
   statusCodes: Record<string, number>;
 }
 
-export type ApiBenchReport = Partial<Record<DialectName, Record<string, ApiRunFigures>>> & { apiProcesses?: number };
+/** Figures by connections ("50"). */
+type ByConnections = Record<string, ApiRunFigures>;
+
+/**
+ * What `--json` prints: each dialect through the API; with `--ceiling` the ceiling servers of the
+ * same run and each dialect's votes/s as a share of the bare Fastify ceiling at the same
+ * connections; with `--store` the store alone, by mode.
+ */
+export type ApiBenchReport = Partial<Record<DialectName, ByConnections>> & {
+  apiProcesses?: number;
+  ceiling?: Partial<Record<'node:http' | 'fastify', ByConnections>>;
+  shareOfFastifyCeiling?: Partial<Record<DialectName, Record<string, number>>>;
+  store?: Partial<Record<DialectName, Partial<Record<StoreRunFigures['mode'], ByConnections>>>>;
+};
 
 export interface ApiBenchResult {
   report: ApiBenchReport;
@@ -320,6 +333,29 @@ function table(runs: ApiRun[]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** The runs as `--json` prints them: by target and connections, with each dialect's share of the Fastify ceiling at the same connections. */
+export function benchReport(runs: readonly ApiRun[], opts: Pick<ApiBenchOptions, 'dialects' | 'apiProcesses'>): ApiBenchReport {
+  const report: ApiBenchReport = {};
+  const figures = (r: ApiRun): ApiRunFigures => ({ votesPerSec: r.votesPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms });
+  for (const r of runs) {
+    const at = String(r.connections);
+    if (r.target === 'sqlite' || r.target === 'postgres') (report[r.target] ??= {})[at] = figures(r);
+    else if (r.target === 'node:http' || r.target === 'fastify') ((report.ceiling ??= {})[r.target] ??= {})[at] = figures(r);
+    else {
+      const [dialect, mode] = /^(\w+) store, (.+)$/.exec(r.target)!.slice(1) as [DialectName, StoreRunFigures['mode']];
+      (((report.store ??= {})[dialect] ??= {})[mode] ??= {})[at] = figures(r);
+    }
+  }
+  for (const dialect of opts.dialects) {
+    for (const [at, f] of Object.entries(report[dialect] ?? {})) {
+      const ceiling = report.ceiling?.fastify?.[at];
+      if (ceiling && ceiling.votesPerSec > 0) ((report.shareOfFastifyCeiling ??= {})[dialect] ??= {})[at] = Math.round((f.votesPerSec / ceiling.votesPerSec) * 1000) / 1000;
+    }
+  }
+  if (opts.apiProcesses > 1) report.apiProcesses = opts.apiProcesses;
+  return report;
+}
+
 export async function runApiBench(opts: ApiBenchOptions): Promise<ApiBenchResult> {
   const { log } = opts;
   for (const file of [mainScript, ceilingScript]) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
@@ -334,10 +370,7 @@ export async function runApiBench(opts: ApiBenchOptions): Promise<ApiBenchResult
   log('');
   for (const line of table(runs)) log(line);
   if (!clean) log('SOME RUNS HAD ERRORS (see above): their figures do not count.');
-  const report: ApiBenchReport = {};
-  for (const r of runs) if (r.target === 'sqlite' || r.target === 'postgres') (report[r.target] ??= {})[String(r.connections)] = { votesPerSec: r.votesPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
-  if (opts.apiProcesses > 1) report.apiProcesses = opts.apiProcesses;
-  return { report, runs, clean };
+  return { report: benchReport(runs, opts), runs, clean };
 }
 
 const positive = (x: string) => /^\d+$/.test(x) && Number(x) > 0;
