@@ -57,7 +57,7 @@ describe('analysisChanges', () => {
     expect(changes.map((c) => [c.type, c.description])).toEqual([
       ['consensus-gained', '"rent": every group now votes alike on a statement not shown here (consensus gained)'],
       ['consensus-lost', '"rent": not every group votes alike on a statement not shown here any more (consensus lost)'],
-      ['majority-flipped', '"rent": group h1\'s majority on a statement not shown here flipped from agree to disagree'],
+      ['majority-flipped', '"rent": group A\'s majority on a statement not shown here flipped from agree to disagree'],
     ]);
     expect(changes.map((c) => 'statementId' in c.detail && c.detail.statementId)).toEqual(['s5', 's1', 's3']);
     expect(changes.every((c) => c.at === T + days(1))).toBe(true);
@@ -81,7 +81,7 @@ describe('analysisChanges', () => {
     expect(descriptions).toEqual([
       '"rent": every group now rejects "Landlords should set the rent alone" (consensus gained)',
       '"rent": not every group agrees with "Rents must be frozen" any more (consensus lost)',
-      '"rent": group h2\'s majority on "We strike on the first of the month" flipped from agree to disagree',
+      '"rent": group B\'s majority on "We strike on the first of the month" flipped from agree to disagree',
     ]);
     for (const d of descriptions) expect(d).not.toMatch(/statement s\d/);
   });

@@ -10,7 +10,7 @@ import type { EndorsementKind } from '../vocabulary.js';
 import type { Character } from './health.js';
 import { analysesOf, compareVersions, factsByIssue } from './lookups.js';
 import { issueHealthTrail, type HealthPoint } from './trail.js';
-import { characterLabel, compareText, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
+import { characterLabel, compareText, formatPercent, groupNamed, noTexts, statementNamed, type StatementTexts } from './wording.js';
 export type { StatementTexts } from './wording.js';
 import { activeMembersAt, massesAnswers, respondersNeeded } from './embrace.js';
 
@@ -163,7 +163,7 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
         ...base,
         type: 'majority-flipped',
         detail: { ...between, statementId, groupId: match.groupId, previousGroupId: match.previousGroupId, from, to },
-        description: `${quote(issue)}: group ${match.groupId}'s majority on ${named(statementId)} flipped from ${from} to ${to}`,
+        description: `${quote(issue)}: ${groupNamed(next.groups, match.groupId)}'s majority on ${named(statementId)} flipped from ${from} to ${to}`,
       });
     }
   }
@@ -172,11 +172,11 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
       ...base,
       type: 'group-divided',
       detail: { ...between, ...d },
-      description: `${quote(issue)}: group ${d.previousGroupId} divided into two, ${d.into[0]} (${formatPercent(d.shares[0])}) and ${d.into[1]} (${formatPercent(d.shares[1])})`,
+      description: `${quote(issue)}: ${groupNamed(previous.groups, d.previousGroupId)} divided into two, ${groupNamed(next.groups, d.into[0])} (${formatPercent(d.shares[0])}) and ${groupNamed(next.groups, d.into[1])} (${formatPercent(d.shares[1])})`,
     });
   }
   for (const m of lineage.merges) {
-    changes.push({ ...base, type: 'groups-merged', detail: { ...between, ...m }, description: `${quote(issue)}: groups ${m.from.join(' and ')} merged into ${m.groupId}` });
+    changes.push({ ...base, type: 'groups-merged', detail: { ...between, ...m }, description: `${quote(issue)}: ${m.from.map((g) => groupNamed(previous.groups, g)).join(' and ')} merged into ${groupNamed(next.groups, m.groupId)}` });
   }
   return changes;
 }
@@ -227,6 +227,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
   let groupsOf = new Map<string, string[]>();
   let groups = new Map<string, { embraced: number; responders: number; meets: boolean; members: readonly string[] }>();
   let overallMeets = false;
+  let groupList: readonly { id: string }[] = [];
   let active: ReadonlySet<string> = new Set();
   const needed = (members: Iterable<string> | null): number => {
     if (members === null) return respondersNeeded(active.size);
@@ -238,7 +239,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
   const changes: QualitativeChange[] = [];
   const announce = (at: Millis, scope: 'overall' | 'group', groupId: string | null, c: { embraced: number; responders: number }, now: boolean, target: number): void => {
     const rate = c.responders > 0 ? c.embraced / c.responders : 0;
-    const where = scope === 'overall' ? 'overall' : `in group ${groupId}`;
+    const where = scope === 'overall' || groupId === null ? 'overall' : `in ${groupNamed(groupList, groupId)}`;
     changes.push({
       at,
       issueId: issue.id,
@@ -256,6 +257,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
         groupsOf = new Map();
         groups = new Map();
         active = activeMembersAt(facts, at, settings);
+        groupList = step.analysis.groups;
         for (const g of step.analysis.groups) {
           const count = { embraced: 0, responders: 0, meets: false, members: g.members };
           for (const m of g.members) {

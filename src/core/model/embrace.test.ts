@@ -63,7 +63,7 @@ describe('embraceRateAt', () => {
     });
     const e = embraceRateAt(facts, 'v1', T + 10, defaults);
     expect(e?.groups[0]).toMatchObject({ groupId: 'g1', responders: 5, needed: 5, status: 'below' });
-    expect(e?.shortfalls).toContain('group g1: 40 % (2 of 5) is below the group target 50 %');
+    expect(e?.shortfalls).toContain('group A: 40 % (2 of 5) is below the group target 50 %');
   });
 
   it('reads the facts as they stood at t', () => {

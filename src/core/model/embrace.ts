@@ -9,7 +9,7 @@ import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import { latestAnalysis, massMembersJoinedBy, practiceSplit, roleAt } from './lookups.js';
 import { DAY_MS } from './time.js';
-import { compareText, countOf, formatPercent } from './wording.js';
+import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
 
 /** Heard enough: at least this many responders… */
 export const heardFloor = 5;
@@ -164,9 +164,9 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
   const shortfalls: string[] = [];
   if (overall.status === 'not-yet-heard') shortfalls.push(`not yet heard: ${notYetHeard(overall)}`);
   else if (overall.status === 'below') shortfalls.push(`overall ${describe(overall)} is below the target ${formatPercent(settings.embraceTarget)}`);
-  for (const g of groups) if (g.status === 'below') shortfalls.push(`group ${g.groupId}: ${describe(g)} is below the group target ${formatPercent(settings.groupEmbraceTarget)}`);
+  for (const g of groups) if (g.status === 'below') shortfalls.push(`${groupNamed(analysis?.groups ?? [], g.groupId)}: ${describe(g)} is below the group target ${formatPercent(settings.groupEmbraceTarget)}`);
   const meetsTarget = shortfalls.length === 0;
-  const silent = groups.filter((g) => g.status === 'not-yet-heard').map((g) => g.groupId);
+  const silent = groups.filter((g) => g.status === 'not-yet-heard').map((g) => groupNamed(analysis?.groups ?? [], g.groupId));
   return {
     lineVersionId: version.id,
     issueId: version.issueId,
@@ -180,7 +180,7 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
     how:
       `embraced by ${overall.rate === null ? 'no responder yet' : describe(overall)} overall; ` +
       (groups.length === 0 ? 'no opinion groups yet' : `${groups.filter((g) => g.status === 'meets').length} of ${groups.length} groups meet the group target`) +
-      (silent.length > 0 ? `; not yet heard in group ${silent.join(', ')}` : '') +
+      (silent.length > 0 ? `; not yet heard in ${silent.join(', ')}` : '') +
       (meetsTarget ? ': meets the targets' : `: ${shortfalls.join('; ')}`) +
       `; a rate is judged once ${heardFloor} responders or 10 % of the active members in it have answered, whichever is more`,
   };

@@ -11,7 +11,7 @@ import type { AnalysisFact, EndorsementFact, MemberFact, Millis, ModelFacts } fr
 import type { ModelSettings } from './settings.js';
 import { embraceOfVersion, massesAnswers, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
 import { currentLineVersion, latestAnalysis, massMembersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
-import { compareText, countOf, formatPercent } from './wording.js';
+import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
 
 /** A constituency's swings are read only over versions with at least this many of its responders. */
 export const waveringMinResponders = 5;
@@ -312,7 +312,7 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
   const tooFew = constituencies.filter((c) => c.tooFewToTell).map((c) => c.constituency);
   const steady = constituencies.filter((c) => c.steady).map((c) => c.constituency);
   const setAside = analysis?.divisive ?? [];
-  const blocNames = [...blocGroups.map((g) => `group ${g.groupId}`), ...blocConstituencies.map((c) => c.constituency)];
+  const blocNames = [...blocGroups.map((g) => groupNamed(analysis?.groups ?? [], g.groupId)), ...blocConstituencies.map((c) => c.constituency)];
   return {
     issueId,
     at,

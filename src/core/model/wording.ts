@@ -136,3 +136,15 @@ export function statementNamed(statementId: string, texts: StatementTexts): stri
   const text = texts.get(statementId);
   return text === undefined ? 'a statement not shown here' : `"${text}"`;
 }
+
+/** "A" … "Z", then "AA", "AB", …: an opinion group as the pages letter it, by its place in its analysis. */
+export function groupLetter(index: number): string {
+  const letter = String.fromCharCode(65 + (index % 26));
+  return index < 26 ? letter : groupLetter(Math.floor(index / 26) - 1) + letter;
+}
+
+/** "group B": a group of `groups` (one analysis's, in order) as the pages name it; its id when it is not among them. */
+export function groupNamed(groups: readonly { id: string }[], groupId: string): string {
+  const index = groups.findIndex((g) => g.id === groupId);
+  return `group ${index < 0 ? groupId : groupLetter(index)}`;
+}

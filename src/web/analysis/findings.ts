@@ -5,6 +5,7 @@
  * list as consensus exactly what the analysis API serves: what every group agrees with, or every
  * group rejects (core's `withGroupConsensus`), never an overall majority one group rejects.
  */
+import { groupLetter } from '../../core/model/wording.js';
 import type { AnalysisSnapshot } from '../../contract/analysis.js';
 
 export type Direction = 'agree' | 'disagree';
@@ -40,11 +41,8 @@ export interface Findings {
   divisive: StatementFinding[];
 }
 
-/** "A" … "Z", then "AA", "AB", … */
-export function groupLabel(index: number): string {
-  const letter = String.fromCharCode(65 + (index % 26));
-  return index < 26 ? letter : groupLabel(Math.floor(index / 26) - 1) + letter;
-}
+/** "A" … "Z", then "AA", "AB", …: the model's own lettering, so pages and the model's sentences name a group alike. */
+export const groupLabel = groupLetter;
 
 /** Group id → its letter, in the snapshot's order. */
 export function groupLabels(groups: readonly { id: string }[]): Map<string, string> {
