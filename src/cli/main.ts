@@ -315,6 +315,29 @@ export function program(): Command {
       if (!result.clean) process.exitCode = 1;
     });
 
+  cmd
+    .command('bench-model')
+    .description("latency of the model's routes (health, trail, what-if, changes, principal contradiction, united front, embrace, a member's loop) on a large organisation written straight into the store: cold, warm and after new votes (npm run bench:model)")
+    .option('--dialects <list>', 'sqlite, postgres or both', 'sqlite')
+    .option('--members <n>', 'members of the organisation', '100000')
+    .option('--issues <n>', 'issues (every third has a published line, answers and reports)', '50')
+    .option('--votes <n>', 'logged votes over all issues', '10000000')
+    .option('--requests <n>', 'requests per route in each phase', '200')
+    .option('--new-votes <n>', 'votes cast through the API before the last phase', '1000')
+    .option('--route-seconds <n>', "a route's requests in one phase stop once they took this long", '600')
+    .option('--request-timeout <n>', 'seconds before one request counts as failed', '600')
+    .option('--seed <n>', 'seed of the generated organisation', '1')
+    .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--max-old-space-size=12288"', '')
+    .option('--json', 'print one JSON object last: {dialect: {seed, newVotes, routes: {route: {cold|warm|afterNewVotes: {requests, firstMs, p50Ms, p99Ms, maxMs, failures}}}}}')
+    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; serverNodeFlags: string; json?: boolean }) => {
+      const { parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
+      const parsed = parseModelBenchOptions(opts);
+      if (typeof parsed === 'string') throw new UsageError(parsed);
+      const result = await runModelBench({ ...parsed, log: out });
+      if (opts.json) out(JSON.stringify(result.report));
+      if (!result.clean) process.exitCode = 1;
+    });
+
   return cmd;
 }
 

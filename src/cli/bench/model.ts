@@ -1,0 +1,326 @@
+/**
+ * `massline bench-model` (`npm run bench:model`): how long the model's routes take on a large
+ * organisation.
+ *
+ * For each dialect: a throwaway database (a SQLite file in a temporary folder; an embedded
+ * PostgreSQL), an organisation written straight into the store (model-seed.ts: members, issues,
+ * the logged votes, analyses, published lines, answers and reports), then the built server
+ * (`massline serve`) as a child process on loopback. Each model route is requested one request
+ * at a time, by an ordinary member's session, in three phases:
+ *
+ *   cold   the first requests after the server started, routes taken in turn;
+ *   warm   the same again;
+ *   after new votes   once 1,000 new votes were cast through the API (PUT …/vote, as a browser
+ *          sends them) by members with sessions, on the issues still gathering.
+ *
+ * Each phase makes `requests` requests per route, and stops a route early once its time budget
+ * is spent (the number made is reported). A request's latency is measured by this process from
+ * sending to the last byte of the answer; percentiles are exact over the requests made. Every
+ * answer must be 200, or the run does not count.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { csrfTokenOf } from '../../server/auth/csrf.js';
+import type { DialectName } from '../../store/index.js';
+import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
+import { startChildServer, type ChildServer } from './api-process.js';
+import { seedModelBenchOrganisation, type ModelBenchOrganisation } from './model-seed.js';
+
+export interface ModelBenchOptions {
+  dialects: DialectName[];
+  members: number;
+  issues: number;
+  votes: number;
+  /** Requests per route in each phase. */
+  requests: number;
+  /** New votes cast through the API between the warm phase and the last. */
+  newVotes: number;
+  /** A route's requests in one phase stop once they took this long (the request under way finishes). */
+  routeSeconds: number;
+  /** One request gives up after this long (a failure). */
+  requestTimeoutSeconds: number;
+  seed: number;
+  /** Extra node flags for the server. */
+  serverNodeFlags: string[];
+  log: (line: string) => void;
+}
+
+export const modelPhases = ['cold', 'warm', 'afterNewVotes'] as const;
+export type ModelPhase = (typeof modelPhases)[number];
+
+/** The figures of one route in one phase, as `--json` prints them. */
+export interface ModelRouteFigures {
+  requests: number;
+  firstMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failures: number;
+}
+
+export interface ModelDialectReport {
+  seed: { seconds: number; votesPerSec: number; written: ModelBenchOrganisation['written'] };
+  newVotes: { cast: number; seconds: number; failures: number };
+  routes: Record<string, Partial<Record<ModelPhase, ModelRouteFigures>>>;
+}
+
+export type ModelBenchReport = Partial<Record<DialectName, ModelDialectReport>>;
+
+export interface ModelBenchResult {
+  report: ModelBenchReport;
+  /** False when any request failed or a phase of a route made no request. */
+  clean: boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** This file is dist/cli/bench/model.js; the command is dist/cli/main.js. */
+const mainScript = path.resolve(here, '../main.js');
+
+/** A model route and the path it is read at, the k-th time (issue routes take the issues with a line in turn). */
+interface ModelRoute {
+  name: string;
+  path: (org: ModelBenchOrganisation, k: number) => string;
+}
+
+export const modelRoutes: readonly ModelRoute[] = [
+  { name: 'health', path: (o) => `/api/orgs/${o.orgId}/health` },
+  { name: 'trail', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/trail` },
+  { name: 'what-if', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/what-if?everyWeeks=4&members=100` },
+  { name: 'changes', path: (o) => `/api/orgs/${o.orgId}/changes` },
+  { name: 'principal contradiction', path: (o) => `/api/orgs/${o.orgId}/principal-contradiction` },
+  { name: 'united front', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/united-front` },
+  { name: 'embrace', path: (o, k) => `/api/orgs/${o.orgId}/line-versions/${pick(o.versionIds, k)}/embrace` },
+  { name: "member's loop", path: (o) => `/api/orgs/${o.orgId}/me/what-became-of-my-input` },
+];
+
+const pick = <T>(xs: readonly T[], k: number): T => xs[k % xs.length]!;
+
+/** The value at quantile q of sorted numbers (nearest rank). */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Start `massline serve` on a free loopback port, with request limits off. */
+async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[]): Promise<ChildServer> {
+  const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: 'off', MASSLINE_LOG_LEVEL: 'warn' };
+  for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir], { env, nodeFlags });
+}
+
+/** A member's session as a browser holds it: the session cookie, the readable CSRF cookie, and its value for the header. */
+function browserOf(token: string) {
+  const csrf = csrfTokenOf(token);
+  return { cookie: `massline_session=${token}; massline_csrf=${csrf}`, csrf };
+}
+
+/** One request, timed from sending to the answer's last byte. */
+async function timed(url: string, init: RequestInit, timeoutMs: number): Promise<{ ms: number; status: number; body: string }> {
+  const start = performance.now();
+  try {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.text();
+    return { ms: performance.now() - start, status: res.status, body };
+  } catch (e) {
+    return { ms: performance.now() - start, status: 0, body: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** One phase: every route `requests` times, routes in turn, each within its time budget. */
+async function phase(server: ChildServer, org: ModelBenchOrganisation, name: ModelPhase, opts: ModelBenchOptions, report: ModelDialectReport, dialect: DialectName): Promise<boolean> {
+  const reader = browserOf(org.sessionTokens[0]!);
+  const latencies = modelRoutes.map(() => [] as number[]);
+  const failures = modelRoutes.map(() => 0);
+  const spent = modelRoutes.map(() => 0);
+  let clean = true;
+  for (let k = 0; k < opts.requests; k++) {
+    let any = false;
+    for (const [r, route] of modelRoutes.entries()) {
+      if (spent[r]! >= opts.routeSeconds * 1000) continue;
+      any = true;
+      const res = await timed(server.url + route.path(org, k), { headers: { cookie: reader.cookie } }, opts.requestTimeoutSeconds * 1000);
+      spent[r]! += res.ms;
+      latencies[r]!.push(res.ms);
+      if (res.status !== 200) {
+        failures[r]!++;
+        clean = false;
+        if (failures[r] === 1) opts.log(`[${dialect}] ${name}: ${route.name} answered ${res.status || 'nothing'}: ${res.body.slice(0, 300)}`);
+      }
+    }
+    if (!any) break;
+  }
+  for (const [r, route] of modelRoutes.entries()) {
+    const made = latencies[r]!;
+    const sorted = [...made].sort((a, b) => a - b);
+    const figures: ModelRouteFigures = { requests: made.length, firstMs: round1(made[0] ?? Number.NaN), p50Ms: round1(quantile(sorted, 0.5)), p99Ms: round1(quantile(sorted, 0.99)), maxMs: round1(sorted[sorted.length - 1] ?? Number.NaN), failures: failures[r]! };
+    (report.routes[route.name] ??= {})[name] = figures;
+    if (made.length === 0) clean = false;
+    opts.log(
+      `[${dialect}] ${name.padEnd(13)} ${route.name.padEnd(23)} ${String(figures.requests).padStart(4)} requests: first ${figures.firstMs} ms, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms` +
+        `${made.length < opts.requests ? ` (stopped at the ${opts.routeSeconds} s budget)` : ''}${figures.failures > 0 ? `, ${figures.failures} FAILED` : ''}`,
+    );
+  }
+  return clean;
+}
+
+/** The new votes, through the API one after another: the members with sessions in turn, on the gathering issues' statements in turn. */
+async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, opts: ModelBenchOptions, dialect: DialectName): Promise<ModelDialectReport['newVotes']> {
+  const voters = org.sessionTokens.map(browserOf);
+  const targets = org.gathering.flatMap((g) => g.statementIds);
+  const start = performance.now();
+  let failures = 0;
+  for (let i = 0; i < opts.newVotes; i++) {
+    const voter = voters[i % voters.length]!;
+    const statementId = targets[Math.floor(i / voters.length + i) % targets.length]!;
+    const res = await timed(
+      `${server.url}/api/orgs/${org.orgId}/statements/${statementId}/vote`,
+      { method: 'PUT', headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${i}` }, body: JSON.stringify({ vote: (i % 3) - 1 }) },
+      opts.requestTimeoutSeconds * 1000,
+    );
+    if (res.status < 200 || res.status >= 300) {
+      failures++;
+      if (failures === 1) opts.log(`[${dialect}] a new vote answered ${res.status || 'nothing'}: ${res.body.slice(0, 300)}`);
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  opts.log(`[${dialect}] ${opts.newVotes - failures} new votes cast through the API in ${seconds.toFixed(1)} s${failures > 0 ? `, ${failures} FAILED` : ''}`);
+  return { cast: opts.newVotes - failures, seconds: round1(seconds), failures };
+}
+
+async function benchDialect(dialect: DialectName, opts: ModelBenchOptions, report: ModelBenchReport): Promise<boolean> {
+  const { log } = opts;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-model-'));
+  let pg: BenchPostgres | null = null;
+  let server: ChildServer | null = null;
+  let clean = true;
+  try {
+    if (dialect === 'postgres') pg = await startBenchPostgres();
+    const target = { dataDir, databaseUrl: pg?.url };
+    const seedStart = performance.now();
+    let lastLogged = 0;
+    const org = await seedModelBenchOrganisation(target, { members: opts.members, issues: opts.issues, votes: opts.votes, sessions: Math.min(opts.members, 1000), seed: opts.seed }, (written) => {
+      if (written - lastLogged >= 1_000_000) {
+        lastLogged = written;
+        log(`[${dialect}] ${written.toLocaleString('en')} votes written in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+      }
+    });
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const w = org.written;
+    log(
+      `[${dialect}] seeded in ${seedSeconds.toFixed(1)} s: ${w.members} members, ${opts.issues} issues, ${w.statements} statements, ${w.votes} logged votes, ${w.analyses} analyses, ` +
+        `${w.lineVersions} published line versions, ${w.endorsements} answers, ${w.reports} reports, ${w.events} events`,
+    );
+    const dialectReport: ModelDialectReport = { seed: { seconds: round1(seedSeconds), votesPerSec: Math.round(w.votes / seedSeconds), written: w }, newVotes: { cast: 0, seconds: 0, failures: 0 }, routes: {} };
+    report[dialect] = dialectReport;
+    const startedAt = performance.now();
+    server = await startServer(target, opts.serverNodeFlags);
+    log(`[${dialect}] server at ${server.url} started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)'}`);
+    clean = (await phase(server, org, 'cold', opts, dialectReport, dialect)) && clean;
+    clean = (await phase(server, org, 'warm', opts, dialectReport, dialect)) && clean;
+    dialectReport.newVotes = await castNewVotes(server, org, opts, dialect);
+    if (dialectReport.newVotes.failures > 0) clean = false;
+    clean = (await phase(server, org, 'afterNewVotes', opts, dialectReport, dialect)) && clean;
+    const stopped = server;
+    server = null;
+    await stopped.stop();
+    const serverErrors = stopped.stderr().trim();
+    if (serverErrors) log(`[${dialect}] the server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
+  } finally {
+    await server?.stop();
+    await pg?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return clean;
+}
+
+const phaseLabel: Record<ModelPhase, string> = { cold: 'cold', warm: 'warm', afterNewVotes: 'after new votes' };
+
+function table(report: ModelBenchReport): string[] {
+  const header = ['dialect', 'route', 'phase', 'requests', 'first ms', 'p50 ms', 'p99 ms', 'max ms', 'failed'];
+  const rows: string[][] = [];
+  for (const [dialect, r] of Object.entries(report)) {
+    for (const [route, phases] of Object.entries(r.routes)) {
+      for (const p of modelPhases) {
+        const f = phases[p];
+        if (f) rows.push([dialect, route, phaseLabel[p], String(f.requests), String(f.firstMs), String(f.p50Ms), String(f.p99Ms), String(f.maxMs), String(f.failures)]);
+      }
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
+  const { log } = opts;
+  if (!fs.existsSync(mainScript)) throw new Error(`${mainScript} is missing: run \`npm run build\` first`);
+  log(
+    `Model bench — node ${process.version}, ${os.cpus().length} cpus; ${opts.members} members, ${opts.issues} issues, ${opts.votes} logged votes; ` +
+      `${opts.requests} requests per route and phase (at most ${opts.routeSeconds} s each), ${opts.newVotes} new votes before the last phase`,
+  );
+  const report: ModelBenchReport = {};
+  let clean = true;
+  for (const dialect of opts.dialects) clean = (await benchDialect(dialect, opts, report)) && clean;
+  log('');
+  for (const line of table(report)) log(line);
+  if (!clean) log('SOME REQUESTS FAILED (see above): their figures do not count.');
+  return { report, clean };
+}
+
+const positive = (x: string) => /^\d+$/.test(x) && Number(x) > 0;
+
+/** The command line's strings → options; a string is the usage error to report. */
+export function parseModelBenchOptions(raw: {
+  dialects: string;
+  members: string;
+  issues: string;
+  votes: string;
+  requests: string;
+  newVotes: string;
+  routeSeconds: string;
+  requestTimeout: string;
+  seed: string;
+  serverNodeFlags: string;
+}): Omit<ModelBenchOptions, 'log'> | string {
+  const dialects = raw.dialects.split(',').map((d) => d.trim());
+  if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
+  for (const [flag, value] of [
+    ['--members', raw.members],
+    ['--issues', raw.issues],
+    ['--votes', raw.votes],
+    ['--requests', raw.requests],
+    ['--route-seconds', raw.routeSeconds],
+    ['--request-timeout', raw.requestTimeout],
+  ] as const) {
+    if (!positive(value)) return `${flag}: a positive integer`;
+  }
+  if (!/^\d+$/.test(raw.newVotes)) return '--new-votes: a whole number';
+  if (!/^\d+$/.test(raw.seed)) return '--seed: a whole number';
+  const members = Number(raw.members);
+  const issues = Number(raw.issues);
+  const votes = Number(raw.votes);
+  // The reader, an ordinary member, comes after the admin and three organisers.
+  if (members < 5) return '--members: at least 5 (an admin, three organisers and an ordinary member who reads)';
+  if (members > 10_000_000) return '--members: at most 10000000';
+  if (issues < 3) return '--issues: at least 3 (every third issue has a line; the others gather the new votes)';
+  if (issues > 10_000) return '--issues: at most 10000';
+  if (votes > 100_000_000) return '--votes: at most 100000000';
+  if (votes < issues) return '--votes: at least one per issue';
+  return {
+    dialects: dialects as DialectName[],
+    members,
+    issues,
+    votes,
+    requests: Number(raw.requests),
+    newVotes: Number(raw.newVotes),
+    routeSeconds: Number(raw.routeSeconds),
+    requestTimeoutSeconds: Number(raw.requestTimeout),
+    seed: Number(raw.seed),
+    serverNodeFlags: raw.serverNodeFlags.split(/\s+/).filter(Boolean),
+  };
+}
