@@ -327,9 +327,10 @@ export function program(): Command {
     .option('--route-seconds <n>', "a route's requests in one phase stop once they took this long", '600')
     .option('--request-timeout <n>', 'seconds before one request counts as failed', '600')
     .option('--seed <n>', 'seed of the generated organisation', '1')
+    .option('--routes <list>', 'only these routes: health, trail, what-if, changes, principal-contradiction, united-front, embrace, member-loop')
     .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--max-old-space-size=12288"', '')
     .option('--json', 'print one JSON object last: {dialect: {seed, newVotes, routes: {route: {cold|warm|afterNewVotes: {requests, firstMs, p50Ms, p99Ms, maxMs, failures}}}}}')
-    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; serverNodeFlags: string; json?: boolean }) => {
+    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; routes?: string; serverNodeFlags: string; json?: boolean }) => {
       const { parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
       const parsed = parseModelBenchOptions(opts);
       if (typeof parsed === 'string') throw new UsageError(parsed);

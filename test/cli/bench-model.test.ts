@@ -13,7 +13,8 @@ const defaults = { dialects: 'sqlite', members: '100000', issues: '50', votes: '
 
 describe('bench-model options', () => {
   it('reads the defaults: 100,000 members, 50 issues, 10 M votes, 200 requests, 1,000 new votes, on SQLite', () => {
-    expect(parseModelBenchOptions(defaults)).toEqual({ dialects: ['sqlite'], members: 100_000, issues: 50, votes: 10_000_000, requests: 200, newVotes: 1000, routeSeconds: 600, requestTimeoutSeconds: 600, seed: 1, serverNodeFlags: [] });
+    expect(parseModelBenchOptions(defaults)).toEqual({ dialects: ['sqlite'], members: 100_000, issues: 50, votes: 10_000_000, requests: 200, newVotes: 1000, routeSeconds: 600, requestTimeoutSeconds: 600, seed: 1, routes: modelRoutes.map((r) => r.name), serverNodeFlags: [] });
+    expect(parseModelBenchOptions({ ...defaults, routes: 'health, member-loop' })).toMatchObject({ routes: ['health', 'member-loop'] });
     expect(parseModelBenchOptions({ ...defaults, dialects: 'sqlite,postgres', serverNodeFlags: ' --max-old-space-size=8192 ' })).toMatchObject({ dialects: ['sqlite', 'postgres'], serverNodeFlags: ['--max-old-space-size=8192'] });
   });
 
@@ -28,6 +29,7 @@ describe('bench-model options', () => {
     expect(parseModelBenchOptions({ ...defaults, newVotes: '1.5' })).toMatch(/^--new-votes: /);
     expect(parseModelBenchOptions({ ...defaults, routeSeconds: '0' })).toMatch(/^--route-seconds: /);
     expect(parseModelBenchOptions({ ...defaults, seed: 'x' })).toMatch(/^--seed: /);
+    expect(parseModelBenchOptions({ ...defaults, routes: 'health,pulse' })).toMatch(/^--routes: names among health, .*\(not "pulse"\)/);
   });
 });
 

@@ -42,6 +42,8 @@ export interface ModelBenchOptions {
   /** One request gives up after this long (a failure). */
   requestTimeoutSeconds: number;
   seed: number;
+  /** The routes measured (names of modelRoutes), all by default. */
+  routes: string[];
   /** Extra node flags for the server. */
   serverNodeFlags: string[];
   log: (line: string) => void;
@@ -89,10 +91,10 @@ export const modelRoutes: readonly ModelRoute[] = [
   { name: 'trail', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/trail` },
   { name: 'what-if', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/what-if?everyWeeks=4&members=100` },
   { name: 'changes', path: (o) => `/api/orgs/${o.orgId}/changes` },
-  { name: 'principal contradiction', path: (o) => `/api/orgs/${o.orgId}/principal-contradiction` },
-  { name: 'united front', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/united-front` },
+  { name: 'principal-contradiction', path: (o) => `/api/orgs/${o.orgId}/principal-contradiction` },
+  { name: 'united-front', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/united-front` },
   { name: 'embrace', path: (o, k) => `/api/orgs/${o.orgId}/line-versions/${pick(o.versionIds, k)}/embrace` },
-  { name: "member's loop", path: (o) => `/api/orgs/${o.orgId}/me/what-became-of-my-input` },
+  { name: 'member-loop', path: (o) => `/api/orgs/${o.orgId}/me/what-became-of-my-input` },
 ];
 
 const pick = <T>(xs: readonly T[], k: number): T => xs[k % xs.length]!;
@@ -133,14 +135,15 @@ async function timed(url: string, init: RequestInit, timeoutMs: number): Promise
 
 /** One phase: every route `requests` times, routes in turn, each within its time budget. */
 async function phase(server: ChildServer, org: ModelBenchOrganisation, name: ModelPhase, opts: ModelBenchOptions, report: ModelDialectReport, dialect: DialectName): Promise<boolean> {
+  const routes = modelRoutes.filter((r) => opts.routes.includes(r.name));
   const reader = browserOf(org.sessionTokens[0]!);
-  const latencies = modelRoutes.map(() => [] as number[]);
-  const failures = modelRoutes.map(() => 0);
-  const spent = modelRoutes.map(() => 0);
+  const latencies = routes.map(() => [] as number[]);
+  const failures = routes.map(() => 0);
+  const spent = routes.map(() => 0);
   let clean = true;
   for (let k = 0; k < opts.requests; k++) {
     let any = false;
-    for (const [r, route] of modelRoutes.entries()) {
+    for (const [r, route] of routes.entries()) {
       if (spent[r]! >= opts.routeSeconds * 1000) continue;
       any = true;
       const res = await timed(server.url + route.path(org, k), { headers: { cookie: reader.cookie } }, opts.requestTimeoutSeconds * 1000);
@@ -154,7 +157,7 @@ async function phase(server: ChildServer, org: ModelBenchOrganisation, name: Mod
     }
     if (!any) break;
   }
-  for (const [r, route] of modelRoutes.entries()) {
+  for (const [r, route] of routes.entries()) {
     const made = latencies[r]!;
     const sorted = [...made].sort((a, b) => a - b);
     const figures: ModelRouteFigures = { requests: made.length, firstMs: round1(made[0] ?? Number.NaN), p50Ms: round1(quantile(sorted, 0.5)), p99Ms: round1(quantile(sorted, 0.99)), maxMs: round1(sorted[sorted.length - 1] ?? Number.NaN), failures: failures[r]! };
@@ -261,7 +264,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   if (!fs.existsSync(mainScript)) throw new Error(`${mainScript} is missing: run \`npm run build\` first`);
   log(
     `Model bench — node ${process.version}, ${os.cpus().length} cpus; ${opts.members} members, ${opts.issues} issues, ${opts.votes} logged votes; ` +
-      `${opts.requests} requests per route and phase (at most ${opts.routeSeconds} s each), ${opts.newVotes} new votes before the last phase`,
+      `${opts.routes.length === modelRoutes.length ? 'every model route' : opts.routes.join(', ')}, ${opts.requests} requests per route and phase (at most ${opts.routeSeconds} s each), ${opts.newVotes} new votes before the last phase`,
   );
   const report: ModelBenchReport = {};
   let clean = true;
@@ -285,6 +288,7 @@ export function parseModelBenchOptions(raw: {
   routeSeconds: string;
   requestTimeout: string;
   seed: string;
+  routes?: string;
   serverNodeFlags: string;
 }): Omit<ModelBenchOptions, 'log'> | string {
   const dialects = raw.dialects.split(',').map((d) => d.trim());
@@ -301,6 +305,9 @@ export function parseModelBenchOptions(raw: {
   }
   if (!/^\d+$/.test(raw.newVotes)) return '--new-votes: a whole number';
   if (!/^\d+$/.test(raw.seed)) return '--seed: a whole number';
+  const routes = raw.routes === undefined ? modelRoutes.map((r) => r.name) : raw.routes.split(',').map((r) => r.trim());
+  const unknown = routes.find((r) => !modelRoutes.some((m) => m.name === r));
+  if (routes.length === 0 || unknown !== undefined) return `--routes: names among ${modelRoutes.map((r) => r.name).join(', ')}, separated by commas${unknown ? ` (not ${JSON.stringify(unknown)})` : ''}`;
   const members = Number(raw.members);
   const issues = Number(raw.issues);
   const votes = Number(raw.votes);
@@ -321,6 +328,7 @@ export function parseModelBenchOptions(raw: {
     routeSeconds: Number(raw.routeSeconds),
     requestTimeoutSeconds: Number(raw.requestTimeout),
     seed: Number(raw.seed),
+    routes,
     serverNodeFlags: raw.serverNodeFlags.split(/\s+/).filter(Boolean),
   };
 }
