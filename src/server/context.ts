@@ -1,4 +1,5 @@
 import { openLiveHub, openStore, type LiveHub, type Store } from '../store/index.js';
+import { createModelFactsCache, type ModelFactsCache } from '../store/model-facts.js';
 import { createAnalysisJobs, createCriticismPublisher, startJobQueue, type AnalysisJobs, type CriticismPublisher, type JobQueue } from '../jobs/index.js';
 import type { Config } from './config.js';
 import { argon2PasswordHasher, type PasswordHasher } from './auth/passwords.js';
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly jobs: { readonly analyses: AnalysisJobs; readonly criticism: CriticismPublisher };
   /** Live updates: changes published after they commit, to the open live streams of every process. */
   readonly live: LiveHub;
+  /** The model's facts per organisation, kept up to date from the logs' new rows (store/model-facts.ts). */
+  readonly facts: ModelFactsCache;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     passwords: options.passwords ?? argon2PasswordHasher(),
     jobs: { analyses, criticism },
     live,
+    facts: createModelFactsCache(store.db, store.dialect),
     async close() {
       // Take no more jobs and let the running ones finish; then send what is pending, and close the queue.
       await queue?.stop();

@@ -34,7 +34,7 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   async function versionView(orgId: string, issueId: string, versionId: string) {
-    const view = (await lineHistoryView(db(), orgId, issueId, ctx.clock())).find((v) => v.id === versionId);
+    const view = (await lineHistoryView(db(), orgId, issueId, ctx.clock(), ctx.facts.of)).find((v) => v.id === versionId);
     if (!view) throw notFound('line version');
     return view;
   }
@@ -48,7 +48,7 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         await issueOrThrow(auth.orgId, req.params.issueId);
-        const versions = await lineHistoryView(db(), auth.orgId, req.params.issueId, ctx.clock());
+        const versions = await lineHistoryView(db(), auth.orgId, req.params.issueId, ctx.clock(), ctx.facts.of);
         // Drafts are the organisers' working copies.
         return { versions: auth.role === 'member' ? versions.filter((v) => v.status === 'published') : versions };
       },

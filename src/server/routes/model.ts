@@ -41,7 +41,7 @@ import {
   WhatIf,
   WhatIfQuery,
 } from '../../contract/index.js';
-import { events, inTransaction, issues, loadModelFacts, organisations, statements } from '../../store/index.js';
+import { events, inTransaction, issues, organisations, statements } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
 import { modelSettingsOf } from '../model-settings.js';
@@ -51,7 +51,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
 
   async function factsOf(orgId: string) {
-    const [facts, org] = await Promise.all([loadModelFacts(db(), orgId), organisations.getOrganisation(db(), orgId)]);
+    const [facts, org] = await Promise.all([ctx.facts.of(orgId), organisations.getOrganisation(db(), orgId)]);
     if (!org) throw notFound('organisation');
     return { facts, settings: modelSettingsOf(org.settings) };
   }

@@ -1,12 +1,14 @@
 /** A line's versions as members and organisers see them: claims, what they cite, the diff and the public marks. */
 import { lineHistoryAt } from '../../core/model/line-history.js';
+import type { ModelFacts } from '../../core/index.js';
 import { issues, lines, loadModelFacts, organisations, statements, type Db } from '../../store/index.js';
 import { modelSettingsOf } from '../model-settings.js';
 
-export async function lineHistoryView(db: Db, orgId: string, issueId: string, at: Date) {
+/** `factsOf`: the model's facts (the context's, kept up to date; read whole by default). */
+export async function lineHistoryView(db: Db, orgId: string, issueId: string, at: Date, factsOf: (orgId: string) => Promise<ModelFacts> = (o) => loadModelFacts(db, o)) {
   const [versions, facts, statementRows, cycles, org] = await Promise.all([
     lines.listVersions(db, orgId, issueId),
-    loadModelFacts(db, orgId),
+    factsOf(orgId),
     statements.listStatements(db, orgId, issueId),
     issues.listCycles(db, orgId, issueId),
     organisations.getOrganisation(db, orgId),

@@ -3,7 +3,7 @@
  * endorsements, reports, published line versions, analyses and marks. Never from cached
  * counters, so every figure of the model can be recomputed from what happened.
  */
-import type { ActFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, ModelFacts, ReportFact, RolePeriod } from '../../core/model/facts.js';
+import type { ActFact, AnalysisFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, Millis, ModelFacts, ReportFact, RolePeriod } from '../../core/model/facts.js';
 import type { EndorsementKind, Role, Verdict, VoteValue } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
 import { groupConsensusOf } from '../../core/consensus.js';
@@ -102,7 +102,7 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
 }
 
 /** A row of the vote log as an act: carried votes keep their mark, and the model counts no act for them. */
-function voteAct(v: { member_id: string; issue_id: string; statement_id: string; cast_at: string; value: VoteValue | number; carried_from: string | null }): ActFact {
+export function voteAct(v: { member_id: string; issue_id: string; statement_id: string; cast_at: string; value: VoteValue | number; carried_from: string | null }): ActFact {
   return { memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote', statementId: v.statement_id, value: Number(v.value) as VoteValue, carriedFrom: v.carried_from };
 }
 
@@ -116,7 +116,7 @@ function actionAct(memberId: string, issueId: string, actionId: string, at: numb
   return { memberId, issueId, at, kind: 'action', statementId: null, actionId };
 }
 
-function analysisFact(a: { id: string; issue_id: string; created_at: string; result: string }) {
+export function analysisFact(a: { id: string; issue_id: string; created_at: string; result: string }): AnalysisFact {
   const s = AnalysisSnapshot.parse(JSON.parse(a.result));
   // Consensus means every group agrees, read from the tallies whenever the analysis was stored.
   const { consensus, divisive } = groupConsensusOf(s);
@@ -132,33 +132,43 @@ function analysisFact(a: { id: string; issue_id: string; created_at: string; res
   };
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The canonical order of each kind of fact (acts: of equal keys, votes keep the log's order, which the caller settles). */
+export const factOrder = {
+  members: (a: MemberFact, b: MemberFact) => byText(a.id, b.id),
+  issues: (a: IssueFact, b: IssueFact) => byText(a.id, b.id),
+  acts: (a: ActFact, b: ActFact) =>
+    a.at - b.at ||
+    byText(a.memberId, b.memberId) ||
+    byText(a.kind, b.kind) ||
+    byText(a.statementId ?? '', b.statementId ?? '') ||
+    byText(a.lineVersionId ?? '', b.lineVersionId ?? '') ||
+    byText(a.actionId ?? '', b.actionId ?? ''),
+  reports: (a: ReportFact, b: ReportFact) => a.at - b.at || byText(a.id, b.id),
+  lines: (a: LineVersionFact, b: LineVersionFact) => a.publishedAt - b.publishedAt || a.number - b.number,
+  endorsements: (a: EndorsementFact, b: EndorsementFact) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.lineVersionId, b.lineVersionId),
+  blocks: (a: BlockFact, b: BlockFact) => byText(a.blocker, b.blocker) || byText(a.blocked, b.blocked),
+  importance: (a: ImportanceFact, b: ImportanceFact) => byText(a.issueId, b.issueId) || byText(a.memberId, b.memberId),
+};
 
 /** One order for the facts, whatever they were read from, so both readings compute alike. */
 function canonical(f: ModelFacts): ModelFacts {
   return {
-    members: [...f.members].sort((a, b) => byText(a.id, b.id)),
-    issues: [...f.issues].sort((a, b) => byText(a.id, b.id)),
+    members: [...f.members].sort(factOrder.members),
+    issues: [...f.issues].sort(factOrder.issues),
     // Stable: votes of one member on one statement at one instant keep the log's order.
-    acts: [...f.acts].sort(
-      (a, b) =>
-        a.at - b.at ||
-        byText(a.memberId, b.memberId) ||
-        byText(a.kind, b.kind) ||
-        byText(a.statementId ?? '', b.statementId ?? '') ||
-        byText(a.lineVersionId ?? '', b.lineVersionId ?? '') ||
-        byText(a.actionId ?? '', b.actionId ?? ''),
-    ),
-    reports: [...f.reports].sort((a, b) => a.at - b.at || byText(a.id, b.id)),
-    lines: [...f.lines].sort((a, b) => a.publishedAt - b.publishedAt || a.number - b.number),
-    endorsements: [...f.endorsements].sort((a, b) => a.at - b.at || byText(a.memberId, b.memberId) || byText(a.lineVersionId, b.lineVersionId)),
+    acts: [...f.acts].sort(factOrder.acts),
+    reports: [...f.reports].sort(factOrder.reports),
+    lines: [...f.lines].sort(factOrder.lines),
+    endorsements: [...f.endorsements].sort(factOrder.endorsements),
     analyses: f.analyses,
-    blocks: [...f.blocks].sort((a, b) => byText(a.blocker, b.blocker) || byText(a.blocked, b.blocked)),
-    importance: [...f.importance].sort((a, b) => byText(a.issueId, b.issueId) || byText(a.memberId, b.memberId)),
+    blocks: [...f.blocks].sort(factOrder.blocks),
+    importance: [...f.importance].sort(factOrder.importance),
   };
 }
 
-interface EventData {
+export interface EventData {
   constituency?: string | null;
   memberId?: string;
   title?: string;
@@ -175,105 +185,209 @@ interface EventData {
   role?: Role;
 }
 
+/** An event as the fold reads it: its data parsed once. */
+export interface FoldEvent {
+  seq: number;
+  type: string;
+  issueId: string | null;
+  actorId: string | null;
+  at: Millis;
+  data: EventData;
+}
+
+export function foldEventOf(row: { seq: number | string | bigint; type: string; issue_id: string | null; actor_id: string | null; at: string; data: string }): FoldEvent {
+  return { seq: Number(row.seq), type: row.type, issueId: row.issue_id, actorId: row.actor_id, at: ms(row.at), data: JSON.parse(row.data) as EventData };
+}
+
+/** The event log's order: by instant, then write order (as the rebuild reads it). */
+export const eventOrder = (a: FoldEvent, b: FoldEvent) => a.at - b.at || a.seq - b.seq;
+
+/** The kinds of facts the events make; a fold says which of them the events it took changed. */
+export type EventFactKind = 'members' | 'issues' | 'acts' | 'reports' | 'lines' | 'endorsements' | 'blocks' | 'importance';
+
+/**
+ * The facts the event log makes, folded one event at a time in the log's order (`eventOrder`).
+ * Everything but the vote log's acts and the analyses. A fact once handed out is never changed:
+ * a member whose role or constituency changes, an issue resolved, an answer changed are new
+ * objects, so facts read before stay as they were read.
+ */
+export class EventFold {
+  readonly members = new Map<string, MemberFact>();
+  readonly issues = new Map<string, IssueFact>();
+  /** Statements written, answers (the latest per member and version), actions taken part in. */
+  readonly statementActs: ActFact[] = [];
+  readonly answers = new Map<string, EndorsementFact>();
+  readonly answerActs = new Map<string, ActFact>();
+  readonly taking = new Map<string, ActFact>();
+  readonly reports: ReportFact[] = [];
+  readonly lines: LineVersionFact[] = [];
+  blocks: BlockFact[] = [];
+  readonly importance = new Map<string, ImportanceFact>();
+  /** Since the last `taken()`: what changed, and the acts added and taken away. */
+  changed = new Set<EventFactKind>();
+  added: ActFact[] = [];
+  removed = new Set<ActFact>();
+
+  apply(e: FoldEvent): void {
+    const d = e.data;
+    const at = e.at;
+    switch (e.type) {
+      case 'member.joined':
+      case 'member.created': {
+        // Joining (with the role joined as) starts the member's role history.
+        const id = e.type === 'member.joined' ? e.actorId : (d.memberId ?? null);
+        if (!id) break;
+        this.members.set(id, { id, joinedAt: at, constituency: e.type === 'member.joined' ? (d.constituency ?? null) : null, roles: [{ role: d.role ?? 'member', from: at }] });
+        this.changed.add('members');
+        break;
+      }
+      case 'member.updated': {
+        const m = d.memberId ? this.members.get(d.memberId) : undefined;
+        if (!m) break;
+        const roles = m.roles ?? [];
+        // An update that leaves the role as it was is no change of role.
+        const newRole = d.role !== undefined && roles[roles.length - 1]?.role !== d.role;
+        if (d.constituency === undefined && !newRole) break;
+        this.members.set(m.id, {
+          ...m,
+          constituency: d.constituency !== undefined ? d.constituency : m.constituency,
+          roles: newRole ? [...roles, { role: d.role!, from: at }] : roles,
+        });
+        this.changed.add('members');
+        break;
+      }
+      case 'issue.opened':
+      case 'issue.imported':
+        if (!e.issueId) break;
+        this.issues.set(e.issueId, { id: e.issueId, title: d.title ?? '', openedAt: at, resolvedAt: null });
+        this.changed.add('issues');
+        break;
+      case 'issue.resolved': {
+        const i = e.issueId ? this.issues.get(e.issueId) : undefined;
+        if (!i) break;
+        this.issues.set(i.id, { ...i, resolvedAt: at });
+        this.changed.add('issues');
+        break;
+      }
+      case 'statement.added':
+        if (e.actorId && e.issueId && d.statementId) this.addAct({ memberId: e.actorId, issueId: e.issueId, at, kind: 'statement', statementId: d.statementId }, this.statementActs);
+        break;
+      case 'line.published':
+        if (!e.issueId || !d.versionId || !d.claims) break;
+        this.lines.push({
+          id: d.versionId,
+          issueId: e.issueId,
+          number: d.number ?? 0,
+          publishedAt: at,
+          claims: d.claims.map((c) => ({ id: c.id, text: c.text, cites: c.cites.flatMap((x) => (x.ref === null ? [] : [{ kind: x.kind, ref: x.ref }])) })),
+        });
+        this.changed.add('lines');
+        break;
+      case 'line.endorsed': {
+        // One answer per member and version counts: the latest.
+        if (!e.actorId || !e.issueId || !d.versionId || !d.kind) break;
+        const key = `${e.actorId}/${d.versionId}`;
+        this.answers.set(key, { memberId: e.actorId, lineVersionId: d.versionId, issueId: e.issueId, at, kind: d.kind });
+        this.changed.add('endorsements');
+        this.replaceAct(this.answerActs, key, answerAct(e.actorId, e.issueId, d.versionId, at));
+        break;
+      }
+      case 'action.joined':
+        if (e.actorId && e.issueId && d.actionId) this.replaceAct(this.taking, `${e.actorId}/${d.actionId}`, actionAct(e.actorId, e.issueId, d.actionId, at));
+        break;
+      case 'action.left':
+        if (e.actorId && d.actionId) this.replaceAct(this.taking, `${e.actorId}/${d.actionId}`, null);
+        break;
+      case 'report.filed':
+        if (!e.actorId || !e.issueId || !d.reportId) break;
+        this.reports.push({ id: d.reportId, issueId: e.issueId, memberId: e.actorId, at, claimId: d.claimId ?? null, verdict: d.verdict ?? null });
+        this.changed.add('reports');
+        break;
+      case 'issue.blocks':
+        if (e.issueId && d.blocked && !this.blocks.some((b) => b.blocker === e.issueId && b.blocked === d.blocked)) {
+          this.blocks = [...this.blocks, { blocker: e.issueId, blocked: d.blocked }];
+          this.changed.add('blocks');
+        }
+        break;
+      case 'issue.unblocks': {
+        const taken = this.blocks.findIndex((b) => b.blocker === e.issueId && b.blocked === d.blocked);
+        if (taken >= 0) {
+          this.blocks = this.blocks.filter((_, i) => i !== taken);
+          this.changed.add('blocks');
+        }
+        break;
+      }
+      case 'issue.marked-important':
+        if (e.actorId && e.issueId && !this.importance.has(`${e.issueId}/${e.actorId}`)) {
+          this.importance.set(`${e.issueId}/${e.actorId}`, { memberId: e.actorId, issueId: e.issueId, at });
+          this.changed.add('importance');
+        }
+        break;
+      case 'issue.unmarked-important':
+        if (e.actorId && e.issueId && this.importance.delete(`${e.issueId}/${e.actorId}`)) this.changed.add('importance');
+        break;
+    }
+  }
+
+  /** Every act the events made, in no order. */
+  acts(): ActFact[] {
+    return [...this.statementActs, ...this.answerActs.values(), ...this.taking.values()];
+  }
+
+  /** What changed since the last call, and start over. */
+  taken(): { changed: Set<EventFactKind>; added: ActFact[]; removed: Set<ActFact> } {
+    const out = { changed: this.changed, added: this.added.filter((a) => !this.removed.has(a)), removed: this.removed };
+    this.changed = new Set();
+    this.added = [];
+    this.removed = new Set();
+    return out;
+  }
+
+  private addAct(act: ActFact, list?: ActFact[]): void {
+    list?.push(act);
+    this.added.push(act);
+    this.changed.add('acts');
+  }
+
+  private replaceAct(map: Map<string, ActFact>, key: string, act: ActFact | null): void {
+    const before = map.get(key);
+    if (before) {
+      this.removed.add(before);
+      this.changed.add('acts');
+    }
+    if (act) {
+      map.set(key, act);
+      this.addAct(act);
+    } else map.delete(key);
+  }
+}
+
+/** The facts of a fold and of the vote log's acts and the analyses, in canonical order. */
+function factsOfFold(fold: EventFold, voteActs: ActFact[], analyses: AnalysisFact[]): ModelFacts {
+  return canonical({
+    members: [...fold.members.values()],
+    issues: [...fold.issues.values()],
+    acts: [...voteActs, ...fold.acts()],
+    reports: fold.reports,
+    lines: fold.lines,
+    endorsements: [...fold.answers.values()],
+    analyses,
+    blocks: fold.blocks,
+    importance: [...fold.importance.values()],
+  });
+}
+
 /**
  * The same facts rebuilt from the event log alone: the events table, the vote log and the
  * analysis snapshots (all append-only), never the tables that hold the current state.
  */
 export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<ModelFacts> {
   const [rows, voteRows, analysisRows] = await Promise.all([
-    db.selectFrom('events').select(['type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).orderBy('at').orderBy('seq').execute(),
+    db.selectFrom('events').select(['seq', 'type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).orderBy('at').orderBy('seq').execute(),
     db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from']).where('org_id', '=', orgId).orderBy('seq').execute(),
     db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
   ]);
-  const members = new Map<string, MemberFact>();
-  const roles = roleHistories(rows);
-  const issues = new Map<string, IssueFact>();
-  const acts: ActFact[] = voteRows.map(voteAct);
-  const taking = new Map<string, ActFact>();
-  const reports: ReportFact[] = [];
-  const lines: LineVersionFact[] = [];
-  const answers = new Map<string, EndorsementFact>();
-  const blocks: BlockFact[] = [];
-  const importance = new Map<string, ImportanceFact>();
-  for (const e of rows) {
-    const d = JSON.parse(e.data) as EventData;
-    const at = ms(e.at);
-    switch (e.type) {
-      case 'member.joined':
-        if (e.actor_id) members.set(e.actor_id, { id: e.actor_id, joinedAt: at, constituency: d.constituency ?? null, roles: roles.get(e.actor_id) ?? [] });
-        break;
-      case 'member.created':
-        if (d.memberId) members.set(d.memberId, { id: d.memberId, joinedAt: at, constituency: null, roles: roles.get(d.memberId) ?? [] });
-        break;
-      case 'member.updated': {
-        const m = d.memberId ? members.get(d.memberId) : undefined;
-        if (m && d.constituency !== undefined) m.constituency = d.constituency;
-        break;
-      }
-      case 'issue.opened':
-      case 'issue.imported':
-        if (e.issue_id) issues.set(e.issue_id, { id: e.issue_id, title: d.title ?? '', openedAt: at, resolvedAt: null });
-        break;
-      case 'issue.resolved': {
-        const i = e.issue_id ? issues.get(e.issue_id) : undefined;
-        if (i) i.resolvedAt = at;
-        break;
-      }
-      case 'statement.added':
-        if (e.actor_id && e.issue_id && d.statementId) acts.push({ memberId: e.actor_id, issueId: e.issue_id, at, kind: 'statement', statementId: d.statementId });
-        break;
-      case 'line.published':
-        if (e.issue_id && d.versionId && d.claims)
-          lines.push({
-            id: d.versionId,
-            issueId: e.issue_id,
-            number: d.number ?? 0,
-            publishedAt: at,
-            claims: d.claims.map((c) => ({ id: c.id, text: c.text, cites: c.cites.flatMap((x) => (x.ref === null ? [] : [{ kind: x.kind, ref: x.ref }])) })),
-          });
-        break;
-      case 'line.endorsed':
-        // One answer per member and version counts: the latest.
-        if (e.actor_id && e.issue_id && d.versionId && d.kind)
-          answers.set(`${e.actor_id}/${d.versionId}`, { memberId: e.actor_id, lineVersionId: d.versionId, issueId: e.issue_id, at, kind: d.kind });
-        break;
-      case 'action.joined':
-        if (e.actor_id && e.issue_id && d.actionId) taking.set(`${e.actor_id}/${d.actionId}`, actionAct(e.actor_id, e.issue_id, d.actionId, at));
-        break;
-      case 'action.left':
-        if (e.actor_id && d.actionId) taking.delete(`${e.actor_id}/${d.actionId}`);
-        break;
-      case 'report.filed':
-        if (e.actor_id && e.issue_id && d.reportId) reports.push({ id: d.reportId, issueId: e.issue_id, memberId: e.actor_id, at, claimId: d.claimId ?? null, verdict: d.verdict ?? null });
-        break;
-      case 'issue.blocks':
-        if (e.issue_id && d.blocked && !blocks.some((b) => b.blocker === e.issue_id && b.blocked === d.blocked)) blocks.push({ blocker: e.issue_id, blocked: d.blocked });
-        break;
-      case 'issue.unblocks': {
-        const taken = blocks.findIndex((b) => b.blocker === e.issue_id && b.blocked === d.blocked);
-        if (taken >= 0) blocks.splice(taken, 1);
-        break;
-      }
-      case 'issue.marked-important':
-        if (e.actor_id && e.issue_id && !importance.has(`${e.issue_id}/${e.actor_id}`)) importance.set(`${e.issue_id}/${e.actor_id}`, { memberId: e.actor_id, issueId: e.issue_id, at });
-        break;
-      case 'issue.unmarked-important':
-        if (e.actor_id && e.issue_id) importance.delete(`${e.issue_id}/${e.actor_id}`);
-        break;
-    }
-  }
-  const endorsements = [...answers.values()];
-  for (const a of endorsements) acts.push(answerAct(a.memberId, a.issueId, a.lineVersionId, a.at));
-  acts.push(...taking.values());
-  return canonical({
-    members: [...members.values()],
-    issues: [...issues.values()],
-    acts,
-    reports,
-    lines,
-    endorsements,
-    analyses: analysisRows.map(analysisFact),
-    blocks,
-    importance: [...importance.values()],
-  });
+  const fold = new EventFold();
+  for (const row of rows) fold.apply(foldEventOf(row));
+  return factsOfFold(fold, voteRows.map(voteAct), analysisRows.map(analysisFact));
 }
