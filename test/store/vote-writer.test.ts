@@ -206,6 +206,24 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
     expect(t.current.size).toBe(3);
   });
 
+  it('fails only the vote whose write fails (a member gone meanwhile); the rest of its batch is written and answered', async () => {
+    const f = await fixture(9, 2);
+    const before = store.voteWriter.stats();
+    const requests = Array.from({ length: 10 }, (_, i) => (i === 4 ? { ...f.vote(0, 0, 1, 'gone-4'), memberId: 'no-such-member' } : f.vote(i < 4 ? i : i - 1, 1, -1, `kept-${i}`)));
+    const settled = (await Promise.allSettled(requests.map((r) => store.voteWriter.cast(r)))).map(answer);
+    expect(store.voteWriter.stats().batches - before.batches).toBe(1);
+    expect(settled[4]).toEqual({ error: null });
+    settled.forEach((a, i) => i !== 4 && expect(a, `vote ${i}`).toEqual({ value: -1, changed: true }));
+    const t = await tables(f);
+    expect(t.logged).toBe(9);
+    for (let m = 0; m < 9; m++) expect(t.current.get(`${f.memberIds[m]} ${f.statementIds[1]}`)).toBe(-1);
+    // Every kept key answers its retry; the failed vote's key was not kept.
+    const retried = await Promise.all(requests.filter((_, i) => i !== 4).map((r) => store.voteWriter.cast(r)));
+    expect(retried.every((r) => r.value === -1 && !r.changed)).toBe(true);
+    const keys = await store.db.selectFrom('vote_keys').select('idempotency_key').where('idempotency_key', '=', 'gone-4').execute();
+    expect(keys).toEqual([]);
+  });
+
   it('writes every vote cast before the store closes, and refuses votes after', async () => {
     const own = openStore({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, voteWriter, poolSize: 2 });
     const f = await fixture(50, 2, own);
