@@ -322,3 +322,26 @@ describe("practice is the masses' (MODEL.md v2 §3)", () => {
     expect(practiceAt(factsOf({ members: masses, acts }), 'i1', T, defaults).value).toBeCloseTo(2 / 7, 12);
   });
 });
+
+describe('the terms of P at the present, kept per facts', () => {
+  it('equal, at every instant, the terms counted from the acts up to it alone', () => {
+    const acts: ActFact[] = [];
+    for (let i = 0; i < 300; i++) {
+      const at = T - days(300 - i);
+      const memberId = `m${(i * 7) % 5}`;
+      const issueId = i % 3 === 0 ? 'i2' : 'i1';
+      acts.push(i % 4 === 0 ? wrote(memberId, `w${i}`, at, issueId) : { ...vote(memberId, `s${i % 11}`, at, issueId), value: ((i % 3) - 1) as -1 | 0 | 1 });
+    }
+    const all = factsOf({ members: members(5), acts });
+    for (const at of [T - days(299), T - days(200), T - days(150.5), T - days(1), T, T + days(30)]) {
+      for (const issues of [new Set(['i1']), new Set(['i2']), new Set(['i1', 'i2'])]) {
+        const upTo = factsOf({ members: members(5), acts: acts.filter((a) => a.at <= at) });
+        // Asked twice of the same facts (the second time from what the first kept), and of the acts up to t alone.
+        const first = practiceTerms(all, issues, at, defaults);
+        expect(practiceTerms(all, issues, at, defaults)).toEqual(first);
+        expect(first).toEqual(practiceTerms(upTo, issues, at, defaults));
+        expect(first.members.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});

@@ -4,9 +4,9 @@
  * Every figure carries how it was computed, so the UI can show
  * "P = 4.2 = 3.1 from 12 members + 1.1 from 1 report".
  */
-import type { Millis, ModelFacts } from './facts.js';
+import type { ActFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { actKey, latestReportsAt, massMembersJoinedBy, openIssuesAt, practiceSplit } from './lookups.js';
+import { actKey, latestReportsAt, massMembersJoinedBy, openIssuesAt, practiceSplit, type PracticeSplit } from './lookups.js';
 import { DAY_MS } from './time.js';
 import { countOf, formatNumber } from './wording.js';
 
@@ -160,31 +160,23 @@ export interface Health {
  * (a statement voted on, a version answered, an action), its latest instance giving last_m;
  * each member's reports count once per claim, dated at the latest.
  */
-export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeTerms {
-  interface Tally {
-    memberId: string;
-    issueId: string;
-    keys: Set<string>;
-    /** Acts that have no key to deduplicate on. */
-    apart: { vote: number; statement: number; endorsement: number; action: number };
-    counted: { vote: number; statement: number; endorsement: number; action: number };
-    last: Millis;
-  }
-  const split = practiceSplit(facts);
-  const tallies = new Map<string, Tally>();
-  for (const act of split.acts) {
-    if (act.at > at || !issueIds.has(act.issueId)) continue;
+interface ActTally {
+  memberId: string;
+  issueId: string;
+  keys: Set<string>;
+  counted: { vote: number; statement: number; endorsement: number; action: number };
+  last: Millis;
+}
+
+/** Per (issue, member), in the order of their first act: the acts at or before t on the issues asked for (all: null). */
+function tallyActs(acts: readonly ActFact[], issueIds: ReadonlySet<string> | null, at: Millis): Map<string, ActTally> {
+  const tallies = new Map<string, ActTally>();
+  for (const act of acts) {
+    if (act.at > at || (issueIds !== null && !issueIds.has(act.issueId))) continue;
     const tallyKey = `${act.issueId}\u0000${act.memberId}`;
     let tally = tallies.get(tallyKey);
     if (!tally) {
-      tally = {
-        memberId: act.memberId,
-        issueId: act.issueId,
-        keys: new Set(),
-        apart: { vote: 0, statement: 0, endorsement: 0, action: 0 },
-        counted: { vote: 0, statement: 0, endorsement: 0, action: 0 },
-        last: act.at,
-      };
+      tally = { memberId: act.memberId, issueId: act.issueId, keys: new Set(), counted: { vote: 0, statement: 0, endorsement: 0, action: 0 }, last: act.at };
       tallies.set(tallyKey, tally);
     }
     tally.last = Math.max(tally.last, act.at);
@@ -195,8 +187,33 @@ export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, 
       tally.counted[act.kind] += 1;
     }
   }
+  return tallies;
+}
+
+/**
+ * Per split (kept while the facts are): every (issue, member)'s tally over all the masses' acts,
+ * and the latest act's instant. At or after it, the tallies at t are these: a request at the
+ * present costs the number of (issue, member) pairs, not the number of acts ever made.
+ */
+const allTallies = new WeakMap<PracticeSplit, { latest: Millis; tallies: Map<string, ActTally> }>();
+
+function talliesAt(split: PracticeSplit, issueIds: ReadonlySet<string>, at: Millis): Iterable<ActTally> {
+  let all = allTallies.get(split);
+  if (!all) {
+    let latest = -Infinity;
+    for (const act of split.acts) latest = Math.max(latest, act.at);
+    all = { latest, tallies: tallyActs(split.acts, null, Infinity) };
+    allTallies.set(split, all);
+  }
+  if (at < all.latest) return tallyActs(split.acts, issueIds, at).values();
+  return [...all.tallies.values()].filter((t) => issueIds.has(t.issueId));
+}
+
+export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeTerms {
+  const split = practiceSplit(facts);
+  const tallies = talliesAt(split, issueIds, at);
   const members: MemberPractice[] = [];
-  for (const t of tallies.values()) {
+  for (const t of tallies) {
     const { vote, statement, endorsement, action } = t.counted;
     const acts = vote + statement + endorsement + action;
     const engagement = Math.min(1, acts / settings.fullConsultationActs);
