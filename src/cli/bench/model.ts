@@ -149,6 +149,8 @@ async function phase(server: ChildServer, org: ModelBenchOrganisation, name: Mod
       const res = await timed(server.url + route.path(org, k), { headers: { cookie: reader.cookie } }, opts.requestTimeoutSeconds * 1000);
       spent[r]! += res.ms;
       latencies[r]!.push(res.ms);
+      // A slow request is told as it ends, so a long run shows where it is.
+      if (res.ms >= 1000) opts.log(`[${dialect}] ${name}: ${route.name} took ${(res.ms / 1000).toFixed(1)} s`);
       if (res.status !== 200) {
         failures[r]!++;
         clean = false;
