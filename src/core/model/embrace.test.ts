@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndorsementFact, ModelFacts } from './facts.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import { defaultModelSettings as defaults } from './settings.js';
-import { embraceRateAt, respondersNeeded } from './embrace.js';
+import { activeMembersAt, embraceRateAt, respondersNeeded } from './embrace.js';
 
 const T = Date.UTC(2026, 0, 1);
 function factsOf(parts: Partial<ModelFacts>): ModelFacts {
@@ -124,5 +124,25 @@ describe('heard enough', () => {
     const e = embraceRateAt(facts, 'v1', T + 10, defaults);
     expect(e?.overall).toMatchObject({ active: 70, needed: 7, status: 'meets' });
     expect(embraceRateAt(facts, 'v1', T + 10, { ...defaults, halfLifeDays: Infinity })?.overall).toMatchObject({ active: 100, needed: 10, status: 'not-yet-heard' });
+  });
+});
+
+describe('the active members at t', () => {
+  it('are the members of role member, joined by t, with an act or report of the masses within h days before t', () => {
+    const DAY = 86_400_000;
+    const T0 = Date.UTC(2026, 0, 1);
+    const memberFacts = Array.from({ length: 6 }, (_, i) => ({ id: `m${i}`, joinedAt: T0 + i * 20 * DAY, constituency: null, roles: i === 5 ? [{ role: 'organiser' as const, from: T0 }] : [{ role: 'member' as const, from: T0 }] }));
+    const acts = Array.from({ length: 40 }, (_, i) => ({ memberId: `m${(i * 5) % 6}`, issueId: 'i1', at: T0 + i * 9 * DAY, kind: 'statement' as const, statementId: `s${i}` }));
+    const reports = [{ id: 'r1', issueId: 'i1', memberId: 'm4', at: T0 + 300 * DAY, claimId: null, verdict: null }];
+    const facts = { members: memberFacts, issues: [], acts, reports, lines: [], endorsements: [], analyses: [], blocks: [], importance: [] };
+    for (const halfLifeDays of [30, 180, Infinity]) {
+      for (let at = T0 - 10 * DAY; at < T0 + 500 * DAY; at += 17 * DAY) {
+        const since = at - halfLifeDays * DAY;
+        const expected = memberFacts
+          .filter((m) => m.joinedAt <= at && m.id !== 'm5' && [...acts, ...reports].some((x) => x.memberId === m.id && x.at <= at && x.at >= since))
+          .map((m) => m.id);
+        expect([...activeMembersAt(facts, at, { halfLifeDays })], `at day ${(at - T0) / DAY}, h = ${halfLifeDays}`).toEqual(expected);
+      }
+    }
   });
 });

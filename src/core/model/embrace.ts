@@ -7,7 +7,7 @@
 import type { AnalysisFact, EndorsementFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
-import { latestAnalysis, massMembersJoinedBy, practiceSplit, roleAt } from './lookups.js';
+import { latestAnalysis, massMembersJoinedBy, practiceSplit, roleAt, type PracticeSplit } from './lookups.js';
 import { DAY_MS } from './time.js';
 import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
 
@@ -105,11 +105,40 @@ export function embraceStatus(count: EmbraceCount, needed: number, target: numbe
  * member with an act or report on any issue within the last h days (ever, with h = ∞).
  */
 export function activeMembersAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): Set<string> {
-  const split = practiceSplit(facts);
+  const times = practiceTimes(practiceSplit(facts));
   const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
-  const recent = new Set<string>();
-  for (const x of [...split.acts, ...split.reports]) if (x.at <= at && x.at >= since) recent.add(x.memberId);
-  return new Set(massMembersJoinedBy(facts, at).flatMap((m) => (recent.has(m.id) ? [m.id] : [])));
+  const active = new Set<string>();
+  for (const m of massMembersJoinedBy(facts, at)) {
+    const own = times.get(m.id);
+    if (!own) continue;
+    // The member's first act or report at or after `since`: active when it is at or before t.
+    let lo = 0;
+    let hi = own.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (own[mid]! < since) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < own.length && own[lo]! <= at) active.add(m.id);
+  }
+  return active;
+}
+
+/** Per split (kept while the facts are): each member's instants of acts and reports, ascending. */
+const timesOf = new WeakMap<PracticeSplit, Map<string, number[]>>();
+
+function practiceTimes(split: PracticeSplit): Map<string, number[]> {
+  let times = timesOf.get(split);
+  if (times) return times;
+  times = new Map();
+  for (const x of [...split.acts, ...split.reports]) {
+    const own = times.get(x.memberId);
+    if (own) own.push(x.at);
+    else times.set(x.memberId, [x.at]);
+  }
+  for (const own of times.values()) own.sort((a, b) => a - b);
+  timesOf.set(split, times);
+  return times;
 }
 
 /** The answers of the masses: the leadership's own answers (by role at the time of answering) are not counted. */
