@@ -4,9 +4,9 @@
  * concentration judges how much of the practice the logic took up.
  */
 import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
-import { analysesOf, currentLineVersion, massMembersJoinedBy, practiceSplit, publishedVersions } from './lookups.js';
+import { analysesOf, currentLineVersion, massMembersJoinedBy, practiceSplit, publishedVersions, type PracticeSplit } from './lookups.js';
+import { activeMembersAt } from './embrace.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
-import { DAY_MS } from './time.js';
 import { compareText, countOf, formatNumber, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
 
 /** Share of the current version's claims that cite at least one basis; null without claims. */
@@ -149,16 +149,26 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, 
  * participant is one of them with an act or report on this issue up to t. Per declared
  * constituency, its participation rate over the overall rate. The leadership is in neither.
  */
-export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): RepresentativenessFigure {
-  const split = practiceSplit(facts);
-  const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
-  const recent = new Set<string>();
-  const took = new Set<string>();
+/** Per split (kept while the facts are): per issue, each member's first act or report on it. */
+const firstOn = new WeakMap<PracticeSplit, Map<string, Map<string, Millis>>>();
+
+function firstPracticeOn(split: PracticeSplit): Map<string, Map<string, Millis>> {
+  let first = firstOn.get(split);
+  if (first) return first;
+  first = new Map();
   for (const x of [...split.acts, ...split.reports]) {
-    if (x.at > at) continue;
-    if (x.at >= since) recent.add(x.memberId);
-    if (x.issueId === issueId) took.add(x.memberId);
+    let ofIssue = first.get(x.issueId);
+    if (!ofIssue) first.set(x.issueId, (ofIssue = new Map()));
+    ofIssue.set(x.memberId, Math.min(ofIssue.get(x.memberId) ?? Infinity, x.at));
   }
+  firstOn.set(split, first);
+  return first;
+}
+
+export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): RepresentativenessFigure {
+  const recent = activeMembersAt(facts, at, settings);
+  const first = firstPracticeOn(practiceSplit(facts)).get(issueId);
+  const took = { has: (memberId: string) => (first?.get(memberId) ?? Infinity) <= at };
   const active = massMembersJoinedBy(facts, at).filter((m) => recent.has(m.id));
   const byConstituency = new Map<string, { participants: number; members: number }>();
   let participants = 0;
