@@ -245,7 +245,12 @@ export function createModelFactsCache(db: Db, dialect: DialectName): ModelFactsC
       if (db.isTransaction) return loadModelFacts(db, orgId);
       let org = orgs.get(orgId);
       if (!org) orgs.set(orgId, (org = new OrganisationFacts(db, orgId, dialect === 'postgres')));
-      return org.current();
+      const kept = org;
+      // A read that failed half way may have folded rows it did not hand out: start over on the next request.
+      return kept.current().catch((err: unknown) => {
+        if (orgs.get(orgId) === kept) orgs.delete(orgId);
+        throw err;
+      });
     },
     clear: () => orgs.clear(),
   };
