@@ -10,7 +10,8 @@
 import { groupConsensusOf } from '../../core/consensus.js';
 import type { AnalysisSnapshot } from '../../contract/analysis.js';
 import type { EndorsementKind, Verdict, VoteValue } from '../../core/index.js';
-import { analyses, events, inTransaction, issues, lines, members, newToken, openStore, organisations, practice, sessions, statements, tokenHash, votes, type Db } from '../../store/index.js';
+import { analyses, events, inTransaction, issues, lines, members, newToken, openStore, organisations, practice, sessions, statements, tokenHash, votes, type Db, type DialectName } from '../../store/index.js';
+import { sql } from 'kysely';
 
 export interface ModelBenchSize {
   members: number;
@@ -64,13 +65,13 @@ export async function seedModelBenchOrganisation(target: { dataDir: string; data
   const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
   try {
     await store.migrate();
-    return await seed(store.db, size, onProgress);
+    return await seed(store.db, store.dialect, size, onProgress);
   } finally {
     await store.close();
   }
 }
 
-async function seed(db: Db, size: ModelBenchSize, onProgress?: (votesWritten: number) => void): Promise<ModelBenchOrganisation> {
+async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgress?: (votesWritten: number) => void): Promise<ModelBenchOrganisation> {
   const random = seededRandom(size.seed);
   const now = Date.now();
   const iso = (t: number) => new Date(t).toISOString();
@@ -113,6 +114,8 @@ async function seed(db: Db, size: ModelBenchSize, onProgress?: (votesWritten: nu
     // Issues open one after another over the year's first ten months; each votes until now.
     const openedAt = yearAgo + 31 * DAY + Math.floor((i / size.issues) * 300 * DAY);
     await inTransaction(db, async (trx) => {
+      // SQLite's page cache is 2 MB by default; the vote tables' indexes outgrow it early on.
+      if (dialect === 'sqlite') await sql`pragma cache_size = -1048576`.execute(trx);
       const { issue, cycle } = await issues.createIssue(trx, { orgId, title: `Issue ${i + 1}`, description: `What should the union do about issue ${i + 1}?`, createdBy: organiser, at: iso(openedAt) });
       await events.recordEvent(trx, { orgId, issueId: issue.id, cycleId: cycle.id, type: 'issue.opened', at: iso(openedAt), actorId: organiser, data: { title: issue.title } });
       written.events++;
