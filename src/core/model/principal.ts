@@ -11,7 +11,7 @@ import type { AnalysisFact, EndorsementFact, MemberFact, Millis, ModelFacts } fr
 import type { ModelSettings } from './settings.js';
 import { embraceOfVersion, massesAnswers, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
 import { currentLineVersion, latestAnalysis, massMembersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
-import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
+import { compareText, countOf, formatCount, formatPercent, groupNamed } from './wording.js';
 
 /** A constituency's swings are read only over versions with at least this many of its responders. */
 export const waveringMinResponders = 5;
@@ -201,7 +201,7 @@ function intensityOf(marked: ReadonlySet<string>, members: number): IntensityFig
         ? 'No members yet to mark it important'
         : marked.size === 0
           ? 'No member has marked it important yet'
-          : `Marked important by ${marked.size} of ${countOf(members, 'member')} (${percentInWords(value)})`,
+          : `Marked important by ${formatCount(marked.size)} of ${countOf(members, 'member')} (${percentInWords(value)})`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characterInWords, characterLabel, formatDays, formatNumber, healthInWords } from './wording.js';
+import { characterInWords, characterLabel, countOf, formatCount, formatDays, formatNumber, healthInWords } from './wording.js';
 
 describe('figures as people read them', () => {
   it('rounds to two decimals, but never writes a small figure as 0', () => {
@@ -45,5 +45,14 @@ describe('the characters in plain words', () => {
     expect(healthInWords({ pureLogic: 0, logicSufficiency: 3, practice: 12, practiceSufficiency: 10, l: 0, pi: 1.2, beta: 2, character: null, members: 12, reports: 0 })).toBe(
       'Logic 0: 0 claims, where 3 suffice. Practice 1.2: 12 from 12 members, where 10 suffice.',
     );
+  });
+});
+
+describe('countOf', () => {
+  it('writes counts as people read them, thousands grouped', () => {
+    expect(countOf(1, 'member')).toBe('1 member');
+    expect(countOf(999, 'member')).toBe('999 members');
+    expect(countOf(2171, 'member')).toBe('2,171 members');
+    expect(formatCount(1_000_000)).toBe('1,000,000');
   });
 });

@@ -38,9 +38,14 @@ export function formatDays(days: number): string {
   return whole === days ? countOf(whole, 'day') : `about ${countOf(whole, 'day')}`;
 }
 
-/** `1 member`, `12 members`. */
+/** A whole count as people write it: `12`, `2,171`. */
+export function formatCount(n: number): string {
+  return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
+}
+
+/** `1 member`, `12 members`, `2,171 members`. */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
 }
 
 /** Code-unit order: deterministic whatever the locale, for ties and listings. */
