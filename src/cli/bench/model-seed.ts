@@ -2,16 +2,20 @@
  * The organisation the model bench reads: members in constituencies, issues opened over the past
  * year with accepted statements and a logged vote history, and on some issues an analysis, a
  * published line whose claims cite statements, answers to it and reports on its claims. Written
- * straight into the store through its repositories (multi-row inserts, one transaction per
- * issue), with the events the routes would have recorded, so the model's facts read from the
- * tables and rebuilt from the event log agree. Every figure comes from a seeded generator: the
+ * straight into the store, through its repositories except for the votes (a bulk load on SQLite:
+ * see seedModelBenchOrganisation), with the events the routes would have recorded, so the model's
+ * facts read from the tables and rebuilt from the event log agree. Every figure comes from a seeded generator: the
  * same options give the same votes, answers and reports (only the ids are fresh).
  */
 import { groupConsensusOf } from '../../core/consensus.js';
 import type { AnalysisSnapshot } from '../../contract/analysis.js';
 import type { EndorsementKind, Verdict, VoteValue } from '../../core/index.js';
-import { analyses, events, inTransaction, issues, lines, members, newToken, openStore, organisations, practice, sessions, statements, tokenHash, votes, type Db, type DialectName } from '../../store/index.js';
-import { sql } from 'kysely';
+import fs from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { analyses, events, inTransaction, issues, lines, members, newId, newToken, openStore, organisations, practice, sessions, sqliteFile, statements, tokenHash, type Db, type votes } from '../../store/index.js';
+import { prepared } from '../../store/prepared.js';
+import type { Database } from '../../store/schema/index.js';
 
 export interface ModelBenchSize {
   members: number;
@@ -60,18 +64,208 @@ const statementsPerIssue = 40;
 /** Every third issue has a published line (at least one). */
 const hasLine = (i: number) => i % 3 === 0;
 
-/** The bench organisation, written in one transaction per issue; `onProgress` hears the votes written so far. */
-export async function seedModelBenchOrganisation(target: { dataDir: string; databaseUrl: string | undefined }, size: ModelBenchSize, onProgress?: (votesWritten: number) => void): Promise<ModelBenchOrganisation> {
+/** What the seed writes into a SQLite file it made, so a later run can tell it and its options (`--database`). */
+const markerTable = 'bench_model_seed';
+/** Bumped whenever the seed would write another organisation for the same options: a file of another format is not reused. */
+const seedFormat = 2;
+
+/** The options a seeded file was written with, as kept in it. */
+type SeededOptions = { format: number } & ModelBenchSize;
+
+/**
+ * The bench organisation. On PostgreSQL through the store, one transaction per issue (the votes
+ * by arrays unnested, 50,000 a statement). On SQLite through a connection of its own, in one
+ * transaction, as a bulk load: rollback journal and synchronous off (nothing is acknowledged to
+ * anyone while it runs), the vote tables' secondary indexes dropped and created again afterwards
+ * from the SQL they were created with, foreign keys checked once at the end
+ * (`PRAGMA foreign_key_check`, which must report nothing) instead of on every row; then the file
+ * is put back in WAL mode, with a table naming the options it was seeded with (`--database`).
+ * `onProgress` hears the votes written so far.
+ */
+export async function seedModelBenchOrganisation(target: { dataDir: string; databaseUrl: string | undefined }, size: ModelBenchSize, onProgress?: (votesWritten: number) => void, onStep?: (done: string) => void): Promise<ModelBenchOrganisation> {
   const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
   try {
     await store.migrate();
-    return await seed(store.db, store.dialect, size, onProgress);
+    if (store.dialect === 'postgres') return await seed(store.db, postgresVotes, size, onProgress);
   } finally {
     await store.close();
   }
+  return seedSqlite(sqliteFile(target.dataDir), size, onProgress, onStep);
 }
 
-async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgress?: (votesWritten: number) => void): Promise<ModelBenchOrganisation> {
+async function seedSqlite(file: string, size: ModelBenchSize, onProgress?: (votesWritten: number) => void, onStep?: (done: string) => void): Promise<ModelBenchOrganisation> {
+  let since = performance.now();
+  const step = (done: string) => {
+    const now = performance.now();
+    onStep?.(`${done} in ${((now - since) / 1000).toFixed(1)} s`);
+    since = now;
+  };
+  const raw = new SqliteDatabase(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  try {
+    // The store closed its connections, so the file can leave WAL mode for the load.
+    const mode: unknown = raw.pragma('journal_mode = DELETE', { simple: true });
+    if (mode !== 'delete') throw new Error(`the SQLite file stayed in journal mode ${String(mode)}: is another process using ${file}?`);
+    raw.pragma('synchronous = OFF');
+    raw.pragma('foreign_keys = OFF');
+    // Up to 3 GB of page cache: the vote log's member index is written in random order.
+    raw.pragma('cache_size = -3145728');
+    raw.pragma('temp_store = MEMORY');
+    const org = await db.transaction().execute(async (trx) => {
+      const indexes = raw.prepare<[], { name: string; sql: string }>("select name, sql from sqlite_master where type = 'index' and tbl_name in ('vote_log', 'votes') and sql is not null order by name").all();
+      for (const index of indexes) raw.exec(`drop index "${index.name.replace(/"/g, '""')}"`);
+      const out = await seed(trx, sqliteVotes(raw), size, onProgress);
+      step('rows written');
+      for (const index of indexes) raw.exec(index.sql);
+      step(`indexes ${indexes.map((x) => x.name).join(', ')} created again`);
+      const broken = raw.prepare<[], { table: string; parent: string }>('pragma foreign_key_check').all();
+      if (broken.length > 0) throw new Error(`the seed wrote ${broken.length} rows whose foreign keys point nowhere (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
+      step('foreign keys checked');
+      raw.exec(`create table ${markerTable} (options text not null, organisation text not null, seeded_at text not null)`);
+      raw.prepare(`insert into ${markerTable} (options, organisation, seeded_at) values (?, ?, ?)`).run(JSON.stringify(seededOptions(size)), JSON.stringify(out), new Date().toISOString());
+      return out;
+    });
+    step('committed');
+    raw.pragma('journal_mode = WAL');
+    return org;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The connection for Kysely, each statement prepared once by its SQL (the repositories' multi-row inserts repeat theirs). */
+function cachingStatements(raw: SqliteDatabase.Database): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = raw.prepare(text);
+      if (!cached) cache.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+const seededOptions = (size: ModelBenchSize): SeededOptions => ({ format: seedFormat, members: size.members, issues: size.issues, votes: size.votes, sessions: size.sessions, seed: size.seed });
+
+/** What a SQLite file holds for `--database`: nothing yet, or the organisation seeded with these options; a string tells why it cannot be used. */
+export function modelBenchDatabaseState(file: string, size: ModelBenchSize): 'absent' | 'seeded' | string {
+  if (!fs.existsSync(file)) return 'absent';
+  if (!fs.statSync(file).isFile()) return `${file} is not a file`;
+  let raw: SqliteDatabase.Database;
+  try {
+    raw = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    return `${file} cannot be opened as a SQLite database (${e instanceof Error ? e.message : String(e)})`;
+  }
+  try {
+    const marker = raw.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(markerTable);
+    if (!marker) return `${file} was not seeded by bench-model (or its seed did not finish): remove it or name another file`;
+    const row = raw.prepare<[], { options: string }>(`select options from ${markerTable}`).get();
+    const kept = JSON.parse(row?.options ?? '{}') as Partial<SeededOptions>;
+    const wanted = seededOptions(size);
+    if (kept.format !== wanted.format) return `${file} was seeded by another version of bench-model's seed: remove it and seed again`;
+    // The sessions follow from the members: those options are the command's.
+    const flags = { members: '--members', issues: '--issues', votes: '--votes', seed: '--seed' } as const;
+    const differ = (Object.keys(flags) as (keyof typeof flags)[]).filter((k) => kept[k] !== wanted[k]);
+    if (differ.length > 0 || kept.sessions !== wanted.sessions) {
+      return `${file} was seeded with other options (${differ.map((k) => `${flags[k]} ${String(kept[k])}`).join(', ') || `${String(kept.sessions)} sessions`}): run with those, or name another file`;
+    }
+    return 'seeded';
+  } catch (e) {
+    return `${file} cannot be read as a SQLite database (${e instanceof Error ? e.message : String(e)})`;
+  } finally {
+    raw.close();
+  }
+}
+
+/**
+ * The organisation a SQLite file was seeded with (modelBenchDatabaseState said 'seeded'), its
+ * sessions made live again from now on (they last a week from the seed, and end when idle).
+ */
+export function openSeededModelBench(file: string): ModelBenchOrganisation {
+  const raw = new SqliteDatabase(file, { fileMustExist: true });
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('busy_timeout = 5000');
+    const { organisation } = raw.prepare<[], { organisation: string }>(`select organisation from ${markerTable}`).get()!;
+    const org = JSON.parse(organisation) as ModelBenchOrganisation;
+    const now = Date.now();
+    raw.prepare('update sessions set seen_at = ?, expires_at = ? where org_id = ?').run(new Date(now).toISOString(), new Date(now + 7 * DAY).toISOString(), org.orgId);
+    return org;
+  } finally {
+    raw.close();
+  }
+}
+
+/** An answer as practice.endorse writes it (a member's newer answer to a version replaces the older), compiled once. */
+const answer = prepared((db: Db, id: string, orgId: string, lineVersionId: string, memberId: string, kind: EndorsementKind, at: string) =>
+  db
+    .insertInto('endorsements')
+    .values({ id, org_id: orgId, line_version_id: lineVersionId, member_id: memberId, kind, text: null, created_at: at })
+    .onConflict((oc) => oc.columns(['line_version_id', 'member_id']).doUpdateSet({ kind, text: null, created_at: at })),
+);
+
+/** Where the votes go: the vote log (in order, one slice after another) and the current votes. */
+interface VoteWriter {
+  /** Append a slice of an issue's vote log, oldest first; returns the log's position of its last row. */
+  appendLog(db: Db, orgId: string, issueId: string, log: readonly votes.LoggedVote[]): Promise<number>;
+  /** The issue's current votes (none written before), each its member's newest logged vote on the statement. */
+  insertCurrent(db: Db, orgId: string, issueId: string, current: readonly votes.LoggedVote[]): Promise<void>;
+}
+
+/** SQLite: plain prepared statements on the seed's own connection, inside its transaction. */
+function sqliteVotes(raw: SqliteDatabase.Database): VoteWriter {
+  const log = raw.prepare('insert into vote_log (org_id, issue_id, statement_id, member_id, value, cast_at) values (?, ?, ?, ?, ?, ?)');
+  const current = raw.prepare('insert into votes (org_id, issue_id, statement_id, member_id, value, updated_at) values (?, ?, ?, ?, ?, ?)');
+  return {
+    appendLog(_db, orgId, issueId, rows) {
+      let last = 0;
+      for (const v of rows) last = Number(log.run(orgId, issueId, v.statementId, v.memberId, v.value, v.castAt).lastInsertRowid);
+      return Promise.resolve(last);
+    },
+    insertCurrent(_db, orgId, issueId, rows) {
+      for (const v of rows) current.run(orgId, issueId, v.statementId, v.memberId, v.value, v.castAt);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** PostgreSQL: each slice in a few statements, its columns sent as arrays and unnested in order. */
+const postgresVotes: VoteWriter = {
+  async appendLog(db, orgId, issueId, rows) {
+    let last = 0;
+    for (let i = 0; i < rows.length; i += 50_000) {
+      const slice = rows.slice(i, i + 50_000);
+      const r = await sql<{ head: string | number | null }>`
+        with written as (
+          insert into vote_log (org_id, issue_id, statement_id, member_id, value, cast_at)
+          select ${orgId}, ${issueId}, u.statement_id, u.member_id, u.value, u.cast_at
+          from unnest(${slice.map((v) => v.statementId)}::text[], ${slice.map((v) => v.memberId)}::text[], ${slice.map((v) => v.value)}::int[], ${slice.map((v) => v.castAt)}::timestamptz[])
+            with ordinality as u(statement_id, member_id, value, cast_at, n)
+          order by u.n
+          returning seq
+        )
+        select max(seq) as head from written`.execute(db);
+      last = Number(r.rows[0]?.head ?? last);
+    }
+    return last;
+  },
+  async insertCurrent(db, orgId, issueId, rows) {
+    for (let i = 0; i < rows.length; i += 50_000) {
+      const slice = rows.slice(i, i + 50_000);
+      await sql`
+        insert into votes (org_id, issue_id, statement_id, member_id, value, updated_at)
+        select ${orgId}, ${issueId}, u.statement_id, u.member_id, u.value, u.updated_at
+        from unnest(${slice.map((v) => v.statementId)}::text[], ${slice.map((v) => v.memberId)}::text[], ${slice.map((v) => v.value)}::int[], ${slice.map((v) => v.castAt)}::timestamptz[])
+          as u(statement_id, member_id, value, updated_at)`.execute(db);
+    }
+  },
+};
+
+async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProgress?: (votesWritten: number) => void): Promise<ModelBenchOrganisation> {
   const random = seededRandom(size.seed);
   const now = Date.now();
   const iso = (t: number) => new Date(t).toISOString();
@@ -108,14 +302,14 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
   const organiser = memberRows[Math.min(1, memberRows.length - 1)]!.id;
   const perIssue = Math.floor(size.votes / size.issues);
   const reader = sessionMembers[0] ? memberRows.indexOf(sessionMembers[0]) : -1;
+  const memberRank = rankOf(memberRows.map((m) => m.id));
+  const memberAt = invert(memberRank);
 
   for (let i = 0; i < size.issues; i++) {
     const issueVotes = perIssue + (i < size.votes % size.issues ? 1 : 0);
     // Issues open one after another over the year's first ten months; each votes until now.
     const openedAt = yearAgo + 31 * DAY + Math.floor((i / size.issues) * 300 * DAY);
     await inTransaction(db, async (trx) => {
-      // SQLite's page cache is 2 MB by default; the vote tables' indexes outgrow it early on.
-      if (dialect === 'sqlite') await sql`pragma cache_size = -1048576`.execute(trx);
       const { issue, cycle } = await issues.createIssue(trx, { orgId, title: `Issue ${i + 1}`, description: `What should the union do about issue ${i + 1}?`, createdBy: organiser, at: iso(openedAt) });
       await events.recordEvent(trx, { orgId, issueId: issue.id, cycleId: cycle.id, type: 'issue.opened', at: iso(openedAt), actorId: organiser, data: { title: issue.title } });
       written.events++;
@@ -137,8 +331,12 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
       // The vote log: a random member on a random statement, in time order from the second day to an hour ago; some repeated, some changed.
       const first = openedAt + DAY;
       const span = now - 3_600_000 - first;
-      const current = new Map<number, VoteValue>();
+      // Each pair's newest vote (by its position j in the log), in the order pairs first voted.
+      const current = new Map<number, number>();
+      const values = new Int8Array(issueVotes);
+      const castAts: string[] = new Array<string>(issueVotes);
       const chunk = 50_000;
+      let head = 0;
       for (let k = 0; k < issueVotes; k += chunk) {
         const log: votes.LoggedVote[] = [];
         for (let j = k; j < Math.min(issueVotes, k + chunk); j++) {
@@ -148,13 +346,33 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
           const r = random();
           const p = agreeChance[s]![leaningOf(m)]!;
           const value: VoteValue = r < p ? 1 : r < p + (1 - p) * 0.8 ? -1 : 0;
-          current.set(m * statementsPerIssue + s, value);
-          log.push({ statementId: statementRows[s]!.id, memberId: memberRows[m]!.id, value, castAt: iso(first + Math.floor((j / issueVotes) * span)) });
+          values[j] = value;
+          current.set(m * statementsPerIssue + s, j);
+          const castAt = (castAts[j] = iso(first + Math.floor((j / issueVotes) * span)));
+          log.push({ statementId: statementRows[s]!.id, memberId: memberRows[m]!.id, value, castAt });
         }
-        await votes.importVoteLog(trx, orgId, issue.id, log);
+        head = await voteWriter.appendLog(trx, orgId, issue.id, log);
         written.votes += log.length;
         onProgress?.(written.votes);
       }
+      // The current votes in their primary key's order (statement, member), so its index is written in order.
+      const statementRank = rankOf(statementRows.map((s) => s.id));
+      const byKey = new Float64Array(current.size);
+      let n = 0;
+      for (const key of current.keys()) byKey[n++] = statementRank[key % statementsPerIssue]! * memberRows.length + memberRank[Math.floor(key / statementsPerIssue)]!;
+      byKey.sort();
+      const statementAt = invert(statementRank);
+      await voteWriter.insertCurrent(
+        trx,
+        orgId,
+        issue.id,
+        Array.from(byKey, (sortKey) => {
+          const s = statementAt[Math.floor(sortKey / memberRows.length)]!;
+          const m = memberAt[sortKey % memberRows.length]!;
+          const j = current.get(m * statementsPerIssue + s)!;
+          return { statementId: statementRows[s]!.id, memberId: memberRows[m]!.id, value: values[j] as VoteValue, castAt: castAts[j]! };
+        }),
+      );
 
       if (!hasLine(i) || issueVotes === 0) {
         out.gathering.push({ issueId: issue.id, statementIds: statementRows.map((s) => s.id) });
@@ -165,7 +383,8 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
       const groups = Array.from({ length: leanings }, (_, g) => ({ id: String(g), members: [] as string[] }));
       const groupVotes: AnalysisSnapshot['groupVotes'] = {};
       const voters = new Set<number>();
-      for (const [key, value] of current) {
+      for (const [key, j] of current) {
+        const value = values[j];
         const m = Math.floor(key / statementsPerIssue);
         const s = key % statementsPerIssue;
         if (!voters.has(m)) {
@@ -184,7 +403,7 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
       };
       const snapshot: AnalysisSnapshot = {
         source: 'engine',
-        revision: await votes.voteLogHead(trx, issue.id),
+        revision: head,
         computeMs: null,
         counts: { participants: voters.size, statements: statementRows.length, votes: issueVotes, clustered: voters.size, groups: leanings },
         groups: groups.map((g, gi) => ({
@@ -260,7 +479,7 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
           const r = random();
           const kind: EndorsementKind = r < 0.6 ? 'embrace' : r < 0.85 ? 'amend' : 'critique';
           const at = iso(publishedAt + Math.floor(((a + 1) / (answerers + 1)) * 20 * DAY));
-          await practice.endorse(trx, { orgId, lineVersionId: version.id, memberId: memberRows[m]!.id, kind, text: null, at });
+          await answer(trx, newId(), orgId, version.id, memberRows[m]!.id, kind, at);
           answerEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'line.endorsed', at, actorId: memberRows[m]!.id, data: { versionId: version.id, kind } });
         }
         await events.recordEvents(trx, answerEvents);
@@ -286,4 +505,19 @@ async function seed(db: Db, dialect: DialectName, size: ModelBenchSize, onProgre
     });
   }
   return out;
+}
+
+/** Each string's place among them sorted as SQLite compares text (by bytes: these ids are ASCII). */
+function rankOf(ids: readonly string[]): Int32Array {
+  const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const rank = new Int32Array(ids.length);
+  order.forEach((i, r) => (rank[i] = r));
+  return rank;
+}
+
+/** rank → index. */
+function invert(rank: Int32Array): Int32Array {
+  const at = new Int32Array(rank.length);
+  rank.forEach((r, i) => (at[r] = i));
+  return at;
 }
