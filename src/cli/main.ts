@@ -329,11 +329,16 @@ export function program(): Command {
     .option('--seed <n>', 'seed of the generated organisation', '1')
     .option('--routes <list>', 'only these routes: health, trail, what-if, changes, principal-contradiction, united-front, embrace, member-loop')
     .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--max-old-space-size=12288"', '')
+    .option('--database <file>', 'SQLite only: this file instead of a temporary one; seeded if absent, used as it is if seeded before with the same --members, --issues, --votes and --seed')
+    .option('--keep', 'keep the SQLite database afterwards (the temporary one, or the --database file this run seeded)')
+    .option('--seed-only', 'seed, then stop: no server, no requests')
     .option('--json', 'print one JSON object last: {dialect: {seed, newVotes, routes: {route: {cold|warm|afterNewVotes: {requests, firstMs, p50Ms, p99Ms, maxMs, failures}}}}}')
-    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; routes?: string; serverNodeFlags: string; json?: boolean }) => {
-      const { parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
+    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; routes?: string; serverNodeFlags: string; database?: string; keep?: boolean; seedOnly?: boolean; json?: boolean }) => {
+      const { modelBenchDatabaseProblem, parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
       const parsed = parseModelBenchOptions(opts);
       if (typeof parsed === 'string') throw new UsageError(parsed);
+      const problem = modelBenchDatabaseProblem(parsed);
+      if (problem !== null) throw new UsageError(problem);
       const result = await runModelBench({ ...parsed, log: out });
       if (opts.json) out(JSON.stringify(result.report));
       if (!result.clean) process.exitCode = 1;

@@ -17,6 +17,10 @@
  * is spent (the number made is reported). A request's latency is measured by this process from
  * sending to the last byte of the answer; percentiles are exact over the requests made. Every
  * answer must be 200, or the run does not count.
+ *
+ * On SQLite, `--database FILE` seeds into that file instead (kept with `--keep`), or, when it was
+ * seeded before with the same options (the seed leaves them in it), measures it without seeding
+ * again: its organisation then holds the new votes of the runs before too.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -27,7 +31,7 @@ import { csrfTokenOf } from '../../server/auth/csrf.js';
 import type { DialectName } from '../../store/index.js';
 import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
 import { startChildServer, type ChildServer } from './api-process.js';
-import { seedModelBenchOrganisation, type ModelBenchOrganisation } from './model-seed.js';
+import { modelBenchDatabaseState, openSeededModelBench, seedModelBenchOrganisation, type ModelBenchOrganisation, type ModelBenchSize } from './model-seed.js';
 
 export interface ModelBenchOptions {
   dialects: DialectName[];
@@ -47,6 +51,12 @@ export interface ModelBenchOptions {
   routes: string[];
   /** Extra node flags for the server. */
   serverNodeFlags: string[];
+  /** The SQLite file to use instead of a temporary one: seeded if absent, reused if seeded with the same options. */
+  database: string | null;
+  /** Keep the database afterwards (the temporary one, or a `database` this run created). */
+  keep: boolean;
+  /** Seed, then stop: no server, no requests. */
+  seedOnly: boolean;
   log: (line: string) => void;
 }
 
@@ -64,7 +74,8 @@ export interface ModelRouteFigures {
 }
 
 export interface ModelDialectReport {
-  seed: { seconds: number; votesPerSec: number; written: ModelBenchOrganisation['written'] };
+  /** `reused`: the organisation was already in the `--database` file (seconds and votesPerSec are then 0). */
+  seed: { seconds: number; votesPerSec: number; written: ModelBenchOrganisation['written']; reused: boolean };
   newVotes: { cast: number; seconds: number; failures: number };
   routes: Record<string, Partial<Record<ModelPhase, ModelRouteFigures>>>;
 }
@@ -186,6 +197,8 @@ async function phase(server: ChildServer, org: ModelBenchOrganisation, name: Mod
 /** The new votes, through the API one after another: the members with sessions in turn, on the gathering issues' statements in turn. */
 async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, opts: ModelBenchOptions, dialect: DialectName): Promise<ModelDialectReport['newVotes']> {
   const voters = org.sessionTokens.map(browserOf);
+  // Keys of this run's own: a kept database already holds the keys of the runs before.
+  const run = Date.now().toString(36);
   const targets = org.gathering.flatMap((g) => g.statementIds);
   const start = performance.now();
   let failures = 0;
@@ -194,7 +207,7 @@ async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, op
     const statementId = targets[Math.floor(i / voters.length + i) % targets.length]!;
     const res = await timed(
       `${server.url}/api/orgs/${org.orgId}/statements/${statementId}/vote`,
-      { method: 'PUT', headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${i}` }, body: JSON.stringify({ vote: (i % 3) - 1 }) },
+      { method: 'PUT', headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${run}.${i}` }, body: JSON.stringify({ vote: (i % 3) - 1 }) },
       opts.requestTimeoutSeconds * 1000,
     );
     if (res.status < 200 || res.status >= 300) {
@@ -207,50 +220,99 @@ async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, op
   return { cast: opts.newVotes - failures, seconds: round1(seconds), failures };
 }
 
+/** The SQLite file's companions (WAL mode). */
+const sqliteFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+
 async function benchDialect(dialect: DialectName, opts: ModelBenchOptions, report: ModelBenchReport): Promise<boolean> {
   const { log } = opts;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-model-'));
+  // --database: the store's file (massline.db in its data folder) is a link to it; SQLite keeps its WAL beside the file linked to.
+  const file = dialect === 'sqlite' && opts.database !== null ? path.resolve(opts.database) : null;
+  const size = sizeOf(opts);
+  const existed = file !== null && fs.existsSync(file);
   let pg: BenchPostgres | null = null;
   let server: ChildServer | null = null;
   let clean = true;
+  let finished = false;
   try {
     if (dialect === 'postgres') pg = await startBenchPostgres();
+    if (file !== null) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.symlinkSync(file, path.join(dataDir, 'massline.db'));
+    }
     const target = { dataDir, databaseUrl: pg?.url };
-    const seedStart = performance.now();
-    let lastLogged = 0;
-    const org = await seedModelBenchOrganisation(target, { members: opts.members, issues: opts.issues, votes: opts.votes, sessions: Math.min(opts.members, 1000), seed: opts.seed }, (written) => {
-      if (written - lastLogged >= 1_000_000) {
-        lastLogged = written;
-        log(`[${dialect}] ${written.toLocaleString('en')} votes written in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
-      }
-    });
-    const seedSeconds = (performance.now() - seedStart) / 1000;
-    const w = org.written;
-    log(
-      `[${dialect}] seeded in ${seedSeconds.toFixed(1)} s: ${w.members} members, ${opts.issues} issues, ${w.statements} statements, ${w.votes} logged votes, ${w.analyses} analyses, ` +
-        `${w.lineVersions} published line versions, ${w.endorsements} answers, ${w.reports} reports, ${w.events} events`,
-    );
-    const dialectReport: ModelDialectReport = { seed: { seconds: round1(seedSeconds), votesPerSec: Math.round(w.votes / seedSeconds), written: w }, newVotes: { cast: 0, seconds: 0, failures: 0 }, routes: {} };
+    let org: ModelBenchOrganisation;
+    let dialectReport: ModelDialectReport;
+    const state = file === null ? 'absent' : modelBenchDatabaseState(file, size);
+    if (state === 'seeded') {
+      org = openSeededModelBench(file!);
+      log(`[${dialect}] ${file} holds the organisation seeded with these options: not seeded again`);
+      dialectReport = { seed: { seconds: 0, votesPerSec: 0, written: org.written, reused: true }, newVotes: { cast: 0, seconds: 0, failures: 0 }, routes: {} };
+    } else if (state !== 'absent') {
+      throw new Error(state);
+    } else {
+      const seedStart = performance.now();
+      let lastLogged = 0;
+      org = await seedModelBenchOrganisation(
+        target,
+        size,
+        (written) => {
+          if (written - lastLogged >= 1_000_000) {
+            lastLogged = written;
+            log(`[${dialect}] ${written.toLocaleString('en')} votes written in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+          }
+        },
+        (done) => log(`[${dialect}] seed: ${done}`),
+      );
+      const seedSeconds = (performance.now() - seedStart) / 1000;
+      const w = org.written;
+      log(
+        `[${dialect}] seeded in ${seedSeconds.toFixed(1)} s (${Math.round(w.votes / seedSeconds).toLocaleString('en')} votes/s): ${w.members} members, ${opts.issues} issues, ${w.statements} statements, ${w.votes} logged votes, ${w.analyses} analyses, ` +
+          `${w.lineVersions} published line versions, ${w.endorsements} answers, ${w.reports} reports, ${w.events} events`,
+      );
+      dialectReport = { seed: { seconds: round1(seedSeconds), votesPerSec: Math.round(w.votes / seedSeconds), written: w, reused: false }, newVotes: { cast: 0, seconds: 0, failures: 0 }, routes: {} };
+    }
     report[dialect] = dialectReport;
-    const startedAt = performance.now();
-    server = await startServer(target, opts.serverNodeFlags);
-    log(`[${dialect}] server at ${server.url} started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)'}`);
-    clean = (await phase(server, org, 'cold', opts, dialectReport, dialect)) && clean;
-    clean = (await phase(server, org, 'warm', opts, dialectReport, dialect)) && clean;
-    dialectReport.newVotes = await castNewVotes(server, org, opts, dialect);
-    if (dialectReport.newVotes.failures > 0) clean = false;
-    clean = (await phase(server, org, 'afterNewVotes', opts, dialectReport, dialect)) && clean;
-    const stopped = server;
-    server = null;
-    await stopped.stop();
-    const serverErrors = stopped.stderr().trim();
-    if (serverErrors) log(`[${dialect}] the server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
+    if (!opts.seedOnly) {
+      const startedAt = performance.now();
+      server = await startServer(target, opts.serverNodeFlags);
+      log(`[${dialect}] server at ${server.url} started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${dialect === 'sqlite' ? ` (SQLite in ${file ?? dataDir})` : ' (embedded PostgreSQL)'}`);
+      clean = (await phase(server, org, 'cold', opts, dialectReport, dialect)) && clean;
+      clean = (await phase(server, org, 'warm', opts, dialectReport, dialect)) && clean;
+      dialectReport.newVotes = await castNewVotes(server, org, opts, dialect);
+      if (dialectReport.newVotes.failures > 0) clean = false;
+      clean = (await phase(server, org, 'afterNewVotes', opts, dialectReport, dialect)) && clean;
+      const stopped = server;
+      server = null;
+      await stopped.stop();
+      const serverErrors = stopped.stderr().trim();
+      if (serverErrors) log(`[${dialect}] the server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
+    }
+    finished = true;
   } finally {
     await server?.stop();
     await pg?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (file !== null) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      // A file this run made is kept only when asked, and only once its seed finished (a later run could not use a half-seeded one).
+      if (!existed && !(opts.keep && finished)) for (const f of sqliteFiles(file)) fs.rmSync(f, { force: true });
+      else if (!existed) log(`[${dialect}] kept ${file}: run again with --database ${file} (and the same --members, --issues, --votes, --seed) to measure without seeding`);
+    } else if (dialect === 'sqlite' && opts.keep && finished) {
+      log(`[${dialect}] kept ${path.join(dataDir, 'massline.db')}: run again with --database ${path.join(dataDir, 'massline.db')} (and the same --members, --issues, --votes, --seed) to measure without seeding`);
+    } else {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }
   return clean;
+}
+
+const sizeOf = (opts: Pick<ModelBenchOptions, 'members' | 'issues' | 'votes' | 'seed'>): ModelBenchSize => ({ members: opts.members, issues: opts.issues, votes: opts.votes, sessions: Math.min(opts.members, 1000), seed: opts.seed });
+
+/** `--database`: why its file cannot be used with these options, or null (absent: it will be seeded; seeded with them: reused). */
+export function modelBenchDatabaseProblem(opts: Pick<ModelBenchOptions, 'database' | 'members' | 'issues' | 'votes' | 'seed'>): string | null {
+  if (opts.database === null) return null;
+  const state = modelBenchDatabaseState(path.resolve(opts.database), sizeOf(opts));
+  return state === 'absent' || state === 'seeded' ? null : `--database: ${state}`;
 }
 
 const phaseLabel: Record<ModelPhase, string> = { cold: 'cold', warm: 'warm', afterNewVotes: 'after new votes' };
@@ -276,13 +338,18 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   if (!fs.existsSync(mainScript)) throw new Error(`${mainScript} is missing: run \`npm run build\` first`);
   log(
     `Model bench — node ${process.version}, ${os.cpus().length} cpus; ${opts.members} members, ${opts.issues} issues, ${opts.votes} logged votes; ` +
-      `${opts.routes.length === modelRoutes.length ? 'every model route' : opts.routes.join(', ')}, ${opts.requests} requests per route and phase (at most ${opts.routeSeconds} s each), ${opts.newVotes} new votes before the last phase`,
+      (opts.seedOnly
+        ? 'seed only'
+        : `${opts.routes.length === modelRoutes.length ? 'every model route' : opts.routes.join(', ')}, ${opts.requests} requests per route and phase (at most ${opts.routeSeconds} s each), ${opts.newVotes} new votes before the last phase`) +
+      (opts.database !== null ? `; database ${path.resolve(opts.database)}` : ''),
   );
   const report: ModelBenchReport = {};
   let clean = true;
   for (const dialect of opts.dialects) clean = (await benchDialect(dialect, opts, report)) && clean;
-  log('');
-  for (const line of table(report)) log(line);
+  if (!opts.seedOnly) {
+    log('');
+    for (const line of table(report)) log(line);
+  }
   if (!clean) log('SOME REQUESTS FAILED (see above): their figures do not count.');
   return { report, clean };
 }
@@ -302,6 +369,9 @@ export function parseModelBenchOptions(raw: {
   seed: string;
   routes?: string;
   serverNodeFlags: string;
+  database?: string;
+  keep?: boolean;
+  seedOnly?: boolean;
 }): Omit<ModelBenchOptions, 'log'> | string {
   const dialects = raw.dialects.split(',').map((d) => d.trim());
   if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
@@ -330,6 +400,8 @@ export function parseModelBenchOptions(raw: {
   if (issues > 10_000) return '--issues: at most 10000';
   if (votes > 100_000_000) return '--votes: at most 100000000';
   if (votes < issues) return '--votes: at least one per issue';
+  if (raw.database !== undefined && (raw.database.trim() === '' || dialects.some((d) => d !== 'sqlite'))) return '--database: a SQLite file, with --dialects sqlite only';
+  if (raw.keep && dialects.some((d) => d !== 'sqlite')) return '--keep: SQLite only (--dialects sqlite)';
   return {
     dialects: dialects as DialectName[],
     members,
@@ -342,5 +414,8 @@ export function parseModelBenchOptions(raw: {
     seed: Number(raw.seed),
     routes,
     serverNodeFlags: raw.serverNodeFlags.split(/\s+/).filter(Boolean),
+    database: raw.database ?? null,
+    keep: raw.keep === true,
+    seedOnly: raw.seedOnly === true,
   };
 }
