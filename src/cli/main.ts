@@ -344,6 +344,23 @@ export function program(): Command {
       if (!result.clean) process.exitCode = 1;
     });
 
+  cmd
+    .command('bench-pages')
+    .description('how long the pages that read the model (the health page, the principal contradiction, what became of my input) take to load in Chromium on the demo, cold then warm, with the API requests each load made (npm run bench:pages)')
+    .option('--loads <n>', 'loads of each page, the first cold', '30')
+    .option('--pages <list>', 'only these pages: health, principal, my-input')
+    .option('--data-dir <dir>', 'keep the demo in this folder (built there on first use) instead of a temporary one')
+    .option('--load-timeout <n>', 'seconds before one load counts as failed', '120')
+    .option('--json', 'print one JSON object last: {loadavg, pages: {page: {firstMs, p50Ms, p99Ms, maxMs, loadsMs, shown: {firstMs, p50Ms}, api: {first, warm: {requests, totalMs, firstStartMs, lastEndMs}, routes}}}}')
+    .action(async (opts: { loads: string; pages?: string; dataDir?: string; loadTimeout: string; json?: boolean }) => {
+      const { parsePagesBenchOptions, runPagesBench } = await import('./bench/pages.js');
+      const parsed = parsePagesBenchOptions(opts);
+      if (typeof parsed === 'string') throw new UsageError(parsed);
+      const result = await runPagesBench({ ...parsed, log: out });
+      if (opts.json) out(JSON.stringify(result.report));
+      if (!result.clean) process.exitCode = 1;
+    });
+
   return cmd;
 }
 

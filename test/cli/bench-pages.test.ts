@@ -1,0 +1,70 @@
+/** `massline bench-pages`: its options, and a short run on the built binary against the demo in Chromium. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { benchPages, CHROMIUM, parsePagesBenchOptions, routeOf, type PagesBenchReport } from '../../src/cli/bench/pages.js';
+import { repoRoot } from '../_util/server-process.js';
+
+const defaults = { loads: '30', loadTimeout: '120' };
+
+describe('bench-pages options', () => {
+  it('reads the defaults: 30 loads of every page, in a temporary folder', () => {
+    expect(parsePagesBenchOptions(defaults)).toEqual({ loads: 30, pages: benchPages.map((p) => p.name), dataDir: null, loadTimeoutSeconds: 120 });
+    expect(parsePagesBenchOptions({ ...defaults, pages: 'health, my-input', dataDir: 'demo-data' })).toMatchObject({ pages: ['health', 'my-input'], dataDir: path.resolve('demo-data') });
+  });
+
+  it('names the option of a bad value and the rule', () => {
+    expect(parsePagesBenchOptions({ ...defaults, loads: '1' })).toMatch(/^--loads: .*at least 2/);
+    expect(parsePagesBenchOptions({ ...defaults, loads: 'many' })).toMatch(/^--loads: /);
+    expect(parsePagesBenchOptions({ ...defaults, loadTimeout: '0' })).toMatch(/^--load-timeout: /);
+    expect(parsePagesBenchOptions({ ...defaults, pages: 'health,members' })).toMatch(/^--pages: names among health, principal, my-input.*\(not "members"\)/);
+    expect(parsePagesBenchOptions({ ...defaults, pages: 'health,health' })).toMatch(/^--pages: each page once/);
+    expect(parsePagesBenchOptions({ ...defaults, dataDir: ' ' })).toMatch(/^--data-dir: /);
+  });
+
+  it("names an API request by its route, the ids taken out", () => {
+    expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/issues/85cukdhc9xB0MDoq/health/trail')).toBe('/api/orgs/:id/issues/:id/health/trail');
+    expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/health')).toBe('/api/orgs/:id/health');
+    expect(routeOf('/api/me')).toBe('/api/me');
+  });
+});
+
+describe('massline bench-pages', () => {
+  it('a short run on the built binary: the demo built, every page loaded twice in Chromium with its API requests, the figures in order', () => {
+    // As the browser tests do: without Chromium this fails, it is never skipped.
+    expect(fs.existsSync(CHROMIUM), `bench-pages needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-pages', '--loads', '2', '--json'], { encoding: 'utf8', timeout: 560_000 });
+    const lines = out.trim().split('\n');
+    const report = JSON.parse(lines[lines.length - 1]!) as PagesBenchReport;
+    expect(report.demoBuilt).toBe(true);
+    expect(report.loadavg.start).toHaveLength(3);
+    expect(Object.keys(report.pages)).toEqual(benchPages.map((p) => p.name));
+    for (const [name, f] of Object.entries(report.pages)) {
+      expect(f, name).toMatchObject({ loads: 2, failures: 0 });
+      expect(f.loadsMs, name).toHaveLength(2);
+      expect(f.firstMs, name).toBe(f.loadsMs[0]);
+      expect(f.firstMs, name).toBeGreaterThan(0);
+      expect(f.p50Ms, name).toBe(f.loadsMs[1]);
+      expect(f.p50Ms, name).toBeLessThanOrEqual(f.p99Ms);
+      expect(f.p99Ms, name).toBeLessThanOrEqual(f.maxMs);
+      // The figures come on screen before or as the whole page is drawn.
+      expect(f.shown.firstMs, name).toBeGreaterThan(0);
+      expect(f.shown.firstMs, name).toBeLessThanOrEqual(f.firstMs);
+      expect(f.shown.p50Ms, name).toBeLessThanOrEqual(f.p50Ms);
+      // Every page asks who is signed in, then reads the model; its last answer came before it was drawn.
+      expect(f.api.routes['GET /api/me'], name).toMatchObject({ perLoad: 1 });
+      expect(f.api.warm.requests, name).toBeGreaterThanOrEqual(3);
+      expect(f.api.warm.totalMs, name).toBeGreaterThan(0);
+      expect(f.api.first.lastEndMs, name).toBeLessThanOrEqual(f.firstMs);
+    }
+    const health = report.pages.health!;
+    expect(health.api.routes['GET /api/orgs/:id/health']).toMatchObject({ perLoad: 1 });
+    expect(health.api.routes['GET /api/orgs/:id/changes']).toMatchObject({ perLoad: 1 });
+    // The demo's issues, each with its trail.
+    expect(health.api.routes['GET /api/orgs/:id/issues/:id/health/trail']?.perLoad).toBeGreaterThanOrEqual(2);
+    expect(report.pages.principal!.api.routes['GET /api/orgs/:id/principal-contradiction']).toMatchObject({ perLoad: 1 });
+    expect(report.pages['my-input']!.api.routes['GET /api/orgs/:id/me/what-became-of-my-input']).toMatchObject({ perLoad: 1 });
+    expect(out).toMatch(/^health +2 +[\d.]+ /m);
+  }, 600_000);
+});
