@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, type ChangeListDto, type HealthReportDto, type HealthTrailDto, type MeDto, type WhatIfDto } from '../../api/client.js';
 import { useSubmission } from '../../api/use-submission.js';
-import { useResource } from '../../api/use-resource.js';
+import { useResource, type Resource } from '../../api/use-resource.js';
 import { HealthHistoryChart } from '../../charts/health-history-chart.js';
 import { healthHistorySeries } from '../../charts/health-history-series.js';
 import { HealthPlaneChart, type HealthPlaneLabels } from '../../charts/health-plane-chart.js';
@@ -14,7 +14,7 @@ import { Glossary, GlossaryLink } from '../../components/glossary.js';
 import type { GlossaryEntry } from '../../components/glossary-entries.js';
 import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
-import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
+import { Empty, ErrorNotice, Loaded, Loading } from '../../components/states.js';
 import { useFormat } from '../../locale.js';
 import { formatNumber, formatPercent, healthInWords } from '../../../core/model/wording.js';
 
@@ -34,37 +34,55 @@ type HealthDto = HealthReportDto['organisation']['health'];
 interface HealthData {
   orgId: string;
   report: HealthReportDto;
-  trails: Map<string, HealthTrailDto['points']>;
   beta: number;
+}
+
+type Trails = Map<string, HealthTrailDto['points']>;
+
+interface ChangesData {
   changes: ChangeListDto['changes'];
   /** Texts of the statements the changes name. */
   texts: Map<string, string>;
 }
 
+/**
+ * The page's requests, so that none waits for one it does not need: the report and the
+ * organisation's β draw the cards; each issue's trail is asked for as soon as the report names
+ * the issues (the cards are shown meanwhile, their histories once the trails came); the changes,
+ * and the texts of the statements they name, load beside them in their own section.
+ */
 function Health({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const orgId = me.organisation.id;
   const data = useResource<HealthData>(async () => {
-    const [report, org, changes] = await Promise.all([api.health(orgId), api.organisation(orgId), api.changes(orgId)]);
-    const trails = await Promise.all(report.issues.map(async (i) => [i.issueId, (await api.healthTrail(orgId, i.issueId)).points] as const));
-    const named = [...new Set(changes.changes.filter((c) => typeof c.statementId === 'string').map((c) => c.issueId))];
+    const [report, org] = await Promise.all([api.health(orgId), api.organisation(orgId)]);
+    return { orgId, report, beta: org.settings.beta ?? 2 };
+  }, [orgId]);
+  const changes = useResource<ChangesData>(async () => {
+    const { changes } = await api.changes(orgId);
+    const named = [...new Set(changes.filter((c) => typeof c.statementId === 'string').map((c) => c.issueId))];
     const details = await Promise.all(named.map((issueId) => api.issue(orgId, issueId).catch(() => null)));
-    const texts = new Map(details.flatMap((d) => d?.statements.map((st) => [st.id, st.text] as const) ?? []));
-    return { orgId, report, trails: new Map(trails), beta: org.settings.beta ?? 2, changes: changes.changes, texts };
+    return { changes, texts: new Map(details.flatMap((d) => d?.statements.map((st) => [st.id, st.text] as const) ?? [])) };
   }, [orgId]);
   return (
     <>
       <PageHeading title={t('health.title')} kicker={me.organisation.name} />
       <p className="lead">{t('health.lead')}</p>
-      <Loaded resource={data}>{(d) => <HealthView data={d} />}</Loaded>
+      <Loaded resource={data}>{(d) => <HealthView data={d} changes={changes} />}</Loaded>
     </>
   );
 }
 
-function HealthView({ data }: { data: HealthData }) {
+function HealthView({ data, changes }: { data: HealthData; changes: Resource<ChangesData> }) {
   const { t } = useTranslation();
-  const { report, trails, beta } = data;
+  const { report, beta, orgId } = data;
   const org = report.organisation;
+  const issueIds = useMemo(() => report.issues.map((i) => i.issueId), [report]);
+  const trailsOf = useResource<Trails>(
+    async () => new Map(await Promise.all(issueIds.map(async (issueId) => [issueId, (await api.healthTrail(orgId, issueId)).points] as const))),
+    [orgId, issueIds.join(',')],
+  );
+  const trails = trailsOf.data;
   // An issue in its first gathering has no character yet: it is not placed on the plane.
   const judged = useMemo(() => report.issues.filter((i) => i.forecast.gathering === null), [report]);
   const series = useMemo(
@@ -72,7 +90,7 @@ function HealthView({ data }: { data: HealthData }) {
       healthPlaneSeries({
         beta,
         organisation: { l: org.health.l, pi: org.health.pi, label: t('health.organisation'), character: org.health.character },
-        issues: judged.map((i) => ({ key: i.issueId, label: shortTitle(i.title), l: i.health.l, pi: i.health.pi, character: i.health.character, trail: trails.get(i.issueId) ?? [] })),
+        issues: judged.map((i) => ({ key: i.issueId, label: shortTitle(i.title), l: i.health.l, pi: i.health.pi, character: i.health.character, trail: trails?.get(i.issueId) ?? [] })),
       }),
     [judged, trails, beta, org, t],
   );
@@ -85,6 +103,7 @@ function HealthView({ data }: { data: HealthData }) {
     }),
     [t, judged.length],
   );
+  const titles = useMemo(() => new Map(report.issues.map((i) => [i.issueId, i.title])), [report]);
   return (
     <>
       <section className="card" aria-labelledby="org-health-heading">
@@ -95,8 +114,9 @@ function HealthView({ data }: { data: HealthData }) {
         <ForecastLine forecast={org.forecast} />
       </section>
 
-      <figure className="card chart-card" aria-labelledby="plane-caption">
-        <HealthPlaneChart series={series} labels={labels} />
+      {/* Drawn once, with the trails (or without them, should they fail): a chart drawn twice costs the reader's machine twice. */}
+      <figure className="card chart-card" aria-labelledby="plane-caption" aria-busy={trailsOf.loading}>
+        {trails || trailsOf.error ? <HealthPlaneChart series={series} labels={labels} /> : <Loading />}
         <figcaption id="plane-caption">
           <p>
             {t('health.howToRead', { beta })} <GlossaryLink entry="beta">{t('health.betaLink')}</GlossaryLink>
@@ -116,25 +136,29 @@ function HealthView({ data }: { data: HealthData }) {
 
       <section aria-labelledby="issues-health-heading">
         <h2 id="issues-health-heading">{t('health.issuesTitle')}</h2>
+        {trailsOf.error && <ErrorNotice error={trailsOf.error} onRetry={trailsOf.reload} />}
         {report.issues.length === 0 ? (
           <Empty title={t('health.noIssues')} />
         ) : (
-          report.issues.map((i) => <IssueCard key={i.issueId} orgId={data.orgId} issue={i} beta={beta} trail={trails.get(i.issueId) ?? []} />)
+          report.issues.map((i) => <IssueCard key={i.issueId} orgId={orgId} issue={i} beta={beta} trail={trails ? (trails.get(i.issueId) ?? []) : trailsOf.error ? 'failed' : 'loading'} />)
         )}
       </section>
 
-      <Changes changes={data.changes} texts={data.texts} titles={new Map(report.issues.map((i) => [i.issueId, i.title]))} />
+      <section aria-labelledby="changes-heading">
+        <h2 id="changes-heading">{t('health.changesTitle')}</h2>
+        <p className="hint">{t('health.changesHint')}</p>
+        <Loaded resource={changes}>{(c) => <Changes changes={c.changes} texts={c.texts} titles={titles} />}</Loaded>
+      </section>
 
       <Glossary />
     </>
   );
 }
 
-function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueHealth; beta: number; trail: HealthTrailDto['points'] }) {
+/** An issue's card; its history once its trail came (`loading` until then, `failed` when it could not be read). */
+function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueHealth; beta: number; trail: HealthTrailDto['points'] | 'loading' | 'failed' }) {
   const { t } = useTranslation();
-  const day = useDay();
   const [whatIf, setWhatIf] = useState<WhatIfDto | null>(null);
-  const history = useMemo(() => healthHistorySeries(trail, issue.forecast, whatIf?.trail ?? []), [trail, issue.forecast, whatIf]);
   const q = issue.quality;
   // With no line yet there is nothing to ground, refute or concentrate into.
   const gathering = issue.forecast.gathering !== null;
@@ -152,31 +176,13 @@ function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueH
       </h3>
       <Aspects health={issue.health} beta={beta} gathering={issue.forecast.gathering !== null} />
       <ForecastLine forecast={issue.forecast} />
-      <figure className="history" aria-labelledby={`history-${issue.issueId}`}>
-        <HealthHistoryChart
-          series={history}
-          labels={{
-            aspects: { logic: t('health.logic'), practice: t('health.practice') },
-            sufficiency: t('health.sufficiency'),
-            forecast: history.forecast && issue.forecast.date ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: day(issue.forecast.date) }) : null,
-            chart: t('health.historyLabel'),
-          }}
-        />
-        <figcaption id={`history-${issue.issueId}`}>
-          <ul className="legend">
-            <li>
-              <span className="swatch" style={{ background: aspectColours.logic }} aria-hidden="true" />
-              {t('health.logic')}
-            </li>
-            <li>
-              <span className="swatch" style={{ background: aspectColours.practice }} aria-hidden="true" />
-              {t('health.practice')}
-            </li>
-            {whatIf && <li>{t('health.projectedLegend')}</li>}
-          </ul>
-          <p className="hint">{t('health.historyText', { count: trail.length, first: trail[0]?.at ?? 0, l: issue.health.l, pi: issue.health.pi })}</p>
-        </figcaption>
-      </figure>
+      {trail === 'loading' ? (
+        <div className="history" aria-busy="true">
+          <Loading />
+        </div>
+      ) : trail === 'failed' ? null : (
+        <History issue={issue} trail={trail} whatIf={whatIf} />
+      )}
       <WhatIfForm orgId={orgId} issueId={issue.issueId} onProjected={setWhatIf} />
       <dl className="quality">
         {quality.map(([key, figure]) => (
@@ -190,6 +196,40 @@ function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueH
         ))}
       </dl>
     </section>
+  );
+}
+
+/** An issue's ℓ and π over time, with the forecast and the what-if's projection. */
+function History({ issue, trail, whatIf }: { issue: IssueHealth; trail: HealthTrailDto['points']; whatIf: WhatIfDto | null }) {
+  const { t } = useTranslation();
+  const day = useDay();
+  const history = useMemo(() => healthHistorySeries(trail, issue.forecast, whatIf?.trail ?? []), [trail, issue.forecast, whatIf]);
+  return (
+    <figure className="history" aria-labelledby={`history-${issue.issueId}`}>
+      <HealthHistoryChart
+        series={history}
+        labels={{
+          aspects: { logic: t('health.logic'), practice: t('health.practice') },
+          sufficiency: t('health.sufficiency'),
+          forecast: history.forecast && issue.forecast.date ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: day(issue.forecast.date) }) : null,
+          chart: t('health.historyLabel'),
+        }}
+      />
+      <figcaption id={`history-${issue.issueId}`}>
+        <ul className="legend">
+          <li>
+            <span className="swatch" style={{ background: aspectColours.logic }} aria-hidden="true" />
+            {t('health.logic')}
+          </li>
+          <li>
+            <span className="swatch" style={{ background: aspectColours.practice }} aria-hidden="true" />
+            {t('health.practice')}
+          </li>
+          {whatIf && <li>{t('health.projectedLegend')}</li>}
+        </ul>
+        <p className="hint">{t('health.historyText', { count: trail.length, first: trail[0]?.at ?? 0, l: issue.health.l, pi: issue.health.pi })}</p>
+      </figcaption>
+    </figure>
   );
 }
 
@@ -379,30 +419,24 @@ function Changes({ changes, titles, texts }: { changes: ChangeListDto['changes']
     .filter((c) => characterChange(c)?.l !== 0)
     .sort((a, b) => b.at - a.at)
     .slice(0, 20);
-  return (
-    <section aria-labelledby="changes-heading">
-      <h2 id="changes-heading">{t('health.changesTitle')}</h2>
-      <p className="hint">{t('health.changesHint')}</p>
-      {newestFirst.length === 0 ? (
-        <Empty title={t('health.noChanges')} />
-      ) : (
-        <ul className="plain-list">
-          {newestFirst.map((c, i) => (
-            <li key={`${c.at}-${i}`} className="card">
-              <p className="meta">
-                {t('date', { at: c.iso })} · {titles.get(c.issueId) ?? ''}
-              </p>
-              <p>{changeInWords(c, t)}</p>
-              {typeof c.statementId === 'string' && texts.has(c.statementId) && (
-                <p className="quote">
-                  <q>{texts.get(c.statementId)}</q>
-                </p>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+  return newestFirst.length === 0 ? (
+    <Empty title={t('health.noChanges')} />
+  ) : (
+    <ul className="plain-list">
+      {newestFirst.map((c, i) => (
+        <li key={`${c.at}-${i}`} className="card">
+          <p className="meta">
+            {t('date', { at: c.iso })} · {titles.get(c.issueId) ?? ''}
+          </p>
+          <p>{changeInWords(c, t)}</p>
+          {typeof c.statementId === 'string' && texts.has(c.statementId) && (
+            <p className="quote">
+              <q>{texts.get(c.statementId)}</q>
+            </p>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 
