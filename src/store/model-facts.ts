@@ -103,10 +103,17 @@ class LogPosition {
 const voteSeq = new WeakMap<ActFact, number>();
 const actOrder = (a: ActFact, b: ActFact) => factOrder.acts(a, b) || (voteSeq.get(a) ?? 0) - (voteSeq.get(b) ?? 0);
 
-/** Two arrays in `order` as one, in order. */
-function merged<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
-  if (b.length === 0) return a as T[];
-  if (a.length === 0 || order(a[a.length - 1]!, b[0]!) <= 0) return a.concat(b);
+/**
+ * Two arrays in `order` as one, in order. When `b` comes wholly after `a`, `a` itself grows (the
+ * facts' contract with the model: an acts array handed out only ever grows at its end, so what
+ * the model built on it is extended, not rebuilt); otherwise a new array.
+ */
+function merged<T>(a: T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0 || order(a[a.length - 1]!, b[0]!) <= 0) {
+    for (const x of b) a.push(x);
+    return a;
+  }
   const out = new Array<T>(a.length + b.length);
   let i = 0;
   let j = 0;

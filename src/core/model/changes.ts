@@ -12,7 +12,80 @@ import { analysesOf, compareVersions, factsByIssue } from './lookups.js';
 import { issueHealthTrail, type HealthPoint } from './trail.js';
 import { characterLabel, compareText, formatPercent, groupNamed, noTexts, statementNamed, type StatementTexts } from './wording.js';
 export type { StatementTexts } from './wording.js';
-import { activeMembersAt, massesAnswers, respondersNeeded } from './embrace.js';
+import { ActivitySweep, activeMembersAt, massesAnswersTo, respondersNeeded } from './embrace.js';
+import { ledgerOf, type PracticeLedger } from './ledger.js';
+
+/** How many members are active at t (MODEL.md §3), of all members (null) or of those listed. */
+export type ActiveCount = (at: Millis, members: readonly string[] | null) => number;
+
+/** Active members counted at each instant asked, from `activeMembersAt`. */
+function activeCountOf(facts: ModelFacts, settings: ModelSettings): ActiveCount {
+  return (at, members) => {
+    const active = activeMembersAt(facts, at, settings);
+    if (members === null) return active.size;
+    let n = 0;
+    for (const m of members) if (active.has(m)) n += 1;
+    return n;
+  };
+}
+
+const memberSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+interface KeptCrossings {
+  changes: QualitativeChange[];
+  holds(facts: ModelFacts, c: { version: LineVersionFact; analyses: readonly AnalysisFact[] }, until: Millis): boolean;
+}
+
+const crossingsByLedger = new WeakMap<PracticeLedger, Map<string, KeptCrossings>>();
+
+function keptCrossingsOf(ledger: PracticeLedger): Map<string, KeptCrossings> {
+  let kept = crossingsByLedger.get(ledger);
+  if (!kept) crossingsByLedger.set(ledger, (kept = new Map()));
+  if (kept.size > 1024) kept.clear();
+  return kept;
+}
+
+/**
+ * A version's crossings stay what they were while its answers, its issue's analyses and the
+ * members are the same, every step was at or before `until` then and is now, and the acts that
+ * came since all come after its last step (who was active at a step is fixed by then).
+ */
+function keptCrossings(facts: ModelFacts, c: { version: LineVersionFact; analyses: readonly AnalysisFact[] }, until: Millis, changes: QualitativeChange[]): KeptCrossings {
+  const answers = massesAnswersTo(facts, c.version.id);
+  const analysesKey = c.analyses.map((a) => a.id).join(' ');
+  let lastStep = -Infinity;
+  for (const x of [...c.analyses, ...answers]) lastStep = Math.max(lastStep, x.at);
+  const members = facts.members;
+  const actsRead = facts.acts.length;
+  const allStepsIn = lastStep <= until;
+  return {
+    changes,
+    holds(now, d, untilNow) {
+      if (!allStepsIn || untilNow < lastStep || now.members !== members || massesAnswersTo(now, d.version.id) !== answers) return false;
+      if (d.analyses.map((a) => a.id).join(' ') !== analysesKey) return false;
+      const firstNew = now.acts[actsRead];
+      return firstNew === undefined || firstNew.at > lastStep;
+    },
+  };
+}
+
+/** The answers to `asked`, in its order: one walk forward in time over the practice. */
+function activeCountsAt(facts: ModelFacts, settings: ModelSettings, asked: readonly { at: Millis; members: readonly string[] | null }[]): number[] {
+  const order = asked.map((_, i) => i).sort((a, b) => asked[a]!.at - asked[b]!.at || a - b);
+  const sweep = new ActivitySweep(facts, settings.halfLifeDays);
+  for (const q of asked) {
+    if (q.members === null || memberSets.has(q.members)) continue;
+    memberSets.set(q.members, new Set(q.members));
+  }
+  for (const q of asked) if (q.members !== null) sweep.watch(q.members, memberSets.get(q.members)!);
+  const answers = new Array<number>(asked.length);
+  for (const i of order) {
+    const q = asked[i]!;
+    sweep.advanceTo(q.at);
+    answers[i] = sweep.count(q.members);
+  }
+  return answers;
+}
 
 export const qualitativeChangeTypes = [
   'consensus-gained',
@@ -214,12 +287,20 @@ export function characterChanges(issue: IssueFact, trail: readonly HealthPoint[]
  * taken as it is then, not announced. `facts` are the organisation's: who is active is
  * organisation-wide.
  */
-export function embraceCrossings(issue: IssueFact, version: LineVersionFact, facts: ModelFacts, analyses: readonly AnalysisFact[], until: Millis, settings: ModelSettings): QualitativeChange[] {
-  const endorsements = massesAnswers(facts);
+export function embraceCrossings(
+  issue: IssueFact,
+  version: LineVersionFact,
+  facts: ModelFacts,
+  analyses: readonly AnalysisFact[],
+  until: Millis,
+  settings: ModelSettings,
+  activeCount: ActiveCount = activeCountOf(facts, settings),
+): QualitativeChange[] {
+  const endorsements = massesAnswersTo(facts, version.id);
   type Step = { at: Millis; analysis: AnalysisFact } | { at: Millis; endorsement: EndorsementFact };
   const steps: Step[] = [
     ...analyses.filter((a) => a.issueId === version.issueId && a.at <= until).map((analysis) => ({ at: analysis.at, analysis })),
-    ...endorsements.filter((e) => e.lineVersionId === version.id && e.at <= until).map((endorsement) => ({ at: endorsement.at, endorsement })),
+    ...endorsements.filter((e) => e.at <= until).map((endorsement) => ({ at: endorsement.at, endorsement })),
   ].sort((a, b) => a.at - b.at || Number('endorsement' in a) - Number('endorsement' in b));
 
   const answers = new Map<string, EndorsementKind>();
@@ -228,13 +309,8 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
   let groups = new Map<string, { embraced: number; responders: number; meets: boolean; members: readonly string[] }>();
   let overallMeets = false;
   let groupList: readonly { id: string }[] = [];
-  let active: ReadonlySet<string> = new Set();
-  const needed = (members: Iterable<string> | null): number => {
-    if (members === null) return respondersNeeded(active.size);
-    let n = 0;
-    for (const m of members) if (active.has(m)) n += 1;
-    return respondersNeeded(n);
-  };
+  let activeAt = -Infinity;
+  const needed = (members: readonly string[] | null): number => respondersNeeded(activeCount(activeAt, members));
   const meets = (c: { embraced: number; responders: number }, target: number, enough: number): boolean => c.responders > 0 && c.responders >= enough && c.embraced / c.responders >= target;
   const changes: QualitativeChange[] = [];
   const announce = (at: Millis, scope: 'overall' | 'group', groupId: string | null, c: { embraced: number; responders: number }, now: boolean, target: number): void => {
@@ -256,7 +332,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
       if ('analysis' in step) {
         groupsOf = new Map();
         groups = new Map();
-        active = activeMembersAt(facts, at, settings);
+        activeAt = at;
         groupList = step.analysis.groups;
         for (const g of step.analysis.groups) {
           const count = { embraced: 0, responders: 0, meets: false, members: g.members };
@@ -281,7 +357,7 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
         c.embraced += Number(kind === 'embrace') - Number(before === 'embrace');
       }
     }
-    active = activeMembersAt(facts, at, settings);
+    activeAt = at;
     const overallNow = meets(overall, settings.embraceTarget, needed(null));
     if (overallNow !== overallMeets) announce(at, 'overall', null, overall, overallNow, settings.embraceTarget);
     overallMeets = overallNow;
@@ -304,17 +380,41 @@ export function embraceCrossings(issue: IssueFact, version: LineVersionFact, fac
 export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: ModelSettings, texts: StatementTexts = noTexts): QualitativeChange[] {
   const slices = factsByIssue(facts);
   const changes: QualitativeChange[] = [];
+  const crossings: { issue: IssueFact; version: LineVersionFact; analyses: AnalysisFact[] }[] = [];
   for (const issue of facts.issues) {
     const slice = slices.get(issue.id);
     if (!slice) continue;
     const analyses = analysesOf(slice, issue.id, until);
     for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact, texts));
     const published = slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions);
-    changes.push(...characterChanges(issue, issueHealthTrail(slice, issue.id, until, settings), published[0]?.publishedAt ?? null));
-    for (const version of published) {
-      changes.push(...embraceCrossings(issue, version, facts, analyses, until, settings));
-    }
+    // The trail reads the organisation's facts: its walk over them is kept as they grow (a slice would be walked anew).
+    changes.push(...characterChanges(issue, issueHealthTrail(facts, issue.id, until, settings), published[0]?.publishedAt ?? null));
+    for (const version of published) crossings.push({ issue, version, analyses });
   }
+  // Who is active at each instant a crossing is judged, found in one walk forward over the
+  // organisation's practice for all versions together: a first pass asks, a second answers.
+  // A version's crossings are kept while nothing they rest on changed (see keptCrossings).
+  const ledger = ledgerOf(facts);
+  const kept = keptCrossingsOf(ledger);
+  const settingsKey = JSON.stringify(settings);
+  const stale = crossings.map((c) => {
+    const entry = kept.get(`${c.version.id}\u0000${settingsKey}`);
+    return entry === undefined || !entry.holds(facts, c, until) ? c : null;
+  });
+  const asked: { at: Millis; members: readonly string[] | null }[] = [];
+  for (const c of stale) if (c) embraceCrossings(c.issue, c.version, facts, c.analyses, until, settings, (at, members) => (asked.push({ at, members }), 0));
+  const answers = asked.length ? activeCountsAt(facts, settings, asked) : [];
+  let next = 0;
+  crossings.forEach((c, i) => {
+    const key = `${c.version.id}\u0000${settingsKey}`;
+    if (!stale[i]) {
+      changes.push(...kept.get(key)!.changes);
+      return;
+    }
+    const found = embraceCrossings(c.issue, c.version, facts, c.analyses, until, settings, () => answers[next++]!);
+    kept.set(key, keptCrossings(facts, c, until, found));
+    changes.push(...found);
+  });
   const issueOrder = new Map(facts.issues.map((issue, index) => [issue.id, index]));
   return changes
     .map((change, index) => ({ change, index }))

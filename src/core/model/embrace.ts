@@ -4,10 +4,11 @@
  * judged only once enough are heard (MODEL.md §3): 2 of 3 responders in an organisation of 500
  * say nothing of the masses.
  */
-import type { AnalysisFact, EndorsementFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
+import type { AnalysisFact, EndorsementFact, LineVersionFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
-import { latestAnalysis, massMembersJoinedBy, practiceSplit, roleAt, type PracticeSplit } from './lookups.js';
+import { latestAnalysis, massMembersJoinedBy, roleAt } from './lookups.js';
+import { ledgerOf, memoOnLedger, type PracticeLedger } from './ledger.js';
 import { DAY_MS } from './time.js';
 import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
 
@@ -104,50 +105,156 @@ export function embraceStatus(count: EmbraceCount, needed: number, target: numbe
  * The active members at t, as representativeness counts them (MODEL.md §3): members of role
  * member with an act or report on any issue within the last h days (ever, with h = ∞).
  */
-export function activeMembersAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): Set<string> {
-  const times = practiceTimes(practiceSplit(facts));
-  const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
-  const active = new Set<string>();
-  for (const m of massMembersJoinedBy(facts, at)) {
-    const own = times.get(m.id);
-    if (!own) continue;
-    // The member's first act or report at or after `since`: active when it is at or before t.
-    let lo = 0;
-    let hi = own.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (own[mid]! < since) lo = mid + 1;
-      else hi = mid;
+export function activeMembersAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): ReadonlySet<string> {
+  const ledger = ledgerOf(facts);
+  return memoOnLedger(activeSets, ledger, `${at}\u0000${settings.halfLifeDays}`, () => {
+    const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
+    const reported = new Map<string, Millis[]>();
+    for (const r of ledger.split.reports) {
+      const own = reported.get(r.memberId);
+      if (own) own.push(r.at);
+      else reported.set(r.memberId, [r.at]);
     }
-    if (lo < own.length && own[lo]! <= at) active.add(m.id);
-  }
-  return active;
+    const active = new Set<string>();
+    for (const m of massMembersJoinedBy(facts, at)) {
+      if (practisedWithin(ledger.actTimes.get(m.id), since, at) || practisedWithin(reported.get(m.id), since, at)) active.add(m.id);
+    }
+    return active;
+  });
 }
 
-/** Per split (kept while the facts are): each member's instants of acts and reports, ascending. */
-const timesOf = new WeakMap<PracticeSplit, Map<string, number[]>>();
+const activeSets = new WeakMap<PracticeLedger, { version: number; values: Map<string, ReadonlySet<string>> }>();
 
-function practiceTimes(split: PracticeSplit): Map<string, number[]> {
-  let times = timesOf.get(split);
-  if (times) return times;
-  times = new Map();
-  for (const x of [...split.acts, ...split.reports]) {
-    const own = times.get(x.memberId);
-    if (own) own.push(x.at);
-    else times.set(x.memberId, [x.at]);
+/** Some instant of `times` (ascending) in [since, at]. */
+function practisedWithin(times: readonly Millis[] | undefined, since: Millis, at: Millis): boolean {
+  if (!times || times.length === 0) return false;
+  // The first instant at or after `since`: within when it is at or before t.
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < since) lo = mid + 1;
+    else hi = mid;
   }
-  for (const own of times.values()) own.sort((a, b) => a - b);
-  timesOf.set(split, times);
-  return times;
+  return lo < times.length && times[lo]! <= at;
+}
+
+/**
+ * Who is active, followed forward in time in one walk over the masses' practice (acts and
+ * reports in time order): `advanceTo(t)` makes the counts those of
+ * `activeMembersAt(facts, t)`, for t never decreasing. Counts are kept for any sets of members
+ * asked for (`count(key)` after `watch(key, members)`), so a step costs the members whose state changed.
+ */
+export class ActivitySweep {
+  /** The masses' acts (in time order) and reports (sorted here), walked as one stream by two cursors. */
+  private readonly acts: readonly { at: Millis; memberId: string }[];
+  private readonly reports: { at: Millis; memberId: string }[];
+  private readonly next = { act: 0, report: 0 };
+  private readonly expired = { act: 0, report: 0 };
+  private readonly last = new Map<string, Millis>();
+  private readonly active = new Set<string>();
+  private readonly watched = new Map<object, { members: ReadonlySet<string>; count: number }>();
+  /** Per member: the watched sets they are in. */
+  private readonly watchedOf = new Map<string, { count: number }[]>();
+  /** Members whose role changes after joining: checked at each instant rather than followed. */
+  private readonly changing: MemberFact[];
+  private readonly byId: Map<string, MemberFact>;
+  private at = -Infinity;
+
+  constructor(facts: ModelFacts, private readonly halfLifeDays: number) {
+    const split = ledgerOf(facts).split;
+    this.acts = split.acts;
+    this.reports = split.reports.map((r) => ({ at: r.at, memberId: r.memberId })).sort((a, b) => a.at - b.at);
+    this.byId = new Map(facts.members.map((m) => [m.id, m]));
+    this.changing = facts.members.filter((m) => (m.roles ?? []).some((p) => p.role !== 'member'));
+  }
+
+  /** The earlier of the two streams' instants at the cursor, advancing it; null at the end or past `bound`. */
+  private take(cursor: { act: number; report: number }, bound: (at: Millis) => boolean): { at: Millis; memberId: string } | null {
+    const act = this.acts[cursor.act];
+    const report = this.reports[cursor.report];
+    const takeAct = act !== undefined && (report === undefined || act.at <= report.at);
+    const x = takeAct ? act : report;
+    if (x === undefined || !bound(x.at)) return null;
+    if (takeAct) cursor.act += 1;
+    else cursor.report += 1;
+    return x;
+  }
+
+  advanceTo(t: Millis): void {
+    if (t < this.at) throw new RangeError('ActivitySweep: time runs forward only');
+    this.at = t;
+    for (let x = this.take(this.next, (at) => at <= t); x !== null; x = this.take(this.next, (at) => at <= t)) {
+      const { at, memberId } = x;
+      this.last.set(memberId, at);
+      const member = this.byId.get(memberId);
+      if (member === undefined || member.joinedAt > t || this.active.has(memberId)) continue;
+      this.active.add(memberId);
+      for (const w of this.watchedOf.get(memberId) ?? []) w.count += 1;
+    }
+    if (this.halfLifeDays === Infinity) return;
+    const since = t - this.halfLifeDays * DAY_MS;
+    const within = (at: Millis) => at < since && (this.expired.act < this.next.act || this.expired.report < this.next.report);
+    for (let x = this.take(this.expired, within); x !== null; x = this.take(this.expired, within)) {
+      const { memberId } = x;
+      if ((this.last.get(memberId) ?? Infinity) >= since || !this.active.has(memberId)) continue;
+      this.active.delete(memberId);
+      for (const w of this.watchedOf.get(memberId) ?? []) w.count -= 1;
+    }
+  }
+
+  /** Follow how many of `members` are active. */
+  watch(key: object, members: ReadonlySet<string>): void {
+    if (this.watched.has(key)) return;
+    const entry = { members, count: 0 };
+    for (const m of members) {
+      if (this.active.has(m)) entry.count += 1;
+      const own = this.watchedOf.get(m);
+      if (own) own.push(entry);
+      else this.watchedOf.set(m, [entry]);
+    }
+    this.watched.set(key, entry);
+  }
+
+  /** Active members among those watched under `key` (all active members: null), of role member at t. */
+  count(key: object | null): number {
+    const w = key === null ? null : this.watched.get(key);
+    let n = w ? w.count : this.active.size;
+    for (const m of this.changing) if (this.active.has(m.id) && (w === null || w === undefined || w.members.has(m.id)) && roleAt(m, this.at) !== 'member') n -= 1;
+    return n;
+  }
 }
 
 /** The answers of the masses: the leadership's own answers (by role at the time of answering) are not counted. */
 export function massesAnswers(facts: ModelFacts): EndorsementFact[] {
+  return massesAnswersOf(facts).all;
+}
+
+/** The masses' answers to one line version, in the facts' order. */
+export function massesAnswersTo(facts: ModelFacts, lineVersionId: string): readonly EndorsementFact[] {
+  return massesAnswersOf(facts).byVersion.get(lineVersionId) ?? [];
+}
+
+/** Per answers array: the masses' answers, all and by version, while the members are the same. */
+const answersByFacts = new WeakMap<readonly EndorsementFact[], { members: readonly MemberFact[]; all: EndorsementFact[]; byVersion: Map<string, EndorsementFact[]> }>();
+
+function massesAnswersOf(facts: ModelFacts) {
+  const kept = answersByFacts.get(facts.endorsements);
+  if (kept && kept.members === facts.members) return kept;
   const byId = new Map(facts.members.map((m) => [m.id, m]));
-  return facts.endorsements.filter((e) => {
+  const all = facts.endorsements.filter((e) => {
     const member = byId.get(e.memberId);
     return member === undefined || roleAt(member, e.at) === 'member';
   });
+  const byVersion = new Map<string, EndorsementFact[]>();
+  for (const e of all) {
+    const own = byVersion.get(e.lineVersionId);
+    if (own) own.push(e);
+    else byVersion.set(e.lineVersionId, [e]);
+  }
+  const value = { members: facts.members, all, byVersion };
+  answersByFacts.set(facts.endorsements, value);
+  return value;
 }
 
 function hearingOf(memberIds: Iterable<string>, active: ReadonlySet<string>): Hearing {
@@ -165,7 +272,7 @@ export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Mill
 
 /** The embrace of `version` at t with the groups of `analysis`. */
 export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, analysis: AnalysisFact | null, at: Millis, settings: ModelSettings): Embrace {
-  const answers = answersAt(massesAnswers(facts), version.id, at);
+  const answers = answersAt(massesAnswersTo(facts, version.id), version.id, at);
   const active = activeMembersAt(facts, at, settings);
   const overallCount = embraceCount(answers);
   const overallHearing = hearingOf(active, active);

@@ -2,6 +2,11 @@
  * The facts the model of MODEL.md §2–4 and §6–7 is computed from. The store builds them from
  * stored rows and events (never from cached counters), so every figure can be recomputed from
  * the event log alone. Times are milliseconds since the epoch (UTC).
+ *
+ * Each kind is an array in its canonical order (acts by instant first). An `acts` array handed
+ * out only ever grows at its end (acts at or after its last one); any other change comes as a new
+ * array. The model builds its ledger on an acts array and extends it as the array grows
+ * (ledger.ts), so a figure at the present costs what changed, not the whole history.
  */
 import type { EndorsementKind, Role, Verdict, VoteValue } from '../vocabulary.js';
 

@@ -4,9 +4,10 @@
  * Every figure carries how it was computed, so the UI can show
  * "P = 4.2 = 3.1 from 12 members + 1.1 from 1 report".
  */
-import type { ActFact, Millis, ModelFacts } from './facts.js';
+import type { Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { actKey, latestReportsAt, massMembersJoinedBy, openIssuesAt, practiceSplit, type PracticeSplit } from './lookups.js';
+import { latestReportsAt, massMembersCountAt, openIssuesAt } from './lookups.js';
+import { addToTally, ledgerOf, newTally, type ActTally, type PracticeLedger, type PracticeSplit } from './ledger.js';
 import { DAY_MS } from './time.js';
 import { countOf, formatNumber } from './wording.js';
 
@@ -154,66 +155,80 @@ export interface Health {
 }
 
 /**
- * Every member's and report's term of P at t on the given issues, in one pass over the masses'
- * practice (lookups.ts practiceSplit: the leadership's acts and reports, carried and repeated
- * votes are not in it). Acts and reports at exactly t count. Each act counts once by its key
- * (a statement voted on, a version answered, an action), its latest instance giving last_m;
- * each member's reports count once per claim, dated at the latest.
+ * Every member's and report's term of P at t on the given issues (ledger.ts: the leadership's
+ * acts and reports, carried and repeated votes are not in the masses' practice). Acts and reports
+ * at exactly t count. Each act counts once by its key (a statement voted on, a version answered,
+ * an action), its latest instance giving last_m; each member's reports count once per claim,
+ * dated at the latest.
  */
-interface ActTally {
-  memberId: string;
-  issueId: string;
-  keys: Set<string>;
-  counted: { vote: number; statement: number; endorsement: number; action: number };
-  last: Millis;
-}
-
-/** Per (issue, member), in the order of their first act: the acts at or before t on the issues asked for (all: null). */
-function tallyActs(acts: readonly ActFact[], issueIds: ReadonlySet<string> | null, at: Millis): Map<string, ActTally> {
-  const tallies = new Map<string, ActTally>();
-  for (const act of acts) {
-    if (act.at > at || (issueIds !== null && !issueIds.has(act.issueId))) continue;
-    const tallyKey = `${act.issueId}\u0000${act.memberId}`;
-    let tally = tallies.get(tallyKey);
-    if (!tally) {
-      tally = { memberId: act.memberId, issueId: act.issueId, keys: new Set(), counted: { vote: 0, statement: 0, endorsement: 0, action: 0 }, last: act.at };
-      tallies.set(tallyKey, tally);
+function talliesAt(ledger: PracticeLedger, issueIds: ReadonlySet<string>, at: Millis): ActTally[] {
+  const tallies: ActTally[] = [];
+  for (const issueId of issueIds) {
+    const issue = ledger.issues.get(issueId);
+    if (!issue) continue;
+    // At or after the issue's latest act, its tallies are the ledger's: no act to walk.
+    const latest = issue.acts.length ? issue.acts[issue.acts.length - 1]!.at : -Infinity;
+    if (at >= latest) {
+      for (const t of issue.tallies.values()) tallies.push(t);
+      continue;
     }
-    tally.last = Math.max(tally.last, act.at);
-    const key = actKey(act);
-    if (key === null) tally.counted[act.kind] += 1;
-    else if (!tally.keys.has(key)) {
-      tally.keys.add(key);
-      tally.counted[act.kind] += 1;
+    const own = new Map<string, ActTally>();
+    for (const act of issue.acts) {
+      if (act.at > at) break;
+      let tally = own.get(act.memberId);
+      if (!tally) own.set(act.memberId, (tally = newTally(act.memberId, act.issueId, act.at)));
+      addToTally(tally, act);
     }
+    for (const t of own.values()) tallies.push(t);
   }
   return tallies;
 }
 
-/**
- * Per split (kept while the facts are): every (issue, member)'s tally over all the masses' acts,
- * and the latest act's instant. At or after it, the tallies at t are these: a request at the
- * present costs the number of (issue, member) pairs, not the number of acts ever made.
- */
-const allTallies = new WeakMap<PracticeSplit, { latest: Millis; tallies: Map<string, ActTally> }>();
+function countedActs(t: ActTally): number {
+  const { vote, statement, endorsement, action } = t.counted;
+  return vote + statement + endorsement + action;
+}
 
-function talliesAt(split: PracticeSplit, issueIds: ReadonlySet<string>, at: Millis): Iterable<ActTally> {
-  let all = allTallies.get(split);
-  if (!all) {
-    let latest = -Infinity;
-    for (const act of split.acts) latest = Math.max(latest, act.at);
-    all = { latest, tallies: tallyActs(split.acts, null, Infinity) };
-    allTallies.set(split, all);
+/** The leadership's own activity on the issues up to t. */
+function leadershipAt(ledger: PracticeLedger, issueIds: ReadonlySet<string>, at: Millis): LeadershipActivity {
+  const leaders = new Set<string>();
+  let acts = 0;
+  let reports = 0;
+  if (at >= ledger.latestLeadershipAct) {
+    for (const issueId of issueIds) {
+      const issue = ledger.issues.get(issueId);
+      if (!issue) continue;
+      acts += issue.leadershipActs;
+      for (const m of issue.leaders) leaders.add(m);
+    }
+  } else {
+    for (const a of ledger.split.leadershipActs) {
+      if (a.at > at || !issueIds.has(a.issueId)) continue;
+      acts += 1;
+      leaders.add(a.memberId);
+    }
   }
-  if (at < all.latest) return tallyActs(split.acts, issueIds, at).values();
-  return [...all.tallies.values()].filter((t) => issueIds.has(t.issueId));
+  for (const r of ledger.split.leadershipReports) {
+    if (r.at > at || !issueIds.has(r.issueId)) continue;
+    reports += 1;
+    leaders.add(r.memberId);
+  }
+  return { acts, reports, members: leaders.size };
+}
+
+function reportTermsAt(split: PracticeSplit, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): ReportPractice[] {
+  return latestReportsAt(split.reports, at, (r) => issueIds.has(r.issueId)).map((r) => ({
+    reportId: r.id,
+    issueId: r.issueId,
+    at: r.at,
+    weight: settings.reportWeight * decay(at - r.at, settings.halfLifeDays),
+  }));
 }
 
 export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeTerms {
-  const split = practiceSplit(facts);
-  const tallies = talliesAt(split, issueIds, at);
+  const ledger = ledgerOf(facts);
   const members: MemberPractice[] = [];
-  for (const t of tallies) {
+  for (const t of talliesAt(ledger, issueIds, at)) {
     const { vote, statement, endorsement, action } = t.counted;
     const acts = vote + statement + endorsement + action;
     const engagement = Math.min(1, acts / settings.fullConsultationActs);
@@ -230,43 +245,133 @@ export function practiceTerms(facts: ModelFacts, issueIds: ReadonlySet<string>, 
       weight: decay(at - t.last, settings.halfLifeDays) * engagement,
     });
   }
-  const reports: ReportPractice[] = latestReportsAt(split.reports, at, (r) => issueIds.has(r.issueId)).map((r) => ({
-    reportId: r.id,
-    issueId: r.issueId,
-    at: r.at,
-    weight: settings.reportWeight * decay(at - r.at, settings.halfLifeDays),
-  }));
-  const leaders = new Set<string>();
-  let leadershipActs = 0;
-  let leadershipReports = 0;
-  for (const a of split.leadershipActs) {
-    if (a.at > at || !issueIds.has(a.issueId)) continue;
-    leadershipActs += 1;
-    leaders.add(a.memberId);
+  return { at, members, reports: reportTermsAt(ledger.split, issueIds, at, settings), leadership: leadershipAt(ledger, issueIds, at) };
+}
+
+/**
+ * Σ engagement · decay(t − last) over an issue's member terms, kept as it grows: decay is
+ * exponential, so the sum at t is 2^(−(t − A)/h) · Σ engagement · 2^((last − A)/h) for a fixed
+ * anchor A, and a changed tally changes one term of the inner sum. Per (issue, h, k).
+ */
+interface IssueSum {
+  anchor: Millis;
+  /** Σ engagement · 2^((last − A)/h). */
+  sum: number;
+  /** The issue's tally changes read (ledger.ts IssueLedger.changes). */
+  read: number;
+  /** The ledger's log generation it was read from (a trimmed log makes the sum walk its tallies anew). */
+  generation: number;
+}
+
+const issueSums = new WeakMap<PracticeLedger, Map<string, IssueSum>>();
+
+/** A term's inner value: engagement · 2^((last − A)/h). */
+function anchoredTerm(counted: number, last: Millis, anchor: Millis, halfLifeDays: number, k: number): number {
+  const engagement = Math.min(1, counted / k);
+  return halfLifeDays === Infinity ? engagement : engagement * 2 ** ((last - anchor) / (halfLifeDays * DAY_MS));
+}
+
+/** Σ of the member terms of one issue at t ≥ its latest act: its tally count and the sum. */
+function memberWeightOf(ledger: PracticeLedger, issueId: string, at: Millis, settings: ModelSettings): number {
+  const issue = ledger.issues.get(issueId);
+  if (!issue || issue.tallies.size === 0) return 0;
+  const { halfLifeDays, fullConsultationActs: k } = settings;
+  let sums = issueSums.get(ledger);
+  if (!sums) issueSums.set(ledger, (sums = new Map()));
+  const key = `${issueId}\u0000${halfLifeDays}\u0000${k}`;
+  let entry = sums.get(key);
+  const latest = issue.acts[issue.acts.length - 1]!.at;
+  // Far from its anchor, the inner terms would overflow: anchor anew.
+  const tooFar = entry !== undefined && halfLifeDays !== Infinity && (latest - entry.anchor) / (halfLifeDays * DAY_MS) > 512;
+  if (!entry || tooFar || entry.generation !== issue.generation) {
+    entry = { anchor: latest, sum: 0, read: issue.changes.length, generation: issue.generation };
+    for (const t of issue.tallies.values()) entry.sum += anchoredTerm(countedActs(t), t.last, entry.anchor, halfLifeDays, k);
+    issue.keepChanges = true;
+    sums.set(key, entry);
+  } else {
+    for (let i = entry.read; i < issue.changes.length; i++) {
+      const c = issue.changes[i]!;
+      if (c.countedBefore > 0) entry.sum -= anchoredTerm(c.countedBefore, c.lastBefore, entry.anchor, halfLifeDays, k);
+      entry.sum += anchoredTerm(c.counted, c.last, entry.anchor, halfLifeDays, k);
+    }
+    entry.read = issue.changes.length;
   }
-  for (const r of split.leadershipReports) {
-    if (r.at > at || !issueIds.has(r.issueId)) continue;
-    leadershipReports += 1;
-    leaders.add(r.memberId);
+  const weight = halfLifeDays === Infinity ? entry.sum : entry.sum * 2 ** (-(at - entry.anchor) / (halfLifeDays * DAY_MS));
+  return Math.max(0, weight);
+}
+
+/**
+ * P at t on the given issues, the same figure as `practiceFromTerms(practiceTerms(…))`: at or
+ * after the issues' latest acts from the kept sums (the cost of the issues, not of their acts);
+ * before, from the terms.
+ */
+export function practiceFigureAt(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeFigure {
+  const ledger = ledgerOf(facts);
+  if (at < ledger.latestMassAct) return practiceFromTerms(practiceTerms(facts, issueIds, at, settings), settings);
+  let memberWeight = 0;
+  let memberTerms = 0;
+  let issues = 0;
+  for (const issueId of issueIds) {
+    const issue = ledger.issues.get(issueId);
+    if (!issue || issue.tallies.size === 0) continue;
+    memberWeight += memberWeightOf(ledger, issueId, at, settings);
+    memberTerms += issue.tallies.size;
+    issues += 1;
   }
-  return { at, members, reports, leadership: { acts: leadershipActs, reports: leadershipReports, members: leaders.size } };
+  const members = issues <= 1 ? memberTerms : distinctMembers(ledger, issueIds);
+  const reports = reportTermsAt(ledger.split, issueIds, at, settings);
+  return practiceFigureOf({ memberWeight, memberTerms, members, issues }, reports, leadershipAt(ledger, issueIds, at), settings);
+}
+
+/** Per ledger and set of issues: the members with a term on any of them, counted as the ledger grows. */
+const distinctOf = new WeakMap<PracticeLedger, Map<string, { counted: Set<string>; read: number; generation: number }>>();
+
+function distinctMembers(ledger: PracticeLedger, issueIds: ReadonlySet<string>): number {
+  let byIssues = distinctOf.get(ledger);
+  if (!byIssues) distinctOf.set(ledger, (byIssues = new Map()));
+  const key = [...issueIds].sort().join(' ');
+  let entry = byIssues.get(key);
+  if (!entry || entry.generation !== ledger.firstTermsGeneration) {
+    if (byIssues.size > 8) byIssues.clear();
+    entry = { counted: new Set(), read: ledger.firstTerms.length, generation: ledger.firstTermsGeneration };
+    for (const issueId of issueIds) for (const memberId of ledger.issues.get(issueId)?.tallies.keys() ?? []) entry.counted.add(memberId);
+    ledger.keepFirstTerms = true;
+    byIssues.set(key, entry);
+  } else {
+    for (let i = entry.read; i < ledger.firstTerms.length; i++) {
+      const t = ledger.firstTerms[i]!;
+      if (issueIds.has(t.issueId)) entry.counted.add(t.memberId);
+    }
+    entry.read = ledger.firstTerms.length;
+  }
+  return entry.counted.size;
 }
 
 /** P from its terms: Σ member weights + Σ report weights. */
 export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings): PracticeFigure {
   let memberWeight = 0;
   for (const m of terms.members) memberWeight += m.weight;
-  let reportWeight = 0;
-  for (const r of terms.reports) reportWeight += r.weight;
-  const value = memberWeight + reportWeight;
-  const distinct = new Set(terms.members.map((m) => m.memberId)).size;
+  const members = new Set(terms.members.map((m) => m.memberId)).size;
   const issues = new Set(terms.members.map((m) => m.issueId)).size;
+  return practiceFigureOf({ memberWeight, memberTerms: terms.members.length, members, issues }, terms.reports, terms.leadership, settings);
+}
+
+/** P and how it was computed, from the sum of the member terms and the report terms. */
+function practiceFigureOf(
+  terms: { memberWeight: number; memberTerms: number; members: number; issues: number },
+  reportTerms: readonly ReportPractice[],
+  leadership: LeadershipActivity,
+  settings: ModelSettings,
+): PracticeFigure {
+  const { memberWeight, memberTerms, members: distinct, issues } = terms;
+  let reportWeight = 0;
+  for (const r of reportTerms) reportWeight += r.weight;
+  const value = memberWeight + reportWeight;
   const fromMembers =
-    distinct === terms.members.length || issues <= 1
-      ? countOf(terms.members.length, 'member')
-      : `${countOf(terms.members.length, 'member term')} (${countOf(distinct, 'member')} across ${countOf(issues, 'issue')})`;
+    distinct === memberTerms || issues <= 1
+      ? countOf(memberTerms, 'member')
+      : `${countOf(memberTerms, 'member term')} (${countOf(distinct, 'member')} across ${countOf(issues, 'issue')})`;
   const halfLife = settings.halfLifeDays === Infinity ? 'h = ∞' : `h = ${formatNumber(settings.halfLifeDays)} days`;
-  const { leadership } = terms;
   const apart =
     leadership.acts + leadership.reports > 0
       ? `; not counted: the leadership's own ${countOf(leadership.acts, 'act')} and ${countOf(leadership.reports, 'report')}`
@@ -275,14 +380,14 @@ export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings)
     value,
     how:
       `P = ${formatNumber(value)} = ${formatNumber(memberWeight)} from ${fromMembers} + ` +
-      `${formatNumber(reportWeight)} from ${countOf(terms.reports.length, 'report')} ` +
+      `${formatNumber(reportWeight)} from ${countOf(reportTerms.length, 'report')} ` +
       `(k = ${formatNumber(settings.fullConsultationActs)}, α = ${formatNumber(settings.reportWeight)}, ${halfLife})` +
       apart,
     terms: {
-      memberTerms: terms.members.length,
+      memberTerms,
       members: distinct,
       memberWeight,
-      reports: terms.reports.length,
+      reports: reportTerms.length,
       reportWeight,
       halfLifeDays: settings.halfLifeDays,
       fullConsultationActs: settings.fullConsultationActs,
@@ -294,7 +399,7 @@ export function practiceFromTerms(terms: PracticeTerms, settings: ModelSettings)
 
 /** P(t) of one issue. */
 export function practiceAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings): PracticeFigure {
-  return practiceFromTerms(practiceTerms(facts, new Set([issueId]), at, settings), settings);
+  return practiceFigureAt(facts, new Set([issueId]), at, settings);
 }
 
 /** L(t) summed over the given issues' current versions (0 for an issue with none). */
@@ -327,7 +432,7 @@ export function pureLogicAt(facts: ModelFacts, issueId: string, at: Millis): Pur
 
 /** P₀ at t = max(floor, share × members of role member joined by t): the leadership is not the masses. */
 export function practiceSufficiencyAt(facts: ModelFacts, at: Millis, settings: ModelSettings): PracticeSufficiencyFigure {
-  return practiceSufficiencyFor(massMembersJoinedBy(facts, at).length, settings);
+  return practiceSufficiencyFor(massMembersCountAt(facts, at), settings);
 }
 
 /** P₀ for `membersJoined` members of role member. */
@@ -382,7 +487,7 @@ export function issueHealthAt(facts: ModelFacts, issueId: string, at: Millis, se
 /** The organisation's health at t: L_org and P_org summed over the issues open at t, normalised by the same L₀ and P₀. */
 export function organisationHealthAt(facts: ModelFacts, at: Millis, settings: ModelSettings): Health {
   const open = openIssuesAt(facts, at).map((issue) => issue.id);
-  const practice = practiceFromTerms(practiceTerms(facts, new Set(open), at, settings), settings);
+  const practice = practiceFigureAt(facts, new Set(open), at, settings);
   return healthFromFigures(null, at, pureLogicOf(facts, open, at), practice, practiceSufficiencyAt(facts, at, settings), settings);
 }
 

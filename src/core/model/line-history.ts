@@ -3,9 +3,10 @@
  * practice between it and the one before, and two public marks: "revision without practice"
  * on a version, "drifted from the masses" on the line.
  */
-import type { ClaimFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
+import type { ClaimFact, LineVersionFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import { practiceSufficiencyAt } from './health.js';
-import { actKey, latestReportsAt, practiceSplit, publishedVersions } from './lookups.js';
+import { actKey, latestReportsAt, publishedVersions } from './lookups.js';
+import { ledgerOf, type PracticeLedger } from './ledger.js';
 import { refutedClaimsAt, type RefutedClaimsFigure } from './quality.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
 import { countOf, formatNumber } from './wording.js';
@@ -62,27 +63,53 @@ export function claimDiff(previous: LineVersionFact | null, next: LineVersionFac
  * + α · (member, claim) pairs reported in the window. The leadership's acts and reports are not in it.
  */
 function practiceGained(facts: ModelFacts, issueId: string, after: Millis, upTo: Millis, settings: ModelSettings): { acts: number; reports: number; practice: number } {
-  const split = practiceSplit(facts);
-  const inWindow = (x: { issueId: string; at: Millis }) => x.issueId === issueId && x.at > after && x.at <= upTo;
+  const ledger = ledgerOf(facts);
+  // A window wholly before the latest act is closed: acts still to come fall after it, so its figure is kept.
+  const closed = upTo < ledger.latestAct;
+  const key = `${issueId}\u0000${after}\u0000${upTo}\u0000${settings.fullConsultationActs}\u0000${settings.reportWeight}`;
+  let kept = gainedOf.get(ledger);
+  if (!kept) gainedOf.set(ledger, (kept = { reports: ledger.split.reports, values: new Map() }));
+  if (kept.reports !== ledger.split.reports) kept = { reports: ledger.split.reports, values: new Map() };
+  gainedOf.set(ledger, kept);
+  const known = closed ? kept.values.get(key) : undefined;
+  if (known) return known;
+  const acts = ledger.issues.get(issueId)?.acts ?? [];
+  // The issue's acts are in time order: the window's first act by bisection.
+  let lo = 0;
+  let hi = acts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (acts[mid]!.at <= after) lo = mid + 1;
+    else hi = mid;
+  }
   const byMember = new Map<string, { keys: Set<string>; apart: number }>();
-  for (const act of split.acts) {
-    if (!inWindow(act)) continue;
+  for (let i = lo; i < acts.length && acts[i]!.at <= upTo; i++) {
+    const act = acts[i]!;
     let tally = byMember.get(act.memberId);
     if (!tally) byMember.set(act.memberId, (tally = { keys: new Set(), apart: 0 }));
     const key = actKey(act);
     if (key === null) tally.apart += 1;
     else tally.keys.add(key);
   }
-  let acts = 0;
+  let counted = 0;
   let practice = 0;
   for (const t of byMember.values()) {
     const n = t.keys.size + t.apart;
-    acts += n;
+    counted += n;
     practice += Math.min(1, n / settings.fullConsultationActs);
   }
-  const reports = latestReportsAt(split.reports, upTo, inWindow).length;
-  return { acts, reports, practice: practice + settings.reportWeight * reports };
+  const inWindow = (x: { issueId: string; at: Millis }) => x.issueId === issueId && x.at > after && x.at <= upTo;
+  const reports = latestReportsAt(ledger.split.reports, upTo, inWindow).length;
+  const gained = { acts: counted, reports, practice: practice + settings.reportWeight * reports };
+  if (closed) {
+    if (kept.values.size > 4096) kept.values.clear();
+    kept.values.set(key, gained);
+  }
+  return gained;
 }
+
+/** Per ledger: the practice gained in closed windows, while the reports are the same. */
+const gainedOf = new WeakMap<PracticeLedger, { reports: readonly ReportFact[]; values: Map<string, { acts: number; reports: number; practice: number }> }>();
 
 /** The issue's versions published at or before t, oldest first, with their marks. */
 export function lineHistoryAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings = defaultModelSettings): LineHistory {

@@ -33,55 +33,57 @@ export function roleAt(member: MemberFact, at: Millis): Role {
 
 /** The masses at t (MODEL.md §3): members joined by t whose role at t is member. P₀ counts them. */
 export function massMembersJoinedBy(facts: ModelFacts, at: Millis): MemberFact[] {
+  const masses = massesOf(facts.members);
+  if (at >= masses.settled) return masses.now;
   return facts.members.filter((member) => member.joinedAt <= at && roleAt(member, at) === 'member');
 }
 
-/**
- * The facts split into the masses' practice and the leadership's own activity (MODEL.md §3):
- * - an act or report counts as practice only when its member's role at that instant is member
- *   (a member the facts do not list counts as one);
- * - a vote carried over by a merge is no act, nor is a vote that repeats the member's current
- *   value on the statement (carried votes do set the current value);
- * - the leadership's acts and reports are kept apart, to be shown apart, never as practice.
- * Acts keep the facts' order; deduplication (a statement voted on once, a version answered once,
- * an action once, a report once per member and claim) is by `actKey` and `reportKey`, at t.
- */
-export interface PracticeSplit {
-  acts: ActFact[];
-  reports: ReportFact[];
-  leadershipActs: ActFact[];
-  leadershipReports: ReportFact[];
+/** How many members are of the masses at t: `massMembersJoinedBy(facts, at).length`, without listing them. */
+export function massMembersCountAt(facts: ModelFacts, at: Millis): number {
+  const masses = massesOf(facts.members);
+  if (at >= masses.settled) return masses.now.length;
+  // The count steps at each joining and each change of role: the sum of the steps up to t.
+  let lo = 0;
+  let hi = masses.steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (masses.steps[mid]!.at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : masses.steps[lo - 1]!.count;
 }
 
-/** Per acts array: the split, while the members, reports and lengths it was made from are the same. */
-const splits = new WeakMap<readonly ActFact[], { members: readonly MemberFact[]; reports: readonly ReportFact[]; acts: number; reported: number; split: PracticeSplit }>();
+/**
+ * Per members array: the masses once every joining and change of role is past (`settled` is the
+ * latest of them), and the count after each instant something changed, ascending.
+ */
+const massesByMembers = new WeakMap<readonly MemberFact[], { settled: Millis; now: MemberFact[]; steps: { at: Millis; count: number }[] }>();
 
-export function practiceSplit(facts: ModelFacts): PracticeSplit {
-  const cached = splits.get(facts.acts);
-  if (cached && cached.members === facts.members && cached.reports === facts.reports && cached.acts === facts.acts.length && cached.reported === facts.reports.length) return cached.split;
-  const byId = new Map(facts.members.map((m) => [m.id, m]));
-  const ofMasses = (memberId: string, at: Millis): boolean => {
-    const member = byId.get(memberId);
-    return member === undefined || roleAt(member, at) === 'member';
-  };
-  // Votes in the order they were cast (stable: the log's order on a tie), to know each one's predecessor.
-  const noAct = new Set<ActFact>();
-  const current = new Map<string, number>();
-  const votes = facts.acts.filter((a) => a.kind === 'vote' && a.statementId !== null).sort((a, b) => a.at - b.at);
-  for (const vote of votes) {
-    const key = `${vote.memberId}\u0000${vote.statementId}`;
-    const before = current.get(key);
-    if (vote.value !== undefined) current.set(key, vote.value);
-    if ((vote.carriedFrom ?? null) !== null || (vote.value !== undefined && before === vote.value)) noAct.add(vote);
+function massesOf(members: readonly MemberFact[]) {
+  let masses = massesByMembers.get(members);
+  if (masses) return masses;
+  let settled = -Infinity;
+  const deltas: { at: Millis; delta: number }[] = [];
+  for (const m of members) {
+    settled = Math.max(settled, m.joinedAt, ...(m.roles ?? []).map((p) => p.from));
+    if (roleAt(m, m.joinedAt) === 'member') deltas.push({ at: m.joinedAt, delta: 1 });
+    for (const from of new Set((m.roles ?? []).map((p) => p.from).filter((from) => from > m.joinedAt))) {
+      const delta = (roleAt(m, from) === 'member' ? 1 : 0) - (roleAt(m, from - 1) === 'member' ? 1 : 0);
+      if (delta !== 0) deltas.push({ at: from, delta });
+    }
   }
-  const split: PracticeSplit = { acts: [], reports: [], leadershipActs: [], leadershipReports: [] };
-  for (const act of facts.acts) {
-    if (noAct.has(act)) continue;
-    (ofMasses(act.memberId, act.at) ? split.acts : split.leadershipActs).push(act);
+  deltas.sort((a, b) => a.at - b.at);
+  const steps: { at: Millis; count: number }[] = [];
+  let count = 0;
+  for (const d of deltas) {
+    count += d.delta;
+    if (steps.length && steps[steps.length - 1]!.at === d.at) steps[steps.length - 1]!.count = count;
+    else steps.push({ at: d.at, count });
   }
-  for (const report of facts.reports) (ofMasses(report.memberId, report.at) ? split.reports : split.leadershipReports).push(report);
-  splits.set(facts.acts, { members: facts.members, reports: facts.reports, acts: facts.acts.length, reported: facts.reports.length, split });
-  return split;
+  const now = members.filter((member) => roleAt(member, Infinity) === 'member');
+  masses = { settled, now, steps };
+  massesByMembers.set(members, masses);
+  return masses;
 }
 
 /**

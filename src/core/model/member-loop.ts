@@ -4,7 +4,8 @@
  * how practice judged those claims; a member who reported should see whether their report
  * counted against the claim. Facts carry ids, not texts; the caller joins statement texts.
  */
-import type { LineVersionFact, Millis, ModelFacts } from './facts.js';
+import type { ActFact, LineVersionFact, Millis, ModelFacts } from './facts.js';
+import { ledgerOf } from './ledger.js';
 import type { Verdict } from '../vocabulary.js';
 import { compareVersions } from './lookups.js';
 import { refutedClaimsAt } from './quality.js';
@@ -105,7 +106,7 @@ export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = I
   }
 
   const statements = new Map<string, StatementFate>();
-  for (const act of facts.acts) {
+  for (const act of actsOfMember(facts, memberId)) {
     // A vote carried over by a merge is the duplicate's, which the member's own vote stands for (mergedInto).
     if (act.memberId !== memberId || act.at > at || act.statementId === null || act.kind === 'endorsement' || (act.carriedFrom ?? null) !== null) continue;
     let fate = statements.get(act.statementId);
@@ -159,4 +160,9 @@ export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = I
       `${taken} of the ${countOf(fates.length, 'statement')} you wrote or voted on cited by a claim; ` +
       `${reports.filter((r) => r.claimNow === 'refuted').length} of your ${countOf(reports.length, 'report')} tested a claim that stands refuted now`,
   };
+}
+
+/** Every act of the member (carried and repeated votes included), in the facts' order. */
+export function actsOfMember(facts: ModelFacts, memberId: string): readonly ActFact[] {
+  return ledgerOf(facts).actsOf.get(memberId) ?? [];
 }

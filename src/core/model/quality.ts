@@ -4,7 +4,8 @@
  * concentration judges how much of the practice the logic took up.
  */
 import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
-import { analysesOf, currentLineVersion, massMembersJoinedBy, practiceSplit, publishedVersions, type PracticeSplit } from './lookups.js';
+import { analysesOf, currentLineVersion, massMembersJoinedBy, publishedVersions } from './lookups.js';
+import { ledgerOf, memoOnLedger, practiceSplit, type PracticeLedger } from './ledger.js';
 import { activeMembersAt } from './embrace.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
 import { compareText, countOf, formatNumber, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
@@ -149,38 +150,69 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, 
  * participant is one of them with an act or report on this issue up to t. Per declared
  * constituency, its participation rate over the overall rate. The leadership is in neither.
  */
-/** Per split (kept while the facts are): per issue, each member's first act or report on it. */
-const firstOn = new WeakMap<PracticeSplit, Map<string, Map<string, Millis>>>();
+/**
+ * At one instant: the active members, in all and per constituency, and per issue those of them
+ * who took part, in all ('') and per constituency.
+ */
+interface Participation {
+  active: number;
+  constituencies: Map<string, number>;
+  byIssue: Map<string, Map<string, number>>;
+}
 
-function firstPracticeOn(split: PracticeSplit): Map<string, Map<string, Millis>> {
-  let first = firstOn.get(split);
-  if (first) return first;
-  first = new Map();
-  for (const x of [...split.acts, ...split.reports]) {
-    let ofIssue = first.get(x.issueId);
-    if (!ofIssue) first.set(x.issueId, (ofIssue = new Map()));
-    ofIssue.set(x.memberId, Math.min(ofIssue.get(x.memberId) ?? Infinity, x.at));
-  }
-  firstOn.set(split, first);
-  return first;
+const participationOf = new WeakMap<PracticeLedger, { version: number; values: Map<string, Participation> }>();
+
+/**
+ * Every issue's participation at t in one pass over the active members: each active member
+ * counts in their constituency, and as a participant on every issue they took part in by t (an
+ * act or report on it). At or after the latest act, the ledger's tallies say who took part;
+ * before, the practice up to t is walked.
+ */
+function participationAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): Participation {
+  const ledger = ledgerOf(facts);
+  return memoOnLedger(participationOf, ledger, `${at}\u0000${settings.halfLifeDays}`, () => {
+    const recent = activeMembersAt(facts, at, settings);
+    const issuesOf = new Map<string, Set<string>>();
+    const tookPart = (memberId: string, issueId: string) => {
+      const own = issuesOf.get(memberId);
+      if (own) own.add(issueId);
+      else issuesOf.set(memberId, new Set([issueId]));
+    };
+    if (at >= ledger.latestMassAct) {
+      for (const [issueId, issue] of ledger.issues) for (const memberId of issue.tallies.keys()) if (recent.has(memberId)) tookPart(memberId, issueId);
+    } else {
+      for (const act of ledger.split.acts) {
+        if (act.at > at) break;
+        if (recent.has(act.memberId)) tookPart(act.memberId, act.issueId);
+      }
+    }
+    for (const r of ledger.split.reports) if (r.at <= at && recent.has(r.memberId)) tookPart(r.memberId, r.issueId);
+    const byIssue = new Map<string, Map<string, number>>();
+    const everyIssue = new Map<string, number>();
+    let active = 0;
+    for (const m of massMembersJoinedBy(facts, at)) {
+      if (!recent.has(m.id)) continue;
+      active += 1;
+      if (m.constituency !== null) everyIssue.set(m.constituency, (everyIssue.get(m.constituency) ?? 0) + 1);
+      for (const issueId of issuesOf.get(m.id) ?? []) {
+        let ofIssue = byIssue.get(issueId);
+        if (!ofIssue) byIssue.set(issueId, (ofIssue = new Map()));
+        ofIssue.set('', (ofIssue.get('') ?? 0) + 1);
+        if (m.constituency !== null) ofIssue.set(m.constituency, (ofIssue.get(m.constituency) ?? 0) + 1);
+      }
+    }
+    // Every constituency's active members, on every issue (participants or not).
+    return { active, byIssue, constituencies: everyIssue };
+  });
 }
 
 export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): RepresentativenessFigure {
-  const recent = activeMembersAt(facts, at, settings);
-  const first = firstPracticeOn(practiceSplit(facts)).get(issueId);
-  const took = { has: (memberId: string) => (first?.get(memberId) ?? Infinity) <= at };
-  const active = massMembersJoinedBy(facts, at).filter((m) => recent.has(m.id));
+  const participation = participationAt(facts, at, settings);
+  const ofIssue = participation.byIssue.get(issueId);
+  const participants = ofIssue?.get('') ?? 0;
+  const active = { length: participation.active };
   const byConstituency = new Map<string, { participants: number; members: number }>();
-  let participants = 0;
-  for (const m of active) {
-    const participated = took.has(m.id);
-    if (participated) participants += 1;
-    if (m.constituency === null) continue;
-    let tally = byConstituency.get(m.constituency);
-    if (!tally) byConstituency.set(m.constituency, (tally = { participants: 0, members: 0 }));
-    tally.members += 1;
-    if (participated) tally.participants += 1;
-  }
+  for (const [constituency, members] of participation.constituencies) byConstituency.set(constituency, { participants: ofIssue?.get(constituency) ?? 0, members });
   const halfLife = settings.halfLifeDays === Infinity ? 'ever' : `in the last ${formatNumber(settings.halfLifeDays)} days`;
   if (active.length === 0) {
     return {

@@ -4,10 +4,11 @@
  * walk over the issue's facts (O(facts), not O(facts) per instant), so the qualitative changes
  * of MODEL.md §4 can be found for every issue of an organisation.
  */
-import type { ActFact, Millis, ModelFacts, ReportFact } from './facts.js';
+import type { ActFact, IssueFact, MemberFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import { characterOf, decay, practiceSufficiencyFor, type Character } from './health.js';
-import { actKey, compareVersions, practiceSplit, reportKey, roleAt } from './lookups.js';
+import { actKey, compareVersions, reportKey, roleAt } from './lookups.js';
+import { ledgerOf, type PracticeLedger } from './ledger.js';
 import { DAY_MS } from './time.js';
 
 export interface HealthPoint {
@@ -40,7 +41,11 @@ interface MemberState {
 }
 
 /** The instants the masses counted by P₀ grow or shrink: a member of role member joins, or a member's role turns to or from member. */
+const membershipByMembers = new WeakMap<readonly MemberFact[], TrailEvent[]>();
+
 function membershipEvents(facts: ModelFacts): TrailEvent[] {
+  const kept = membershipByMembers.get(facts.members);
+  if (kept) return kept;
   const events: TrailEvent[] = [];
   for (const m of facts.members) {
     if (roleAt(m, m.joinedAt) === 'member') events.push({ at: m.joinedAt, kind: 'membership', delta: 1 });
@@ -50,6 +55,8 @@ function membershipEvents(facts: ModelFacts): TrailEvent[] {
       if (delta !== 0) events.push({ at, kind: 'membership', delta });
     }
   }
+  events.sort((a, b) => a.at - b.at);
+  membershipByMembers.set(facts.members, events);
   return events;
 }
 
@@ -61,109 +68,163 @@ function membershipEvents(facts: ModelFacts): TrailEvent[] {
 export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Millis, settings: ModelSettings): HealthPoint[] {
   const issue = facts.issues.find((i) => i.id === issueId);
   if (!issue) return [];
+  const walk = trailWalkOf(facts, issue, settings);
   const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
-  const inRange = (t: Millis): boolean => t >= issue.openedAt && t < end;
+  const points = walk.points;
+  // The points before `end`, then the instants decay alone crosses a boundary up to it.
+  let n = points.length;
+  while (n > 0 && points[n - 1]!.at >= end) n -= 1;
+  const out = points.slice(0, n);
+  // Between two events the walk found the crossings already; after the last one, those up to `end`.
+  const last = out[out.length - 1];
+  if (last !== undefined && end > walk.lastEventAt) out.push(...decayCrossings(last, end, settings));
+  return out;
+}
 
-  const split = practiceSplit(facts);
-  const events: TrailEvent[] = [{ at: issue.openedAt, kind: 'opened' }];
-  for (const act of split.acts) if (act.issueId === issueId) events.push({ at: act.at, kind: 'act', act });
-  for (const r of split.reports) if (r.issueId === issueId) events.push({ at: r.at, kind: 'report', report: r });
-  for (const v of facts.lines.filter((v) => v.issueId === issueId).sort(compareVersions)) events.push({ at: v.publishedAt, kind: 'line', claims: v.claims.length });
-  for (const a of facts.analyses) if (a.issueId === issueId) events.push({ at: a.at, kind: 'analysis' });
-  events.push(...membershipEvents(facts));
-  events.sort((a, b) => a.at - b.at); // stable: versions published together stay in number order
-
-  const { halfLifeDays, fullConsultationActs, reportWeight, logicSufficiency, beta } = settings;
-  const members = new Map<string, MemberState>();
+/**
+ * One walk over an issue's facts in time order, kept per (facts, issue, settings) and continued
+ * as the facts grow (acts arriving at or after the last instant walked); anything else (a new
+ * report, line version, analysis or member) walks anew.
+ */
+class TrailWalk {
+  readonly points: HealthPoint[] = [];
+  lastEventAt = -Infinity;
+  private readonly members = new Map<string, MemberState>();
   /** Per (member, claim): the instant of the report counted for it. */
-  const reported = new Map<string, Millis>();
-  let pureLogic = 0;
-  let practice = 0;
-  let practiceAt: Millis | null = null;
-  let masses = 0;
-  let sufficiency = practiceSufficiencyFor(0, settings).value;
-  const points: HealthPoint[] = [];
-  let last: HealthPoint | null = null;
+  private readonly reported = new Map<string, Millis>();
+  private pureLogic = 0;
+  private practice = 0;
+  private practiceAt: Millis | null = null;
+  private masses = 0;
+  private sufficiency: number;
+  private last: HealthPoint | null = null;
+  /** The issue's acts walked, and the events other than acts (merged in by instant). */
+  private actsRead = 0;
+  private readonly others: TrailEvent[];
+  private othersRead = 0;
+  private readonly end: Millis;
 
-  const pointAt = (at: Millis, cause: HealthPoint['cause']): HealthPoint => {
-    const l = pureLogic / logicSufficiency;
-    const pi = practice / sufficiency;
-    return { at, pureLogic, practice, practiceSufficiency: sufficiency, l, pi, character: characterOf(l, pi, beta), cause };
-  };
-  // Crossings are computed from the latest point, crossings included, so none is found twice.
-  const crossUntil = (before: Millis): void => {
-    if (last === null) return;
-    const crossings = decayCrossings(last, before, settings);
-    points.push(...crossings);
-    last = crossings[crossings.length - 1] ?? last;
-  };
-  const advanceTo = (t: Millis): void => {
-    if (practiceAt !== null) practice *= decay(t - practiceAt, halfLifeDays);
-    practiceAt = t;
-  };
+  constructor(
+    readonly facts: ModelFacts,
+    private readonly issue: IssueFact,
+    private readonly settings: ModelSettings,
+    private readonly issueActs: readonly ActFact[],
+  ) {
+    const split = ledgerOf(facts).split;
+    const others: TrailEvent[] = [{ at: issue.openedAt, kind: 'opened' }];
+    for (const r of split.reports) if (r.issueId === issue.id) others.push({ at: r.at, kind: 'report', report: r });
+    for (const v of facts.lines.filter((v) => v.issueId === issue.id).sort(compareVersions)) others.push({ at: v.publishedAt, kind: 'line', claims: v.claims.length });
+    for (const a of facts.analyses) if (a.issueId === issue.id) others.push({ at: a.at, kind: 'analysis' });
+    others.push(...membershipEvents(facts));
+    others.sort((a, b) => a.at - b.at); // stable: versions published together stay in number order
+    this.others = others;
+    this.sufficiency = practiceSufficiencyFor(0, settings).value;
+    this.end = issue.resolvedAt ?? Infinity;
+  }
 
-  let i = 0;
-  while (i < events.length) {
-    const t = (events[i] as TrailEvent).at;
-    if (t >= end) break;
-    crossUntil(t);
-    advanceTo(t);
-    let moved = false;
-    let opened = false;
-    let membership = false;
-    for (; i < events.length && (events[i] as TrailEvent).at === t; i += 1) {
-      const e = events[i] as TrailEvent;
-      switch (e.kind) {
-        case 'act': {
-          const { act } = e;
-          let s = members.get(act.memberId);
-          if (s) practice -= s.engagement * decay(t - s.last, halfLifeDays);
-          else members.set(act.memberId, (s = { keys: new Set(), apart: 0, last: t, engagement: 0 }));
-          const key = actKey(act);
-          if (key === null) s.apart += 1;
-          else s.keys.add(key);
-          s.last = t;
-          s.engagement = Math.min(1, (s.keys.size + s.apart) / fullConsultationActs);
-          practice = Math.max(0, practice + s.engagement);
-          moved = true;
-          break;
-        }
-        case 'report': {
-          // The member's latest report on the claim replaces the one before: counted once, dated anew.
-          const key = reportKey(e.report);
-          const before = reported.get(key);
-          if (before !== undefined) practice -= reportWeight * decay(t - before, halfLifeDays);
-          reported.set(key, t);
-          practice = Math.max(0, practice + reportWeight);
-          moved = true;
-          break;
-        }
-        case 'line':
-          pureLogic = e.claims;
-          moved = true;
-          break;
-        case 'analysis':
-          moved = true;
-          break;
-        case 'opened':
-          opened = true;
-          break;
-        case 'membership': {
-          masses += e.delta;
-          const next = practiceSufficiencyFor(masses, settings).value;
-          if (next !== sufficiency) membership = true;
-          sufficiency = next;
-          break;
+  /** Whether the walk can take the facts as they are now: the same issue, settings and facts but for acts appended. */
+  follows(facts: ModelFacts, issue: IssueFact, issueActs: readonly ActFact[]): boolean {
+    const f = this.facts;
+    if (issue !== this.issue || issueActs !== this.issueActs || f.lines !== facts.lines || f.analyses !== facts.analyses || f.members !== facts.members) return false;
+    if (ledgerOf(f).split.reports !== ledgerOf(facts).split.reports) return false;
+    const next = issueActs[this.actsRead];
+    return next === undefined || next.at > this.lastEventAt;
+  }
+
+  /** Walks the events not walked yet. */
+  extend(): void {
+    const { halfLifeDays, fullConsultationActs, reportWeight, logicSufficiency, beta } = this.settings;
+    const acts = this.issueActs;
+    const others = this.others;
+    const pointAt = (at: Millis, cause: HealthPoint['cause']): HealthPoint => {
+      const l = this.pureLogic / logicSufficiency;
+      const pi = this.practice / this.sufficiency;
+      return { at, pureLogic: this.pureLogic, practice: this.practice, practiceSufficiency: this.sufficiency, l, pi, character: characterOf(l, pi, beta), cause };
+    };
+    const nextAt = (): Millis => Math.min(acts[this.actsRead]?.at ?? Infinity, others[this.othersRead]?.at ?? Infinity);
+    for (let t = nextAt(); t < this.end && t !== Infinity; t = nextAt()) {
+      // Crossings are computed from the latest point, crossings included, so none is found twice.
+      if (this.last !== null) {
+        const crossings = decayCrossings(this.last, t, this.settings);
+        this.points.push(...crossings);
+        this.last = crossings[crossings.length - 1] ?? this.last;
+      }
+      if (this.practiceAt !== null) this.practice *= decay(t - this.practiceAt, halfLifeDays);
+      this.practiceAt = t;
+      let moved = false;
+      let opened = false;
+      let membership = false;
+      for (; this.othersRead < others.length && others[this.othersRead]!.at === t; this.othersRead += 1) {
+        const e = others[this.othersRead]!;
+        switch (e.kind) {
+          case 'report': {
+            // The member's latest report on the claim replaces the one before: counted once, dated anew.
+            const key = reportKey(e.report);
+            const before = this.reported.get(key);
+            if (before !== undefined) this.practice -= reportWeight * decay(t - before, halfLifeDays);
+            this.reported.set(key, t);
+            this.practice = Math.max(0, this.practice + reportWeight);
+            moved = true;
+            break;
+          }
+          case 'line':
+            this.pureLogic = e.claims;
+            moved = true;
+            break;
+          case 'analysis':
+            moved = true;
+            break;
+          case 'opened':
+            opened = true;
+            break;
+          case 'membership': {
+            this.masses += e.delta;
+            const next = Math.max(this.settings.practiceSufficiencyFloor, this.settings.practiceSufficiencyShare * this.masses);
+            if (next !== this.sufficiency) membership = true;
+            this.sufficiency = next;
+            break;
+          }
+          case 'act':
+            break;
         }
       }
-    }
-    if (inRange(t) && (moved || opened || membership)) {
-      last = pointAt(t, opened ? 'opened' : moved ? 'facts' : 'membership');
-      points.push(last);
+      for (; this.actsRead < acts.length && acts[this.actsRead]!.at === t; this.actsRead += 1) {
+        const act = acts[this.actsRead]!;
+        let s = this.members.get(act.memberId);
+        if (s) this.practice -= s.engagement * decay(t - s.last, halfLifeDays);
+        else this.members.set(act.memberId, (s = { keys: new Set(), apart: 0, last: t, engagement: 0 }));
+        const key = actKey(act);
+        if (key === null) s.apart += 1;
+        else s.keys.add(key);
+        s.last = t;
+        s.engagement = Math.min(1, (s.keys.size + s.apart) / fullConsultationActs);
+        this.practice = Math.max(0, this.practice + s.engagement);
+        moved = true;
+      }
+      this.lastEventAt = t;
+      if (t >= this.issue.openedAt && (moved || opened || membership)) {
+        this.last = pointAt(t, opened ? 'opened' : moved ? 'facts' : 'membership');
+        this.points.push(this.last);
+      }
     }
   }
-  crossUntil(end);
-  return points;
+}
+
+const trailWalks = new WeakMap<PracticeLedger, Map<string, TrailWalk>>();
+
+function trailWalkOf(facts: ModelFacts, issue: IssueFact, settings: ModelSettings): TrailWalk {
+  const ledger = ledgerOf(facts);
+  const issueActs = ledger.issues.get(issue.id)?.acts ?? [];
+  let walks = trailWalks.get(ledger);
+  if (!walks) trailWalks.set(ledger, (walks = new Map()));
+  const key = `${issue.id}\u0000${JSON.stringify(settings)}`;
+  let walk = walks.get(key);
+  if (!walk || !walk.follows(facts, issue, issueActs)) {
+    if (walks.size > 256) walks.clear();
+    walks.set(key, (walk = new TrailWalk(facts, issue, settings, issueActs)));
+  }
+  walk.extend();
+  return walk;
 }
 
 /**

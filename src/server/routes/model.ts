@@ -16,6 +16,7 @@ import {
   qualitativeChanges,
   unitedFront,
   whatBecameOf,
+  actsOfMember,
   whatIf,
   roleAtLeast,
   statementStatuses,
@@ -176,7 +177,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const { facts } = await factsOf(auth.orgId);
-        const mine = [...new Set(facts.acts.flatMap((a) => (a.memberId === auth.memberId && a.statementId !== null ? [a.statementId] : [])))];
+        const mine = [...new Set(actsOfMember(facts, auth.memberId).flatMap((a) => (a.statementId !== null ? [a.statementId] : [])))];
         const mergedInto = await statements.mergedTargets(db(), auth.orgId, mine);
         const loop = whatBecameOf(facts, auth.memberId, ctx.clock().getTime(), mergedInto);
         const texts = new Map((await statements.statementTexts(db(), auth.orgId, [...loop.statements.map((s) => s.statementId), ...mergedInto.values()])).map((s) => [s.id, s.text]));
