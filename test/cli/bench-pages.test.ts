@@ -57,6 +57,8 @@ describe('massline bench-pages', () => {
       expect(f.api.warm.requests, name).toBeGreaterThanOrEqual(3);
       expect(f.api.warm.totalMs, name).toBeGreaterThan(0);
       expect(f.api.first.lastEndMs, name).toBeLessThanOrEqual(f.firstMs);
+      expect(f.api.firstCalls, name).toHaveLength(f.api.first.requests);
+      expect(f.api.firstCalls[0]?.startMs, name).toBe(f.api.first.firstStartMs);
     }
     const health = report.pages.health!;
     expect(health.api.routes['GET /api/orgs/:id/health']).toMatchObject({ perLoad: 1 });

@@ -124,6 +124,8 @@ export interface PageFigures {
   shown: { firstMs: number; p50Ms: number };
   api: {
     first: ApiFigures;
+    /** The first load's requests in the order they started: when (from navigation start) and how long each took. */
+    firstCalls: { route: string; startMs: number; ms: number }[];
     /** Medians over the warm loads. */
     warm: ApiFigures;
     /** Each route the page requested ("GET /api/orgs/:id/health"), over the warm loads. */
@@ -268,7 +270,7 @@ interface Load {
   ms: number;
   shownMs: number;
   api: ApiFigures;
-  calls: { route: string; ms: number }[];
+  calls: { route: string; startMs: number; ms: number }[];
   failure: string | null;
 }
 
@@ -289,7 +291,7 @@ async function loadOnce(page: Page, url: string, p: BenchPage, timeoutMs: number
     };
     const shown = await markOf(p.shown);
     const mark = shown.error !== null ? shown : await markOf(p.ready);
-    const calls = mark.api.map((c) => ({ route: `GET ${routeOf(c.path)}`, ms: c.endMs - c.startMs }));
+    const calls = mark.api.map((c) => ({ route: `GET ${routeOf(c.path)}`, startMs: c.startMs, ms: c.endMs - c.startMs }));
     const api: ApiFigures = {
       requests: mark.api.length,
       totalMs: round1(calls.reduce((s, c) => s + c.ms, 0)),
@@ -328,6 +330,7 @@ function figuresOf(p: BenchPage, loads: Load[]): PageFigures {
     shown: { firstMs: round1(first.shownMs), p50Ms: round1(median(warm.map((l) => l.shownMs))) },
     api: {
       first: first.api,
+      firstCalls: [...first.calls].sort((a, b) => a.startMs - b.startMs).map((c) => ({ route: c.route, startMs: round1(c.startMs), ms: round1(c.ms) })),
       warm: {
         requests: median(warm.map((l) => l.api.requests)),
         totalMs: round1(median(warm.map((l) => l.api.totalMs))),
@@ -396,6 +399,7 @@ export async function runPagesBench(opts: PagesBenchOptions): Promise<PagesBench
       const f = figuresOf(p, loads);
       report.pages[p.name] = f;
       log(`${p.name} (${p.what}): first ${f.firstMs} ms; then p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms over ${loads.length - 1} loads`);
+      log(`  the first load's requests: ${f.api.firstCalls.map((c) => `${c.route} at ${c.startMs} ms took ${c.ms} ms`).join('; ')}`);
       for (const [route, r] of Object.entries(f.api.routes)) log(`  ${route}: ${r.perLoad} per load, p50 ${r.p50Ms} ms, max ${r.maxMs} ms`);
     }
     await context.close();
