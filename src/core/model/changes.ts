@@ -8,11 +8,12 @@ import type { AnalysisFact, EndorsementFact, IssueFact, LineVersionFact, Millis,
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import type { Character } from './health.js';
-import { analysesOf, compareVersions, factsByIssue } from './lookups.js';
+import { analysesOf, compareVersions } from './lookups.js';
 import { issueHealthTrail, type HealthPoint } from './trail.js';
 import { characterLabel, compareText, formatPercent, groupNamed, noTexts, statementNamed, type StatementTexts } from './wording.js';
 export type { StatementTexts } from './wording.js';
-import { ActivitySweep, activeMembersAt, massesAnswersTo, respondersNeeded } from './embrace.js';
+import { ActivitySweep, activeMembersAt } from './activity.js';
+import { massesAnswersTo, respondersNeeded } from './embrace.js';
 import { ledgerOf, type PracticeLedger } from './ledger.js';
 
 /** How many members are active at t (MODEL.md §3), of all members (null) or of those listed. */
@@ -378,15 +379,14 @@ export function embraceCrossings(
  * named by their `texts`.
  */
 export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: ModelSettings, texts: StatementTexts = noTexts): QualitativeChange[] {
-  const slices = factsByIssue(facts);
   const changes: QualitativeChange[] = [];
   const crossings: { issue: IssueFact; version: LineVersionFact; analyses: AnalysisFact[] }[] = [];
+  const linesOf = new Map<string, LineVersionFact[]>();
+  for (const v of facts.lines) linesOf.set(v.issueId, [...(linesOf.get(v.issueId) ?? []), v]);
   for (const issue of facts.issues) {
-    const slice = slices.get(issue.id);
-    if (!slice) continue;
-    const analyses = analysesOf(slice, issue.id, until);
+    const analyses = analysesOf(facts, issue.id, until);
     for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact, texts));
-    const published = slice.lines.filter((v) => v.publishedAt <= until).sort(compareVersions);
+    const published = (linesOf.get(issue.id) ?? []).filter((v) => v.publishedAt <= until).sort(compareVersions);
     // The trail reads the organisation's facts: its walk over them is kept as they grow (a slice would be walked anew).
     changes.push(...characterChanges(issue, issueHealthTrail(facts, issue.id, until, settings), published[0]?.publishedAt ?? null));
     for (const version of published) crossings.push({ issue, version, analyses });

@@ -7,10 +7,9 @@
 import type { AnalysisFact, EndorsementFact, LineVersionFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
-import { latestAnalysis, massMembersJoinedBy, roleAt } from './lookups.js';
-import { ledgerOf, memoOnLedger, type PracticeLedger } from './ledger.js';
-import { DAY_MS } from './time.js';
-import { compareText, countOf, formatPercent, groupNamed } from './wording.js';
+import { constituencyIndexOf, constituencyNamesOf, groupIndexOf, latestAnalysis, roleAt } from './lookups.js';
+import { activeMembersAt } from './activity.js';
+import { countOf, formatPercent, groupNamed } from './wording.js';
 
 /** Heard enough: at least this many responders… */
 export const heardFloor = 5;
@@ -101,130 +100,6 @@ export function embraceStatus(count: EmbraceCount, needed: number, target: numbe
   return count.rate >= target ? 'meets' : 'below';
 }
 
-/**
- * The active members at t, as representativeness counts them (MODEL.md §3): members of role
- * member with an act or report on any issue within the last h days (ever, with h = ∞).
- */
-export function activeMembersAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): ReadonlySet<string> {
-  const ledger = ledgerOf(facts);
-  return memoOnLedger(activeSets, ledger, `${at}\u0000${settings.halfLifeDays}`, () => {
-    const since = settings.halfLifeDays === Infinity ? -Infinity : at - settings.halfLifeDays * DAY_MS;
-    const reported = new Map<string, Millis[]>();
-    for (const r of ledger.split.reports) {
-      const own = reported.get(r.memberId);
-      if (own) own.push(r.at);
-      else reported.set(r.memberId, [r.at]);
-    }
-    const active = new Set<string>();
-    for (const m of massMembersJoinedBy(facts, at)) {
-      if (practisedWithin(ledger.actTimes.get(m.id), since, at) || practisedWithin(reported.get(m.id), since, at)) active.add(m.id);
-    }
-    return active;
-  });
-}
-
-const activeSets = new WeakMap<PracticeLedger, { version: number; values: Map<string, ReadonlySet<string>> }>();
-
-/** Some instant of `times` (ascending) in [since, at]. */
-function practisedWithin(times: readonly Millis[] | undefined, since: Millis, at: Millis): boolean {
-  if (!times || times.length === 0) return false;
-  // The first instant at or after `since`: within when it is at or before t.
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! < since) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < times.length && times[lo]! <= at;
-}
-
-/**
- * Who is active, followed forward in time in one walk over the masses' practice (acts and
- * reports in time order): `advanceTo(t)` makes the counts those of
- * `activeMembersAt(facts, t)`, for t never decreasing. Counts are kept for any sets of members
- * asked for (`count(key)` after `watch(key, members)`), so a step costs the members whose state changed.
- */
-export class ActivitySweep {
-  /** The masses' acts (in time order) and reports (sorted here), walked as one stream by two cursors. */
-  private readonly acts: readonly { at: Millis; memberId: string }[];
-  private readonly reports: { at: Millis; memberId: string }[];
-  private readonly next = { act: 0, report: 0 };
-  private readonly expired = { act: 0, report: 0 };
-  private readonly last = new Map<string, Millis>();
-  private readonly active = new Set<string>();
-  private readonly watched = new Map<object, { members: ReadonlySet<string>; count: number }>();
-  /** Per member: the watched sets they are in. */
-  private readonly watchedOf = new Map<string, { count: number }[]>();
-  /** Members whose role changes after joining: checked at each instant rather than followed. */
-  private readonly changing: MemberFact[];
-  private readonly byId: Map<string, MemberFact>;
-  private at = -Infinity;
-
-  constructor(facts: ModelFacts, private readonly halfLifeDays: number) {
-    const split = ledgerOf(facts).split;
-    this.acts = split.acts;
-    this.reports = split.reports.map((r) => ({ at: r.at, memberId: r.memberId })).sort((a, b) => a.at - b.at);
-    this.byId = new Map(facts.members.map((m) => [m.id, m]));
-    this.changing = facts.members.filter((m) => (m.roles ?? []).some((p) => p.role !== 'member'));
-  }
-
-  /** The earlier of the two streams' instants at the cursor, advancing it; null at the end or past `bound`. */
-  private take(cursor: { act: number; report: number }, bound: (at: Millis) => boolean): { at: Millis; memberId: string } | null {
-    const act = this.acts[cursor.act];
-    const report = this.reports[cursor.report];
-    const takeAct = act !== undefined && (report === undefined || act.at <= report.at);
-    const x = takeAct ? act : report;
-    if (x === undefined || !bound(x.at)) return null;
-    if (takeAct) cursor.act += 1;
-    else cursor.report += 1;
-    return x;
-  }
-
-  advanceTo(t: Millis): void {
-    if (t < this.at) throw new RangeError('ActivitySweep: time runs forward only');
-    this.at = t;
-    for (let x = this.take(this.next, (at) => at <= t); x !== null; x = this.take(this.next, (at) => at <= t)) {
-      const { at, memberId } = x;
-      this.last.set(memberId, at);
-      const member = this.byId.get(memberId);
-      if (member === undefined || member.joinedAt > t || this.active.has(memberId)) continue;
-      this.active.add(memberId);
-      for (const w of this.watchedOf.get(memberId) ?? []) w.count += 1;
-    }
-    if (this.halfLifeDays === Infinity) return;
-    const since = t - this.halfLifeDays * DAY_MS;
-    const within = (at: Millis) => at < since && (this.expired.act < this.next.act || this.expired.report < this.next.report);
-    for (let x = this.take(this.expired, within); x !== null; x = this.take(this.expired, within)) {
-      const { memberId } = x;
-      if ((this.last.get(memberId) ?? Infinity) >= since || !this.active.has(memberId)) continue;
-      this.active.delete(memberId);
-      for (const w of this.watchedOf.get(memberId) ?? []) w.count -= 1;
-    }
-  }
-
-  /** Follow how many of `members` are active. */
-  watch(key: object, members: ReadonlySet<string>): void {
-    if (this.watched.has(key)) return;
-    const entry = { members, count: 0 };
-    for (const m of members) {
-      if (this.active.has(m)) entry.count += 1;
-      const own = this.watchedOf.get(m);
-      if (own) own.push(entry);
-      else this.watchedOf.set(m, [entry]);
-    }
-    this.watched.set(key, entry);
-  }
-
-  /** Active members among those watched under `key` (all active members: null), of role member at t. */
-  count(key: object | null): number {
-    const w = key === null ? null : this.watched.get(key);
-    let n = w ? w.count : this.active.size;
-    for (const m of this.changing) if (this.active.has(m.id) && (w === null || w === undefined || w.members.has(m.id)) && roleAt(m, this.at) !== 'member') n -= 1;
-    return n;
-  }
-}
-
 /** The answers of the masses: the leadership's own answers (by role at the time of answering) are not counted. */
 export function massesAnswers(facts: ModelFacts): EndorsementFact[] {
   return massesAnswersOf(facts).all;
@@ -257,11 +132,6 @@ function massesAnswersOf(facts: ModelFacts) {
   return value;
 }
 
-function hearingOf(memberIds: Iterable<string>, active: ReadonlySet<string>): Hearing {
-  let count = 0;
-  for (const id of memberIds) if (active.has(id)) count += 1;
-  return { active: count, needed: respondersNeeded(count) };
-}
 
 /** The embrace of one version at t, with groups from the issue's latest analysis at t. Null for an unknown version. */
 export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Millis, settings: ModelSettings): Embrace | null {
@@ -274,28 +144,46 @@ export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Mill
 export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, analysis: AnalysisFact | null, at: Millis, settings: ModelSettings): Embrace {
   const answers = answersAt(massesAnswersTo(facts, version.id), version.id, at);
   const active = activeMembersAt(facts, at, settings);
+  // One pass over the active members and one over the answers, each counted in its groups and constituency.
+  const groupList = analysis?.groups ?? [];
+  const groupOf = groupIndexOf(groupList);
+  const constituencyOf = constituencyIndexOf(facts.members);
+  const activeIn = new Map<string, number>();
+  const answeredIn = new Map<string, { embraced: number; responders: number }>();
+  const inGroup = (g: string) => `g\u0000${g}`;
+  const inConstituency = (c: string) => `c\u0000${c}`;
+  const wheresOf = (memberId: string): string[] => {
+    const c = constituencyOf.get(memberId) ?? null;
+    const gs = (groupOf.get(memberId) ?? []).map(inGroup);
+    return c === null ? gs : [...gs, inConstituency(c)];
+  };
+  for (const memberId of active) for (const where of wheresOf(memberId)) activeIn.set(where, (activeIn.get(where) ?? 0) + 1);
+  for (const [memberId, kind] of answers) {
+    for (const where of wheresOf(memberId)) {
+      let c = answeredIn.get(where);
+      if (!c) answeredIn.set(where, (c = { embraced: 0, responders: 0 }));
+      c.responders += 1;
+      if (kind === 'embrace') c.embraced += 1;
+    }
+  }
+  const countIn = (where: string): EmbraceCount => {
+    const c = answeredIn.get(where) ?? { embraced: 0, responders: 0 };
+    return { ...c, rate: c.responders > 0 ? c.embraced / c.responders : null };
+  };
+  const hearingIn = (n: number): Hearing => ({ active: n, needed: respondersNeeded(n) });
   const overallCount = embraceCount(answers);
-  const overallHearing = hearingOf(active, active);
+  const overallHearing = hearingIn(active.size);
   const overall = { ...overallCount, ...overallHearing, status: embraceStatus(overallCount, overallHearing.needed, settings.embraceTarget) };
-  const groups: GroupEmbrace[] = (analysis?.groups ?? []).map((g) => {
-    const count = embraceCount(answers, g.members);
-    const hearing = hearingOf(g.members, active);
+  const groups: GroupEmbrace[] = groupList.map((g) => {
+    const count = countIn(inGroup(g.id));
+    const hearing = hearingIn(activeIn.get(inGroup(g.id)) ?? 0);
     return { groupId: g.id, members: g.members.length, ...count, ...hearing, status: embraceStatus(count, hearing.needed, settings.groupEmbraceTarget) };
   });
-  const byConstituency = new Map<string, string[]>();
-  for (const m of facts.members) {
-    if (m.constituency === null) continue;
-    const list = byConstituency.get(m.constituency);
-    if (list) list.push(m.id);
-    else byConstituency.set(m.constituency, [m.id]);
-  }
-  const constituencies: ConstituencyEmbrace[] = [...byConstituency.entries()]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([constituency, memberIds]) => {
-      const count = embraceCount(answers, memberIds);
-      const hearing = hearingOf(memberIds, active);
-      return { constituency, ...count, ...hearing, status: embraceStatus(count, hearing.needed, settings.embraceTarget) };
-    });
+  const constituencies: ConstituencyEmbrace[] = constituencyNamesOf(facts.members).map((constituency) => {
+    const count = countIn(inConstituency(constituency));
+    const hearing = hearingIn(activeIn.get(inConstituency(constituency)) ?? 0);
+    return { constituency, ...count, ...hearing, status: embraceStatus(count, hearing.needed, settings.embraceTarget) };
+  });
 
   const shortfalls: string[] = [];
   if (overall.status === 'not-yet-heard') shortfalls.push(`not yet heard: ${notYetHeard(overall)}`);

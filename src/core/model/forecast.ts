@@ -263,20 +263,24 @@ interface Candidate {
   lastActAt: Millis;
 }
 
+/** The queue's order: smallest current term first, members who never took part first, then the longest unheard, then by id. */
+function consultationOrder(a: Candidate, b: Candidate): number {
+  return a.term - b.term || Number(a.participated) - Number(b.participated) || a.lastActAt - b.lastActAt || compareText(a.memberId, b.memberId);
+}
+
 /**
- * The members of one issue in the order they would be consulted: smallest current term first,
- * members who never took part before anyone who did, then the longest unheard, then by id.
- * All terms decay alike, so this order holds over time; a consulted member (term 1) goes to
- * the back, behind everyone not yet consulted: nobody is repeated while someone is left.
+ * The members of one issue in the order they would be consulted (consultationOrder). All terms
+ * decay alike, so this order holds over time; a consulted member (term 1) goes to the back, behind
+ * everyone not yet consulted: nobody is repeated while someone is left. Only the first `reach`
+ * members can ever be consulted, so only they are put in order (a membership of 100,000 is not
+ * sorted to consult 1,000).
  */
 class ConsultationQueue {
   private readonly queue: Candidate[];
   private head = 0;
 
-  constructor(candidates: Candidate[]) {
-    this.queue = candidates.sort(
-      (a, b) => a.term - b.term || Number(a.participated) - Number(b.participated) || a.lastActAt - b.lastActAt || compareText(a.memberId, b.memberId),
-    );
+  constructor(candidates: Candidate[], reach: number) {
+    this.queue = reach >= candidates.length ? candidates.sort(consultationOrder) : firstInOrder(candidates, reach);
   }
 
   get size(): number {
@@ -297,6 +301,48 @@ class ConsultationQueue {
 }
 
 /**
+ * The first `reach` candidates in consultation order, then the rest in any order (they are never
+ * reached before the first ones come round again as consulted, behind them): a max-heap of the
+ * `reach` smallest, O(n log reach).
+ */
+function firstInOrder(candidates: Candidate[], reach: number): Candidate[] {
+  if (reach <= 0) return candidates;
+  const heap: Candidate[] = [];
+  const up = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (consultationOrder(heap[i]!, heap[parent]!) <= 0) return;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && consultationOrder(heap[l]!, heap[top]!) > 0) top = l;
+      if (r < heap.length && consultationOrder(heap[r]!, heap[top]!) > 0) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top]!, heap[i]!];
+      i = top;
+    }
+  };
+  const rest: Candidate[] = [];
+  for (const c of candidates) {
+    if (heap.length < reach) {
+      heap.push(c);
+      up(heap.length - 1);
+    } else if (consultationOrder(c, heap[0]!) < 0) {
+      rest.push(heap[0]!);
+      heap[0] = c;
+      down(0);
+    } else rest.push(c);
+  }
+  return [...heap.sort(consultationOrder), ...rest];
+}
+
+/**
  * "Consult every N weeks with M members" (MODEL.md §3): from `from`, every N weeks (the first
  * round at `from`) M members are fully consulted on the issue (on each open issue, for the
  * organisation), their terms reset to 1; everything else as in the forecast. Membership and P₀
@@ -307,12 +353,15 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
   const trend = pureLogicTrend(facts, issueId, from, settings);
   const projection: ProjectionStart = { at: from, pureLogic: start.pureLogic.value, practice: start.practice.value, practiceSufficiency: start.practiceSufficiency.value, trend };
   const issueIds = issueId === null ? openIssuesAt(facts, from).map((i) => i.id) : [issueId];
-  const queues = consultationQueues(facts, issueIds, from, settings);
 
   const { halfLifeDays } = settings;
   const perRound = Math.max(0, Math.floor(plan.members));
   const period = plan.everyWeeks > 0 && Number.isFinite(plan.everyWeeks) ? plan.everyWeeks * WEEK_MS : Infinity;
   let nextRound = perRound > 0 && period < Infinity ? from : Infinity;
+  const hours = Math.floor((settings.forecastHorizonDays * DAY_MS) / HOUR_MS);
+  // Rounds within the horizon, the first at the start: no more members than these can be consulted.
+  const roundsAhead = nextRound === Infinity ? 0 : Math.floor((hours * HOUR_MS) / period) + 1;
+  const queues = consultationQueues(facts, issueIds, from, settings, Math.min(Number.MAX_SAFE_INTEGER, roundsAhead * perRound));
   // P is kept as a value at an anchor instant and decayed from there, so hours do not compound rounding.
   let anchorPractice = start.practice.value;
   let anchorAt = from;
@@ -320,7 +369,6 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
 
   const trail: WhatIfPoint[] = [];
   let leavesCorrect: WhatIf['leavesCorrect'] = null;
-  const hours = Math.floor((settings.forecastHorizonDays * DAY_MS) / HOUR_MS);
   for (let hour = 0; hour <= hours; hour += 1) {
     const at = from + hour * HOUR_MS;
     while (nextRound <= at) {
@@ -354,8 +402,8 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
   };
 }
 
-/** One queue per issue: the members joined by `from` and anyone who already took part. */
-function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from: Millis, settings: ModelSettings): ConsultationQueue[] {
+/** One queue per issue: the members joined by `from` and anyone who already took part; `reach`: how many can be consulted at most. */
+function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from: Millis, settings: ModelSettings, reach: number): ConsultationQueue[] {
   const terms = practiceTerms(facts, new Set(issueIds), from, settings);
   const joined = membersJoinedBy(facts, from);
   const byIssue = new Map<string, Map<string, Candidate>>(issueIds.map((id) => [id, new Map()]));
@@ -366,6 +414,6 @@ function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from
     for (const member of joined) {
       if (!candidates.has(member.id)) candidates.set(member.id, { memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
     }
-    return new ConsultationQueue([...candidates.values()]);
+    return new ConsultationQueue([...candidates.values()], reach);
   });
 }

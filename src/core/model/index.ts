@@ -8,6 +8,7 @@ export * from './quality.js';
 export * from './line-history.js';
 export * from './trail.js';
 export * from './forecast.js';
+export * from './activity.js';
 export * from './embrace.js';
 export * from './changes.js';
 export * from './principal.js';

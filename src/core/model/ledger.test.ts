@@ -134,6 +134,21 @@ describe('the practice ledger', () => {
       const earlier = grown[Math.floor(grown.length / 2)]!.at;
       expect(rounded(figures(facts, earlier))).toEqual(rounded(figures(whole, earlier)));
     }
+    // Representativeness from the followed present equals a count member by member.
+    const at = grown[grown.length - 1]!.at + 1;
+    const since = at - defaultModelSettings.halfLifeDays * DAY;
+    const massAt = (id: string, t: number) => {
+      const m = o.members.find((x) => x.id === id)!;
+      let role = m.roles![0]!.role;
+      for (const p of m.roles!) if (p.from <= t) role = p.role;
+      return role === 'member';
+    };
+    const split = ledgerOf(facts).split;
+    const active = new Set([...split.acts, ...split.reports].filter((x) => x.at >= since && x.at <= at && massAt(x.memberId, at)).map((x) => x.memberId));
+    for (const issue of o.issues) {
+      const took = new Set([...split.acts, ...split.reports].filter((x) => x.issueId === issue.id && x.at <= at && active.has(x.memberId)).map((x) => x.memberId));
+      expect(issueQualityAt(facts, issue.id, at, defaultModelSettings).representativeness.terms).toMatchObject({ participants: took.size, activeMembers: active.size });
+    }
     // The ledger of the grown array was extended, not walked anew.
     expect(ledgerOf(facts).acts).toBe(grown);
   });

@@ -182,3 +182,43 @@ export function factsByIssue(facts: ModelFacts): Map<string, ModelFacts> {
   for (const analysis of facts.analyses) sliceOf(analysis.issueId).analyses.push(analysis);
   return slices;
 }
+
+/** Per list of groups: each member's groups. */
+const groupIndexes = new WeakMap<readonly { id: string; members: readonly string[] }[], Map<string, string[]>>();
+
+export function groupIndexOf(groups: readonly { id: string; members: readonly string[] }[]): Map<string, string[]> {
+  let index = groupIndexes.get(groups);
+  if (index) return index;
+  index = new Map();
+  for (const g of groups) {
+    for (const m of g.members) {
+      const own = index.get(m);
+      if (own) own.push(g.id);
+      else index.set(m, [g.id]);
+    }
+  }
+  groupIndexes.set(groups, index);
+  return index;
+}
+
+const constituencyIndexes = new WeakMap<readonly MemberFact[], Map<string, string | null>>();
+
+/** Each member's constituency, per members array. */
+export function constituencyIndexOf(members: readonly MemberFact[]): Map<string, string | null> {
+  let index = constituencyIndexes.get(members);
+  if (!index) constituencyIndexes.set(members, (index = new Map(members.map((m) => [m.id, m.constituency]))));
+  return index;
+}
+
+
+const constituencyNames = new WeakMap<readonly MemberFact[], string[]>();
+
+/** The constituencies members declared, in name order, per members array. */
+export function constituencyNamesOf(members: readonly MemberFact[]): string[] {
+  let names = constituencyNames.get(members);
+  if (!names) {
+    names = [...new Set(members.flatMap((m) => (m.constituency === null ? [] : [m.constituency])))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    constituencyNames.set(members, names);
+  }
+  return names;
+}

@@ -9,8 +9,8 @@
  */
 import type { AnalysisFact, EndorsementFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { embraceOfVersion, massesAnswers, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
-import { currentLineVersion, latestAnalysis, massMembersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
+import { embraceOfVersion, massesAnswersTo, type ConstituencyEmbrace, type EmbraceStatus, type GroupEmbrace } from './embrace.js';
+import { constituencyIndexOf, currentLineVersion, groupIndexOf, latestAnalysis, massMembersJoinedBy, openIssuesAt, publishedVersions } from './lookups.js';
 import { compareText, countOf, formatCount, formatPercent, groupNamed } from './wording.js';
 
 /** A constituency's swings are read only over versions with at least this many of its responders. */
@@ -152,7 +152,17 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
 }
 
 /** The members joined by t by constituency, those who declared none together, in name order. */
+const constituencyGroupsOf = new WeakMap<readonly MemberFact[], { id: string; members: string[] }[]>();
+
 function constituencyGroups(joined: readonly MemberFact[]): { id: string; members: string[] }[] {
+  const kept = constituencyGroupsOf.get(joined);
+  if (kept) return kept;
+  const groups = constituencyGroupsFrom(joined);
+  constituencyGroupsOf.set(joined, groups);
+  return groups;
+}
+
+function constituencyGroupsFrom(joined: readonly MemberFact[]): { id: string; members: string[] }[] {
   const by = new Map<string, string[]>();
   for (const m of joined) {
     const name = m.constituency ?? undeclaredConstituency;
@@ -166,8 +176,12 @@ function constituencyGroups(joined: readonly MemberFact[]): { id: string; member
 function breadthOf(marked: ReadonlySet<string>, analysis: AnalysisFact | null, constituencies: readonly { id: string; members: string[] }[]): BreadthFigure {
   const over: BreadthFigure['over'] = analysis ? 'opinion groups' : 'constituencies';
   const groups = analysis ? analysis.groups : constituencies;
+  // Marks are few and groups large: each marking member counted in their group.
+  const groupOf = groupIndexOf(groups);
+  const counts = new Map<string, number>();
+  for (const m of marked) for (const g of groupOf.get(m) ?? []) counts.set(g, (counts.get(g) ?? 0) + 1);
   const perGroup = groups.map((g) => {
-    const count = g.members.filter((m) => marked.has(m)).length;
+    const count = counts.get(g.id) ?? 0;
     return { groupId: g.id, size: g.members.length, marked: count, probability: (count + 1) / (g.members.length + 2), mostly: count * 2 > g.members.length };
   });
   const value = perGroup.reduce((product, g) => product * g.probability, 1);
@@ -335,9 +349,9 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
 /** Per constituency, the embrace rate of each of the issue's versions published by t (with responders there), oldest first. */
 function constituencyRates(facts: ModelFacts, issueId: string, at: Millis): Map<string, FrontConstituency['rates']> {
   const versions = publishedVersions(facts, issueId, at);
-  const constituencyOf = new Map(facts.members.map((m) => [m.id, m.constituency]));
+  const constituencyOf = constituencyIndexOf(facts.members);
   const latest = new Map<string, EndorsementFact>();
-  for (const e of massesAnswers(facts)) {
+  for (const e of versions.flatMap((v) => massesAnswersTo(facts, v.id))) {
     if (e.issueId !== issueId || e.at > at) continue;
     const key = `${e.lineVersionId}\u0000${e.memberId}`;
     const seen = latest.get(key);

@@ -6,7 +6,7 @@
 import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import { analysesOf, currentLineVersion, massMembersJoinedBy, publishedVersions } from './lookups.js';
 import { ledgerOf, memoOnLedger, practiceSplit, type PracticeLedger } from './ledger.js';
-import { activeMembersAt } from './embrace.js';
+import { activeMembersAt, presentActivityAt } from './activity.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
 import { compareText, countOf, formatNumber, formatPercent, noTexts, statementNamed, type StatementTexts } from './wording.js';
 
@@ -171,6 +171,25 @@ const participationOf = new WeakMap<PracticeLedger, { version: number; values: M
 function participationAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'>): Participation {
   const ledger = ledgerOf(facts);
   return memoOnLedger(participationOf, ledger, `${at}\u0000${settings.halfLifeDays}`, () => {
+    const present = presentActivityAt(facts, at, settings.halfLifeDays);
+    if (present) {
+      // The present's counts, less the members active by their acts as members but of another role now.
+      const byIssue = new Map([...present.participants].map(([issueId, counts]) => [issueId, new Map(counts)]));
+      const constituencies = new Map([...present.active].filter(([c]) => c !== ''));
+      let active = present.active.get('') ?? 0;
+      for (const out of present.outOfRole()) {
+        active -= 1;
+        if (out.constituency !== null) constituencies.set(out.constituency, (constituencies.get(out.constituency) ?? 0) - 1);
+        for (const issueId of out.issues) {
+          const counts = byIssue.get(issueId);
+          if (!counts) continue;
+          counts.set('', (counts.get('') ?? 0) - 1);
+          if (out.constituency !== null) counts.set(out.constituency, (counts.get(out.constituency) ?? 0) - 1);
+        }
+      }
+      for (const [c, n] of constituencies) if (n <= 0) constituencies.delete(c);
+      return { active, byIssue, constituencies };
+    }
     const recent = activeMembersAt(facts, at, settings);
     const issuesOf = new Map<string, Set<string>>();
     const tookPart = (memberId: string, issueId: string) => {
