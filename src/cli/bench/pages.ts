@@ -295,7 +295,7 @@ async function loadOnce(page: Page, url: string, p: BenchPage, timeoutMs: number
     const api: ApiFigures = {
       requests: mark.api.length,
       totalMs: round1(calls.reduce((s, c) => s + c.ms, 0)),
-      firstStartMs: round1(Math.min(...mark.api.map((c) => c.startMs))),
+      firstStartMs: mark.api.length > 0 ? round1(Math.min(...mark.api.map((c) => c.startMs))) : Number.NaN,
       lastEndMs: round1(Math.max(0, ...mark.api.map((c) => c.endMs))),
     };
     const failure = mark.error !== null ? `the page shows an error: ${mark.error}` : refused.length > 0 ? refused.join('; ') : null;
