@@ -48,6 +48,19 @@ import { authOf } from '../auth/session.js';
 import { modelSettingsOf } from '../model-settings.js';
 import { finite } from '../views/finite.js';
 
+/** Texts not known yet: notes each statement a figure names. */
+class StatementsNamed extends Map<string, string> {
+  readonly named = new Set<string>();
+  override get(id: string): string | undefined {
+    this.named.add(id);
+    return undefined;
+  }
+  override has(id: string): boolean {
+    this.named.add(id);
+    return false;
+  }
+}
+
 export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
 
@@ -63,12 +76,20 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     return issue;
   };
 
-  /** The texts of the statements the reader may see, so a change names a statement as the pages do. */
-  async function visibleStatementTexts(auth: { orgId: string; role: Role }, facts: ModelFacts): Promise<Map<string, string>> {
+  /**
+   * A figure whose sentences name statements by their text, as the pages do: computed once to
+   * learn which statements it names, then with the texts of those the reader may see (one query
+   * for those few, not every statement of every issue).
+   */
+  async function namingStatements<T>(auth: { orgId: string; role: Role }, compute: (texts: ReadonlyMap<string, string>) => T): Promise<T> {
+    const asking = new StatementsNamed();
+    const first = compute(asking);
+    const named = asking.named;
+    if (named.size === 0) return first;
     const org = await organisations.getOrganisation(db(), auth.orgId);
     const statuses = roleAtLeast(auth.role, 'organiser') ? statementStatuses : statementStatuses.filter((s) => statementVisible(s, org?.moderation ?? 'strict'));
-    const rows = await Promise.all(facts.issues.map((i) => statements.listStatements(db(), auth.orgId, i.id, statuses)));
-    return new Map(rows.flat().map((s) => [s.id, s.text]));
+    const texts = new Map((await statements.statementTexts(db(), auth.orgId, [...named], statuses)).map((s) => [s.id, s.text]));
+    return compute(texts);
   }
 
   return async (app) => {
@@ -83,7 +104,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const { facts, settings } = await factsOf(auth.orgId);
         const open = facts.issues.filter((i) => i.openedAt <= at && (i.resolvedAt === null || i.resolvedAt > at));
         // Refuted claims name the statements that lost consensus by their text.
-        const texts = await visibleStatementTexts(auth, facts);
+        const quality = await namingStatements(auth, (texts) => new Map(open.map((i) => [i.id, issueQualityAt(facts, i.id, at, settings, texts)])));
         return finite({
           at: isoInstant(at),
           organisation: { health: organisationHealthAt(facts, at, settings), forecast: forecastOrganisationAt(facts, at, settings) },
@@ -91,7 +112,7 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             issueId: i.id,
             title: i.title,
             health: issueHealthAt(facts, i.id, at, settings),
-            quality: issueQualityAt(facts, i.id, at, settings, texts),
+            quality: quality.get(i.id)!,
             forecast: forecastIssueAt(facts, i.id, at, settings),
             marks: { driftedFromMasses: lineHistoryAt(facts, i.id, at, settings).driftedFromMasses },
           })),
@@ -129,8 +150,9 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
-        const texts = await visibleStatementTexts(auth, facts);
-        return finite({ changes: qualitativeChanges(facts, instant(req.query), settings, texts).map((c) => ({ ...c, iso: isoInstant(c.at) })) });
+        const at = instant(req.query);
+        const changes = await namingStatements(auth, (texts) => qualitativeChanges(facts, at, settings, texts));
+        return finite({ changes: changes.map((c) => ({ ...c, iso: isoInstant(c.at) })) });
       },
     );
 

@@ -105,11 +105,14 @@ export async function moderateStatement(db: Db, orgId: string, statementId: stri
   await db.updateTable('statements').set({ status, moderated_by: by, moderated_at: at }).where('org_id', '=', orgId).where('id', '=', statementId).execute();
 }
 
-export async function statementTexts(db: Db, orgId: string, ids: string[]): Promise<{ id: string; text: string }[]> {
+export async function statementTexts(db: Db, orgId: string, ids: string[], statuses?: readonly StatementStatus[]): Promise<{ id: string; text: string }[]> {
   const out: { id: string; text: string }[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    if (chunk.length) out.push(...(await db.selectFrom('statements').select(['id', 'text']).where('org_id', '=', orgId).where('id', 'in', chunk).execute()));
+    if (chunk.length === 0) continue;
+    let q = db.selectFrom('statements').select(['id', 'text']).where('org_id', '=', orgId).where('id', 'in', chunk);
+    if (statuses) q = q.where('status', 'in', statuses);
+    out.push(...(await q.execute()));
   }
   return out;
 }
