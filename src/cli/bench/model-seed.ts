@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import { analyses, events, inTransaction, issues, lines, members, newId, newToken, openStore, organisations, practice, sessions, sqliteFile, statements, tokenHash, type Db, type votes } from '../../store/index.js';
-import { prepared } from '../../store/prepared.js';
 import type { Database } from '../../store/schema/index.js';
 
 export interface ModelBenchSize {
@@ -199,14 +198,6 @@ export function openSeededModelBench(file: string): ModelBenchOrganisation {
     raw.close();
   }
 }
-
-/** An answer as practice.endorse writes it (a member's newer answer to a version replaces the older), compiled once. */
-const answer = prepared((db: Db, id: string, orgId: string, lineVersionId: string, memberId: string, kind: EndorsementKind, at: string) =>
-  db
-    .insertInto('endorsements')
-    .values({ id, org_id: orgId, line_version_id: lineVersionId, member_id: memberId, kind, text: null, created_at: at })
-    .onConflict((oc) => oc.columns(['line_version_id', 'member_id']).doUpdateSet({ kind, text: null, created_at: at })),
-);
 
 /** Where the votes go: the vote log (in order, one slice after another) and the current votes. */
 interface VoteWriter {
@@ -504,14 +495,18 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
         // Answers from a share of the members over the following weeks (the reader among them), then reports on the claims.
         const answerers = Math.min(memberRows.length, Math.max(1, Math.floor(memberRows.length / 50)));
         const answerEvents: events.NewEvent[] = [];
+        // A member's newer answer to a version replaces the older (as practice.endorse does): each member's newest, written in bulk.
+        const newest = new Map<number, { kind: EndorsementKind; at: string }>();
         for (let a = 0; a < answerers; a++) {
           const m = a === 0 && reader >= 0 ? reader : Math.floor(random() * memberRows.length);
           const r = random();
           const kind: EndorsementKind = r < 0.6 ? 'embrace' : r < 0.85 ? 'amend' : 'critique';
           const at = iso(publishedAt + Math.floor(((a + 1) / (answerers + 1)) * 20 * DAY));
-          await answer(trx, newId(), orgId, version.id, memberRows[m]!.id, kind, at);
+          newest.set(m, { kind, at });
           answerEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'line.endorsed', at, actorId: memberRows[m]!.id, data: { versionId: version.id, kind } });
         }
+        const answerRows = [...newest].map(([m, a]) => ({ id: newId(), org_id: orgId, line_version_id: version.id, member_id: memberRows[m]!.id, kind: a.kind, text: null, created_at: a.at }));
+        for (let k = 0; k < answerRows.length; k += 1000) await trx.insertInto('endorsements').values(answerRows.slice(k, k + 1000)).execute();
         await events.recordEvents(trx, answerEvents);
         written.endorsements += answerers;
         written.events += answerEvents.length;
