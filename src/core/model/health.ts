@@ -307,18 +307,27 @@ function memberWeightOf(ledger: PracticeLedger, issueId: string, at: Millis, set
  */
 export function practiceFigureAt(facts: ModelFacts, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): PracticeFigure {
   const ledger = ledgerOf(facts);
-  if (at < ledger.latestMassAct) return practiceFromTerms(practiceTerms(facts, issueIds, at, settings), settings);
   let memberWeight = 0;
   let memberTerms = 0;
   let issues = 0;
+  let walked = false;
   for (const issueId of issueIds) {
     const issue = ledger.issues.get(issueId);
-    if (!issue || issue.tallies.size === 0) continue;
-    memberWeight += memberWeightOf(ledger, issueId, at, settings);
-    memberTerms += issue.tallies.size;
-    issues += 1;
+    if (!issue || issue.acts.length === 0) continue;
+    if (at >= issue.acts[issue.acts.length - 1]!.at) {
+      memberWeight += memberWeightOf(ledger, issueId, at, settings);
+      memberTerms += issue.tallies.size;
+      issues += 1;
+      continue;
+    }
+    // An issue with acts after t: its terms at t, walked.
+    const tallies = talliesAt(ledger, new Set([issueId]), at);
+    for (const t of tallies) memberWeight += decay(at - t.last, settings.halfLifeDays) * Math.min(1, countedActs(t) / settings.fullConsultationActs);
+    memberTerms += tallies.length;
+    if (tallies.length) issues += 1;
+    walked = true;
   }
-  const members = issues <= 1 ? memberTerms : distinctMembers(ledger, issueIds);
+  const members = issues <= 1 ? memberTerms : walked ? new Set(talliesAt(ledger, issueIds, at).map((t) => t.memberId)).size : distinctMembers(ledger, issueIds);
   const reports = reportTermsAt(ledger.split, issueIds, at, settings);
   return practiceFigureOf({ memberWeight, memberTerms, members, issues }, reports, leadershipAt(ledger, issueIds, at), settings);
 }

@@ -3,7 +3,7 @@ import type { ActFact, AnalysisFact, EndorsementFact, IssueFact, LineVersionFact
 import { qualitativeChanges } from './changes.js';
 import { embraceRateAt } from './embrace.js';
 import { forecastIssueAt, forecastOrganisationAt, whatIf } from './forecast.js';
-import { issueHealthAt, organisationHealthAt } from './health.js';
+import { issueHealthAt, organisationHealthAt, practiceFigureAt, practiceFromTerms, practiceTerms } from './health.js';
 import { ledgerOf } from './ledger.js';
 import { lineHistoryAt } from './line-history.js';
 import { whatBecameOf } from './member-loop.js';
@@ -133,6 +133,16 @@ describe('the practice ledger', () => {
       // …and at an earlier instant, which walks the facts up to it.
       const earlier = grown[Math.floor(grown.length / 2)]!.at;
       expect(rounded(figures(facts, earlier))).toEqual(rounded(figures(whole, earlier)));
+    }
+    // P from the kept sums equals P summed over every member's term.
+    for (const when of [grown[grown.length - 1]!.at + 1, grown[grown.length - 1]!.at + 40 * DAY, grown[700]!.at]) {
+      const open = new Set(o.issues.filter((i) => i.openedAt <= when && (i.resolvedAt === null || i.resolvedAt > when)).map((i) => i.id));
+      for (const ids of [...o.issues.map((i) => new Set([i.id])), open]) {
+        const kept = practiceFigureAt(facts, ids, when, defaultModelSettings);
+        const summed = practiceFromTerms(practiceTerms(facts, ids, when, defaultModelSettings), defaultModelSettings);
+        expect(kept.value).toBeCloseTo(summed.value, 9);
+        expect(kept.how).toBe(summed.how);
+      }
     }
     // Representativeness from the followed present equals a count member by member.
     const at = grown[grown.length - 1]!.at + 1;
