@@ -6,10 +6,10 @@
  *   propagate → test       allowed below the embrace target, and then recorded on the cycle
  *   test → gather          a new cycle, seeded with every refuted claim and every report of the test phase
  */
-import { DomainError, nextPhase, type Phase } from '../../core/index.js';
+import { DomainError, nextPhase, type ModelFacts, type ModelSettings, type Phase } from '../../core/index.js';
 import { embraceRateAt } from '../../core/model/embrace.js';
 import { refutedClaimsAt } from '../../core/model/quality.js';
-import { events, inTransaction, issues, lines, loadModelFacts, organisations, practice, statements, type Db } from '../../store/index.js';
+import { events, inTransaction, issues, lines, organisations, practice, statements, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { modelSettingsOf } from '../model-settings.js';
 
@@ -24,6 +24,10 @@ export interface Advanced {
 export async function advanceCycle(ctx: AppContext, input: { orgId: string; issueId: string; actorId: string; note: string | null }): Promise<Advanced> {
   const db = ctx.store.db;
   const at = ctx.clock();
+  // The model's facts as kept (read before the transaction: inside it they would be read whole,
+  // the organisation's every vote, while the write waits): the embrace and refuted claims judged on them.
+  const [facts, org] = await Promise.all([ctx.facts.of(input.orgId), organisations.getOrganisation(db, input.orgId)]);
+  const settings = modelSettingsOf(org?.settings ?? '{}');
   const result = await inTransaction(db, async (trx) => {
     const cycle = await issues.currentCycle(trx, input.orgId, input.issueId);
     const to = nextPhase(cycle.phase);
@@ -34,7 +38,7 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
       throw new DomainError('invalid_transition', 'phase: the cycle moves to propagate when a line version is published (POST /line-versions/{id}/publish)');
     }
     if (cycle.phase === 'propagate') {
-      const embrace = await embraceOfCurrent(trx, input.orgId, input.issueId, at);
+      const embrace = await embraceOfCurrent(trx, facts, settings, input.orgId, input.issueId, at);
       if (!(await issues.setCyclePhase(trx, cycle.id, 'propagate', 'test'))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
       if (!embrace.meetsTarget) await issues.markBelowTarget(trx, cycle.id);
       await event(cycle.id, { from: 'propagate', to: 'test', cycle: cycle.number, belowTarget: !embrace.meetsTarget, shortfalls: embrace.shortfalls });
@@ -48,7 +52,7 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
     // test → the next cycle's gather, seeded with what practice said.
     if (!(await issues.endCycle(trx, cycle.id, at.toISOString()))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
     const next = await issues.startCycle(trx, { orgId: input.orgId, issueId: input.issueId, number: cycle.number + 1, at: at.toISOString() });
-    const seeded = await seedFromPractice(trx, input.orgId, input.issueId, cycle.id, next.id, at);
+    const seeded = await seedFromPractice(trx, facts, input.orgId, input.issueId, cycle.id, next.id, at);
     await event(next.id, { from: 'test', to: 'gather', cycle: next.number, seeded });
     return { cycle: next, previousPhase: cycle.phase, seeded };
   });
@@ -58,17 +62,15 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
   return result;
 }
 
-async function embraceOfCurrent(db: Db, orgId: string, issueId: string, at: Date) {
+async function embraceOfCurrent(db: Db, facts: ModelFacts, settings: ModelSettings, orgId: string, issueId: string, at: Date) {
   const version = await lines.currentVersion(db, orgId, issueId);
   if (!version) return { meetsTarget: false, shortfalls: ['no published line version'] };
-  const [facts, org] = await Promise.all([loadModelFacts(db, orgId), organisations.getOrganisation(db, orgId)]);
-  const embrace = embraceRateAt(facts, version.id, at.getTime(), modelSettingsOf(org?.settings ?? '{}'));
+  const embrace = embraceRateAt(facts, version.id, at.getTime(), settings);
   return embrace ? { meetsTarget: embrace.meetsTarget, shortfalls: embrace.shortfalls } : { meetsTarget: false, shortfalls: ['no responders'] };
 }
 
 /** Refuted claims and the test phase's reports come back as the new cycle's seed statements. */
-async function seedFromPractice(db: Db, orgId: string, issueId: string, endedCycleId: string, newCycleId: string, at: Date): Promise<number> {
-  const facts = await loadModelFacts(db, orgId);
+async function seedFromPractice(db: Db, facts: ModelFacts, orgId: string, issueId: string, endedCycleId: string, newCycleId: string, at: Date): Promise<number> {
   const refuted = refutedClaimsAt(facts, issueId, at.getTime()).claims;
   const reports = await practice.listReports(db, orgId, { issueId, cycleId: endedCycleId });
   const existing = new Set((await statements.listStatements(db, orgId, issueId)).map((s) => s.text));
