@@ -13,8 +13,8 @@
  *
  * A load is timed by the browser itself: from navigation start (performance.now() counts from it)
  * until the page shows all its content once its data arrived, checked at every animation frame
- * (e.g. for the health page: the plane, every issue's card with its history drawn, the changes,
- * and nothing still loading); and, on the way, when its first figures were on screen (for the
+ * (e.g. for the health page: the plane, every issue's card with its history drawn, every chart
+ * at the width of its box, the changes, and nothing still loading); and, on the way, when its first figures were on screen (for the
  * health page: the organisation's card and the issues' cards). With each load come the page's API
  * requests, from the browser's Resource Timing: how many, the sum of their durations, when the
  * first one started and when the last one ended; every API answer the page receives (its
@@ -36,6 +36,11 @@ interface ReadySpec {
   same: [string, string][];
   /** At least one of these matches (empty: no condition). */
   anyOf: string[];
+  /**
+   * Every chart drawn at the width of its box: a chart is first drawn at a default width, then
+   * again once its box was measured (src/web/charts/use-width.ts); the page is drawn after that.
+   */
+  chartsAtWidth: boolean;
 }
 
 interface BenchPage {
@@ -56,27 +61,28 @@ export const benchPages: readonly BenchPage[] = [
     name: 'health',
     path: '/organise/health',
     what: "the plane, every issue's card with its history drawn, and the changes",
-    shown: { present: ['#org-health-heading', '.issue-health .figures'], absent: [], same: [], anyOf: [] },
+    shown: { present: ['#org-health-heading', '.issue-health .figures'], absent: [], same: [], anyOf: [], chartsAtWidth: false },
     ready: {
       present: ['main h1', '.plot--plane svg[role="img"]', '.issue-health .figures', '#changes-heading'],
       absent: stillLoading,
       same: [['.issue-health', '.issue-health .plot--history svg[role="img"]']],
       anyOf: [],
+      chartsAtWidth: true,
     },
   },
   {
     name: 'principal',
     path: '/organise/principal',
     what: 'the ranking with its reasons, and the united front of the principal issue',
-    shown: { present: ['#ranking-heading'], absent: [], same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'] },
-    ready: { present: ['main h1', '#ranking-heading', '#front-heading'], absent: stillLoading, same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'] },
+    shown: { present: ['#ranking-heading'], absent: [], same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'], chartsAtWidth: false },
+    ready: { present: ['main h1', '#ranking-heading', '#front-heading'], absent: stillLoading, same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'], chartsAtWidth: true },
   },
   {
     name: 'my-input',
     path: '/me/input',
     what: "what became of the reader's statements, votes and reports",
-    shown: { present: ['main h1'], absent: [], same: [], anyOf: ['#statements-heading', 'main .state--empty'] },
-    ready: { present: ['main h1'], absent: stillLoading, same: [], anyOf: ['#statements-heading', 'main .state--empty'] },
+    shown: { present: ['main h1'], absent: [], same: [], anyOf: ['#statements-heading', 'main .state--empty'], chartsAtWidth: false },
+    ready: { present: ['main h1'], absent: stillLoading, same: [], anyOf: ['#statements-heading', 'main .state--empty'], chartsAtWidth: true },
   },
 ];
 
@@ -233,8 +239,16 @@ export async function launchBenchChromium(): Promise<Browser> {
 }
 
 /** The browser's globals the check below reads (the command is compiled without the DOM's types). */
+interface InPageElement {
+  textContent: string | null;
+  clientWidth: number;
+  getAttribute(name: string): string | null;
+  closest(selector: string): InPageElement | null;
+}
+
 interface InPage {
-  document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { textContent: string | null } | null };
+  document: { querySelectorAll(s: string): ArrayLike<InPageElement>; querySelector(s: string): InPageElement | null };
+  getComputedStyle(el: InPageElement): { paddingLeft: string; paddingRight: string };
   performance: { now(): number; getEntriesByType(type: string): { name: string; initiatorType?: string; startTime: number; responseEnd?: number }[] };
 }
 
@@ -263,6 +277,16 @@ function readyInPage(spec: ReadySpec): ReadyMark | false {
   if (spec.absent.some((s) => count(s) > 0)) return false;
   if (spec.same.some(([a, b]) => count(a) !== count(b))) return false;
   if (spec.anyOf.length > 0 && spec.anyOf.every((s) => count(s) === 0)) return false;
+  if (spec.chartsAtWidth) {
+    for (const svg of Array.from(g.document.querySelectorAll('.plot svg[role="img"]'))) {
+      const box = svg.closest('.plot');
+      if (!box) continue;
+      const style = g.getComputedStyle(box);
+      // As use-width.ts measures it: the box's content width, at least 200.
+      const width = Math.max(200, Math.floor(box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)));
+      if (Math.abs(Number(svg.getAttribute('width')) - width) > 1) return false;
+    }
+  }
   return { readyMs: g.performance.now(), error: null, api: api() };
 }
 
