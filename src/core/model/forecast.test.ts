@@ -186,6 +186,16 @@ describe('whatIf', () => {
     expect(w.trail[2]?.practice).toBeCloseTo(1 + d, 12); // then b again
   });
 
+  it('in a large membership consults those who never took part, by id, before anyone who did', () => {
+    // 2,000 members, one of whom took part fully (term 1 with h = ∞): one member a week for the
+    // horizon reaches 261 members, all of them from those who never took part.
+    const many = Array.from({ length: 2_000 }, (_, i) => ({ id: `m${String(i).padStart(4, '0')}`, joinedAt: T - days(400), constituency: null }));
+    const facts = factsOf({ members: many, lines: [line('v1', T - days(200), 3)], acts: consulted('m0000', T - days(180)) });
+    const w = whatIf(facts, 'i1', T, { everyWeeks: 1, members: 1 }, { ...defaults, halfLifeDays: Infinity });
+    expect(w.rounds).toBe(Math.floor((5 * 365) / 7) + 1);
+    expect(w.trail.map((p) => p.practice)).toEqual(w.trail.map((_, k) => 1 + (k + 1)));
+  });
+
   it('without a plan it is the forecast', () => {
     const facts = factsOf({ lines: [line('v1', T - days(200), 3)], reports: reports(5, T) });
     const w = whatIf(facts, 'i1', T, { everyWeeks: 4, members: 0 }, defaults);

@@ -17,6 +17,7 @@ import {
   type Health,
 } from './health.js';
 import { membersJoinedBy, openIssuesAt } from './lookups.js';
+import { ledgerOf } from './ledger.js';
 import { DAY_MS, HOUR_MS, WEEK_MS, isoDate, isoInstant } from './time.js';
 import { characterInWords, characterLabel, characterReasonInWords, characterWords, compareText, countOf, formatDays, formatNumber } from './wording.js';
 
@@ -402,18 +403,33 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
   };
 }
 
-/** One queue per issue: the members joined by `from` and anyone who already took part; `reach`: how many can be consulted at most. */
+/**
+ * One queue per issue: the members joined by `from` and anyone who already took part; `reach`:
+ * how many can be consulted at most. Members who never took part come first (term 0), by id: when
+ * they alone fill the reach, nobody else's term is needed.
+ */
 function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from: Millis, settings: ModelSettings, reach: number): ConsultationQueue[] {
-  const terms = practiceTerms(facts, new Set(issueIds), from, settings);
   const joined = membersJoinedBy(facts, from);
-  const byIssue = new Map<string, Map<string, Candidate>>(issueIds.map((id) => [id, new Map()]));
-  for (const m of terms.members) {
-    byIssue.get(m.issueId)?.set(m.memberId, { memberId: m.memberId, term: m.weight, updatedAt: from, participated: true, lastActAt: m.lastActAt });
-  }
-  return [...byIssue.values()].map((candidates) => {
-    for (const member of joined) {
-      if (!candidates.has(member.id)) candidates.set(member.id, { memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
+  const ledger = ledgerOf(facts);
+  let terms: ReturnType<typeof practiceTerms> | null = null;
+  const termsOf = () => (terms ??= practiceTerms(facts, new Set(issueIds), from, settings));
+  return issueIds.map((issueId) => {
+    const issue = ledger.issues.get(issueId);
+    const settled = !issue || issue.acts.length === 0 || from >= issue.acts[issue.acts.length - 1]!.at;
+    const tookPart: ReadonlySet<string> | ReadonlyMap<string, unknown> = settled ? (issue?.tallies ?? new Map()) : new Set(termsOf().members.filter((m) => m.issueId === issueId).map((m) => m.memberId));
+    const never: Candidate[] = [];
+    for (const member of joined) if (!tookPart.has(member.id)) never.push({ memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
+    if (reach <= never.length) {
+      // All of them alike but for the id: the first `reach` by id (the members come in id order).
+      let ordered = true;
+      for (let i = 1; i < never.length && ordered; i++) ordered = compareText(never[i - 1]!.memberId, never[i]!.memberId) <= 0;
+      if (!ordered) never.sort((a, b) => compareText(a.memberId, b.memberId));
+      return new ConsultationQueue(never.slice(0, reach), reach);
     }
-    return new ConsultationQueue([...candidates.values()], reach);
+    const candidates = never;
+    for (const m of termsOf().members) {
+      if (m.issueId === issueId) candidates.push({ memberId: m.memberId, term: m.weight, updatedAt: from, participated: true, lastActAt: m.lastActAt });
+    }
+    return new ConsultationQueue(candidates, reach);
   });
 }

@@ -99,7 +99,7 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
       .join(', ');
   // The masses at t: the leadership's own marks are not intensity, nor their numbers its denominator.
   const joined = massMembersJoinedBy(facts, at);
-  const joinedIds = new Set(joined.map((m) => m.id));
+  const joinedIds = idsOf(joined);
 
   const markedBy = new Map<string, Set<string>>();
   for (const mark of facts.importance) {
@@ -149,6 +149,15 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
       'Issues that must be resolved before more other open issues come first, whatever their popularity; ' +
       'among those that block as many, the one more opinion groups and more members marked important comes first.',
   };
+}
+
+const idSets = new WeakMap<readonly MemberFact[], ReadonlySet<string>>();
+
+/** The members' ids as a set, per members array. */
+function idsOf(members: readonly MemberFact[]): ReadonlySet<string> {
+  let ids = idSets.get(members);
+  if (!ids) idSets.set(members, (ids = new Set(members.map((m) => m.id))));
+  return ids;
 }
 
 /** The members joined by t by constituency, those who declared none together, in name order. */
