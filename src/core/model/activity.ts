@@ -63,6 +63,8 @@ export class PresentActivity {
   readonly active = new Map<string, number>();
   private readonly issuesOf = new Map<string, string[]>();
   private readonly constituencyOf: Map<string, string | null>;
+  /** Members of another role than member at some time. */
+  private readonly changing: readonly MemberFact[];
   private firstTermsRead: number;
   private readonly firstTermsGeneration: number;
 
@@ -74,12 +76,14 @@ export class PresentActivity {
     halfLifeDays: number,
   ) {
     this.constituencyOf = new Map(facts.members.map((m) => [m.id, m.constituency]));
+    this.changing = facts.members.filter((m) => (m.roles ?? []).some((p) => p.role !== 'member'));
     ledger.keepFirstTerms = true;
     this.firstTermsRead = ledger.firstTerms.length;
     this.firstTermsGeneration = ledger.firstTermsGeneration;
     for (const [issueId, issue] of ledger.issues) for (const memberId of issue.tallies.keys()) this.tookPart(memberId, issueId);
     for (const r of ledger.split.reports) this.tookPart(r.memberId, r.issueId);
     this.sweep = new ActivitySweep(facts, halfLifeDays);
+    this.sweep.forgetful = true;
     this.sweep.onChange = (memberId, active) => this.count(memberId, active ? 1 : -1);
   }
 
@@ -120,10 +124,9 @@ export class PresentActivity {
 
   /** The members active now whose role is no longer member: counted by the sweep, not by the figures. */
   outOfRole(): { memberId: string; constituency: string | null; issues: readonly string[] }[] {
-    const active = this.sweep.activeMembers();
     const out: { memberId: string; constituency: string | null; issues: readonly string[] }[] = [];
-    for (const m of this.members) {
-      if (!m.roles?.some((p) => p.role !== 'member') || !this.sweep.isActive(m.id) || active.has(m.id)) continue;
+    for (const m of this.changing) {
+      if (!this.sweep.isActive(m.id) || roleAt(m, this.sweep.time) === 'member') continue;
       out.push({ memberId: m.id, constituency: m.constituency, issues: this.issuesOf.get(m.id) ?? [] });
     }
     return out;
@@ -169,6 +172,8 @@ export class ActivitySweep {
   private readonly changing: MemberFact[];
   private readonly byId: Map<string, MemberFact>;
   private at = -Infinity;
+  /** Forget the sets watched now and then (a sweep kept for the present): set by its keeper. */
+  forgetful = false;
   /** Told of each member who turns active (true) or inactive (false). */
   onChange: ((memberId: string, active: boolean) => void) | null = null;
 
@@ -216,9 +221,17 @@ export class ActivitySweep {
     }
   }
 
-  /** Follow how many of `members` are active. */
-  watch(key: object, members: ReadonlySet<string>): void {
-    if (this.watched.has(key)) return;
+  /** Follow how many of `members` are active (a list is kept as a set, per list); returns the key to `count` them by. */
+  watch(key: readonly string[]): object;
+  watch(key: object, members: ReadonlySet<string>): object;
+  watch(key: object, given?: ReadonlySet<string>): object {
+    if (this.watched.has(key)) return key;
+    // Sets asked for over a long run (each analysis brings its groups): forget the old ones now and then.
+    if (this.forgetful && this.watched.size >= 256) {
+      this.watched.clear();
+      this.watchedOf.clear();
+    }
+    const members = given ?? new Set(key as readonly string[]);
     const entry = { members, count: 0 };
     for (const m of members) {
       if (this.active.has(m)) entry.count += 1;
@@ -227,6 +240,7 @@ export class ActivitySweep {
       else this.watchedOf.set(m, [entry]);
     }
     this.watched.set(key, entry);
+    return key;
   }
 
   /** Where the sweep stands. */
@@ -248,6 +262,7 @@ export class ActivitySweep {
   /** Active members among those watched under `key` (all active members: null), of role member at t. */
   count(key: object | null): number {
     const w = key === null ? null : this.watched.get(key);
+    if (w === undefined) throw new RangeError('ActivitySweep: count of a set not watched');
     let n = w ? w.count : this.active.size;
     for (const m of this.changing) if (this.active.has(m.id) && (w === null || w === undefined || w.members.has(m.id)) && roleAt(m, this.at) !== 'member') n -= 1;
     return n;

@@ -7,8 +7,8 @@
 import type { AnalysisFact, EndorsementFact, LineVersionFact, MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
-import { constituencyIndexOf, constituencyNamesOf, groupIndexOf, latestAnalysis, roleAt } from './lookups.js';
-import { activeMembersAt } from './activity.js';
+import { constituencyIndexOf, constituencyNamesOf, groupIndexOf, latestAnalysis, membersByConstituencyOf, roleAt } from './lookups.js';
+import { activeMembersAt, presentActivityAt } from './activity.js';
 import { countOf, formatPercent, groupNamed } from './wording.js';
 
 /** Heard enough: at least this many responders… */
@@ -143,7 +143,7 @@ export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Mill
 /** The embrace of `version` at t with the groups of `analysis`. */
 export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, analysis: AnalysisFact | null, at: Millis, settings: ModelSettings): Embrace {
   const answers = answersAt(massesAnswersTo(facts, version.id), version.id, at);
-  const active = activeMembersAt(facts, at, settings);
+  const active = presentActivityAt(facts, at, settings.halfLifeDays) ? new Set<string>() : activeMembersAt(facts, at, settings);
   // One pass over the active members and one over the answers, each counted in its groups and constituency.
   const groupList = analysis?.groups ?? [];
   const groupOf = groupIndexOf(groupList);
@@ -157,7 +157,12 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
     const gs = (groupOf.get(memberId) ?? []).map(inGroup);
     return c === null ? gs : [...gs, inConstituency(c)];
   };
-  for (const memberId of active) for (const where of wheresOf(memberId)) activeIn.set(where, (activeIn.get(where) ?? 0) + 1);
+  const present = presentActivityAt(facts, at, settings.halfLifeDays);
+  if (present) {
+    // The present followed forward keeps each group's and constituency's active count.
+    for (const g of groupList) activeIn.set(inGroup(g.id), present.sweep.count(present.sweep.watch(g.members)));
+    for (const [c, members] of membersByConstituencyOf(facts.members)) activeIn.set(inConstituency(c), present.sweep.count(present.sweep.watch(members)));
+  } else for (const memberId of active) for (const where of wheresOf(memberId)) activeIn.set(where, (activeIn.get(where) ?? 0) + 1);
   for (const [memberId, kind] of answers) {
     for (const where of wheresOf(memberId)) {
       let c = answeredIn.get(where);
@@ -172,7 +177,7 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
   };
   const hearingIn = (n: number): Hearing => ({ active: n, needed: respondersNeeded(n) });
   const overallCount = embraceCount(answers);
-  const overallHearing = hearingIn(active.size);
+  const overallHearing = hearingIn(present ? present.sweep.count(null) : active.size);
   const overall = { ...overallCount, ...overallHearing, status: embraceStatus(overallCount, overallHearing.needed, settings.embraceTarget) };
   const groups: GroupEmbrace[] = groupList.map((g) => {
     const count = countIn(inGroup(g.id));

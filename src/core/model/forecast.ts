@@ -4,7 +4,7 @@
  * into left-communism (or, short of logic, into foolishness) by a date the dashboard can name.
  * The same projection runs as a what-if with a consultation plan.
  */
-import type { Millis, ModelFacts } from './facts.js';
+import type { MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
 import {
   characterOf,
@@ -403,6 +403,19 @@ export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, 
   };
 }
 
+const idOrderedMembers = new WeakMap<readonly MemberFact[], boolean>();
+
+/** The members come in id order. */
+function idOrdered(members: readonly MemberFact[]): boolean {
+  let ordered = idOrderedMembers.get(members);
+  if (ordered === undefined) {
+    ordered = true;
+    for (let i = 1; i < members.length && ordered; i++) ordered = compareText(members[i - 1]!.id, members[i]!.id) <= 0;
+    idOrderedMembers.set(members, ordered);
+  }
+  return ordered;
+}
+
 /**
  * One queue per issue: the members joined by `from` and anyone who already took part; `reach`:
  * how many can be consulted at most. Members who never took part come first (term 0), by id: when
@@ -417,15 +430,16 @@ function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from
     const issue = ledger.issues.get(issueId);
     const settled = !issue || issue.acts.length === 0 || from >= issue.acts[issue.acts.length - 1]!.at;
     const tookPart: ReadonlySet<string> | ReadonlyMap<string, unknown> = settled ? (issue?.tallies ?? new Map()) : new Set(termsOf().members.filter((m) => m.issueId === issueId).map((m) => m.memberId));
+    // Those who never took part are alike but for the id: with the members in id order (as the
+    // store gives them), the first `reach` of them are the first found.
+    const inOrder = idOrdered(joined);
     const never: Candidate[] = [];
-    for (const member of joined) if (!tookPart.has(member.id)) never.push({ memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
-    if (reach <= never.length) {
-      // All of them alike but for the id: the first `reach` by id (the members come in id order).
-      let ordered = true;
-      for (let i = 1; i < never.length && ordered; i++) ordered = compareText(never[i - 1]!.memberId, never[i]!.memberId) <= 0;
-      if (!ordered) never.sort((a, b) => compareText(a.memberId, b.memberId));
-      return new ConsultationQueue(never.slice(0, reach), reach);
+    for (const member of joined) {
+      if (tookPart.has(member.id)) continue;
+      never.push({ memberId: member.id, term: 0, updatedAt: from, participated: false, lastActAt: -Infinity });
+      if (inOrder && never.length === reach) return new ConsultationQueue(never, reach);
     }
+    if (reach <= never.length) return new ConsultationQueue(never.sort((a, b) => compareText(a.memberId, b.memberId)).slice(0, reach), reach);
     const candidates = never;
     for (const m of termsOf().members) {
       if (m.issueId === issueId) candidates.push({ memberId: m.memberId, term: m.weight, updatedAt: from, participated: true, lastActAt: m.lastActAt });

@@ -15,7 +15,9 @@ export function openIssuesAt(facts: ModelFacts, at: Millis): IssueFact[] {
   return facts.issues.filter((issue) => isOpenAt(issue, at));
 }
 
-export function membersJoinedBy(facts: ModelFacts, at: Millis): MemberFact[] {
+export function membersJoinedBy(facts: ModelFacts, at: Millis): readonly MemberFact[] {
+  // Once everyone has joined, all of them (the same array, so what is kept per array stays kept).
+  if (at >= massesOf(facts.members).lastJoined) return facts.members;
   return facts.members.filter((member) => member.joinedAt <= at);
 }
 
@@ -57,15 +59,17 @@ export function massMembersCountAt(facts: ModelFacts, at: Millis): number {
  * Per members array: the masses once every joining and change of role is past (`settled` is the
  * latest of them), and the count after each instant something changed, ascending.
  */
-const massesByMembers = new WeakMap<readonly MemberFact[], { settled: Millis; now: MemberFact[]; steps: { at: Millis; count: number }[] }>();
+const massesByMembers = new WeakMap<readonly MemberFact[], { settled: Millis; lastJoined: Millis; now: MemberFact[]; steps: { at: Millis; count: number }[] }>();
 
 function massesOf(members: readonly MemberFact[]) {
   let masses = massesByMembers.get(members);
   if (masses) return masses;
   let settled = -Infinity;
+  let lastJoined = -Infinity;
   const deltas: { at: Millis; delta: number }[] = [];
   for (const m of members) {
     settled = Math.max(settled, m.joinedAt, ...(m.roles ?? []).map((p) => p.from));
+    lastJoined = Math.max(lastJoined, m.joinedAt);
     if (roleAt(m, m.joinedAt) === 'member') deltas.push({ at: m.joinedAt, delta: 1 });
     for (const from of new Set((m.roles ?? []).map((p) => p.from).filter((from) => from > m.joinedAt))) {
       const delta = (roleAt(m, from) === 'member' ? 1 : 0) - (roleAt(m, from - 1) === 'member' ? 1 : 0);
@@ -81,7 +85,7 @@ function massesOf(members: readonly MemberFact[]) {
     else steps.push({ at: d.at, count });
   }
   const now = members.filter((member) => roleAt(member, Infinity) === 'member');
-  masses = { settled, now, steps };
+  masses = { settled, lastJoined, now, steps };
   massesByMembers.set(members, masses);
   return masses;
 }
@@ -221,4 +225,22 @@ export function constituencyNamesOf(members: readonly MemberFact[]): string[] {
     constituencyNames.set(members, names);
   }
   return names;
+}
+
+const byConstituency = new WeakMap<readonly MemberFact[], Map<string, string[]>>();
+
+/** Per declared constituency, its members' ids, per members array. */
+export function membersByConstituencyOf(members: readonly MemberFact[]): Map<string, string[]> {
+  let by = byConstituency.get(members);
+  if (!by) {
+    by = new Map();
+    for (const m of members) {
+      if (m.constituency === null) continue;
+      const list = by.get(m.constituency);
+      if (list) list.push(m.id);
+      else by.set(m.constituency, [m.id]);
+    }
+    byConstituency.set(members, by);
+  }
+  return by;
 }

@@ -151,6 +151,19 @@ export function principalContradiction(facts: ModelFacts, at: Millis, _settings:
   };
 }
 
+const constituencySizes = new WeakMap<readonly MemberFact[], Map<string, number>>();
+
+/** Members per declared constituency, per members array. */
+function constituencySizesOf(members: readonly MemberFact[]): Map<string, number> {
+  let sizes = constituencySizes.get(members);
+  if (!sizes) {
+    sizes = new Map();
+    for (const m of members) if (m.constituency !== null) sizes.set(m.constituency, (sizes.get(m.constituency) ?? 0) + 1);
+    constituencySizes.set(members, sizes);
+  }
+  return sizes;
+}
+
 const idSets = new WeakMap<readonly MemberFact[], ReadonlySet<string>>();
 
 /** The members' ids as a set, per members array. */
@@ -300,8 +313,7 @@ export function unitedFront(facts: ModelFacts, issueId: string, at: Millis, sett
   const now = new Map(embrace?.constituencies.map((c) => [c.constituency, c]) ?? []);
 
   const joined = massMembersJoinedBy(facts, at);
-  const sizes = new Map<string, number>();
-  for (const m of joined) if (m.constituency !== null) sizes.set(m.constituency, (sizes.get(m.constituency) ?? 0) + 1);
+  const sizes = constituencySizesOf(joined);
   const declared = [...sizes.values()].reduce((a, b) => a + b, 0);
   const history = constituencyRates(facts, issueId, at);
 
