@@ -66,7 +66,7 @@ const hasLine = (i: number) => i % 3 === 0;
 /** What the seed writes into a SQLite file it made, so a later run can tell it and its options (`--database`). */
 const markerTable = 'bench_model_seed';
 /** Bumped whenever the seed would write another organisation for the same options: a file of another format is not reused. */
-const seedFormat = 2;
+const seedFormat = 3;
 
 /** The options a seeded file was written with, as kept in it. */
 type SeededOptions = { format: number } & ModelBenchSize;
@@ -340,6 +340,8 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
   const now = Date.now();
   const iso = (t: number) => new Date(t).toISOString();
   const yearAgo = now - 365 * DAY;
+  /** The latest instant anything is dated: the organisation's history ends before the bench's requests begin. */
+  const lastHour = now - 3_600_000;
   const written = { members: 0, statements: 0, votes: 0, analyses: 0, lineVersions: 0, endorsements: 0, reports: 0, events: 0 };
 
   // The organisation, its members (joined over the first month) and the sessions of the first few.
@@ -501,7 +503,9 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
       const versionCount = i % 2 === 0 ? 2 : 1;
       let versionId = '';
       for (let v = 0; v < versionCount; v++) {
-        const publishedAt = analysisAt + DAY + v * 30 * DAY;
+        // A month apart, or closer when the issue is recent: nothing is dated after an hour ago.
+        const gap = Math.min(30 * DAY, Math.floor((lastHour - analysisAt - DAY) / versionCount));
+        const publishedAt = analysisAt + DAY + v * gap;
         const draft = await lines.createDraft(trx, {
           orgId,
           issueId: issue.id,
@@ -550,7 +554,7 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
           const m = a === 0 && reader >= 0 ? reader : Math.floor(random() * memberRows.length);
           const r = random();
           const kind: EndorsementKind = r < 0.6 ? 'embrace' : r < 0.85 ? 'amend' : 'critique';
-          const at = iso(publishedAt + Math.floor(((a + 1) / (answerers + 1)) * 20 * DAY));
+          const at = iso(publishedAt + Math.floor(((a + 1) / (answerers + 1)) * Math.min(20 * DAY, lastHour - publishedAt)));
           newest.set(m, { kind, at });
           answerEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'line.endorsed', at, actorId: memberRows[m]!.id, data: { versionId: version.id, kind } });
         }
@@ -566,7 +570,7 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
           const claim = version.claims[a % version.claims.length]!;
           const r = random();
           const verdict: Verdict = r < 0.5 ? 'confirms' : r < 0.8 ? 'mixed' : 'refutes';
-          const at = iso(publishedAt + Math.floor(((a + 1) / (reporters + 1)) * 25 * DAY));
+          const at = iso(publishedAt + Math.floor(((a + 1) / (reporters + 1)) * Math.min(25 * DAY, lastHour - publishedAt)));
           const report = await practice.fileReport(trx, { orgId, issueId: issue.id, cycleId: cycle.id, actionId: null, memberId: memberRows[m]!.id, claimId: claim.id, verdict, whatDone: 'Raised it at the depot meeting', whatHappened: 'See the verdict', at });
           reportEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'report.filed', at, actorId: report.member_id, data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict } });
         }
