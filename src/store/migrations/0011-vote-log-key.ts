@@ -8,7 +8,9 @@ import type { StoreMigration } from './types.js';
  * random place per logged vote (no query reads the log by key). PostgreSQL drops the constraint.
  * SQLite cannot drop a table's UNIQUE constraint, so the log is rebuilt without it, in one
  * transaction: same columns, same rows with the same seq, the AUTOINCREMENT counter carried over
- * (no seq is ever given twice), the index by (issue, seq) made again.
+ * (no seq is ever given twice), the index by (issue, seq) made again. On a long log the rebuild
+ * takes a while once, holding the write lock. The version before this one runs on the migrated
+ * database as well (a rolling upgrade): since 0007 no version writes or reads the log by its key.
  */
 export const migration0011: StoreMigration = {
   async up(db, t) {
