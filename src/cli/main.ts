@@ -7,7 +7,7 @@ import { DomainError, moderationPolicies } from '../core/index.js';
 import fs from 'node:fs';
 import { Email, Password, Slug, Timeline } from '../contract/index.js';
 import { analyses, BackupError, issues, newToken, organisations, type Db } from '../store/index.js';
-import { buildApp, ConfigError, createContext, loadConfig, type AppContext, type ConfigOverrides } from '../server/index.js';
+import { buildApp, ConfigError, createContext, loadConfig, warmModel, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { serveRoles, type ServeRole } from '../server/config.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
@@ -91,6 +91,12 @@ export function program(): Command {
       const app = await buildApp(ctx);
       const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
       out(`Massline is serving on ${address} (database: ${ctx.store.dialect === 'sqlite' ? ctx.config.dataDir : `PostgreSQL, role ${config.role}`})`);
+      // The model's figures made ready in the background: the first health page after a restart is not the one that waits.
+      let stopping = false;
+      warmModel(ctx).catch((e: unknown) => {
+        // Stopped while it ran: the store closed under it, nothing to report.
+        if (!stopping) err(`massline: making the model's figures ready: ${e instanceof Error ? e.message : String(e)}`);
+      });
       if (demo) {
         out(`Demo organisation "${DEMO.slug}": log in as ${DEMO.email} / ${DEMO.password}`);
         out(`  POST ${address}/api/auth/login {"organisation":"${DEMO.slug}","email":"${DEMO.email}","password":"${DEMO.password}"}`);
@@ -98,6 +104,7 @@ export function program(): Command {
         out(`  API description: ${address}/api/openapi.json`);
       }
       stopOn(async () => {
+        stopping = true;
         // Requests under way get a few seconds to finish (live streams are ended at once); a
         // connection still open after that, whose client has gone quiet, is cut.
         const cut = setTimeout(() => app.server.closeAllConnections(), 5_000);

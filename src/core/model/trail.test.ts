@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActFact, ModelFacts } from './facts.js';
 import { defaultModelSettings as defaults } from './settings.js';
 import { issueHealthAt } from './health.js';
-import { issueHealthTrail } from './trail.js';
+import { issueHealthTrail, trailByDay, type HealthPoint } from './trail.js';
 import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
@@ -100,5 +100,26 @@ describe('issueHealthTrail', () => {
     const facts = factsOf({ issues: [{ ...issue, resolvedAt: T + days(10) }], lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(20), claims: claims(3) }] });
     expect(issueHealthTrail(facts, 'i1', T + days(30), defaults).map((p) => p.at)).toEqual([T]);
     expect(issueHealthTrail(facts, 'i1', T - 1, defaults)).toEqual([]);
+  });
+});
+
+describe('trailByDay', () => {
+  const DAY = 86_400_000;
+  const point = (at: number, character: HealthPoint['character']): HealthPoint => ({ at, pureLogic: 3, practice: 1, practiceSufficiency: 1, l: 1, pi: 1, character, cause: 'facts' });
+  it('keeps a point a day, every change of character with the point before it, and the ends', () => {
+    const T = Date.UTC(2026, 0, 1);
+    // Day 0: ten points, correct then empiricist at the 6th; day 1: five correct; day 2: one.
+    const points = [
+      ...Array.from({ length: 10 }, (_, i) => point(T + i * 60_000, i < 5 ? 'correct' : 'empiricist')),
+      ...Array.from({ length: 5 }, (_, i) => point(T + DAY + i * 60_000, 'empiricist')),
+      point(T + 2 * DAY, 'correct'),
+    ];
+    const kept = trailByDay(points);
+    expect(kept.map((p) => points.indexOf(p))).toEqual([0, 4, 5, 9, 14, 15]);
+    // Between two points kept the character does not change: every dropped point has its kept predecessor's.
+    for (let i = 0, k = 0; i < points.length; i++) {
+      if (kept[k + 1] === points[i]) k += 1;
+      else if (kept[k] !== points[i]) expect(points[i]!.character).toBe(kept[k]!.character);
+    }
   });
 });

@@ -256,3 +256,26 @@ function decayCrossings(from: HealthPoint, before: Millis, settings: ModelSettin
   }
   return points;
 }
+
+/**
+ * The trail as a chart draws it: at most one point a day (the day's last), besides every point
+ * where the character changes and the one just before it, and the first and last points. Between
+ * two points kept the character still does not change, and the dot ends where the issue stands.
+ * An organisation's busy issue has a point per act; a year of them is a few hundred points.
+ */
+export function trailByDay(points: readonly HealthPoint[]): HealthPoint[] {
+  const kept: HealthPoint[] = [];
+  const dayOf = (p: HealthPoint) => Math.floor(p.at / DAY_MS);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const before = points[i - 1];
+    const after = points[i + 1];
+    const first = before === undefined;
+    const last = after === undefined;
+    const turns = before !== undefined && before.character !== p.character;
+    const turnsNext = after !== undefined && after.character !== p.character;
+    const lastOfDay = after === undefined || dayOf(after) !== dayOf(p);
+    if (first || last || turns || turnsNext || lastOfDay) kept.push(p);
+  }
+  return kept;
+}

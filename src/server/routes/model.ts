@@ -8,6 +8,7 @@ import {
   isoInstant,
   issueHealthAt,
   issueHealthTrail,
+  trailByDay,
   issueQualityAt,
   lineHistoryAt,
   notFound,
@@ -122,12 +123,13 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/api/orgs/:orgId/issues/:issueId/health/trail',
-      { schema: { tags: ['health'], summary: "The issue's dot over time on the health plane", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
+      { schema: { tags: ['health'], summary: "The issue's dot over time on the health plane: a point a day (its last) and every change of character", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
       async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         issueOf(facts, req.params.issueId);
-        return finite({ issueId: req.params.issueId, points: issueHealthTrail(facts, req.params.issueId, instant(req.query), settings) });
+        // As drawn: a point a day and every change of character (a busy issue has a point per act).
+        return finite({ issueId: req.params.issueId, points: trailByDay(issueHealthTrail(facts, req.params.issueId, instant(req.query), settings)) });
       },
     );
 

@@ -10,7 +10,8 @@ export function PlotFigure({ draw, label, className }: { draw: (width: number) =
   const width = useWidth(ref);
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    // Drawn once the width is known (the observer reports it on its first frame).
+    if (!el || width === null) return;
     const chart = draw(width);
     const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
     svg?.setAttribute('role', 'img');

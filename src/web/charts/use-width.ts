@@ -1,8 +1,12 @@
 import { useEffect, useState, type RefObject } from 'react';
 
-/** The element's content width, following resizes (charts draw to the width they are given). */
-export function useWidth(ref: RefObject<HTMLElement | null>, fallback = 640): number {
-  const [width, setWidth] = useState(fallback);
+/**
+ * The element's content width, following resizes (charts draw to the width they are given). Null
+ * until the element has been measured, so a chart is drawn once, at its real width, not first at
+ * a guess and again.
+ */
+export function useWidth(ref: RefObject<HTMLElement | null>): number | null {
+  const [width, setWidth] = useState<number | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
