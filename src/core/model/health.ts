@@ -6,7 +6,7 @@
  */
 import type { Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import { latestReportsAt, massMembersCountAt, openIssuesAt } from './lookups.js';
+import { latestReportsAt, massMembersCountAt, openIssuesAt, reportsOfIssue } from './lookups.js';
 import { addToTally, ledgerOf, newTally, type ActTally, type PracticeLedger, type PracticeSplit } from './ledger.js';
 import { DAY_MS } from './time.js';
 import { countOf, formatNumber } from './wording.js';
@@ -217,7 +217,8 @@ function leadershipAt(ledger: PracticeLedger, issueIds: ReadonlySet<string>, at:
 }
 
 function reportTermsAt(split: PracticeSplit, issueIds: ReadonlySet<string>, at: Millis, settings: ModelSettings): ReportPractice[] {
-  return latestReportsAt(split.reports, at, (r) => issueIds.has(r.issueId)).map((r) => ({
+  const reports = issueIds.size === 1 ? reportsOfIssue(split.reports, [...issueIds][0]!) : split.reports;
+  return latestReportsAt(reports, at, (r) => issueIds.has(r.issueId)).map((r) => ({
     reportId: r.id,
     issueId: r.issueId,
     at: r.at,

@@ -5,7 +5,7 @@
  */
 import type { ClaimFact, LineVersionFact, Millis, ModelFacts, ReportFact } from './facts.js';
 import { practiceSufficiencyAt } from './health.js';
-import { actKey, latestReportsAt, publishedVersions } from './lookups.js';
+import { actKey, latestReportsAt, publishedVersions, reportsOfIssue } from './lookups.js';
 import { ledgerOf, type PracticeLedger } from './ledger.js';
 import { refutedClaimsAt, type RefutedClaimsFigure } from './quality.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
@@ -99,7 +99,7 @@ function practiceGained(facts: ModelFacts, issueId: string, after: Millis, upTo:
     practice += Math.min(1, n / settings.fullConsultationActs);
   }
   const inWindow = (x: { issueId: string; at: Millis }) => x.issueId === issueId && x.at > after && x.at <= upTo;
-  const reports = latestReportsAt(ledger.split.reports, upTo, inWindow).length;
+  const reports = latestReportsAt(reportsOfIssue(ledger.split.reports, issueId), upTo, inWindow).length;
   const gained = { acts: counted, reports, practice: practice + settings.reportWeight * reports };
   if (closed) {
     if (kept.values.size > 4096) kept.values.clear();

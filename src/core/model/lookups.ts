@@ -244,3 +244,20 @@ export function membersByConstituencyOf(members: readonly MemberFact[]): Map<str
   }
   return by;
 }
+
+const reportsByIssue = new WeakMap<readonly ReportFact[], Map<string, ReportFact[]>>();
+
+/** The reports of one issue, in the reports' order, per reports array. */
+export function reportsOfIssue(reports: readonly ReportFact[], issueId: string): readonly ReportFact[] {
+  let by = reportsByIssue.get(reports);
+  if (!by) {
+    by = new Map();
+    for (const r of reports) {
+      const own = by.get(r.issueId);
+      if (own) own.push(r);
+      else by.set(r.issueId, [r]);
+    }
+    reportsByIssue.set(reports, by);
+  }
+  return by.get(issueId) ?? [];
+}

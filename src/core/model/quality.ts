@@ -4,7 +4,7 @@
  * concentration judges how much of the practice the logic took up.
  */
 import type { ClaimFact, Millis, ModelFacts, ReportFact } from './facts.js';
-import { analysesOf, currentLineVersion, massMembersJoinedBy, publishedVersions } from './lookups.js';
+import { analysesOf, currentLineVersion, massMembersJoinedBy, publishedVersions, reportsOfIssue } from './lookups.js';
 import { ledgerOf, memoOnLedger, practiceSplit, type PracticeLedger } from './ledger.js';
 import { activeMembersAt, presentActivityAt } from './activity.js';
 import { defaultModelSettings, type ModelSettings } from './settings.js';
@@ -108,7 +108,7 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, 
   for (const v of versions) for (const c of v.claims) textOfClaim.set(c.id, c.text);
   // The masses' reports, each member's latest on the claim (by its text): ten identical reports are one verdict.
   const latestByMember = new Map<string, { text: string; at: Millis; verdict: NonNullable<ReportFact['verdict']> }>();
-  for (const r of practiceSplit(facts).reports) {
+  for (const r of reportsOfIssue(practiceSplit(facts).reports, issueId)) {
     if (r.issueId !== issueId || r.at > at || r.claimId === null || r.verdict === null) continue;
     const text = textOfClaim.get(r.claimId);
     if (text === undefined) continue;

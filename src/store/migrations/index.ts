@@ -11,6 +11,7 @@ import { migration0008 } from './0008-row-security.js';
 import { migration0009 } from './0009-analysis-basis.js';
 import { migration0010 } from './0010-carried-votes.js';
 import { migration0011 } from './0011-vote-log-key.js';
+import { migration0012 } from './0012-analysis-list.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -24,5 +25,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0009-analysis-basis': migration0009,
   '0010-carried-votes': migration0010,
   '0011-vote-log-key': migration0011,
+  '0012-analysis-list': migration0012,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';
