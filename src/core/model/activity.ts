@@ -185,22 +185,20 @@ export class ActivitySweep {
     this.changing = facts.members.filter((m) => (m.roles ?? []).some((p) => p.role !== 'member'));
   }
 
-  /** The earlier of the two streams' instants at the cursor, advancing it; null at the end or past `bound`. */
-  private take(cursor: { act: number; report: number }, bound: (at: Millis) => boolean): { at: Millis; memberId: string } | null {
+  /** The earlier of the two streams' next items at the cursor (not advanced); undefined at their end. */
+  private peek(cursor: { act: number; report: number }): { at: Millis; memberId: string; fromActs: boolean } | undefined {
     const act = this.acts[cursor.act];
     const report = this.reports[cursor.report];
-    const takeAct = act !== undefined && (report === undefined || act.at <= report.at);
-    const x = takeAct ? act : report;
-    if (x === undefined || !bound(x.at)) return null;
-    if (takeAct) cursor.act += 1;
-    else cursor.report += 1;
-    return x;
+    if (act !== undefined && (report === undefined || act.at <= report.at)) return { at: act.at, memberId: act.memberId, fromActs: true };
+    return report === undefined ? undefined : { at: report.at, memberId: report.memberId, fromActs: false };
   }
 
   advanceTo(t: Millis): void {
     if (t < this.at) throw new RangeError('ActivitySweep: time runs forward only');
     this.at = t;
-    for (let x = this.take(this.next, (at) => at <= t); x !== null; x = this.take(this.next, (at) => at <= t)) {
+    for (let x = this.peek(this.next); x !== undefined && x.at <= t; x = this.peek(this.next)) {
+      if (x.fromActs) this.next.act += 1;
+      else this.next.report += 1;
       const { at, memberId } = x;
       this.last.set(memberId, at);
       const member = this.byId.get(memberId);
@@ -211,8 +209,10 @@ export class ActivitySweep {
     }
     if (this.halfLifeDays === Infinity) return;
     const since = t - this.halfLifeDays * DAY_MS;
-    const within = (at: Millis) => at < since && (this.expired.act < this.next.act || this.expired.report < this.next.report);
-    for (let x = this.take(this.expired, within); x !== null; x = this.take(this.expired, within)) {
+    // Every instant before `since` was walked above (since ≤ t): the expired cursor never passes the next one.
+    for (let x = this.peek(this.expired); x !== undefined && x.at < since; x = this.peek(this.expired)) {
+      if (x.fromActs) this.expired.act += 1;
+      else this.expired.report += 1;
       const { memberId } = x;
       if ((this.last.get(memberId) ?? Infinity) >= since || !this.active.has(memberId)) continue;
       this.active.delete(memberId);
