@@ -99,9 +99,14 @@ class LogPosition {
   }
 }
 
-/** Of equal keys, votes keep the log's order (as the rebuild's stable sort leaves them). */
-const voteSeq = new WeakMap<ActFact, number>();
-const actOrder = (a: ActFact, b: ActFact) => factOrder.acts(a, b) || (voteSeq.get(a) ?? 0) - (voteSeq.get(b) ?? 0);
+/**
+ * Of equal keys, votes keep the log's order (as the rebuild's stable sort leaves them): the new
+ * votes are read in the log's order and sorted stably, and `merged` puts the votes folded before
+ * ahead of new ones of the same key. (A vote whose seq was taken before an equal one's and that
+ * committed after it would differ: the same member, statement and millisecond, on PostgreSQL only.)
+ * No per-vote note of the seq: a weak map of ten million entries made each garbage collection walk it.
+ */
+const actOrder = factOrder.acts;
 
 /**
  * Two arrays in `order` as one, in order. When `b` comes wholly after `a`, `a` itself grows (the
@@ -196,9 +201,7 @@ class OrganisationFacts {
     // The vote log's acts.
     const newVotes: ActFact[] = [];
     for (const r of this.votePosition.fresh(voteRows)) {
-      const act = voteAct(r);
-      voteSeq.set(act, Number(r.seq));
-      newVotes.push(act);
+      newVotes.push(voteAct(r));
     }
 
     // The analyses: each new one's snapshot parsed once.
