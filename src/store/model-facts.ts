@@ -138,6 +138,7 @@ class OrganisationFacts {
   private analysisOrder = '';
   private facts: ModelFacts = { members: [], issues: [], acts: [], reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [] };
   private reading: Promise<ModelFacts> | null = null;
+  private readonly ids = new Map<string, string>();
   private next: Promise<ModelFacts> | null = null;
 
   constructor(
@@ -147,6 +148,13 @@ class OrganisationFacts {
   ) {
     this.eventPosition = new LogPosition(concurrent);
     this.votePosition = new LogPosition(concurrent);
+  }
+
+  private intern(id: string): string {
+    const kept = this.ids.get(id);
+    if (kept !== undefined) return kept;
+    this.ids.set(id, id);
+    return id;
   }
 
   /**
@@ -201,7 +209,8 @@ class OrganisationFacts {
     // The vote log's acts.
     const newVotes: ActFact[] = [];
     for (const r of this.votePosition.fresh(voteRows)) {
-      newVotes.push(voteAct(r));
+      // One string per id, however many votes name it: ten million votes name a hundred thousand members.
+      newVotes.push(voteAct({ ...r, member_id: this.intern(r.member_id), issue_id: this.intern(r.issue_id), statement_id: this.intern(r.statement_id) }));
     }
 
     // The analyses: each new one's snapshot parsed once.

@@ -110,8 +110,8 @@ export class PracticeLedger {
   private members: readonly MemberFact[] = [];
   private byId = new Map<string, MemberFact>();
   private reports: readonly ReportFact[] | null = null;
-  /** Per (member, statement): the member's current vote value, to know a repeated vote. */
-  private readonly current = new Map<string, number>();
+  /** Per statement and member: the member's current vote value, to know a repeated vote. */
+  private readonly current = new Map<string, Map<string, number>>();
 
   constructor(readonly acts: readonly ActFact[]) {}
 
@@ -170,9 +170,11 @@ export class PracticeLedger {
     if (!own) this.actsOf.set(act.memberId, (own = []));
     own.push(act);
     if (act.kind === 'vote' && act.statementId !== null) {
-      const key = `${act.memberId}\u0000${act.statementId}`;
-      const before = this.current.get(key);
-      if (act.value !== undefined) this.current.set(key, act.value);
+      // Per statement, per member (no string made per vote: a million votes would keep a million keys).
+      let onStatement = this.current.get(act.statementId);
+      if (!onStatement) this.current.set(act.statementId, (onStatement = new Map()));
+      const before = onStatement.get(act.memberId);
+      if (act.value !== undefined) onStatement.set(act.memberId, act.value);
       if ((act.carriedFrom ?? null) !== null || (act.value !== undefined && before === act.value)) return;
     }
     let issue = this.issues.get(act.issueId);
