@@ -9,7 +9,7 @@ import type { ModelSettings } from './settings.js';
 import type { EndorsementKind } from '../vocabulary.js';
 import type { Character } from './health.js';
 import { analysesOf, compareVersions } from './lookups.js';
-import { issueHealthTrail, type HealthPoint } from './trail.js';
+import { issueCharacterTurns, type HealthPoint } from './trail.js';
 import { characterLabel, compareText, formatPercent, groupNamed, noTexts, statementNamed, type StatementTexts } from './wording.js';
 export type { StatementTexts } from './wording.js';
 import { ActivitySweep, activeMembersAt } from './activity.js';
@@ -388,7 +388,8 @@ export function qualitativeChanges(facts: ModelFacts, until: Millis, settings: M
     for (let i = 1; i < analyses.length; i += 1) changes.push(...analysisChanges(issue, analyses[i - 1] as AnalysisFact, analyses[i] as AnalysisFact, texts));
     const published = (linesOf.get(issue.id) ?? []).filter((v) => v.publishedAt <= until).sort(compareVersions);
     // The trail reads the organisation's facts: its walk over them is kept as they grow (a slice would be walked anew).
-    changes.push(...characterChanges(issue, issueHealthTrail(facts, issue.id, until, settings), published[0]?.publishedAt ?? null));
+    // Only where the character turns (the trail between turns keeps it), not the whole trail.
+    changes.push(...characterChanges(issue, issueCharacterTurns(facts, issue.id, until, settings), published[0]?.publishedAt ?? null));
     for (const version of published) crossings.push({ issue, version, analyses });
   }
   // Who is active at each instant a crossing is judged, found in one walk forward over the

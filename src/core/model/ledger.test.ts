@@ -10,7 +10,7 @@ import { whatBecameOf } from './member-loop.js';
 import { principalContradiction, unitedFront } from './principal.js';
 import { issueQualityAt } from './quality.js';
 import { defaultModelSettings } from './settings.js';
-import { issueHealthTrail } from './trail.js';
+import { issueCharacterTurns, issueHealthTrail, type HealthPoint } from './trail.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -133,6 +133,13 @@ describe('the practice ledger', () => {
       // …and at an earlier instant, which walks the facts up to it.
       const earlier = grown[Math.floor(grown.length / 2)]!.at;
       expect(rounded(figures(facts, earlier))).toEqual(rounded(figures(whole, earlier)));
+    }
+    // The turns of character the walk keeps are those of the whole trail, at every instant asked.
+    for (const when of [grown[grown.length - 1]!.at + 1, grown[grown.length - 1]!.at + 400 * DAY, grown[900]!.at]) {
+      for (const issue of o.issues) {
+        const turning = (points: readonly HealthPoint[]) => points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
+        expect(turning(issueCharacterTurns(facts, issue.id, when, defaultModelSettings))).toEqual(turning(issueHealthTrail(facts, issue.id, when, defaultModelSettings)));
+      }
     }
     // P from the kept sums equals P summed over every member's term.
     for (const when of [grown[grown.length - 1]!.at + 1, grown[grown.length - 1]!.at + 40 * DAY, grown[700]!.at]) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActFact, ModelFacts } from './facts.js';
 import { defaultModelSettings as defaults } from './settings.js';
 import { issueHealthAt } from './health.js';
-import { issueHealthTrail, trailByDay, type HealthPoint } from './trail.js';
+import { issueCharacterTurns, issueHealthTrail, trailByDay, type HealthPoint } from './trail.js';
 import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
@@ -36,6 +36,12 @@ describe('issueHealthTrail', () => {
       expect(point.character).toBe(h.character);
     }
     for (let i = 1; i < trail.length; i += 1) expect((trail[i]?.at ?? 0) > (trail[i - 1]?.at ?? 0)).toBe(true);
+    // The turns of character kept by the walk are the trail's, up to any instant.
+    const turning = (points: readonly HealthPoint[]) => points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
+    expect(turning(trail).length).toBeGreaterThan(2);
+    for (const until of [T + days(100), T + days(250), T + days(700)]) {
+      expect(turning(issueCharacterTurns(facts, 'i1', until, defaults))).toEqual(turning(issueHealthTrail(facts, 'i1', until, defaults)));
+    }
   });
 
   it("agrees with issueHealthAt under v2's rules: roles over time, repeated and carried votes, answers per version, actions, reports per claim", () => {

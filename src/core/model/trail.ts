@@ -82,12 +82,53 @@ export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Mill
 }
 
 /**
+ * The points of the issue's trail up to `until` where its character changes, each after the point
+ * before it: the pairs `issueHealthTrail` would show turning, without the points in between
+ * (a busy issue's trail has a point per act).
+ */
+export function issueCharacterTurns(facts: ModelFacts, issueId: string, until: Millis, settings: ModelSettings): HealthPoint[] {
+  const issue = facts.issues.find((i) => i.id === issueId);
+  if (!issue) return [];
+  const walk = trailWalkOf(facts, issue, settings);
+  const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
+  const points = walk.points;
+  const out: HealthPoint[] = [];
+  const add = (p: HealthPoint) => {
+    if (out[out.length - 1] !== p) out.push(p);
+  };
+  for (const i of walk.turns) {
+    if (points[i]!.at >= end) break;
+    add(points[i - 1]!);
+    add(points[i]!);
+  }
+  // After the last event walked, decay alone may turn it before `end`.
+  if (end > walk.lastEventAt) {
+    let n = points.length;
+    while (n > 0 && points[n - 1]!.at >= end) n -= 1;
+    const last = points[n - 1];
+    if (last !== undefined) {
+      let before = last;
+      for (const c of decayCrossings(last, end, settings)) {
+        if (c.character !== before.character) {
+          add(before);
+          add(c);
+        }
+        before = c;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * One walk over an issue's facts in time order, kept per (facts, issue, settings) and continued
  * as the facts grow (acts arriving at or after the last instant walked); anything else (a new
  * report, line version, analysis or member) walks anew.
  */
 class TrailWalk {
   readonly points: HealthPoint[] = [];
+  /** The indices of the points whose character differs from the point before. */
+  readonly turns: number[] = [];
   lastEventAt = -Infinity;
   private readonly members = new Map<string, MemberState>();
   /** Per (member, claim): the instant of the report counted for it. */
@@ -131,6 +172,12 @@ class TrailWalk {
     return next === undefined || next.at > this.lastEventAt;
   }
 
+  private push(point: HealthPoint): void {
+    const before = this.points[this.points.length - 1];
+    if (before !== undefined && before.character !== point.character) this.turns.push(this.points.length);
+    this.points.push(point);
+  }
+
   /** Walks the events not walked yet. */
   extend(): void {
     const { halfLifeDays, fullConsultationActs, reportWeight, logicSufficiency, beta } = this.settings;
@@ -146,7 +193,7 @@ class TrailWalk {
       // Crossings are computed from the latest point, crossings included, so none is found twice.
       if (this.last !== null) {
         const crossings = decayCrossings(this.last, t, this.settings);
-        this.points.push(...crossings);
+        for (const c of crossings) this.push(c);
         this.last = crossings[crossings.length - 1] ?? this.last;
       }
       if (this.practiceAt !== null) this.practice *= decay(t - this.practiceAt, halfLifeDays);
@@ -204,7 +251,7 @@ class TrailWalk {
       this.lastEventAt = t;
       if (t >= this.issue.openedAt && (moved || opened || membership)) {
         this.last = pointAt(t, opened ? 'opened' : moved ? 'facts' : 'membership');
-        this.points.push(this.last);
+        this.push(this.last);
       }
     }
   }
