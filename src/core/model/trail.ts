@@ -66,19 +66,10 @@ function membershipEvents(facts: ModelFacts): TrailEvent[] {
  * up to rounding; between two points the character does not change.
  */
 export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Millis, settings: ModelSettings): HealthPoint[] {
-  const issue = facts.issues.find((i) => i.id === issueId);
-  if (!issue) return [];
-  const walk = trailWalkOf(facts, issue, settings);
-  const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
-  const points = walk.points;
-  // The points before `end`, then the instants decay alone crosses a boundary up to it.
-  let n = points.length;
-  while (n > 0 && points[n - 1]!.at >= end) n -= 1;
-  const out = points.slice(0, n);
+  const upTo = walkedUpTo(facts, issueId, until, settings);
+  if (!upTo) return [];
   // Between two events the walk found the crossings already; after the last one, those up to `end`.
-  const last = out[out.length - 1];
-  if (last !== undefined && end > walk.lastEventAt) out.push(...decayCrossings(last, end, settings));
-  return out;
+  return [...upTo.walk.points.slice(0, upTo.before), ...upTo.tail()];
 }
 
 /**
@@ -87,37 +78,51 @@ export function issueHealthTrail(facts: ModelFacts, issueId: string, until: Mill
  * (a busy issue's trail has a point per act).
  */
 export function issueCharacterTurns(facts: ModelFacts, issueId: string, until: Millis, settings: ModelSettings): HealthPoint[] {
-  const issue = facts.issues.find((i) => i.id === issueId);
-  if (!issue) return [];
-  const walk = trailWalkOf(facts, issue, settings);
-  const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
-  const points = walk.points;
+  const upTo = walkedUpTo(facts, issueId, until, settings);
+  if (!upTo) return [];
+  const points = upTo.walk.points;
   const out: HealthPoint[] = [];
   const add = (p: HealthPoint) => {
     if (out[out.length - 1] !== p) out.push(p);
   };
-  for (const i of walk.turns) {
-    if (points[i]!.at >= end) break;
+  for (const i of upTo.walk.turns) {
+    if (i >= upTo.before) break;
     add(points[i - 1]!);
     add(points[i]!);
   }
   // After the last event walked, decay alone may turn it before `end`.
-  if (end > walk.lastEventAt) {
-    let n = points.length;
-    while (n > 0 && points[n - 1]!.at >= end) n -= 1;
-    const last = points[n - 1];
-    if (last !== undefined) {
-      let before = last;
-      for (const c of decayCrossings(last, end, settings)) {
-        if (c.character !== before.character) {
-          add(before);
-          add(c);
-        }
-        before = c;
-      }
+  let before = points[upTo.before - 1];
+  for (const c of upTo.tail()) {
+    if (before !== undefined && c.character !== before.character) {
+      add(before);
+      add(c);
     }
+    before = c;
   }
   return out;
+}
+
+/**
+ * The issue's walk up to `until` (inclusive) and before its resolution: how many of its points
+ * come before that end, and the instants decay alone crosses a boundary after the last event
+ * walked, up to the end (none when an event comes after the end).
+ */
+function walkedUpTo(
+  facts: ModelFacts,
+  issueId: string,
+  until: Millis,
+  settings: ModelSettings,
+): { walk: TrailWalk; before: number; tail: () => HealthPoint[] } | null {
+  const issue = facts.issues.find((i) => i.id === issueId);
+  if (!issue) return null;
+  const walk = trailWalkOf(facts, issue, settings);
+  const end = Math.min(until + 1, issue.resolvedAt ?? Infinity); // exclusive
+  const points = walk.points;
+  let before = points.length;
+  while (before > 0 && points[before - 1]!.at >= end) before -= 1;
+  const last = points[before - 1];
+  const tail = () => (last !== undefined && end > walk.lastEventAt ? decayCrossings(last, end, settings) : []);
+  return { walk, before, tail };
 }
 
 /**
