@@ -169,7 +169,8 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           break;
         case 'criticise': {
           const who = member(e.member);
-          const epoch = await who.call<{ epoch: string; publicKey: string }>('GET', `${org}/criticism/epoch`);
+          const [epoch] = (await who.call<{ epochs: { epoch: string; publicKey: string }[] }>('GET', `${org}/criticism/epoch`)).epochs;
+          if (!epoch) throw new Error('criticism/epoch: no current epoch');
           const asked = await requestTokens(epoch.epoch, epoch.publicKey, 1);
           const signed = await who.call<{ blindSignatures: string[] }>('POST', `${org}/criticism/tokens`, { epoch: epoch.epoch, blinded: asked.blinded });
           const [token] = await asked.finish(signed.blindSignatures);

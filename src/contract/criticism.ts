@@ -12,18 +12,53 @@ export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-
 
 export const CriticismParams = z.object({ orgId: Id, criticismId: Id });
 
-/** What a member's client needs to fetch tokens: the epoch's public key and what is left of the quota. */
-export const CriticismEpoch = z.object({
+/** One epoch's blind-signing key as a member's client sees it, with what it has been issued of it. */
+export const CriticismEpochKey = z.object({
   epoch: Epoch,
   /** RSA public key (SubjectPublicKeyInfo, DER, base64url) for RSABSSA-SHA384-PSS-Randomized, RFC 9474. */
   publicKey: z.string(),
-  quota: z.number().int(),
+  /** Lowercase hex SHA-256 of the DER public key bytes: what members compare out of band. */
+  fingerprint: z.string(),
   issuedToMe: z.number().int(),
-  /** The epoch after which this key's tokens are no longer accepted. */
+  /** The epoch's start: tokens of this key are accepted from then on. */
+  spendableFrom: Timestamp,
+  /** When this key's tokens are no longer accepted (the end of the epoch after it). */
   spendableUntil: Timestamp,
-  nextPublicationAt: Timestamp,
 });
 
+/**
+ * What a member's client needs to fetch tokens: the current epoch's key and the next one's (made
+ * ahead, so the wallet refills before it is needed), each with what is left of the quota.
+ */
+export const CriticismEpoch = z.object({
+  quota: z.number().int(),
+  nextPublicationAt: Timestamp,
+  /** Exactly two: the current epoch, then the next. */
+  epochs: z.array(CriticismEpochKey),
+});
+
+/** An epoch key as published in the organisation's public chain (the chain criticism is published in). */
+export const PublishedEpochKey = z.object({
+  epoch: Epoch,
+  publicKey: z.string(),
+  fingerprint: z.string(),
+  /** When the key was made, and appended to the chain. */
+  publishedAt: Timestamp,
+  chainPosition: z.number().int(),
+  entryHash: z.string(),
+  /** The chain entry before this one, and the hash of the key's content (core: epochKeyContent). */
+  prevHash: z.string(),
+  contentHash: z.string(),
+});
+
+/** Every epoch key as published, newest first, at most the last 10 epochs. Reads no cookie. */
+export const CriticismKeys = z.object({ keys: z.array(PublishedEpochKey) });
+
+/**
+ * Blinded messages to sign for the current or the next epoch. Idempotent on the blinded messages:
+ * those already signed for this member and epoch are answered again with the same signatures and
+ * count once against the quota; only new ones count.
+ */
 export const TokenRequest = z
   .object({
     epoch: Epoch,
@@ -94,6 +129,7 @@ export const Criticism = z.object({
   chain: z.object({ position: z.number().int(), prevHash: z.string(), entryHash: z.string(), contentHash: z.string() }),
 });
 
+/** An epoch's token counts as of the last publication. */
 export const EpochCount = z.object({
   epoch: Epoch,
   tokensIssued: z.number().int(),
@@ -113,7 +149,10 @@ export const CriticismList = z.object({
     oldestUnansweredDays: z.number().nullable(),
     medianUnansweredDays: z.number().nullable(),
   }),
+  /** Criticism waiting for its batch, as of the last publication (`countsAsOf`), not live. */
   pending: z.number().int(),
+  /** When `pending` and the `epochs` counts were taken: the last publication. They change only then. */
+  countsAsOf: Timestamp,
   nextPublicationAt: Timestamp,
   members: z.number().int(),
   quota: z.number().int(),
@@ -129,3 +168,6 @@ export type CriticismList = z.infer<typeof CriticismList>;
 export type CriticismReceipt = z.infer<typeof CriticismReceipt>;
 export type CriticismReceiptStatus = z.infer<typeof CriticismReceiptStatus>;
 export type CriticismEpoch = z.infer<typeof CriticismEpoch>;
+export type CriticismEpochKey = z.infer<typeof CriticismEpochKey>;
+export type CriticismKeys = z.infer<typeof CriticismKeys>;
+export type PublishedEpochKey = z.infer<typeof PublishedEpochKey>;

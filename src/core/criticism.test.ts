@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, publicationOf, spendableEpochs, spendableUntil } from './criticism.js';
+import { bureaucracy, dayOf, epochKeyRetired, epochOf, epochSpendableUntil, epochStart, lastPublicationAt, nextEpochOf, nextPublicationAt, publicationOf, spendableEpochs, spendableUntil } from './criticism.js';
 
 describe('criticism rules', () => {
   it('names ISO weeks, including those that cross a year', () => {
@@ -11,6 +11,24 @@ describe('criticism rules', () => {
     // Issued in week 48 (Mon 23 Nov – Sun 29 Nov): spendable through week 49.
     expect(spendableUntil(new Date('2026-11-27T12:00:00Z')).toISOString()).toBe('2026-12-07T00:00:00.000Z');
     expect(epochOf(new Date(spendableUntil(new Date('2026-11-23T00:00:00Z')).getTime() - 1))).toBe('2026-W49');
+  });
+
+  it('starts each epoch on its Monday, names the next one, and retires its key when its tokens can no longer be spent', () => {
+    expect(epochStart('2026-W48').toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(epochStart('2020-W53').toISOString()).toBe('2020-12-28T00:00:00.000Z');
+    expect(epochStart('2025-W01').toISOString()).toBe('2024-12-30T00:00:00.000Z');
+    expect(epochStart('2026-W01').toISOString()).toBe('2025-12-29T00:00:00.000Z');
+    // Every Monday of six years names its own epoch back.
+    for (let t = Date.parse('2021-01-04T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 7 * 86_400_000) {
+      expect(epochStart(epochOf(new Date(t))).getTime()).toBe(t);
+    }
+    expect(nextEpochOf(new Date('2026-11-29T23:59:59Z'))).toBe('2026-W49');
+    expect(nextEpochOf(new Date('2026-12-31T12:00:00Z'))).toBe('2027-W01');
+    // The same end as tokens issued during the epoch.
+    expect(epochSpendableUntil('2026-W48').toISOString()).toBe(spendableUntil(new Date('2026-11-27T12:00:00Z')).toISOString());
+    expect(epochKeyRetired('2026-W48', new Date('2026-12-06T23:59:59Z'))).toBe(false);
+    expect(epochKeyRetired('2026-W48', new Date('2026-12-07T00:00:00Z'))).toBe(true);
+    expect(spendableEpochs(new Date('2026-12-07T00:00:00Z'))).not.toContain('2026-W48');
   });
 
   it('publishes at a fixed hour each day, everything of a day together', () => {

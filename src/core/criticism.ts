@@ -27,6 +27,33 @@ export function spendableEpochs(at: Date): readonly string[] {
   return [epochOf(at), previousEpochOf(at)];
 }
 
+/** The epoch after the one of `at`: its key is made ahead, so wallets can refill before it starts. */
+export function nextEpochOf(at: Date): string {
+  return epochOf(new Date(at.getTime() + 7 * 86_400_000));
+}
+
+/** The start of an epoch (Monday 00:00 UTC of the ISO week), from its name. */
+export function epochStart(epoch: string): Date {
+  const [year, week] = epoch.split('-W').map(Number) as [number, number];
+  // 4 January is always in week 1; its Monday starts week 1.
+  const jan4 = Date.UTC(year, 0, 4);
+  const weekday = new Date(jan4).getUTCDay() || 7;
+  return new Date(jan4 - (weekday - 1) * 86_400_000 + (week - 1) * 7 * 86_400_000);
+}
+
+/** When an epoch's tokens stop being spendable: the end of the epoch after it. */
+export function epochSpendableUntil(epoch: string): Date {
+  return new Date(epochStart(epoch).getTime() + 14 * 86_400_000);
+}
+
+/**
+ * Whether an epoch's signing key may be deleted at `at`: its spending window has closed, so no
+ * token it signed is accepted any more (the public key stays, published in the chain).
+ */
+export function epochKeyRetired(epoch: string, at: Date): boolean {
+  return at.getTime() >= epochSpendableUntil(epoch).getTime();
+}
+
 /** When tokens issued at `at` stop being spendable: the end of the epoch after theirs (Monday 00:00 UTC). */
 export function spendableUntil(at: Date): Date {
   const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
@@ -61,6 +88,14 @@ export function publicationOf(writtenOn: string, hourUtc: number): Date {
 /** The text hashed into the author's receipt: what they wrote, about what, on which day. */
 export function criticismContent(c: { id: string; targetKind: string; targetId: string | null; text: string; writtenOn: string }): string {
   return JSON.stringify(['massline-criticism-v1', c.id, c.targetKind, c.targetId, c.text, c.writtenOn]);
+}
+
+/**
+ * The text hashed into a key's chain entry (its content hash, as a criticism's content is): the
+ * epoch and its public key (SPKI DER, base64url). A chain entry is a criticism or a key.
+ */
+export function epochKeyContent(k: { epoch: string; publicKey: string }): string {
+  return JSON.stringify(['massline-epoch-key-v1', k.epoch, k.publicKey]);
 }
 
 /** The text hashed into a chain entry: the previous entry, this content, its place and batch. */

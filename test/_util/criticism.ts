@@ -3,11 +3,27 @@ import type { FastifyInstance } from 'fastify';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
 import { Client } from './app.js';
 
+export interface EpochKeyAnswer {
+  epoch: string;
+  publicKey: string;
+  fingerprint: string;
+  issuedToMe: number;
+  spendableFrom: string;
+  spendableUntil: string;
+}
+
+/** The current epoch's key from an answer of `GET …/criticism/epoch` (the first of its two). */
+export function currentKey(answer: unknown): EpochKeyAnswer {
+  const key = (answer as { epochs: EpochKeyAnswer[] }).epochs[0];
+  if (!key) throw new Error(`criticism/epoch: no current epoch in ${JSON.stringify(answer)}`);
+  return key;
+}
+
 /** Ask for `n` tokens as a logged-in member; returns the unblinded tokens (never seen by the server). */
 export async function fetchTokens(member: Client, orgId: string, n: number): Promise<CriticismToken[]> {
   const e = await member.get(`/api/orgs/${orgId}/criticism/epoch`);
   if (e.statusCode !== 200) throw new Error(`epoch: ${e.statusCode} ${e.body}`);
-  const { epoch, publicKey } = e.json() as { epoch: string; publicKey: string };
+  const { epoch, publicKey } = currentKey(e.json());
   const req = await requestTokens(epoch, publicKey, n);
   const r = await member.post(`/api/orgs/${orgId}/criticism/tokens`, { epoch, blinded: req.blinded });
   if (r.statusCode !== 200) throw new Error(`tokens: ${r.statusCode} ${r.body}`);

@@ -10,7 +10,7 @@ import { requestTokens, type CriticismToken } from '../../src/contract/criticism
 import { buildApp, createContext, loadConfig } from '../../src/server/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { Client, joinAsMember, plainHasher, signUp, type Harness } from '../_util/app.js';
-import { criticise } from '../_util/criticism.js';
+import { criticise, currentKey } from '../_util/criticism.js';
 
 type Rows = Map<string, Set<string>>;
 
@@ -86,7 +86,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     const before = await snapshot();
     for (const [i, m] of members.entries()) {
       const e = await m.client.get(`${base}/criticism/epoch`);
-      const { epoch, publicKey } = e.json() as { epoch: string; publicKey: string };
+      const { epoch, publicKey } = currentKey(e.json());
       const r = await requestTokens(epoch, publicKey, 1);
       const res = await m.client.post(`${base}/criticism/tokens`, { epoch, blinded: r.blinded });
       identified.push(e.body, JSON.stringify(r.blinded), res.body, JSON.stringify(res.headers));
@@ -172,7 +172,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     // Twelve members' tokens (a quota of 5 each).
     while (tokens.length < 60) {
       const more = await joinAsMember(h.app, org);
-      const e = (await more.client.get(`/api/orgs/${org.orgId}/criticism/epoch`)).json();
+      const e = currentKey((await more.client.get(`/api/orgs/${org.orgId}/criticism/epoch`)).json());
       const r = await requestTokens(e.epoch, e.publicKey, 5);
       tokens.push(...(await r.finish((await more.client.post(`/api/orgs/${org.orgId}/criticism/tokens`, { epoch: e.epoch, blinded: r.blinded })).json().blindSignatures)));
     }

@@ -35,7 +35,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness } from '../_util/app.js';
 import { changedTables, fingerprint, tableNames } from '../_util/tables.js';
-import { criticise, fetchTokens } from '../_util/criticism.js';
+import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
 import { expectedAccess, type ExpectedAccess, type Principal } from './expected-access.js';
 
@@ -441,7 +441,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       gatherStatementId,
       moderationStatementId,
       criticismId: spent.id,
-      criticismEpoch: { epoch: criticismEpoch.epoch, publicKey: criticismEpoch.publicKey },
+      criticismEpoch: { epoch: currentKey(criticismEpoch).epoch, publicKey: currentKey(criticismEpoch).publicKey },
       hiddenFromMembers: [awaiting, rejected, draft.id, ...draft.claims.map((c: { id: string }) => c.id)],
       hiddenFromAll: [],
       freshIssue,

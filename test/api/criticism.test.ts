@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAIN_GENESIS, chainEntry, criticismContent } from '../../src/core/index.js';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
-import { criticise, fetchTokens } from '../_util/criticism.js';
+import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -34,7 +34,8 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect(tokens).toHaveLength(5);
     await expect(fetchTokens(alice.client, org.orgId, 1)).rejects.toThrow(/429/);
     const epoch = (await alice.client.get(`${base}/criticism/epoch`)).json();
-    expect(epoch).toMatchObject({ quota: 5, issuedToMe: 5 });
+    expect(epoch.quota).toBe(5);
+    expect(currentKey(epoch).issuedToMe).toBe(5);
     await fetchTokens(bob.client, org.orgId, 2);
 
     // Spending needs no session; the response sets no cookie.

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness } from '../_util/app.js';
 import { changedTables, fingerprint, tableNames, type Fingerprint } from '../_util/tables.js';
-import { criticise, fetchTokens } from '../_util/criticism.js';
+import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
 
 const SEED = Number(process.env.MASSLINE_FC_SEED ?? 20_260_526);
@@ -627,7 +627,7 @@ describe.each(dialects)('property tests on %s', (dialect) => {
       return pool.pop()!;
     };
     const criticism = await ok(criticise(app, org.orgId, await freshToken(), 'The rent demand was decided without block C.', { kind: 'issue', issueId: issue }), 201);
-    const epoch = await ok(member.client.get(`${base}/criticism/epoch`), 200);
+    const epoch = currentKey(await ok(member.client.get(`${base}/criticism/epoch`), 200));
     blindedFor.set(org.orgId, (await requestTokens(epoch.epoch, epoch.publicKey, 1)).blinded);
     return {
       slug,

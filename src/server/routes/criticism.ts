@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { DomainError, bureaucracy, dayOf, epochOf, lastPublicationAt, nextPublicationAt, notFound, publicationOf, spendableEpochs, spendableUntil, type CriticismTarget } from '../../core/index.js';
+import { DomainError, bureaucracy, dayOf, epochOf, epochSpendableUntil, epochStart, lastPublicationAt, nextEpochOf, nextPublicationAt, notFound, publicationOf, spendableEpochs, type CriticismTarget } from '../../core/index.js';
 import {
   CriticismAnswer,
   CriticismAnswerCreate,
@@ -25,7 +25,7 @@ import {
 import { criticism, events, inTransaction, issues, lines, members, organisations } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
-import { blindSign, generateEpochKey, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
+import { blindSign, generateEpochKey, keyFingerprint, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
 
 const DAY = 86_400_000;
 
@@ -63,16 +63,19 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const now = ctx.clock();
-        const epoch = epochOf(now);
-        const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
-        return {
-          epoch,
-          publicKey: key.public_key,
-          quota: ctx.config.criticismQuota,
-          issuedToMe: await criticism.tokensIssued(db(), auth.orgId, epoch, auth.memberId),
-          spendableUntil: spendableUntil(now).toISOString(),
-          nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
-        };
+        const epochs = [];
+        for (const epoch of [epochOf(now), nextEpochOf(now)]) {
+          const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
+          epochs.push({
+            epoch,
+            publicKey: key.public_key,
+            fingerprint: keyFingerprint(key.public_key),
+            issuedToMe: await criticism.tokensIssued(db(), auth.orgId, epoch, auth.memberId),
+            spendableFrom: epochStart(epoch).toISOString(),
+            spendableUntil: epochSpendableUntil(epoch).toISOString(),
+          });
+        }
+        return { quota: ctx.config.criticismQuota, nextPublicationAt: nextPublicationAt(now, hour).toISOString(), epochs };
       },
     );
 
@@ -201,6 +204,7 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             now,
           ),
           pending,
+          countsAsOf: lastPublicationAt(now, hour).toISOString(),
           nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
           members: memberCount,
           quota,
