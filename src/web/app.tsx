@@ -31,6 +31,8 @@ const MyInputPage = page(() => import('./pages/my-input-page.js'), 'MyInputPage'
 const CriticismPage = page(() => import('./pages/criticism-page.js'), 'CriticismPage');
 const CriticismInboxPage = page(() => import('./pages/organise/criticism-inbox-page.js'), 'CriticismInboxPage');
 const GlossaryPage = page(() => import('./pages/glossary-page.js'), 'GlossaryPage');
+/** On every page: the criticism wallet refilled ahead and scheduled criticism sent (its own chunk, off the pages' way). */
+const CriticismKeeper = page(() => import('./criticism/keeper.js'), 'CriticismKeeper');
 
 function NotFound() {
   const { t } = useTranslation();
@@ -45,6 +47,9 @@ function NotFound() {
 export function App() {
   return (
     <Layout>
+      <Suspense fallback={null}>
+        <CriticismKeeper />
+      </Suspense>
       <Suspense fallback={<Loading />}>
         <Switch>
           <Route path="/" component={HomePage} />

@@ -1,11 +1,16 @@
 /**
  * Spending a token: the criticism goes out without the session (no cookie, no CSRF header), with
- * the oldest token of the wallet. A token the server refuses (spent already on other words, of an
- * epoch that is over, not signed by this organisation's key) is dropped and the next one tried;
- * a token is dropped only once the server has answered, so a retry after a network failure spends
- * the same token, which the server answers with the same receipt.
+ * the oldest token the wallet may spend now (see `spendability` in wallet.ts). Before it goes,
+ * the token is checked against the key published for its epoch, asked for without the session
+ * too: a token made under a key the organisation did not publish for everyone is not spent.
+ *
+ * A token the server refuses (spent already on other words, of an epoch that is over, not signed
+ * by this organisation's key) is dropped and the next one tried; a token is dropped only once the
+ * server has answered, so a retry after a network failure spends the same token, which the server
+ * answers with the same receipt.
  */
 import { anonymousApi, ApiError, type CriticismReceiptDto, type CriticismSubmitBody } from '../api/client.js';
+import { fetchPublishedKeys } from './keys.js';
 import { excerptOf, receiptMatches, type KeptReceipt } from './receipts.js';
 import { dropToken, nextToken, type KeyValueStore } from './wallet.js';
 
@@ -16,7 +21,7 @@ export interface Sent {
   hashMatches: boolean;
 }
 
-/** No token is left in the wallet. */
+/** No token may be spent now. */
 export class NoToken extends Error {
   override name = 'NoToken';
 }
@@ -28,12 +33,19 @@ function tokenRefused(e: unknown): boolean {
 
 export async function sendCriticism(store: KeyValueStore, orgId: string, target: CriticismSubmitBody['target'], text: string): Promise<Sent> {
   const words = text.trim();
+  const published = await fetchPublishedKeys(orgId);
+  const { tokenSignedBy } = await import('./blind.js');
   for (;;) {
     const token = nextToken(store, orgId);
     if (!token) throw new NoToken();
+    const key = published.find((k) => k.epoch === token.epoch);
+    if (!key || !(await tokenSignedBy(token, key.publicKey))) {
+      dropToken(store, orgId, token);
+      continue;
+    }
     let receipt: CriticismReceiptDto;
     try {
-      receipt = await anonymousApi.criticise(orgId, { token, target, text: words });
+      receipt = await anonymousApi.criticise(orgId, { token: { epoch: token.epoch, message: token.message, signature: token.signature }, target, text: words });
     } catch (e) {
       if (!tokenRefused(e)) throw e;
       dropToken(store, orgId, token);

@@ -58,6 +58,7 @@ export function CriticismFigures({ list }: { list: CriticismListDto }) {
         <dt>{t('criticism.figures.pending')}</dt>
         <dd>
           {f.number(list.pending)}
+          <span className="figures__note">{t('criticism.figures.asOf', { at: f.date(list.countsAsOf, { dateStyle: 'medium', timeStyle: 'short' }) })}</span>
           <span className="figures__note">{t('criticism.figures.nextBatch', { at: f.date(list.nextPublicationAt, { dateStyle: 'medium', timeStyle: 'short' }) })}</span>
         </dd>
       </div>

@@ -9,21 +9,25 @@ import { RequireSession } from '../components/require-session.js';
 import { Empty, ErrorNotice, Loaded, Loading, Success } from '../components/states.js';
 import { TableWrap } from '../components/table-wrap.js';
 import { mondayOfEpoch } from '../criticism/epoch.js';
-import { checkReceipt, forgetReceipt, keepReceipt, readReceipts, type KeptReceipt, type ReceiptVerdict } from '../criticism/receipts.js';
+import { groupedFingerprint } from '../criticism/keys.js';
+import { OUTBOX_CHANGED } from '../criticism/outbox.js';
+import { checkReceipt, excerptOf, forgetReceipt, keepReceipt, readReceipts, type KeptReceipt, type ReceiptVerdict } from '../criticism/receipts.js';
+import { refill, walletNow, type WalletState } from '../criticism/refill.js';
+import { readOutbox, schedule, unschedule, type Scheduled } from '../criticism/schedule.js';
 import { NoToken, sendCriticism, type Sent } from '../criticism/send.js';
 import { Answers, CriticismFigures, CriticismTarget, DaysBadge } from '../criticism/views.js';
-import { browserStore, refill, tokensHeld, type WalletState } from '../criticism/wallet.js';
+import { browserStore, type KeyRefusal } from '../criticism/wallet.js';
 import { useFormat } from '../locale.js';
 import { epochOf } from '../../core/criticism.js';
 
 const MIN = 10;
 const MAX = 2000;
+const HOUR = 3_600_000;
 
 /** Criticism from below: what protects the author and what cannot, the form, the author's receipts, and the published criticism with the leadership's answers. */
 export function CriticismPage() {
   return <RequireSession>{(me) => <Criticise me={me} />}</RequireSession>;
 }
-
 function Criticise({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const orgId = me.organisation.id;
@@ -31,32 +35,65 @@ function Criticise({ me }: { me: MeDto }) {
   const [wallet, setWallet] = useState<WalletState | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [receipts, setReceipts] = useState<KeptReceipt[]>(() => readReceipts(browserStore(), orgId));
+  const [outbox, setOutbox] = useState<Scheduled[]>(() => readOutbox(browserStore(), orgId));
 
-  // Fetch this week's tokens when the wallet has none of them (every member's browser does, criticising or not).
+  // The app refills the wallet on every page load (criticism/keeper.tsx); this page waits for that attempt, or a new one on retry.
   useEffect(() => {
     let current = true;
-    void refill(orgId).then((w) => current && setWallet(w));
+    void refill(orgId, attempt > 0).then((w) => current && setWallet(w));
     return () => {
       current = false;
     };
   }, [orgId, attempt]);
+
+  // Scheduled criticism is sent by whichever page is open: read the outbox and the receipts again when it changes, here or in another tab.
+  useEffect(() => {
+    const reread = () => {
+      setOutbox(readOutbox(browserStore(), orgId));
+      setReceipts(readReceipts(browserStore(), orgId));
+      setWallet((w) => (w && 'quota' in w ? walletNow(orgId, w.quota, w.fingerprint) : w));
+    };
+    globalThis.addEventListener(OUTBOX_CHANGED, reread);
+    globalThis.addEventListener('storage', reread);
+    return () => {
+      globalThis.removeEventListener(OUTBOX_CHANGED, reread);
+      globalThis.removeEventListener('storage', reread);
+    };
+  }, [orgId]);
+
+  const afterSpend = () => setWallet((w) => (w && 'quota' in w ? walletNow(orgId, w.quota, w.fingerprint) : w));
+  const publishHour = list.data ? new Date(list.data.nextPublicationAt).getUTCHours() : null;
 
   return (
     <>
       <PageHeading title={t('criticism.title')} kicker={me.organisation.name}>
         <p className="lead">{t('criticism.lead')}</p>
       </PageHeading>
+      <KeyCheck wallet={wallet} />
       <Protection list={list} />
       <CriticismForm
         orgId={orgId}
         wallet={wallet}
+        waiting={outbox.length}
+        publishHour={publishHour}
         onRetryWallet={() => {
           setWallet(null);
           setAttempt((a) => a + 1);
         }}
         onSent={(sent) => setReceipts(keepReceipt(browserStore(), orgId, sent.kept))}
+        onScheduled={() => setOutbox(readOutbox(browserStore(), orgId))}
         // After a spend the wallet is read again, not refilled: a token request right after an anonymous criticism would tie the two in time.
-        onSpent={(held) => setWallet(held > 0 ? { kind: 'ready', held } : { kind: 'exhausted', quota: list.data?.quota ?? 0 })}
+        onSpent={afterSpend}
+      />
+      <Outbox
+        orgId={orgId}
+        items={outbox}
+        publishHour={publishHour}
+        onChange={() => {
+          setOutbox(readOutbox(browserStore(), orgId));
+          setReceipts(readReceipts(browserStore(), orgId));
+          afterSpend();
+        }}
       />
       <MyReceipts orgId={orgId} receipts={receipts} published={list.data?.criticisms} onForget={(id) => setReceipts(forgetReceipt(browserStore(), orgId, id))} />
       <Published orgId={orgId} list={list} />
@@ -64,7 +101,51 @@ function Criticise({ me }: { me: MeDto }) {
   );
 }
 
-/** What the design protects against and what it cannot, with the anonymity set of this week. */
+/** The refusals that matter now: a key of this week or the next that the page would not use. */
+function refusalsOf(wallet: WalletState | null): KeyRefusal[] {
+  return wallet && 'refused' in wallet ? wallet.refused : [];
+}
+
+/**
+ * Key transparency on the page: the fingerprint of this week's key, as published for everyone, to
+ * compare out of band; or, when the server gave this member another key, the warning.
+ */
+function KeyCheck({ wallet }: { wallet: WalletState | null }) {
+  const { t } = useTranslation();
+  const refused = refusalsOf(wallet);
+  const fingerprint = wallet && 'fingerprint' in wallet ? wallet.fingerprint : null;
+  return (
+    <section aria-labelledby="key-heading" className="key-check">
+      <h2 id="key-heading">{t('criticism.keys.title')}</h2>
+      {refused.length > 0 && (
+        <div className="notice notice--error" role="alert" data-testid="key-refused">
+          <p className="notice__title">{t('criticism.keys.refusedTitle')}</p>
+          {[...new Set(refused.map((r) => r.reason))].map((reason) => (
+            <p key={reason}>{t(`criticism.keys.refused.${reason}`)}</p>
+          ))}
+          <ul>
+            {refused.map((r) => (
+              <li key={r.epoch}>{t('criticism.keys.refusedEpoch', { epoch: r.epoch, fingerprint: r.fingerprint ? groupedFingerprint(r.fingerprint) : '?' })}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {fingerprint ? (
+        <>
+          <p>{t('criticism.keys.fingerprint')}</p>
+          <p className="receipt__code" data-testid="key-fingerprint">
+            {groupedFingerprint(fingerprint)}
+          </p>
+          <p className="hint">{t('criticism.keys.compare')}</p>
+        </>
+      ) : (
+        refused.length === 0 && <p className="hint">{t('criticism.keys.unchecked')}</p>
+      )}
+    </section>
+  );
+}
+
+/** What the design protects against and what it cannot, with the anonymity set as of the last publication. */
 function Protection({ list }: { list: Resource<CriticismListDto> }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -79,9 +160,13 @@ function Protection({ list }: { list: Resource<CriticismListDto> }) {
           <h3 className="card__title">{t('criticism.protection.protectsTitle')}</h3>
           <ul>
             <li>{t('criticism.protection.tokens', { quota: d?.quota ?? 0 })}</li>
+            <li>{t('criticism.protection.ahead')}</li>
+            <li>{t('criticism.protection.keys')}</li>
             <li>{t('criticism.protection.noCookie')}</li>
+            <li>{t('criticism.protection.moment')}</li>
             <li>{t('criticism.protection.dateOnly')}</li>
             <li>{hour ? t('criticism.protection.batch', { hour }) : t('criticism.protection.batchNoHour')}</li>
+            <li>{t('criticism.protection.counts')}</li>
             <li>{t('criticism.protection.nobody')}</li>
           </ul>
         </div>
@@ -89,6 +174,7 @@ function Protection({ list }: { list: Resource<CriticismListDto> }) {
           <h3 className="card__title">{t('criticism.protection.cannotTitle')}</h3>
           <ul>
             <li>{t('criticism.protection.operator')}</li>
+            <li>{t('criticism.protection.live')}</li>
             <li>
               {t('criticism.protection.small')}
               {d && (
@@ -107,6 +193,7 @@ function Protection({ list }: { list: Resource<CriticismListDto> }) {
                   </div>
                 </dl>
               )}
+              {d && <p className="hint">{t('criticism.protection.asOf', { at: f.date(d.countsAsOf, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>}
             </li>
             <li>{t('criticism.protection.style')}</li>
             <li>{t('criticism.protection.content')}</li>
@@ -120,28 +207,45 @@ function Protection({ list }: { list: Resource<CriticismListDto> }) {
 
 type TargetKind = CriticismSubmitBody['target']['kind'];
 const targetKinds: readonly TargetKind[] = ['leadership', 'issue', 'line-version'];
+type When = 'later' | 'now';
+const whens: readonly When[] = ['later', 'now'];
+
+/** The cut-off of the batch a criticism sent now joins (the end of this UTC day), and that batch's publication. */
+function batchTimes(publishHour: number | null, now: number = Date.now()): { cutoff: number; batch: number | null } {
+  const cutoff = Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000;
+  return { cutoff, batch: publishHour === null ? null : cutoff + publishHour * HOUR };
+}
 
 function CriticismForm({
   orgId,
   wallet,
+  waiting,
+  publishHour,
   onRetryWallet,
   onSent,
+  onScheduled,
   onSpent,
 }: {
   orgId: string;
   wallet: WalletState | null;
+  /** Criticism kept to be sent later: each will spend one of the tokens held. */
+  waiting: number;
+  publishHour: number | null;
   onRetryWallet: () => void;
   onSent: (sent: Sent) => void;
-  onSpent: (held: number) => void;
+  onScheduled: () => void;
+  onSpent: () => void;
 }) {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
   const [kind, setKind] = useState<TargetKind>('leadership');
+  const [when, setWhen] = useState<When>('later');
   const [issueId, setIssueId] = useState('');
   const [versionId, setVersionId] = useState('');
   const [text, setText] = useState('');
   const [sent, setSent] = useState<Sent | null>(null);
+  const [scheduled, setScheduled] = useState<Scheduled | null>(null);
   const { busy, error, run } = useSubmission();
   const issues = useResource(() => api.issues(orgId), [orgId]);
   // Every issue's line is loaded together, so which one the member looks at is not asked for alone.
@@ -157,13 +261,23 @@ function CriticismForm({
   const length = text.trim().length;
   const target: CriticismSubmitBody['target'] | null =
     kind === 'leadership' ? { kind } : kind === 'issue' ? (issueId ? { kind, issueId } : null) : versionId ? { kind, lineVersionId: versionId } : null;
-  const canSend = wallet?.kind === 'ready' && target !== null && length >= MIN && length <= MAX;
+  const free = wallet?.kind === 'ready' ? wallet.spendable - waiting : 0;
+  const canSend = free > 0 && target !== null && length >= MIN && length <= MAX;
+  const times = batchTimes(publishHour);
+  const at = (ms: number) => f.date(new Date(ms).toISOString(), { dateStyle: 'medium', timeStyle: 'short' });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const store = browserStore();
     if (!target || !store) return;
     setSent(null);
+    setScheduled(null);
+    if (when === 'later') {
+      setScheduled(schedule(store, orgId, target, text));
+      setText('');
+      onScheduled();
+      return;
+    }
     await run(async () => {
       try {
         const result = await sendCriticism(store, orgId, target, text);
@@ -173,7 +287,7 @@ function CriticismForm({
       } catch (err) {
         if (!(err instanceof NoToken)) throw err;
       } finally {
-        onSpent(tokensHeld(store, orgId));
+        onSpent();
       }
     });
   }
@@ -242,10 +356,27 @@ function CriticismForm({
             {t('write.count', { count: length, max: MAX })}
           </p>
         </div>
+        <fieldset>
+          <legend>{t('criticism.form.when.title')}</legend>
+          {whens.map((w) => (
+            <div className="choice" key={w}>
+              <input type="radio" id={`${id}-when-${w}`} name={`${id}-when`} value={w} checked={when === w} onChange={() => setWhen(w)} aria-describedby={`${id}-when-${w}-hint`} />
+              <label htmlFor={`${id}-when-${w}`}>{t(`criticism.form.when.${w}`, { cutoff: at(times.cutoff) })}</label>
+              <p className="hint" id={`${id}-when-${w}-hint`}>
+                {t(`criticism.form.when.${w}Hint`, { cutoff: at(times.cutoff) })}
+              </p>
+            </div>
+          ))}
+        </fieldset>
         <div className="wallet-state">
           <p className="meta" id={`${id}-wallet`} role="status">
             <WalletLine wallet={wallet} />
           </p>
+          {wallet?.kind === 'ready' && (wallet.later > 0 || waiting > 0) && (
+            <p className="hint">
+              {wallet.later > 0 && t('criticism.wallet.later', { count: wallet.later })} {waiting > 0 && t('criticism.wallet.reserved', { count: Math.min(waiting, wallet.spendable) })}
+            </p>
+          )}
           {wallet?.kind === 'failed' && (
             <button type="button" className="button button--secondary" onClick={onRetryWallet}>
               {t('error.retry')}
@@ -258,23 +389,102 @@ function CriticismForm({
         </button>
       </form>
       {sent && <ReceiptNotice sent={sent} />}
+      {scheduled && (
+        <Success>
+          <p className="notice__title">{t('criticism.scheduled.title')}</p>
+          <p>
+            {t('criticism.scheduled.body', {
+              cutoff: at(Date.parse(scheduled.cutoff)),
+              batch: publishHour === null ? at(Date.parse(scheduled.cutoff)) : at(Date.parse(scheduled.cutoff) + publishHour * HOUR),
+            })}
+          </p>
+        </Success>
+      )}
     </section>
   );
 }
 
 function WalletLine({ wallet }: { wallet: WalletState | null }) {
   const { t } = useTranslation();
+  const f = useFormat();
   if (!wallet) return <>{t('criticism.wallet.fetching')}</>;
+  const at = (iso: string) => f.date(iso, { dateStyle: 'full', timeStyle: 'short' });
   switch (wallet.kind) {
     case 'ready':
-      return <>{t('criticism.wallet.ready', { count: wallet.held })}</>;
-    case 'exhausted':
-      return <>{t('criticism.wallet.exhausted', { count: wallet.quota })}</>;
+      return <>{t('criticism.wallet.ready', { count: wallet.spendable })}</>;
+    case 'waiting':
+      return <>{wallet.reason === 'fetched-today' ? t('criticism.wallet.tomorrow', { at: at(wallet.from) }) : t('criticism.wallet.thisPage')}</>;
+    case 'empty':
+      if (wallet.refused.length > 0) return <>{t('criticism.wallet.refused')}</>;
+      return <>{wallet.from ? t('criticism.wallet.nextWeek', { count: wallet.nextWeek, at: at(wallet.from) }) : t('criticism.wallet.exhausted', { count: wallet.quota })}</>;
     case 'unsupported':
       return <>{t(`criticism.wallet.unsupported.${wallet.reason}`)}</>;
     case 'failed':
       return <>{t('criticism.wallet.failed')}</>;
   }
+}
+
+/** Criticism kept in this browser for its random moment: send one at once, or keep it from being sent. */
+function Outbox({ orgId, items, publishHour, onChange }: { orgId: string; items: Scheduled[]; publishHour: number | null; onChange: () => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { busy, error, run } = useSubmission();
+  if (items.length === 0) return null;
+  const at = (ms: number) => f.date(new Date(ms).toISOString(), { dateStyle: 'medium', timeStyle: 'short' });
+
+  async function sendNow(item: Scheduled) {
+    const store = browserStore();
+    if (!store) return;
+    await run(async () => {
+      try {
+        const sent = await sendCriticism(store, orgId, item.target, item.text);
+        keepReceipt(store, orgId, sent.kept);
+        unschedule(store, orgId, item.id);
+      } finally {
+        onChange();
+      }
+    });
+  }
+
+  return (
+    <section aria-labelledby="outbox-heading">
+      <h2 id="outbox-heading">{t('criticism.outbox.title')}</h2>
+      <p className="hint">{t('criticism.outbox.hint')}</p>
+      {error && <ErrorNotice error={error} />}
+      <ul className="plain-list" aria-labelledby="outbox-heading">
+        {items.map((item) => (
+          <li key={item.id} className="card receipt-item" data-testid="outbox-item">
+            <p className="receipt-item__excerpt">
+              <q>{excerptOf(item.text)}</q>
+            </p>
+            <p className="meta">
+              {t('criticism.outbox.before', {
+                cutoff: at(Date.parse(item.cutoff)),
+                batch: at(Date.parse(item.cutoff) + (publishHour ?? 0) * HOUR),
+              })}
+            </p>
+            <div className="actions">
+              <button type="button" className="button button--secondary" disabled={busy} onClick={() => void sendNow(item)}>
+                {t('criticism.outbox.sendNow')}
+              </button>
+              <button
+                type="button"
+                className="button button--secondary"
+                disabled={busy}
+                onClick={() => {
+                  const store = browserStore();
+                  if (store) unschedule(store, orgId, item.id);
+                  onChange();
+                }}
+              >
+                {t('criticism.outbox.cancel')}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 function ReceiptNotice({ sent }: { sent: Sent }) {
@@ -456,7 +666,7 @@ function TokenCounts({ list }: { list: CriticismListDto }) {
     // Not a region of its own: the table's scrolling region already carries this name.
     <div className="token-counts">
       <h3 id="tokens-heading">{t('criticism.tokens.title')}</h3>
-      <p className="hint">{t('criticism.tokens.hint', { quota: list.quota })}</p>
+      <p className="hint">{t('criticism.tokens.hint', { quota: list.quota, at: f.date(list.countsAsOf, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
       {list.epochs.length === 0 ? (
         <p>{t('criticism.tokens.none')}</p>
       ) : (

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, type IssueSummaryDto, type MeDto } from '../api/client.js';
@@ -43,14 +42,6 @@ function Issues({ me }: { me: MeDto }) {
   const { t } = useTranslation();
   const issues = useResource(() => api.issues(me.organisation.id), [me.organisation.id]);
   useLiveReload(issues.reload, (e) => concernsIssue(e, null, ['phase', 'issue']));
-  // Every member's browser fetches its criticism tokens in the background, so being issued them says
-  // nothing about who criticises. The blind-RSA code loads only here, not with the pages that do not need it.
-  useEffect(() => {
-    import('../criticism/wallet.js').then(
-      (wallet) => wallet.refill(me.organisation.id),
-      () => undefined, // offline or a stale build: the criticism page tries again
-    );
-  }, [me.organisation.id]);
   return (
     <>
       <PageHeading title={t('home.issuesTitle')} kicker={me.organisation.name}>
