@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 /** The `massline` command. */
 import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { DomainError, moderationPolicies } from '../core/index.js';
 import fs from 'node:fs';
 import { Email, Password, Slug, Timeline } from '../contract/index.js';
-import { analyses, BackupError, issues, newToken, organisations, type Db } from '../store/index.js';
+import { analyses, BackupError, issues, newToken } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, warmModel, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { serveRoles, type ServeRole } from '../server/config.js';
 import { DEMO, ensureDemo } from './demo.js';
 import { createOrganisation, createOrganiser } from './operator.js';
-import { PolisFormatError, readPolisConversation, writePolisConversation } from './polis/format.js';
-import { exportPolis, importPolis } from './polis/transfer.js';
+import { PolisFormatError, writePolisConversation } from './polis/format.js';
+import { exportPolis } from './polis/transfer.js';
 import { simulate, SimulationError } from './simulate.js';
 
 class UsageError extends Error {}
@@ -39,12 +38,6 @@ function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new UsageError(`${flag}: ${r.error.issues[0]?.message ?? 'invalid'}`);
   return r.data;
-}
-
-async function orgBySlug(db: Db, slug: string) {
-  const org = await organisations.findOrganisationBySlug(db, slug);
-  if (!org) throw new UsageError(`--org: no organisation "${slug}"`);
-  return org;
 }
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded database lives (env MASSLINE_DATA_DIR; default ./data); DATABASE_URL selects PostgreSQL');
@@ -205,19 +198,10 @@ export function program(): Command {
     .addOption(dataDirOption())
     .option('--json', 'print {organisation, issue, participants, statements, votes} as JSON')
     .action(async (dir: string, opts: { org?: string; dataDir?: string; json?: boolean }) => {
-      const conversation = readPolisConversation(dir);
-      await withContext(opts, async (ctx) => {
-        const at = ctx.clock().toISOString();
-        const org = opts.org
-          ? await orgBySlug(ctx.store.db, check(Slug, opts.org, '--org'))
-          : await createOrganisation(ctx.store.db, { name: conversation.summary.topic.slice(0, 120) || 'Imported conversation', slug: `import-${newToken().slice(0, 10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, moderation: 'strict', at });
-        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-        bar?.start(conversation.comments.length + conversation.votes.length, 0);
-        const result = await importPolis(ctx.store.db, conversation, { orgId: org.id, actorId: null, at, onProgress: (done) => bar?.update(done) });
-        bar?.stop();
-        if (opts.json) out(JSON.stringify(result));
-        else out(`imported into ${org.slug}: issue ${result.issue}, ${result.participants} participants, ${result.statements} statements, ${result.votes} votes`);
-      });
+      const { importPolisCommand } = await import('./polis/command.js');
+      const { slug, result } = await importPolisCommand(dir, opts, (work) => withContext(opts, work));
+      if (opts.json) out(JSON.stringify(result));
+      else out(`imported into ${slug}: issue ${result.issue}, ${result.participants} participants, ${result.statements} statements, ${result.votes} votes`);
     });
 
   cmd

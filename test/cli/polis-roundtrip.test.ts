@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPolisConversation } from '../../src/cli/polis/format.js';
 import { freshDatabase, type TestDatabase } from '../_util/stores.js';
@@ -10,6 +10,11 @@ import { freshDatabase, type TestDatabase } from '../_util/stores.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const polisData = path.resolve(repo, '../shared/data/polis');
 const conversations = fs.readdirSync(polisData).filter((d) => fs.existsSync(path.join(polisData, d, 'comments.csv')));
+/** Conversations with comments longer than the API takes for a statement (Pol.is allowed 500 characters there), or empty: refused whole. */
+const refused: Record<string, RegExp> = {
+  'football-concussions': /football-concussions: comments\.csv row \d+: comment-body must be at most 400 characters \(it has \d+\): a statement's text in Massline; and 3 more rows break the same rules \(rows \d+, \d+, \d+\); nothing was imported/,
+};
+const importable = conversations.filter((c) => !(c in refused));
 
 function massline(args: string[], env: Record<string, string | undefined>): string {
   return execFileSync(process.execPath, [path.join(repo, 'bin/massline'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,14 +36,15 @@ describe('Pol.is round trip', () => {
     for (const db of dbs) await db.drop();
   });
 
-  it.each(conversations)('%s: exported votes, comments and groups equal the imported ones (SQLite)', async (name) => {
+  it.each(importable)('%s: exported votes, comments and groups equal the imported ones (SQLite)', async (name) => {
     const db = await freshDatabase('sqlite');
     dbs.push(db);
     const { imported, original, exported } = roundTrip(path.join(polisData, name), db);
     expect(imported.statements).toBe(original.comments.length);
     expect(imported.votes).toBe(original.votes.length);
     expect(exported.votes.map(voteKey).sort()).toEqual(original.votes.map(voteKey).sort());
-    const comment = (c: { id: string; authorId: string; timestamp: number; moderated: number; body: string }) => [c.id, c.authorId, c.timestamp, c.moderated, c.body].join('|');
+    // Texts are trimmed, as the API stores a statement's.
+    const comment = (c: { id: string; authorId: string; timestamp: number; moderated: number; body: string }) => [c.id, c.authorId, c.timestamp, c.moderated, c.body.trim()].join('|');
     expect(exported.comments.map(comment).sort()).toEqual(original.comments.map(comment).sort());
     const groups = (ps: { id: string; groupId: string | null }[]) => ps.filter((p) => p.groupId !== null).map((p) => `${p.id}:${p.groupId}`).sort();
     expect(groups(exported.participants)).toEqual(groups(original.participants));
@@ -64,6 +70,15 @@ describe('Pol.is round trip', () => {
     expect(imported.votes).toBe(latest.size);
     const back = new Map(exported.votes.map((v) => [`${v.commentId}|${v.voterId}`, v.vote]));
     expect(back).toEqual(latest);
+  });
+
+  it.each(Object.entries(refused))('%s breaks the API\'s rules for a statement: refused whole with exit code 2, naming the rows, and nothing is imported', (name, message) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-refused-'));
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/massline'), 'import-polis', path.join(polisData, name), '--data-dir', dir], { env: { ...process.env, DATABASE_URL: undefined }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers a missing folder with a clear message and exit code 2', () => {

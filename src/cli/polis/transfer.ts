@@ -1,8 +1,9 @@
 /** A Pol.is conversation into an issue of an organisation, and back out. */
+import type { z } from 'zod';
 import { statementStatuses, type StatementStatus } from '../../core/index.js';
-import { snapshotOfGroups } from '../../contract/index.js';
+import { IssueCreate, snapshotOfGroups, StatementCreate, text } from '../../contract/index.js';
 import { analyses, events, inTransaction, issues, members, statements, votes, type Db } from '../../store/index.js';
-import type { PolisConversation, PolisParticipant } from './format.js';
+import { PolisFormatError, type PolisConversation, type PolisParticipant } from './format.js';
 
 export interface ImportResult {
   organisation: string;
@@ -18,8 +19,48 @@ const moderatedOf = (status: StatementStatus): -1 | 0 | 1 => (status === 'accept
 /** Participant references are scoped by issue, so two imported conversations never share a member by accident. */
 const ref = (issueId: string, participant: string) => `${issueId}/${participant}`;
 
+/** The longest conversation URL taken (it becomes the issue's external reference). */
+const MAX_URL_LENGTH = 2000;
+
+/** The first rule a text breaks, in the API's words, with its length where that is the rule. */
+function broken(schema: z.ZodType, value: string): string | null {
+  const r = schema.safeParse(value);
+  if (r.success) return null;
+  const message = r.error.issues[0]?.message ?? 'is not valid';
+  return /characters$/.test(message) ? `${message} (it has ${value.trim().length.toLocaleString('en')})` : message;
+}
+
 /**
- * Import in one transaction: each participant becomes a member, each comment a statement, every
+ * A comment as a statement's text: at most what the API takes from a member (400 characters),
+ * no NUL, not empty. The API's minimum for a new statement (3 characters) is not asked of an
+ * export: Pol.is's own conversations hold shorter comments (a "?" its moderators hid), which are
+ * what they are.
+ */
+const CommentText = text(1, StatementCreate.shape.text.maxLength ?? 400);
+
+/**
+ * What the API takes from a member or an organiser, the import takes from an export: each
+ * comment a statement's text (CommentText), the topic and description an issue's. An export that
+ * breaks them is refused whole, naming the first row and how many more break them.
+ */
+export function checkImportable(c: PolisConversation): void {
+  const problems: string[] = [];
+  for (const [i, m] of c.comments.entries()) {
+    const rule = broken(CommentText, m.body);
+    if (rule) problems.push(`comments.csv row ${i + 2}: comment-body ${rule}: a statement's text in Massline`);
+  }
+  if (problems.length) throw new PolisFormatError(problems.length === 1 ? problems[0]! : `${problems[0]!}; and ${problems.length - 1} more rows break the same rules (rows ${problems.slice(1, 11).map((p) => p.slice('comments.csv row '.length, p.indexOf(':'))).join(', ')}${problems.length > 11 ? ', …' : ''})`);
+  const title = broken(IssueCreate.shape.title, c.summary.topic);
+  if (title) throw new PolisFormatError(`summary.csv: topic ${title}: an issue's title in Massline`);
+  const description = broken(IssueCreate.shape.description.unwrap(), c.summary.description);
+  if (description) throw new PolisFormatError(`summary.csv: the description ${description}: an issue's description in Massline`);
+  if (c.summary.url !== null && (c.summary.url.length > MAX_URL_LENGTH || c.summary.url.includes('\u0000')))
+    throw new PolisFormatError(`summary.csv: url must be at most ${MAX_URL_LENGTH} characters, without the NUL character`);
+}
+
+/**
+ * Import in one transaction (the caller's, when `db` is one, so that an organisation made for
+ * the import goes with it or not at all), checked whole first by checkImportable: each participant becomes a member, each comment a statement, every
  * vote goes into the log (the current vote is the newest), and Pol.is's own groups are kept as
  * an analysis of source 'import'.
  */
@@ -28,12 +69,13 @@ export async function importPolis(
   c: PolisConversation,
   input: { orgId: string; actorId: string | null; at: string; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportResult> {
+  checkImportable(c);
   const total = c.comments.length + c.votes.length;
   return inTransaction(db, async (trx) => {
     const { issue, cycle } = await issues.createIssue(trx, {
       orgId: input.orgId,
-      title: c.summary.topic.slice(0, 200),
-      description: c.summary.description.slice(0, 5000),
+      title: c.summary.topic.trim(),
+      description: c.summary.description.trim(),
       createdBy: input.actorId,
       externalRef: c.summary.url,
       at: input.at,
@@ -63,7 +105,8 @@ export async function importPolis(
         issueId: issue.id,
         cycleId: cycle.id,
         authorId: memberOf.get(m.authorId) ?? null,
-        text: m.body,
+        // Trimmed, as the API stores a statement's text.
+        text: m.body.trim(),
         status: statusOf(m.moderated),
         origin: 'import',
         externalRef: m.id,
@@ -81,8 +124,8 @@ export async function importPolis(
 
     const log: votes.LoggedVote[] = [];
     for (const v of c.votes) {
-      const statementId = statementOf.get(v.commentId);
-      if (!statementId) continue; // a vote on a comment the export does not list
+      // Every vote is on a listed comment: readPolisConversation refuses the others.
+      const statementId = statementOf.get(v.commentId)!;
       log.push({ statementId, memberId: memberOf.get(v.voterId)!, value: v.vote, castAt: v.timestamp === null ? input.at : new Date(v.timestamp).toISOString() });
     }
     for (let i = 0; i < log.length; i += 5000) {
