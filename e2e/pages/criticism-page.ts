@@ -21,10 +21,11 @@ export class CriticismPage {
     return line.innerText();
   }
 
-  /** Criticise the leadership; returns the success notice's title and the receipt's number. */
+  /** Criticise the leadership, sent at once; returns the success notice's title and the receipt's number. */
   async criticiseLeadership(words: string): Promise<{ title: string; receiptId: string; hashLine: string }> {
     await this.page.getByRole('radio', { name: text('criticism.form.kind.leadership'), exact: true }).check();
     await this.page.getByLabel(text('criticism.form.text'), { exact: true }).fill(words);
+    await this.page.getByRole('radio', { name: text('criticism.form.when.now'), exact: true }).check();
     await this.page.getByRole('button', { name: text('criticism.form.submit'), exact: true }).click();
     const notice = this.page.locator('.notice--success');
     await notice.waitFor();
@@ -33,6 +34,36 @@ export class CriticismPage {
       receiptId: await notice.getByTestId('receipt-id').innerText(),
       hashLine: await notice.getByText(text('criticism.sent.hashMatches'), { exact: true }).or(notice.locator('.verdict--mismatch')).innerText(),
     };
+  }
+
+  /** Criticise the leadership at a random moment before the cut-off (the form's default); returns the notice's title. */
+  async scheduleLeadership(words: string): Promise<string> {
+    await this.page.getByRole('radio', { name: text('criticism.form.kind.leadership'), exact: true }).check();
+    await this.page.getByLabel(text('criticism.form.text'), { exact: true }).fill(words);
+    await this.page.locator('input[type="radio"][value="later"]').check();
+    await this.page.getByRole('button', { name: text('criticism.form.submit'), exact: true }).click();
+    const notice = this.page.locator('.notice--success');
+    await notice.waitFor();
+    return notice.locator('.notice__title').innerText();
+  }
+
+  /** The excerpts of the criticism waiting in this browser for its moment. */
+  async waitingToBeSent(): Promise<string[]> {
+    return this.page.getByTestId('outbox-item').locator('q').allInnerTexts();
+  }
+
+  /** The key-transparency warning, once the wallet's check is over ('' when there is none). */
+  async keyWarning(): Promise<string> {
+    await this.walletLine();
+    const warning = this.page.getByTestId('key-refused');
+    return (await warning.count()) ? warning.innerText() : '';
+  }
+
+  /** The fingerprint of this week's key as the page shows it, without its spaces ('' when none is shown). */
+  async fingerprint(): Promise<string> {
+    await this.walletLine();
+    const shown = this.page.getByTestId('key-fingerprint');
+    return (await shown.count()) ? (await shown.innerText()).replace(/\s+/g, '') : '';
   }
 
   private receipts(): Locator {
