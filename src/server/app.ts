@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
+import { timeoutCheckIntervalMs } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installAuth } from './auth/session.js';
 import { installSecurityHeaders } from './auth/headers.js';
@@ -25,11 +26,18 @@ export interface AppOptions {
 
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const t = ctx.config.timeouts;
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: ctx.config.bodyLimit,
     trustProxy: ctx.config.trustProxy,
     frameworkErrors,
+    // A client that promises a body and trickles it, or never finishes its headers, is cut (408)
+    // once the request is due; a quiet connection is closed. Checked every fraction of the shortest.
+    requestTimeout: t.requestMs,
+    connectionTimeout: t.idleMs,
+    keepAliveTimeout: t.keepAliveMs,
+    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: timeoutCheckIntervalMs(t) },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -44,8 +52,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   installSecurityHeaders(app, ctx.config);
   await app.register(cookie);
-  installAuth(app, ctx);
-  await installRateLimits(app, ctx);
+  // The limits count before the session is read where they can: a refusal costs no database work.
+  installRateLimits(app, ctx, () => installAuth(app, ctx));
 
   await app.register(authRoutes(ctx));
   await app.register(organisationRoutes(ctx));

@@ -32,6 +32,8 @@ export interface Config {
   rateLimits: RateLimits | null;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** How long a request may take to arrive, and a connection to stay quiet: a client that promises a body and trickles it is cut. */
+  timeouts: ServerTimeouts;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Wait this long after a vote before analysing, so a burst of votes gives one analysis. */
   analysisDebounceMs: number;
@@ -71,30 +73,94 @@ export interface RateWindow {
   readonly max: number;
   readonly windowMs: number;
 }
-/** The criticism limit is a quota of blind tokens, not a request count, so it has no windows here. */
-export type RequestLimitName = Exclude<RateLimitName, 'criticism'>;
+/** A limit of the policy table, or `login-account`: the login's second limit, per account (organisation and e-mail) whatever the address. */
+export type RequestLimitName = RateLimitName | 'login-account';
 export type RateLimits = Readonly<Record<RequestLimitName, readonly RateWindow[]>>;
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** Starting values from the research (../shared/docs/research/reliability.md §2), to be tuned under load. */
+/**
+ * The figures, and why (docs/deploy.md says the same to operators). Per member, each is well
+ * above what a person does clicking as fast as they can, with the pages' own reloads (a page
+ * loads a resource again at most once a second on live events): none of them should ever be
+ * met by hand. They are there for a loop.
+ */
 export const defaultRateLimits: RateLimits = {
+  // Per address; from the research (../shared/docs/research/reliability.md §2).
   login: [
     { max: 5, windowMs: MINUTE },
     { max: 30, windowMs: HOUR },
   ],
+  // Per account, from every address together: a guesser with many addresses gets no more; the owner locked out waits an hour at most.
+  'login-account': [
+    { max: 10, windowMs: MINUTE },
+    { max: 50, windowMs: HOUR },
+  ],
   signup: [{ max: 5, windowMs: HOUR }],
   // Previews and uses of invite links, per address: a meeting joining over one Wi-Fi shares it.
   invite: [{ max: 200, windowMs: HOUR }],
+  // Pages, assets, the API's description and health, and member routes asked without a session, per address: a
+  // meeting of a few hundred loading the pages over one Wi-Fi (a handful of requests each) stays under it.
+  public: [{ max: 3000, windowMs: MINUTE }],
+  // Every anonymous route, all callers together, with nothing kept about any of them: a flood is
+  // cut to this many requests a second, at the price that honest criticism waits while it lasts.
+  anonymous: [{ max: 50, windowMs: SECOND }],
   'invite-issue': [{ max: 60, windowMs: HOUR }],
+  // Two a second for a minute: faster than a member reads a statement.
   vote: [{ max: 120, windowMs: MINUTE }],
   statement: [{ max: 10, windowMs: HOUR }],
-  // The model's figures and an issue's analysis, each route counted on its own: a person reloads a page, a loop is refused.
+  // The vote page asks for the next statement after every vote and on live events: twice the vote limit.
+  'next-statement': [{ max: 240, windowMs: MINUTE }],
+  // One request after each pause in typing a statement, or each statement opened on the themes page.
+  similar: [{ max: 120, windowMs: MINUTE }],
+  // Blind signing (RSA) on every request; the criticism page asks once per visit, the quota bounds the tokens.
+  tokens: [{ max: 30, windowMs: MINUTE }],
+  // Opening a live stream: one per tab, again 3 s after a drop.
+  live: [{ max: 60, windowMs: MINUTE }],
+  // The cheap reads (me, the organisation, lists of issues, members, invites), all together: a page asks for a few.
+  read: [{ max: 1200, windowMs: MINUTE }],
+  // The writes without a limit of their own (moderation, endorsements, actions, reports, seconds, drafts…), all together.
+  write: [
+    { max: 300, windowMs: MINUTE },
+    { max: 3000, windowMs: HOUR },
+  ],
+  // Reads that grow with an issue (its statements and counts, the line's history, actions, reports, marks, the
+  // criticism list), each route on its own: the health page asks for every changed issue at once.
+  detail: [{ max: 300, windowMs: MINUTE }],
+  // The model's figures and an issue's analysis, each route on its own: a person reloads a page, a loop is refused.
   model: [{ max: 60, windowMs: MINUTE }],
   // The health page asks for every issue's trail at once.
   trail: [{ max: 600, windowMs: MINUTE }],
 };
+
+/** Time limits on the server's connections, in milliseconds. */
+export interface ServerTimeouts {
+  /** The request line and headers must have arrived within this (slow headers are cut; http.Server.headersTimeout). */
+  headersMs: number;
+  /** The whole request, body included, must have arrived within this (a trickled body is cut with 408; requestTimeout). */
+  requestMs: number;
+  /** A connection quiet for this long is closed (Fastify connectionTimeout); above the live stream's 25 s heartbeat. */
+  idleMs: number;
+  /** A kept-alive connection waits this long for its next request (keepAliveTimeout); above a load balancer's idle timeout. */
+  keepAliveMs: number;
+}
+
+export const defaultTimeouts: ServerTimeouts = {
+  // A phone on a poor network sends its headers in well under a second; fifteen is generous.
+  headersMs: 15_000,
+  // The largest body (64 KiB) at a few kilobytes a second.
+  requestMs: 30_000,
+  idleMs: 120_000,
+  // Fastify's default: above the 60 s idle timeout of common load balancers.
+  keepAliveMs: 72_000,
+};
+
+/** How often the server looks for requests past their time: a fraction of the shortest, so a cut comes at most that late. */
+export function timeoutCheckIntervalMs(t: ServerTimeouts): number {
+  return Math.max(50, Math.min(5_000, Math.floor(Math.min(t.headersMs, t.requestMs) / 5)));
+}
 
 const unitMs = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR } as const;
 
@@ -154,6 +220,11 @@ const Env = z.object({
     .regex(/^[0-9A-Fa-f.:/]+(?:\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'must be a comma-separated list of proxy addresses or CIDR ranges')
     .optional(),
   MASSLINE_RATE_LIMITS: z.string().optional(),
+  MASSLINE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').max(16 * 1024 * 1024, 'must be at most 16 MiB').optional(),
+  MASSLINE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(600_000, 'must be at most 600000 ms').optional(),
+  MASSLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 3600000 ms').optional(),
+  MASSLINE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(30_000, "must be at least 30000 ms (the live stream's heartbeat is every 25 s)").max(3_600_000, 'must be at most 3600000 ms').optional(),
+  MASSLINE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms').optional(),
   MASSLINE_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   MASSLINE_ANALYSIS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   MASSLINE_CRITICISM_QUOTA: z.coerce.number().int().min(1).max(50).optional(),
@@ -180,6 +251,18 @@ function summaryEndpointOf(url: string | undefined, model: string | undefined): 
     throw new ConfigError('MASSLINE_SUMMARY_URL: must be an http(s) URL without query or fragment, such as http://127.0.0.1:8000/v1');
   }
   return { url: parsed.href.replace(/\/+$/, ''), model };
+}
+
+/** The timeouts with their defaults; the headers must be due no later than the whole request. */
+function timeoutsOf(e: z.infer<typeof Env>): ServerTimeouts {
+  const t: ServerTimeouts = {
+    headersMs: e.MASSLINE_HEADERS_TIMEOUT_MS ?? Math.min(defaultTimeouts.headersMs, e.MASSLINE_REQUEST_TIMEOUT_MS ?? defaultTimeouts.headersMs),
+    requestMs: e.MASSLINE_REQUEST_TIMEOUT_MS ?? defaultTimeouts.requestMs,
+    idleMs: e.MASSLINE_IDLE_TIMEOUT_MS ?? defaultTimeouts.idleMs,
+    keepAliveMs: e.MASSLINE_KEEP_ALIVE_TIMEOUT_MS ?? defaultTimeouts.keepAliveMs,
+  };
+  if (t.headersMs > t.requestMs) throw new ConfigError(`MASSLINE_HEADERS_TIMEOUT_MS: must be at most the request timeout (${t.requestMs} ms): the headers are part of the request`);
+  return t;
 }
 
 export interface ConfigOverrides {
@@ -229,7 +312,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     trustProxy: e.MASSLINE_TRUST_PROXY ?? false,
     rateLimits: parseRateLimits(overrides.rateLimits ?? e.MASSLINE_RATE_LIMITS ?? 'on', overrides.rateLimits === undefined ? 'MASSLINE_RATE_LIMITS' : 'rate limits'),
     // A line draft of many cited claims, or a report at its full length in a non-Latin script, needs more than 16 KiB.
-    bodyLimit: 64 * 1024,
+    bodyLimit: e.MASSLINE_BODY_LIMIT_BYTES ?? 64 * 1024,
+    timeouts: timeoutsOf(e),
     logLevel: overrides.logLevel ?? e.MASSLINE_LOG_LEVEL ?? 'warn',
     analysisDebounceMs: overrides.analysisDebounceMs ?? e.MASSLINE_ANALYSIS_DEBOUNCE_MS ?? 1000,
     criticismQuota: e.MASSLINE_CRITICISM_QUOTA ?? 5,

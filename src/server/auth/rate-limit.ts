@@ -1,74 +1,110 @@
 /**
- * Request limits on the routes whose row in the policy table names a `limit`, with
- * @fastify/rate-limit (global: false). Each limit is one or more fixed windows, counted per
- * member when the request has a session and per client address otherwise. The routes of one
- * limit share its counters (an invite's preview and its use), except the model's figures, where
- * each route counts on its own: a page asks for several at once, and one looped is refused. They run after the
- * session is resolved and the policy applied, so a refused request does not count against
- * anyone. An 'anonymous' route is never counted: nothing about its caller may be kept, not even
- * a counter (criticism from below is limited by its token quota instead).
+ * Request limits, from the policy table's `limit` of each route and the windows of
+ * `config.rateLimits` (fixed windows on the context's clock, in this process's memory).
+ *
+ * What a request counts against (policies.ts `rateLimitScopes`):
+ * - an anonymous route: one counter for every caller together, keyed by nothing: no address, no
+ *   cookie, nothing about the request is kept;
+ * - a public route: its client address (an IPv6 address by its /64), whether or not a session
+ *   cookie comes with it, so sessions buy no extra sign-ups or logins; a login also counts
+ *   against its account (organisation and e-mail, kept as a hash), from every address together;
+ * - a member route: the member of the session; without a live session, the address (`public`).
+ *
+ * The cheap refusals come first: anonymous and public routes are counted before the session is
+ * read and before the body is parsed; on member routes, a member already over a limit is known
+ * by the session cookie's hash (remembered from an earlier request) and refused without the
+ * session lookup. Every window counts a request, refused or not, so hammering one window fills
+ * the longer ones too.
  */
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, roleAtLeast } from '../../core/index.js';
+import { createHash } from 'node:crypto';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { roleAtLeast, type Role } from '../../core/index.js';
+import { tokenHash } from '../../store/index.js';
 import type { RateLimits, RateWindow, RequestLimitName } from '../config.js';
 import type { AppContext } from '../context.js';
-import { policyOf } from '../policies.js';
+import { policyOf, rateLimitScopes, type RateLimitName, type RoutePolicy } from '../policies.js';
 
-/** Never more keys per window than this in memory; the least recently counted go first. */
-const KEYS_PER_WINDOW = 20_000;
+/** Never more keys per counter than this in memory; the least recently counted go first. */
+const KEYS_PER_COUNTER = 20_000;
 
-interface Count {
-  current: number;
-  ttl: number;
+/** Sessions whose member is remembered, to refuse a member over a limit before the session lookup. */
+const SESSIONS_REMEMBERED = 20_000;
+
+const SESSION_COOKIE = 'massline_session';
+
+interface Refusal {
+  window: RateWindow;
+  seconds: number;
 }
 
 /**
- * The library's store, counting fixed windows on the context's clock (its own store reads
- * Date.now, which tests cannot move). One instance per window (`child`).
+ * Fixed windows per key: for each key and window its start and count, kept in insertion order
+ * so the least recently counted key is the first (dropped beyond `keep`).
  */
-function clockStore(clock: () => Date) {
-  return class ClockStore {
-    private readonly windows = new Map<string, { count: number; start: number }>();
+export class WindowCounter {
+  private readonly counts = new Map<string, number[]>();
+  constructor(
+    readonly windows: readonly RateWindow[],
+    private readonly now: () => number,
+    private readonly keep = KEYS_PER_COUNTER,
+  ) {}
 
-    incr(key: string, done: (error: Error | null, result?: Count) => void, timeWindow: number): void {
-      const now = clock().getTime();
-      let w = this.windows.get(key);
-      if (!w || w.start + timeWindow <= now) w = { count: 0, start: now };
-      this.windows.delete(key);
-      w.count += 1;
-      this.windows.set(key, w);
-      if (this.windows.size > KEYS_PER_WINDOW) {
-        const oldest = this.windows.keys().next();
-        if (!oldest.done) this.windows.delete(oldest.value);
+  /** Count one request of `key`: the window it overfills with the longest wait, or null. */
+  hit(key: string): Refusal | null {
+    const t = this.now();
+    let c = this.counts.get(key);
+    if (c) this.counts.delete(key);
+    else c = this.windows.flatMap(() => [Number.NEGATIVE_INFINITY, 0]);
+    let refused: Refusal | null = null;
+    for (let i = 0; i < this.windows.length; i++) {
+      const w = this.windows[i]!;
+      if (c[2 * i]! + w.windowMs <= t) {
+        c[2 * i] = t;
+        c[2 * i + 1] = 0;
       }
-      done(null, { current: w.count, ttl: Math.max(0, w.start + timeWindow - now) });
+      c[2 * i + 1]! += 1;
+      if (c[2 * i + 1]! > w.max) refused = longer(refused, w, c[2 * i]! + w.windowMs - t);
     }
+    this.counts.set(key, c);
+    if (this.counts.size > this.keep) this.counts.delete(this.counts.keys().next().value!);
+    return refused;
+  }
 
-    child(): ClockStore {
-      return new ClockStore();
-    }
-  };
+  /** Whether the next request of `key` would be refused, without counting it. */
+  full(key: string): boolean {
+    const c = this.counts.get(key);
+    if (!c) return false;
+    const t = this.now();
+    return this.windows.some((w, i) => c[2 * i]! + w.windowMs > t && c[2 * i + 1]! >= w.max);
+  }
 }
 
-/** Who a request counts against: its member, else its address (an IPv6 address by its /64). */
-function counterKey(req: FastifyRequest): string {
-  return req.auth ? `member:${req.auth.memberId}` : `address:${normalizeIP(req.ip)}`;
+function longer(refused: Refusal | null, window: RateWindow, ms: number): Refusal {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return refused && refused.seconds >= seconds ? refused : { window, seconds };
 }
 
 const nouns: Record<RequestLimitName, string> = {
   login: 'login attempts',
+  'login-account': 'login attempts on one account',
   signup: 'sign-ups',
   invite: 'invite link uses',
+  public: 'requests from one address',
+  anonymous: 'anonymous requests from everyone together',
   'invite-issue': 'invites made',
   vote: 'votes',
   statement: 'statements',
+  'next-statement': 'requests for the next statement',
+  similar: 'requests for similar statements',
+  tokens: 'requests for criticism tokens',
+  live: 'live streams opened',
+  read: 'requests',
+  write: 'changes',
+  detail: 'requests for this',
   model: 'requests for these figures',
   trail: "requests for issues' trails",
 };
-
-/** Limits whose every route is counted on its own. */
-const countedPerRoute: ReadonlySet<RequestLimitName> = new Set(['model', 'trail']);
 
 function describeWindow(w: RateWindow): string {
   const units: [number, string][] = [
@@ -87,44 +123,151 @@ function describeWindow(w: RateWindow): string {
   return `${w.windowMs} ms`;
 }
 
-/** Register the limiter and hang each limited route's windows on it. Call after installAuth, before the routes. */
-export async function installRateLimits(app: FastifyInstance, ctx: AppContext): Promise<void> {
+/** The 429, sent from a hook: a fixed shape, no error object, no stack. */
+function refuse(reply: FastifyReply, name: RequestLimitName, r: Refusal): void {
+  const message = `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
+  void reply
+    .code(429)
+    .header('retry-after', String(r.seconds))
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify({ error: 'rate_limited', message }));
+}
+
+/** What a route counts against, hung on its config when it registers. */
+interface RouteLimit {
+  name: RateLimitName;
+  counter: WindowCounter;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's counter, from the policy table's limit (none: `limit: 'none'`, or limits off). */
+    requestLimit?: RouteLimit | null;
+  }
+}
+
+const addressOf = (req: FastifyRequest) => normalizeIP(req.ip);
+
+/** The account a login names, as a hash: the limiter keeps no e-mail address. */
+function accountOf(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const { organisation, email } = body as { organisation?: unknown; email?: unknown };
+  if (typeof organisation !== 'string' || typeof email !== 'string') return null;
+  return createHash('sha256').update(`${organisation.trim().toLowerCase()}\n${email.trim().toLowerCase()}`).digest('base64url');
+}
+
+/**
+ * The limits' hooks. `beforeSession` must be added after the cookie parser and before the
+ * session is resolved (installAuth), `afterSession` after it; `onRoute` before the routes.
+ * Null when the limits are off.
+ */
+export function requestLimits(ctx: AppContext) {
   const limits: RateLimits | null = ctx.config.rateLimits;
-  if (!limits) return;
-  await app.register(rateLimit, { global: false, store: clockStore(ctx.clock) });
-
-  // One counter per limit and window, shared by every route of that limit (an invite's preview and its use), or by one route alone.
-  const checks = new Map<string, ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) | null>();
-  const checkOf = (name: RequestLimitName, route: string) => {
-    const counter = countedPerRoute.has(name) ? `${name} ${route}` : name;
-    if (checks.has(counter)) return checks.get(counter) ?? null;
-    const windows = limits[name].map((w) => ({ window: w, count: app.createRateLimit({ max: w.max, timeWindow: w.windowMs, keyGenerator: counterKey }) }));
-    const check = windows.length === 0 ? null : async (req: FastifyRequest, reply: FastifyReply) => {
-      // Organisers seed statements by the dozen; the statement limit is for members.
-      if (name === 'statement' && req.auth && roleAtLeast(req.auth.role, 'organiser')) return;
-      let refused: { window: RateWindow; seconds: number } | null = null;
-      // Every window counts the request, refused or not, so hammering one window fills the longer ones too.
-      for (const { window, count } of windows) {
-        const r = await count(req);
-        if (!r.isAllowed && r.isExceeded && (!refused || r.ttlInSeconds > refused.seconds)) refused = { window, seconds: Math.max(1, r.ttlInSeconds) };
-      }
-      if (refused) {
-        void reply.header('retry-after', String(refused.seconds));
-        throw new DomainError('rate_limited', `rate limit: at most ${refused.window.max} ${nouns[name]} in ${describeWindow(refused.window)}; try again in ${refused.seconds} s`);
-      }
-    };
-    checks.set(counter, check);
-    return check;
+  if (!limits) return null;
+  const now = () => ctx.clock().getTime();
+  const shared = new Map<RequestLimitName, WindowCounter>();
+  const counterOf = (name: RequestLimitName): WindowCounter => {
+    const eachRoute = name !== 'login-account' && 'eachRoute' in rateLimitScopes[name];
+    if (eachRoute) return new WindowCounter(limits[name], now);
+    let c = shared.get(name);
+    if (!c) shared.set(name, (c = new WindowCounter(limits[name], now, rateLimitScopes[name as RateLimitName]?.per === 'everyone' ? 1 : KEYS_PER_COUNTER)));
+    return c;
   };
+  const perRoute = new Map<string, RouteLimit | null>();
+  const limitOf = (route: string, policy: RoutePolicy | undefined): RouteLimit | null => {
+    if (perRoute.has(route)) return perRoute.get(route)!;
+    const name: RateLimitName | null = policy?.who === 'anonymous' ? 'anonymous' : (policy?.limit ?? 'public') === 'none' ? null : ((policy?.limit as RateLimitName | undefined) ?? 'public');
+    const limit = name && limits[name].length > 0 ? { name, counter: counterOf(name) } : null;
+    perRoute.set(route, limit);
+    return limit;
+  };
+  const publicLimit: RouteLimit = { name: 'public', counter: counterOf('public') };
+  const accounts = counterOf('login-account');
+  /** Session id → its member, learnt after a lookup: only ever used to refuse early, never to let in. */
+  const members = new Map<string, { memberId: string; role: Role }>();
+  /** Requests counted already, before their session was looked up. */
+  const counted = new WeakSet<FastifyRequest>();
+  const exempt = (limit: RouteLimit, role: Role) => limit.name === 'statement' && roleAtLeast(role, 'organiser');
 
-  app.addHook('onRoute', (route) => {
-    const method = [route.method].flat()[0] ?? '';
-    const policy = policyOf(method, route.url);
-    if (!policy?.limit || policy.who === 'anonymous' || policy.limit === 'criticism') return;
-    // HEAD answers like GET, and counts with it.
-    const check = checkOf(policy.limit, `${method === 'HEAD' ? 'GET' : method} ${route.url}`);
-    if (!check) return;
-    // Route hooks run after the application's: the session is resolved and the policy applied by now.
-    route.preValidation = [...[route.preValidation ?? []].flat(), check];
-  });
+  return {
+    onRoute(route: RouteOptions) {
+      const method = [route.method].flat()[0] ?? '';
+      const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
+      const policy = policyOf(method, route.url);
+      const limit = limitOf(key, policy);
+      route.config = { ...(route.config as object), requestLimit: limit };
+      if (limit?.name === 'login' && limits['login-account'].length > 0) {
+        // The account is in the body: counted once it is parsed, before anything is looked up.
+        const countAccount = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+          const account = accountOf(req.body);
+          const refused = account === null ? null : accounts.hit(account);
+          if (refused) return refuse(reply, 'login-account', refused);
+          done();
+        };
+        route.preValidation = [...[route.preValidation ?? []].flat(), countAccount];
+      }
+    },
+
+    /** Anonymous and public routes counted; a member known to be over a limit refused; nothing read from the database. */
+    beforeSession(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+      const config = req.routeOptions.config;
+      // No route (a 404 of the API): counted as public.
+      const limit = config.policy ? config.requestLimit : publicLimit;
+      if (!limit) return done();
+      const who = config.policy?.who ?? 'public';
+      let refused: Refusal | null = null;
+      if (who === 'anonymous') refused = limit.counter.hit('');
+      else if (who === 'public') refused = limit.counter.hit(addressOf(req));
+      else {
+        const token = req.cookies[SESSION_COOKIE];
+        if (!token) {
+          // It will be a 401: no one to count it against but its address.
+          counted.add(req);
+          const r = publicLimit.counter.hit(addressOf(req));
+          if (r) return refuse(reply, 'public', r);
+          return done();
+        }
+        const known = members.get(tokenHash(token));
+        if (known && !exempt(limit, known.role) && limit.counter.full(known.memberId)) {
+          counted.add(req);
+          refused = limit.counter.hit(known.memberId);
+        }
+      }
+      if (refused) return refuse(reply, limit.name, refused);
+      done();
+    },
+
+    /** Member routes counted against the session's member (or, without a live session, the address). */
+    afterSession(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+      const config = req.routeOptions.config;
+      const limit = config.requestLimit;
+      const who = config.policy?.who;
+      if (!limit || who === undefined || who === 'anonymous' || who === 'public' || counted.has(req)) return done();
+      const auth = req.auth;
+      if (!auth) {
+        const r = publicLimit.counter.hit(addressOf(req));
+        if (r) return refuse(reply, 'public', r);
+        return done();
+      }
+      if (!members.has(auth.sessionId)) {
+        members.set(auth.sessionId, { memberId: auth.memberId, role: auth.role });
+        if (members.size > SESSIONS_REMEMBERED) members.delete(members.keys().next().value!);
+      }
+      if (exempt(limit, auth.role)) return done();
+      const refused = limit.counter.hit(auth.memberId);
+      if (refused) return refuse(reply, limit.name, refused);
+      done();
+    },
+  };
+}
+
+/** Hang the limits on the app: the cookie parser first, then `before`, then the session (`installSession`), then the rest. */
+export function installRateLimits(app: FastifyInstance, ctx: AppContext, installSession: () => void): void {
+  const limits = requestLimits(ctx);
+  if (limits) {
+    app.addHook('onRoute', limits.onRoute);
+    app.addHook('onRequest', limits.beforeSession);
+  }
+  installSession();
+  if (limits) app.addHook('onRequest', limits.afterSession);
 }
