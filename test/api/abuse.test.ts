@@ -159,8 +159,8 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     }
   });
 
-  it('a request that promises a body and trickles it, or never ends its headers, is cut by the configured timeouts', async () => {
-    const short = await startHarness(dialect, { env: { MASSLINE_REQUEST_TIMEOUT_MS: '600', MASSLINE_HEADERS_TIMEOUT_MS: '300' } });
+  it('a request that promises a body and trickles it, or never ends its headers, is cut by the configured timeouts; one refused by a limit is not waited for', async () => {
+    const short = await startHarness(dialect, { rateLimits: 'login=1/1m', env: { MASSLINE_REQUEST_TIMEOUT_MS: '600', MASSLINE_HEADERS_TIMEOUT_MS: '300' } });
     try {
       const address = await short.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = new URL(address);
@@ -174,12 +174,13 @@ describe.each(dialects)('abuse on %s', (dialect) => {
           socket.on('error', reject);
           socket.on('close', () => resolve(answer));
         });
-      const [body, headers] = await Promise.all([
-        trickle('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"organ'),
-        trickle('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '),
-      ]);
+      const slowLogin = 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"organ';
+      const [body, headers] = await Promise.all([trickle(slowLogin), trickle('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ')]);
       expect(body).toMatch(/^HTTP\/1\.1 408 /);
       expect(headers).toMatch(/^HTTP\/1\.1 408 /);
+      // The second login this minute is refused before its body is read, and the connection closes after the answer.
+      const refused = await trickle(slowLogin);
+      expect(refused).toMatch(/^HTTP\/1\.1 429 [^]*\r\nconnection: close\r\n/i);
     } finally {
       await short.close();
     }

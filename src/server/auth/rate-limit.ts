@@ -123,9 +123,13 @@ function describeWindow(w: RateWindow): string {
   return `${w.windowMs} ms`;
 }
 
-/** The 429, sent from a hook: a fixed shape, no error object, no stack. */
-function refuse(reply: FastifyReply, name: RequestLimitName, r: Refusal): void {
+/**
+ * The 429, sent from a hook: a fixed shape, no error object, no stack. A body still on its way
+ * is not waited for: the connection closes after the answer.
+ */
+function refuse(req: FastifyRequest, reply: FastifyReply, name: RequestLimitName, r: Refusal): void {
   const message = `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
+  if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')) void reply.header('connection', 'close');
   void reply
     .code(429)
     .header('retry-after', String(r.seconds))
@@ -201,7 +205,7 @@ export function requestLimits(ctx: AppContext) {
         const countAccount = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
           const account = accountOf(req.body);
           const refused = account === null ? null : accounts.hit(account);
-          if (refused) return refuse(reply, 'login-account', refused);
+          if (refused) return refuse(req, reply, 'login-account', refused);
           done();
         };
         route.preValidation = [...[route.preValidation ?? []].flat(), countAccount];
@@ -224,7 +228,7 @@ export function requestLimits(ctx: AppContext) {
           // It will be a 401: no one to count it against but its address.
           counted.add(req);
           const r = publicLimit.counter.hit(addressOf(req));
-          if (r) return refuse(reply, 'public', r);
+          if (r) return refuse(req, reply, 'public', r);
           return done();
         }
         const known = members.get(tokenHash(token));
@@ -233,7 +237,7 @@ export function requestLimits(ctx: AppContext) {
           refused = limit.counter.hit(known.memberId);
         }
       }
-      if (refused) return refuse(reply, limit.name, refused);
+      if (refused) return refuse(req, reply, limit.name, refused);
       done();
     },
 
@@ -246,7 +250,7 @@ export function requestLimits(ctx: AppContext) {
       const auth = req.auth;
       if (!auth) {
         const r = publicLimit.counter.hit(addressOf(req));
-        if (r) return refuse(reply, 'public', r);
+        if (r) return refuse(req, reply, 'public', r);
         return done();
       }
       if (!members.has(auth.sessionId)) {
@@ -255,7 +259,7 @@ export function requestLimits(ctx: AppContext) {
       }
       if (exempt(limit, auth.role)) return done();
       const refused = limit.counter.hit(auth.memberId);
-      if (refused) return refuse(reply, limit.name, refused);
+      if (refused) return refuse(req, reply, limit.name, refused);
       done();
     },
   };
