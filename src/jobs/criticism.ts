@@ -37,7 +37,8 @@ export function createCriticismPublisher(options: CriticismPublisherOptions): Cr
   const publishDue = async (): Promise<number> => {
     const last = lastPublicationAt(options.clock(), options.hourUtc);
     let n = 0;
-    for (const orgId of await criticism.orgsWithPending(options.db, dayOf(last))) n += await criticism.publishBatch(options.db, orgId, dayOf(last), last.toISOString());
+    const at = { beforeDay: dayOf(last), publishedAt: last.toISOString() };
+    for (const orgId of await criticism.orgsDue(options.db, at)) n += await criticism.publishBatch(options.db, orgId, at);
     return n;
   };
   const tick = () => {

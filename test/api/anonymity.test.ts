@@ -61,9 +61,12 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
   it('keeps no column that could point at an author, a session, an address or a time finer than a day', async () => {
     const cols = new Map((await tables()).map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
     expect(cols.get('criticisms')).toEqual(['content_hash', 'entry_hash', 'id', 'org_id', 'position', 'prev_hash', 'published_at', 'target_id', 'target_kind', 'text', 'written_on'].sort());
-    expect(cols.get('criticism_spent_tokens')).toEqual(['criticism_id', 'epoch', 'org_id', 'token_hash']);
-    // Issuance keeps a count per member and epoch, and nothing of what was signed.
+    // A spent token names its criticism only while it waits for its batch (cleared at publication).
+    expect(cols.get('criticism_spent_tokens')).toEqual(['epoch', 'org_id', 'pending_criticism_id', 'token_hash']);
+    // Issuance keeps a count per member and epoch, and hashes of the blinded messages signed
+    // (so a repeated request counts once): blinding hides what tokens they become.
     expect(cols.get('criticism_issuance')).toEqual(['epoch', 'member_id', 'org_id', 'tokens']);
+    expect(cols.get('criticism_blinded')).toEqual(['blinded_hash', 'epoch', 'member_id', 'org_id']);
     for (const t of ['criticisms', 'criticism_spent_tokens']) {
       for (const c of cols.get(t) ?? []) expect(c).not.toMatch(/member|author|session|invite|^ip|agent|request|created|updated|seen|time/i);
     }
@@ -92,10 +95,13 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
       identified.push(e.body, JSON.stringify(r.blinded), res.body, JSON.stringify(res.headers));
       for (const token of await r.finish(res.json().blindSignatures)) tokens.push({ member: i, token });
     }
-    // Issuing changed the count per (member, epoch) and made the epoch's key: nothing else.
+    // Issuing changed the count per (member, epoch) and the blinded messages' hashes, made this
+    // epoch's key and the next one's and published them in the chain: nothing else.
     const issued = diff(before, await snapshot());
-    expect(Object.keys(issued).sort()).toEqual(['criticism_issuance', 'criticism_keys']);
+    expect(Object.keys(issued).sort()).toEqual(['criticism_blinded', 'criticism_chain_heads', 'criticism_issuance', 'criticism_keys']);
     expect(issued.criticism_issuance!.added).toHaveLength(50);
+    expect(issued.criticism_blinded!.added).toHaveLength(50);
+    expect(issued.criticism_keys!.added).toHaveLength(2);
     for (const row of issued.criticism_issuance!.added) expect(Object.keys(JSON.parse(row)).sort()).toEqual(['epoch', 'member_id', 'org_id', 'tokens']);
 
     // Spending: 30 members, in shuffled order, half of them sending their session cookie anyway.
@@ -121,17 +127,17 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     expect(withCookie.body).toBe(without.body);
     expect((await criticise(h.app, org.orgId, spent[0]!, 'x'.repeat(100_000))).statusCode).toBe(413);
 
-    // Nothing was logged for any of it, although everything identified is logged at this level.
-    expect(logs.slice(logLinesBefore)).toEqual([]);
-    await members[0]!.client.get(`${base}/criticisms`);
-    expect(logs.length).toBeGreaterThan(logLinesBefore);
-
     // Only the criticism and the spent token were written: no session touched, no counter moved.
     const spentRows = diff(beforeSpend, await snapshot());
     expect(Object.keys(spentRows).sort()).toEqual(['criticism_spent_tokens', 'criticisms']);
     expect(spentRows.criticisms!.added).toHaveLength(30);
     expect(spentRows.criticism_spent_tokens!.added).toHaveLength(30);
     expect(spentRows.criticisms!.removed).toHaveLength(0);
+
+    // Nothing was logged for any of it, although everything identified is logged at this level.
+    expect(logs.slice(logLinesBefore)).toEqual([]);
+    await members[0]!.client.get(`${base}/criticisms`);
+    expect(logs.length).toBeGreaterThan(logLinesBefore);
 
     // No stored or returned value of the spending ever passed through an identified request:
     // the server signed blinded messages and cannot recognise the tokens it signed.
@@ -153,6 +159,10 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     now = Date.parse('2026-11-25T18:00:00Z');
     const list = (await members[0]!.client.get(`${base}/criticisms`)).json();
     expect(list.criticisms).toHaveLength(30);
+    // Published: no spent token names a criticism any more.
+    const links = await h.ctx.store.db.selectFrom('criticism_spent_tokens').select('pending_criticism_id').where('org_id', '=', org.orgId).execute();
+    expect(links).toHaveLength(30);
+    for (const l of links) expect(l.pending_criticism_id).toBeNull();
     const shown = JSON.stringify(list.criticisms);
     for (const m of members) expect(shown).not.toContain(m.memberId);
 

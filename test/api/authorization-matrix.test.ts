@@ -249,6 +249,7 @@ const requests: Record<string, RouteRequest> = {
     refs: true,
     build: async (s) => ({ body: { token: await s.org.freshToken(), target: { kind: 'issue', issueId: s.refs.issueId }, text: `Decided without asking us (${unique()}).` } }),
   },
+  'GET /api/orgs/:orgId/criticism/keys': { ok: 200, build: () => ({}) },
   'GET /api/orgs/:orgId/criticisms/:criticismId/receipt': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
   'GET /api/orgs/:orgId/criticisms': { ok: 200, build: () => ({}) },
   'PUT /api/orgs/:orgId/criticisms/:criticismId/second': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },

@@ -720,7 +720,7 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     const critic = await joinAsMember(app, org);
     const tokens = await fetchTokens(critic.client, org.orgId, 5);
     const criticismId = (await json(criticise(app, org.orgId, tokens.pop()!, 'Published criticism of the leadership, for the fixture.'), 201)).id as string;
-    await criticism.publishBatch(db, org.orgId, '9999-12-31', at);
+    await criticism.publishBatch(db, org.orgId, { beforeDay: '9999-12-31', publishedAt: at });
     const spentToken = tokens.pop()!;
     const variantToken = tokens.pop()!;
     const pendingCriticismId = (await json(criticise(app, org.orgId, spentToken, 'Pending criticism of the leadership, for the fixture.'), 201)).id as string;

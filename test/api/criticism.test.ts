@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_GENESIS, chainEntry, criticismContent } from '../../src/core/index.js';
+import { CHAIN_GENESIS, chainEntry, criticismContent, epochKeyContent } from '../../src/core/index.js';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
 import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
@@ -87,15 +87,27 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     const mine = list.criticisms.find((c: { id: string }) => c.id === receipt.id);
     expect(mine.target).toEqual({ kind: 'issue', id: issue.id, title: 'Night-shift pay' });
 
-    // The chain verifies from its genesis, and the receipt is in it unaltered.
-    const chain = [...list.criticisms].sort((a, b) => a.chain.position - b.chain.position);
+    // The chain verifies from its genesis, and the receipt is in it unaltered. The epoch keys are
+    // in the same chain (the current and the next, made when first asked for), published beside
+    // the criticism; the keys route reads no cookie.
+    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys as { epoch: string; publicKey: string; publishedAt: string; chainPosition: number; prevHash: string; contentHash: string; entryHash: string }[];
+    expect(keys.map((k) => k.epoch)).toEqual(['2026-W49', '2026-W48']);
+    const chain = [
+      ...list.criticisms.map((c: { id: string; target: { kind: string; id: string | null }; text: string; writtenOn: string; publishedAt: string; chain: { position: number; prevHash: string; entryHash: string; contentHash: string } }) => ({
+        ...c.chain,
+        publishedAt: c.publishedAt,
+        content: criticismContent({ id: c.id, targetKind: c.target.kind, targetId: c.target.id, text: c.text, writtenOn: c.writtenOn }),
+      })),
+      ...keys.map((k) => ({ position: k.chainPosition, prevHash: k.prevHash, entryHash: k.entryHash, contentHash: k.contentHash, publishedAt: k.publishedAt, content: epochKeyContent(k) })),
+    ].sort((a, b) => a.position - b.position);
+    expect(chain).toHaveLength(5);
     let prev = CHAIN_GENESIS;
     for (const [i, c] of chain.entries()) {
-      expect(c.chain.position).toBe(i + 1);
-      expect(c.chain.prevHash).toBe(prev);
-      expect(c.chain.contentHash).toBe(sha256(criticismContent({ id: c.id, targetKind: c.target.kind, targetId: c.target.id, text: c.text, writtenOn: c.writtenOn })));
-      expect(c.chain.entryHash).toBe(sha256(chainEntry({ prevHash: prev, contentHash: c.chain.contentHash, position: i + 1, publishedAt: c.publishedAt })));
-      prev = c.chain.entryHash;
+      expect(c.position).toBe(i + 1);
+      expect(c.prevHash).toBe(prev);
+      expect(c.contentHash).toBe(sha256(c.content));
+      expect(c.entryHash).toBe(sha256(chainEntry({ prevHash: prev, contentHash: c.contentHash, position: i + 1, publishedAt: c.publishedAt })));
+      prev = c.entryHash;
     }
     expect(list.chainHead).toBe(prev);
     const published = (await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json();

@@ -109,6 +109,12 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
     reveals: ['contentHash', 'entryHash'],
     why: 'whoever holds a receipt checks it without saying who they are',
   },
+  'GET /api/orgs/:orgId/criticism/keys': {
+    may: everyone,
+    readsNoCookie: true,
+    reveals: ['prevHash', 'contentHash', 'entryHash'],
+    why: 'each epoch key as published in the public chain: a member checks the key they were given without saying who they are',
+  },
   'GET /api/orgs/:orgId/criticisms': { may: members, reveals: ['contentHash', 'prevHash', 'entryHash'], why: 'published criticism, its seconds and answers are public to the members' },
   'PUT /api/orgs/:orgId/criticisms/:criticismId/second': { may: members, why: 'every member may second a criticism' },
   'DELETE /api/orgs/:orgId/criticisms/:criticismId/second': { may: members, why: 'and withdraw the second' },

@@ -18,7 +18,7 @@ describe.each(dialects)('store on %s', (dialect) => {
   });
 
   it('applies the migrations once, then has nothing to do', async () => {
-    expect(await store.migrate()).toEqual(['0001-model', '0002-practice', '0003-criticism', '0004-session-role', '0005-statement-merge', '0006-action-participants', '0007-vote-keys', '0008-row-security', '0009-analysis-basis', '0010-carried-votes', '0011-vote-log-key', '0012-analysis-list']);
+    expect(await store.migrate()).toEqual(['0001-model', '0002-practice', '0003-criticism', '0004-session-role', '0005-statement-merge', '0006-action-participants', '0007-vote-keys', '0008-row-security', '0009-analysis-basis', '0010-carried-votes', '0011-vote-log-key', '0012-analysis-list', '0013-criticism-unlinked']);
     expect(await store.migrate()).toEqual([]);
   });
 

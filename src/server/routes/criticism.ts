@@ -10,6 +10,7 @@ import {
   CriticismAnswer,
   CriticismAnswerCreate,
   CriticismEpoch,
+  CriticismKeys,
   CriticismList,
   CriticismParams,
   CriticismReceipt,
@@ -25,7 +26,7 @@ import {
 import { criticism, events, inTransaction, issues, lines, members, organisations } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
-import { blindSign, generateEpochKey, keyFingerprint, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
+import { blindSign, generateEpochKey, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
 
 const DAY = 86_400_000;
 
@@ -33,10 +34,18 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
   const hour = ctx.config.criticismPublishHourUtc;
 
-  /** Publish the batch that is due, if any: the timer does it too; reads do not wait for it. */
+  /**
+   * Publish the batch that is due, if any (the timer does it too): a read first, and a write
+   * transaction only when something is due, once a day at most.
+   */
   async function publishDue(orgId: string): Promise<void> {
     const last = lastPublicationAt(ctx.clock(), hour);
-    await criticism.publishBatch(db(), orgId, dayOf(last), last.toISOString());
+    await criticism.publishBatch(db(), orgId, { beforeDay: dayOf(last), publishedAt: last.toISOString() });
+  }
+
+  /** The current and the next epoch's keys, made ahead and published in the chain as they are made. */
+  async function currentKeys(orgId: string, now: Date) {
+    return criticism.epochKeys(db(), orgId, [epochOf(now), nextEpochOf(now)], generateEpochKey, now.toISOString());
   }
 
   async function orgExists(orgId: string): Promise<void> {
@@ -64,18 +73,34 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const now = ctx.clock();
         const epochs = [];
-        for (const epoch of [epochOf(now), nextEpochOf(now)]) {
-          const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
+        for (const key of await currentKeys(auth.orgId, now)) {
           epochs.push({
-            epoch,
+            epoch: key.epoch,
             publicKey: key.public_key,
-            fingerprint: keyFingerprint(key.public_key),
-            issuedToMe: await criticism.tokensIssued(db(), auth.orgId, epoch, auth.memberId),
-            spendableFrom: epochStart(epoch).toISOString(),
-            spendableUntil: epochSpendableUntil(epoch).toISOString(),
+            fingerprint: criticism.keyFingerprint(key.public_key),
+            issuedToMe: await criticism.tokensIssued(db(), auth.orgId, key.epoch, auth.memberId),
+            spendableFrom: epochStart(key.epoch).toISOString(),
+            spendableUntil: epochSpendableUntil(key.epoch).toISOString(),
           });
         }
         return { quota: ctx.config.criticismQuota, nextPublicationAt: nextPublicationAt(now, hour).toISOString(), epochs };
+      },
+    );
+
+    app.get(
+      '/api/orgs/:orgId/criticism/keys',
+      {
+        schema: {
+          tags: ['criticism'],
+          summary: "The organisation's epoch keys as published in its public chain, newest first: a member's client checks the key it was given against them. Reads no cookie",
+          params: OrgParams,
+          response: { 200: CriticismKeys, 404: ErrorBody },
+        },
+      },
+      async (req) => {
+        const { orgId } = req.params;
+        await orgExists(orgId);
+        return { keys: await criticism.publishedKeys(db(), orgId, 10) };
       },
     );
 
@@ -93,13 +118,14 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const auth = authOf(req);
         const now = ctx.clock();
-        const epoch = epochOf(now);
-        if (req.body.epoch !== epoch) throw new DomainError('conflict', `epoch: tokens are issued for the current epoch ${epoch} only`);
-        const key = await criticism.epochKey(db(), auth.orgId, epoch, generateEpochKey, now.toISOString());
+        const key = (await currentKeys(auth.orgId, now)).find((k) => k.epoch === req.body.epoch);
+        if (!key) throw new DomainError('conflict', `epoch: tokens are issued for the current epoch ${epochOf(now)} and the next ${nextEpochOf(now)} only`);
+        const { epoch, private_key: privateKey } = key;
+        if (privateKey === null) throw new Error(`the signing key of ${epoch} was deleted inside its window`);
         const blindSignatures = await criticism.issueTokens(
           db(),
-          { orgId: auth.orgId, epoch, memberId: auth.memberId, n: req.body.blinded.length, quota: ctx.config.criticismQuota },
-          async () => blindSign({ publicKey: key.public_key, privateKey: key.private_key }, req.body.blinded),
+          { orgId: auth.orgId, epoch, memberId: auth.memberId, blinded: req.body.blinded, quota: ctx.config.criticismQuota },
+          async () => blindSign({ publicKey: key.public_key, privateKey }, req.body.blinded),
         );
         return { epoch, blindSignatures };
       },
@@ -165,10 +191,10 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         await publishDue(auth.orgId);
         const now = ctx.clock();
-        const [rows, pending, totals, memberCount, issueRows, versions] = await Promise.all([
+        const [rows, counts, head, memberCount, issueRows, versions] = await Promise.all([
           criticism.listPublished(db(), auth.orgId, auth.memberId),
-          criticism.pendingCount(db(), auth.orgId),
-          criticism.epochTotals(db(), auth.orgId),
+          criticism.publishedCounts(db(), auth.orgId),
+          criticism.chainHead(db(), auth.orgId),
           members.countMembers(db(), auth.orgId),
           issues.listIssues(db(), auth.orgId),
           lines.listPublishedVersions(db(), auth.orgId),
@@ -203,13 +229,14 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             list.map((c) => ({ publishedAt: c.publishedAt, firstAnsweredAt: c.answers[0]?.answeredAt ?? null })),
             now,
           ),
-          pending,
-          countsAsOf: lastPublicationAt(now, hour).toISOString(),
+          // As of the last publication, never live: nothing here moves when a criticism is sent.
+          pending: counts.pending,
+          countsAsOf: counts.asOf ?? lastPublicationAt(now, hour).toISOString(),
           nextPublicationAt: nextPublicationAt(now, hour).toISOString(),
           members: memberCount,
           quota,
-          epochs: totals.map((t) => ({ ...t, ceiling: quota * memberCount })),
-          chainHead: list[0]?.chain.entryHash ?? '',
+          epochs: counts.epochs.map((t) => ({ ...t, ceiling: quota * memberCount })),
+          chainHead: head,
         };
       },
     );

@@ -74,11 +74,6 @@ export function tokenIsValid(publicKey: string, message: string, signature: stri
   }
 }
 
-/** A key's fingerprint: lowercase hex SHA-256 of its DER (SubjectPublicKeyInfo) bytes. */
-export function keyFingerprint(publicKey: string): string {
-  return createHash('sha256').update(Buffer.from(publicKey, 'base64url')).digest('hex');
-}
-
 /** What the spent-token table keeps of a token: a hash of its message, never the message. */
 export function spentTokenHash(message: string): string {
   return createHash('sha256').update(Buffer.from(message, 'base64url')).digest('hex');

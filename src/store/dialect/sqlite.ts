@@ -56,6 +56,8 @@ class ImmediateTransactions implements Driver {
 /** The store's connection (openSqliteDatabase) for Kysely: prepared statements kept, transactions begun IMMEDIATE. */
 export function sqliteDialect(file: string): StoreDialect {
   const database = openSqliteDatabase(file);
+  // Deleted content is overwritten, not left in free space: criticism rewritten at publication leaves no older copy behind (store/repos/criticism.ts).
+  database.pragma('secure_delete = ON');
   const base = new SqliteDialect({ database: withStatementCache(database) });
   const kysely: Dialect = {
     createAdapter: () => base.createAdapter(),

@@ -12,6 +12,7 @@ import { migration0009 } from './0009-analysis-basis.js';
 import { migration0010 } from './0010-carried-votes.js';
 import { migration0011 } from './0011-vote-log-key.js';
 import { migration0012 } from './0012-analysis-list.js';
+import { migration0013 } from './0013-criticism-unlinked.js';
 
 export const migrations: Record<string, StoreMigration> = {
   '0001-model': migration0001,
@@ -26,5 +27,6 @@ export const migrations: Record<string, StoreMigration> = {
   '0010-carried-votes': migration0010,
   '0011-vote-log-key': migration0011,
   '0012-analysis-list': migration0012,
+  '0013-criticism-unlinked': migration0013,
 };
 export type { ColumnTypes, StoreMigration } from './types.js';

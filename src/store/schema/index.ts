@@ -248,9 +248,46 @@ export interface CriticismKeyTable {
   epoch: string;
   /** SubjectPublicKeyInfo, DER, base64url. */
   public_key: string;
-  /** PKCS#8, DER, base64url. */
-  private_key: string;
+  /** PKCS#8, DER, base64url; null once the epoch's spending window has closed (deleted). */
+  private_key: string | null;
   created_at: string;
+  /** The key's entry in the organisation's public chain; null until appended. */
+  published_at: string | null;
+  position: number | null;
+  prev_hash: string | null;
+  content_hash: string | null;
+  entry_hash: string | null;
+}
+
+/** The head of an organisation's public chain (criticism and epoch keys): appends lock this row. */
+export interface CriticismChainHeadTable {
+  org_id: string;
+  position: number;
+  entry_hash: string;
+}
+
+/** sha-256 of each blinded message signed for a member in an epoch: a repeated request counts once. */
+export interface CriticismBlindedTable {
+  org_id: string;
+  epoch: string;
+  member_id: string;
+  blinded_hash: string;
+}
+
+/** What waits for a batch, as of the last publication. */
+export interface CriticismCountsTable {
+  org_id: string;
+  as_of: string;
+  pending: number;
+}
+
+/** Token counts per epoch, as of the last publication. */
+export interface CriticismEpochCountsTable {
+  org_id: string;
+  epoch: string;
+  tokens_issued: number;
+  members_issued: number;
+  tokens_spent: number;
 }
 
 /** How many tokens a member received in an epoch: the only thing kept of issuance. */
@@ -280,11 +317,12 @@ export interface CriticismTable {
   entry_hash: string | null;
 }
 
+/** A spent token's hash; while its criticism waits for the batch, which one (cleared at publication). */
 export interface CriticismSpentTokenTable {
   token_hash: string;
   org_id: string;
   epoch: string;
-  criticism_id: string;
+  pending_criticism_id: string | null;
 }
 
 export interface CriticismSecondTable {
@@ -363,6 +401,10 @@ export interface Database {
   criticism_keys: CriticismKeyTable;
   criticism_issuance: CriticismIssuanceTable;
   criticism_spent_tokens: CriticismSpentTokenTable;
+  criticism_chain_heads: CriticismChainHeadTable;
+  criticism_blinded: CriticismBlindedTable;
+  criticism_counts: CriticismCountsTable;
+  criticism_epoch_counts: CriticismEpochCountsTable;
   criticism_seconds: CriticismSecondTable;
   criticism_answers: CriticismAnswerTable;
   events: EventTable;
