@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { routePolicies } from '../../src/server/policies.js';
-import type { LiveMessage } from '../../src/store/live.js';
+import type { LiveMessage } from '../../src/contract/index.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness } from '../_util/app.js';
 import { criticise, fetchTokens } from '../_util/criticism.js';
