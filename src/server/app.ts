@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -6,8 +7,8 @@ import type { AppContext } from './context.js';
 import { timeoutCheckIntervalMs } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installAuth } from './auth/session.js';
-import { installSecurityHeaders } from './auth/headers.js';
-import { installRateLimits } from './auth/rate-limit.js';
+import { helmetOptions, installSecurityHeaders, securityHeaders } from './auth/headers.js';
+import { installRateLimits, requestLimits } from './auth/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { issueRoutes } from './routes/issues.js';
@@ -27,17 +28,25 @@ export interface AppOptions {
 /** The HTTP application, without listening: tests inject, `massline serve` listens. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const t = ctx.config.timeouts;
+  const limits = requestLimits(ctx);
+  const headers = securityHeaders(helmetOptions(ctx.config)).set;
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: ctx.config.bodyLimit,
     trustProxy: ctx.config.trustProxy,
     frameworkErrors,
-    // A client that promises a body and trickles it, or never finishes its headers, is cut (408)
-    // once the request is due; a quiet connection is closed. Checked every fraction of the shortest.
-    requestTimeout: t.requestMs,
-    connectionTimeout: t.idleMs,
-    keepAliveTimeout: t.keepAliveMs,
-    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: timeoutCheckIntervalMs(t) },
+    // The server made here: an anonymous request past the shared limit is answered before
+    // Fastify builds anything for it. A client that promises a body and trickles it, or never
+    // finishes its headers, is cut (408) once the request is due; a quiet connection is closed.
+    serverFactory: (handler) => {
+      const server = http.createServer(
+        { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: timeoutCheckIntervalMs(t) },
+        limits ? (req, res) => limits.refuseAnonymous(req, res, headers) || handler(req, res) : handler,
+      );
+      server.keepAliveTimeout = t.keepAliveMs;
+      server.setTimeout(t.idleMs);
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -53,7 +62,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   installSecurityHeaders(app, ctx.config);
   await app.register(cookie);
   // The limits count before the session is read where they can: a refusal costs no database work.
-  installRateLimits(app, ctx, () => installAuth(app, ctx));
+  installRateLimits(app, limits, () => installAuth(app, ctx));
 
   await app.register(authRoutes(ctx));
   await app.register(organisationRoutes(ctx));

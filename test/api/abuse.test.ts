@@ -110,6 +110,30 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     expect((await new Client(h.app, { ip: '10.18.3.1' }).get(receipt())).statusCode).toBe(404);
   });
 
+  it('over HTTP, an anonymous request past the shared limit is answered before the application, the same 429 with the same security headers', async () => {
+    const fixed = () => new Date('2026-05-04T09:00:00Z');
+    const served = await startHarness(dialect, { clock: fixed, rateLimits: 'anonymous=2/1s' });
+    try {
+      const address = await served.app.listen({ port: 0, host: '127.0.0.1' });
+      const signup = await new Client(served.app).post('/api/auth/signup', { organisation: { name: 'Raw', slug: `raw-${dialect}` }, displayName: 'A', email: 'a@raw.test', password: PASSWORD });
+      const orgId = signup.json().organisation.id as string;
+      const receipt = `${address}/api/orgs/${orgId}/criticisms/${randomUUID()}/receipt`;
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await fetch(receipt));
+      expect(answers.map((r) => r.status)).toEqual([404, 404, 429]);
+      const refused = answers[2]!;
+      expect(await refused.json()).toEqual({ error: 'rate_limited', message: 'rate limit: at most 2 anonymous requests from everyone together in a second; try again in 1 s' });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options']) expect(refused.headers.get(name), name).toBe(answers[0]!.headers.get(name));
+      // A spend (with its body) is refused the same way, and the connection serves the next request.
+      const spend = await fetch(`${address}/api/orgs/${orgId}/criticisms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
+      expect(spend.status).toBe(429);
+      expect((await fetch(`${address}/api/health`)).status).toBe(200);
+    } finally {
+      await served.close();
+    }
+  });
+
   it('a member looping the model routes meets a 429 on each, refused before the session is looked up; another member is served', async () => {
     nextHour();
     const { org } = await found('10.19.0.1');
@@ -178,8 +202,8 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       const [body, headers] = await Promise.all([trickle(slowLogin), trickle('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ')]);
       expect(body).toMatch(/^HTTP\/1\.1 408 /);
       expect(headers).toMatch(/^HTTP\/1\.1 408 /);
-      // The second login this minute is refused before its body is read, and the connection closes after the answer.
-      const refused = await trickle(slowLogin);
+      // The second login this minute is refused before its body is read; a large one is not waited for.
+      const refused = await trickle(slowLogin.replace('Content-Length: 1000', 'Content-Length: 20000'));
       expect(refused).toMatch(/^HTTP\/1\.1 429 [^]*\r\nconnection: close\r\n/i);
     } finally {
       await short.close();

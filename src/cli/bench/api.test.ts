@@ -16,6 +16,13 @@ describe('bench-api options', () => {
     expect(parseApiBenchOptions({ ...defaults, dialects: 'postgres', apiProcesses: 'two' })).toMatch(/^--api-processes/);
   });
 
+  it('floods the anonymous routes only when asked, at a rate it can name', () => {
+    expect(parseApiBenchOptions(defaults)).toMatchObject({ floodAnonymous: 0 });
+    expect(parseApiBenchOptions({ ...defaults, floodAnonymous: '1000' })).toMatchObject({ floodAnonymous: 1000 });
+    expect(parseApiBenchOptions({ ...defaults, floodAnonymous: 'lots' })).toMatch(/^--flood-anonymous: requests per second/);
+    expect(parseApiBenchOptions({ ...defaults, floodAnonymous: '50000' })).toMatch(/^--flood-anonymous/);
+  });
+
   it('names the option of a bad value', () => {
     expect(parseApiBenchOptions({ ...defaults, dialects: 'mysql' })).toMatch(/^--dialects/);
     expect(parseApiBenchOptions({ ...defaults, connections: '10,x' })).toMatch(/^--connections/);
@@ -49,6 +56,21 @@ describe('bench-api options', () => {
       ceiling: { 'node:http': { '50': { votesPerSec: 11000, p50Ms: 2.25, p99Ms: 9 } }, fastify: { '50': { votesPerSec: 10000, p50Ms: 2.5, p99Ms: 10 } } },
       // No ceiling at 10 connections, so no share there.
       shareOfFastifyCeiling: { sqlite: { '50': 0.5 } },
+    });
+  });
+
+  it('puts a run beside the anonymous flood in the JSON apart, with what the flood was answered', () => {
+    const base = { connections: 10, seconds: 5, requests: 100, acknowledged: 100, non2xx: 0, errors: 0, timeouts: 0, statusCodes: {} };
+    const report = benchReport(
+      [
+        { ...base, target: 'sqlite', votesPerSec: 1500, p50Ms: 5, p99Ms: 20 },
+        { ...base, target: 'sqlite + anonymous flood', votesPerSec: 1450, p50Ms: 5.2, p99Ms: 21, flood: { rate: 1000, sent: 5000, errors: 0, statusCodes: { '429': 4750, '404': 250 } } },
+      ],
+      { dialects: ['sqlite'], apiProcesses: 1 },
+    );
+    expect(report).toEqual({
+      sqlite: { '10': { votesPerSec: 1500, p50Ms: 5, p99Ms: 20 } },
+      anonymousFlood: { sqlite: { '10': { votesPerSec: 1450, p50Ms: 5.2, p99Ms: 21, floodRate: 1000, floodStatusCodes: { '429': 4750, '404': 250 } } } },
     });
   });
 });

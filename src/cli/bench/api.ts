@@ -18,6 +18,12 @@
  *
  * With `ceiling`, the same load also runs against two servers that only answer (node:http, and
  * a bare Fastify route parsing the body): what this machine serves at all, for scale.
+ *
+ * With `floodAnonymous` (requests per second), the server runs with its request limits on (the
+ * defaults), and each run is made twice: alone, then beside a flood at that rate on the
+ * anonymous routes (receipts of criticism that does not exist, spends of tokens that are not
+ * tokens, the published keys), from the same load generator, as one attacker who keeps nothing
+ * the server could tell apart. Both runs' votes/s and p99 are printed, and the flood's answers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +36,7 @@ import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
 import { cpuSeconds, startChildServer, type ChildServer } from './api-process.js';
 import { seedBenchOrganisation, type BenchOrganisation } from './api-seed.js';
 import { benchStoreWrites, type StoreRunFigures } from './api-store.js';
+import { floodInChild, type FloodFigures } from './api-flood.js';
 
 export interface ApiBenchOptions {
   dialects: DialectName[];
@@ -51,6 +58,8 @@ export interface ApiBenchOptions {
   store: boolean;
   /** API processes serving the load (more than one: PostgreSQL only, beside one analysis worker). */
   apiProcesses: number;
+  /** Requests per second flooding the anonymous routes beside a second run at each concurrency (0: none; limits stay off). */
+  floodAnonymous: number;
   log: (line: string) => void;
 }
 
@@ -62,7 +71,8 @@ export interface ApiRunFigures {
 }
 
 /** What a run measured: the real server on a dialect, a ceiling server, or the store alone. */
-export type BenchTarget = DialectName | 'node:http' | 'fastify' | `${DialectName} store, ${StoreRunFigures['mode']}`;
+export type BenchTarget = DialectName | `${DialectName} + anonymous flood` | 'node:http' | 'fastify' | `${DialectName} store, ${StoreRunFigures['mode']}`;
+
 
 export interface ApiRun extends ApiRunFigures {
   target: BenchTarget;
@@ -74,6 +84,7 @@ export interface ApiRun extends ApiRunFigures {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  flood?: FloodFigures;
 }
 
 /** Figures by connections ("50"). */
@@ -89,6 +100,8 @@ export type ApiBenchReport = Partial<Record<DialectName, ByConnections>> & {
   ceiling?: Partial<Record<'node:http' | 'fastify', ByConnections>>;
   shareOfFastifyCeiling?: Partial<Record<DialectName, Record<string, number>>>;
   store?: Partial<Record<DialectName, Partial<Record<StoreRunFigures['mode'], ByConnections>>>>;
+  /** Each dialect's runs beside the anonymous flood, and the flood's answers by status. */
+  anonymousFlood?: Partial<Record<DialectName, Record<string, ApiRunFigures & { floodRate: number; floodStatusCodes: Record<string, number> }>>>;
 };
 
 export interface ApiBenchResult {
@@ -106,9 +119,9 @@ const ceilingScript = path.resolve(here, 'api-ceiling-server.js');
 
 type ServeRole = 'all' | 'api' | 'worker';
 
-/** Start `massline serve` on a free loopback port, with request limits off. */
-async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all'): Promise<ChildServer> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: 'off', MASSLINE_LOG_LEVEL: 'warn' };
+/** Start `massline serve` on a free loopback port, with request limits off (or on at their defaults). */
+async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all', limits: 'off' | 'on' = 'off'): Promise<ChildServer> {
+  const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: limits, MASSLINE_LOG_LEVEL: 'warn' };
   for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
   const roleArgs = role === 'all' ? [] : ['--role', role];
@@ -122,11 +135,12 @@ interface BenchServers {
 }
 
 async function startServers(target: { dataDir: string; databaseUrl: string | undefined }, opts: ApiBenchOptions): Promise<BenchServers> {
-  if (opts.apiProcesses === 1) return { api: [await startServer(target, opts.serverNodeFlags)], worker: null };
+  const limits = opts.floodAnonymous > 0 ? 'on' : 'off';
+  if (opts.apiProcesses === 1) return { api: [await startServer(target, opts.serverNodeFlags, 'all', limits)], worker: null };
   const servers: BenchServers = { api: [], worker: null };
   try {
     servers.worker = await startServer(target, opts.serverNodeFlags, 'worker');
-    for (let i = 0; i < opts.apiProcesses; i++) servers.api.push(await startServer(target, opts.serverNodeFlags, 'api'));
+    for (let i = 0; i < opts.apiProcesses; i++) servers.api.push(await startServer(target, opts.serverNodeFlags, 'api', limits));
     return servers;
   } catch (e) {
     await stopServers(servers);
@@ -220,17 +234,20 @@ async function storedVotes(target: { dataDir: string; databaseUrl: string | unde
   }
 }
 
-/** One measured run at one concurrency (after its warm-up), logged as it ends. */
-async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOrganisation, counter: { next: number }, connections: number, opts: ApiBenchOptions): Promise<ApiRun> {
+/** One measured run at one concurrency (after its warm-up), logged as it ends; with `floodRate`, beside the anonymous flood. */
+async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOrganisation, counter: { next: number }, connections: number, opts: ApiBenchOptions, floodRate = 0): Promise<ApiRun> {
   const urls = servers.map((s) => s.url);
-  if (opts.warmupSeconds > 0) await loadRun(urls, org, counter, `w${connections}`, connections, opts.warmupSeconds, opts.maxRequests);
+  const label = `${floodRate > 0 ? 'f' : 'c'}${connections}`;
+  if (opts.warmupSeconds > 0) await loadRun(urls, org, counter, `w${label}`, connections, opts.warmupSeconds, opts.maxRequests);
   const loadBefore = loadAverage();
   const cpuOf = () => {
     const each = servers.map((s) => cpuSeconds(s.child.pid));
     return each.every((c) => c !== null) ? { process: each.reduce((a, c) => a + c!.process, 0), mainThread: each.reduce((a, c) => a + c!.mainThread, 0) } : null;
   };
   const cpuBefore = cpuOf();
-  const { result, sorted } = await loadRun(urls, org, counter, `c${connections}`, connections, opts.seconds, opts.maxRequests);
+  const flooding = floodRate > 0 ? floodInChild(urls[0]!, org.orgId, floodRate, opts.seconds) : null;
+  const { result, sorted } = await loadRun(urls, org, counter, label, connections, opts.seconds, opts.maxRequests);
+  const flood: FloodFigures | undefined = flooding ? await flooding : undefined;
   const cpuAfter = cpuOf();
   const perVote = (a: number, b: number) => `${Math.round(((b - a) * 1e6) / Math.max(1, result.ok))} µs`;
   const whose = servers.length > 1 ? `${servers.length} API processes' CPU` : 'server CPU';
@@ -248,13 +265,15 @@ async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOr
     votesPerSec: Math.round(result.ok / result.duration),
     p50Ms: round2(quantile(sorted, 0.5)),
     p99Ms: round2(quantile(sorted, 0.99)),
+    ...(flood ? { flood } : {}),
   };
   opts.log(
-    `[${target}] ${String(connections).padStart(3)} connections${servers.length > 1 ? ` over ${servers.length} API processes` : ''}: ${String(run.votesPerSec).padStart(6)} ${target === 'sqlite' || target === 'postgres' ? 'votes' : 'requests'}/s, ` +
+    `[${target}] ${String(connections).padStart(3)} connections${servers.length > 1 ? ` over ${servers.length} API processes` : ''}: ${String(run.votesPerSec).padStart(6)} ${target === 'node:http' || target === 'fastify' ? 'requests' : 'votes'}/s, ` +
       `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, max ${round1(sorted[sorted.length - 1] ?? Number.NaN)} ms; ` +
       `${run.acknowledged} acknowledged in ${run.seconds} s, non-2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}${cpu}; load average ${loadBefore} → ${loadAverage()}` +
       `${failed(run) ? `  ERRORS: status ${JSON.stringify(run.statusCodes)}` : ''}`,
   );
+  if (flood) opts.log(`[${target}] the flood: ${flood.sent} requests answered in ${opts.seconds} s (${Math.round(flood.sent / opts.seconds)}/s answered, asked at ${flood.rate}/s), answered ${JSON.stringify(flood.statusCodes)}, connection errors ${flood.errors}`);
   return run;
 }
 
@@ -276,10 +295,18 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
     const where = dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)';
     log(servers.worker ? `[${dialect}] ${servers.api.length} API processes at ${servers.api.map((s) => s.url).join(', ')} and one analysis worker${where}` : `[${dialect}] server at ${servers.api[0]!.url}${where}`);
     const counter = { next: 0 };
+    if (opts.floodAnonymous > 0) log(`[${dialect}] request limits on at their defaults; each run alone, then beside ${opts.floodAnonymous} anonymous requests a second`);
     for (const connections of opts.connections) {
       const run = await measure(dialect, servers.api, org, counter, connections, opts);
       runs.push(run);
       if (failed(run)) clean = false;
+      if (opts.floodAnonymous > 0) {
+        const flooded = await measure(`${dialect} + anonymous flood`, servers.api, org, counter, connections, opts, opts.floodAnonymous);
+        runs.push(flooded);
+        if (failed(flooded)) clean = false;
+        const change = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)} %`;
+        log(`[${dialect}] ${connections} connections, the flood's effect: votes/s ${change(run.votesPerSec, flooded.votesPerSec)}, p99 ${change(run.p99Ms, flooded.p99Ms)}`);
+      }
     }
     const stopped = servers;
     servers = null;
@@ -340,6 +367,10 @@ export function benchReport(runs: readonly ApiRun[], opts: Pick<ApiBenchOptions,
   for (const r of runs) {
     const at = String(r.connections);
     if (r.target === 'sqlite' || r.target === 'postgres') (report[r.target] ??= {})[at] = figures(r);
+    else if (r.target === 'sqlite + anonymous flood' || r.target === 'postgres + anonymous flood') {
+      const dialect = r.target === 'sqlite + anonymous flood' ? 'sqlite' : 'postgres';
+      ((report.anonymousFlood ??= {})[dialect] ??= {})[at] = { ...figures(r), floodRate: r.flood?.rate ?? 0, floodStatusCodes: r.flood?.statusCodes ?? {} };
+    }
     else if (r.target === 'node:http' || r.target === 'fastify') ((report.ceiling ??= {})[r.target] ??= {})[at] = figures(r);
     else {
       const [dialect, mode] = /^(\w+) store, (.+)$/.exec(r.target)!.slice(1) as [DialectName, StoreRunFigures['mode']];
@@ -388,6 +419,7 @@ export function parseApiBenchOptions(raw: {
   ceiling?: boolean;
   store?: boolean;
   apiProcesses?: string;
+  floodAnonymous?: string;
 }): Omit<ApiBenchOptions, 'log'> | string {
   const dialects = raw.dialects.split(',').map((d) => d.trim());
   if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
@@ -400,6 +432,8 @@ export function parseApiBenchOptions(raw: {
   const apiProcesses = raw.apiProcesses ?? '1';
   if (!positive(apiProcesses) || Number(apiProcesses) > 16) return '--api-processes: an integer from 1 to 16';
   if (Number(apiProcesses) > 1 && dialects.includes('sqlite')) return '--api-processes: more than one API process needs PostgreSQL (--dialects postgres); SQLite is served by one process';
+  const flood = raw.floodAnonymous ?? '0';
+  if (!/^\d+$/.test(flood) || Number(flood) > 20_000) return '--flood-anonymous: requests per second, from 0 (none) to 20000';
   const maxRequests = Number(raw.maxRequests);
   if (connections.some((c) => Number(c) > maxRequests)) return '--max-requests: at least the number of connections';
   return {
@@ -414,5 +448,6 @@ export function parseApiBenchOptions(raw: {
     ceiling: raw.ceiling ?? false,
     store: raw.store ?? false,
     apiProcesses: Number(apiProcesses),
+    floodAnonymous: Number(flood),
   };
 }

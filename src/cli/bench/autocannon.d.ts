@@ -17,6 +17,8 @@ declare module 'autocannon' {
     /** Seconds. */
     duration?: number;
     maxOverallRequests?: number;
+    /** Requests per second over all connections (default: as fast as they are answered). */
+    overallRate?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
     requests?: AutocannonRequest[];

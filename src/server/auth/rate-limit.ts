@@ -10,20 +10,22 @@
  *   against its account (organisation and e-mail, kept as a hash), from every address together;
  * - a member route: the member of the session; without a live session, the address (`public`).
  *
- * The cheap refusals come first: anonymous and public routes are counted before the session is
- * read and before the body is parsed; on member routes, a member already over a limit is known
+ * The cheap refusals come first: anonymous routes are counted as the request arrives, before
+ * Fastify builds anything for it (`refuseAnonymous`, for the server's request listener); public
+ * routes before the session is read and the body parsed; on member routes, a member already over a limit is known
  * by the session cookie's hash (remembered from an earlier request) and refused without the
  * session lookup. Every window counts a request, refused or not, so hammering one window fills
  * the longer ones too.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { roleAtLeast, type Role } from '../../core/index.js';
 import { tokenHash } from '../../store/index.js';
 import type { RateLimits, RateWindow, RequestLimitName } from '../config.js';
 import type { AppContext } from '../context.js';
-import { policyOf, rateLimitScopes, type RateLimitName, type RoutePolicy } from '../policies.js';
+import { policyOf, rateLimitScopes, routePolicies, type RateLimitName, type RoutePolicy } from '../policies.js';
 
 /** Never more keys per counter than this in memory; the least recently counted go first. */
 const KEYS_PER_COUNTER = 20_000;
@@ -123,13 +125,20 @@ function describeWindow(w: RateWindow): string {
   return `${w.windowMs} ms`;
 }
 
+const messageOf = (name: RequestLimitName, r: Refusal) => `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
+
+/** A refused request's body larger than this is not read and thrown away: the connection closes after the answer. */
+const BODY_NOT_WAITED_FOR = 16 * 1024;
+
 /**
- * The 429, sent from a hook: a fixed shape, no error object, no stack. A body still on its way
- * is not waited for: the connection closes after the answer.
+ * The 429, sent from a hook: a fixed shape, no error object, no stack. A small body is read and
+ * dropped, keeping the connection (a new one costs more than a few hundred bytes); a large or
+ * chunked one is not waited for.
  */
 function refuse(req: FastifyRequest, reply: FastifyReply, name: RequestLimitName, r: Refusal): void {
-  const message = `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
-  if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')) void reply.header('connection', 'close');
+  const message = messageOf(name, r);
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR)) void reply.header('connection', 'close');
   void reply
     .code(429)
     .header('retry-after', String(r.seconds))
@@ -151,6 +160,17 @@ declare module 'fastify' {
 }
 
 const addressOf = (req: FastifyRequest) => normalizeIP(req.ip);
+
+/** The anonymous routes of the policy table, as patterns on the raw request's method and URL (HEAD answers like GET). */
+const anonymousRoutes = Object.entries(routePolicies as Record<string, RoutePolicy>)
+  .filter(([, p]) => p.who === 'anonymous')
+  .map(([route]) => {
+    const [method = '', path = ''] = route.split(' ');
+    return { method, pattern: new RegExp(`^${path.replace(/:[^/]+/g, '[^/?#]+')}(?:[?#]|$)`) };
+  });
+
+const isAnonymousRoute = (method: string | undefined, url: string | undefined) =>
+  url !== undefined && anonymousRoutes.some((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(url));
 
 /** The account a login names, as a hash: the limiter keeps no e-mail address. */
 function accountOf(body: unknown): string | null {
@@ -191,9 +211,35 @@ export function requestLimits(ctx: AppContext) {
   const members = new Map<string, { memberId: string; role: Role }>();
   /** Requests counted already, before their session was looked up. */
   const counted = new WeakSet<FastifyRequest>();
+  /** Requests on anonymous routes counted as they arrived, before Fastify saw them. */
+  const arrived = new WeakSet<IncomingMessage>();
+  const anonymous = counterOf('anonymous');
+  const answers = new Map<number, { body: string; headers: Record<string, string> }>();
   const exempt = (limit: RouteLimit, role: Role) => limit.name === 'statement' && roleAtLeast(role, 'organiser');
 
   return {
+    /**
+     * For the server's request listener, before Fastify: a request on an anonymous route past
+     * the shared limit is answered here with its 429 and `headers`, at the least a request can
+     * cost; one let through is counted already. True when it was answered.
+     */
+    refuseAnonymous(req: IncomingMessage, res: ServerResponse, headers: Readonly<Record<string, string>>): boolean {
+      if (!isAnonymousRoute(req.method, req.url)) return false;
+      arrived.add(req);
+      const refused = anonymous.hit('');
+      if (!refused) return false;
+      // The answers differ only by the wait: made once per wait, not per request.
+      let answer = answers.get(refused.seconds);
+      if (!answer) {
+        const body = JSON.stringify({ error: 'rate_limited', message: messageOf('anonymous', refused) });
+        answer = { body, headers: { ...headers, 'retry-after': String(refused.seconds), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) } };
+        if (answers.size < 100) answers.set(refused.seconds, answer);
+      }
+      res.writeHead(429, answer.headers);
+      res.end(answer.body);
+      return true;
+    },
+
     onRoute(route: RouteOptions) {
       const method = [route.method].flat()[0] ?? '';
       const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
@@ -220,7 +266,10 @@ export function requestLimits(ctx: AppContext) {
       if (!limit) return done();
       const who = config.policy?.who ?? 'public';
       let refused: Refusal | null = null;
-      if (who === 'anonymous') refused = limit.counter.hit('');
+      if (who === 'anonymous') {
+        if (arrived.has(req.raw)) return done();
+        refused = limit.counter.hit('');
+      }
       else if (who === 'public') refused = limit.counter.hit(addressOf(req));
       else {
         const token = req.cookies[SESSION_COOKIE];
@@ -265,9 +314,10 @@ export function requestLimits(ctx: AppContext) {
   };
 }
 
+export type RequestLimits = NonNullable<ReturnType<typeof requestLimits>>;
+
 /** Hang the limits on the app: the cookie parser first, then `before`, then the session (`installSession`), then the rest. */
-export function installRateLimits(app: FastifyInstance, ctx: AppContext, installSession: () => void): void {
-  const limits = requestLimits(ctx);
+export function installRateLimits(app: FastifyInstance, limits: RequestLimits | null, installSession: () => void): void {
   if (limits) {
     app.addHook('onRoute', limits.onRoute);
     app.addHook('onRequest', limits.beforeSession);
