@@ -4,7 +4,10 @@
  * the bureaucracy figure and the published token counts.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
+import { requestTokens } from '../../src/contract/criticism-tokens.js';
+import { criticism } from '../../src/store/index.js';
 import { CHAIN_GENESIS, chainEntry, criticismContent, epochKeyContent } from '../../src/core/index.js';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
@@ -138,7 +141,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect(list.epochs).toEqual([{ epoch: '2026-W48', tokensIssued: 7, membersIssued: 2, tokensSpent: 3, ceiling: 20 }]);
   });
 
-  it('refuses tokens of an epoch that is over, and issues only for the current one', async () => {
+  it('refuses tokens of an epoch that is over, and issues only for the current and the next one', async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
     const m = await joinAsMember(h.app, org);
@@ -151,5 +154,185 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     const late = await criticise(h.app, org.orgId, t!, 'A criticism kept too long before sending it.');
     expect(late.statusCode).toBe(403);
     expect(late.json().message).toMatch(/^token\.epoch/);
+  });
+
+  it('signs the same blinded messages again with the same signatures, counting them once, and never beyond the quota', async () => {
+    now = Date.parse('2026-11-25T09:00:00Z');
+    const org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    const m = await joinAsMember(h.app, org);
+    const key = currentKey((await m.client.get(`${base}/criticism/epoch`)).json());
+    const issuedToMe = async () => currentKey((await m.client.get(`${base}/criticism/epoch`)).json()).issuedToMe;
+    const sign = (blinded: string[], epoch = key.epoch) => m.client.post(`${base}/criticism/tokens`, { epoch, blinded });
+
+    // A browser that lost the answer asks again with the blinded messages it kept: the same signatures, counted once.
+    const three = await requestTokens(key.epoch, key.publicKey, 3);
+    const first = await sign(three.blinded);
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await sign(three.blinded);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(await issuedToMe()).toBe(3);
+    // The tokens made from the repeated answer are good ones.
+    const tokens = await three.finish(again.json().blindSignatures);
+    expect((await criticise(h.app, org.orgId, tokens[0]!, 'Made from an answer asked for twice.')).statusCode).toBe(201);
+
+    // Old and new together: only the new count, and the old are answered as before.
+    const two = await requestTokens(key.epoch, key.publicKey, 2);
+    const mixed = await sign([three.blinded[1]!, ...two.blinded, three.blinded[0]!]);
+    expect(mixed.statusCode, mixed.body).toBe(200);
+    const signatures = mixed.json().blindSignatures as string[];
+    expect([signatures[0], signatures[3]]).toEqual([first.json().blindSignatures[1], first.json().blindSignatures[0]]);
+    expect(await issuedToMe()).toBe(5);
+
+    // The quota is reached: one new message among old ones is refused whole, and nothing more is counted; old ones alone are still answered.
+    const one = await requestTokens(key.epoch, key.publicKey, 1);
+    const over = await sign([...three.blinded, ...one.blinded]);
+    expect(over.statusCode).toBe(429);
+    expect(over.json().message).toMatch(/^blinded: this epoch's quota is 5 tokens and 5 were issued/);
+    expect(await issuedToMe()).toBe(5);
+    expect((await sign([...two.blinded, ...three.blinded])).statusCode).toBe(200);
+    // Repeated within one request, a message counts once too.
+    expect(await issuedToMe()).toBe(5);
+
+    // Two identical requests at once count once as well.
+    const other = await joinAsMember(h.app, org);
+    const four = await requestTokens(key.epoch, key.publicKey, 4);
+    const both = await Promise.all([0, 1].map(() => other.client.post(`${base}/criticism/tokens`, { epoch: key.epoch, blinded: four.blinded })));
+    for (const r of both) expect(r.statusCode, r.body).toBe(200);
+    expect(both[0]!.json()).toEqual(both[1]!.json());
+    expect(currentKey((await other.client.get(`${base}/criticism/epoch`)).json()).issuedToMe).toBe(4);
+
+    // The next epoch's tokens are fetched ahead, under a quota of their own.
+    const answer = (await m.client.get(`${base}/criticism/epoch`)).json();
+    const next = answer.epochs[1];
+    expect(next).toMatchObject({ epoch: '2026-W49', issuedToMe: 0, spendableFrom: '2026-11-30T00:00:00.000Z', spendableUntil: '2026-12-14T00:00:00.000Z' });
+    const ahead = await requestTokens(next.epoch, next.publicKey, 5);
+    expect((await sign(ahead.blinded, next.epoch)).statusCode).toBe(200);
+    expect((await m.client.get(`${base}/criticism/epoch`)).json().epochs[1].issuedToMe).toBe(5);
+    expect((await sign(['AAAA'], '2026-W50')).statusCode).toBe(409);
+  });
+
+  it('makes the next epoch\'s key ahead and publishes every key in the public chain, where members can check it', async () => {
+    now = Date.parse('2026-11-25T09:00:00Z');
+    const org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    const m = await joinAsMember(h.app, org);
+    const anyone = new Client(h.app);
+    // No key is made before a member asks for one.
+    expect((await anyone.get(`${base}/criticism/keys`)).json()).toEqual({ keys: [] });
+
+    const answer = (await m.client.get(`${base}/criticism/epoch`)).json();
+    expect(answer.quota).toBe(5);
+    expect(answer.nextPublicationAt).toBe('2026-11-25T18:00:00.000Z');
+    expect(answer.epochs.map((e: { epoch: string }) => e.epoch)).toEqual(['2026-W48', '2026-W49']);
+    expect(answer.epochs[0]).toMatchObject({ issuedToMe: 0, spendableFrom: '2026-11-23T00:00:00.000Z', spendableUntil: '2026-12-07T00:00:00.000Z' });
+    for (const e of answer.epochs) expect(e.fingerprint).toBe(createHash('sha256').update(Buffer.from(e.publicKey, 'base64url')).digest('hex'));
+    expect(answer.epochs[0].publicKey).not.toBe(answer.epochs[1].publicKey);
+    // Asked again, the same keys, and nothing new in the chain.
+    expect((await m.client.get(`${base}/criticism/epoch`)).json()).toEqual(answer);
+
+    // The keys route reads no cookie, sets none, and shows the keys as the chain holds them, newest first.
+    const published = await anyone.get(`${base}/criticism/keys`);
+    expect(published.statusCode).toBe(200);
+    expect(published.headers['set-cookie']).toBeUndefined();
+    const keys = published.json().keys;
+    expect(keys.map((k: { epoch: string }) => k.epoch)).toEqual(['2026-W49', '2026-W48']);
+    for (const k of keys) {
+      const given = answer.epochs.find((e: { epoch: string }) => e.epoch === k.epoch);
+      expect(k).toMatchObject({ publicKey: given.publicKey, fingerprint: given.fingerprint, publishedAt: '2026-11-25T09:00:00.000Z' });
+      expect(k.contentHash).toBe(sha256(epochKeyContent(k)));
+      expect(k.entryHash).toBe(sha256(chainEntry({ prevHash: k.prevHash, contentHash: k.contentHash, position: k.chainPosition, publishedAt: k.publishedAt })));
+    }
+    expect(keys[1]).toMatchObject({ chainPosition: 1, prevHash: CHAIN_GENESIS });
+    expect(keys[0]).toMatchObject({ chainPosition: 2, prevHash: keys[1].entryHash });
+    expect((await m.client.get(`${base}/criticisms`)).json().chainHead).toBe(keys[0].entryHash);
+
+    // A week on: this epoch's key is the one made ahead; the next one is made and appended.
+    now = Date.parse('2026-12-01T09:00:00Z');
+    const later = (await m.client.get(`${base}/criticism/epoch`)).json();
+    expect(later.epochs[0]).toEqual({ ...answer.epochs[1], issuedToMe: 0 });
+    expect(later.epochs[1].epoch).toBe('2026-W50');
+    const three = (await anyone.get(`${base}/criticism/keys`)).json().keys;
+    expect(three.map((k: { epoch: string; chainPosition: number }) => [k.epoch, k.chainPosition])).toEqual([
+      ['2026-W50', 3],
+      ['2026-W49', 2],
+      ['2026-W48', 1],
+    ]);
+    expect(three[0].prevHash).toBe(keys[0].entryHash);
+
+    // Of another organisation, its own keys; of none, 404.
+    const other = await signUp(h.app);
+    expect((await anyone.get(`/api/orgs/${other.orgId}/criticism/keys`)).json()).toEqual({ keys: [] });
+    expect((await anyone.get('/api/orgs/AAAAAAAAAAAAAAAA/criticism/keys')).statusCode).toBe(404);
+  });
+
+  it('deletes a signing key once its spending window has closed, keeping its public key in the chain', async () => {
+    now = Date.parse('2026-11-25T09:00:00Z');
+    const org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    const m = await joinAsMember(h.app, org);
+    const tokens = await fetchTokens(m.client, org.orgId, 2);
+    const privateKey = async (epoch: string) => (await criticism.findEpochKey(h.ctx.store.db, org.orgId, epoch))?.private_key;
+    expect(await privateKey('2026-W48')).toEqual(expect.any(String));
+
+    // Within its window (the epoch after its own), the key is kept and its tokens are accepted.
+    now = Date.parse('2026-12-06T23:00:00Z');
+    await m.client.get(`${base}/criticisms`);
+    expect(await privateKey('2026-W48')).toEqual(expect.any(String));
+    expect((await criticise(h.app, org.orgId, tokens[0]!, 'Sent on the last evening of its window.')).statusCode).toBe(201);
+
+    // The window closed at Monday 00:00; the first publication after it deletes the private key.
+    now = Date.parse('2026-12-07T18:00:00Z');
+    await m.client.get(`${base}/criticisms`);
+    expect(await privateKey('2026-W48')).toBeNull();
+    expect(await privateKey('2026-W49')).toEqual(expect.any(String));
+    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys;
+    expect(keys.find((k: { epoch: string }) => k.epoch === '2026-W48')).toMatchObject({ chainPosition: 1 });
+    // Nothing kept of what it signed either.
+    expect(await h.ctx.store.db.selectFrom('criticism_blinded').select('epoch').where('org_id', '=', org.orgId).where('epoch', '=', '2026-W48').execute()).toEqual([]);
+    // Its tokens are refused as too old, as before.
+    expect((await criticise(h.app, org.orgId, tokens[1]!, 'Sent after its window had closed.')).statusCode).toBe(403);
+  });
+
+  it('opens no write transaction for a read or a receipt when no publication is due', async () => {
+    now = Date.parse('2026-11-25T09:00:00Z');
+    const org = await signUp(h.app);
+    const base = `/api/orgs/${org.orgId}`;
+    const m = await joinAsMember(h.app, org);
+    const [token] = await fetchTokens(m.client, org.orgId, 1);
+    const receipt = (await criticise(h.app, org.orgId, token!, 'A criticism whose receipt is checked again and again.')).json();
+    const db = h.ctx.store.db;
+    const transactions = vi.spyOn(db, 'transaction');
+    const changes = async () => (dialect === 'sqlite' ? Number((await sql<{ n: number }>`select total_changes() as n`.execute(db)).rows[0]!.n) : 0);
+    const reads = async () => {
+      const anyone = new Client(h.app);
+      for (let i = 0; i < 5; i++) {
+        expect((await anyone.get(`${base}/criticisms/${receipt.id}/receipt`)).statusCode).toBe(200);
+        expect((await anyone.get(`${base}/criticisms/AAAAAAAAAAAAAAA${i}/receipt`)).statusCode).toBe(404);
+        expect((await anyone.get(`${base}/criticism/keys`)).statusCode).toBe(200);
+        expect((await m.client.get(`${base}/criticisms`)).statusCode).toBe(200);
+        expect((await m.client.get(`${base}/criticism/epoch`)).statusCode).toBe(200);
+      }
+    };
+    try {
+      // Today's publication was taken (by the first read after it); the keys exist: nothing is due.
+      await m.client.get(`${base}/criticisms`);
+      transactions.mockClear();
+      const before = await changes();
+      await reads();
+      expect(transactions).not.toHaveBeenCalled();
+      expect(await changes()).toBe(before);
+
+      // At the hour, the first read publishes (one write), the next ones read only.
+      now = Date.parse('2026-11-26T18:00:00Z');
+      expect((await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json().status).toBe('published');
+      expect(transactions).toHaveBeenCalledTimes(1);
+      transactions.mockClear();
+      await reads();
+      expect(transactions).not.toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
   });
 });

@@ -184,7 +184,15 @@ export function blindedHash(blinded: string): string {
  */
 export async function issueTokens<T>(db: Db, input: { orgId: string; epoch: string; memberId: string; blinded: readonly string[]; quota: number }, sign: () => Promise<T>): Promise<T> {
   const hashes = [...new Set(input.blinded.map(blindedHash))];
+  const member = { org_id: input.orgId, epoch: input.epoch, member_id: input.memberId };
   return inTransaction(db, async (trx) => {
+    // The member's count row first, locked to the transaction's end: two requests of one member
+    // are decided one after the other, and the later sees what the earlier kept.
+    await trx
+      .insertInto('criticism_issuance')
+      .values({ ...member, tokens: 0 })
+      .onConflict((oc) => oc.columns(['org_id', 'epoch', 'member_id']).doUpdateSet({ tokens: sql<number>`criticism_issuance.tokens` }))
+      .execute();
     const known = new Set(
       (
         await trx
@@ -200,30 +208,23 @@ export async function issueTokens<T>(db: Db, input: { orgId: string; epoch: stri
     const fresh = hashes.filter((h) => !known.has(h));
     if (fresh.length > 0) {
       const n = fresh.length;
-      if (n > input.quota) throw new DomainError('rate_limited', `blinded: this epoch's quota is ${input.quota} tokens; ${n} new blinded messages ask for more`);
-      // One statement decides, so two concurrent requests cannot both fit under the quota.
       const counted = await trx
-        .insertInto('criticism_issuance')
-        .values({ org_id: input.orgId, epoch: input.epoch, member_id: input.memberId, tokens: n })
-        .onConflict((oc) =>
-          oc
-            .columns(['org_id', 'epoch', 'member_id'])
-            .doUpdateSet((e) => ({ tokens: sql<number>`${e.ref('criticism_issuance.tokens')} + ${n}` }))
-            .where('criticism_issuance.tokens', '<=', input.quota - n),
-        )
+        .updateTable('criticism_issuance')
+        .set({ tokens: sql<number>`tokens + ${n}` })
+        .where('org_id', '=', input.orgId)
+        .where('epoch', '=', input.epoch)
+        .where('member_id', '=', input.memberId)
+        .where('tokens', '<=', input.quota - n)
         .returning('tokens')
         .executeTakeFirst();
       if (!counted) {
         const before = await tokensIssued(trx, input.orgId, input.epoch, input.memberId);
-        throw new DomainError('rate_limited', `blinded: this epoch's quota is ${input.quota} tokens and ${before} were issued; ${Math.max(0, input.quota - before)} remain for new blinded messages`);
+        throw new DomainError('rate_limited', `blinded: this epoch's quota is ${input.quota} tokens and ${before} were issued; ${Math.max(0, input.quota - before)} remain, and ${n} new blinded messages ask for more`);
       }
-      const inserted = await trx
+      await trx
         .insertInto('criticism_blinded')
-        .values(fresh.map((h) => ({ org_id: input.orgId, epoch: input.epoch, member_id: input.memberId, blinded_hash: h })))
-        .onConflict((oc) => oc.columns(['org_id', 'epoch', 'member_id', 'blinded_hash']).doNothing())
-        .executeTakeFirst();
-      // A concurrent request of the same messages kept them first: this one must not count them again.
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== n) throw new DomainError('conflict', 'blinded: the same blinded messages are being signed by another request; ask again');
+        .values(fresh.map((h) => ({ ...member, blinded_hash: h })))
+        .execute();
     }
     return sign();
   });
