@@ -296,12 +296,12 @@ describe('criticism tokens in the browser', () => {
       for (const i of items) i.sendAt = new Date().toISOString();
       storage.setItem(key, JSON.stringify(items));
     }, orgId);
-    // A new page load looks at once (an open page looks every half minute).
+    // A page looks 5 to 20 s after it loaded, then every half minute.
     await other.reload();
     await other.waitForFunction(
       (org) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-outbox:${org}`) === null,
       orgId,
-      { timeout: 30_000 },
+      { timeout: 40_000 },
     );
     expect(spent).toHaveLength(1);
     const headers = await spent[0]!.allHeaders();
@@ -319,5 +319,5 @@ describe('criticism tokens in the browser', () => {
     expect(await again.receiptIds()).toEqual(receipts.map((r) => r.id));
     expect(await again.waitingToBeSent()).toEqual([]);
     expect(await again.walletLine()).toBe(text('criticism.wallet.ready', { count: 4 }));
-  });
+  }, 90_000);
 });

@@ -66,10 +66,23 @@ function replace(orgId: string, id: string, change: (s: Scheduled) => Scheduled 
   globalThis.dispatchEvent?.(new Event(OUTBOX_CHANGED));
 }
 
-/** Check now and about every half minute until the returned function is called. */
+/**
+ * Look a few seconds after the page loaded (a random 5 to 20 s, so a send does not ride along
+ * with the page load's requests under the member's name), then about every half minute, until the
+ * returned function is called.
+ */
 export function watchOutbox(orgId: string): () => void {
   const tick = () => void runOutbox(orgId);
-  tick();
-  const timer = setInterval(tick, CHECK_EVERY);
-  return () => clearInterval(timer);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const first = setTimeout(
+    () => {
+      tick();
+      timer = setInterval(tick, CHECK_EVERY);
+    },
+    5_000 + Math.random() * 15_000,
+  );
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }

@@ -40,7 +40,8 @@ function Criticise({ me }: { me: MeDto }) {
   // The app refills the wallet on every page load (criticism/keeper.tsx); this page waits for that attempt, or a new one on retry.
   useEffect(() => {
     let current = true;
-    void refill(orgId, attempt > 0).then((w) => current && setWallet(w));
+    // The attempt may have ended before this page opened (it ran when the app loaded): what the wallet allows is read now.
+    void refill(orgId, attempt > 0).then((w) => current && setWallet('quota' in w ? walletNow(orgId, w.quota, w.fingerprint) : w));
     return () => {
       current = false;
     };
