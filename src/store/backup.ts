@@ -14,8 +14,9 @@
  * JSON columns as their JSON. On restore each value is converted for the target's column type,
  * so an archive of one dialect restores into the other.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -69,6 +70,8 @@ const INSERT_PARAMETERS = 20_000;
 const INSERT_ROWS = 1000;
 /** Kysely's own bookkeeping: each database keeps its own. */
 const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+/** The longest archive line read: far above any row's (an analysis of 100,000 members is tens of MB), below what one string can hold. */
+const MAX_LINE_CHARS = 256 * 1_048_576;
 
 // ---------------------------------------------------------------------------------------------
 // The shape of the tables, from the database's own catalogue.
@@ -336,13 +339,19 @@ export interface BackupOptions {
  * Write the whole store to `file`, online: every table is read inside one read-only transaction
  * that sees one snapshot (PostgreSQL REPEATABLE READ on one connection; SQLite a read transaction,
  * whose WAL snapshot is fixed at its first read), while other connections keep writing. Rows
- * are streamed page by page, never held all at once. The archive appears at `file` only when
- * complete (written beside it, then renamed).
+ * are streamed page by page, never held all at once.
+ *
+ * The archive holds secrets (password and session hashes, the criticism signing keys still in
+ * their spending window), so every file is its owner's alone (mode 0600) and created, never
+ * opened if it exists: the rows and the archive are written to files of random names beside
+ * `file`, each created exclusively, and the archive appears at `file` only when complete, by a
+ * hard link that fails if `file` exists. An existing `file` is never overwritten.
  */
 export async function writeBackup(store: Store, file: string, options: BackupOptions = {}): Promise<BackupSummary> {
   const createdAt = (options.clock ?? (() => new Date()))().toISOString();
-  const body = `${file}.${process.pid}.rows.tmp`;
-  const partial = `${file}.${process.pid}.tmp`;
+  if (await exists(file)) throw new BackupError(`${file}: exists already; a backup never overwrites a file: name a new one`);
+  const body = privateNameBeside(file, 'rows');
+  const partial = privateNameBeside(file, 'archive');
   try {
     const { migrations, tables } = await store.db
       .transaction()
@@ -353,25 +362,76 @@ export async function writeBackup(store: Store, file: string, options: BackupOpt
         if (!migrations.length) throw new BackupError('the database has no Massline schema (no migration was ever applied): nothing to back up');
         const shapes = await describeTables(trx, store.dialect);
         const tables: ArchiveTable[] = [];
-        await pipeline(Readable.from(rowLines(trx, shapes, tables, options.onProgress)), createGzip(), fs.createWriteStream(body));
+        await pipeline(Readable.from(rowLines(trx, shapes, tables, options.onProgress)), createGzip(), await privateWriteStream(body));
         return { migrations, tables };
       });
     const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, createdAt, dialect: store.dialect, migrations, tables };
-    await pipeline(async function* () {
-      yield gzipSync(`${JSON.stringify(header)}\n`);
-      yield* fs.createReadStream(body);
-    }, fs.createWriteStream(partial));
+    await pipeline(
+      async function* () {
+        yield gzipSync(`${JSON.stringify(header)}\n`);
+        yield* fs.createReadStream(body);
+      },
+      await privateWriteStream(partial),
+    );
     const fd = await fs.promises.open(partial, 'r+');
     try {
       await fd.sync();
     } finally {
       await fd.close();
     }
-    await fs.promises.rename(partial, file);
+    await publish(partial, file);
     return { tables: tables.length, rows: tables.reduce((n, t) => n + t.rows, 0), bytes: (await fs.promises.stat(file)).size };
   } finally {
     await fs.promises.rm(body, { force: true });
     await fs.promises.rm(partial, { force: true });
+  }
+}
+
+const exists = (file: string) =>
+  fs.promises.lstat(file).then(
+    () => true,
+    () => false,
+  );
+
+/** A name beside `file` nobody can guess: `.NAME.PURPOSE.RANDOM.tmp` in the same folder, so the archive is linked, not copied, into place. */
+function privateNameBeside(file: string, purpose: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${purpose}.${randomBytes(12).toString('hex')}.tmp`);
+}
+
+/** A new file of its owner's alone: created exclusively (an existing file or link at the name is an error), mode 0600 whatever the umask. */
+async function privateWriteStream(file: string): Promise<fs.WriteStream> {
+  const handle = await fs.promises.open(file, 'wx', 0o600);
+  try {
+    await handle.chmod(0o600);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  return handle.createWriteStream();
+}
+
+/** The finished archive at `file`, which must not exist: a hard link (atomic, and it never replaces), a copy that refuses to replace where links are not supported. */
+async function publish(partial: string, file: string): Promise<void> {
+  try {
+    await fs.promises.link(partial, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new BackupError(`${file}: appeared while the backup ran; a backup never overwrites a file: name a new one`);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    try {
+      await fs.promises.copyFile(partial, file, fs.constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError(`${file}: appeared while the backup ran; a backup never overwrites a file: name a new one`);
+      throw copyError;
+    }
+    await fs.promises.chmod(file, 0o600);
+  }
+  // The new name durable too, not only the file's contents.
+  const folder = await fs.promises.open(path.dirname(file), 'r');
+  try {
+    await folder.sync().catch(() => undefined);
+  } finally {
+    await folder.close();
   }
 }
 
@@ -410,12 +470,29 @@ async function* archiveLines(file: string): AsyncGenerator<string> {
   input.on('error', (e) => gunzip.destroy(e));
   input.pipe(gunzip);
   const decoder = new StringDecoder('utf8');
-  let rest = '';
+  // The unfinished line's pieces, joined once its end arrives: a long line costs its length, not
+  // its length times the chunks it spans.
+  let pending: string[] = [];
+  let pendingLength = 0;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const lines = (rest + decoder.write(chunk)).split('\n');
-      rest = lines.pop()!;
-      yield* lines;
+      const text = decoder.write(chunk);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        const piece = text.slice(start, end);
+        if (pending.length) {
+          pending.push(piece);
+          yield pending.join('');
+          pending = [];
+          pendingLength = 0;
+        } else yield piece;
+        start = end + 1;
+      }
+      if (start < text.length) {
+        pending.push(text.slice(start));
+        pendingLength += text.length - start;
+        if (pendingLength > MAX_LINE_CHARS) throw damaged(`a line longer than ${MAX_LINE_CHARS / 1_048_576} M characters`);
+      }
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -427,8 +504,7 @@ async function* archiveLines(file: string): AsyncGenerator<string> {
   } finally {
     input.destroy();
   }
-  rest += decoder.end();
-  if (rest !== '') throw damaged('its last line is cut short');
+  if (pendingLength + decoder.end().length > 0) throw damaged('its last line is cut short');
 }
 
 function parseHeader(line: string): ArchiveHeader {
@@ -455,8 +531,8 @@ function parseHeader(line: string): ArchiveHeader {
 
 interface ArchiveVisitor {
   header?(header: ArchiveHeader): Promise<void>;
-  /** A batch of a table's rows, in archive order; the table's checksum is verified only at its end. */
-  rows?(table: ArchiveTable, rows: unknown[][]): Promise<void>;
+  /** A batch of a table's rows, in archive order, the i-th on line `lines[i]`; the table's checksum is verified only at its end. */
+  rows?(table: ArchiveTable, rows: unknown[][], lines: number[]): Promise<void>;
   /** After the table's last row, its count and checksum verified. */
   tableDone?(table: ArchiveTable): Promise<void>;
 }
@@ -469,12 +545,14 @@ async function readArchive(file: string, visitor: ArchiveVisitor): Promise<Archi
   let hash = createHash('sha256');
   let count = 0;
   let batch: unknown[][] = [];
+  let batchLines: number[] = [];
   let batchRows = INSERT_ROWS;
   let lineNumber = 0;
 
   const flush = async () => {
-    if (table && batch.length) await visitor.rows?.(table, batch);
+    if (table && batch.length) await visitor.rows?.(table, batch, batchLines);
     batch = [];
+    batchLines = [];
   };
   /** End the current table (its count reached) and move to the next; undefined after the last. */
   const nextTable = async () => {
@@ -513,6 +591,7 @@ async function readArchive(file: string, visitor: ArchiveVisitor): Promise<Archi
     hash.update(`${line}\n`);
     count += 1;
     batch.push(row[1] as unknown[]);
+    batchLines.push(lineNumber);
     if (batch.length >= batchRows) await flush();
   }
   if (!header) throw new BackupError('not a Massline backup: the file is empty');
@@ -592,54 +671,187 @@ export async function restoreBackup(store: Store, file: string, verified: Archiv
   }
   if (occupied.length) throw new BackupError(`the target database is not empty (${occupied.join(', ')} rows): restore only into an empty database, e.g. a new --data-dir or a new PostgreSQL database`);
 
-  await store.migrate(header.migrations[header.migrations.length - 1]);
+  // What the target holds before: after a refusal, everything else is dropped again.
+  const before = await schemaObjects(db, dialect);
+  try {
+    await store.migrate(header.migrations[header.migrations.length - 1]);
+    await restoreRows(store, file, header, options);
+  } catch (e) {
+    if (applied.length === 0) {
+      try {
+        await dropAllBut(db, dialect, before);
+      } catch (cleanup) {
+        throw new BackupError(`${e instanceof Error ? e.message : String(e)}; then dropping the schema the restore made failed too (${errorText(cleanup)}): drop the target database and make a new one`);
+      }
+    }
+    if (!(e instanceof BackupError)) throw e;
+    const left =
+      applied.length === 0 || applied.length === header.migrations.length
+        ? 'nothing was restored and the target is as it was'
+        : `nothing was restored; the target's schema, which was at ${applied.at(-1)}, stays at the archive's ${header.migrations.at(-1)}, its tables empty`;
+    throw new BackupError(`${e.message}; ${left}`);
+  }
+  const migratedAfter = await store.migrate();
+  return { tables: header.tables.length, rows: header.tables.reduce((n, t) => n + t.rows, 0), bytes: (await fs.promises.stat(file)).size, migratedAfter };
+}
+
+
+/** Every row of the archive into the migrated, empty target, in one transaction; a row the target refuses ends it in a BackupError naming the row. */
+async function restoreRows(store: Store, file: string, header: ArchiveHeader, options: RestoreOptions): Promise<void> {
+  const { db, dialect } = store;
   const shapes = checkShapes(header, await describeTables(db, dialect));
   const total = header.tables.reduce((n, t) => n + t.rows, 0);
-
   await db.transaction().execute(async (trx) => {
     let done = 0;
     let digest = new RowSetDigest();
-    /** Self-references held back until the table's rows are all in: [key values, column values]. */
-    let heldBack: [unknown[], unknown[]][] = [];
+    /** Self-references held back until the table's rows are all in: the row's line, its key values, its self-reference values. */
+    let heldBack: { line: number; key: unknown[]; refs: unknown[] }[] = [];
     await readArchive(file, {
       async header(again) {
         if (JSON.stringify(again) !== JSON.stringify(header)) throw new BackupError('the archive changed after it was verified');
       },
-      async rows(table, rows) {
+      async rows(table, rows, lines) {
         const shape = shapes.get(table.name)!;
         const kinds = table.columns.map((c) => shape.columns.find((s) => s.name === c)!.kind);
         const selfAt = shape.selfReferences.map((c) => table.columns.indexOf(c));
         const keyAt = shape.key.map((c) => table.columns.indexOf(c));
-        const values = rows.map((row) => {
+        const values = rows.map((row, r) => {
           digest.add(row.map((v, i) => canonical(v, kinds[i]!)));
           const out = row.map((v, i) => stored(v, kinds[i]!, dialect));
           if (selfAt.some((i) => out[i] !== null)) {
-            heldBack.push([keyAt.map((i) => out[i]), selfAt.map((i) => out[i])]);
+            heldBack.push({ line: lines[r]!, key: keyAt.map((i) => out[i]), refs: selfAt.map((i) => out[i]) });
             for (const i of selfAt) out[i] = null;
           }
-          return sql`(${sql.join(out)})`;
+          return out;
         });
-        await sql`insert into ${sql.table(table.name)} (${sql.join(table.columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(trx);
+        await insertOrName(trx, dialect, table, shape, values, lines);
         done += rows.length;
         options.onProgress?.(done, total);
       },
       async tableDone(table) {
         const shape = shapes.get(table.name)!;
-        for (const [key, refs] of heldBack) {
+        for (const { line, key, refs } of heldBack) {
           const set = sql.join(shape.selfReferences.map((c, i) => sql`${sql.ref(c)} = ${refs[i]}`));
-          await sql`update ${sql.table(table.name)} set ${set} where (${sql.join(shape.key.map((c) => sql.ref(c)))}) = (${sql.join(key)})`.execute(trx);
+          const where = sql`(${sql.join(shape.key.map((c) => sql.ref(c)))}) = (${sql.join(key)})`;
+          const refused = await refusal(trx, () => sql`update ${sql.table(table.name)} set ${set} where ${where}`.execute(trx));
+          if (refused) throw rowRefused(line, table.name, keyText(shape.key, key), await ruleBroken(trx, dialect, table.name, [...shape.key, ...shape.selfReferences], [...key, ...refs], refused.error));
         }
         heldBack = [];
         const kinds = table.columns.map((c) => shape.columns.find((s) => s.name === c)!.kind);
         const back = new RowSetDigest();
         for await (const page of pagesOf(trx, shape, table.columns)) for (const row of page) back.add(table.columns.map((c, i) => canonical(row[c], kinds[i]!)));
-        if (!back.equals(digest)) throw new BackupError(`table ${table.name}: the rows read back from the target (${back.count}) are not the archive's (${digest.count}); nothing was restored`);
+        if (!back.equals(digest)) throw new BackupError(`table ${table.name}: the rows read back from the target (${back.count}) are not the archive's (${digest.count})`);
         digest = new RowSetDigest();
       },
     });
     await catalogs[dialect].continueSequences(trx, [...shapes.values()]);
   });
-  const migratedAfter = await store.migrate();
-  return { tables: header.tables.length, rows: total, bytes: (await fs.promises.stat(file)).size, migratedAfter };
 }
 
+/**
+ * Run `work` inside a savepoint: the error the database answered with (rolled back to the
+ * savepoint, since on PostgreSQL a failed statement aborts the transaction until then), or null.
+ */
+async function refusal(trx: Db, work: () => Promise<unknown>): Promise<{ error: unknown } | null> {
+  await sql`savepoint restore_step`.execute(trx);
+  try {
+    await work();
+  } catch (error) {
+    await sql`rollback to savepoint restore_step`.execute(trx);
+    await sql`release savepoint restore_step`.execute(trx);
+    return { error };
+  }
+  await sql`release savepoint restore_step`.execute(trx);
+  return null;
+}
+
+const rowRefused = (line: number, table: string, key: string, rule: string) => new BackupError(`line ${line}: the row of ${table} ${key} is refused by the database: ${rule}`);
+
+const keyText = (columns: string[], values: unknown[]) => `(${columns.map((c, i) => `${c} ${JSON.stringify(values[i])}`).join(', ')})`;
+
+/** A batch of rows in one insert; if the target refuses it, the rows one at a time, to name the first it refuses. */
+async function insertOrName(trx: Db, dialect: DialectName, table: ArchiveTable, shape: TableShape, rows: unknown[][], lines: number[]): Promise<void> {
+  const columns = sql.join(table.columns.map((c) => sql.ref(c)));
+  const insert = (some: unknown[][]) => sql`insert into ${sql.table(table.name)} (${columns}) values ${sql.join(some.map((row) => sql`(${sql.join(row)})`))}`.execute(trx);
+  const batch = await refusal(trx, () => insert(rows));
+  if (!batch) return;
+  const keyAt = shape.key.map((c) => table.columns.indexOf(c));
+  for (const [r, row] of rows.entries()) {
+    const one = await refusal(trx, () => insert([row]));
+    if (one) throw rowRefused(lines[r]!, table.name, keyText(shape.key, keyAt.map((i) => row[i])), await ruleBroken(trx, dialect, table.name, table.columns, row, one.error));
+  }
+  // Each row alone went in: the batch broke a rule between its rows that one at a time does not (none known).
+  throw new BackupError(`lines ${lines[0]}–${lines.at(-1)}: the rows of ${table.name} are refused by the database: ${errorText(batch.error)}`);
+}
+
+/** The database's own words for an error: its message and, on PostgreSQL, its detail (which names the key). */
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const detail = (e as { detail?: unknown }).detail;
+  return `${e.message.split('\n')[0]}${typeof detail === 'string' && detail ? ` (${detail})` : ''}`;
+}
+
+/**
+ * The rule a refused row breaks, in words. PostgreSQL names the constraint and the key; SQLite
+ * says only "FOREIGN KEY constraint failed", so there each foreign key of the table is looked up
+ * for the row's values to name the one that points at nothing.
+ */
+async function ruleBroken(trx: Db, dialect: DialectName, table: string, columns: string[], row: unknown[], e: unknown): Promise<string> {
+  const said = errorText(e);
+  if (dialect !== 'sqlite' || (e as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') return said;
+  const keys = await sql<{ id: number; table: string; from: string; to: string | null }>`select id, "table", "from", "to" from pragma_foreign_key_list(${table}) order by id, seq`.execute(trx);
+  const byId = new Map<number, { table: string; from: string[]; to: string[] }>();
+  for (const k of keys.rows) {
+    const key = byId.get(k.id) ?? { table: k.table, from: [], to: [] };
+    key.from.push(k.from);
+    key.to.push(k.to ?? 'id');
+    byId.set(k.id, key);
+  }
+  for (const key of byId.values()) {
+    const values = key.from.map((c) => row[columns.indexOf(c)]);
+    if (values.some((v) => v === null || v === undefined)) continue;
+    const where = sql.join(
+      key.to.map((c, i) => sql`${sql.ref(c)} = ${values[i]}`),
+      sql` and `,
+    );
+    const found = await sql`select 1 from ${sql.table(key.table)} where ${where} limit 1`.execute(trx);
+    if (!found.rows.length) return `foreign key ${table}(${key.from.join(', ')}) → ${key.table}(${key.to.join(', ')}): no ${key.table} row has ${keyText(key.to, values).slice(1, -1)}`;
+  }
+  return said;
+}
+
+/** The objects of the target's schema, by kind and name: after a refused restore, what was not there before is dropped. */
+async function schemaObjects(db: Db, dialect: DialectName): Promise<Set<string>> {
+  const rows =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select type || ' ' || name as name from sqlite_master where name not like 'sqlite\\_%' escape '\\'`.execute(db)
+      : await sql<{ name: string }>`
+          select c.relkind::text || ' ' || c.relname::text as name from pg_class c where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p', 'S', 'v', 'm')
+          union all select 'f ' || p.oid::regprocedure::text from pg_proc p where p.pronamespace = current_schema()::regnamespace
+          union all select 't ' || t.typname::text from pg_type t where t.typnamespace = current_schema()::regnamespace and t.typtype in ('e', 'd')`.execute(db);
+  return new Set(rows.rows.map((r) => r.name));
+}
+
+/** Drop every table, view, sequence, function and type of the target's schema not in `keep`, in one transaction. */
+async function dropAllBut(db: Db, dialect: DialectName, keep: Set<string>): Promise<void> {
+  const created = [...(await schemaObjects(db, dialect))].filter((o) => !keep.has(o));
+  const named = (kinds: string[]) => created.filter((o) => kinds.includes(o.slice(0, o.indexOf(' ')))).map((o) => o.slice(o.indexOf(' ') + 1));
+  // A table before the tables it references (SQLite checks foreign keys as a table goes).
+  const tables = named(['table', 'r', 'p']);
+  const referencing = dependencyOrder((await catalogs[dialect].tables(db)).filter((t) => tables.includes(t.name)))
+    .map((t) => t.name)
+    .reverse();
+  const dropOrder = [...referencing, ...tables.filter((t) => !referencing.includes(t))];
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'sqlite') {
+      for (const name of named(['view'])) await sql`drop view if exists ${sql.table(name)}`.execute(trx);
+      for (const name of dropOrder) await sql`drop table if exists ${sql.table(name)}`.execute(trx);
+      return;
+    }
+    for (const name of named(['v', 'm'])) await sql`drop view if exists ${sql.table(name)} cascade`.execute(trx);
+    for (const name of dropOrder) await sql`drop table if exists ${sql.table(name)} cascade`.execute(trx);
+    for (const name of named(['S'])) await sql`drop sequence if exists ${sql.table(name)} cascade`.execute(trx);
+    for (const name of named(['f'])) await sql`drop function if exists ${sql.raw(name)} cascade`.execute(trx);
+    for (const name of named(['t'])) await sql`drop type if exists ${sql.table(name)} cascade`.execute(trx);
+  });
+}

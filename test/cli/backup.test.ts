@@ -455,3 +455,75 @@ describe('schemas', () => {
     expect(r.stderr).toMatch(/the target database's schema \(.*\) is not the archive's \(.*\) nor an earlier one/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Secrets on disk.
+
+describe('the archive file', () => {
+  it('is its owner\'s alone (mode 0600), and a backup never overwrites a file nor leaves a temporary one behind', { timeout: 120_000 }, async () => {
+    const source = sources.get('sqlite')!;
+    const folder = fs.mkdtempSync(path.join(work, 'private-'));
+    const file = path.join(folder, 'massline.jsonl.gz');
+    await ok(source.db, ['backup', file]);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect(fs.readdirSync(folder)).toEqual(['massline.jsonl.gz']);
+
+    // An existing file at the path is left as it is: the second backup is refused before it reads anything.
+    const first = fs.readFileSync(file);
+    const again = await massline(source.db, ['backup', file]);
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr).toMatch(/massline\.jsonl\.gz: exists already; a backup never overwrites a file: name a new one/);
+    expect(fs.readFileSync(file).equals(first)).toBe(true);
+
+    // A link planted at the path (say, to a file another user can read) is not followed: refused too.
+    const planted = path.join(folder, 'planted.jsonl.gz');
+    const elsewhere = path.join(folder, 'elsewhere');
+    fs.symlinkSync(elsewhere, planted);
+    const link = await massline(source.db, ['backup', planted]);
+    expect(link.code, link.stderr).toBe(2);
+    expect(link.stderr).toMatch(/planted\.jsonl\.gz: exists already/);
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    expect(fs.readdirSync(folder).sort()).toEqual(['massline.jsonl.gz', 'planted.jsonl.gz']);
+  });
+});
+
+describe('an older archive', () => {
+  /**
+   * Made by Massline at migration 0012 (before signing keys could be deleted): a union replayed
+   * through the API, with criticism sent, seconded and answered, so it holds every epoch's
+   * private signing key (test keys, made for this fixture). See fixtures/README.md.
+   */
+  const older = path.join(import.meta.dirname, 'fixtures/backup-0012-signing-keys.jsonl.gz');
+
+  it.each(dialects)('one holding private signing keys (migration 0012) restores into %s and is migrated forward', { timeout: 120_000 }, async (dialect) => {
+    const lines = linesOf(older);
+    const header = JSON.parse(lines[0]!) as { migrations: string[]; tables: { name: string; columns: string[]; rows: number }[] };
+    expect(header.migrations.at(-1)).toBe('0012-analysis-list');
+    const keyColumns = header.tables.find((t) => t.name === 'criticism_keys')!.columns;
+    const keys = lines.filter((l) => l.startsWith('["criticism_keys",')).map((l) => (JSON.parse(l) as [string, unknown[]])[1]);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => typeof k[keyColumns.indexOf('private_key')] === 'string')).toBe(true);
+
+    const target = await fresh(dialect);
+    const names = Object.keys(migrations);
+    const out = await ok(target, ['restore', older]);
+    expect(out).toContain(`then applied this build's newer migrations ${names.slice(names.indexOf('0012-analysis-list') + 1).join(', ')}`);
+    const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 1 });
+    try {
+      const restored = await sql<{ epoch: string; public_key: string }>`select epoch, public_key from criticism_keys order by epoch`.execute(store.db);
+      const archived = keys.map((k) => ({ epoch: k[keyColumns.indexOf('epoch')], public_key: k[keyColumns.indexOf('public_key')] })).sort((a, b) => String(a.epoch).localeCompare(String(b.epoch)));
+      expect(restored.rows).toEqual(archived);
+      for (const t of ['organisations', 'members', 'criticisms', 'criticism_answers', 'criticism_seconds', 'criticism_spent_tokens', 'votes', 'vote_log']) {
+        const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(t)}`.execute(store.db);
+        expect(Number(rows[0]!.n), t).toBe(header.tables.find((x) => x.name === t)!.rows);
+      }
+    } finally {
+      await store.close();
+    }
+    // The restored database backs up again, at this build's migrations, into a file of its owner's alone.
+    const again = path.join(work, `older-again-${dialect}.jsonl.gz`);
+    await ok(target, ['backup', again]);
+    expect((JSON.parse(linesOf(again)[0]!) as { migrations: string[] }).migrations).toEqual(names);
+    expect(fs.statSync(again).mode & 0o777).toBe(0o600);
+  });
+});
