@@ -125,6 +125,9 @@ async function refillNow(orgId: string): Promise<WalletState> {
     }
     return walletNow(orgId, info.quota, info.epochs[0] && trusted.has(info.epochs[0].epoch) ? info.epochs[0].fingerprint : null);
   } catch (error) {
+    // Tokens already held stay usable (each is checked against the published key when spent); otherwise the page offers a retry.
+    const held = walletNow(orgId, 0, null);
+    if (held.kind === 'ready') return held;
     return { kind: 'failed', error, refused: readRecord(store, orgId).refused };
   }
 }
