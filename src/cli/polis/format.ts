@@ -54,8 +54,8 @@ const MATRIX_COLUMNS = ['participant', 'xid', 'group-id', 'n-comments', 'n-votes
 
 /** The longest id (comment, participant, group) taken: Pol.is's are small integers. */
 const MAX_ID_LENGTH = 100;
-/** Milliseconds since 1970 up to the last instant a Date holds. */
-const MAX_TIMESTAMP = 8.64e15;
+/** Milliseconds since 1970 up to the end of year 9999: later instants have no plain ISO-8601 form, which the databases read. */
+const MAX_TIMESTAMP = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -124,7 +124,7 @@ function voteValue(raw: string, where: string): VoteValue {
 function timestampOf(raw: string, where: string): number {
   const t = raw.trim();
   const ms = /^\d{1,16}$/.test(t) ? Number(t) : NaN;
-  if (!(ms <= MAX_TIMESTAMP)) throw new PolisFormatError(`${where}: timestamp must be milliseconds since 1970 (digits only), found ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!(ms <= MAX_TIMESTAMP)) throw new PolisFormatError(`${where}: timestamp must be milliseconds since 1970 (digits only, before the year 10000), found ${JSON.stringify(raw.slice(0, 40))}`);
   return ms;
 }
 
