@@ -392,11 +392,11 @@ export async function orgsDue(db: Db, at: PublicationTime): Promise<string[]> {
  */
 export async function publishBatch(db: Db, orgId: string, at: PublicationTime): Promise<number> {
   if (!(await publicationDue(db, orgId, at))) return 0;
-  let published: number;
+  let published: { criticism: number; keysRetired: number };
   try {
     published = await inTransaction(db, async (trx) => {
       let head = await lockChain(trx, orgId);
-      if (!(await publicationDue(trx, orgId, at))) return 0;
+      if (!(await publicationDue(trx, orgId, at))) return { criticism: 0, keysRetired: 0 };
       const batch = shuffled(await trx.selectFrom('criticisms').selectAll().where('org_id', '=', orgId).where('published_at', 'is', null).where('written_on', '<', at.beforeDay).execute());
       if (batch.length > 0) {
         const ids = batch.map((c) => c.id);
@@ -416,18 +416,19 @@ export async function publishBatch(db: Db, orgId: string, at: PublicationTime): 
         await moveChainHead(trx, orgId, head);
       }
       // Signing keys past their spending window: the private half goes; the public key stays, published.
-      await trx.updateTable('criticism_keys').set({ private_key: null }).where('org_id', '=', orgId).where('private_key', 'is not', null).where('epoch', '<', retiredBefore(at)).execute();
+      const retired = await trx.updateTable('criticism_keys').set({ private_key: null }).where('org_id', '=', orgId).where('private_key', 'is not', null).where('epoch', '<', retiredBefore(at)).executeTakeFirst();
       await trx.deleteFrom('criticism_blinded').where('org_id', '=', orgId).where('epoch', '<', retiredBefore(at)).execute();
       await takeCounts(trx, orgId, at.publishedAt);
-      return batch.length;
+      return { criticism: batch.length, keysRetired: Number(retired.numUpdatedRows) };
     });
   } catch (e) {
     // PostgreSQL may choose this publisher to break a deadlock with another: theirs stands.
     if (isDeadlock(e)) return 0;
     throw e;
   }
-  await truncateWal(db);
-  return published;
+  // What the WAL held of the batch as it arrived, or of a private key now deleted, goes with it.
+  if (published.criticism > 0 || published.keysRetired > 0) await truncateWal(db);
+  return published.criticism;
 }
 
 /** Take the counts as of a publication: what waits, and the tokens issued and spent per epoch. */
@@ -455,8 +456,9 @@ async function takeCounts(trx: Db, orgId: string, asOf: string): Promise<void> {
 
 /**
  * On SQLite, after a publication: copy the WAL into the file and truncate it, so the pages written
- * as criticism arrived (in commit order, beside timestamped rows) do not outlive the batch there.
- * Waits at most the connection's busy timeout for another connection's transaction; once a day.
+ * as criticism arrived (in commit order, beside timestamped rows), or holding a private key since
+ * deleted, do not outlive the publication there. Waits at most the connection's busy timeout for
+ * another connection's transaction; once a day per organisation with something published.
  */
 async function truncateWal(db: Db): Promise<void> {
   if (db.isTransaction || !(db.getExecutor().adapter instanceof SqliteAdapter)) return;
