@@ -654,6 +654,12 @@ function checkShapes(header: ArchiveHeader, target: TableShape[]): Map<string, T
  * transaction, each table is read back and compared with the archive (row count and a digest of
  * the converted values), PostgreSQL sequences are moved past the restored keys, and only then is
  * it committed. This build's migrations newer than the archive's run after.
+ *
+ * A row the target refuses (a constraint, a value its column does not take) ends the restore in
+ * a BackupError naming the row's line, table and key and the rule it breaks. The transaction is
+ * rolled back, and a target that had no schema before has every table, sequence, function and
+ * type the restore made dropped again (a SQLite file the restore created is the caller's to
+ * remove: src/cli/backup.ts does).
  */
 export async function restoreBackup(store: Store, file: string, verified: ArchiveHeader, options: RestoreOptions = {}): Promise<RestoreSummary> {
   const header = verified;
