@@ -308,6 +308,27 @@ export function program(): Command {
     });
 
   cmd
+    .command('bench-abuse')
+    .description('a server one member cannot stall, on loopback: votes alone and beside one member looping every model route, slow-body connections cut by the timeouts, logins against one account from many addresses (request limits at their defaults)')
+    .option('--seconds <n>', 'length of each voting phase', '20')
+    .option('--loops <n>', 'loops of the looping member at once', '1')
+    .option('--voters <n>', 'members voting at the steady rate', '20')
+    .option('--votes-per-second <n>', 'votes a second over all voters (at most one per voter)', '20')
+    .option('--slow <n>', 'connections that promise a body and send a few bytes', '5000')
+    .option('--request-timeout <ms>', "the server's request timeout for the run (headers: half)", '5000')
+    .option('--logins <n>', 'wrong passwords against one account', '200')
+    .option('--login-addresses <n>', 'addresses they come from (X-Forwarded-For, the bench trusted as a proxy)', '100')
+    .option('--json', 'print one JSON object last: {loadavg, alone, beside, slowBodies, logins}')
+    .action(async (opts: { seconds: string; loops: string; voters: string; votesPerSecond: string; slow: string; requestTimeout: string; logins: string; loginAddresses: string; json?: boolean }) => {
+      const { parseAbuseBenchOptions, runAbuseBench } = await import('./bench/abuse.js');
+      const parsed = parseAbuseBenchOptions(opts);
+      if (typeof parsed === 'string') throw new UsageError(parsed);
+      const result = await runAbuseBench({ ...parsed, log: out });
+      if (opts.json) out(JSON.stringify(result.report));
+      if (!result.clean) process.exitCode = 1;
+    });
+
+  cmd
     .command('bench-model')
     .description("latency of the model's routes (health, trail, what-if, changes, principal contradiction, united front, embrace, a member's loop) on a large organisation written straight into the store: cold, warm and after new votes (npm run bench:model)")
     .option('--dialects <list>', 'sqlite, postgres or both', 'sqlite')
