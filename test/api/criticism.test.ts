@@ -310,6 +310,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       for (let i = 0; i < 5; i++) {
         expect((await anyone.get(`${base}/criticisms/${receipt.id}/receipt`)).statusCode).toBe(200);
         expect((await anyone.get(`${base}/criticisms/AAAAAAAAAAAAAAA${i}/receipt`)).statusCode).toBe(404);
+        expect((await anyone.get(`/api/orgs/AAAAAAAAAAAAAAA${i}/criticisms/${receipt.id}/receipt`)).statusCode).toBe(404);
         expect((await anyone.get(`${base}/criticism/keys`)).statusCode).toBe(200);
         expect((await m.client.get(`${base}/criticisms`)).statusCode).toBe(200);
         expect((await m.client.get(`${base}/criticism/epoch`)).statusCode).toBe(200);
@@ -324,8 +325,12 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       expect(transactions).not.toHaveBeenCalled();
       expect(await changes()).toBe(before);
 
-      // At the hour, the first read publishes (one write), the next ones read only.
+      // At the hour a publication is due: a receipt of nothing, or of another organisation, publishes nothing;
+      // the first receipt of a criticism whose batch is due publishes it (one write), the next reads only.
       now = Date.parse('2026-11-26T18:00:00Z');
+      expect((await new Client(h.app).get(`${base}/criticisms/AAAAAAAAAAAAAAAA/receipt`)).statusCode).toBe(404);
+      expect((await new Client(h.app).get(`/api/orgs/AAAAAAAAAAAAAAAA/criticisms/${receipt.id}/receipt`)).statusCode).toBe(404);
+      expect(transactions).not.toHaveBeenCalled();
       expect((await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json().status).toBe('published');
       expect(transactions).toHaveBeenCalledTimes(1);
       transactions.mockClear();
