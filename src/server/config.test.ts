@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       { max: 10, windowMs: 60_000 },
       { max: 50, windowMs: 3_600_000 },
     ]);
-    expect(defaultRateLimits.anonymous).toEqual([{ max: 50, windowMs: 1000 }]);
+    expect(defaultRateLimits.anonymous).toEqual([{ max: 20, windowMs: 1000 }]);
     expect(loadConfig({ MASSLINE_RATE_LIMITS: 'anonymous=200/1s,login-account=3/1m' }).rateLimits).toMatchObject({ anonymous: [{ max: 200, windowMs: 1000 }], 'login-account': [{ max: 3, windowMs: 60_000 }] });
   });
   it('timeouts and the body limit: defaults, or from the environment; the headers are due no later than the request', () => {

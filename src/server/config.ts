@@ -106,7 +106,9 @@ export const defaultRateLimits: RateLimits = {
   public: [{ max: 3000, windowMs: MINUTE }],
   // Every anonymous route, all callers together, with nothing kept about any of them: a flood is
   // cut to this many requests a second, at the price that honest criticism waits while it lasts.
-  anonymous: [{ max: 50, windowMs: SECOND }],
+  // Honest use is a few a second at most: a visit to the criticism page asks for the keys and its
+  // receipts, and spending is rarer still; more reach the database only in a flood.
+  anonymous: [{ max: 20, windowMs: SECOND }],
   'invite-issue': [{ max: 60, windowMs: HOUR }],
   // Two a second for a minute: faster than a member reads a statement.
   vote: [{ max: 120, windowMs: MINUTE }],

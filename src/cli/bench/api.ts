@@ -120,7 +120,7 @@ const ceilingScript = path.resolve(here, 'api-ceiling-server.js');
 type ServeRole = 'all' | 'api' | 'worker';
 
 /** Start `massline serve` on a free loopback port, with request limits off (or on at their defaults). */
-async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all', limits: 'off' | 'on' = 'off'): Promise<ChildServer> {
+async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all', limits = 'off'): Promise<ChildServer> {
   const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: limits, MASSLINE_LOG_LEVEL: 'warn' };
   for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
@@ -135,7 +135,8 @@ interface BenchServers {
 }
 
 async function startServers(target: { dataDir: string; databaseUrl: string | undefined }, opts: ApiBenchOptions): Promise<BenchServers> {
-  const limits = opts.floodAnonymous > 0 ? 'on' : 'off';
+  // With the flood, the limits as the environment sets them (the defaults unless MASSLINE_RATE_LIMITS says otherwise).
+  const limits = opts.floodAnonymous > 0 ? (process.env.MASSLINE_RATE_LIMITS ?? 'on') : 'off';
   if (opts.apiProcesses === 1) return { api: [await startServer(target, opts.serverNodeFlags, 'all', limits)], worker: null };
   const servers: BenchServers = { api: [], worker: null };
   try {
@@ -295,7 +296,7 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
     const where = dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)';
     log(servers.worker ? `[${dialect}] ${servers.api.length} API processes at ${servers.api.map((s) => s.url).join(', ')} and one analysis worker${where}` : `[${dialect}] server at ${servers.api[0]!.url}${where}`);
     const counter = { next: 0 };
-    if (opts.floodAnonymous > 0) log(`[${dialect}] request limits on at their defaults; each run alone, then beside ${opts.floodAnonymous} anonymous requests a second`);
+    if (opts.floodAnonymous > 0) log(`[${dialect}] request limits ${process.env.MASSLINE_RATE_LIMITS ?? 'on'}${process.env.MASSLINE_RATE_LIMITS === undefined ? ' (the defaults)' : ''}; each run alone, then beside ${opts.floodAnonymous} anonymous requests a second`);
     for (const connections of opts.connections) {
       const run = await measure(dialect, servers.api, org, counter, connections, opts);
       runs.push(run);
