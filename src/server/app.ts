@@ -35,13 +35,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     bodyLimit: ctx.config.bodyLimit,
     trustProxy: ctx.config.trustProxy,
     frameworkErrors,
-    // The server made here: an anonymous request past the shared limit is answered before
-    // Fastify builds anything for it. A client that promises a body and trickles it, or never
+    // The server made here: an anonymous request past the shared limit, or a member's known to
+    // be over theirs, is answered before Fastify builds anything for it. A client that promises a body and trickles it, or never
     // finishes its headers, is cut (408) once the request is due; a quiet connection is closed.
     serverFactory: (handler) => {
       const server = http.createServer(
         { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: timeoutCheckIntervalMs(t) },
-        limits ? (req, res) => limits.refuseAnonymous(req, res, headers) || handler(req, res) : handler,
+        limits ? (req, res) => limits.refuseEarly(req, res, headers) || handler(req, res) : handler,
       );
       server.keepAliveTimeout = t.keepAliveMs;
       server.setTimeout(t.idleMs);

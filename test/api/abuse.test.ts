@@ -110,9 +110,9 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     expect((await new Client(h.app, { ip: '10.18.3.1' }).get(receipt())).statusCode).toBe(404);
   });
 
-  it('over HTTP, an anonymous request past the shared limit is answered before the application, the same 429 with the same security headers', async () => {
+  it('over HTTP, an anonymous request past the shared limit, or a member known to be over theirs, is answered before the application: the same 429 with the same security headers', async () => {
     const fixed = () => new Date('2026-05-04T09:00:00Z');
-    const served = await startHarness(dialect, { clock: fixed, rateLimits: 'anonymous=2/1s' });
+    const served = await startHarness(dialect, { clock: fixed, rateLimits: 'anonymous=2/1s,model=2/1m' });
     try {
       const address = await served.app.listen({ port: 0, host: '127.0.0.1' });
       const signup = await new Client(served.app).post('/api/auth/signup', { organisation: { name: 'Raw', slug: `raw-${dialect}` }, displayName: 'A', email: 'a@raw.test', password: PASSWORD });
@@ -129,6 +129,20 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       const spend = await fetch(`${address}/api/orgs/${orgId}/criticisms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
       expect(spend.status).toBe(429);
       expect((await fetch(`${address}/api/health`)).status).toBe(200);
+
+      const org = { orgId, admin: new Client(served.app) };
+      org.admin.cookie = signup.cookies.find((c) => c.name === 'massline_session')!.value;
+      org.admin.csrf = signup.cookies.find((c) => c.name === 'massline_csrf')!.value;
+      const member = await joinAsMember(served.app, org);
+      const health = () => fetch(`${address}/api/orgs/${orgId}/health`, { headers: { cookie: `massline_session=${member.client.cookie}` } });
+      expect([(await health()).status, (await health()).status]).toEqual([200, 200]);
+      expect(await (await health()).json()).toEqual({ error: 'rate_limited', message: expect.stringMatching(/^rate limit: at most 2 requests for these figures in a minute; try again in \d+ s$/) });
+      // Refused before the session is looked up: with the session gone, still 429, not 401.
+      await served.ctx.store.db.deleteFrom('sessions').where('member_id', '=', member.memberId).execute();
+      const refused = await health();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${address}/api/orgs/${orgId}/issues`, { headers: { cookie: `massline_session=${member.client.cookie}` } })).status).toBe(401);
     } finally {
       await served.close();
     }

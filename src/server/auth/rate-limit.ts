@@ -10,11 +10,12 @@
  *   against its account (organisation and e-mail, kept as a hash), from every address together;
  * - a member route: the member of the session; without a live session, the address (`public`).
  *
- * The cheap refusals come first: anonymous routes are counted as the request arrives, before
- * Fastify builds anything for it (`refuseAnonymous`, for the server's request listener); public
- * routes before the session is read and the body parsed; on member routes, a member already over a limit is known
- * by the session cookie's hash (remembered from an earlier request) and refused without the
- * session lookup. Every window counts a request, refused or not, so hammering one window fills
+ * The cheap refusals come first. As a request arrives, before Fastify builds anything for it
+ * (`refuseEarly`, for the server's request listener): anonymous routes are counted, and a member
+ * already over a limit is known by the session cookie's hash (remembered from an earlier
+ * request) and refused. Then, in Fastify's hooks (which are all `inject()` passes through):
+ * public routes before the session is read and the body parsed, the same early refusal of a
+ * member known to be over, and member routes once the session is resolved. Every window counts a request, refused or not, so hammering one window fills
  * the longer ones too.
  */
 import { createHash } from 'node:crypto';
@@ -161,16 +162,27 @@ declare module 'fastify' {
 
 const addressOf = (req: FastifyRequest) => normalizeIP(req.ip);
 
-/** The anonymous routes of the policy table, as patterns on the raw request's method and URL (HEAD answers like GET). */
-const anonymousRoutes = Object.entries(routePolicies as Record<string, RoutePolicy>)
-  .filter(([, p]) => p.who === 'anonymous')
-  .map(([route]) => {
-    const [method = '', path = ''] = route.split(' ');
-    return { method, pattern: new RegExp(`^${path.replace(/:[^/]+/g, '[^/?#]+')}(?:[?#]|$)`) };
-  });
+/**
+ * The anonymous and member routes of the policy table, as patterns on the raw request's method
+ * and URL, the most static segments first (as the router prefers them).
+ */
+const earlyRoutes = Object.entries(routePolicies as Record<string, RoutePolicy>)
+  .filter(([, p]) => p.who === 'anonymous' || (p.who !== 'public' && p.limit !== 'none'))
+  .map(([key, policy]) => {
+    const [method = '', path = ''] = key.split(' ');
+    const statics = path.split('/').filter((segment) => segment !== '' && !segment.startsWith(':')).length;
+    return { key, policy, method, statics, pattern: new RegExp(`^${path.replace(/:[^/]+/g, '[^/?#]+')}(?:[?#]|$)`) };
+  })
+  .sort((a, b) => b.statics - a.statics);
 
-const isAnonymousRoute = (method: string | undefined, url: string | undefined) =>
-  url !== undefined && anonymousRoutes.some((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(url));
+/** The row a raw request would be routed to, among the anonymous and member routes (HEAD answers like GET). */
+function earlyRouteOf(method: string | undefined, url: string | undefined) {
+  if (url === undefined) return undefined;
+  const m = method === 'HEAD' ? 'GET' : method;
+  return earlyRoutes.find((r) => r.method === m && r.pattern.test(url));
+}
+
+const SESSION_IN_COOKIES = /(?:^|;\s*)massline_session=([^;]+)/;
 
 /** The account a login names, as a hash: the limiter keeps no e-mail address. */
 function accountOf(body: unknown): string | null {
@@ -213,29 +225,47 @@ export function requestLimits(ctx: AppContext) {
   const counted = new WeakSet<FastifyRequest>();
   /** Requests on anonymous routes counted as they arrived, before Fastify saw them. */
   const arrived = new WeakSet<IncomingMessage>();
-  const anonymous = counterOf('anonymous');
-  const answers = new Map<number, { body: string; headers: Record<string, string> }>();
+  /** The session id (the cookie's hash) of a request, computed as it arrived. */
+  const sessionIds = new WeakMap<IncomingMessage, string>();
+  /** The early 429s' bodies and headers, which differ only by the limit and the wait: made once each. */
+  const answers = new Map<string, { body: string; headers: Record<string, string> }>();
   const exempt = (limit: RouteLimit, role: Role) => limit.name === 'statement' && roleAtLeast(role, 'organiser');
 
   return {
     /**
      * For the server's request listener, before Fastify: a request on an anonymous route past
-     * the shared limit is answered here with its 429 and `headers`, at the least a request can
-     * cost; one let through is counted already. True when it was answered.
+     * the shared limit, or on a member route by a member known to be over its limit, is answered
+     * here with its 429 and `headers`, at the least a request can cost. An anonymous request let
+     * through is counted already. True when it was answered.
      */
-    refuseAnonymous(req: IncomingMessage, res: ServerResponse, headers: Readonly<Record<string, string>>): boolean {
-      if (!isAnonymousRoute(req.method, req.url)) return false;
-      arrived.add(req);
-      const refused = anonymous.hit('');
-      if (!refused) return false;
-      // The answers differ only by the wait: made once per wait, not per request.
-      let answer = answers.get(refused.seconds);
-      if (!answer) {
-        const body = JSON.stringify({ error: 'rate_limited', message: messageOf('anonymous', refused) });
-        answer = { body, headers: { ...headers, 'retry-after': String(refused.seconds), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) } };
-        if (answers.size < 100) answers.set(refused.seconds, answer);
+    refuseEarly(req: IncomingMessage, res: ServerResponse, headers: Readonly<Record<string, string>>): boolean {
+      const route = earlyRouteOf(req.method, req.url);
+      if (!route) return false;
+      const limit = limitOf(route.key, route.policy);
+      if (!limit) return false;
+      let refused: Refusal | null;
+      if (route.policy.who === 'anonymous') {
+        arrived.add(req);
+        refused = limit.counter.hit('');
+      } else {
+        const token = SESSION_IN_COOKIES.exec(req.headers.cookie ?? '')?.[1];
+        if (token === undefined) return false;
+        const sessionId = tokenHash(token);
+        sessionIds.set(req, sessionId);
+        const known = members.get(sessionId);
+        if (!known || exempt(limit, known.role) || !limit.counter.full(known.memberId)) return false;
+        refused = limit.counter.hit(known.memberId);
       }
-      res.writeHead(429, answer.headers);
+      if (!refused) return false;
+      const which = `${limit.name} ${refused.window.max} ${refused.window.windowMs} ${refused.seconds}`;
+      let answer = answers.get(which);
+      if (!answer) {
+        const body = JSON.stringify({ error: 'rate_limited', message: messageOf(limit.name, refused) });
+        answer = { body, headers: { ...headers, 'retry-after': String(refused.seconds), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) } };
+        if (answers.size < 1000) answers.set(which, answer);
+      }
+      const length = req.headers['content-length'];
+      res.writeHead(429, req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR) ? { ...answer.headers, connection: 'close' } : answer.headers);
       res.end(answer.body);
       return true;
     },
@@ -280,7 +310,7 @@ export function requestLimits(ctx: AppContext) {
           if (r) return refuse(req, reply, 'public', r);
           return done();
         }
-        const known = members.get(tokenHash(token));
+        const known = members.get(sessionIds.get(req.raw) ?? tokenHash(token));
         if (known && !exempt(limit, known.role) && limit.counter.full(known.memberId)) {
           counted.add(req);
           refused = limit.counter.hit(known.memberId);
