@@ -462,7 +462,11 @@ async function takeCounts(trx: Db, orgId: string, asOf: string): Promise<void> {
  */
 async function truncateWal(db: Db): Promise<void> {
   if (db.isTransaction || !(db.getExecutor().adapter instanceof SqliteAdapter)) return;
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  try {
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  } catch {
+    // The publication has committed; a WAL still busy is truncated by the next one.
+  }
 }
 
 function isDeadlock(e: unknown): boolean {
