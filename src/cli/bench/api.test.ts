@@ -64,7 +64,7 @@ describe('bench-api options', () => {
     const report = benchReport(
       [
         { ...base, target: 'sqlite', votesPerSec: 1500, p50Ms: 5, p99Ms: 20 },
-        { ...base, target: 'sqlite + anonymous flood', votesPerSec: 1450, p50Ms: 5.2, p99Ms: 21, flood: { rate: 1000, sent: 5000, errors: 0, statusCodes: { '429': 4750, '404': 250 } } },
+        { ...base, target: 'sqlite + anonymous flood', votesPerSec: 1450, p50Ms: 5.2, p99Ms: 21, flood: { rate: 1000, sent: 5000, errors: 0, statusCodes: { '429': 4750, '404': 250 }, generatorCpuSeconds: 0.9 } },
       ],
       { dialects: ['sqlite'], apiProcesses: 1 },
     );
