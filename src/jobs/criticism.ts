@@ -35,9 +35,10 @@ const PUBLICATION_CRON = '*/5 * * * *';
 export function createCriticismPublisher(options: CriticismPublisherOptions): CriticismPublisher {
   let running: Promise<number> | null = null;
   const publishDue = async (): Promise<number> => {
-    const last = lastPublicationAt(options.clock(), options.hourUtc);
+    const now = options.clock();
+    const last = lastPublicationAt(now, options.hourUtc);
     let n = 0;
-    const at = { beforeDay: dayOf(last), publishedAt: last.toISOString() };
+    const at = { beforeDay: dayOf(last), publishedAt: last.toISOString(), now: now.toISOString() };
     for (const orgId of await criticism.orgsDue(options.db, at)) n += await criticism.publishBatch(options.db, orgId, at);
     return n;
   };

@@ -282,8 +282,8 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect(await privateKey('2026-W48')).toEqual(expect.any(String));
     expect((await criticise(h.app, org.orgId, tokens[0]!, 'Sent on the last evening of its window.')).statusCode).toBe(201);
 
-    // The window closed at Monday 00:00; the first publication after it deletes the private key.
-    now = Date.parse('2026-12-07T18:00:00Z');
+    // The window closed at Monday 00:00; the first read or timer tick after it deletes the private key.
+    now = Date.parse('2026-12-07T00:05:00Z');
     await m.client.get(`${base}/criticisms`);
     expect(await privateKey('2026-W48')).toBeNull();
     expect(await privateKey('2026-W49')).toEqual(expect.any(String));

@@ -39,8 +39,9 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
    * transaction only when something is due, once a day at most.
    */
   async function publishDue(orgId: string): Promise<void> {
-    const last = lastPublicationAt(ctx.clock(), hour);
-    await criticism.publishBatch(db(), orgId, { beforeDay: dayOf(last), publishedAt: last.toISOString() });
+    const now = ctx.clock();
+    const last = lastPublicationAt(now, hour);
+    await criticism.publishBatch(db(), orgId, { beforeDay: dayOf(last), publishedAt: last.toISOString(), now: now.toISOString() });
   }
 
   /** The current and the next epoch's keys, made ahead and published in the chain as they are made. */

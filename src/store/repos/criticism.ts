@@ -347,6 +347,8 @@ export interface PublicationTime {
   beforeDay: string;
   /** The batch's fixed publication time: the counts are taken as of it. */
   publishedAt: string;
+  /** Now: signing keys whose spending window has closed by then are deleted (default: `publishedAt`). */
+  now?: string;
 }
 
 /**
@@ -362,9 +364,9 @@ export async function publicationDue(db: Db, orgId: string, at: PublicationTime)
   return retired !== undefined;
 }
 
-/** Keys of epochs before this one are past their spending window at the publication. */
+/** Keys of epochs before this one are past their spending window (the end of the epoch after their own). */
 function retiredBefore(at: PublicationTime): string {
-  return previousEpochOf(new Date(at.publishedAt));
+  return previousEpochOf(new Date(at.now ?? at.publishedAt));
 }
 
 /** Organisations with a publication due (see publicationDue). */
