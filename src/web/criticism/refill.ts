@@ -14,7 +14,7 @@
  * Key transparency: nothing is blinded under a key that is not the one published for its epoch in
  * the organisation's public chain (see keys.ts).
  */
-import { dayOf } from '../../core/criticism.js';
+import { dayOf, epochOf } from '../../core/criticism.js';
 import { api, ApiError } from '../api/client.js';
 import { fetchPublishedKeys, verifyKey, type PublishedKey } from './keys.js';
 import {
@@ -89,6 +89,19 @@ export function refill(orgId: string, again = false): Promise<WalletState> {
   return job;
 }
 
+/**
+ * Whether a page should refill in the background: not when this browser already went through a
+ * refill in this epoch (this epoch's tokens and the next's are held or spent, under checked keys)
+ * and nothing is waiting to be asked again. So a member's pages ask the server once a week, not on
+ * every load; the criticism page itself still checks each time it opens.
+ */
+export function refillDue(orgId: string, now: number = Date.now()): boolean {
+  const store = browserStore();
+  if (!store) return false;
+  const record = readRecord(store, orgId, now);
+  return record.pending.length > 0 || record.refilledIn !== epochOf(new Date(now));
+}
+
 /** One tab at a time works on a wallet (where the browser offers Web Locks): two tabs would ask for the same quota twice. */
 function withWalletLock<T>(orgId: string, work: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
@@ -117,12 +130,19 @@ async function refillNow(orgId: string): Promise<WalletState> {
       // What the server counts now, the answers just finished included.
       info = await epochInfo(orgId);
     }
+    let complete = true;
     for (const offer of info.epochs) {
       const known = trusted.get(offer.epoch);
       // A key that changed since it was checked is not used: it is checked again on the next load.
-      if (!known || known.fingerprint !== offer.fingerprint || known.publicKey !== offer.publicKey) continue;
+      if (!known || known.fingerprint !== offer.fingerprint || known.publicKey !== offer.publicKey) {
+        complete = false;
+        continue;
+      }
       await issue(store, orgId, offer, info.quota - offer.issuedToMe);
     }
+    const current = info.epochs[0]?.epoch;
+    // Both epochs filled under checked keys: pages need not ask again before the next epoch.
+    if (complete && current !== undefined && readRecord(store, orgId).pending.length === 0) updateRecord(store, orgId, (r) => ({ ...r, refilledIn: current }));
     return walletNow(orgId, info.quota, info.epochs[0] && trusted.has(info.epochs[0].epoch) ? info.epochs[0].fingerprint : null);
   } catch (error) {
     // Tokens already held stay usable (each is checked against the published key when spent); otherwise the page offers a retry.
@@ -188,7 +208,9 @@ async function send(store: KeyValueStore, orgId: string, pending: PendingIssuanc
   try {
     ({ blindSignatures } = await api.criticismTokens(orgId, { epoch: pending.epoch, blinded: pending.items.map((i) => i.blinded) }));
   } catch (e) {
-    if (e instanceof ApiError && e.status === 429) {
+    // Over the quota (another browser of this member used it): never signed, so nothing is lost by
+    // dropping them. A rate limit's 429 is not that: the messages stay, to be asked again alike.
+    if (e instanceof ApiError && e.status === 429 && e.message.startsWith('blinded:')) {
       updateRecord(store, orgId, (r) => withoutPending(r, pending));
       return false;
     }

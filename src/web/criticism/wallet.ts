@@ -57,6 +57,8 @@ export interface WalletRecord {
   purses: EpochPurse[];
   pending: PendingIssuance[];
   refused: KeyRefusal[];
+  /** The epoch in which the last refill went through for this epoch and the next: until the next epoch, pages need not ask again. */
+  refilledIn?: string;
 }
 
 /** This page load: tokens fetched by it are not spent by it. */
@@ -124,7 +126,7 @@ export function readRecord(store: KeyValueStore, orgId: string, now: number = Da
   } catch {
     parsed = {};
   }
-  const raw = (Array.isArray(parsed) ? { purses: parsed } : (parsed ?? {})) as { purses?: unknown; pending?: unknown; refused?: unknown };
+  const raw = (Array.isArray(parsed) ? { purses: parsed } : (parsed ?? {})) as { purses?: unknown; pending?: unknown; refused?: unknown; refilledIn?: unknown };
   const purses = (Array.isArray(raw.purses) ? raw.purses : [])
     .filter(isPurse)
     .map(
@@ -142,13 +144,13 @@ export function readRecord(store: KeyValueStore, orgId: string, now: number = Da
     .sort((a, b) => a.epoch.localeCompare(b.epoch));
   const pending = (Array.isArray(raw.pending) ? raw.pending : []).filter(isPending).filter((p) => Date.parse(p.spendableUntil) > now);
   const refused = (Array.isArray(raw.refused) ? raw.refused : []).filter(isRefusal).filter((r) => now - Date.parse(r.at) < 21 * DAY);
-  return { purses, pending, refused };
+  return isString(raw.refilledIn) ? { purses, pending, refused, refilledIn: raw.refilledIn } : { purses, pending, refused };
 }
 
 export function writeRecord(store: KeyValueStore, orgId: string, record: WalletRecord): void {
   const purses = record.purses.filter((p) => p.tokens.length > 0);
-  if (purses.length === 0 && record.pending.length === 0 && record.refused.length === 0) store.removeItem(keyOf(orgId));
-  else store.setItem(keyOf(orgId), JSON.stringify({ purses, pending: record.pending, refused: record.refused }));
+  if (purses.length === 0 && record.pending.length === 0 && record.refused.length === 0 && record.refilledIn === undefined) store.removeItem(keyOf(orgId));
+  else store.setItem(keyOf(orgId), JSON.stringify({ purses, pending: record.pending, refused: record.refused, refilledIn: record.refilledIn }));
 }
 
 /** Change the kept record in one read and one write. */
