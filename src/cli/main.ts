@@ -297,8 +297,9 @@ export function program(): Command {
     .option('--store', "also measure the store's vote writing alone, without HTTP: group commit, and a transaction per vote")
     .option('--api-processes <n>', 'API processes sharing the load, beside one analysis worker (more than one: PostgreSQL only)', '1')
     .option('--flood-anonymous <n>', 'request limits on; each run again beside this many requests a second on the anonymous routes (bad receipts, bad tokens, the keys)', '0')
+    .option('--flood-nice <n>', "the flood's process niceness, 0 to 19: at 19 it runs on the CPU the server and the vote load leave, as an attacker's machine would not share theirs", '0')
     .option('--json', 'print one JSON object last: {dialect: {connections: {votesPerSec, p50Ms, p99Ms}}}')
-    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; apiProcesses: string; floodAnonymous: string; json?: boolean }) => {
+    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; apiProcesses: string; floodAnonymous: string; floodNice: string; json?: boolean }) => {
       const { parseApiBenchOptions, runApiBench } = await import('./bench/api.js');
       const parsed = parseApiBenchOptions(opts);
       if (typeof parsed === 'string') throw new UsageError(parsed);

@@ -6,6 +6,7 @@
  * organisation's published keys, and prints what it was answered as one JSON line.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -46,8 +47,9 @@ async function flood(url: string, orgId: string, rate: number, seconds: number):
 }
 
 /** Run the flood in a child process; resolves when it has ended, with its figures. */
-export function floodInChild(url: string, orgId: string, rate: number, seconds: number): Promise<FloodFigures> {
+export function floodInChild(url: string, orgId: string, rate: number, seconds: number, nice = 0): Promise<FloodFigures> {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), url, orgId, String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (nice > 0 && child.pid !== undefined) setPriority(child.pid, nice);
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -21,6 +21,8 @@ describe('bench-api options', () => {
     expect(parseApiBenchOptions({ ...defaults, floodAnonymous: '1000' })).toMatchObject({ floodAnonymous: 1000 });
     expect(parseApiBenchOptions({ ...defaults, floodAnonymous: 'lots' })).toMatch(/^--flood-anonymous: requests per second/);
     expect(parseApiBenchOptions({ ...defaults, floodAnonymous: '50000' })).toMatch(/^--flood-anonymous/);
+    expect(parseApiBenchOptions({ ...defaults, floodAnonymous: '1000', floodNice: '19' })).toMatchObject({ floodNice: 19 });
+    expect(parseApiBenchOptions({ ...defaults, floodNice: '20' })).toMatch(/^--flood-nice: a niceness from 0 to 19/);
   });
 
   it('names the option of a bad value', () => {

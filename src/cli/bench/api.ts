@@ -60,6 +60,12 @@ export interface ApiBenchOptions {
   apiProcesses: number;
   /** Requests per second flooding the anonymous routes beside a second run at each concurrency (0: none; limits stay off). */
   floodAnonymous: number;
+  /**
+   * The flood's process niceness (0 to 19). An attacker's requests come from other machines; on
+   * this one the flood's own CPU is taken from the server and the vote load, so at 19 it runs on
+   * what they leave (the answered rate is printed: it must still reach the rate asked).
+   */
+  floodNice?: number;
   log: (line: string) => void;
 }
 
@@ -246,7 +252,7 @@ async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOr
     return each.every((c) => c !== null) ? { process: each.reduce((a, c) => a + c!.process, 0), mainThread: each.reduce((a, c) => a + c!.mainThread, 0) } : null;
   };
   const cpuBefore = cpuOf();
-  const flooding = floodRate > 0 ? floodInChild(urls[0]!, org.orgId, floodRate, opts.seconds) : null;
+  const flooding = floodRate > 0 ? floodInChild(urls[0]!, org.orgId, floodRate, opts.seconds, opts.floodNice ?? 0) : null;
   const { result, sorted } = await loadRun(urls, org, counter, label, connections, opts.seconds, opts.maxRequests);
   const flood: FloodFigures | undefined = flooding ? await flooding : undefined;
   const cpuAfter = cpuOf();
@@ -438,6 +444,7 @@ export function parseApiBenchOptions(raw: {
   store?: boolean;
   apiProcesses?: string;
   floodAnonymous?: string;
+  floodNice?: string;
 }): Omit<ApiBenchOptions, 'log'> | string {
   const dialects = raw.dialects.split(',').map((d) => d.trim());
   if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
@@ -452,6 +459,8 @@ export function parseApiBenchOptions(raw: {
   if (Number(apiProcesses) > 1 && dialects.includes('sqlite')) return '--api-processes: more than one API process needs PostgreSQL (--dialects postgres); SQLite is served by one process';
   const flood = raw.floodAnonymous ?? '0';
   if (!/^\d+$/.test(flood) || Number(flood) > 20_000) return '--flood-anonymous: requests per second, from 0 (none) to 20000';
+  const floodNice = raw.floodNice ?? '0';
+  if (!/^\d+$/.test(floodNice) || Number(floodNice) > 19) return '--flood-nice: a niceness from 0 to 19';
   const maxRequests = Number(raw.maxRequests);
   if (connections.some((c) => Number(c) > maxRequests)) return '--max-requests: at least the number of connections';
   return {
@@ -467,5 +476,6 @@ export function parseApiBenchOptions(raw: {
     store: raw.store ?? false,
     apiProcesses: Number(apiProcesses),
     floodAnonymous: Number(flood),
+    floodNice: Number(floodNice),
   };
 }
