@@ -6,10 +6,12 @@
  */
 import type { BridgingModel, BridgingOptions } from './bridging.js';
 import { bridgingScoresOf, fitBridgingModel } from './bridging.js';
+import type { ColumnStats } from './column-stats.js';
 import { columnStatsOf } from './column-stats.js';
 import type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
 import { CONSENSUS_THRESHOLD, consensusStatementsOf, divisiveStatementsOf, groupInformedConsensusOf } from './consensus.js';
-import type { BaseGrouping, GroupCandidate, GroupingOptions } from './opinion-groups.js';
+import type { Clustering } from './kmeans.js';
+import type { BaseGrouping, GroupCandidate, GroupingOptions, GroupingWarmStart } from './opinion-groups.js';
 import { baseClustersOf, baseGroupingsOf, bestGrouping, refinedGroupingOf } from './opinion-groups.js';
 import type { ParticipationRule } from './participation.js';
 import { clusteredRowsOf } from './participation.js';
@@ -23,12 +25,13 @@ import {
   shrunkPositions,
 } from './pca.js';
 import { statementPrioritiesOf } from './priority.js';
+import type { RandomState } from './random.js';
 import { randomStateFromSeed } from './random.js';
 import type { RepresentativeStatement } from './representative.js';
 import { representativeStatementsOf } from './representative.js';
 import type { GroupTallies } from './tallies.js';
 import { groupTalliesOf } from './tallies.js';
-import type { VoteStore } from './vote-store.js';
+import type { VoteMatrix, VoteStore } from './vote-store.js';
 import { compactVotes } from './vote-store.js';
 
 export interface AnalysisOptions {
@@ -204,6 +207,183 @@ export interface Analysis {
   readonly timings: Readonly<Record<string, number>>;
 }
 
+/**
+ * Analyse the conversation in `store`. With `previous` (an analysis of an earlier state of the
+ * same store), PCA, base clusters, groups, the k-smoother and the bridging model warm-start
+ * from it, and group ids stay stable.
+ *
+ * The stages, in order (each a function below; `random` is drawn from in this order only):
+ * votes → opinion map (PCA) → who is clustered → groupings → opinion groups with stable ids →
+ * consensus, divisive and priorities → bridging → the state the next analysis starts from.
+ */
+export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInput = {}, previous?: Analysis): Analysis {
+  const options = analysisOptionsOf(input);
+  const lap = lapTimer(options.clock);
+  const random = randomStateFromSeed(options.seed);
+  const matrix = compactVotes(store);
+  const participantKeys = store.participantKeys.slice();
+  const statementKeys = store.statementKeys.slice();
+  const active = columnsOf(store, options.moderatedOut).map((moderatedOut) => 1 - moderatedOut);
+  const meta = columnsOf(store, options.metaStatements);
+  const carried = previous ? carriedStateOf(previous, participantKeys, statementKeys) : null;
+  lap('compact');
+
+  const stats = columnStatsOf(matrix, active);
+  const map = opinionMapOf(matrix, stats, active, options, carried, random);
+  lap('pca');
+
+  const clustering = clusteredPointsOf(stats, matrix.columnCount, map.positions, options.participation, carried);
+  const base = baseClustersOf(clustering.points, options.grouping, random, carried && baseWarmStartOf(carried, clustering.rows));
+  lap('baseClusters');
+  const grouping = groupingOf(clustering.points, base, options, random, carried);
+  lap('groups');
+
+  const chosen = grouping.chosen;
+  const groupIndexOfRow = new Int32Array(matrix.rowCount).fill(-1);
+  if (chosen) clustering.rows.forEach((r, i) => (groupIndexOfRow[r] = chosen.groupOfPoint[i]!));
+  const opinionGroups = opinionGroupsOf(matrix, active, groupIndexOfRow, chosen, participantKeys, statementKeys, options, carried);
+  lap('representative');
+
+  const verdicts = statementVerdictsOf(opinionGroups.tallies, opinionGroups.groups, active, meta, map.statements.extremity, statementKeys, options);
+  lap('consensus');
+
+  const bridgingModel = fitBridgingModel(matrix, active, stats.agree, stats.disagree, options.bridging, carried?.bridging ?? null, map.pca.component1);
+  const bridgingScore = bridgingScoresOf(bridgingModel, stats.agree, stats.disagree, active, options.bridging.minimumVotes);
+  lap('bridging');
+
+  const baseLabelOfRow = new Int32Array(matrix.rowCount).fill(-1);
+  clustering.rows.forEach((r, i) => (baseLabelOfRow[r] = base.labels[i]!));
+  const state: EngineState = {
+    pcaBasis: map.pca.basis,
+    clustered: clustering.clustered,
+    baseLabelOfRow,
+    baseClusterCount: base.k,
+    groupCentresByK: grouping.groupings.map((g) => [g.k, g.k === chosen?.k ? chosen.centres : g.optima[0]!.centres] as const),
+    groupIdOfRow: opinionGroups.groupOfParticipant,
+    nextGroupId: opinionGroups.nextGroupId,
+    groupCountSmoother: grouping.smoother,
+    bridging: bridgingModel,
+  };
+  return {
+    revision: store.revision,
+    counts: {
+      participants: matrix.rowCount,
+      statements: matrix.columnCount,
+      activeStatements: stats.activeColumnCount,
+      votes: matrix.cellCount,
+      clustered: clustering.rows.length,
+      groups: opinionGroups.groups.length,
+    },
+    participantKeys,
+    statementKeys,
+    projection: map.projection,
+    positions: map.positions,
+    clustered: clustering.clustered,
+    groupOfParticipant: opinionGroups.groupOfParticipant,
+    groups: opinionGroups.groups,
+    groupCounts: grouping.groupings.map((g) => ({ k: g.k, silhouette: g.silhouette })),
+    statements: {
+      active,
+      agree: stats.agree,
+      disagree: stats.disagree,
+      pass: stats.pass,
+      projection: map.statements.projection,
+      extremity: map.statements.extremity,
+    },
+    groupTallies: opinionGroups.tallies,
+    consensus: verdicts.consensus,
+    groupInformedConsensus: verdicts.groupInformedConsensus,
+    divisive: verdicts.divisive,
+    bridging: { score: bridgingScore, polarity: bridgingModel.statementFactor },
+    priority: verdicts.priority,
+    pca: {
+      component1: map.pca.component1,
+      component2: map.pca.component2,
+      center: stats.mean,
+      eigenvalues: map.pca.eigenvalues,
+      iterations: map.pca.iterations,
+      sampleIterations: map.pca.sampleIterations,
+      converged: map.pca.converged,
+    },
+    state,
+    timings: lap.timings,
+  };
+}
+
+/** `lap(name)` records the milliseconds since the previous lap under `name`; a no-op without a clock. */
+function lapTimer(clock: (() => number) | null): ((name: string) => void) & { readonly timings: Record<string, number> } {
+  const timings: Record<string, number> = {};
+  let last = clock ? clock() : 0;
+  const lap = (name: string): void => {
+    if (!clock) return;
+    const now = clock();
+    timings[name] = now - last;
+    last = now;
+  };
+  return Object.assign(lap, { timings });
+}
+
+/** 1 per column whose statement key is in `keys`, 0 for the others. */
+function columnsOf(store: VoteStore, keys: readonly string[]): Uint8Array {
+  const flags = new Uint8Array(store.statementKeys.length);
+  for (const key of keys) {
+    const c = store.statementColumnByKey.get(key);
+    if (c !== undefined) flags[c] = 1;
+  }
+  return flags;
+}
+
+/**
+ * What the previous analysis hands this one, mapped onto the current rows and columns by
+ * `carriedOver`: a participant or statement new since then starts empty (0, or −1 for a label).
+ */
+interface CarriedState {
+  /** PCA start basis over the current columns. */
+  readonly pcaBasis: PcaBasis;
+  /** The previous components, so the map keeps its orientation. */
+  readonly component1: Float64Array;
+  readonly component2: Float64Array;
+  readonly clustered: Uint8Array;
+  readonly baseLabelOfRow: Int32Array;
+  readonly baseClusterCount: number;
+  readonly groupCentresByK: ReadonlyMap<number, Float64Array>;
+  readonly groupCountSmoother: EngineState['groupCountSmoother'];
+  readonly groupIdOfRow: Int32Array;
+  readonly nextGroupId: number;
+  /** Bridging warm start (sweeps 0), null when the previous analysis had no model. */
+  readonly bridging: BridgingModel | null;
+}
+
+function carriedStateOf(previous: Analysis, participantKeys: readonly string[], statementKeys: readonly string[]): CarriedState {
+  const n = participantKeys.length;
+  const m = statementKeys.length;
+  const rowFrom = previousIndexOf(previous.participantKeys, participantKeys);
+  const columnFrom = previousIndexOf(previous.statementKeys, statementKeys);
+  const { state } = previous;
+  const width = state.pcaBasis.width;
+  const bridging = state.bridging;
+  return {
+    pcaBasis: { statementCount: m, width, vectors: carriedOver(state.pcaBasis.vectors, columnFrom, width, new Float64Array(m * width)) },
+    component1: carriedOver(previous.pca.component1, columnFrom, 1, new Float64Array(m)),
+    component2: carriedOver(previous.pca.component2, columnFrom, 1, new Float64Array(m)),
+    clustered: carriedOver(state.clustered, rowFrom, 1, new Uint8Array(n)),
+    baseLabelOfRow: carriedOver(state.baseLabelOfRow, rowFrom, 1, new Int32Array(n).fill(-1)),
+    baseClusterCount: state.baseClusterCount,
+    groupCentresByK: new Map(state.groupCentresByK.map(([k, c]) => [k, c] as [number, Float64Array])),
+    groupCountSmoother: state.groupCountSmoother,
+    groupIdOfRow: carriedOver(state.groupIdOfRow, rowFrom, 1, new Int32Array(n).fill(-1)),
+    nextGroupId: state.nextGroupId,
+    bridging: bridging && {
+      globalIntercept: bridging.globalIntercept,
+      participantIntercept: carriedOver(bridging.participantIntercept, rowFrom, 1, new Float64Array(n)),
+      participantFactor: carriedOver(bridging.participantFactor, rowFrom, 1, new Float64Array(n)),
+      statementIntercept: carriedOver(bridging.statementIntercept, columnFrom, 1, new Float64Array(m)),
+      statementFactor: carriedOver(bridging.statementFactor, columnFrom, 1, new Float64Array(m)),
+      sweeps: 0,
+    },
+  };
+}
+
 /** Index of each previous row/column in the current order (−1 when gone). Identity fast path. */
 function previousIndexOf(previousKeys: readonly string[], currentKeys: readonly string[]): Int32Array {
   const map = new Int32Array(currentKeys.length).fill(-1);
@@ -222,119 +402,77 @@ function previousIndexOf(previousKeys: readonly string[], currentKeys: readonly 
   return map;
 }
 
-function activeColumnsOf(store: VoteStore, moderatedOut: readonly string[]): Uint8Array {
-  const active = new Uint8Array(store.statementKeys.length).fill(1);
-  for (const key of moderatedOut) {
-    const c = store.statementColumnByKey.get(key);
-    if (c !== undefined) active[c] = 0;
+/**
+ * The warm-start carry-over: `stride` values per entry copied from the previous index `from[i]`
+ * into `into` (sized to the current entries and filled with the value a new entry starts at),
+ * which is returned.
+ */
+function carriedOver<T extends Float64Array | Int32Array | Uint8Array>(previous: T, from: Int32Array, stride: number, into: T): T {
+  for (let i = 0; i < from.length; i++) {
+    const p = from[i]!;
+    if (p < 0) continue;
+    for (let q = 0; q < stride; q++) into[stride * i + q] = previous[stride * p + q]!;
   }
-  return active;
+  return into;
 }
 
-/**
- * Analyse the conversation in `store`. With `previous` (an analysis of an earlier state of the
- * same store), PCA, base clusters, groups, the k-smoother and the bridging model warm-start
- * from it, and group ids stay stable.
- */
-export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInput = {}, previous?: Analysis): Analysis {
-  const options = analysisOptionsOf(input);
-  const clock = options.clock;
-  const timings: Record<string, number> = {};
-  let last = clock ? clock() : 0;
-  const lap = (name: string): void => {
-    if (!clock) return;
-    const now = clock();
-    timings[name] = now - last;
-    last = now;
-  };
-  const random = randomStateFromSeed(options.seed);
-  const matrix = compactVotes(store);
-  const n = matrix.rowCount;
-  const m = matrix.columnCount;
-  const participantKeys = store.participantKeys.slice();
-  const statementKeys = store.statementKeys.slice();
-  const active = activeColumnsOf(store, options.moderatedOut);
-  const meta = new Uint8Array(m);
-  for (const key of options.metaStatements) {
-    const c = store.statementColumnByKey.get(key);
-    if (c !== undefined) meta[c] = 1;
-  }
-  const rowFrom = previous ? previousIndexOf(previous.participantKeys, participantKeys) : null;
-  const columnFrom = previous ? previousIndexOf(previous.statementKeys, statementKeys) : null;
-  lap('compact');
-
-  // ---- PCA and projection
-  const stats = columnStatsOf(matrix, active);
-  const pcaOptions = previous ? { ...options.pca, maxIterations: options.pca.warmMaxIterations } : options.pca;
-  let start: PcaBasis | null = null;
-  let previousComponent1: Float64Array | null = null;
-  let previousComponent2: Float64Array | null = null;
-  if (previous && columnFrom) {
-    const width = previous.state.pcaBasis.width;
-    const vectors = new Float64Array(m * width);
-    previousComponent1 = new Float64Array(m);
-    previousComponent2 = new Float64Array(m);
-    for (let j = 0; j < m; j++) {
-      const p = columnFrom[j]!;
-      if (p < 0) continue;
-      for (let q = 0; q < width; q++) vectors[width * j + q] = previous.state.pcaBasis.vectors[width * p + q]!;
-      previousComponent1[j] = previous.pca.component1[p]!;
-      previousComponent2[j] = previous.pca.component2[p]!;
-    }
-    start = { statementCount: m, width, vectors };
-  }
-  const pca = principalComponents(matrix, centredValueTable(stats, active), active, pcaOptions, start, random);
-  const sign1 = orientComponent(pca.component1, previousComponent1);
-  const sign2 = orientComponent(pca.component2, previousComponent2);
+/** The opinion map: principal components (warm from the carried basis), each participant's and statement's place on it, and the shrunk positions groups are computed on. */
+function opinionMapOf(matrix: VoteMatrix, stats: ColumnStats, active: Uint8Array, options: AnalysisOptions, carried: CarriedState | null, random: RandomState) {
+  const pcaOptions = carried ? { ...options.pca, maxIterations: options.pca.warmMaxIterations } : options.pca;
+  const pca = principalComponents(matrix, centredValueTable(stats, active), active, pcaOptions, carried?.pcaBasis ?? null, random);
+  const sign1 = orientComponent(pca.component1, carried?.component1 ?? null);
+  const sign2 = orientComponent(pca.component2, carried?.component2 ?? null);
   const projection = projectionFromScores(pca.rowScores, stats, sign1, sign2);
   const positions = shrunkPositions(projection, stats, options.priorBallots);
-  const statementMap = projectStatements(stats, pca.component1, pca.component2);
-  lap('pca');
+  const statements = projectStatements(stats, pca.component1, pca.component2);
+  return { pca, projection, positions, statements };
+}
 
-  // ---- who is clustered
-  let previouslyClustered: Uint8Array | null = null;
-  if (previous && rowFrom) {
-    previouslyClustered = new Uint8Array(n);
-    for (let r = 0; r < n; r++) if (rowFrom[r]! >= 0) previouslyClustered[r] = previous.state.clustered[rowFrom[r]!]!;
-  }
-  const clustered = clusteredRowsOf(stats.rowAllVotes, stats.rowActiveVotes, m, options.participation, previouslyClustered);
-  const clusteredRows: number[] = [];
-  for (let r = 0; r < n; r++) if (clustered[r] === 1) clusteredRows.push(r);
-  const points = new Float64Array(2 * clusteredRows.length);
-  clusteredRows.forEach((r, i) => {
+/** Who is clustered (once in, always in): the flag per row, the clustered rows, and their positions as points, x, y each. */
+function clusteredPointsOf(stats: ColumnStats, statementCount: number, positions: Float64Array, rule: ParticipationRule, carried: CarriedState | null) {
+  const clustered = clusteredRowsOf(stats.rowAllVotes, stats.rowActiveVotes, statementCount, rule, carried?.clustered ?? null);
+  const rows: number[] = [];
+  for (let r = 0; r < clustered.length; r++) if (clustered[r] === 1) rows.push(r);
+  const points = new Float64Array(2 * rows.length);
+  rows.forEach((r, i) => {
     points[2 * i] = positions[2 * r]!;
     points[2 * i + 1] = positions[2 * r + 1]!;
   });
+  return { clustered, rows, points };
+}
 
-  // ---- base clusters and groups
-  let warm = null;
-  if (previous && rowFrom) {
-    const baseLabelOfPoint = new Int32Array(clusteredRows.length);
-    clusteredRows.forEach((r, i) => {
-      const p = rowFrom[r]!;
-      baseLabelOfPoint[i] = p >= 0 ? previous.state.baseLabelOfRow[p]! : -1;
-    });
-    warm = {
-      baseLabelOfPoint,
-      baseClusterCount: previous.state.baseClusterCount,
-      centresByK: new Map(previous.state.groupCentresByK.map(([k, c]) => [k, c] as [number, Float64Array])),
-    };
-  }
-  const base = baseClustersOf(points, options.grouping, random, warm);
-  lap('baseClusters');
-  const groupings = baseGroupingsOf(base, options.grouping, random, warm ? warm.centresByK : null);
+/** The base clusters' warm start: each clustered point's previous base label. */
+function baseWarmStartOf(carried: CarriedState, clusteredRows: readonly number[]): GroupingWarmStart {
+  return {
+    baseLabelOfPoint: Int32Array.from(clusteredRows, (r) => carried.baseLabelOfRow[r]!),
+    baseClusterCount: carried.baseClusterCount,
+    centresByK: carried.groupCentresByK,
+  };
+}
+
+/** The candidate groupings per k, the k shown (through the smoother), and the shown grouping refined over the participants. */
+function groupingOf(points: Float64Array, base: Clustering, options: AnalysisOptions, random: RandomState, carried: CarriedState | null) {
+  const groupings = baseGroupingsOf(base, options.grouping, random, carried?.groupCentresByK ?? null);
   const best = bestGrouping(groupings);
-  const smoother = nextSmoother(previous?.state.groupCountSmoother ?? null, best?.k ?? 0, groupings, options.groupCountPatience);
+  const smoother = nextSmoother(carried?.groupCountSmoother ?? null, best?.k ?? 0, groupings, options.groupCountPatience);
   const shown = groupings.find((g) => g.k === smoother.shownK) ?? best;
   const chosen: GroupCandidate | null = shown ? refinedGroupingOf(points, shown, options.grouping) : null;
-  lap('groups');
+  return { groupings, smoother, chosen };
+}
 
-  // ---- group ids, stable across analyses
-  const groupIndexOfRow = new Int32Array(n).fill(-1);
-  if (chosen) clusteredRows.forEach((r, i) => (groupIndexOfRow[r] = chosen.groupOfPoint[i]!));
+/** The opinion groups, ordered by their ids (stable across analyses), with members, centre, representative statements and tallies in that order. */
+function opinionGroupsOf(
+  matrix: VoteMatrix,
+  active: Uint8Array,
+  groupIndexOfRow: Int32Array,
+  chosen: GroupCandidate | null,
+  participantKeys: readonly string[],
+  statementKeys: readonly string[],
+  options: AnalysisOptions,
+  carried: CarriedState | null,
+) {
   const k = chosen?.k ?? 0;
-  const { idOfIndex, nextGroupId } = groupIdsOf(groupIndexOfRow, k, previous ?? null, rowFrom);
-  // order groups by id; tallies follow that order
+  const { idOfIndex, nextGroupId } = groupIdsOf(groupIndexOfRow, k, carried);
   const order = Array.from({ length: k }, (_, g) => g).sort((a, b) => idOfIndex[a]! - idOfIndex[b]!);
   const positionOfIndex = new Int32Array(k);
   order.forEach((g, position) => (positionOfIndex[g] = position));
@@ -342,7 +480,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
   const groupOfParticipant = groupIndexOfRow.map((g) => (g < 0 ? -1 : idOfIndex[g]!));
   const tallies = groupTalliesOf(matrix, active, groupPositionOfRow, k);
   const members: string[][] = order.map(() => []);
-  for (let r = 0; r < n; r++) if (groupPositionOfRow[r]! >= 0) members[groupPositionOfRow[r]!]!.push(participantKeys[r]!);
+  for (let r = 0; r < matrix.rowCount; r++) if (groupPositionOfRow[r]! >= 0) members[groupPositionOfRow[r]!]!.push(participantKeys[r]!);
   const groups: OpinionGroup[] = order.map((g, position) => ({
     id: idOfIndex[g]!,
     members: members[position]!,
@@ -352,11 +490,22 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
       statement: statementKeys[s.column]!,
     })),
   }));
-  lap('representative');
+  return { groups, groupOfParticipant, nextGroupId, tallies };
+}
 
-  // ---- consensus, divisive, priorities
-  // Consensus is what every group agrees (or disagrees) on, so it reads the group tallies, and a
-  // statement in it is never divisive.
+/**
+ * Consensus, divisive statements and routing priorities. Consensus is what every group agrees
+ * (or disagrees) on, so it reads the group tallies, and a statement in it is never divisive.
+ */
+function statementVerdictsOf(
+  tallies: GroupTallies,
+  groups: readonly OpinionGroup[],
+  active: Uint8Array,
+  meta: Uint8Array,
+  extremity: Float64Array,
+  statementKeys: readonly string[],
+  options: AnalysisOptions,
+) {
   const consensus = consensusStatementsOf(tallies, active, options.consensusCount, options.consensusThreshold);
   const named = <T extends { column: number }>(s: T): T & { statement: string } => ({ ...s, statement: statementKeys[s.column]! });
   const groupInformedConsensus = groupInformedConsensusOf(tallies, active);
@@ -367,93 +516,15 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     leastAgreeingGroup: groups[s.leastAgreeingGroup]!.id,
   }));
   const namedConsensus = (c: ConsensusStatement): ConsensusStatementOut => ({ ...named(c), lowestGroup: groups[c.lowestGroup]!.id });
-  const priority = statementPrioritiesOf(tallies, statementMap.extremity, active, meta);
-  lap('consensus');
-
-  // ---- bridging
-  let bridgingStart: BridgingModel | null = null;
-  const previousBridging = previous?.state.bridging ?? null;
-  if (previousBridging && rowFrom && columnFrom) {
-    const iu = new Float64Array(n);
-    const fu = new Float64Array(n);
-    const is = new Float64Array(m);
-    const fs = new Float64Array(m);
-    for (let r = 0; r < n; r++) {
-      const p = rowFrom[r]!;
-      if (p < 0) continue;
-      iu[r] = previousBridging.participantIntercept[p]!;
-      fu[r] = previousBridging.participantFactor[p]!;
-    }
-    for (let j = 0; j < m; j++) {
-      const p = columnFrom[j]!;
-      if (p < 0) continue;
-      is[j] = previousBridging.statementIntercept[p]!;
-      fs[j] = previousBridging.statementFactor[p]!;
-    }
-    bridgingStart = { globalIntercept: previousBridging.globalIntercept, participantIntercept: iu, participantFactor: fu, statementIntercept: is, statementFactor: fs, sweeps: 0 };
-  }
-  const bridgingModel = fitBridgingModel(matrix, active, stats.agree, stats.disagree, options.bridging, bridgingStart, pca.component1);
-  const bridgingScore = bridgingScoresOf(bridgingModel, stats.agree, stats.disagree, active, options.bridging.minimumVotes);
-  lap('bridging');
-
-  const baseLabelOfRow = new Int32Array(n).fill(-1);
-  clusteredRows.forEach((r, i) => (baseLabelOfRow[r] = base.labels[i]!));
-  const state: EngineState = {
-    pcaBasis: pca.basis,
-    clustered,
-    baseLabelOfRow,
-    baseClusterCount: base.k,
-    groupCentresByK: groupings.map((g) => [g.k, g.k === chosen?.k ? chosen.centres : g.optima[0]!.centres] as const),
-    groupIdOfRow: groupOfParticipant,
-    nextGroupId,
-    groupCountSmoother: smoother,
-    bridging: bridgingModel,
-  };
+  const priority = statementPrioritiesOf(tallies, extremity, active, meta);
   return {
-    revision: store.revision,
-    counts: {
-      participants: n,
-      statements: m,
-      activeStatements: stats.activeColumnCount,
-      votes: matrix.cellCount,
-      clustered: clusteredRows.length,
-      groups: k,
-    },
-    participantKeys,
-    statementKeys,
-    projection,
-    positions,
-    clustered,
-    groupOfParticipant,
-    groups,
-    groupCounts: groupings.map((g) => ({ k: g.k, silhouette: g.silhouette })),
-    statements: {
-      active,
-      agree: stats.agree,
-      disagree: stats.disagree,
-      pass: stats.pass,
-      projection: statementMap.projection,
-      extremity: statementMap.extremity,
-    },
-    groupTallies: tallies,
     consensus: { agree: consensus.agree.map(namedConsensus), disagree: consensus.disagree.map(namedConsensus) },
     groupInformedConsensus,
     divisive,
-    bridging: { score: bridgingScore, polarity: bridgingModel.statementFactor },
     priority,
-    pca: {
-      component1: pca.component1,
-      component2: pca.component2,
-      center: stats.mean,
-      eigenvalues: pca.eigenvalues,
-      iterations: pca.iterations,
-      sampleIterations: pca.sampleIterations,
-      converged: pca.converged,
-    },
-    state,
-    timings,
   };
 }
+
 
 /**
  * Pol.is's k-smoother: the best k must win `patience` analyses in a row before the shown k
@@ -478,26 +549,19 @@ function nextSmoother(
  * the most members with it (greedy by overlap, ties to lower new index, then lower id); other
  * new groups get fresh ids in order of size (larger first). Cold: ids 0..k−1 by size.
  */
-function groupIdsOf(
-  groupIndexOfRow: Int32Array,
-  k: number,
-  previous: Analysis | null,
-  rowFrom: Int32Array | null,
-): { idOfIndex: Int32Array; nextGroupId: number } {
+function groupIdsOf(groupIndexOfRow: Int32Array, k: number, carried: CarriedState | null): { idOfIndex: Int32Array; nextGroupId: number } {
   const size = new Int32Array(k);
   for (const g of groupIndexOfRow) if (g >= 0) size[g]!++;
   const bySize = Array.from({ length: k }, (_, g) => g).sort((a, b) => size[b]! - size[a]! || a - b);
   const idOfIndex = new Int32Array(k).fill(-1);
-  let nextGroupId = previous ? previous.state.nextGroupId : 0;
-  if (previous && rowFrom) {
-    const ids = previous.state.nextGroupId;
+  let nextGroupId = carried ? carried.nextGroupId : 0;
+  if (carried) {
+    const ids = carried.nextGroupId;
     const overlap = new Int32Array(k * ids);
     for (let r = 0; r < groupIndexOfRow.length; r++) {
       const g = groupIndexOfRow[r]!;
-      const p = rowFrom[r]!;
-      if (g < 0 || p < 0) continue;
-      const id = previous.state.groupIdOfRow[p]!;
-      if (id >= 0) overlap[g * ids + id]!++;
+      const id = carried.groupIdOfRow[r]!;
+      if (g >= 0 && id >= 0) overlap[g * ids + id]!++;
     }
     const pairs: { g: number; id: number; count: number }[] = [];
     for (let g = 0; g < k; g++) for (let id = 0; id < ids; id++) if (overlap[g * ids + id]! > 0) pairs.push({ g, id, count: overlap[g * ids + id]! });
