@@ -1,7 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnStatsOf } from './column-stats.js';
-import { centredValueTable, centredValuesOf, principalComponents, projectParticipants, shrunkPositions } from './pca.js';
-import { randomStateFromSeed } from './random.js';
+import {
+  centredValueTable,
+  centredValuesOf,
+  gramTimesBlock,
+  gramTimesBlockFromTable,
+  principalComponents,
+  projectParticipants,
+  shrunkPositions,
+} from './pca.js';
+import { randomStateFromSeed, randomUnit } from './random.js';
+import type { VoteMatrix } from './vote-store.js';
 import { applyVote, compactVotes, createVoteStore } from './vote-store.js';
 
 /** Dense reference: eigenvectors of XᵀX of the mean-imputed, centred matrix by plain power iteration with deflation. */
@@ -130,5 +140,86 @@ describe('projection from PCA row scores', () => {
     const fused = projectionFromScores(pca.rowScores, stats, s1, s2);
     const separate = projectParticipants(matrix, centred, stats, pca.component1, pca.component2);
     for (let i = 0; i < fused.length; i++) expect(fused[i]!).toBeCloseTo(separate[i]!, 9);
+  });
+});
+
+/** XᵀX·V and X·V by plain triple loops over the dense matrix X (n × m), V row-major m × width. */
+function naiveGramTimesBlock(x: number[][], block: Float64Array, width: number): { image: number[]; scores: number[] } {
+  const n = x.length;
+  const m = block.length / width;
+  const scores = new Array<number>(n * width).fill(0);
+  for (let r = 0; r < n; r++) for (let q = 0; q < width; q++) for (let j = 0; j < m; j++) scores[r * width + q]! += x[r]![j]! * block[j * width + q]!;
+  const image = new Array<number>(m * width).fill(0);
+  for (let j = 0; j < m; j++) for (let q = 0; q < width; q++) for (let r = 0; r < n; r++) image[j * width + q]! += x[r]![j]! * scores[r * width + q]!;
+  return { image, scores };
+}
+
+/** The dense n × m matrix holding `valueOf(k)` at each stored vote k of `matrix`, 0 elsewhere. */
+function denseOf(matrix: VoteMatrix, valueOf: (k: number) => number): number[][] {
+  const x = Array.from({ length: matrix.rowCount }, () => new Array<number>(matrix.columnCount).fill(0));
+  for (let r = 0; r < matrix.rowCount; r++) for (let k = matrix.rowStart[r]!; k < matrix.rowStart[r + 1]!; k++) x[r]![matrix.column[k]!] = valueOf(k);
+  return x;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(expected[i]!)));
+}
+
+describe('the Gram products XᵀX·V against a plain triple loop', () => {
+  // Every width the kernels distinguish: 4 (the default), 2, and the generic loop (1, 3, 5, 6);
+  // random sparse votes, some statements moderated out, a random block.
+  const conversation = fc.record({
+    participants: fc.integer({ min: 1, max: 12 }),
+    statements: fc.integer({ min: 1, max: 8 }),
+    width: fc.integer({ min: 1, max: 6 }),
+    density: fc.double({ min: 0, max: 1, noNaN: true }),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+  });
+
+  function drawn({ participants, statements, width, density, seed }: { participants: number; statements: number; width: number; density: number; seed: number }) {
+    const random = randomStateFromSeed(seed);
+    const store = createVoteStore();
+    for (let i = 0; i < participants; i++) {
+      for (let j = 0; j < statements; j++) if (randomUnit(random) < density) applyVote(store, `p${i}`, `s${j}`, Math.floor(randomUnit(random) * 3) - 1);
+    }
+    const matrix = compactVotes(store);
+    const active = Uint8Array.from({ length: matrix.columnCount }, () => (randomUnit(random) < 0.2 ? 0 : 1));
+    const table = centredValueTable(columnStatsOf(matrix, active), active);
+    const block = Float64Array.from({ length: matrix.columnCount * width }, () => randomUnit(random) * 2 - 1);
+    return { matrix, table, block, width };
+  }
+
+  it('gramTimesBlock (centred values materialised) equals it for every width', () => {
+    fc.assert(
+      fc.property(conversation, (drawnConversation) => {
+        const { matrix, table, block, width } = drawn(drawnConversation);
+        const centred = centredValuesOf(matrix, table);
+        const expected = naiveGramTimesBlock(denseOf(matrix, (k) => centred[k]!), block, width);
+        const image = new Float64Array(matrix.columnCount * width).fill(Number.NaN);
+        const scores = new Float64Array(matrix.rowCount * width);
+        gramTimesBlock(matrix, centred, block, width, image, scores);
+        expectClose(image, expected.image);
+        expectClose(scores, expected.scores);
+      }),
+    );
+  });
+
+  it('gramTimesBlockFromTable (x − μ looked up per vote) equals it for every width', () => {
+    fc.assert(
+      fc.property(conversation, (drawnConversation) => {
+        const { matrix, table, block, width } = drawn(drawnConversation);
+        const expected = naiveGramTimesBlock(
+          denseOf(matrix, (k) => table[3 * matrix.column[k]! + matrix.value[k]! + 1]!),
+          block,
+          width,
+        );
+        const image = new Float64Array(matrix.columnCount * width).fill(Number.NaN);
+        const scores = new Float64Array(matrix.rowCount * width);
+        gramTimesBlockFromTable(matrix, table, block, width, image, scores);
+        expectClose(image, expected.image);
+        expectClose(scores, expected.scores);
+      }),
+    );
   });
 });
