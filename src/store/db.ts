@@ -2,13 +2,14 @@ import path from 'node:path';
 import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema/index.js';
+import type { Db } from './db-type.js';
 import { postgresDialect } from './dialect/postgres.js';
 import { sqliteDialect } from './dialect/sqlite.js';
 import type { DialectName, StoreDialect } from './dialect/types.js';
 import { inlineVoteWriter, threadVoteWriter, type VoteWriter } from './vote-writer.js';
 import { outsideOrganisationScope } from './scope.js';
 
-export type Db = Kysely<Database>;
+export type { Db } from './db-type.js';
 
 export interface StoreOptions {
   /** postgres://… selects PostgreSQL; absent selects the embedded SQLite file. */

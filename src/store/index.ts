@@ -1,7 +1,7 @@
 export { openStore, sqliteFile, type Db, type Store, type StoreOptions } from './db.js';
 export type { DialectName } from './dialect/types.js';
 export { newId, newToken, tokenHash } from './ids.js';
-export { inTransaction, nowIso } from './tx.js';
+export { inTransaction } from './tx.js';
 export { narrowToOrganisation, outsideOrganisationScope, scopedOrganisation, withOrganisationScope } from './scope.js';
 export * as organisations from './repos/organisations.js';
 export * as members from './repos/members.js';

@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { sql } from 'kysely';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import type { LiveTransport } from './live.js';
 
 export const LIVE_CHANNEL = 'massline_live';

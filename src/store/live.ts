@@ -12,7 +12,7 @@
  * the interval grows with the time a count takes, so a huge issue is counted less often.
  */
 import { LiveMessage, type LiveChange } from '../contract/index.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import { performance } from 'node:perf_hooks';
 import { issueVoteTotals } from './repos/votes.js';
 import { postgresLiveTransport } from './live-postgres.js';

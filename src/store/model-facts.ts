@@ -24,7 +24,7 @@
  */
 import { sql } from 'kysely';
 import type { ActFact, AnalysisFact, ModelFacts } from '../core/model/facts.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import type { DialectName } from './dialect/types.js';
 import { analysisFact, EventFold, eventOrder, factOrder, foldEventOf, loadModelFacts, voteAct, type FoldEvent } from './repos/facts.js';
 

@@ -1,11 +1,34 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { answerFromKey, refusal, type KeptKey, type VoteTarget } from '../repos/vote-rules.js';
-import type { CastResult, VoteOutcome, VoteRequest } from '../repos/votes.js';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable } from 'kysely';
+import type { VoteValue } from '../../core/vocabulary.js';
+import type { Db } from '../db-type.js';
+import { compileWithArguments } from '../prepared.js';
+import { answerFromKey, refusal } from '../repos/vote-rules.js';
+import type { Database } from '../schema/index.js';
+import type { CastResult, KeptKey, VoteOutcome, VoteRequest, VoteTarget } from '../vote-types.js';
+import { appendVoteLog, keepKeys, keptKey, upsertCurrentVotes, voteTarget } from './vote-statements.js';
+
+/** Kysely with no connection, only SQLite's compiler: turns vote-statements.ts into SQLite text. */
+const sqliteText: Db = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+
+/** A statement of vote-statements.ts prepared on `database`, with its arguments bound in order. */
+function sqliteStatement<A extends unknown[], R>(database: SqliteDatabase.Database, build: (db: Db, ...args: A) => Compilable<R>) {
+  const { query, bind } = compileWithArguments(sqliteText, build);
+  const statement = database.prepare<unknown[], R>(query.sql);
+  return { run: (...args: A) => statement.run(...bind(args)), get: (...args: A) => statement.get(...bind(args)) };
+}
 
 /**
  * A batch of votes in one SQLite transaction, in plain prepared statements, for the vote writer's
- * thread (no query builder there: building and compiling statements would cost more than
- * running them). Each vote is castRequested of repos/votes.ts (its statement checked, then
+ * thread (the statements of dialect/vote-statements.ts compiled to SQLite text once: building
+ * and compiling them per vote would cost more than running them). Each vote is castRequested of repos/votes.ts (its statement checked, then
  * castOne), in the batch's order: the same results and errors as casting them one at a time, and
  * one vote's failure fails that vote only. A vote is refused (its statement, a key used on
  * another statement) before it writes anything, so the batch is written with no savepoint per
@@ -14,22 +37,21 @@ import type { CastResult, VoteOutcome, VoteRequest } from '../repos/votes.js';
  * does nothing else meanwhile.
  */
 export function sqliteVoteBatch(database: SqliteDatabase.Database): (batch: readonly VoteRequest[]) => VoteOutcome[] {
-  const voteTarget = database.prepare<[string, string], VoteTarget>(
-    'select s.issue_id, s.status, s.merged_into, o.moderation from statements s join organisations o on o.id = s.org_id where s.org_id = ? and s.id = ?',
+  const voteTargetOf = sqliteStatement(database, (db: Db, orgId: string, statementId: string) => voteTarget(db, orgId, statementId));
+  // The key kept with its vote's answer, unless the member used it before (then no row comes back).
+  const keepKey = sqliteStatement(database, (db: Db, orgId: string, memberId: string, idempotencyKey: string, statementId: string, value: VoteValue, at: string) =>
+    keepKeys(db, [{ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at }]),
   );
-  // The key kept with its vote's answer, unless the member used it before (then nothing changes).
-  const keepKey = database.prepare<[string, string, string, string, number, string]>(
-    'insert into vote_keys (org_id, member_id, idempotency_key, statement_id, value, cast_at) values (?, ?, ?, ?, ?, ?) on conflict (member_id, idempotency_key) do nothing',
-  );
-  const keptKey = database.prepare<[string, string], KeptKey>('select value, statement_id from vote_keys where member_id = ? and idempotency_key = ?');
+  const keptKeyOf = sqliteStatement(database, (db: Db, memberId: string, idempotencyKey: string) => keptKey(db, memberId, idempotencyKey));
   // The current vote, unless it already has this value (then no row comes back).
-  const upsertCurrentVote = database.prepare<[string, string, string, string, number, string], { value: number }>(
-    'insert into votes (org_id, issue_id, statement_id, member_id, value, updated_at) values (?, ?, ?, ?, ?, ?) ' +
-      'on conflict (statement_id, member_id) do update set value = excluded.value, updated_at = excluded.updated_at where votes.value <> excluded.value returning value',
+  const upsertCurrentVote = sqliteStatement(database, (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, at: string) =>
+    upsertCurrentVotes(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at }]),
   );
   // The log row (with the key, if any, of the request that changed the vote).
-  const appendVoteLog = database.prepare<[string, string, string, string, number, string | null, string]>(
-    'insert into vote_log (org_id, issue_id, statement_id, member_id, value, idempotency_key, cast_at) values (?, ?, ?, ?, ?, ?, ?)',
+  const appendLogRow = sqliteStatement(
+    database,
+    (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, idempotencyKey: string | null, at: string) =>
+      appendVoteLog(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at }]),
   );
   const begin = database.prepare('begin immediate');
   const commit = database.prepare('commit');
@@ -52,21 +74,21 @@ export function sqliteVoteBatch(database: SqliteDatabase.Database): (batch: read
   const castRequested = (r: VoteRequest, targets: Map<string, VoteTarget | undefined>): CastResult | Refused => {
     const at = `${r.orgId}\u0000${r.statementId}`;
     let target = targets.get(at);
-    if (target === undefined && !targets.has(at)) targets.set(at, (target = voteTarget.get(r.orgId, r.statementId)));
+    if (target === undefined && !targets.has(at)) targets.set(at, (target = voteTargetOf.get(r.orgId, r.statementId)));
     const refused = refusal(target, r.seesAllStatements);
     if (refused) return new Refused(refused);
     const issueId = target!.issue_id;
     // The key first, kept whether or not the vote changes anything; a key used before gets its first answer, and nothing is written.
-    if (r.idempotencyKey !== null && keepKey.run(r.orgId, r.memberId, r.idempotencyKey, r.statementId, r.value, r.at).changes === 0) {
+    if (r.idempotencyKey !== null && !keepKey.get(r.orgId, r.memberId, r.idempotencyKey, r.statementId, r.value, r.at)) {
       try {
-        return answerFromKey(keptKey.get(r.memberId, r.idempotencyKey), r.statementId, issueId);
+        return answerFromKey(keptKeyOf.get(r.memberId, r.idempotencyKey) as KeptKey | undefined, r.statementId, issueId);
       } catch (error) {
         return new Refused(error);
       }
     }
     // The current vote next, then the log: unchanged, nothing is logged.
     if (!upsertCurrentVote.get(r.orgId, issueId, r.statementId, r.memberId, r.value, r.at)) return { value: r.value, changed: false, issueId };
-    appendVoteLog.run(r.orgId, issueId, r.statementId, r.memberId, r.value, r.idempotencyKey, r.at);
+    appendLogRow.run(r.orgId, issueId, r.statementId, r.memberId, r.value, r.idempotencyKey, r.at);
     return { value: r.value, changed: true, issueId };
   };
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../tx.js';
 import type { AnalysisTable } from '../schema/index.js';

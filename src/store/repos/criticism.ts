@@ -10,7 +10,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { sql, SqliteAdapter } from 'kysely';
 import { CHAIN_GENESIS, DomainError, chainEntry, criticismContent, epochKeyContent, previousEpochOf, type CriticismTarget } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../tx.js';
 import type { CriticismAnswerTable, CriticismKeyTable, CriticismTable } from '../schema/index.js';

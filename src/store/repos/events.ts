@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 
 export interface NewEvent {

@@ -7,7 +7,7 @@ import type { ActFact, AnalysisFact, BlockFact, EndorsementFact, ImportanceFact,
 import type { EndorsementKind, Role, Verdict, VoteValue } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
 import { groupConsensusOf } from '../../core/consensus.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { listPublishedVersions } from './lines.js';
 
 const ms = (iso: string) => Date.parse(iso);

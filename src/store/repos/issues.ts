@@ -1,5 +1,5 @@
 import type { Phase } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import type { CycleTable, IssueTable } from '../schema/index.js';
 

@@ -1,5 +1,5 @@
 import type { Role } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import type { MemberTable } from '../schema/index.js';
 

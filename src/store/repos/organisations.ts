@@ -1,5 +1,5 @@
 import type { ModerationPolicy } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import type { OrganisationTable } from '../schema/index.js';
 

@@ -1,6 +1,6 @@
 /** Endorsements, actions, reports, and the marks behind the principal contradiction. */
 import type { EndorsementKind, Verdict } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../tx.js';
 import { recordEvent } from './events.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { prepared } from '../prepared.js';
 import type { SessionTable } from '../schema/index.js';
 

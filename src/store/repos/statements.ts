@@ -1,5 +1,5 @@
 import { DomainError, notFound, type StatementOrigin, type StatementStatus, type VoteValue } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import { newId } from '../ids.js';
 import type { StatementTable } from '../schema/index.js';
 

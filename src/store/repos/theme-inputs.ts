@@ -1,5 +1,5 @@
 /** What an issue's themes are computed from, read lightly so a cache can tell when they must be computed again. */
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 
 /** The newest analysis of an issue, engine first, without its (large) result. */
 export async function latestAnalysisHead(db: Db, orgId: string, issueId: string): Promise<{ id: string; createdAt: string } | undefined> {

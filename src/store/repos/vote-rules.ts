@@ -3,20 +3,14 @@
  * Kysely; dialect/sqlite-vote-batch.ts in the writer thread, which loads nothing heavier).
  */
 import { DomainError, notFound } from '../../core/errors.js';
-import { statementVisible, type ModerationPolicy, type StatementStatus, type VoteValue } from '../../core/vocabulary.js';
-import type { CastResult } from './votes.js';
+import { statementVisible, type VoteValue } from '../../core/vocabulary.js';
+import type { CastResult, KeptKey, VoteTarget } from '../vote-types.js';
 
 /** The member used this idempotency key for a vote on another statement. */
 export const keyConflict = () => new DomainError('conflict', 'idempotency-key: already used for a vote on another statement');
 
 /** A concurrent vote with the same key took the key, and its record was gone before it could be read: this one is undone. */
 export const keyTaken = () => new DomainError('conflict', 'idempotency-key: already used for another vote');
-
-/** A key as vote_keys keeps it: the statement its first vote was on, and the value that vote answered. */
-export interface KeptKey {
-  statement_id: string;
-  value: VoteValue | number;
-}
 
 /**
  * The answer to a vote whose key the member used before (`kept`, read from vote_keys): the first
@@ -26,15 +20,6 @@ export function answerFromKey(kept: KeptKey | undefined, statementId: string, is
   if (!kept) throw keyTaken();
   if (kept.statement_id !== statementId) throw keyConflict();
   return { value: Number(kept.value) as VoteValue, changed: false, issueId };
-}
-
-/** A statement as a vote needs it: its issue, its status, its organisation's moderation policy. */
-export interface VoteTarget {
-  issue_id: string;
-  status: StatementStatus;
-  /** The statement a duplicate was merged into; null for a statement in its own right. */
-  merged_into: string | null;
-  moderation: ModerationPolicy;
 }
 
 /**

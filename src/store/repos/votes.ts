@@ -1,87 +1,33 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { VoteValue } from '../../core/index.js';
-import type { Db } from '../db.js';
+import type { Db } from '../db-type.js';
 import type { DialectName } from '../dialect/types.js';
+import { tableBytes } from '../dialect/storage-size.js';
+import { appendVoteLog as logRows, keepKeys, keptKey as keptKeyOf, keptKeys, upsertCurrentVotes, voteTarget as voteTargetOf, voteTargets } from '../dialect/vote-statements.js';
 import { prepared } from '../prepared.js';
 import { inTransaction } from '../tx.js';
-import { answerFromKey, refusal, type VoteTarget } from './vote-rules.js';
+import type { CastResult, CastVote, LoggedVote, VoteOutcome, VoteRequest, VoteTarget } from '../vote-types.js';
+import { answerFromKey, refusal } from './vote-rules.js';
 
-export interface CastVote {
-  orgId: string;
-  issueId: string;
-  statementId: string;
-  memberId: string;
-  value: VoteValue;
-  /** Client-supplied key, one member's own: a retry with the same key is answered as the first request was, and writes nothing. */
-  idempotencyKey: string | null;
-  at: string;
-}
+export type { CastResult, CastVote, LoggedVote, VoteOutcome, VoteRequest } from '../vote-types.js';
 
-/** A vote as a member casts it through the API: on a statement that the vote's own transaction checks is open to them. */
-export interface VoteRequest {
-  orgId: string;
-  statementId: string;
-  memberId: string;
-  /** Organisers see (and may vote on) statements whatever their moderation; members what the policy shows. */
-  seesAllStatements: boolean;
-  value: VoteValue;
-  idempotencyKey: string | null;
-  at: string;
-}
-
-export interface CastResult {
-  value: VoteValue;
-  /** False when the vote did not change (nothing logged): a retry, or the same vote again. */
-  changed: boolean;
-  issueId: string;
-}
-
-/** What became of one vote of a batch: its result, or why it failed (the others are unaffected). */
-export type VoteOutcome = { ok: true; result: CastResult } | { ok: false; error: unknown };
-
-const voteTarget = prepared((db: Db, orgId: string, statementId: string) =>
-  db
-    .selectFrom('statements')
-    .innerJoin('organisations', 'organisations.id', 'statements.org_id')
-    .select(['statements.issue_id', 'statements.status', 'statements.merged_into', 'organisations.moderation'])
-    .where('statements.org_id', '=', orgId)
-    .where('statements.id', '=', statementId),
-);
+const voteTarget = prepared((db: Db, orgId: string, statementId: string) => voteTargetOf(db, orgId, statementId));
 
 /** The key kept with its vote's answer, unless the member used it before (then no row comes back). */
 const keepKey = prepared((db: Db, orgId: string, memberId: string, idempotencyKey: string, statementId: string, value: VoteValue, at: string) =>
-  db
-    .insertInto('vote_keys')
-    .values({ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at })
-    .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
-    .returning('member_id'),
+  keepKeys(db, [{ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at }]),
 );
 
-/** What the member's key was kept with: its first vote's statement and answer. */
-const keptKey = prepared((db: Db, memberId: string, idempotencyKey: string) =>
-  db.selectFrom('vote_keys').select(['value', 'statement_id']).where('member_id', '=', memberId).where('idempotency_key', '=', idempotencyKey),
-);
+const keptKey = prepared((db: Db, memberId: string, idempotencyKey: string) => keptKeyOf(db, memberId, idempotencyKey));
 
 /** The current vote, unless it already has this value (then no row comes back). */
 const upsertCurrentVote = prepared((db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, at: string) =>
-  db
-    .insertInto('votes')
-    .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at })
-    .onConflict((oc) =>
-      oc
-        .columns(['statement_id', 'member_id'])
-        .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))
-        .where((eb) => eb('votes.value', '<>', eb.ref('excluded.value'))),
-    )
-    .returning('value'),
+  upsertCurrentVotes(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at }]),
 );
 
-/** The log row (with the key, if any, of the request that changed the vote). */
 const appendVoteLog = prepared(
   (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, idempotencyKey: string | null, at: string) =>
-    db
-      .insertInto('vote_log')
-      .values({ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at }),
+    logRows(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at }]),
 );
 
 /** One vote inside the caller's transaction. */
@@ -154,12 +100,7 @@ function roundsOf(batch: readonly VoteRequest[]): number[][] {
 async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> {
   const outcomes: (VoteOutcome | undefined)[] = new Array(round.length);
   const statementIds = [...new Set(round.map((r) => r.statementId))];
-  const targets = await trx
-    .selectFrom('statements')
-    .innerJoin('organisations', 'organisations.id', 'statements.org_id')
-    .select(['statements.id', 'statements.org_id', 'statements.issue_id', 'statements.status', 'statements.merged_into', 'organisations.moderation'])
-    .where('statements.id', 'in', statementIds)
-    .execute();
+  const targets = await voteTargets(trx, statementIds).execute();
   const targetOf = new Map(targets.map((t) => [`${t.org_id}\u0000${t.id}`, t]));
   const casts: (CastVote | undefined)[] = round.map((r, i) => {
     const target = targetOf.get(`${r.orgId}\u0000${r.statementId}`);
@@ -171,21 +112,15 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
   const keyed = casts.filter((v): v is CastVote & { idempotencyKey: string } => v !== undefined && v.idempotencyKey !== null);
   if (keyed.length > 0) {
     // The keys first, as in castOne: each kept with its vote's answer, changed or not.
-    const keptNow = await trx
-      .insertInto('vote_keys')
-      .values(keyed.map((v) => ({ org_id: v.orgId, member_id: v.memberId, idempotency_key: v.idempotencyKey, statement_id: v.statementId, value: v.value, cast_at: v.at })))
-      .onConflict((oc) => oc.columns(['member_id', 'idempotency_key']).doNothing())
-      .returning(['member_id', 'idempotency_key'])
-      .execute();
+    const keptNow = await keepKeys(
+      trx,
+      keyed.map((v) => ({ org_id: v.orgId, member_id: v.memberId, idempotency_key: v.idempotencyKey, statement_id: v.statementId, value: v.value, cast_at: v.at })),
+    ).execute();
     const fresh = new Set(keptNow.map((k) => keyOf(k.member_id, k.idempotency_key)));
     const retries = keyed.filter((v) => !fresh.has(keyOf(v.memberId, v.idempotencyKey)));
     if (retries.length > 0) {
       // Keys used before: each vote answered as its key's first vote was, nothing written.
-      const kept = await trx
-        .selectFrom('vote_keys')
-        .select(['member_id', 'idempotency_key', 'statement_id', 'value'])
-        .where((eb) => eb.or(retries.map((v) => eb.and([eb('member_id', '=', v.memberId), eb('idempotency_key', '=', v.idempotencyKey)]))))
-        .execute();
+      const kept = await keptKeys(trx, retries).execute();
       const byKey = new Map(kept.map((k) => [keyOf(k.member_id, k.idempotency_key), k]));
       casts.forEach((v, i) => {
         if (!v || v.idempotencyKey === null || fresh.has(keyOf(v.memberId, v.idempotencyKey))) return;
@@ -200,24 +135,17 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
   const toWrite = casts.filter((v, i): v is CastVote => v !== undefined && outcomes[i] === undefined);
   if (toWrite.length > 0) {
     // The current votes first, as in castOne; the log follows in the round's order.
-    const changedRows = await trx
-      .insertInto('votes')
-      .values(toWrite.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })))
-      .onConflict((oc) =>
-        oc
-          .columns(['statement_id', 'member_id'])
-          .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))
-          .where((eb) => eb('votes.value', '<>', eb.ref('excluded.value'))),
-      )
-      .returning(['statement_id', 'member_id'])
-      .execute();
+    const changedRows = await upsertCurrentVotes(
+      trx,
+      toWrite.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, updated_at: v.at })),
+    ).execute();
     const changed = new Set(changedRows.map((r) => `${r.member_id}\u0000${r.statement_id}`));
     const toLog = toWrite.filter((v) => changed.has(`${v.memberId}\u0000${v.statementId}`));
     if (toLog.length > 0) {
-      await trx
-        .insertInto('vote_log')
-        .values(toLog.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, idempotency_key: v.idempotencyKey, cast_at: v.at })))
-        .execute();
+      await logRows(
+        trx,
+        toLog.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, idempotency_key: v.idempotencyKey, cast_at: v.at })),
+      ).execute();
     }
     casts.forEach((v, i) => {
       if (v) outcomes[i] ??= { ok: true, result: { value: v.value, changed: changed.has(`${v.memberId}\u0000${v.statementId}`), issueId: v.issueId } };
@@ -279,33 +207,24 @@ export async function castVotes(db: Db, batch: readonly VoteRequest[]): Promise<
   });
 }
 
-export interface LoggedVote {
-  statementId: string;
-  memberId: string;
-  value: VoteValue;
-  castAt: string;
-}
-
 /**
  * Append a history of votes in bulk (imports), oldest first, and set each current vote to the
  * newest. Call it with consecutive slices of one history, in order; run it in a transaction.
  */
 export async function importVoteLog(db: Db, orgId: string, issueId: string, log: LoggedVote[]): Promise<void> {
   for (let i = 0; i < log.length; i += 500) {
-    await db
-      .insertInto('vote_log')
-      .values(
-        log.slice(i, i + 500).map((v) => ({
-          org_id: orgId,
-          issue_id: issueId,
-          statement_id: v.statementId,
-          member_id: v.memberId,
-          value: v.value,
-          idempotency_key: null,
-          cast_at: v.castAt,
-        })),
-      )
-      .execute();
+    await logRows(
+      db,
+      log.slice(i, i + 500).map((v) => ({
+        org_id: orgId,
+        issue_id: issueId,
+        statement_id: v.statementId,
+        member_id: v.memberId,
+        value: v.value,
+        idempotency_key: null,
+        cast_at: v.castAt,
+      })),
+    ).execute();
   }
   const latest = new Map<string, LoggedVote>();
   for (const v of log) latest.set(`${v.statementId}\u0000${v.memberId}`, v);
@@ -417,11 +336,5 @@ export async function voteLogSince(db: Db, orgId: string, issueId: string, after
 
 /** Bytes the vote tables (current votes, the log, the keys) take on disk with their indexes: for sizing a deployment. */
 export async function voteStorageBytes(db: Db, dialect: DialectName): Promise<number> {
-  const tables = ['votes', 'vote_log', 'vote_keys'];
-  if (dialect === 'sqlite') {
-    const r = await sql<{ bytes: number | null }>`select sum(pgsize) as bytes from dbstat where name in (${sql.join(tables)}) or name in (select name from sqlite_master where type = 'index' and tbl_name in (${sql.join(tables)}))`.execute(db);
-    return Number(r.rows[0]?.bytes ?? 0);
-  }
-  const r = await sql<{ bytes: string | number | null }>`select sum(pg_total_relation_size(c::regclass)) as bytes from unnest(${tables}::text[]) as c`.execute(db);
-  return Number(r.rows[0]?.bytes ?? 0);
+  return tableBytes(db, dialect, ['votes', 'vote_log', 'vote_keys']);
 }
