@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from './agreement.js';
 import { analyzeConversation } from './analysis.js';
-import { nextStatementsFor } from './next-statement.js';
 import { randomStateFromSeed, randomUnit } from './random.js';
 import type { VoteStore } from './vote-store.js';
 import { applyVote, createVoteStore } from './vote-store.js';
@@ -92,20 +91,6 @@ describe('analyzeConversation', () => {
     const analysis = analyzeConversation(store);
     expect(analysis.counts.clustered).toBe(15);
     for (let r = 0; r < 3; r++) expect(analysis.clustered[r]).toBe(1);
-  });
-
-  it('ranks a participant’s unvoted statements by priority', () => {
-    const { store } = plantedConversation(120, 6);
-    const analysis = analyzeConversation(store);
-    applyVote(store, 'p0', 'brand-new', 1);
-    const next = nextStatementsFor(analysis, store, 'p0', 40);
-    const row = store.participantRowByKey.get('p0')!;
-    const voted = new Set<string>();
-    const m = store.matrix;
-    for (let k = m.rowStart[row]!; k < m.rowStart[row + 1]!; k++) voted.add(store.statementKeys[m.column[k]!]!);
-    expect(next.some((key) => voted.has(key) || key === 'brand-new')).toBe(false);
-    const priorities = next.map((key) => analysis.priority[store.statementColumnByKey.get(key)!]!);
-    for (let i = 1; i < priorities.length; i++) expect(priorities[i]!).toBeLessThanOrEqual(priorities[i - 1]!);
   });
 });
 

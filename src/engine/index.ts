@@ -4,7 +4,7 @@
  * Pure TypeScript, no I/O. See docs/engine.md for the method and where it differs from Pol.is.
  */
 export type { ParticipantRow, StatementColumn, Vote, Result } from './types.js';
-export { AGREE, DISAGREE, PASS, isVote, ok, err } from './types.js';
+export { isVote, ok, err } from './types.js';
 export type { VoteMatrix, VoteStore, VoteStoreError } from './vote-store.js';
 export {
   createVoteStore,
@@ -15,7 +15,6 @@ export {
   reservePendingVotes,
   compactVotes,
   voteAt,
-  storeShape,
 } from './vote-store.js';
 export type {
   Analysis,
@@ -28,7 +27,7 @@ export type {
   DivisiveStatementOut,
 } from './analysis.js';
 export { analyzeConversation, analysisOptionsOf, DEFAULT_ANALYSIS_OPTIONS } from './analysis.js';
-export { nextStatementsFor, NEW_STATEMENT_PRIORITY } from './next-statement.js';
+export { NEW_STATEMENT_PRIORITY } from './priority.js';
 export { adjustedRandIndex } from './agreement.js';
 export type { ConsensusStatement, DivisiveStatement, GroupInformedConsensus } from './consensus.js';
 export { CONSENSUS_THRESHOLD, consensusStatementsOf, divisiveStatementsOf } from './consensus.js';

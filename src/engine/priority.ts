@@ -7,6 +7,9 @@ import type { GroupTallies } from './tallies.js';
 /** Priority Pol.is gives meta statements (7²). */
 export const META_PRIORITY = 49;
 
+/** Priority of a statement the analysis has not seen yet: the formula with no votes and extremity 0. */
+export const NEW_STATEMENT_PRIORITY = (0.5 * 1 * 0.5 * 9) ** 2;
+
 /**
  * priority_j = (importance · (1 + 8·2^(−S/5)))², importance = (1 − (P+1)/(S+2))·(E+1)·(A+1)/(S+2),
  * with A, D, S summed over groups (clustered participants), P = S − A − D, E = extremity.

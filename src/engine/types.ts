@@ -18,10 +18,6 @@ export type StatementColumn = number & { readonly [statementColumnBrand]: true }
 /** A vote: +1 agree, −1 disagree, 0 pass. (Pol.is's database uses agree = −1; we do not.) */
 export type Vote = -1 | 0 | 1;
 
-export const AGREE = 1 as const;
-export const DISAGREE = -1 as const;
-export const PASS = 0 as const;
-
 /** The outcome of an operation that can fail in an expected way. */
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 

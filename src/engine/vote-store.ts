@@ -144,11 +144,6 @@ function growPending(store: VoteStore, capacity: number): void {
   store.pendingValue = value;
 }
 
-/** Number of participants and statements known to the store (with or without compacted votes). */
-export function storeShape(store: VoteStore): { participants: number; statements: number } {
-  return { participants: store.participantKeys.length, statements: store.statementKeys.length };
-}
-
 /**
  * Merge the pending log into the CSR matrix and return it. O(cells + pending · log(pending per
  * row)). Afterwards `pendingCount === 0` and the matrix covers every participant and statement.
