@@ -9,3 +9,5 @@ export * from './model.js';
 export * from './criticism.js';
 export * from './text.js';
 export * from './live.js';
+export * from './route-table.js';
+export * from './routes.js';

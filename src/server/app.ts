@@ -7,7 +7,7 @@ import type { AppContext } from './context.js';
 import { timeoutCheckIntervalMs } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installAuth } from './auth/session.js';
-import { helmetOptions, installSecurityHeaders, securityHeaders } from './auth/headers.js';
+import { installSecurityHeaders, securityHeaders } from './auth/headers.js';
 import { installRateLimits, requestLimits } from './auth/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
 import { organisationRoutes } from './routes/organisations.js';
@@ -18,6 +18,7 @@ import { modelRoutes } from './routes/model.js';
 import { criticismRoutes } from './routes/criticism.js';
 import { textRoutes } from './routes/text.js';
 import { liveRoutes } from './routes/live.js';
+import { routeOptions } from './routes/route-options.js';
 import { webRoutes } from './web.js';
 
 export interface AppOptions {
@@ -29,7 +30,7 @@ export interface AppOptions {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const t = ctx.config.timeouts;
   const limits = requestLimits(ctx);
-  const headers = securityHeaders(helmetOptions(ctx.config)).set;
+  const headers = securityHeaders(ctx.config).set;
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: ctx.config.bodyLimit,
@@ -74,8 +75,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(textRoutes(ctx));
   await app.register(liveRoutes(ctx));
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, database: ctx.store.dialect }));
+  app.route({ ...routeOptions('openapi'), handler: async () => app.swagger() });
+  app.route({ ...routeOptions('serverHealth'), handler: async () => ({ ok: true, database: ctx.store.dialect }) });
   await app.register(webRoutes);
   return app;
 }

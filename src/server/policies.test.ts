@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRateLimits } from './config.js';
+import { routeTable } from '../contract/index.js';
 import { rateLimitScopes, routePolicies, type RateLimitName, type RoutePolicy } from './policies.js';
 
 const rows = Object.entries(routePolicies as Record<string, RoutePolicy>);
@@ -15,7 +16,7 @@ describe('the policy table', () => {
       } else expect(Object.keys(rateLimitScopes), route).toContain(limit);
     }
     // The only route without a limit: refusing it would keep a session alive.
-    expect(rows.filter(([, p]) => limitOf(p) === 'none').map(([r]) => r)).toEqual(['POST /api/auth/logout']);
+    expect(rows.filter(([, p]) => limitOf(p) === 'none').map(([r]) => r)).toEqual([`${routeTable.logout.method} ${routeTable.logout.path}`]);
   });
 
   it('counts public routes by address, member routes by member, and anonymous routes by nothing at all', () => {
@@ -35,20 +36,14 @@ describe('the policy table', () => {
     const model = rows.filter(([r]) => r.startsWith('GET /api/orgs/') && /\/(analysis|themes|health|health\/what-if|changes|principal-contradiction|united-front|embrace|what-became-of-my-input)$/.test(r));
     expect(model.length).toBe(9);
     for (const [route, p] of model) expect(['model', 'trail'], route).toContain(limitOf(p));
-    expect(limitOf(routePolicies['GET /api/orgs/:orgId/issues/:issueId/health/trail'])).toBe('trail');
+    expect(limitOf(routeTable.healthTrail.policy)).toBe('trail');
     for (const [route, p] of rows) {
       const limit = limitOf(p);
       if (limit === 'read' || limit === 'detail' || limit === 'trail') expect(route.startsWith('GET '), `${route}: ${limit} is for reads`).toBe(true);
       if (limit === 'write') expect(route.startsWith('GET '), `${route}: write is for changes`).toBe(false);
     }
-    for (const heavy of [
-      'GET /api/orgs/:orgId/issues/:issueId',
-      'GET /api/orgs/:orgId/issues/:issueId/line',
-      'GET /api/orgs/:orgId/issues/:issueId/next-statement',
-      'GET /api/orgs/:orgId/issues/:issueId/similar',
-      'GET /api/orgs/:orgId/live',
-    ] as const) {
-      expect(['read', 'none'], heavy).not.toContain(limitOf(routePolicies[heavy]));
+    for (const heavy of ['issue', 'line', 'nextStatement', 'similar', 'live'] as const) {
+      expect(['read', 'none'], heavy).not.toContain(limitOf(routeTable[heavy].policy));
     }
   });
 

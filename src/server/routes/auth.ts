@@ -1,22 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { DomainError } from '../../core/index.js';
-import { ErrorBody, LoginBody, Me, SignupBody } from '../../contract/index.js';
 import { events, inTransaction, members, newToken, organisations, sessions } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, clearSessionCookie, startSession } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 
 export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   // A hash of a random secret, made on first need: a login for an unknown e-mail costs the same as a real one.
   let dummy: Promise<string> | null = null;
   const dummyHash = () => (dummy ??= ctx.passwords.hash(newToken()));
   return async (app) => {
-    app.post(
-      '/api/auth/signup',
-      {
-        schema: { tags: ['auth'], summary: 'Found an organisation and become its first admin', body: SignupBody, response: { 201: Me, 409: ErrorBody } },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('signup'),
+      handler: async (req, reply) => {
         const b = req.body;
         const passwordHash = await ctx.passwords.hash(b.password);
         const at = ctx.clock().toISOString();
@@ -35,12 +31,11 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(201).send(meOf(result.member, result.org));
       },
-    );
+    });
 
-    app.post(
-      '/api/auth/login',
-      { schema: { tags: ['auth'], summary: 'Log in as an organiser or admin', body: LoginBody, response: { 200: Me, 401: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('login'),
+      handler: async (req, reply) => {
         const org = await organisations.findOrganisationBySlug(ctx.store.db, req.body.organisation);
         const member = org ? await members.findMemberByEmail(ctx.store.db, org.id, req.body.email) : undefined;
         // Verify against a hash even when there is no such member, so timing does not tell which.
@@ -52,24 +47,26 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         await startSession(ctx, ctx.store.db, reply, member);
         return meOf(member, org);
       },
-    );
+    });
 
-    app.post(
-      '/api/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the session (both its cookies go too)', response: { 204: z.null() } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('logout'),
+      handler: async (req, reply) => {
         if (req.auth) await sessions.deleteSession(ctx.store.db, req.auth.sessionId);
         clearSessionCookie(reply);
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who the session belongs to', response: { 200: Me } } }, async (req) => {
+    app.route({
+      ...routeOptions('me'),
+      handler: async (req) => {
       const auth = authOf(req);
       const member = await members.getMember(ctx.store.db, auth.orgId, auth.memberId);
       const org = await organisations.getOrganisation(ctx.store.db, auth.orgId);
       if (!member || !org) throw new DomainError('unauthenticated', 'session: its member no longer exists');
       return meOf(member, org);
+    },
     });
   };
 }

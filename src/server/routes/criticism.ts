@@ -6,26 +6,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { DomainError, bureaucracy, dayOf, epochOf, epochSpendableUntil, epochStart, lastPublicationAt, nextEpochOf, nextPublicationAt, notFound, publicationOf, spendableEpochs, type CriticismTarget } from '../../core/index.js';
-import {
-  CriticismAnswer,
-  CriticismAnswerCreate,
-  CriticismEpoch,
-  CriticismKeys,
-  CriticismList,
-  CriticismParams,
-  CriticismReceipt,
-  CriticismReceiptStatus,
-  CriticismSubmit,
-  ErrorBody,
-  OrgParams,
-  SecondResult,
-  TokenRequest,
-  TokenResponse,
-  type Criticism,
-} from '../../contract/index.js';
+import type { CriticismSubmit} from '../../contract/index.js';
+import { type Criticism } from '../../contract/index.js';
 import { criticism, events, inTransaction, issues, lines, members, organisations } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 import { blindSign, generateEpochKey, spentTokenHash, tokenIsValid } from '../services/criticism-tokens.js';
 
 const DAY = 86_400_000;
@@ -67,10 +53,9 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get(
-      '/api/orgs/:orgId/criticism/epoch',
-      { schema: { tags: ['criticism'], summary: "This epoch's blind-signing key and what is left of my token quota", params: OrgParams, response: { 200: CriticismEpoch } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('criticismEpoch'),
+      handler: async (req) => {
         const auth = authOf(req);
         const now = ctx.clock();
         const epochs = [];
@@ -86,37 +71,20 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }
         return { quota: ctx.config.criticismQuota, nextPublicationAt: nextPublicationAt(now, hour).toISOString(), epochs };
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/criticism/keys',
-      {
-        schema: {
-          tags: ['criticism'],
-          summary: "The organisation's epoch keys as published in its public chain, newest first: a member's client checks the key it was given against them. Reads no cookie",
-          params: OrgParams,
-          response: { 200: CriticismKeys, 404: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('criticismKeys'),
+      handler: async (req) => {
         const { orgId } = req.params;
         await orgExists(orgId);
         return { keys: await criticism.publishedKeys(db(), orgId, 10) };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/criticism/tokens',
-      {
-        schema: {
-          tags: ['criticism'],
-          summary: 'Blind-sign tokens for criticism within the epoch quota (every member is issued them, so asking reveals nothing)',
-          params: OrgParams,
-          body: TokenRequest,
-          response: { 200: TokenResponse, 409: ErrorBody, 429: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('criticismTokens'),
+      handler: async (req) => {
         const auth = authOf(req);
         const now = ctx.clock();
         const key = (await currentKeys(auth.orgId, now)).find((k) => k.epoch === req.body.epoch);
@@ -130,20 +98,11 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         );
         return { epoch, blindSignatures };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/criticisms',
-      {
-        schema: {
-          tags: ['criticism'],
-          summary: 'Criticise, anonymously: spend a token. This route reads no cookie and logs nothing',
-          params: OrgParams,
-          body: CriticismSubmit,
-          response: { 201: CriticismReceipt, 200: CriticismReceipt, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
-        },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('criticise'),
+      handler: async (req, reply) => {
         const { orgId } = req.params;
         await orgExists(orgId);
         const now = ctx.clock();
@@ -163,12 +122,11 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(receipt.created ? 201 : 200).send({ id: receipt.id, contentHash: receipt.contentHash, writtenOn: receipt.writtenOn, publishesAt: publicationOf(receipt.writtenOn, hour).toISOString() });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/criticisms/:criticismId/receipt',
-      { schema: { tags: ['criticism'], summary: 'Check a receipt: is my criticism published, unaltered, in the chain? Reads no cookie', params: CriticismParams, response: { 200: CriticismReceiptStatus, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('receipt'),
+      handler: async (req) => {
         const { orgId, criticismId } = req.params;
         let c = await criticism.getCriticism(db(), orgId, criticismId);
         if (!c) throw notFound('criticism');
@@ -188,12 +146,11 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           entryHash: c.entry_hash,
         };
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/criticisms',
-      { schema: { tags: ['criticism'], summary: 'Published criticism with seconds and answers; the bureaucracy figure; tokens issued per epoch', params: OrgParams, response: { 200: CriticismList } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('criticisms'),
+      handler: async (req) => {
         const auth = authOf(req);
         await publishDue(auth.orgId);
         const now = ctx.clock();
@@ -245,7 +202,7 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           chainHead: head,
         };
       },
-    );
+    });
 
     async function publishedOrThrow(orgId: string, criticismId: string) {
       const c = await criticism.getCriticism(db(), orgId, criticismId);
@@ -253,32 +210,29 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return c;
     }
 
-    app.put(
-      '/api/orgs/:orgId/criticisms/:criticismId/second',
-      { schema: { tags: ['criticism'], summary: 'Second a criticism (seconds are counted in public; who seconded is not shown)', params: CriticismParams, response: { 200: SecondResult, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('second'),
+      handler: async (req) => {
         const auth = authOf(req);
         await publishedOrThrow(auth.orgId, req.params.criticismId);
         await criticism.second(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId, at: ctx.clock().toISOString() });
         return criticism.secondsOf(db(), auth.orgId, req.params.criticismId, auth.memberId);
       },
-    );
+    });
 
-    app.delete(
-      '/api/orgs/:orgId/criticisms/:criticismId/second',
-      { schema: { tags: ['criticism'], summary: 'Withdraw my second', params: CriticismParams, response: { 200: SecondResult, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('unsecond'),
+      handler: async (req) => {
         const auth = authOf(req);
         await publishedOrThrow(auth.orgId, req.params.criticismId);
         await criticism.withdrawSecond(db(), { orgId: auth.orgId, criticismId: req.params.criticismId, memberId: auth.memberId });
         return criticism.secondsOf(db(), auth.orgId, req.params.criticismId, auth.memberId);
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/criticisms/:criticismId/answers',
-      { schema: { tags: ['criticism'], summary: 'Answer a criticism in public, under your name', params: CriticismParams, body: CriticismAnswerCreate, response: { 201: CriticismAnswer, 404: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('answerCriticism'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const c = await publishedOrThrow(auth.orgId, req.params.criticismId);
         const at = ctx.clock().toISOString();
@@ -297,6 +251,6 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const me = await members.getMember(db(), auth.orgId, auth.memberId);
         return reply.code(201).send({ id: row.id, text: row.text, answeredAt: row.answered_at, by: { displayName: me?.display_name ?? null, role: me?.role ?? null } });
       },
-    );
+    });
   };
 }

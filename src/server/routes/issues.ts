@@ -1,31 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError, notFound, pickNextStatement, roleAtLeast, statementStatuses, statementVisible, type StatementStatus } from '../../core/index.js';
-import {
-  CycleAdvance,
-  CycleAdvanced,
-  ErrorBody,
-  IssueCreate,
-  IssueDetail,
-  IssueDetailQuery,
-  IssueList,
-  IssueParams,
-  IssueSummary,
-  NextStatement,
-  OrgParams,
-  Statement,
-  StatementCreate,
-  StatementModerate,
-  StatementParams,
-  VoteBody,
-  VoteHeaders,
-  VoteResult,
-  AnalysisResponse,
-  type AnalysisSnapshot,
-} from '../../contract/index.js';
+import { type AnalysisSnapshot } from '../../contract/index.js';
 import { analyses, events, inTransaction, issues, organisations, statements, votes } from '../../store/index.js';
 import { NEW_STATEMENT_PRIORITY } from '../../engine/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 import { advanceCycle } from '../services/cycle.js';
 import { publishStatementChange } from '../services/live.js';
 import { presentAnalysis, presentCycle, presentIssueSummary, presentStatement } from '../presenters.js';
@@ -52,7 +32,9 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get('/api/orgs/:orgId/issues', { schema: { tags: ['issues'], params: OrgParams, response: { 200: IssueList } } }, async (req) => {
+    app.route({
+      ...routeOptions('issues'),
+      handler: async (req) => {
       const auth = authOf(req);
       const [rows, cycles] = await Promise.all([issues.listIssues(db(), auth.orgId), issues.currentCycles(db(), auth.orgId)]);
       const cycleOf = new Map(cycles.map((c) => [c.issue_id, c]));
@@ -62,12 +44,12 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           return c ? [presentIssueSummary(i, c)] : [];
         }),
       };
+    },
     });
 
-    app.post(
-      '/api/orgs/:orgId/issues',
-      { schema: { tags: ['issues'], params: OrgParams, body: IssueCreate, response: { 201: IssueSummary } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('createIssue'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const at = now();
         const created = await inTransaction(db(), async (trx) => {
@@ -78,14 +60,11 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         void ctx.live.publish(auth.orgId, { type: 'issue', issueId: created.issue.id, change: 'opened' });
         return reply.code(201).send(presentIssueSummary(created.issue, created.cycle));
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId',
-      {
-        schema: { tags: ['issues'], summary: 'An issue with its statements and vote counts', params: IssueParams, querystring: IssueDetailQuery, response: { 200: IssueDetail, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('issue'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         let statuses = await visibleStatuses(auth);
@@ -106,26 +85,22 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           votesCast: totals.votesCast,
         };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/cycle/advance',
-      {
-        schema: { tags: ['cycles'], summary: 'Move the current cycle to its next phase (after test, a new cycle starts at gather)', params: IssueParams, body: CycleAdvance, response: { 200: CycleAdvanced, 409: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('advanceCycle'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues have no cycle to advance');
         const r = await advanceCycle(ctx, { orgId: auth.orgId, issueId: issue.id, actorId: auth.memberId, note: req.body.note ?? null });
         return { cycle: presentCycle(r.cycle), previousPhase: r.previousPhase, seeded: r.seeded ?? 0, embrace: r.embrace ?? null };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/statements',
-      { schema: { tags: ['statements'], params: IssueParams, body: StatementCreate, response: { 201: Statement, 404: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('submitStatement'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues take no statements');
@@ -153,12 +128,11 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         void publishStatementChange(ctx, { orgId: auth.orgId, issueId: issue.id, statementId: row.id, status: row.status, change: 'added' });
         return reply.code(201).send(presentStatement(row, undefined, null));
       },
-    );
+    });
 
-    app.patch(
-      '/api/orgs/:orgId/statements/:statementId',
-      { schema: { tags: ['statements'], summary: 'Moderate a statement', params: StatementParams, body: StatementModerate, response: { 200: Statement, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('moderate'),
+      handler: async (req) => {
         const auth = authOf(req);
         const s = await statements.getStatement(db(), auth.orgId, req.params.statementId);
         if (!s) throw notFound('statement');
@@ -173,21 +147,11 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const mine = await votes.memberVotesOnIssue(db(), auth.orgId, s.issue_id, auth.memberId);
         return presentStatement({ ...s, status: req.body.status, moderated_at: at, moderated_by: auth.memberId }, counts.get(s.id), mine.get(s.id) ?? null);
       },
-    );
+    });
 
-    app.put(
-      '/api/orgs/:orgId/statements/:statementId/vote',
-      {
-        schema: {
-          tags: ['votes'],
-          summary: 'Cast or change my vote: 1 agree, -1 disagree, 0 pass. Idempotent; send an Idempotency-Key to make retries exact.',
-          params: StatementParams,
-          headers: VoteHeaders,
-          body: VoteBody,
-          response: { 200: VoteResult, 404: ErrorBody, 409: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('vote'),
+      handler: async (req) => {
         const auth = authOf(req);
         // Group commit: the statement is checked (404 when the voter cannot see it, 409 when
         // rejected) and the vote written in one transaction, acknowledged once it has committed.
@@ -204,14 +168,11 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (r.changed) ctx.live.votesChanged(auth.orgId, r.issueId);
         return { statementId: req.params.statementId, vote: r.value, changed: r.changed };
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/analysis',
-      {
-        schema: { tags: ['analysis'], summary: "The issue's latest analysis: opinion map, groups, representative, consensus and divisive statements", params: IssueParams, response: { 200: AnalysisResponse, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('analysis'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         const latest = (await analyses.latestAnalysis(db(), auth.orgId, issue.id, 'engine')) ?? (await analyses.latestAnalysis(db(), auth.orgId, issue.id));
@@ -219,12 +180,11 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const [head, cycles] = await Promise.all([votes.voteLogHead(db(), issue.id), issues.listCycles(db(), auth.orgId, issue.id)]);
         return presentAnalysis(latest, cycles.find((c) => c.id === latest.cycle_id)?.number ?? 0, Number(latest.votes_seq) < head);
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/next-statement',
-      { schema: { tags: ['votes'], summary: 'The next statement for me to vote on', params: IssueParams, response: { 200: NextStatement, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('nextStatement'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         const statuses = await memberStatuses(auth.orgId);
@@ -245,6 +205,6 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         );
         return { statement: next ? presentStatement(next.row, counts.get(next.id), null) : null, remaining: unseen.length };
       },
-    );
+    });
   };
 }

@@ -2,10 +2,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
-import { DraftBody, ErrorBody, IssueParams, LineHistory, LineVersion, VersionParams } from '../../contract/index.js';
+import type { DraftBody } from '../../contract/index.js';
 import { analyses, events, inTransaction, issues, lines, practice, statements, votes, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 import { lineHistoryView } from '../views/line-history.js';
 
 export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -40,26 +41,20 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/line',
-      {
-        schema: { tags: ['lines'], summary: "The line's history: every version with its claims, what they cite, the diff and the public marks", params: IssueParams, response: { 200: LineHistory, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('line'),
+      handler: async (req) => {
         const auth = authOf(req);
         await issueOrThrow(auth.orgId, req.params.issueId);
         const versions = await lineHistoryView(db(), auth.orgId, req.params.issueId, ctx.clock(), ctx.facts.of);
         // Drafts are the organisers' working copies.
         return { versions: auth.role === 'member' ? versions.filter((v) => v.status === 'published') : versions };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/line/drafts',
-      {
-        schema: { tags: ['lines'], summary: 'Draft a new version of the line: claims citing the input they concentrate', params: IssueParams, body: DraftBody, response: { 201: LineVersion, 404: ErrorBody } },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('createDraft'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         if (issue.status !== 'open') throw new DomainError('invalid_transition', 'issue: resolved issues take no new line');
@@ -74,12 +69,11 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(201).send(await versionView(auth.orgId, issue.id, version.id));
       },
-    );
+    });
 
-    app.put(
-      '/api/orgs/:orgId/line-versions/:versionId',
-      { schema: { tags: ['lines'], summary: "Replace a draft's claims", params: VersionParams, body: DraftBody, response: { 200: LineVersion, 404: ErrorBody, 409: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('updateDraft'),
+      handler: async (req) => {
         const auth = authOf(req);
         const version = await lines.getVersion(db(), auth.orgId, req.params.versionId);
         if (!version) throw notFound('line version');
@@ -90,19 +84,11 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return versionView(auth.orgId, version.issue_id, version.id);
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/line-versions/:versionId/publish',
-      {
-        schema: {
-          tags: ['lines'],
-          summary: 'Publish a draft to the members: the cycle moves from concentrate to propagate. Needs an analysis of this cycle that includes votes cast since the previous version was published (no concentration without practice).',
-          params: VersionParams,
-          response: { 200: LineVersion, 404: ErrorBody, 409: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('publish'),
+      handler: async (req) => {
         const auth = authOf(req);
         const version = await lines.getVersion(db(), auth.orgId, req.params.versionId);
         if (!version) throw notFound('line version');
@@ -139,6 +125,6 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         void ctx.live.publish(auth.orgId, { type: 'phase', issueId: version.issue_id, cycleNumber, phase: 'propagate', previousPhase: 'concentrate' });
         return versionView(auth.orgId, version.issue_id, version.id);
       },
-    );
+    });
   };
 }

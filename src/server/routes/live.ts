@@ -7,10 +7,11 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError, roleAtLeast } from '../../core/index.js';
-import { OrgParams, type LiveEvent } from '../../contract/index.js';
+import type { LiveEvent } from '../../contract/index.js';
 import { sessions } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 
 /** A comment line this often keeps proxies and the browser from taking the stream for dead. */
 const HEARTBEAT_MS = 25_000;
@@ -36,16 +37,9 @@ export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       for (const stream of open) stream.end();
     });
 
-    app.get(
-      '/api/orgs/:orgId/live',
-      {
-        schema: {
-          tags: ['live'],
-          summary: "Live updates of my organisation, as Server-Sent Events (text/event-stream): each event names what changed (a statement, an issue's votes, an analysis, a phase, a published line); load it again",
-          params: OrgParams,
-        },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('live'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const held = perMember.get(auth.memberId) ?? 0;
         if (held >= MAX_STREAMS_PER_MEMBER) throw new DomainError('rate_limited', `live: at most ${MAX_STREAMS_PER_MEMBER} live streams per member at once; close some pages`);
@@ -108,6 +102,6 @@ export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }
         return reply.send(stream);
       },
-    );
+    });
   };
 }

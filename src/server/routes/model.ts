@@ -25,27 +25,10 @@ import {
   type ModelFacts,
   type Role,
 } from '../../core/index.js';
-import {
-  AtQuery,
-  ChangeList,
-  EmbraceView,
-  ErrorBody,
-  HealthReport,
-  HealthTrail,
-  IssueParams,
-  MemberLoop,
-  OrgParams,
-  PrincipalContradiction,
-  ResolveBody,
-  Resolved,
-  UnitedFront,
-  VersionParams,
-  WhatIf,
-  WhatIfQuery,
-} from '../../contract/index.js';
 import { events, inTransaction, issues, organisations, statements } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 import { modelSettingsOf } from '../model-settings.js';
 import { finite } from '../views/finite.js';
 
@@ -94,12 +77,9 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get(
-      '/api/orgs/:orgId/health',
-      {
-        schema: { tags: ['health'], summary: 'Line health of the organisation and of each open issue at a date: ℓ, π, character, quality, forecast (MODEL.md §3)', params: OrgParams, querystring: AtQuery, response: { 200: HealthReport } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('health'),
+      handler: async (req) => {
         const auth = authOf(req);
         const at = instant(req.query);
         const { facts, settings } = await factsOf(auth.orgId);
@@ -119,61 +99,52 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           })),
         });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/health/trail',
-      { schema: { tags: ['health'], summary: "The issue's dot over time on the health plane: a point a day (its last) and every change of character", params: IssueParams, querystring: AtQuery, response: { 200: HealthTrail, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('healthTrail'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         issueOf(facts, req.params.issueId);
         // As drawn: a point a day and every change of character (a busy issue has a point per act).
         return finite({ issueId: req.params.issueId, points: trailByDay(issueHealthTrail(facts, req.params.issueId, instant(req.query), settings)) });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/health/what-if',
-      {
-        schema: { tags: ['health'], summary: 'Projected trail if the organisation consults every N weeks with M members', params: IssueParams, querystring: WhatIfQuery, response: { 200: WhatIf, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('whatIf'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         issueOf(facts, req.params.issueId);
         return finite(whatIf(facts, req.params.issueId, ctx.clock().getTime(), { everyWeeks: req.query.everyWeeks, members: req.query.members }, settings));
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/changes',
-      { schema: { tags: ['health'], summary: 'Qualitative changes (MODEL.md §4), oldest first', params: OrgParams, querystring: AtQuery, response: { 200: ChangeList } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('changes'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         const at = instant(req.query);
         const changes = await namingStatements(auth, (texts) => qualitativeChanges(facts, at, settings, texts));
         return finite({ changes: changes.map((c) => ({ ...c, iso: isoInstant(c.at) })) });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/principal-contradiction',
-      { schema: { tags: ['principal contradiction'], summary: 'Open issues ranked, with reasons (MODEL.md §6)', params: OrgParams, querystring: AtQuery, response: { 200: PrincipalContradiction } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('principal'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         return finite(principalContradiction(facts, instant(req.query), settings));
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/united-front',
-      {
-        schema: { tags: ['principal contradiction'], summary: 'The bloc around the line, what is set aside, mass and wavering constituencies', params: IssueParams, querystring: AtQuery, response: { 200: UnitedFront, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('unitedFront'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         issueOf(facts, req.params.issueId);
@@ -181,24 +152,22 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const texts = new Map((await statements.listStatements(db(), auth.orgId, req.params.issueId)).map((s) => [s.id, s.text]));
         return finite({ ...front, setAside: front.setAside.map((id) => ({ statementId: id, text: texts.get(id) ?? null })) });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/line-versions/:versionId/embrace',
-      { schema: { tags: ['lines'], summary: 'Embrace rate overall, per opinion group and per constituency, against the targets', params: VersionParams, querystring: AtQuery, response: { 200: EmbraceView, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('embrace'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts, settings } = await factsOf(auth.orgId);
         const embrace = embraceRateAt(facts, req.params.versionId, instant(req.query), settings);
         if (!embrace) throw notFound('published line version');
         return finite(embrace);
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/me/what-became-of-my-input',
-      { schema: { tags: ['members'], summary: 'Which claims cite my statements, which reports tested them, what became of my reports', params: OrgParams, response: { 200: MemberLoop } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('myInput'),
+      handler: async (req) => {
         const auth = authOf(req);
         const { facts } = await factsOf(auth.orgId);
         const mine = [...new Set(actsOfMember(facts, auth.memberId).flatMap((a) => (a.statementId !== null ? [a.statementId] : [])))];
@@ -210,14 +179,11 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           statements: loop.statements.map((s) => ({ ...s, text: texts.get(s.statementId) ?? null, mergedIntoText: s.mergedInto === null ? null : (texts.get(s.mergedInto) ?? null) })),
         });
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/resolve',
-      {
-        schema: { tags: ['issues'], summary: 'Resolve an issue and open its successors, the new contradictions it leaves (lineage)', params: IssueParams, body: ResolveBody, response: { 200: Resolved, 404: ErrorBody, 409: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('resolve'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issues.getIssue(db(), auth.orgId, req.params.issueId);
         if (!issue) throw notFound('issue');
@@ -238,6 +204,6 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         for (const id of successors) void ctx.live.publish(auth.orgId, { type: 'issue', issueId: id, change: 'opened' });
         return { issueId: issue.id, successors };
       },
-    );
+    });
   };
 }

@@ -1,29 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
-import {
-  ErrorBody,
-  InviteAccept,
-  InviteCreate,
-  InviteCreated,
-  InviteList,
-  InviteParams,
-  InvitePreview,
-  InviteToken,
-  Me,
-  MemberList,
-  MemberListQuery,
-  MemberParams,
-  MemberPatch,
-  Member,
-  OrgParams,
-  Organisation,
-  OrganisationPatch,
-} from '../../contract/index.js';
 import { events, inTransaction, invites, members, newToken, organisations, sessions, tokenHash } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, startSession } from '../auth/session.js';
 import { presentInvite, presentMember, presentOrganisation } from '../presenters.js';
+import { routeOptions } from './route-options.js';
 
 export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
@@ -36,19 +17,17 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get(
-      '/api/orgs/:orgId',
-      { schema: { tags: ['organisations'], params: OrgParams, response: { 200: Organisation, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('organisation'),
+      handler: async (req) => {
         const org = await orgOrThrow(req.params.orgId);
         return presentOrganisation(org, await members.countMembers(db(), org.id));
       },
-    );
+    });
 
-    app.patch(
-      '/api/orgs/:orgId',
-      { schema: { tags: ['organisations'], params: OrgParams, body: OrganisationPatch, response: { 200: Organisation } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('updateOrganisation'),
+      handler: async (req) => {
         const auth = authOf(req);
         await inTransaction(db(), async (trx) => {
           const { settings, ...rest } = req.body;
@@ -60,21 +39,19 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const org = await orgOrThrow(auth.orgId);
         return presentOrganisation(org, await members.countMembers(db(), org.id));
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/members',
-      { schema: { tags: ['members'], params: OrgParams, querystring: MemberListQuery, response: { 200: MemberList } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('members'),
+      handler: async (req) => {
         const rows = await members.listMembers(db(), req.params.orgId, req.query);
         return { members: rows.map(presentMember), total: await members.countMembers(db(), req.params.orgId) };
       },
-    );
+    });
 
-    app.patch(
-      '/api/orgs/:orgId/members/:memberId',
-      { schema: { tags: ['members'], params: MemberParams, body: MemberPatch, response: { 200: Member, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('updateMember'),
+      handler: async (req) => {
         const auth = authOf(req);
         const member = await members.getMember(db(), auth.orgId, req.params.memberId);
         if (!member) throw notFound('member');
@@ -90,12 +67,11 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return presentMember({ ...member, ...patch });
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/invites',
-      { schema: { tags: ['invites'], params: OrgParams, body: InviteCreate, response: { 201: InviteCreated, 403: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('createInvite'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         if (req.body.role !== 'member' && auth.role !== 'admin') throw new DomainError('forbidden', 'role: only an admin may invite organisers or admins');
         const token = newToken();
@@ -116,21 +92,19 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(201).send({ ...presentInvite(invite, at.toISOString()), token, path: `/join/${token}` });
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/invites',
-      { schema: { tags: ['invites'], params: OrgParams, response: { 200: InviteList } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('invites'),
+      handler: async (req) => {
         const at = now();
         return { invites: (await invites.listInvites(db(), req.params.orgId)).map((i) => presentInvite(i, at)) };
       },
-    );
+    });
 
-    app.delete(
-      '/api/orgs/:orgId/invites/:inviteId',
-      { schema: { tags: ['invites'], params: InviteParams, response: { 204: z.null(), 404: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('revokeInvite'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const invite = await invites.getInvite(db(), auth.orgId, req.params.inviteId);
         if (!invite) throw notFound('invite');
@@ -140,25 +114,21 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.get(
-      '/api/invites/:token',
-      { schema: { tags: ['invites'], summary: 'What an invite link leads to', params: InviteToken, response: { 200: InvitePreview, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('invitePreview'),
+      handler: async (req) => {
         const invite = await invites.findInviteByTokenHash(db(), tokenHash(req.params.token));
         if (!invite) throw notFound('invite');
         const org = await orgOrThrow(invite.org_id);
         return { organisation: { name: org.name, slug: org.slug }, role: invite.role, usable: invites.inviteUsable(invite, now()) };
       },
-    );
+    });
 
-    app.post(
-      '/api/invites/:token/accept',
-      {
-        schema: { tags: ['invites'], summary: 'Join through an invite link', params: InviteToken, body: InviteAccept, response: { 201: Me, 404: ErrorBody, 410: ErrorBody } },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('acceptInvite'),
+      handler: async (req, reply) => {
         const at = now();
         const result = await inTransaction(db(), async (trx) => {
           const invite = await invites.findInviteByTokenHash(trx, tokenHash(req.params.token));
@@ -184,6 +154,6 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           organisation: { id: result.org.id, slug: result.org.slug, name: result.org.name },
         });
       },
-    );
+    });
   };
 }

@@ -1,11 +1,10 @@
 /** Propagate and test: endorsements of a published line, actions, reports; and the marks of §6. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { DomainError, notFound } from '../../core/index.js';
-import { Action, ActionCreate, ActionList, ActionParams, Participation, BlockBody, BlockParams, Endorsement, EndorsementBody, ErrorBody, IssueMarks, IssueParams, Report, ReportCreate, ReportList, VersionParams } from '../../contract/index.js';
 import { events, inTransaction, issues, lines, members, practice } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 
 export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const db = () => ctx.store.db;
@@ -18,12 +17,9 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.put(
-      '/api/orgs/:orgId/line-versions/:versionId/endorsement',
-      {
-        schema: { tags: ['lines'], summary: 'Embrace, critique or propose an amendment to a published line version', params: VersionParams, body: EndorsementBody, response: { 200: Endorsement, 404: ErrorBody, 409: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('endorse'),
+      handler: async (req) => {
         const auth = authOf(req);
         const version = await lines.getVersion(db(), auth.orgId, req.params.versionId);
         if (!version || version.status !== 'published') throw notFound('line version');
@@ -37,12 +33,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return { id: row.id, kind: row.kind, text: row.text, createdAt: row.created_at };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/actions',
-      { schema: { tags: ['practice'], summary: 'An action that puts the line into practice', params: IssueParams, body: ActionCreate, response: { 201: Action, 404: ErrorBody, 409: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('createAction'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const issue = await openIssue(auth.orgId, req.params.issueId);
         const at = now();
@@ -65,9 +60,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(201).send({ id: action.id, title: action.title, description: action.description, cycleNumber: cycle.number, lineVersionId: action.line_version_id, createdAt: action.created_at, participants: 0, joinedByMe: false });
       },
-    );
+    });
 
-    app.get('/api/orgs/:orgId/issues/:issueId/actions', { schema: { tags: ['practice'], params: IssueParams, response: { 200: ActionList } } }, async (req) => {
+    app.route({
+      ...routeOptions('actions'),
+      handler: async (req) => {
       const auth = authOf(req);
       await openIssue(auth.orgId, req.params.issueId);
       const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
@@ -85,6 +82,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           joinedByMe: taking.get(a.id)?.joinedByMe ?? false,
         })),
       };
+    },
     });
 
     async function participation(orgId: string, actionId: string, memberId: string) {
@@ -94,34 +92,29 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return { participants: p?.participants ?? 0, joinedByMe: p?.joinedByMe ?? false };
     }
 
-    app.put(
-      '/api/orgs/:orgId/actions/:actionId/participation',
-      { schema: { tags: ['practice'], summary: 'Take part in an action', params: ActionParams, response: { 200: Participation, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('joinAction'),
+      handler: async (req) => {
         const auth = authOf(req);
         if (!(await practice.getAction(db(), auth.orgId, req.params.actionId))) throw notFound('action');
         await practice.joinAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId, at: now() });
         return participation(auth.orgId, req.params.actionId, auth.memberId);
       },
-    );
+    });
 
-    app.delete(
-      '/api/orgs/:orgId/actions/:actionId/participation',
-      { schema: { tags: ['practice'], summary: 'No longer take part in an action', params: ActionParams, response: { 200: Participation, 404: ErrorBody } } },
-      async (req) => {
+    app.route({
+      ...routeOptions('leaveAction'),
+      handler: async (req) => {
         const auth = authOf(req);
         if (!(await practice.getAction(db(), auth.orgId, req.params.actionId))) throw notFound('action');
         await practice.leaveAction(db(), { orgId: auth.orgId, actionId: req.params.actionId, memberId: auth.memberId, at: now() });
         return participation(auth.orgId, req.params.actionId, auth.memberId);
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/reports',
-      {
-        schema: { tags: ['practice'], summary: 'Report what was done, what happened, and the verdict on the claim it tests', params: IssueParams, body: ReportCreate, response: { 201: Report, 404: ErrorBody } },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('fileReport'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         const issue = await openIssue(auth.orgId, req.params.issueId);
         if (req.body.actionId) {
@@ -152,19 +145,21 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(201).send(presentReport(report, cycle.number));
       },
-    );
+    });
 
-    app.get('/api/orgs/:orgId/issues/:issueId/reports', { schema: { tags: ['practice'], params: IssueParams, response: { 200: ReportList } } }, async (req) => {
+    app.route({
+      ...routeOptions('reports'),
+      handler: async (req) => {
       const auth = authOf(req);
       await openIssue(auth.orgId, req.params.issueId);
       const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
       return { reports: (await practice.listReports(db(), auth.orgId, { issueId: req.params.issueId })).map((r) => presentReport(r, cycleNumbers.get(r.cycle_id) ?? 0)) };
+    },
     });
 
-    app.put(
-      '/api/orgs/:orgId/issues/:issueId/importance',
-      { schema: { tags: ['principal contradiction'], summary: 'Mark this issue as one that matters to me', params: IssueParams, response: { 204: z.null() } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('markImportant'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
         const at = now();
@@ -174,12 +169,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.delete(
-      '/api/orgs/:orgId/issues/:issueId/importance',
-      { schema: { tags: ['principal contradiction'], summary: 'Take back my mark', params: IssueParams, response: { 204: z.null() } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('unmarkImportant'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
         await inTransaction(db(), async (trx) => {
@@ -188,14 +182,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/marks',
-      {
-        schema: { tags: ['principal contradiction'], summary: 'Whether I marked this issue important, how many did, and which issues it must be resolved before or after', params: IssueParams, response: { 200: IssueMarks, 404: ErrorBody } },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('marks'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await openIssue(auth.orgId, req.params.issueId);
         const [importance, blocks, all] = await Promise.all([practice.listImportance(db(), auth.orgId), practice.listBlocks(db(), auth.orgId), issues.listIssues(db(), auth.orgId)]);
@@ -211,12 +202,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           blockedBy: named(blocks.filter((b) => b.blocked_id === issue.id).map((b) => b.blocker_id)),
         };
       },
-    );
+    });
 
-    app.delete(
-      '/api/orgs/:orgId/issues/:issueId/blocks/:blockedId',
-      { schema: { tags: ['principal contradiction'], summary: 'Take back the mark that this issue must be resolved before another', params: BlockParams, response: { 204: z.null(), 404: ErrorBody } } },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('unmarkBlocks'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
         if (!(await issues.getIssue(db(), auth.orgId, req.params.blockedId))) throw new DomainError('not_found', 'blockedId: no such issue');
@@ -229,14 +219,11 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           });
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/issues/:issueId/blocks',
-      {
-        schema: { tags: ['principal contradiction'], summary: 'Mark that this issue must be resolved before another', params: IssueParams, body: BlockBody, response: { 204: z.null(), 404: ErrorBody, 409: ErrorBody } },
-      },
-      async (req, reply) => {
+    app.route({
+      ...routeOptions('markBlocks'),
+      handler: async (req, reply) => {
         const auth = authOf(req);
         await openIssue(auth.orgId, req.params.issueId);
         const blocked = await issues.getIssue(db(), auth.orgId, req.body.blocks);
@@ -249,7 +236,7 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return reply.code(204).send(null);
       },
-    );
+    });
   };
 
   async function cycleNumbersOf(orgId: string, issueId: string): Promise<Map<string, number>> {

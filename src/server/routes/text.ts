@@ -4,10 +4,10 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError, notFound, roleAtLeast, statementStatuses, statementVisible, type ModerationPolicy, type StatementStatus } from '../../core/index.js';
-import { ErrorBody, IssueParams, MergeBody, MergeResult, SimilarQuery, SimilarStatements, StatementParams, ThemeParams, Themes, ThemeSummary } from '../../contract/index.js';
 import { events, inTransaction, issues, lines, organisations, statements } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { authOf, type Auth } from '../auth/session.js';
+import { routeOptions } from './route-options.js';
 import { presentStatement } from '../presenters.js';
 import { createStatementSimilarity } from '../services/statement-similarity.js';
 import { publishStatementChange } from '../services/live.js';
@@ -64,18 +64,9 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/similar',
-      {
-        schema: {
-          tags: ['statements'],
-          summary: 'The statements of the issue closest to a text being typed, with my vote on each: vote on one instead of adding a duplicate',
-          params: IssueParams,
-          querystring: SimilarQuery,
-          response: { 200: SimilarStatements, 404: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('similar'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         const found = await similarity.closest(auth.orgId, issue.id, req.query.text, SIMILAR_MATCHES, await votableStatuses(auth));
@@ -83,20 +74,11 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const [counts, mine] = await Promise.all([statements.voteCountsOf(db(), auth.orgId, ids), statements.memberVotesOn(db(), auth.orgId, auth.memberId, ids)]);
         return { matches: found.map((f) => ({ statement: presentStatement(f.row, counts.get(f.row.id), mine.get(f.row.id) ?? null), score: f.score })) };
       },
-    );
+    });
 
-    app.post(
-      '/api/orgs/:orgId/statements/:statementId/merge',
-      {
-        schema: {
-          tags: ['statements'],
-          summary: 'Merge a duplicate into another statement of the same issue: its voters’ votes are carried over (the log keeps every vote), it leaves the lists and the analysis',
-          params: StatementParams,
-          body: MergeBody,
-          response: { 200: MergeResult, 404: ErrorBody, 409: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('merge'),
+      handler: async (req) => {
         const auth = authOf(req);
         const at = ctx.clock().toISOString();
         const outcome = await inTransaction(db(), async (trx) => {
@@ -125,19 +107,11 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           kept: outcome.kept,
         };
       },
-    );
+    });
 
-    app.get(
-      '/api/orgs/:orgId/issues/:issueId/themes',
-      {
-        schema: {
-          tags: ['analysis'],
-          summary: "The issue's statements and reports grouped into named themes: each with how every opinion group votes on its statements and the claims of the line citing it",
-          params: IssueParams,
-          response: { 200: Themes, 404: ErrorBody },
-        },
-      },
-      async (req) => {
+    app.route({
+      ...routeOptions('themes'),
+      handler: async (req) => {
         const auth = authOf(req);
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         // One set of themes for everyone: over the statements members may see.
@@ -151,22 +125,14 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           summaryModel: ctx.config.summary?.model ?? null,
         };
       },
-    );
+    });
 
     // Off by default: the route exists only when the organisation configured its own endpoint.
     const endpoint = ctx.config.summary;
     if (endpoint) {
-      app.post(
-        '/api/orgs/:orgId/issues/:issueId/themes/:themeId/summary',
-        {
-          schema: {
-            tags: ['analysis'],
-            summary: "A theme summed up by the organisation's model endpoint: each sentence cites the statements and reports it rests on; a sentence citing nothing is dropped",
-            params: ThemeParams,
-            response: { 200: ThemeSummary, 404: ErrorBody, 502: ErrorBody },
-          },
-        },
-        async (req, reply) => {
+      app.route({
+        ...routeOptions('themeSummary'),
+        handler: async (req, reply) => {
           const auth = authOf(req);
           const issue = await issueOrThrow(auth.orgId, req.params.issueId);
           const found = await themeCache.themesOf(auth.orgId, issue.id, await moderationOf(auth.orgId));
@@ -181,7 +147,7 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             throw e;
           }
         },
-      );
+      });
     }
   };
 }
