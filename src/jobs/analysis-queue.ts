@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import { analyses } from '../store/index.js';
-import type { AnalysisJobs, AnalysisJobsOptions } from './analyses.js';
+import type { AnalysisJobs, AnalysisJobsOptions } from './analysis-jobs.js';
 import { createAnalyst, type Analyst } from './analyst.js';
 import { queueNames, type JobQueue } from './queue.js';
 

@@ -3,7 +3,7 @@
  * process's subscribers (the open live streams), per organisation.
  *
  * - SQLite: one process, so in process only.
- * - PostgreSQL: through NOTIFY/LISTEN (live-postgres.ts), so that a member connected to one API
+ * - PostgreSQL: through NOTIFY/LISTEN (dialect/live-postgres.ts), so that a member connected to one API
  *   process sees a vote sent to another, or an analysis stored by a worker process.
  *
  * Votes arrive by the thousand per second: they are not published one by one. `votesChanged`
@@ -15,7 +15,8 @@ import { LiveMessage, type LiveChange } from '../contract/index.js';
 import type { Db } from './db-type.js';
 import { performance } from 'node:perf_hooks';
 import { issueVoteTotals } from './repos/votes.js';
-import { postgresLiveTransport } from './live-postgres.js';
+import { postgresLiveTransport } from './dialect/live-postgres.js';
+import type { LiveTransport } from './dialect/types.js';
 
 /** The least interval between two counts of one issue's votes, as a multiple of the time the last count took. */
 const COUNTING_SHARE = 20;
@@ -54,13 +55,6 @@ export interface LiveHubOptions {
   onError?: ((error: unknown) => void) | undefined;
 }
 
-/** How changes travel: in process, or through the database. */
-export interface LiveTransport {
-  readonly name: 'local' | 'postgres';
-  send(payload: string): Promise<void>;
-  listening(timeoutMs: number): Promise<boolean>;
-  close(): Promise<void>;
-}
 
 interface VoteState {
   orgId: string;

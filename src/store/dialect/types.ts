@@ -11,3 +11,10 @@ export interface StoreDialect {
   /** Release the driver's resources (Kysely's destroy() calls this too). */
   close(): Promise<void>;
 }
+/** How the live hub's changes travel (live.ts): in process (SQLite), or through the database (PostgreSQL NOTIFY/LISTEN). */
+export interface LiveTransport {
+  readonly name: 'local' | 'postgres';
+  send(payload: string): Promise<void>;
+  listening(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}

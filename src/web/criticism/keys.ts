@@ -9,7 +9,7 @@
 import { fromBase64Url } from '../../contract/criticism-tokens.js';
 import { chainEntry, epochKeyContent } from '../../core/criticism.js';
 import { ApiError } from '../api/client.js';
-import { sha256Hex } from './receipts.js';
+import { sha256Hex } from './hash.js';
 
 /** An epoch key as the organisation's public chain holds it. */
 export interface PublishedKey {

@@ -6,7 +6,10 @@
  */
 import { criticismContent, type CriticismTarget } from '../../core/criticism.js';
 import { anonymousApi, ApiError, type CriticismDto, type CriticismReceiptDto, type CriticismReceiptStatusDto } from '../api/client.js';
+import { sha256Hex } from './hash.js';
 import type { KeyValueStore } from './wallet.js';
+
+export { sha256Hex } from './hash.js';
 
 /** What the member keeps of a criticism they sent. */
 export interface KeptReceipt {
@@ -54,12 +57,6 @@ export function forgetReceipt(store: KeyValueStore | undefined, orgId: string, i
 export function excerptOf(text: string): string {
   const t = text.trim().replace(/\s+/g, ' ');
   return t.length <= EXCERPT_CHARS ? t : `${t.slice(0, EXCERPT_CHARS - 1)}…`;
-}
-
-/** SHA-256 of a text, hex, as the server computes the content hash. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The content hash of a criticism, from its words, target and day. */

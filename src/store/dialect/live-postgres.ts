@@ -10,8 +10,8 @@
  */
 import pg from 'pg';
 import { sql } from 'kysely';
-import type { Db } from './db-type.js';
-import type { LiveTransport } from './live.js';
+import type { Db } from '../db-type.js';
+import type { LiveTransport } from './types.js';
 
 export const LIVE_CHANNEL = 'massline_live';
 /** How the listening connection names itself (pg_stat_activity.application_name). */
