@@ -5,6 +5,7 @@
  */
 import { analyzeConversation, applyVote, createVoteStore, type Analysis, type VoteStore } from '../engine/index.js';
 import type { AnalysisSnapshot } from '../contract/index.js';
+import type { Message } from '../store/worker-protocol.js';
 import { snapshotOf } from './snapshot.js';
 
 export interface AnalysisRequest {
@@ -24,6 +25,12 @@ export type AnalysisReply =
   | { ok: true; snapshot: AnalysisSnapshot; computeMs: number }
   /** The runner's state does not start where the request does (a restart): send every vote again. */
   | { ok: false; needsFullLoad: true; fromSeq: number };
+
+/** What crosses between the analyst (analyst.ts) and its thread (analysis-worker.ts), in the worker protocol. */
+export type AnalystMessages = {
+  /** Analyse one issue from the votes logged since the runner's state. */
+  run: Message<AnalysisRequest, AnalysisReply>;
+};
 
 interface IssueState {
   store: VoteStore;

@@ -4,14 +4,11 @@
  * thread, or inline), and store the snapshot with the vote-log position it saw.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { statementVisible, type ModerationPolicy } from '../core/index.js';
 import { analyses, issues, organisations, statements, votes, type Db } from '../store/index.js';
-import { AnalysisRunner, type AnalysisReply, type AnalysisRequest } from './analysis-runner.js';
+import { workerBeside, workerClient } from '../store/worker-protocol.js';
+import { AnalysisRunner, type AnalysisReply, type AnalysisRequest, type AnalystMessages } from './analysis-runner.js';
 
 export interface AnalysisStored {
   orgId: string;
@@ -43,55 +40,10 @@ interface Engine {
   close(): Promise<void>;
 }
 
-/** The compiled worker: beside this file in dist/, or, when running from source, in dist/jobs/. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const beside = path.join(path.dirname(here), 'analysis-worker.js');
-  if (here.endsWith('.js') && fs.existsSync(beside)) return beside;
-  return path.resolve(path.dirname(here), '../../dist/jobs/analysis-worker.js');
-}
-
+/** The engine in a worker thread; a crashed one loses its state, so the next request is answered "needs a full load". */
 function threadEngine(): Engine {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (r: AnalysisReply) => void; reject: (e: Error) => void }>();
-  const start = () => {
-    const w = new Worker(workerFile());
-    w.unref();
-    w.on('message', (m: { id: number; reply?: AnalysisReply; error?: string }) => {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.reply) p?.resolve(m.reply);
-      else p?.reject(new Error(m.error ?? 'analysis failed'));
-    });
-    // A crashed worker loses its state; the next request is answered "needs a full load".
-    w.on('error', (e) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
-      worker = null;
-    });
-    w.on('exit', () => {
-      for (const p of pending.values()) p.reject(new Error('analysis worker exited'));
-      pending.clear();
-      worker = null;
-    });
-    return w;
-  };
-  return {
-    run(request) {
-      worker ??= start();
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, request });
-      });
-    },
-    async close() {
-      const w = worker;
-      worker = null;
-      if (w) await w.terminate();
-    },
-  };
+  const thread = workerClient<AnalystMessages>('analysis worker', workerBeside(import.meta.url, 'analysis-worker'));
+  return { run: (request) => thread.send('run', request), close: () => thread.terminate() };
 }
 
 function inlineEngine(): Engine {

@@ -1,17 +1,14 @@
-/** What crosses between the vote writer (vote-writer.ts) and its thread (vote-writer-worker.ts). */
-import { DomainError, type ErrorCode } from '../core/errors.js';
-import type { CastResult, VoteRequest } from './repos/votes.js';
+/** What crosses between the vote writer (vote-writer.ts) and its thread (vote-writer-worker.ts), in the worker protocol. */
+import type { CastResult, VoteOutcome, VoteRequest } from './vote-types.js';
+import { fromWire, toWire, type Message, type WireError } from './worker-protocol.js';
 
-/** An error as it crosses: a DomainError keeps its code, anything else only its message. */
-export type ThreadError = { code: ErrorCode | null; message: string };
-export type ThreadOutcome = { ok: true; result: CastResult } | { ok: false; error: ThreadError };
-export type ThreadRequest = { id: number; votes: VoteRequest[] } | { close: true };
-export type ThreadReply = { id: number; outcomes: ThreadOutcome[] } | { id: number; error: ThreadError };
+/** One vote's outcome as it crosses: its result, or its error. */
+export type ThreadOutcome = { ok: true; result: CastResult } | { ok: false; error: WireError };
 
-export function toThread(error: unknown): ThreadError {
-  return { code: error instanceof DomainError ? error.code : null, message: error instanceof Error ? error.message : String(error) };
-}
+export type VoteWriterMessages = {
+  /** Write one batch in one transaction: each vote's outcome, in order (an error: none of it was written). */
+  write: Message<VoteRequest[], ThreadOutcome[]>;
+};
 
-export function fromThread(error: ThreadError): Error {
-  return error.code === null ? new Error(error.message) : new DomainError(error.code, error.message);
-}
+export const outcomeToThread = (o: VoteOutcome): ThreadOutcome => (o.ok ? o : { ok: false, error: toWire(o.error) });
+export const outcomeFromThread = (o: ThreadOutcome): VoteOutcome => (o.ok ? o : { ok: false, error: fromWire(o.error) });

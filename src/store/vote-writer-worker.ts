@@ -7,24 +7,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase, VOTE_WRITER_CHECKPOINT_PAGES } from './dialect/sqlite-connection.js';
 import { sqliteVoteBatch } from './dialect/sqlite-vote-batch.js';
-import { toThread, type ThreadOutcome, type ThreadReply, type ThreadRequest } from './vote-writer-messages.js';
+import { outcomeToThread, type VoteWriterMessages } from './vote-writer-messages.js';
+import { handle } from './worker-protocol.js';
 
-const port = parentPort;
-if (!port) throw new Error('vote-writer-worker: run as a worker thread');
+if (!parentPort) throw new Error('vote-writer-worker: run as a worker thread');
 const database = openSqliteDatabase((workerData as { file: string }).file, { checkpointPages: VOTE_WRITER_CHECKPOINT_PAGES });
 const writeBatch = sqliteVoteBatch(database);
 
-port.on('message', (request: ThreadRequest) => {
-  if ('close' in request) {
-    database.close();
-    port.close();
-    return;
-  }
-  let reply: ThreadReply;
-  try {
-    reply = { id: request.id, outcomes: writeBatch(request.votes).map((o): ThreadOutcome => (o.ok ? o : { ok: false, error: toThread(o.error) })) };
-  } catch (error) {
-    reply = { id: request.id, error: toThread(error) };
-  }
-  port.postMessage(reply);
-});
+handle<VoteWriterMessages>(parentPort, { write: (votes) => writeBatch(votes).map(outcomeToThread) }, () => database.close());

@@ -12,13 +12,11 @@
  * connection can open) they are written through the store's own handle (repos/votes.ts
  * castVotes); on PostgreSQL a transaction runs on one checked-out client.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { Db } from './db.js';
-import { castVotes, type CastResult, type VoteOutcome, type VoteRequest } from './repos/votes.js';
-import { fromThread, type ThreadReply, type ThreadRequest } from './vote-writer-messages.js';
+import type { Db } from './db-type.js';
+import { castVotes } from './repos/votes.js';
+import type { CastResult, VoteOutcome, VoteRequest } from './vote-types.js';
+import { outcomeFromThread, type VoteWriterMessages } from './vote-writer-messages.js';
+import { workerBeside, workerClient } from './worker-protocol.js';
 
 export interface VoteWriter {
   /** Cast or change a vote (its statement checked in the same transaction); resolves once the batch it was written in has committed. */
@@ -112,14 +110,6 @@ export function inlineVoteWriter(db: Db): VoteWriter {
   );
 }
 
-/** The compiled worker: beside this file in dist/, or, when running from source (tests), in dist/store/. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const beside = path.join(path.dirname(here), 'vote-writer-worker.js');
-  if (here.endsWith('.js') && fs.existsSync(beside)) return beside;
-  return path.resolve(path.dirname(here), '../../dist/store/vote-writer-worker.js');
-}
-
 /**
  * Batches written by a worker thread with its own connection to the SQLite file (started with
  * the first vote). A worker that dies fails its batch (the votes may or may not have been
@@ -127,58 +117,9 @@ function workerFile(): string {
  * new one. The thread keeps the process alive only while a batch is in flight.
  */
 export function threadVoteWriter(file: string): VoteWriter {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  let inFlight: { id: number; resolve: (o: VoteOutcome[]) => void; reject: (e: Error) => void } | null = null;
-
-  const fail = (error: Error) => {
-    const p = inFlight;
-    inFlight = null;
-    p?.reject(error);
-  };
-
-  const start = () => {
-    const w = new Worker(workerFile(), { workerData: { file } });
-    w.unref();
-    w.on('message', (reply: ThreadReply) => {
-      if (!inFlight || reply.id !== inFlight.id) return;
-      const p = inFlight;
-      inFlight = null;
-      w.unref();
-      if ('error' in reply) p.reject(fromThread(reply.error));
-      else p.resolve(reply.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromThread(o.error) })));
-    });
-    w.on('error', (e) => {
-      if (worker === w) worker = null;
-      fail(e);
-    });
-    w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      fail(new Error(`vote writer thread exited (${code})`));
-    });
-    return w;
-  };
-
+  const thread = workerClient<VoteWriterMessages>('vote writer thread', workerBeside(import.meta.url, 'vote-writer-worker'), { file });
   return groupCommit(
-    (votes) =>
-      new Promise<VoteOutcome[]>((resolve, reject) => {
-        worker ??= start();
-        worker.ref();
-        inFlight = { id: nextId++, resolve, reject };
-        const request: ThreadRequest = { id: inFlight.id, votes };
-        worker.postMessage(request);
-      }),
-    async () => {
-      const w = worker;
-      worker = null;
-      if (!w) return;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-      // Kept alive until it has closed its connection, or the process could end first.
-      w.ref();
-      const request: ThreadRequest = { close: true };
-      w.postMessage(request);
-      await exited;
-    },
+    async (votes) => (await thread.send('write', votes)).map(outcomeFromThread),
+    () => thread.close(),
   );
 }
-
