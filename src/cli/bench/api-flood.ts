@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { loadAutocannon } from './load-autocannon.js';
 
 /** What a flood sent, and what it was answered. */
 export interface FloodFigures {
@@ -23,6 +23,7 @@ export interface FloodFigures {
 
 async function flood(url: string, orgId: string, rate: number, seconds: number): Promise<FloodFigures> {
   const spend = JSON.stringify({ token: { epoch: '2026-W01', message: 'AAAAAAAA', signature: 'AAAAAAAA' }, target: { kind: 'leadership' }, text: 'A criticism that carries no token worth the name.' });
+  const autocannon = await loadAutocannon('bench-api --flood-anonymous');
   const result = await autocannon({
     url,
     connections: 20,

@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import type { AutocannonRequest, AutocannonResult } from 'autocannon';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 import { openStore, votes, type DialectName } from '../../store/index.js';
 import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
@@ -37,6 +37,7 @@ import { cpuSeconds, startChildServer, type ChildServer } from './api-process.js
 import { seedBenchOrganisation, type BenchOrganisation } from './api-seed.js';
 import { benchStoreWrites, type StoreRunFigures } from './api-store.js';
 import { floodInChild, type FloodFigures } from './api-flood.js';
+import { loadAutocannon } from './load-autocannon.js';
 
 export interface ApiBenchOptions {
   dialects: DialectName[];
@@ -196,6 +197,7 @@ function voteRequests(org: BenchOrganisation, counter: { next: number }, runLabe
 
 /** The load, shared out over the servers (connections and the request bound split evenly), as one result. */
 async function loadRun(urls: string[], org: BenchOrganisation, counter: { next: number }, runLabel: string, connections: number, seconds: number, maxRequests: number) {
+  const autocannon = await loadAutocannon('bench-api');
   const latencies: number[] = [];
   const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
   const results = await Promise.all(
@@ -413,6 +415,7 @@ export function benchReport(runs: readonly ApiRun[], opts: Pick<ApiBenchOptions,
 
 export async function runApiBench(opts: ApiBenchOptions): Promise<ApiBenchResult> {
   const { log } = opts;
+  await loadAutocannon('bench-api');
   for (const file of [mainScript, ceilingScript]) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   log(
     `API bench — node ${process.version}, ${os.cpus().length} cpus; ${opts.members} members × ${opts.statements} statements; ` +
