@@ -4,52 +4,30 @@
  */
 import type { z } from 'zod';
 import type {
-  ActionCreate,
   Action,
-  ActionList,
   AnalysisResponse,
   CriticismAnswer,
-  CriticismAnswerCreate,
   CriticismEpoch,
   CriticismList,
   CriticismReceipt,
   CriticismReceiptStatus,
   CriticismSubmit,
-  CycleAdvanced,
-  DraftBody,
-  Endorsement,
-  EndorsementBody,
   Invite,
-  InviteAccept,
-  InviteCreate,
-  InviteCreated,
-  InviteList,
-  InvitePreview,
-  IssueCreate,
   IssueDetail,
-  IssueList,
   IssueSummary,
-  LineHistory,
   LineVersion,
-  LoginBody,
   Me,
   MergeResult,
   MemberList,
-  NextStatement,
   Organisation,
-  Participation,
   Report,
-  ReportCreate,
-  ReportList,
-  SecondResult,
   SimilarStatements,
   Statement,
   Themes,
   ThemeSummary,
-  TokenRequest,
-  TokenResponse,
-  VoteResult,
 } from '../../contract/index.js';
+import { pathOf, routeTable, type PathParams, type RouteAddress, type RouteName } from '../../contract/route-table.js';
+import type { RouteAnswer, RouteBody, RouteQuery } from '../../contract/routes.js';
 import type { ChangeList, HealthReport, HealthTrail, IssueMarks, PrincipalContradiction, UnitedFront, WhatIf } from '../../contract/model.js';
 import type { Embrace as EmbraceModel, MemberLoop as MemberLoopModel, UnitedFront as UnitedFrontModel } from '../../core/model/index.js';
 import type { StatementStatus, VoteValue } from '../../core/vocabulary.js';
@@ -109,8 +87,6 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 /**
  * The session's CSRF value: the server sets it in a readable cookie beside the HttpOnly session
  * cookie, and every write sends it back in a header, which no page of another origin can do.
@@ -121,7 +97,7 @@ function csrfToken(): string | undefined {
   return m?.[1];
 }
 
-async function request<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function request<T>(method: RouteAddress['method'], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   const csrf = method === 'GET' ? undefined : csrfToken();
   const sent = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers };
@@ -170,95 +146,112 @@ async function anonymous<T>(method: 'GET' | 'POST', path: string, body?: unknown
   return answerOf<T>(res);
 }
 
-const get = <T>(path: string) => request<T>('GET', path);
-const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
-const q = (params: Record<string, string | number | undefined>) => {
-  const s = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
-  return s ? `?${s}` : '';
-};
+type Table = typeof routeTable;
+/** The routes whose schemas pass the model's detail through loosely: their answers are typed by the core model (see UnitedFrontDto). */
+interface ModelAnswers {
+  unitedFront: UnitedFrontDto;
+  embrace: EmbraceDto;
+  myInput: MemberLoopDto;
+}
+/** What a route answers, as the pages read it. */
+type Answer<K extends RouteName> = K extends keyof ModelAnswers ? ModelAnswers[K] : RouteAnswer<K>;
+/** The options of a call: its body and query as the route's schemas take them, and extra headers. */
+interface CallOptions<K extends RouteName> {
+  body?: RouteBody<K>;
+  query?: RouteQuery<K>;
+  headers?: Record<string, string>;
+}
+
+/** A route of the table called with the session: its URL from the table, its body and answer typed by the route's schemas. */
+function call<K extends RouteName>(name: K, params: PathParams<Table[K]>, options: CallOptions<K> = {}): Promise<Answer<K>> {
+  const route: RouteAddress = routeTable[name];
+  return request<Answer<K>>(route.method, pathOf(route, params, options.query as Query), options.body, options.headers);
+}
+
+/** A route of the table called without the session (criticism from below). */
+function callAnonymously<K extends 'criticise' | 'receipt'>(name: K, params: PathParams<Table[K]>, body?: RouteBody<K>): Promise<RouteAnswer<K>> {
+  const route = routeTable[name];
+  return anonymous<RouteAnswer<K>>(route.method, pathOf(route, params), body);
+}
+
+type Query = Parameters<typeof pathOf>[2];
 
 export const api = {
   /** Who I am, or null without a session. */
   async me(): Promise<MeDto | null> {
     try {
-      return await get<MeDto>('/api/me');
+      return await call('me', {});
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return null;
       throw e;
     }
   },
-  login: (body: Body<typeof LoginBody>) => request<MeDto>('POST', '/api/auth/login', body),
-  logout: () => request<void>('POST', '/api/auth/logout'),
+  login: (body: RouteBody<'login'>) => call('login', {}, { body }),
+  logout: () => call('logout', {}),
 
-  invitePreview: (token: string) => get<Dto<typeof InvitePreview>>(`/api/invites/${encodeURIComponent(token)}`),
-  acceptInvite: (token: string, body: Body<typeof InviteAccept>) => request<MeDto>('POST', `/api/invites/${encodeURIComponent(token)}/accept`, body),
+  invitePreview: (token: string) => call('invitePreview', { token }),
+  acceptInvite: (token: string, body: RouteBody<'acceptInvite'>) => call('acceptInvite', { token }, { body }),
 
-  organisation: (orgId: string) => get<OrganisationDto>(org(orgId)),
-  members: (orgId: string, page: { limit: number; offset: number }) => get<MemberListDto>(`${org(orgId)}/members${q(page)}`),
-  invites: (orgId: string) => get<Dto<typeof InviteList>>(`${org(orgId)}/invites`),
-  createInvite: (orgId: string, body: Body<typeof InviteCreate>) => request<Dto<typeof InviteCreated>>('POST', `${org(orgId)}/invites`, body),
-  revokeInvite: (orgId: string, inviteId: string) => request<void>('DELETE', `${org(orgId)}/invites/${encodeURIComponent(inviteId)}`),
+  organisation: (orgId: string) => call('organisation', { orgId }),
+  members: (orgId: string, page: { limit: number; offset: number }) => call('members', { orgId }, { query: page }),
+  invites: (orgId: string) => call('invites', { orgId }),
+  createInvite: (orgId: string, body: RouteBody<'createInvite'>) => call('createInvite', { orgId }, { body }),
+  revokeInvite: (orgId: string, inviteId: string) => call('revokeInvite', { orgId, inviteId }),
 
-  issues: (orgId: string) => get<Dto<typeof IssueList>>(`${org(orgId)}/issues`),
-  issue: (orgId: string, issueId: string, status?: StatementStatus) => get<IssueDetailDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}${q({ status })}`),
-  createIssue: (orgId: string, body: Body<typeof IssueCreate>) => request<IssueSummaryDto>('POST', `${org(orgId)}/issues`, body),
-  advanceCycle: (orgId: string, issueId: string, note?: string) =>
-    request<Dto<typeof CycleAdvanced>>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/cycle/advance`, note ? { note } : {}),
+  issues: (orgId: string) => call('issues', { orgId }),
+  issue: (orgId: string, issueId: string, status?: StatementStatus) => call('issue', { orgId, issueId }, { query: { status } }),
+  createIssue: (orgId: string, body: RouteBody<'createIssue'>) => call('createIssue', { orgId }, { body }),
+  advanceCycle: (orgId: string, issueId: string, note?: string) => call('advanceCycle', { orgId, issueId }, { body: note ? { note } : {} }),
 
-  nextStatement: (orgId: string, issueId: string) => get<Dto<typeof NextStatement>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/next-statement`),
+  nextStatement: (orgId: string, issueId: string) => call('nextStatement', { orgId, issueId }),
   /** The idempotency key makes a retried vote count once. */
-  vote: (orgId: string, statementId: string, vote: VoteValue, idempotencyKey: string) =>
-    request<Dto<typeof VoteResult>>('PUT', `${org(orgId)}/statements/${encodeURIComponent(statementId)}/vote`, { vote }, { 'idempotency-key': idempotencyKey }),
-  submitStatement: (orgId: string, issueId: string, text: string) => request<StatementDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/statements`, { text }),
-  moderate: (orgId: string, statementId: string, status: StatementStatus) => request<StatementDto>('PATCH', `${org(orgId)}/statements/${encodeURIComponent(statementId)}`, { status }),
+  vote: (orgId: string, statementId: string, vote: VoteValue, idempotencyKey: string) => call('vote', { orgId, statementId }, { body: { vote }, headers: { 'idempotency-key': idempotencyKey } }),
+  submitStatement: (orgId: string, issueId: string, text: string) => call('submitStatement', { orgId, issueId }, { body: { text } }),
+  moderate: (orgId: string, statementId: string, status: StatementStatus) => call('moderate', { orgId, statementId }, { body: { status } }),
   /** The statements closest to a text being typed, with my vote on each. */
-  similar: (orgId: string, issueId: string, text: string) => get<SimilarStatementsDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/similar${q({ text })}`),
-  merge: (orgId: string, statementId: string, into: string) => request<MergeResultDto>('POST', `${org(orgId)}/statements/${encodeURIComponent(statementId)}/merge`, { into }),
-  themes: (orgId: string, issueId: string) => get<ThemesDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/themes`),
+  similar: (orgId: string, issueId: string, text: string) => call('similar', { orgId, issueId }, { query: { text } }),
+  merge: (orgId: string, statementId: string, into: string) => call('merge', { orgId, statementId }, { body: { into } }),
+  themes: (orgId: string, issueId: string) => call('themes', { orgId, issueId }),
   /** A theme summed up by the organisation's own model (only when one is configured: ThemesDto.summaryModel). */
-  themeSummary: (orgId: string, issueId: string, themeId: string) =>
-    request<ThemeSummaryDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/themes/${encodeURIComponent(themeId)}/summary`),
+  themeSummary: (orgId: string, issueId: string, themeId: string) => call('themeSummary', { orgId, issueId, themeId }),
 
-  analysis: (orgId: string, issueId: string) => get<AnalysisDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/analysis`),
+  analysis: (orgId: string, issueId: string) => call('analysis', { orgId, issueId }),
 
-  line: (orgId: string, issueId: string) => get<Dto<typeof LineHistory>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/line`),
-  createDraft: (orgId: string, issueId: string, body: Body<typeof DraftBody>) => request<LineVersionDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/line/drafts`, body),
-  updateDraft: (orgId: string, versionId: string, body: Body<typeof DraftBody>) => request<LineVersionDto>('PUT', `${org(orgId)}/line-versions/${encodeURIComponent(versionId)}`, body),
-  publish: (orgId: string, versionId: string) => request<LineVersionDto>('POST', `${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/publish`),
-  endorse: (orgId: string, versionId: string, body: Body<typeof EndorsementBody>) =>
-    request<Dto<typeof Endorsement>>('PUT', `${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/endorsement`, body),
+  line: (orgId: string, issueId: string) => call('line', { orgId, issueId }),
+  createDraft: (orgId: string, issueId: string, body: RouteBody<'createDraft'>) => call('createDraft', { orgId, issueId }, { body }),
+  updateDraft: (orgId: string, versionId: string, body: RouteBody<'updateDraft'>) => call('updateDraft', { orgId, versionId }, { body }),
+  publish: (orgId: string, versionId: string) => call('publish', { orgId, versionId }),
+  endorse: (orgId: string, versionId: string, body: RouteBody<'endorse'>) => call('endorse', { orgId, versionId }, { body }),
 
-  actions: (orgId: string, issueId: string) => get<Dto<typeof ActionList>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/actions`),
-  joinAction: (orgId: string, actionId: string) => request<Dto<typeof Participation>>('PUT', `${org(orgId)}/actions/${encodeURIComponent(actionId)}/participation`),
-  leaveAction: (orgId: string, actionId: string) => request<Dto<typeof Participation>>('DELETE', `${org(orgId)}/actions/${encodeURIComponent(actionId)}/participation`),
-  createAction: (orgId: string, issueId: string, body: Body<typeof ActionCreate>) => request<ActionDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/actions`, body),
-  reports: (orgId: string, issueId: string) => get<Dto<typeof ReportList>>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/reports`),
-  fileReport: (orgId: string, issueId: string, body: Body<typeof ReportCreate>) => request<ReportDto>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/reports`, body),
+  actions: (orgId: string, issueId: string) => call('actions', { orgId, issueId }),
+  joinAction: (orgId: string, actionId: string) => call('joinAction', { orgId, actionId }),
+  leaveAction: (orgId: string, actionId: string) => call('leaveAction', { orgId, actionId }),
+  createAction: (orgId: string, issueId: string, body: RouteBody<'createAction'>) => call('createAction', { orgId, issueId }, { body }),
+  reports: (orgId: string, issueId: string) => call('reports', { orgId, issueId }),
+  fileReport: (orgId: string, issueId: string, body: RouteBody<'fileReport'>) => call('fileReport', { orgId, issueId }, { body }),
 
-  health: (orgId: string) => get<HealthReportDto>(`${org(orgId)}/health`),
-  healthTrail: (orgId: string, issueId: string) => get<HealthTrailDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/health/trail`),
-  whatIf: (orgId: string, issueId: string, plan: { everyWeeks: number; members: number }) => get<WhatIfDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/health/what-if${q(plan)}`),
-  changes: (orgId: string) => get<ChangeListDto>(`${org(orgId)}/changes`),
-  principal: (orgId: string) => get<PrincipalDto>(`${org(orgId)}/principal-contradiction`),
-  marks: (orgId: string, issueId: string) => get<IssueMarksDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/marks`),
-  markImportant: (orgId: string, issueId: string, important: boolean) => request<undefined>(important ? 'PUT' : 'DELETE', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/importance`),
-  markBlocks: (orgId: string, issueId: string, blockedId: string) => request<undefined>('POST', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/blocks`, { blocks: blockedId }),
-  unmarkBlocks: (orgId: string, issueId: string, blockedId: string) => request<undefined>('DELETE', `${org(orgId)}/issues/${encodeURIComponent(issueId)}/blocks/${encodeURIComponent(blockedId)}`),
-  unitedFront: (orgId: string, issueId: string) => get<UnitedFrontDto>(`${org(orgId)}/issues/${encodeURIComponent(issueId)}/united-front`),
-  embrace: (orgId: string, versionId: string) => get<EmbraceDto>(`${org(orgId)}/line-versions/${encodeURIComponent(versionId)}/embrace`),
-  myInput: (orgId: string) => get<MemberLoopDto>(`${org(orgId)}/me/what-became-of-my-input`),
+  health: (orgId: string) => call('health', { orgId }),
+  healthTrail: (orgId: string, issueId: string) => call('healthTrail', { orgId, issueId }),
+  whatIf: (orgId: string, issueId: string, plan: { everyWeeks: number; members: number }) => call('whatIf', { orgId, issueId }, { query: plan }),
+  changes: (orgId: string) => call('changes', { orgId }),
+  principal: (orgId: string) => call('principal', { orgId }),
+  marks: (orgId: string, issueId: string) => call('marks', { orgId, issueId }),
+  markImportant: (orgId: string, issueId: string, important: boolean) => call(important ? 'markImportant' : 'unmarkImportant', { orgId, issueId }),
+  markBlocks: (orgId: string, issueId: string, blockedId: string) => call('markBlocks', { orgId, issueId }, { body: { blocks: blockedId } }),
+  unmarkBlocks: (orgId: string, issueId: string, blockedId: string) => call('unmarkBlocks', { orgId, issueId, blockedId }),
+  unitedFront: (orgId: string, issueId: string) => call('unitedFront', { orgId, issueId }),
+  embrace: (orgId: string, versionId: string) => call('embrace', { orgId, versionId }),
+  myInput: (orgId: string) => call('myInput', { orgId }),
 
-  criticismEpoch: (orgId: string) => get<CriticismEpochDto>(`${org(orgId)}/criticism/epoch`),
-  criticismTokens: (orgId: string, body: Body<typeof TokenRequest>) => request<Dto<typeof TokenResponse>>('POST', `${org(orgId)}/criticism/tokens`, body),
-  criticisms: (orgId: string) => get<CriticismListDto>(`${org(orgId)}/criticisms`),
-  second: (orgId: string, criticismId: string, seconded: boolean) =>
-    request<Dto<typeof SecondResult>>(seconded ? 'PUT' : 'DELETE', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/second`),
-  answerCriticism: (orgId: string, criticismId: string, body: Body<typeof CriticismAnswerCreate>) =>
-    request<CriticismAnswerDto>('POST', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/answers`, body),
+  criticismEpoch: (orgId: string) => call('criticismEpoch', { orgId }),
+  criticismTokens: (orgId: string, body: RouteBody<'criticismTokens'>) => call('criticismTokens', { orgId }, { body }),
+  criticisms: (orgId: string) => call('criticisms', { orgId }),
+  second: (orgId: string, criticismId: string, seconded: boolean) => call(seconded ? 'second' : 'unsecond', { orgId, criticismId }),
+  answerCriticism: (orgId: string, criticismId: string, body: RouteBody<'answerCriticism'>) => call('answerCriticism', { orgId, criticismId }, { body }),
 };
 
 /** Criticism from below is spent and checked without the session: these two never send a cookie. */
 export const anonymousApi = {
-  criticise: (orgId: string, body: CriticismSubmitBody) => anonymous<CriticismReceiptDto>('POST', `${org(orgId)}/criticisms`, body),
-  receipt: (orgId: string, criticismId: string) => anonymous<CriticismReceiptStatusDto>('GET', `${org(orgId)}/criticisms/${encodeURIComponent(criticismId)}/receipt`),
+  criticise: (orgId: string, body: CriticismSubmitBody) => callAnonymously('criticise', { orgId }, body),
+  receipt: (orgId: string, criticismId: string) => callAnonymously('receipt', { orgId, criticismId }),
 };

@@ -8,6 +8,7 @@
  */
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LiveEvent, LiveEventType } from '../../contract/live.js';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import type { Resource } from './use-resource.js';
 
 /** off: no session or no EventSource; connecting: (re)opening; live: receiving; offline: refused or unreachable, trying again later. */
@@ -63,7 +64,7 @@ export function LiveProvider({ orgId, children }: { orgId: string | undefined; c
     };
     const connect = () => {
       setStatus('connecting');
-      const s = new EventSource(`/api/orgs/${encodeURIComponent(orgId)}/live`);
+      const s = new EventSource(pathOf(routeTable.live, { orgId }));
       source = s;
       for (const type of Object.keys(eventTypes)) s.addEventListener(type, receive);
       s.onerror = () => {

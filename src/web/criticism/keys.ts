@@ -7,6 +7,7 @@
  * at least 2048 bits with the public exponent 65537.
  */
 import { fromBase64Url } from '../../contract/criticism-tokens.js';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { chainEntry, epochKeyContent } from '../../core/criticism.js';
 import { ApiError } from '../api/client.js';
 import { sha256Hex } from './hash.js';
@@ -115,7 +116,7 @@ function isPublishedKey(x: unknown): x is PublishedKey {
 export async function fetchPublishedKeys(orgId: string): Promise<PublishedKey[]> {
   let res: Response;
   try {
-    res = await fetch(`/api/orgs/${encodeURIComponent(orgId)}/criticism/keys`, { method: 'GET', credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
+    res = await fetch(pathOf(routeTable.criticismKeys, { orgId }), { method: 'GET', credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
