@@ -55,6 +55,34 @@ export default tseslint.config(
     },
   },
   {
+    // Lint that reads types. A promise nobody awaits must say so (`void`, where it cannot reject
+    // or its rejection is handled) or handle its rejection; an async function is no event
+    // handler; a switch over a union names every member.
+    // Which program types a file: src/web by its own tsconfig (found by the project service,
+    // which reads core/ and contract/ from source); everything else by test/tsconfig.json,
+    // the one program that holds src/ outside web/, the tests, e2e/ and the tool configs.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { project: './test/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    languageOptions: { parserOptions: { project: null, projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  // ----- TEMPORARY: fixed after the redesign lands (remove this block then) -----
+  // Type-aware violations in files being reworked by the redesign of issue 16; each is listed
+  // with its rule so the fix is known.
+  //   src/store/backup.ts:297 canonical(): switch over ColumnKind lacks 'other' and 'text' (its default takes them)
+  {
+    files: ['src/store/backup.ts', 'src/store/backup/**/*.ts'],
+    rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off' },
+  },
+  // ----- end of the temporary block -----
+  {
     // The pages: React in the browser, checked for the rules of hooks and for accessibility.
     files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },

@@ -27,7 +27,13 @@ if (kind === 'http') {
 } else if (kind === 'fastify') {
   const app = Fastify();
   app.put('/api/orgs/:orgId/statements/:statementId/vote', async (req) => answer((req.body as { vote?: unknown }).vote ?? null));
-  void app.listen({ port: 0, host: '127.0.0.1' }).then((address) => process.stdout.write(`serving on ${address}\n`));
+  app.listen({ port: 0, host: '127.0.0.1' }).then(
+    (address) => process.stdout.write(`serving on ${address}\n`),
+    (e: unknown) => {
+      process.stderr.write(`api-ceiling-server: cannot listen: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 } else {
   process.stderr.write('usage: api-ceiling-server http|fastify\n');
   process.exit(2);

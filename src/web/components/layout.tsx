@@ -83,7 +83,10 @@ export function Layout({ children }: { children: ReactNode }) {
                     type="button"
                     className="link-button"
                     onClick={() => {
-                      void logout().then(() => navigate('/'));
+                      logout().then(
+                        () => navigate('/'),
+                        (e: unknown) => console.error('logout failed: the session is still open', e),
+                      );
                     }}
                   >
                     {t('layout.logout')}

@@ -142,7 +142,11 @@ function NewInvite({ orgId, isAdmin, onCreated }: { orgId: string; isAdmin: bool
             type="button"
             className="button button--secondary"
             onClick={() => {
-              void navigator.clipboard?.writeText(link).then(() => setCopied(true));
+              // Refused (no permission): the link stays shown, selected on focus, to copy by hand.
+              navigator.clipboard?.writeText(link).then(
+                () => setCopied(true),
+                (e: unknown) => console.error('copying the invitation link failed', e),
+              );
             }}
           >
             {copied ? t('members.copied') : t('members.copy')}
