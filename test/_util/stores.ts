@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject, it } from 'vitest';
+import { inject } from 'vitest';
 import type { DialectName } from '../../src/store/index.js';
 
 export const dialects: DialectName[] = ['sqlite', 'postgres'];
@@ -56,13 +56,4 @@ export async function freshDatabase(dialect: DialectName): Promise<TestDatabase>
       await c.end();
     },
   };
-}
-
-/**
- * `it` for a case that exists on some dialects only (PostgreSQL's row-level security, two
- * processes on one database): elsewhere the case is not registered at all, rather than reported
- * as skipped, since nothing in the suite may be skipped.
- */
-export function itWhere(applies: boolean): typeof it {
-  return applies ? it : ((() => undefined) as unknown as typeof it);
 }

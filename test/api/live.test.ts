@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, createContext, loadConfig, type AppContext } from '../../src/server/index.js';
 import type { LiveEvent } from '../../src/contract/index.js';
-import { dialects, freshDatabase, itWhere, type TestDatabase } from '../_util/stores.js';
+import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { joinAsMember, plainHasher, signUp, type Client, type Org } from '../_util/app.js';
 
 const WAIT_MS = 15_000;
@@ -306,7 +306,7 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     await s.ends();
   });
 
-  itWhere(dialect === 'postgres')('carries changes between two processes on one database', async () => {
+  it.runIf(dialect === 'postgres')('carries changes between two processes on one database', async () => {
     const two = await startProcess(database);
     try {
       const base = `/api/orgs/${a.orgId}`;

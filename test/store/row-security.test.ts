@@ -20,7 +20,7 @@ import {
   narrowToOrganisation,
   type Store,
 } from '../../src/store/index.js';
-import { dialects, freshDatabase, itWhere, type TestDatabase } from '../_util/stores.js';
+import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 
 const at = '2026-02-01T12:00:00.000Z';
 
@@ -85,7 +85,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
   const pg = dialect === 'postgres';
   const both = () => [a.org.id, b.org.id].sort();
 
-  itWhere(pg)('covers every table with an org_id column, and organisations, forced on the owner the store connects as', async () => {
+  it.runIf(pg)('covers every table with an org_id column, and organisations, forced on the owner the store connects as', async () => {
     const orgTables = await sql<{ table_name: string }>`
       select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'org_id' order by table_name`.execute(store.db);
     const expected = ['organisations', ...orgTables.rows.map((r) => r.table_name)].sort();
@@ -103,7 +103,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     expect(role.rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, owner: true });
   });
 
-  itWhere(pg)("inside an organisation's scope, a query without an organisation filter sees that organisation's rows only", async () => {
+  it.runIf(pg)("inside an organisation's scope, a query without an organisation filter sees that organisation's rows only", async () => {
     await withOrganisationScope(a.org.id, async () => {
       for (const table of ['members', 'issues', 'statements', 'votes', 'vote_log'] as const) expect(await orgsSeenIn(store, table)).toEqual([a.org.id]);
       const raw = await sql<{ id: string; org_id: string }>`select * from members`.execute(store.db);
@@ -119,7 +119,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     });
   });
 
-  itWhere(pg)("inside an organisation's scope, another organisation's rows can be neither written nor changed nor deleted", async () => {
+  it.runIf(pg)("inside an organisation's scope, another organisation's rows can be neither written nor changed nor deleted", async () => {
     await withOrganisationScope(a.org.id, async () => {
       await expect(members.createMember(store.db, { orgId: b.org.id, displayName: 'Intruder', role: 'admin', at })).rejects.toThrow(/row-level security/);
       await expect(
@@ -143,7 +143,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     await withOrganisationScope(a.org.id, async () => outsideOrganisationScope(async () => expect(await orgsSeenIn(store, 'issues')).toEqual(both())));
   });
 
-  itWhere(pg)('a pooled connection used in one scope and then in another carries the second one only', async () => {
+  it.runIf(pg)('a pooled connection used in one scope and then in another carries the second one only', async () => {
     const setting = async () => (await sql<{ s: string | null }>`select current_setting('massline.org_id', true) as s`.execute(store.db)).rows[0]!.s;
     const pid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db)).rows[0]!.pid;
     const first = await pid();
@@ -163,7 +163,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     expect(await orgsSeenIn(store, 'members')).toEqual(both());
   });
 
-  itWhere(pg)('a transaction runs on one connection in the scope it began in, and a rollback keeps the setting', async () => {
+  it.runIf(pg)('a transaction runs on one connection in the scope it began in, and a rollback keeps the setting', async () => {
     await withOrganisationScope(a.org.id, async () => {
       const seen = await inTransaction(store.db, async (trx) => (await trx.selectFrom('statements').select('org_id').distinct().execute()).map((r) => r.org_id));
       expect(seen).toEqual([a.org.id]);
@@ -180,7 +180,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     });
   });
 
-  itWhere(pg)('interleaved work of two organisations over a small pool each sees its own rows', async () => {
+  it.runIf(pg)('interleaved work of two organisations over a small pool each sees its own rows', async () => {
     const small = openStore({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, poolSize: 2 });
     try {
       const runs = Array.from({ length: 40 }, (_, i) => {
@@ -210,7 +210,7 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     expect((await votes.memberVotesOnIssue(store.db, b.org.id, b.issue.id, b.ben.id)).get(b.statements[1]!.id)).toBe(0);
   });
 
-  itWhere(!pg)('changes nothing on SQLite, which has no row-level security: the repositories are the one line there', async () => {
+  it.runIf(!pg)('changes nothing on SQLite, which has no row-level security: the repositories are the one line there', async () => {
     await withOrganisationScope(a.org.id, async () => {
       expect(await orgsSeenIn(store, 'members')).toEqual(both());
       expect(await issues.getIssue(store.db, b.org.id, a.issue.id)).toBeUndefined();
