@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { criticismTargets } from '../core/index.js';
 import { Id, Timestamp, text } from './common.js';
+import { BLINDED_PER_REQUEST, textLimits as L } from './limits.js';
 
 /** base64url bytes of a bounded length. */
 function bytes(name: string, maxChars: number) {
@@ -62,7 +63,7 @@ export const CriticismKeys = z.object({ keys: z.array(PublishedEpochKey) });
 export const TokenRequest = z
   .object({
     epoch: Epoch,
-    blinded: z.array(bytes('blinded message', 400)).min(1, 'must hold at least one blinded message').max(20, 'must hold at most 20 blinded messages'),
+    blinded: z.array(bytes('blinded message', 400)).min(1, 'must hold at least one blinded message').max(BLINDED_PER_REQUEST, `must hold at most ${BLINDED_PER_REQUEST} blinded messages`),
   })
   .strict();
 export const TokenResponse = z.object({ epoch: Epoch, blindSignatures: z.array(z.string()) });
@@ -84,7 +85,7 @@ export const CriticismSubmit = z
       })
       .strict(),
     target: CriticismTargetBody,
-    text: text(10, 2000),
+    text: text(L.criticism.min, L.criticism.max),
   })
   .strict();
 
@@ -160,7 +161,7 @@ export const CriticismList = z.object({
   chainHead: z.string(),
 });
 
-export const CriticismAnswerCreate = z.object({ text: text(3, 4000) }).strict();
+export const CriticismAnswerCreate = z.object({ text: text(L.criticismAnswer.min, L.criticismAnswer.max) }).strict();
 export const SecondResult = z.object({ seconds: z.number().int(), secondedByMe: z.boolean() });
 
 export type Criticism = z.infer<typeof Criticism>;

@@ -11,3 +11,4 @@ export * from './text.js';
 export * from './live.js';
 export * from './route-table.js';
 export * from './routes.js';
+export * from './limits.js';

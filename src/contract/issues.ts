@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { issueStatuses, phases, statementOrigins, statementStatuses } from '../core/index.js';
 import { Id, Timestamp, text } from './common.js';
+import { textLimits as L } from './limits.js';
 
 export const Cycle = z.object({
   id: Id,
@@ -19,7 +20,7 @@ export const IssueSummary = z.object({
   createdAt: Timestamp,
 });
 export const IssueList = z.object({ issues: z.array(IssueSummary) });
-export const IssueCreate = z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict();
+export const IssueCreate = z.object({ title: text(L.issueTitle.min, L.issueTitle.max), description: text(0, L.issueDescription.max).default('') }).strict();
 
 export const VoteCounts = z.object({ agree: z.number().int(), disagree: z.number().int(), pass: z.number().int() });
 export const Statement = z.object({
@@ -47,7 +48,7 @@ export const IssueDetail = IssueSummary.extend({
 export type IssueDetail = z.infer<typeof IssueDetail>;
 export const IssueDetailQuery = z.object({ status: z.enum(statementStatuses).optional() });
 
-export const CycleAdvance = z.object({ note: text(0, 1000).optional() }).strict();
+export const CycleAdvance = z.object({ note: text(0, L.cycleNote.max).optional() }).strict();
 export const CycleAdvanced = z.object({
   cycle: Cycle,
   previousPhase: z.enum(phases),
@@ -57,7 +58,7 @@ export const CycleAdvanced = z.object({
   embrace: z.object({ meetsTarget: z.boolean(), shortfalls: z.array(z.string()) }).nullable(),
 });
 
-export const StatementCreate = z.object({ text: text(3, 400), isSeed: z.boolean().optional() }).strict();
+export const StatementCreate = z.object({ text: text(L.statement.min, L.statement.max), isSeed: z.boolean().optional() }).strict();
 export const StatementModerate = z.object({ status: z.enum(statementStatuses) }).strict();
 
 /** agree = 1, disagree = −1, pass = 0. */

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { endorsementKinds, verdicts } from '../core/index.js';
 import { Id, Timestamp, text } from './common.js';
+import { textLimits as L } from './limits.js';
 
 export const Citation = z.object({
   kind: z.enum(['statement', 'analysis', 'report']),
   ref: Id,
   note: text(0, 300).nullable().optional(),
 });
-export const ClaimInput = z.object({ text: text(3, 600), cites: z.array(Citation).max(50, 'must cite at most 50 sources').default([]) }).strict();
+export const ClaimInput = z.object({ text: text(L.claim.min, L.claim.max), cites: z.array(Citation).max(50, 'must cite at most 50 sources').default([]) }).strict();
 export const DraftBody = z.object({ claims: z.array(ClaimInput).min(1, 'must hold at least one claim').max(50, 'must hold at most 50 claims') }).strict();
 
 export const Claim = z.object({
@@ -35,7 +36,7 @@ export const LineHistory = z.object({ versions: z.array(LineVersion) });
 export const VersionParams = z.object({ orgId: Id, versionId: Id });
 
 export const EndorsementBody = z
-  .object({ kind: z.enum(endorsementKinds), text: text(3, 2000).optional() })
+  .object({ kind: z.enum(endorsementKinds), text: text(L.endorsement.min, L.endorsement.max).optional() })
   .strict()
   .refine((b) => b.kind === 'embrace' || b.text !== undefined, { message: 'text: a critique or an amendment needs its text', path: ['text'] });
 export const Endorsement = z.object({ id: Id, kind: z.enum(endorsementKinds), text: z.string().nullable(), createdAt: Timestamp });
@@ -51,7 +52,7 @@ export const EmbraceReport = z.object({
   shortfalls: z.array(z.string()),
 });
 
-export const ActionCreate = z.object({ title: text(3, 200), description: text(0, 4000).default('') }).strict();
+export const ActionCreate = z.object({ title: text(L.actionTitle.min, L.actionTitle.max), description: text(0, L.actionDescription.max).default('') }).strict();
 export const Action = z.object({
   id: Id,
   title: z.string(),
@@ -72,8 +73,8 @@ export const ReportCreate = z
     actionId: Id.optional(),
     claimId: Id.optional(),
     verdict: z.enum(verdicts).optional(),
-    whatDone: text(3, 4000),
-    whatHappened: text(3, 4000),
+    whatDone: text(L.report.min, L.report.max),
+    whatHappened: text(L.report.min, L.report.max),
   })
   .strict()
   .refine((b) => (b.verdict === undefined) === (b.claimId === undefined), { message: 'verdict: give a verdict together with the claim it tests', path: ['verdict'] });

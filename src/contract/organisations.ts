@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { moderationPolicies, roles } from '../core/index.js';
 import { Id, Timestamp, text } from './common.js';
+import { textLimits as L } from './limits.js';
 import { ModelSettingsPatch } from './timeline.js';
 
 export const Organisation = z.object({
@@ -19,7 +20,7 @@ export const OrganisationPatch = z
   .object({ name: text(1, 120).optional(), moderation: z.enum(moderationPolicies).optional(), settings: ModelSettingsPatch.optional() })
   .strict();
 
-export const Constituency = text(1, 60);
+export const Constituency = text(L.constituency.min, L.constituency.max);
 
 export const Member = z.object({
   id: Id,
@@ -62,4 +63,4 @@ export const InviteParams = z.object({ orgId: Id, inviteId: Id });
 
 export const InviteToken = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'must be an invite token') });
 export const InvitePreview = z.object({ organisation: z.object({ name: z.string(), slug: z.string() }), role: z.enum(roles), usable: z.boolean() });
-export const InviteAccept = z.object({ displayName: text(1, 80), constituency: Constituency.nullable().optional() }).strict();
+export const InviteAccept = z.object({ displayName: text(L.displayName.min, L.displayName.max), constituency: Constituency.nullable().optional() }).strict();

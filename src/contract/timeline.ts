@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endorsementKinds, roles, verdicts } from '../core/index.js';
+import { textLimits as L } from './limits.js';
 
 /** A date (00:00 UTC) or a date-time. */
 const When = z
@@ -35,18 +36,18 @@ export const ModelSettingsPatch = z
 
 const base = { at: When };
 export const TimelineEvent = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('issue'), issue: Key, title: z.string().min(1).max(200), description: z.string().max(5000).optional() }).strict(),
-  z.object({ ...base, type: z.literal('statement'), issue: Key, id: Key, member: Key, text: z.string().min(3).max(400) }).strict(),
+  z.object({ ...base, type: z.literal('issue'), issue: Key, title: z.string().min(L.issueTitle.min).max(L.issueTitle.max), description: z.string().max(L.issueDescription.max).optional() }).strict(),
+  z.object({ ...base, type: z.literal('statement'), issue: Key, id: Key, member: Key, text: z.string().min(L.statement.min).max(L.statement.max) }).strict(),
   z.object({ ...base, type: z.literal('vote'), member: Key, statement: Key, value: z.union([z.literal(1), z.literal(-1), z.literal(0)]) }).strict(),
   z
     .object({
       ...base,
       type: z.literal('line'),
       issue: Key,
-      claims: z.array(z.object({ id: Key, text: z.string().min(3).max(600), cites: z.array(Key).default([]) }).strict()).min(1),
+      claims: z.array(z.object({ id: Key, text: z.string().min(L.claim.min).max(L.claim.max), cites: z.array(Key).default([]) }).strict()).min(1),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('endorse'), member: Key, issue: Key, response: z.enum(endorsementKinds), text: z.string().min(3).max(2000).optional() }).strict(),
+  z.object({ ...base, type: z.literal('endorse'), member: Key, issue: Key, response: z.enum(endorsementKinds), text: z.string().min(L.endorsement.min).max(L.endorsement.max).optional() }).strict(),
   z
     .object({
       ...base,
@@ -57,19 +58,19 @@ export const TimelineEvent = z.discriminatedUnion('type', [
       claim: Key.optional(),
       verdict: z.enum(verdicts).optional(),
       action: Key.optional().describe('the action the report comes from'),
-      text: z.string().min(3).max(4000),
+      text: z.string().min(L.report.min).max(L.report.max),
     })
     .strict(),
   z.object({ ...base, type: z.literal('advance'), issue: Key }).strict(),
   z.object({ ...base, type: z.literal('important'), member: Key, issue: Key }).strict(),
   z.object({ ...base, type: z.literal('block'), issue: Key, blocks: Key }).strict(),
   /** Criticism from below: the member fetches a blind-signed token and spends it without a session. */
-  z.object({ ...base, type: z.literal('criticise'), member: Key, id: Key, issue: Key.optional().describe('the issue criticised; the leadership when absent'), text: z.string().min(10).max(2000) }).strict(),
+  z.object({ ...base, type: z.literal('criticise'), member: Key, id: Key, issue: Key.optional().describe('the issue criticised; the leadership when absent'), text: z.string().min(L.criticism.min).max(L.criticism.max) }).strict(),
   z.object({ ...base, type: z.literal('second'), member: Key, criticism: Key }).strict(),
   /** The leadership's public answer (given by the organiser who replays the timeline). */
-  z.object({ ...base, type: z.literal('answer'), criticism: Key, text: z.string().min(3).max(4000) }).strict(),
+  z.object({ ...base, type: z.literal('answer'), criticism: Key, text: z.string().min(L.criticismAnswer.min).max(L.criticismAnswer.max) }).strict(),
   /** An action that puts the issue's current line into practice, created by the organiser who replays the timeline. */
-  z.object({ ...base, type: z.literal('action'), issue: Key, id: Key, title: z.string().min(3).max(200), claim: Key.optional().describe('the claim the action puts to the test') }).strict(),
+  z.object({ ...base, type: z.literal('action'), issue: Key, id: Key, title: z.string().min(L.actionTitle.min).max(L.actionTitle.max), claim: Key.optional().describe('the claim the action puts to the test') }).strict(),
   /** A member takes part in an action. */
   z.object({ ...base, type: z.literal('join'), member: Key, action: Key }).strict(),
   /** An organiser merges a duplicate statement into another of the same issue. */
@@ -85,8 +86,8 @@ export const Timeline = z
         .object({
           id: Key,
           joined: When,
-          constituency: z.string().min(1).max(60).optional(),
-          name: z.string().min(1).max(80).optional(),
+          constituency: z.string().min(L.constituency.min).max(L.constituency.max).optional(),
+          name: z.string().min(L.displayName.min).max(L.displayName.max).optional(),
           role: z.enum(roles).default('member').describe('organisers and admins are the leadership: their own activity is not the masses\' practice'),
         })
         .strict(),

@@ -31,6 +31,7 @@ import {
   type WalletRecord,
   type WalletSummary,
 } from './wallet.js';
+import { BLINDED_PER_REQUEST } from '../../contract/limits.js';
 
 /** One epoch as the identified epoch route gives it to this member. */
 export interface EpochOffer {
@@ -55,7 +56,7 @@ export type WalletState =
   | { kind: 'failed'; error: unknown; refused: KeyRefusal[] };
 
 /** The server signs at most this many blinded messages in one request. */
-const PER_REQUEST = 20;
+const PER_REQUEST = BLINDED_PER_REQUEST;
 
 function isOffer(x: unknown): x is EpochOffer {
   const e = x as Partial<EpochOffer> | null;

@@ -19,9 +19,9 @@ import { Answers, CriticismFigures, CriticismTarget, DaysBadge } from '../critic
 import { browserStore, type KeyRefusal } from '../criticism/wallet.js';
 import { useFormat } from '../locale.js';
 import { epochOf } from '../../core/criticism.js';
+import { textLimits } from '../../contract/limits.js';
 
-const MIN = 10;
-const MAX = 2000;
+const { min: MIN, max: MAX } = textLimits.criticism;
 const HOUR = 3_600_000;
 
 /** Criticism from below: what protects the author and what cannot, the form, the author's receipts, and the published criticism with the leadership's answers. */

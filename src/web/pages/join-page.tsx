@@ -7,6 +7,7 @@ import { useResource } from '../api/use-resource.js';
 import { PageHeading } from '../components/page.js';
 import { ErrorNotice, Loaded } from '../components/states.js';
 import { useSession } from '../session.js';
+import { textLimits } from '../../contract/limits.js';
 
 /** /join/:token: the invite link a member was sent. */
 export function JoinPage() {
@@ -61,7 +62,7 @@ function JoinForm({ token }: { token: string }) {
         <p className="hint" id={`${nameId}-hint`}>
           {t('join.displayNameHint')}
         </p>
-        <input id={nameId} aria-describedby={`${nameId}-hint`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} required maxLength={80} autoComplete="nickname" />
+        <input id={nameId} aria-describedby={`${nameId}-hint`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} required maxLength={textLimits.displayName.max} autoComplete="nickname" />
       </div>
       <div className="field">
         <label htmlFor={constituencyId}>
@@ -70,7 +71,7 @@ function JoinForm({ token }: { token: string }) {
         <p className="hint" id={`${constituencyId}-hint`}>
           {t('join.constituencyHint')}
         </p>
-        <input id={constituencyId} aria-describedby={`${constituencyId}-hint`} value={constituency} onChange={(e) => setConstituency(e.target.value)} maxLength={60} />
+        <input id={constituencyId} aria-describedby={`${constituencyId}-hint`} value={constituency} onChange={(e) => setConstituency(e.target.value)} maxLength={textLimits.constituency.max} />
       </div>
       {error && <ErrorNotice error={error} />}
       <button type="submit" className="button" disabled={busy}>

@@ -10,6 +10,7 @@ import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
 import { Empty, ErrorNotice, Loaded, Success } from '../components/states.js';
 import { endorsementKinds, type EndorsementKind } from '../../core/vocabulary.js';
+import { textLimits } from '../../contract/limits.js';
 
 /** The published line, and the member's answer to it: embrace, critique or propose an amendment. */
 export function LinePage() {
@@ -87,7 +88,7 @@ function Endorse({ orgId, version, issueId }: { orgId: string; version: LineVers
       {kind !== 'embrace' && (
         <div className="field">
           <label htmlFor={`${id}-text`}>{t(`line.textLabel.${kind}`)}</label>
-          <textarea id={`${id}-text`} value={text} onChange={(e) => setText(e.target.value)} rows={5} required minLength={3} maxLength={2000} />
+          <textarea id={`${id}-text`} value={text} onChange={(e) => setText(e.target.value)} rows={5} required minLength={textLimits.endorsement.min} maxLength={textLimits.endorsement.max} />
         </div>
       )}
       {error && <ErrorNotice error={error} />}

@@ -9,6 +9,7 @@ import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
 import { Empty, ErrorNotice, Loaded, Success } from '../components/states.js';
 import { verdicts, type Verdict } from '../../core/vocabulary.js';
+import { textLimits } from '../../contract/limits.js';
 
 /** Test in action: the actions that put the line into practice, and the members' reports on them. */
 export function PracticePage() {
@@ -128,11 +129,11 @@ function ReportForm({ orgId, issueId, actions, version, onFiled }: { orgId: stri
         )}
         <div className="field">
           <label htmlFor={`${id}-done`}>{t('practice.whatDone')}</label>
-          <textarea id={`${id}-done`} value={whatDone} onChange={(e) => setWhatDone(e.target.value)} rows={3} required minLength={3} maxLength={4000} />
+          <textarea id={`${id}-done`} value={whatDone} onChange={(e) => setWhatDone(e.target.value)} rows={3} required minLength={textLimits.report.min} maxLength={textLimits.report.max} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-happened`}>{t('practice.whatHappened')}</label>
-          <textarea id={`${id}-happened`} value={whatHappened} onChange={(e) => setWhatHappened(e.target.value)} rows={3} required minLength={3} maxLength={4000} />
+          <textarea id={`${id}-happened`} value={whatHappened} onChange={(e) => setWhatHappened(e.target.value)} rows={3} required minLength={textLimits.report.min} maxLength={textLimits.report.max} />
         </div>
         {version && (
           <>

@@ -9,9 +9,9 @@ import { PageHeading } from '../components/page.js';
 import { RequireSession } from '../components/require-session.js';
 import { ErrorNotice, Success } from '../components/states.js';
 import type { VoteValue } from '../../core/vocabulary.js';
+import { textLimits } from '../../contract/limits.js';
 
-const MIN = 3;
-const MAX = 400;
+const { min: MIN, max: MAX } = textLimits.statement;
 /** Suggestions start once this much is typed, and wait for a pause in the typing. */
 const SUGGEST_FROM = 5;
 const SUGGEST_AFTER_MS = 150;

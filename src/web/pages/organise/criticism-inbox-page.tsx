@@ -9,6 +9,7 @@ import { Empty, ErrorNotice, Loaded, Success } from '../../components/states.js'
 import { inboxOrder } from '../../criticism/order.js';
 import { AGING_DAYS, Answers, CriticismFigures, CriticismTarget, DaysBadge } from '../../criticism/views.js';
 import { useFormat } from '../../locale.js';
+import { textLimits } from '../../../contract/limits.js';
 
 /** The leadership's inbox of criticism from below: unanswered first, oldest first, each aging in public until it is answered. */
 export function CriticismInboxPage() {
@@ -127,7 +128,7 @@ function InboxItem({ orgId, criticism: c, onAnswered }: { orgId: string; critici
           <p className="hint" id={`${id}-hint`}>
             {t('inbox.answerHint')}
           </p>
-          <textarea id={`${id}-answer`} aria-describedby={`${id}-hint`} value={text} onChange={(e) => setText(e.target.value)} rows={3} minLength={3} maxLength={4000} required />
+          <textarea id={`${id}-answer`} aria-describedby={`${id}-hint`} value={text} onChange={(e) => setText(e.target.value)} rows={3} minLength={textLimits.criticismAnswer.min} maxLength={textLimits.criticismAnswer.max} required />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy || text.trim().length < 3}>

@@ -13,6 +13,7 @@ import { nextPhase, type Phase } from '../../../core/vocabulary.js';
 import { currentVersion } from '../../components/claims.js';
 import { groupLabels } from '../../analysis/findings.js';
 import { useFormat } from '../../locale.js';
+import { textLimits } from '../../../contract/limits.js';
 
 /** One issue for its organisers: the cycle and its next step, and the way to each tool. */
 export function OrganiseIssuePage() {
@@ -118,7 +119,7 @@ function Advance({ orgId, issue, onAdvanced }: { orgId: string; issue: IssueDeta
           <label htmlFor={`${id}-note`}>
             {t('organise.note')} <span className="optional">{t('form.optional')}</span>
           </label>
-          <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+          <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} maxLength={textLimits.cycleNote.max} />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>
@@ -153,13 +154,13 @@ function NewAction({ orgId, issueId }: { orgId: string; issueId: string }) {
       <form className="form card" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor={`${id}-title`}>{t('organise.actionName')}</label>
-          <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={200} />
+          <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} required minLength={textLimits.actionTitle.min} maxLength={textLimits.actionTitle.max} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-description`}>
             {t('organise.actionDescription')} <span className="optional">{t('form.optional')}</span>
           </label>
-          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={4000} />
+          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={textLimits.actionDescription.max} />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>

@@ -11,6 +11,7 @@ import { RequireSession } from '../../components/require-session.js';
 import { TableWrap } from '../../components/table-wrap.js';
 import { Empty, ErrorNotice, Loaded } from '../../components/states.js';
 import { CriticismSummary } from '../../criticism/views.js';
+import { textLimits } from '../../../contract/limits.js';
 
 /** The organisers' desk: every issue with its phase, and a new one. */
 export function OrganiseIssuesPage() {
@@ -91,13 +92,13 @@ function NewIssue({ orgId }: { orgId: string }) {
           <p className="hint" id={`${id}-title-hint`}>
             {t('organise.issueTitleHint')}
           </p>
-          <input id={`${id}-title`} aria-describedby={`${id}-title-hint`} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />
+          <input id={`${id}-title`} aria-describedby={`${id}-title-hint`} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={textLimits.issueTitle.max} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-description`}>
             {t('organise.issueDescription')} <span className="optional">{t('form.optional')}</span>
           </label>
-          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={5000} />
+          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={textLimits.issueDescription.max} />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>

@@ -10,6 +10,7 @@ import { PageHeading } from '../../components/page.js';
 import { RequireSession } from '../../components/require-session.js';
 import { ErrorNotice, Loaded, Success } from '../../components/states.js';
 import { cites, draftBody, emptyClaim, findStatements, grounding, startingDraft, toggleCite, type Cite, type DraftClaim } from '../../line/draft.js';
+import { textLimits } from '../../../contract/limits.js';
 
 /** The line editor: claims, each citing its basis from the analysis (consensus, group-representative statements) and from practice. */
 export function LineEditorPage() {
@@ -107,7 +108,7 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
           <li key={claim.key} className="card">
             <div className="field">
               <label htmlFor={`${claim.key}-text`}>{t('editor.claimLabel', { number: i + 1 })}</label>
-              <textarea id={`${claim.key}-text`} value={claim.text} rows={3} maxLength={600} onChange={(e) => update(claim.key, (c) => ({ ...c, text: e.target.value }))} />
+              <textarea id={`${claim.key}-text`} value={claim.text} rows={3} maxLength={textLimits.claim.max} onChange={(e) => update(claim.key, (c) => ({ ...c, text: e.target.value }))} />
             </div>
             <BasisPicker claim={claim} number={i + 1} findings={findings} analysis={data.analysis} reports={data.reports} statements={data.issue.statements} onToggle={(cite) => update(claim.key, (c) => toggleCite(c, cite))} />
             {claims.length > 1 && (
