@@ -15,7 +15,7 @@ export * as events from './repos/events.js';
 export * as lines from './repos/lines.js';
 export * as practice from './repos/practice.js';
 export { loadModelFacts, loadModelFactsFromEvents } from './repos/facts.js';
-export { BackupError, restoreBackup, verifyArchive, writeBackup, type ArchiveHeader, type BackupSummary, type RestoreSummary } from './backup.js';
+export { BackupError, restoreBackup, verifyArchive, writeBackup, type ArchiveHeader, type BackupSummary, type RestoreSummary } from './backup/index.js';
 export * as criticism from './repos/criticism.js';
 export * as themeInputs from './repos/theme-inputs.js';
 export { openLiveHub, type LiveHub, type LiveHubOptions, type LiveSubscriber } from './live.js';
