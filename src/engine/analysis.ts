@@ -15,7 +15,7 @@ import type { BaseGrouping, GroupCandidate, GroupingOptions, GroupingWarmStart }
 import { baseClustersOf, baseGroupingsOf, bestGrouping, refinedGroupingOf } from './opinion-groups.js';
 import type { ParticipationRule } from './participation.js';
 import { clusteredRowsOf } from './participation.js';
-import type { PcaBasis, PcaOptions } from './pca.js';
+import type { PcaBasis, PcaOptions, PcaResult } from './pca.js';
 import {
   centredValueTable,
   orientComponent,
@@ -239,30 +239,26 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
   lap('groups');
 
   const chosen = grouping.chosen;
-  const groupIndexOfRow = new Int32Array(matrix.rowCount).fill(-1);
-  if (chosen) clustering.rows.forEach((r, i) => (groupIndexOfRow[r] = chosen.groupOfPoint[i]!));
+  const groupIndexOfRow = labelsByRow(matrix.rowCount, clustering.rows, chosen?.groupOfPoint ?? null);
   const opinionGroups = opinionGroupsOf(matrix, active, groupIndexOfRow, chosen, participantKeys, statementKeys, options, carried);
   lap('representative');
 
   const verdicts = statementVerdictsOf(opinionGroups.tallies, opinionGroups.groups, active, meta, map.statements.extremity, statementKeys, options);
   lap('consensus');
 
-  const bridgingModel = fitBridgingModel(matrix, active, stats.agree, stats.disagree, options.bridging, carried?.bridging ?? null, map.pca.component1);
-  const bridgingScore = bridgingScoresOf(bridgingModel, stats.agree, stats.disagree, active, options.bridging.minimumVotes);
+  const bridging = bridgingOf(matrix, stats, active, options.bridging, carried, map.pca.component1);
   lap('bridging');
 
-  const baseLabelOfRow = new Int32Array(matrix.rowCount).fill(-1);
-  clustering.rows.forEach((r, i) => (baseLabelOfRow[r] = base.labels[i]!));
   const state: EngineState = {
     pcaBasis: map.pca.basis,
     clustered: clustering.clustered,
-    baseLabelOfRow,
+    baseLabelOfRow: labelsByRow(matrix.rowCount, clustering.rows, base.labels),
     baseClusterCount: base.k,
     groupCentresByK: grouping.groupings.map((g) => [g.k, g.k === chosen?.k ? chosen.centres : g.optima[0]!.centres] as const),
     groupIdOfRow: opinionGroups.groupOfParticipant,
     nextGroupId: opinionGroups.nextGroupId,
     groupCountSmoother: grouping.smoother,
-    bridging: bridgingModel,
+    bridging: bridging.model,
   };
   return {
     revision: store.revision,
@@ -294,7 +290,7 @@ export function analyzeConversation(store: VoteStore, input: AnalysisOptionsInpu
     consensus: verdicts.consensus,
     groupInformedConsensus: verdicts.groupInformedConsensus,
     divisive: verdicts.divisive,
-    bridging: { score: bridgingScore, polarity: bridgingModel.statementFactor },
+    bridging: { score: bridging.score, polarity: bridging.model.statementFactor },
     priority: verdicts.priority,
     pca: {
       component1: map.pca.component1,
@@ -417,7 +413,14 @@ function carriedOver<T extends Float64Array | Int32Array | Uint8Array>(previous:
 }
 
 /** The opinion map: principal components (warm from the carried basis), each participant's and statement's place on it, and the shrunk positions groups are computed on. */
-function opinionMapOf(matrix: VoteMatrix, stats: ColumnStats, active: Uint8Array, options: AnalysisOptions, carried: CarriedState | null, random: RandomState) {
+function opinionMapOf(
+  matrix: VoteMatrix,
+  stats: ColumnStats,
+  active: Uint8Array,
+  options: AnalysisOptions,
+  carried: CarriedState | null,
+  random: RandomState,
+): { pca: PcaResult; projection: Float64Array; positions: Float64Array; statements: { projection: Float64Array; extremity: Float64Array } } {
   const pcaOptions = carried ? { ...options.pca, maxIterations: options.pca.warmMaxIterations } : options.pca;
   const pca = principalComponents(matrix, centredValueTable(stats, active), active, pcaOptions, carried?.pcaBasis ?? null, random);
   const sign1 = orientComponent(pca.component1, carried?.component1 ?? null);
@@ -429,7 +432,13 @@ function opinionMapOf(matrix: VoteMatrix, stats: ColumnStats, active: Uint8Array
 }
 
 /** Who is clustered (once in, always in): the flag per row, the clustered rows, and their positions as points, x, y each. */
-function clusteredPointsOf(stats: ColumnStats, statementCount: number, positions: Float64Array, rule: ParticipationRule, carried: CarriedState | null) {
+function clusteredPointsOf(
+  stats: ColumnStats,
+  statementCount: number,
+  positions: Float64Array,
+  rule: ParticipationRule,
+  carried: CarriedState | null,
+): { clustered: Uint8Array; rows: number[]; points: Float64Array } {
   const clustered = clusteredRowsOf(stats.rowAllVotes, stats.rowActiveVotes, statementCount, rule, carried?.clustered ?? null);
   const rows: number[] = [];
   for (let r = 0; r < clustered.length; r++) if (clustered[r] === 1) rows.push(r);
@@ -439,6 +448,13 @@ function clusteredPointsOf(stats: ColumnStats, statementCount: number, positions
     points[2 * i + 1] = positions[2 * r + 1]!;
   });
   return { clustered, rows, points };
+}
+
+/** A label per row from a label per clustered point (`rows[i]` is point i's row); −1 for rows not clustered, or everywhere without labels. */
+function labelsByRow(rowCount: number, rows: readonly number[], labelOfPoint: Int32Array | null): Int32Array {
+  const labels = new Int32Array(rowCount).fill(-1);
+  if (labelOfPoint) rows.forEach((r, i) => (labels[r] = labelOfPoint[i]!));
+  return labels;
 }
 
 /** The base clusters' warm start: each clustered point's previous base label. */
@@ -451,7 +467,13 @@ function baseWarmStartOf(carried: CarriedState, clusteredRows: readonly number[]
 }
 
 /** The candidate groupings per k, the k shown (through the smoother), and the shown grouping refined over the participants. */
-function groupingOf(points: Float64Array, base: Clustering, options: AnalysisOptions, random: RandomState, carried: CarriedState | null) {
+function groupingOf(
+  points: Float64Array,
+  base: Clustering,
+  options: AnalysisOptions,
+  random: RandomState,
+  carried: CarriedState | null,
+): { groupings: BaseGrouping[]; smoother: EngineState['groupCountSmoother']; chosen: GroupCandidate | null } {
   const groupings = baseGroupingsOf(base, options.grouping, random, carried?.groupCentresByK ?? null);
   const best = bestGrouping(groupings);
   const smoother = nextSmoother(carried?.groupCountSmoother ?? null, best?.k ?? 0, groupings, options.groupCountPatience);
@@ -470,7 +492,7 @@ function opinionGroupsOf(
   statementKeys: readonly string[],
   options: AnalysisOptions,
   carried: CarriedState | null,
-) {
+): { groups: OpinionGroup[]; groupOfParticipant: Int32Array; nextGroupId: number; tallies: GroupTallies } {
   const k = chosen?.k ?? 0;
   const { idOfIndex, nextGroupId } = groupIdsOf(groupIndexOfRow, k, carried);
   const order = Array.from({ length: k }, (_, g) => g).sort((a, b) => idOfIndex[a]! - idOfIndex[b]!);
@@ -505,7 +527,7 @@ function statementVerdictsOf(
   extremity: Float64Array,
   statementKeys: readonly string[],
   options: AnalysisOptions,
-) {
+): Pick<Analysis, 'consensus' | 'groupInformedConsensus' | 'divisive' | 'priority'> {
   const consensus = consensusStatementsOf(tallies, active, options.consensusCount, options.consensusThreshold);
   const named = <T extends { column: number }>(s: T): T & { statement: string } => ({ ...s, statement: statementKeys[s.column]! });
   const groupInformedConsensus = groupInformedConsensusOf(tallies, active);
@@ -525,6 +547,19 @@ function statementVerdictsOf(
   };
 }
 
+
+/** The Community-Notes-style bridging model (warm from the carried one) and each statement's score. */
+function bridgingOf(
+  matrix: VoteMatrix,
+  stats: ColumnStats,
+  active: Uint8Array,
+  options: BridgingOptions,
+  carried: CarriedState | null,
+  component1: Float64Array,
+): { model: BridgingModel; score: Float64Array } {
+  const model = fitBridgingModel(matrix, active, stats.agree, stats.disagree, options, carried?.bridging ?? null, component1);
+  return { model, score: bridgingScoresOf(model, stats.agree, stats.disagree, active, options.minimumVotes) };
+}
 
 /**
  * Pol.is's k-smoother: the best k must win `patience` analyses in a row before the shown k
@@ -576,3 +611,4 @@ function groupIdsOf(groupIndexOfRow: Int32Array, k: number, carried: CarriedStat
   for (const g of bySize) if (idOfIndex[g] === -1) idOfIndex[g] = nextGroupId++;
   return { idOfIndex, nextGroupId };
 }
+
