@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -234,6 +234,10 @@ export async function launchBenchChromium(): Promise<Browser> {
     const where = process.env.CI === 'true' ? 'CI must install it (.ci/run: apt-get install -y chromium)' : 'install it with: apt-get update && apt-get install -y chromium';
     throw new Error(`bench-pages needs Chromium at ${CHROMIUM}; ${where}.`);
   }
+  // playwright-core is a development dependency: an install without them runs the server, not the benches.
+  const { chromium } = await import('playwright-core').catch(() => {
+    throw new Error('bench-pages needs the development dependency playwright-core (npm install in a checkout)');
+  });
   // A fresh temporary profile per launch; no background traffic to disturb the timings.
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }
