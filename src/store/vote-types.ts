@@ -1,5 +1,5 @@
 /**
- * The vote's types, in one place for every way a vote is written (repos/votes.ts through Kysely,
+ * The vote's types, in one place for every way a vote is written (repos/vote-casts.ts through Kysely,
  * dialect/sqlite-vote-batch.ts in the writer thread) and for the writer's messages.
  */
 import type { ModerationPolicy, StatementStatus, VoteValue } from '../core/vocabulary.js';

@@ -28,8 +28,9 @@ function sqliteStatement<A extends unknown[], R>(database: SqliteDatabase.Databa
 /**
  * A batch of votes in one SQLite transaction, in plain prepared statements, for the vote writer's
  * thread (the statements of dialect/vote-statements.ts compiled to SQLite text once: building
- * and compiling them per vote would cost more than running them). Each vote is castRequested of repos/votes.ts (its statement checked, then
- * castOne), in the batch's order: the same results and errors as casting them one at a time, and
+ * and compiling them per vote would cost more than running them). Each vote is castRequested of
+ * repos/vote-casts.ts (its statement checked, then castOne), in the batch's order: the same
+ * results and errors as casting them one at a time, and
  * one vote's failure fails that vote only. A vote is refused (its statement, a key used on
  * another statement) before it writes anything, so the batch is written with no savepoint per
  * vote; should a statement fail while writing, the batch is rolled back and written again with

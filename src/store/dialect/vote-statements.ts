@@ -1,6 +1,6 @@
 /**
  * Each statement that casts a vote, defined once for every way a vote is written: a single vote
- * and a batch's rounds (repos/votes.ts, through Kysely on either database) and the SQLite writer
+ * and a batch's rounds (repos/vote-casts.ts, through Kysely on either database) and the SQLite writer
  * thread (dialect/sqlite-vote-batch.ts, which compiles these to SQLite text once and runs them as
  * plain prepared statements). A single vote is the one-row case of the batch's statements.
  */

@@ -1,5 +1,5 @@
 /**
- * What may refuse a vote, shared by the two ways a batch is written (repos/votes.ts through
+ * What may refuse a vote, shared by the two ways a batch is written (repos/vote-casts.ts through
  * Kysely; dialect/sqlite-vote-batch.ts in the writer thread, which loads nothing heavier).
  */
 import { DomainError, notFound } from '../../core/errors.js';
