@@ -38,6 +38,7 @@ import { changedTables, fingerprint, tableNames } from '../_util/tables.js';
 import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
 import { expectedAccess, type ExpectedAccess, type Principal } from './expected-access.js';
+import { byRouteKey, pathOf, routeKey, routeTable, type RouteName } from '../_util/routes.js';
 
 /** Every route as Fastify registers it, seen by a hook put on each instance before its routes. */
 const inventory = vi.hoisted(() => ({ routes: [] as { method: string; url: string }[] }));
@@ -127,7 +128,7 @@ interface ValidRequest {
   params?: Record<string, string>;
   query?: string;
   body?: unknown;
-  /** The whole URL, for routes outside /api/orgs. */
+  /** The whole URL, for the pages (outside the API). */
   url?: string;
 }
 
@@ -152,67 +153,67 @@ function anAsset(): string {
   return file;
 }
 
-/** A valid request for every route, keyed as the app registers it. */
-const requests: Record<string, RouteRequest> = {
-  'POST /api/auth/signup': {
+/** A valid request for every route the app registers here (the theme summary only exists with a model endpoint configured). */
+const requestsByRoute: Record<Exclude<RouteName, 'themeSummary'>, RouteRequest> = {
+  signup: {
     ok: 201,
     endsSession: true,
     build: () => {
       const slug = `new-${unique()}`;
-      return { url: '/api/auth/signup', body: { organisation: { name: 'A new union', slug }, displayName: 'Founder', email: `founder@${slug}.test`, password: PASSWORD } };
+      return { body: { organisation: { name: 'A new union', slug }, displayName: 'Founder', email: `founder@${slug}.test`, password: PASSWORD } };
     },
   },
-  'POST /api/auth/login': { ok: 200, endsSession: true, build: (s) => ({ url: '/api/auth/login', body: { organisation: s.org.slug, email: s.org.adminEmail, password: PASSWORD } }) },
-  'POST /api/auth/logout': { ok: 204, endsSession: true, build: () => ({ url: '/api/auth/logout' }) },
-  'GET /api/me': { ok: 200, build: () => ({ url: '/api/me' }) },
+  login: { ok: 200, endsSession: true, build: (s) => ({ body: { organisation: s.org.slug, email: s.org.adminEmail, password: PASSWORD } }) },
+  logout: { ok: 204, endsSession: true, build: () => ({}) },
+  me: { ok: 200, build: () => ({}) },
 
-  'GET /api/orgs/:orgId': { ok: 200, build: () => ({}) },
-  'PATCH /api/orgs/:orgId': { ok: 200, build: () => ({ body: { name: `Union ${unique()}` } }) },
-  'GET /api/orgs/:orgId/members': { ok: 200, build: () => ({ query: 'limit=50' }) },
-  'PATCH /api/orgs/:orgId/members/:memberId': { ok: 200, build: (s) => ({ params: { memberId: s.ids.targetMemberId }, body: { constituency: 'north' } }) },
-  'POST /api/orgs/:orgId/invites': { ok: 201, build: () => ({ body: { role: 'member', maxUses: 3 } }) },
-  'GET /api/orgs/:orgId/invites': { ok: 200, build: () => ({}) },
-  'DELETE /api/orgs/:orgId/invites/:inviteId': { ok: 204, build: async (s) => ({ params: { inviteId: await s.ids.freshInvite() } }) },
-  'GET /api/invites/:token': { ok: 200, build: (s) => ({ url: `/api/invites/${s.org.inviteToken}` }) },
-  'POST /api/invites/:token/accept': { ok: 201, endsSession: true, build: (s) => ({ url: `/api/invites/${s.org.inviteToken}/accept`, body: { displayName: 'Newcomer' } }) },
+  organisation: { ok: 200, build: () => ({}) },
+  updateOrganisation: { ok: 200, build: () => ({ body: { name: `Union ${unique()}` } }) },
+  members: { ok: 200, build: () => ({ query: 'limit=50' }) },
+  updateMember: { ok: 200, build: (s) => ({ params: { memberId: s.ids.targetMemberId }, body: { constituency: 'north' } }) },
+  createInvite: { ok: 201, build: () => ({ body: { role: 'member', maxUses: 3 } }) },
+  invites: { ok: 200, build: () => ({}) },
+  revokeInvite: { ok: 204, build: async (s) => ({ params: { inviteId: await s.ids.freshInvite() } }) },
+  invitePreview: { ok: 200, build: (s) => ({ params: { token: s.org.inviteToken } }) },
+  acceptInvite: { ok: 201, endsSession: true, build: (s) => ({ params: { token: s.org.inviteToken }, body: { displayName: 'Newcomer' } }) },
 
-  'GET /api/orgs/:orgId/issues': { ok: 200, build: () => ({}) },
-  'POST /api/orgs/:orgId/issues': { ok: 201, build: () => ({ body: { title: 'Bins', description: 'Who empties them?' } }) },
-  'GET /api/orgs/:orgId/issues/:issueId': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/cycle/advance': { ok: 200, build: async (s) => ({ params: { issueId: await s.ids.freshIssue() }, body: { note: 'enough gathered' } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/statements': { ok: 201, build: (s) => ({ params: { issueId: s.ids.gatherIssueId }, body: { text: `Meet every ${unique()}` } }) },
-  'PATCH /api/orgs/:orgId/statements/:statementId': { ok: 200, build: (s) => ({ params: { statementId: s.ids.moderationStatementId }, body: { status: 'accepted' } }) },
-  'PUT /api/orgs/:orgId/statements/:statementId/vote': { ok: 200, build: (s) => ({ params: { statementId: s.ids.gatherStatementId }, body: { vote: 1 } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/analysis': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/next-statement': { ok: 200, build: (s) => ({ params: { issueId: s.ids.gatherIssueId } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/similar': { ok: 200, build: (s) => ({ params: { issueId: s.ids.gatherIssueId }, query: 'text=meet%20on%20thursday' }) },
-  'POST /api/orgs/:orgId/statements/:statementId/merge': {
+  issues: { ok: 200, build: () => ({}) },
+  createIssue: { ok: 201, build: () => ({ body: { title: 'Bins', description: 'Who empties them?' } }) },
+  issue: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  advanceCycle: { ok: 200, build: async (s) => ({ params: { issueId: await s.ids.freshIssue() }, body: { note: 'enough gathered' } }) },
+  submitStatement: { ok: 201, build: (s) => ({ params: { issueId: s.ids.gatherIssueId }, body: { text: `Meet every ${unique()}` } }) },
+  moderate: { ok: 200, build: (s) => ({ params: { statementId: s.ids.moderationStatementId }, body: { status: 'accepted' } }) },
+  vote: { ok: 200, build: (s) => ({ params: { statementId: s.ids.gatherStatementId }, body: { vote: 1 } }) },
+  analysis: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  nextStatement: { ok: 200, build: (s) => ({ params: { issueId: s.ids.gatherIssueId } }) },
+  similar: { ok: 200, build: (s) => ({ params: { issueId: s.ids.gatherIssueId }, query: 'text=meet%20on%20thursday' }) },
+  merge: {
     ok: 200,
     refs: true,
     build: async (s) => ({ params: { statementId: await s.ids.freshStatement() }, body: { into: s.refs.gatherStatementId } }),
   },
-  'GET /api/orgs/:orgId/issues/:issueId/themes': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  themes: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
 
-  'GET /api/orgs/:orgId/issues/:issueId/line': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/line/drafts': {
+  line: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  createDraft: {
     ok: 201,
     refs: true,
     build: (s) => ({ params: { issueId: s.ids.issueId }, body: { claims: [{ text: 'Repairs before any increase', cites: [{ kind: 'statement', ref: s.refs.statementId }] }] } }),
   },
-  'PUT /api/orgs/:orgId/line-versions/:versionId': {
+  updateDraft: {
     ok: 200,
     refs: true,
     build: (s) => ({ params: { versionId: s.ids.draftVersionId }, body: { claims: [{ text: 'Repairs, then rent talks', cites: [{ kind: 'report', ref: s.refs.reportId }] }] } }),
   },
-  'POST /api/orgs/:orgId/line-versions/:versionId/publish': { ok: 200, build: async (s) => ({ params: { versionId: await s.ids.publishableDraft() } }) },
-  'PUT /api/orgs/:orgId/line-versions/:versionId/endorsement': { ok: 200, build: (s) => ({ params: { versionId: s.ids.publishedVersionId }, body: { kind: 'critique', text: 'Too timid' } }) },
-  'GET /api/orgs/:orgId/line-versions/:versionId/embrace': { ok: 200, build: (s) => ({ params: { versionId: s.ids.publishedVersionId } }) },
+  publish: { ok: 200, build: async (s) => ({ params: { versionId: await s.ids.publishableDraft() } }) },
+  endorse: { ok: 200, build: (s) => ({ params: { versionId: s.ids.publishedVersionId }, body: { kind: 'critique', text: 'Too timid' } }) },
+  embrace: { ok: 200, build: (s) => ({ params: { versionId: s.ids.publishedVersionId } }) },
 
-  'POST /api/orgs/:orgId/issues/:issueId/actions': { ok: 201, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { title: 'Leaflet every block' } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/actions': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'PUT /api/orgs/:orgId/actions/:actionId/participation': { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
-  'DELETE /api/orgs/:orgId/actions/:actionId/participation': { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/reports': {
+  createAction: { ok: 201, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { title: 'Leaflet every block' } }) },
+  actions: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  joinAction: { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
+  leaveAction: { ok: 200, build: (s) => ({ params: { actionId: s.ids.actionId } }) },
+  fileReport: {
     ok: 201,
     refs: true,
     build: (s) => ({
@@ -220,54 +221,55 @@ const requests: Record<string, RouteRequest> = {
       body: { actionId: s.refs.actionId, claimId: s.refs.claimId, verdict: 'mixed', whatDone: 'We leafleted', whatHappened: 'Half the blocks came' },
     }),
   },
-  'GET /api/orgs/:orgId/issues/:issueId/reports': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  reports: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
 
-  'PUT /api/orgs/:orgId/issues/:issueId/importance': { ok: 204, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'DELETE /api/orgs/:orgId/issues/:issueId/importance': { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/blocks': { ok: 204, refs: true, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { blocks: s.refs.gatherIssueId } }) },
-  'DELETE /api/orgs/:orgId/issues/:issueId/blocks/:blockedId': { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId, blockedId: s.ids.issueId } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/marks': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'POST /api/orgs/:orgId/issues/:issueId/resolve': {
+  markImportant: { ok: 204, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  unmarkImportant: { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId } }) },
+  markBlocks: { ok: 204, refs: true, build: (s) => ({ params: { issueId: s.ids.issueId }, body: { blocks: s.refs.gatherIssueId } }) },
+  unmarkBlocks: { ok: 204, build: (s) => ({ params: { issueId: s.ids.gatherIssueId, blockedId: s.ids.issueId } }) },
+  marks: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  resolve: {
     ok: 200,
     build: async (s) => ({ params: { issueId: await s.ids.freshIssue() }, body: { successors: [{ title: 'What the repairs left open' }] } }),
   },
-  'GET /api/orgs/:orgId/health': { ok: 200, build: () => ({}) },
-  'GET /api/orgs/:orgId/issues/:issueId/health/trail': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'GET /api/orgs/:orgId/issues/:issueId/health/what-if': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId }, query: 'everyWeeks=2&members=20' }) },
-  'GET /api/orgs/:orgId/changes': { ok: 200, build: () => ({}) },
-  'GET /api/orgs/:orgId/principal-contradiction': { ok: 200, build: () => ({}) },
-  'GET /api/orgs/:orgId/issues/:issueId/united-front': { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
-  'GET /api/orgs/:orgId/me/what-became-of-my-input': { ok: 200, build: () => ({}) },
+  health: { ok: 200, build: () => ({}) },
+  healthTrail: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  whatIf: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId }, query: 'everyWeeks=2&members=20' }) },
+  changes: { ok: 200, build: () => ({}) },
+  principal: { ok: 200, build: () => ({}) },
+  unitedFront: { ok: 200, build: (s) => ({ params: { issueId: s.ids.issueId } }) },
+  myInput: { ok: 200, build: () => ({}) },
 
-  'GET /api/orgs/:orgId/criticism/epoch': { ok: 200, build: () => ({}) },
-  'POST /api/orgs/:orgId/criticism/tokens': {
+  criticismEpoch: { ok: 200, build: () => ({}) },
+  criticismTokens: {
     ok: 200,
     build: async (s) => ({ body: { epoch: s.org.criticismEpoch.epoch, blinded: (await requestTokens(s.org.criticismEpoch.epoch, s.org.criticismEpoch.publicKey, 1)).blinded } }),
   },
-  'POST /api/orgs/:orgId/criticisms': {
+  criticise: {
     ok: 201,
     refs: true,
     build: async (s) => ({ body: { token: await s.org.freshToken(), target: { kind: 'issue', issueId: s.refs.issueId }, text: `Decided without asking us (${unique()}).` } }),
   },
-  'GET /api/orgs/:orgId/criticism/keys': { ok: 200, build: () => ({}) },
-  'GET /api/orgs/:orgId/criticisms/:criticismId/receipt': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
-  'GET /api/orgs/:orgId/criticisms': { ok: 200, build: () => ({}) },
-  'PUT /api/orgs/:orgId/criticisms/:criticismId/second': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
-  'DELETE /api/orgs/:orgId/criticisms/:criticismId/second': { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
-  'POST /api/orgs/:orgId/criticisms/:criticismId/answers': { ok: 201, build: (s) => ({ params: { criticismId: s.ids.criticismId }, body: { text: 'We hear you; it goes to the next meeting.' } }) },
-  'GET /api/orgs/:orgId/live': { ok: 200, stream: true, build: () => ({}) },
+  criticismKeys: { ok: 200, build: () => ({}) },
+  receipt: { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
+  criticisms: { ok: 200, build: () => ({}) },
+  second: { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
+  unsecond: { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
+  answerCriticism: { ok: 201, build: (s) => ({ params: { criticismId: s.ids.criticismId }, body: { text: 'We hear you; it goes to the next meeting.' } }) },
+  live: { ok: 200, stream: true, build: () => ({}) },
 
-  'GET /api/openapi.json': { ok: 200, build: () => ({ url: '/api/openapi.json' }) },
-  'GET /api/health': { ok: 200, build: () => ({ url: '/api/health' }) },
-  'GET /assets/*': { ok: 200, build: () => ({ url: `/assets/${anAsset()}` }) },
-  'GET /*': { ok: 200, build: () => ({ url: '/issues/some-issue' }) },
+  openapi: { ok: 200, build: () => ({}) },
+  serverHealth: { ok: 200, build: () => ({}) },
+  assets: { ok: 200, build: () => ({ url: `/assets/${anAsset()}` }) },
+  page: { ok: 200, build: () => ({ url: '/issues/some-issue' }) },
 };
+const requests = byRouteKey(requestsByRoute);
 
 /**
  * Domain answers that are not about access, allowed in place of the 2xx for an allowed caller.
  * None is needed today: every valid request above succeeds for everyone it is meant for.
  */
-const domainExceptions: Record<string, { status: number; why: string }> = {};
+const domainExceptions: Record<string, { status: number; why: string }> = byRouteKey<{ status: number; why: string }>({});
 
 const templateOf = (key: string) => key.slice(key.indexOf(' ') + 1);
 const paramNames = (key: string) => [...templateOf(key).matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -281,7 +283,7 @@ function tenanciesOf(key: string): Tenancy[] {
     return out;
   }
   // A link or a login names an organisation too: its own or the other.
-  if (names.includes('token') || key === 'POST /api/auth/login') return ['own', 'foreign'];
+  if (names.includes('token') || key === routeKey('login')) return ['own', 'foreign'];
   return ['none'];
 }
 
@@ -356,7 +358,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const app = h.app;
     const slug = `matrix-${name.toLowerCase()}-${dialect}`;
     const org = await signUp(app, slug);
-    const base = `/api/orgs/${org.orgId}`;
+    const base = pathOf(routeTable.organisation, { orgId: org.orgId });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read as JSON of the contract's shapes
     const ok = async (p: Promise<LightMyRequestResponse>, status: number): Promise<any> => {
       const r = await p;
@@ -461,8 +463,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       },
       async freshSession(role) {
         const c = new Client(app);
-        if (role === 'admin') await ok(c.post('/api/auth/login', { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD }), 200);
-        else await ok(c.post(`/api/invites/${(await ok(org.admin.post(`${base}/invites`, { role }), 201)).token}/accept`, { displayName: `Another ${role}` }), 201);
+        if (role === 'admin') await ok(c.post(pathOf(routeTable.login, {}), { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD }), 200);
+        else await ok(c.post(pathOf(routeTable.acceptInvite, { token: (await ok(org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role }), 201)).token }), { displayName: `Another ${role}` }), 201);
         const s = sessionOf(c);
         handedOut.add(s.cookie);
         return s;
@@ -570,13 +572,13 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     // The next day: yesterday's criticism is published; today's waits, named only by its receipt.
     now = T1;
     for (const w of [a, b]) {
-      const list = await w.admin.get(`/api/orgs/${w.orgId}/criticisms`);
+      const list = await w.admin.get(pathOf(routeTable.criticisms, { orgId: w.orgId }));
       if (!list.json().criticisms?.some((c: { id: string }) => c.id === w.criticismId)) throw new Error(`fixture ${w.name}: the criticism was not published: ${list.body}`);
       const pending = await criticise(h.app, w.orgId, await w.freshToken(), 'Meetings are called when shift workers cannot come.');
       if (pending.statusCode !== 201) throw new Error(`fixture ${w.name}: ${pending.body}`);
       w.hiddenFromAll.push(pending.json().id);
       // Every session seen once at the new time, so none is marked as seen during the matrix.
-      for (const s of Object.values(w.sessions)) await send('GET', '/api/me', s, undefined);
+      for (const s of Object.values(w.sessions)) await send('GET', pathOf(routeTable.me, {}), s, undefined);
     }
     callers = [{ label: 'anonymous', kind: 'anonymous', home: a, session: async () => undefined }, ...callersOf(a), ...callersOf(b)];
   });
