@@ -5,7 +5,7 @@ import type { Database } from './schema/index.js';
 import type { Db } from './db-type.js';
 import { postgresDialect } from './dialect/postgres.js';
 import { sqliteDialect } from './dialect/sqlite.js';
-import type { DialectName, StoreDialect } from './dialect/types.js';
+import { hasRowSecurity, type DialectName, type StoreDialect } from './dialect/types.js';
 import { inlineVoteWriter, threadVoteWriter, type VoteWriter } from './vote-writer.js';
 import { outsideOrganisationScope } from './scope.js';
 
@@ -47,10 +47,9 @@ export function openStore(options: StoreOptions): Store {
     ? postgresDialect(options.databaseUrl, options.poolSize)
     : sqliteDialect(sqliteFile(options.dataDir));
   const db = new Kysely<Database>({ dialect: dialect.kysely });
-  const file = options.databaseUrl ? null : sqliteFile(options.dataDir);
-  const writer = file !== null && file !== ':memory:' && options.voteWriter !== 'inline' ? threadVoteWriter(file) : inlineVoteWriter(db);
+  const writer = dialect.writerFile !== null && options.voteWriter !== 'inline' ? threadVoteWriter(dialect.writerFile) : inlineVoteWriter(db);
   // Scopes matter where row-level security reads them: PostgreSQL only (no bookkeeping on SQLite).
-  const voteWriter = dialect.name === 'postgres' ? unscoped(writer) : writer;
+  const voteWriter = hasRowSecurity(dialect.name) ? unscoped(writer) : writer;
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};

@@ -1,5 +1,5 @@
 export { openStore, sqliteFile, type Db, type Store, type StoreOptions } from './db.js';
-export type { DialectName } from './dialect/types.js';
+export { hasRowSecurity, type DialectName } from './dialect/types.js';
 export { newId, newToken, tokenHash } from './ids.js';
 export { inTransaction } from './tx.js';
 export { narrowToOrganisation, outsideOrganisationScope, scopedOrganisation, withOrganisationScope } from './scope.js';

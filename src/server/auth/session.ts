@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../core/index.js';
 import { DomainError, roleAtLeast } from '../../core/index.js';
-import { inTransaction, narrowToOrganisation, newToken, sessions, tokenHash, withOrganisationScope, type Db } from '../../store/index.js';
+import { hasRowSecurity, inTransaction, narrowToOrganisation, newToken, sessions, tokenHash, withOrganisationScope, type Db } from '../../store/index.js';
 import type { AppContext } from '../context.js';
 import { policyOf, type RoutePolicy } from '../policies.js';
 import { CSRF_COOKIE, checkCsrfToken, checkOrigin, clearCsrfCookie, csrfTokenOf, isWrite, setCsrfCookie } from './csrf.js';
@@ -101,7 +101,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   // session's organisation once the policy checks below have passed: PostgreSQL's row-level
   // security then hides every other organisation's rows from the rest of the request. SQLite has
   // no row-level security: there no scope is entered, and its bookkeeping costs nothing.
-  if (ctx.store.dialect === 'postgres') app.addHook('onRequest', (_req, _reply, done) => withOrganisationScope(null, done));
+  if (hasRowSecurity(ctx.store.dialect)) app.addHook('onRequest', (_req, _reply, done) => withOrganisationScope(null, done));
   app.addHook('onRequest', async (req, reply) => {
     const write = isWrite(req.method);
     if (write) checkOrigin(req, ctx.config);

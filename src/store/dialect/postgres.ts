@@ -26,6 +26,7 @@ export function postgresDialect(connectionString: string, poolSize = 10): StoreD
   let closed = false;
   return {
     name: 'postgres',
+    writerFile: null,
     kysely: new ScopedPostgresDialect({ pool }),
     columnTypes: { timestamp: 'timestamptz', sequence: 'bigserial' },
     async close() {

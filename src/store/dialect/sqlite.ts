@@ -67,6 +67,7 @@ export function sqliteDialect(file: string): StoreDialect {
   };
   return {
     name: 'sqlite',
+    writerFile: file === ':memory:' ? null : file,
     kysely,
     columnTypes: { timestamp: 'text', sequence: 'integer' },
     async close() {

@@ -3,11 +3,16 @@ import type { ColumnTypes } from '../migrations/types.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** Whether the database hides other organisations' rows by row-level security, which reads the organisation scope (store/scope.ts): PostgreSQL's. */
+export const hasRowSecurity = (dialect: DialectName): boolean => dialect === 'postgres';
+
 /** Everything that differs between the two databases, behind one interface. */
 export interface StoreDialect {
   readonly name: DialectName;
   readonly kysely: KyselyDialect;
   readonly columnTypes: Omit<ColumnTypes, 'dialect'>;
+  /** The SQLite file a vote-writer thread opens a connection of its own to; null where there is none (PostgreSQL, SQLite in memory). */
+  readonly writerFile: string | null;
   /** Release the driver's resources (Kysely's destroy() calls this too). */
   close(): Promise<void>;
 }
