@@ -4,6 +4,7 @@ import { buildApp, createContext, loadConfig, type AppContext } from '../../src/
 import type { PasswordHasher } from '../../src/server/auth/passwords.js';
 import { freshDatabase, type TestDatabase } from './stores.js';
 import type { DialectName } from '../../src/store/index.js';
+import { pathOf, routeTable } from './routes.js';
 
 /** A stand-in for argon2id in API tests only, so hundreds of logins stay fast; the real hasher has its own test. */
 export const plainHasher: PasswordHasher = {
@@ -122,17 +123,17 @@ let counter = 0;
 /** Found an organisation through the API; its admin's client is logged in. */
 export async function signUp(app: FastifyInstance, slug = `org-${++counter}-${Date.now() % 100000}`): Promise<Org> {
   const admin = new Client(app);
-  const res = await admin.post('/api/auth/signup', { organisation: { name: `Org ${slug}`, slug }, displayName: 'Admin', email: `admin@${slug}.test`, password: 'correct horse battery' });
+  const res = await admin.post(pathOf(routeTable.signup, {}), { organisation: { name: `Org ${slug}`, slug }, displayName: 'Admin', email: `admin@${slug}.test`, password: 'correct horse battery' });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   return { orgId: res.json().organisation.id, admin };
 }
 
 /** A member who joined through an invite, with a logged-in client. */
 export async function joinAsMember(app: FastifyInstance, org: Org, role: 'member' | 'organiser' = 'member'): Promise<{ client: Client; memberId: string }> {
-  const inv = await org.admin.post(`/api/orgs/${org.orgId}/invites`, { role });
+  const inv = await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role });
   if (inv.statusCode !== 201) throw new Error(`invite failed: ${inv.body}`);
   const client = new Client(app);
-  const res = await client.post(`/api/invites/${inv.json().token}/accept`, { displayName: 'A member' });
+  const res = await client.post(pathOf(routeTable.acceptInvite, { token: inv.json().token }), { displayName: 'A member' });
   if (res.statusCode !== 201) throw new Error(`join failed: ${res.body}`);
   return { client, memberId: res.json().member.id };
 }

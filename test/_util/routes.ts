@@ -13,3 +13,13 @@ export function routeKey(name: RouteName): string {
 export function byRouteKey<T>(byName: Readonly<Partial<Record<RouteName, T>>>): Record<string, T> {
   return Object.fromEntries((Object.entries(byName) as [RouteName, T][]).map(([name, value]) => [routeKey(name), value]));
 }
+
+/** "METHOD /path/{param}", as the OpenAPI document names the route. */
+export function openApiKey(name: RouteName): string {
+  return routeKey(name).replace(/:(\w+)/g, '{$1}');
+}
+
+/** A record by route name, keyed as the OpenAPI document names each route instead (in the same order). */
+export function byOpenApiKey<T>(byName: Readonly<Partial<Record<RouteName, T>>>): Record<string, T> {
+  return Object.fromEntries((Object.entries(byName) as [RouteName, T][]).map(([name, value]) => [openApiKey(name), value]));
+}

@@ -25,6 +25,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness } from '../_util/app.js';
+import { byOpenApiKey, pathOf, routeTable, type RouteName } from '../_util/routes.js';
 import { changedTables, fingerprint, tableNames, type Fingerprint } from '../_util/tables.js';
 import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
@@ -99,98 +100,100 @@ interface WriteRoute {
 const uniqueKey = () => `key-${randomBytes(9).toString('base64url')}`;
 
 /** A valid request for every write route, keyed as the OpenAPI document names it. */
-const routes: Record<string, WriteRoute> = {
-  'POST /api/auth/signup': {
+const routesByName: Partial<Record<RouteName, WriteRoute>> = {
+  signup: {
     who: 'public',
     body: () => ({ organisation: { name: 'A new union', slug: 'fuzz-never-founded' }, displayName: 'Founder', email: 'founder@example.test', password: PASSWORD }),
     freshBody: async () => ({ organisation: { name: 'A new union', slug: `new-${randomBytes(5).toString('hex')}` }, displayName: 'Founder', email: 'founder@example.test', password: PASSWORD }),
     ok: 201,
   },
-  'POST /api/auth/login': { who: 'public', body: (f) => ({ organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD }), ok: 200 },
-  'POST /api/auth/logout': { who: 'public', ok: 204 },
-  'PATCH /api/orgs/{orgId}': { who: 'admin', body: () => ({ name: 'Renamed union', moderation: 'strict', settings: { beta: 2, embraceTarget: 0.5, fullConsultationActs: 3 } }), ok: 200 },
-  'PATCH /api/orgs/{orgId}/members/{memberId}': { who: 'admin', params: (f) => ({ memberId: f.ids.member }), body: () => ({ role: 'member', constituency: 'north' }), ok: 200 },
-  'POST /api/orgs/{orgId}/invites': { who: 'organiser', body: () => ({ role: 'member', maxUses: 5, expiresInHours: 24, constituency: 'north' }), ok: 201 },
-  'DELETE /api/orgs/{orgId}/invites/{inviteId}': { who: 'organiser', params: (f) => ({ inviteId: f.ids.invite }), fresh: async (f) => ({ inviteId: await f.freshInvite() }), ok: 204 },
-  'POST /api/invites/{token}/accept': { who: 'public', params: (f) => ({ token: f.token }), body: () => ({ displayName: 'New member', constituency: 'south' }), ok: 201 },
-  'POST /api/orgs/{orgId}/issues': { who: 'organiser', body: () => ({ title: 'Repairs', description: 'What do we demand of the landlord?' }), ok: 201 },
-  'POST /api/orgs/{orgId}/issues/{issueId}/cycle/advance': {
+  login: { who: 'public', body: (f) => ({ organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD }), ok: 200 },
+  logout: { who: 'public', ok: 204 },
+  updateOrganisation: { who: 'admin', body: () => ({ name: 'Renamed union', moderation: 'strict', settings: { beta: 2, embraceTarget: 0.5, fullConsultationActs: 3 } }), ok: 200 },
+  updateMember: { who: 'admin', params: (f) => ({ memberId: f.ids.member }), body: () => ({ role: 'member', constituency: 'north' }), ok: 200 },
+  createInvite: { who: 'organiser', body: () => ({ role: 'member', maxUses: 5, expiresInHours: 24, constituency: 'north' }), ok: 201 },
+  revokeInvite: { who: 'organiser', params: (f) => ({ inviteId: f.ids.invite }), fresh: async (f) => ({ inviteId: await f.freshInvite() }), ok: 204 },
+  acceptInvite: { who: 'public', params: (f) => ({ token: f.token }), body: () => ({ displayName: 'New member', constituency: 'south' }), ok: 201 },
+  createIssue: { who: 'organiser', body: () => ({ title: 'Repairs', description: 'What do we demand of the landlord?' }), ok: 201 },
+  advanceCycle: {
     who: 'organiser',
     params: (f) => ({ issueId: f.ids.advanceIssue }),
     fresh: async (f) => ({ issueId: await f.freshIssue() }),
     body: () => ({ note: 'enough gathered' }),
     ok: 200,
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/statements': { who: 'member', params: (f) => ({ issueId: f.ids.issue }), body: () => ({ text: 'Heating before any increase', isSeed: false }), ok: 201 },
-  'PATCH /api/orgs/{orgId}/statements/{statementId}': { who: 'organiser', params: (f) => ({ statementId: f.ids.statement }), body: () => ({ status: 'accepted' }), ok: 200 },
-  'POST /api/orgs/{orgId}/statements/{statementId}/merge': {
+  submitStatement: { who: 'member', params: (f) => ({ issueId: f.ids.issue }), body: () => ({ text: 'Heating before any increase', isSeed: false }), ok: 201 },
+  moderate: { who: 'organiser', params: (f) => ({ statementId: f.ids.statement }), body: () => ({ status: 'accepted' }), ok: 200 },
+  merge: {
     who: 'organiser',
     params: (f) => ({ statementId: f.ids.duplicate }),
     fresh: async (f) => ({ statementId: await f.freshStatement() }),
     body: (f) => ({ into: f.ids.statement }),
     ok: 200,
   },
-  'PUT /api/orgs/{orgId}/statements/{statementId}/vote': {
+  vote: {
     who: 'member',
     params: (f) => ({ statementId: f.ids.statement }),
     body: () => ({ vote: 1 }),
     headers: () => ({ 'idempotency-key': uniqueKey() }),
     ok: 200,
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/resolve': {
+  resolve: {
     who: 'organiser',
     params: (f) => ({ issueId: f.ids.resolveIssue }),
     fresh: async (f) => ({ issueId: await f.freshIssue() }),
     body: () => ({ successors: [{ title: 'Rent after the repairs', description: 'What the repairs campaign left open' }] }),
     ok: 200,
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/line/drafts': {
+  createDraft: {
     who: 'organiser',
     params: (f) => ({ issueId: f.ids.issue }),
     body: (f) => ({ claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: f.ids.statement, note: 'most agreed' }] }] }),
     ok: 201,
   },
-  'PUT /api/orgs/{orgId}/line-versions/{versionId}': {
+  updateDraft: {
     who: 'organiser',
     params: (f) => ({ versionId: f.ids.draft }),
     body: (f) => ({ claims: [{ text: 'Repairs, then talks about rent', cites: [{ kind: 'statement', ref: f.ids.statement }] }] }),
     ok: 200,
   },
-  'POST /api/orgs/{orgId}/line-versions/{versionId}/publish': {
+  publish: {
     who: 'organiser',
     params: (f) => ({ versionId: f.ids.publishable }),
     fresh: async (f) => ({ versionId: await f.publishableDraft() }),
     ok: 200,
   },
-  'PUT /api/orgs/{orgId}/line-versions/{versionId}/endorsement': { who: 'member', params: (f) => ({ versionId: f.ids.published }), body: () => ({ kind: 'critique', text: 'Too timid about the repairs' }), ok: 200 },
-  'POST /api/orgs/{orgId}/issues/{issueId}/actions': { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: () => ({ title: 'Ballot on a rent strike', description: 'Door to door' }), ok: 201 },
-  'POST /api/orgs/{orgId}/issues/{issueId}/reports': {
+  endorse: { who: 'member', params: (f) => ({ versionId: f.ids.published }), body: () => ({ kind: 'critique', text: 'Too timid about the repairs' }), ok: 200 },
+  createAction: { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: () => ({ title: 'Ballot on a rent strike', description: 'Door to door' }), ok: 201 },
+  fileReport: {
     who: 'member',
     params: (f) => ({ issueId: f.ids.issue }),
     body: (f) => ({ actionId: f.ids.action, claimId: f.ids.claim, verdict: 'confirms', whatDone: 'We balloted every block', whatHappened: 'The landlord fixed the boilers' }),
     ok: 201,
   },
-  'PUT /api/orgs/{orgId}/issues/{issueId}/importance': { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
-  'DELETE /api/orgs/{orgId}/issues/{issueId}/importance': { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
-  'POST /api/orgs/{orgId}/issues/{issueId}/blocks': { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: (f) => ({ blocks: f.ids.advanceIssue }), ok: 204 },
-  'DELETE /api/orgs/{orgId}/issues/{issueId}/blocks/{blockedId}': { who: 'organiser', params: (f) => ({ issueId: f.ids.issue, blockedId: f.ids.advanceIssue }), ok: 204 },
-  'POST /api/orgs/{orgId}/criticism/tokens': {
+  markImportant: { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
+  unmarkImportant: { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
+  markBlocks: { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: (f) => ({ blocks: f.ids.advanceIssue }), ok: 204 },
+  unmarkBlocks: { who: 'organiser', params: (f) => ({ issueId: f.ids.issue, blockedId: f.ids.advanceIssue }), ok: 204 },
+  criticismTokens: {
     who: 'member',
     body: (f) => ({ epoch: f.epoch.epoch, blinded: blindedFor.get(f.orgId)! }),
     ok: 200,
   },
-  'POST /api/orgs/{orgId}/criticisms': {
+  criticise: {
     who: 'public',
     body: (f) => ({ token: { ...f.criticismToken }, target: { kind: 'issue', issueId: f.ids.issue }, text: 'The demand was decided without block C.' }),
     freshBody: async (f) => ({ token: { ...(await f.freshToken()) }, target: { kind: 'leadership' }, text: 'Meetings are called when shift workers cannot come.' }),
     ok: 201,
   },
-  'PUT /api/orgs/{orgId}/actions/{actionId}/participation': { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
-  'DELETE /api/orgs/{orgId}/actions/{actionId}/participation': { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
-  'PUT /api/orgs/{orgId}/criticisms/{criticismId}/second': { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
-  'DELETE /api/orgs/{orgId}/criticisms/{criticismId}/second': { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
-  'POST /api/orgs/{orgId}/criticisms/{criticismId}/answers': { who: 'organiser', params: (f) => ({ criticismId: f.ids.criticism }), body: () => ({ text: 'We hear you: it goes to the next meeting.' }), ok: 201 },
+  joinAction: { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
+  leaveAction: { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
+  second: { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
+  unsecond: { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
+  answerCriticism: { who: 'organiser', params: (f) => ({ criticismId: f.ids.criticism }), body: () => ({ text: 'We hear you: it goes to the next meeting.' }), ok: 201 },
 };
+/** Keyed as the OpenAPI document names each route. */
+const routes = byOpenApiKey(routesByName);
 /** A blinded message per organisation, made once (blinding is not free). */
 const blindedFor = new Map<string, string[]>();
 
@@ -586,7 +589,7 @@ describe.each(dialects)('property tests on %s', (dialect) => {
   async function fixture(slug: string): Promise<Fixture> {
     const app = h.app;
     const org = await signUp(app, slug);
-    const base = `/api/orgs/${org.orgId}`;
+    const base = pathOf(routeTable.organisation, { orgId: org.orgId });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read as JSON of the contract's shapes
     const ok = async (p: Promise<LightMyRequestResponse>, status: number): Promise<any> => {
       const r = await p;
@@ -689,11 +692,11 @@ describe.each(dialects)('property tests on %s', (dialect) => {
     // The next day: yesterday's criticism is published (read once to publish it) and every session seen once.
     now = T1;
     for (const f of [a, b]) {
-      const list = await f.admin.get(`/api/orgs/${f.orgId}/criticisms`);
+      const list = await f.admin.get(pathOf(routeTable.criticisms, { orgId: f.orgId }));
       if (!list.json().criticisms?.some((c: { id: string }) => c.id === f.ids.criticism)) throw new Error(`fixture: the criticism was not published: ${list.body}`);
-      for (const s of Object.values(f.sessions)) await h.app.inject({ method: 'GET', url: '/api/me', headers: cookieHeaders(s) });
+      for (const s of Object.values(f.sessions)) await h.app.inject({ method: 'GET', url: pathOf(routeTable.me, {}), headers: cookieHeaders(s) });
     }
-    doc = (await new Client(h.app).get('/api/openapi.json')).json();
+    doc = (await new Client(h.app).get(pathOf(routeTable.openapi, {}))).json();
   });
   afterAll(async () => {
     if (tally.routes) {
@@ -779,10 +782,10 @@ describe.each(dialects)('property tests on %s', (dialect) => {
   });
 
   it('votes: casts, changes, keyed retries and double clicks by several members keep the tallies of a model', async () => {
-    const base = `/api/orgs/${a.orgId}`;
+    const base = pathOf(routeTable.organisation, { orgId: a.orgId });
     const voters: Session[] = [a.sessions.member, a.sessions.organiser];
     voters.push(sessionOf((await joinAsMember(h.app, { orgId: a.orgId, admin: a.admin })).client));
-    const members = await Promise.all(voters.map(async (v) => (await h.app.inject({ method: 'GET', url: '/api/me', headers: cookieHeaders(v) })).json().member.id as string));
+    const members = await Promise.all(voters.map(async (v) => (await h.app.inject({ method: 'GET', url: pathOf(routeTable.me, {}), headers: cookieHeaders(v) })).json().member.id as string));
     const put = (voter: number, statementId: string, value: VoteValue, key?: string) =>
       h.app.inject({
         method: 'PUT',
@@ -829,7 +832,7 @@ describe.each(dialects)('property tests on %s', (dialect) => {
 
   /** The issue's tallies, totals and log against the model; at most one current vote per member and statement. */
   async function verifyVotes(real: VoteReal, model: VoteModel): Promise<void> {
-    const detail = (await a.admin.get(`/api/orgs/${a.orgId}/issues/${real.issue}`)).json() as { statements: { id: string; votes: Record<'agree' | 'disagree' | 'pass', number> }[]; votes: number; participants: number; votesCast: number };
+    const detail = (await a.admin.get(pathOf(routeTable.issue, { orgId: a.orgId, issueId: real.issue }))).json() as { statements: { id: string; votes: Record<'agree' | 'disagree' | 'pass', number> }[]; votes: number; participants: number; votesCast: number };
     for (const [i, id] of real.statements.entries()) {
       const values = [...model.votes.entries()].filter(([k]) => k.endsWith(`|${i}`)).map(([, v]) => v);
       const expected = { agree: values.filter((v) => v === 1).length, disagree: values.filter((v) => v === -1).length, pass: values.filter((v) => v === 0).length };
