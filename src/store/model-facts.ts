@@ -22,9 +22,9 @@
  * Analyses are few (one per analysis run): each read lists their ids, in the rebuild's order, and
  * parses the snapshot of each new one once, keeping only what the model needs.
  */
-import { sql } from 'kysely';
 import type { ActFact, AnalysisFact, ModelFacts } from '../core/model/facts.js';
 import type { Db } from './db-type.js';
+import { postgresSnapshotBounds } from './dialect/postgres-snapshot.js';
 import type { DialectName } from './dialect/types.js';
 import { analysisFact, EventFold, eventOrder, factOrder, foldEventOf, loadModelFacts, voteAct, type FoldEvent } from './repos/facts.js';
 
@@ -251,8 +251,7 @@ class OrganisationFacts {
 
 /** The oldest transaction still running and the next to begin, as of now (PostgreSQL). */
 async function snapshotBounds(db: Db): Promise<Snapshot> {
-  const { rows } = await sql<{ xmin: string; xmax: string }>`select pg_snapshot_xmin(s)::text as xmin, pg_snapshot_xmax(s)::text as xmax from (select pg_current_snapshot() as s) as now`.execute(db);
-  return { xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax), at: Date.now() };
+  return { ...(await postgresSnapshotBounds(db)), at: Date.now() };
 }
 
 /** A cache of the model's facts for the organisations this process serves. */

@@ -8,9 +8,10 @@
  * keys; every append locks the chain's head first.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { sql, SqliteAdapter } from 'kysely';
+import { sql } from 'kysely';
 import { CHAIN_GENESIS, DomainError, chainEntry, criticismContent, epochKeyContent, previousEpochOf, type CriticismTarget } from '../../core/index.js';
 import type { Db } from '../db-type.js';
+import { truncateSqliteWal } from '../dialect/sqlite-wal.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../tx.js';
 import type { CriticismAnswerTable, CriticismKeyTable, CriticismTable } from '../schema/index.js';
@@ -429,7 +430,7 @@ export async function publishBatch(db: Db, orgId: string, at: PublicationTime): 
     throw e;
   }
   // What the WAL held of the batch as it arrived, or of a private key now deleted, goes with it.
-  if (published.criticism > 0 || published.keysRetired > 0) await truncateWal(db);
+  if (published.criticism > 0 || published.keysRetired > 0) await truncateSqliteWal(db);
   return published.criticism;
 }
 
@@ -453,21 +454,6 @@ async function takeCounts(trx: Db, orgId: string, asOf: string): Promise<void> {
       .insertInto('criticism_epoch_counts')
       .values(totals.map((t) => ({ org_id: orgId, epoch: t.epoch, tokens_issued: t.tokensIssued, members_issued: t.membersIssued, tokens_spent: t.tokensSpent })))
       .execute();
-  }
-}
-
-/**
- * On SQLite, after a publication: copy the WAL into the file and truncate it, so the pages written
- * as criticism arrived (in commit order, beside timestamped rows), or holding a private key since
- * deleted, do not outlive the publication there. Waits at most the connection's busy timeout for
- * another connection's transaction; once a day per organisation with something published.
- */
-async function truncateWal(db: Db): Promise<void> {
-  if (db.isTransaction || !(db.getExecutor().adapter instanceof SqliteAdapter)) return;
-  try {
-    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-  } catch {
-    // The publication has committed; a WAL still busy is truncated by the next one.
   }
 }
 
