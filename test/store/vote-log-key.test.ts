@@ -44,7 +44,7 @@ describe.each(dialects)('migration 0011-vote-log-key on %s', (dialect) => {
     const removedSeq = before[3]!.seq;
     await sql`delete from vote_log where seq = ${removedSeq}`.execute(store.db);
 
-    expect(await store.migrate()).toEqual(['0011-vote-log-key', '0012-analysis-list']);
+    expect(await store.migrate()).toEqual(['0011-vote-log-key', '0012-analysis-list', '0013-criticism-unlinked']);
     expect(await logRows()).toEqual(before.slice(0, 3));
 
     if (dialect === 'sqlite') {
