@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../../src/server/auth/passwords.js';
 import { freshDatabase, type TestDatabase } from './stores.js';
 import type { DialectName } from '../../src/store/index.js';
 import { pathOf, routeTable } from './routes.js';
+import { routes, type PathParams, type RouteAnswer, type RouteBody, type RouteName, type RouteQuery } from '../../src/contract/index.js';
 
 /** A stand-in for argon2id in API tests only, so hundreds of logins stay fast; the real hasher has its own test. */
 export const plainHasher: PasswordHasher = {
@@ -107,11 +108,35 @@ export class Client {
     }
     return res;
   }
+  /**
+   * A route of the table: its URL from the table, its body and answer typed by the route's schemas,
+   * and its status checked (by default the route's success: its lowest 2xx).
+   */
+  async call<K extends RouteName>(
+    name: K,
+    params: PathParams<(typeof routeTable)[K]>,
+    options: { body?: RouteBody<K>; query?: RouteQuery<K>; headers?: Record<string, string>; status?: number } = {},
+  ): Promise<RouteAnswer<K>> {
+    const route = routeTable[name];
+    const url = pathOf(route, params, options.query as Parameters<typeof pathOf>[2]);
+    const body = options.body ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+    const res = await this.req(route.method, url, body, options.headers);
+    const status = options.status ?? successOf(name);
+    if (res.statusCode !== status) throw new Error(`${route.method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
+    return (res.body ? res.json() : undefined) as RouteAnswer<K>;
+  }
   get = (url: string) => this.req('GET', url);
   post = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('POST', url, body ?? {}, headers);
   put = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('PUT', url, body ?? {}, headers);
   patch = (url: string, body?: unknown, headers?: Record<string, string>) => this.req('PATCH', url, body ?? {}, headers);
   delete = (url: string, headers?: Record<string, string>) => this.req('DELETE', url, undefined, headers);
+}
+
+/** A route's success status: the lowest 2xx its schemas answer. */
+function successOf(name: RouteName): number {
+  const route: object = routes[name];
+  const response = 'response' in route && route.response && typeof route.response === 'object' ? route.response : { 200: null };
+  return Math.min(...Object.keys(response).map(Number).filter((s) => s >= 200 && s < 300));
 }
 
 export interface Org {

@@ -57,7 +57,6 @@ const notYetFromTheTable = [
   'test/api/model-facts.test.ts',
   'test/api/practice-v2.test.ts',
   'test/api/practice.test.ts',
-  'test/api/principal-marks.test.ts',
   'test/api/row-security.test.ts',
   'test/api/text.test.ts',
   'test/cli/backup.test.ts',
