@@ -67,6 +67,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Bugs the types show for free, while they are at hand: awaiting what is no promise,
+      // for-in over an array's indices as strings, delete leaving a hole in an array.
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-for-in-array': 'error',
+      '@typescript-eslint/no-array-delete': 'error',
     },
   },
   {
