@@ -81,9 +81,10 @@ export default tseslint.config(
   // ----- TEMPORARY: fixed after the redesign lands (remove this block then) -----
   // Type-aware violations in files being reworked by the redesign of issue 16; each is listed
   // with its rule so the fix is known.
-  //   src/store/backup.ts:297 canonical(): switch over ColumnKind lacks 'other' and 'text' (its default takes them)
+  //   src/store/backup/values.ts:48 canonical(): switch-exhaustiveness-check, the switch over ColumnKind
+  //   lacks 'other' and 'text' (its default takes them): name them beside the default.
   {
-    files: ['src/store/backup.ts', 'src/store/backup/**/*.ts'],
+    files: ['src/store/backup/values.ts'],
     rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off' },
   },
   // ----- end of the temporary block -----
