@@ -78,16 +78,6 @@ export default tseslint.config(
     files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
     languageOptions: { parserOptions: { project: null, projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
-  // ----- TEMPORARY: fixed after the redesign lands (remove this block then) -----
-  // Type-aware violations in files being reworked by the redesign of issue 16; each is listed
-  // with its rule so the fix is known.
-  //   src/store/backup/values.ts:48 canonical(): switch-exhaustiveness-check, the switch over ColumnKind
-  //   lacks 'other' and 'text' (its default takes them): name them beside the default.
-  {
-    files: ['src/store/backup/values.ts'],
-    rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off' },
-  },
-  // ----- end of the temporary block -----
   {
     // The pages: React in the browser, checked for the rules of hooks and for accessibility.
     files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],

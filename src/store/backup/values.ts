@@ -57,6 +57,8 @@ export function canonical(value: unknown, kind: ColumnKind): string | null {
       return truthy(value) ? 'true' : 'false';
     case 'json':
       return JSON.stringify(sortedJson(typeof value === 'string' ? JSON.parse(value) : value));
+    case 'text':
+    case 'other':
     default:
       return typeof value === 'string' ? value : JSON.stringify(value);
   }
