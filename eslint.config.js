@@ -33,7 +33,10 @@ const zones = layers.map((layer) => {
         'error',
         {
           patterns: [
-            ...forbidden.map((l) => ({ group: [`../${l}/*`, `../../${l}/*`, `../../../${l}/*`, `../${l}`, `../../${l}`], message: `${layer}/ may not import ${l}/ (see docs/ARCHITECTURE.md).` })),
+            ...forbidden.map((l) => ({
+              group: [`../${l}/*`, `../../${l}/*`, `../../../${l}/*`, `../${l}`, `../../${l}`],
+              message: `${layer}/ may not import ${l}/ (see docs/ARCHITECTURE.md).`,
+            })),
             ...nodeBan,
           ],
         },

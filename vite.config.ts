@@ -55,8 +55,12 @@ function precompressAndBudget(): Plugin {
       console.log(`\nvoting page JavaScript: ${kB(total)} gzip in ${files.length} files (budget ${kB(VOTING_PAGE_BUDGET_BYTES)})`);
       for (const f of files) console.log(`  ${f.padEnd(48)} ${kB(gzipSize.get(f) ?? 0).padStart(9)}`);
       fs.mkdirSync(path.join(outDir, '.vite'), { recursive: true });
-      fs.writeFileSync(path.join(outDir, '.vite', 'voting-page.json'), JSON.stringify({ files, gzipBytes: total, budgetBytes: VOTING_PAGE_BUDGET_BYTES }, null, 2));
-      if (total > VOTING_PAGE_BUDGET_BYTES) this.error(`the voting page needs ${kB(total)} of compressed JavaScript, over its budget of ${kB(VOTING_PAGE_BUDGET_BYTES)}`);
+      fs.writeFileSync(
+        path.join(outDir, '.vite', 'voting-page.json'),
+        JSON.stringify({ files, gzipBytes: total, budgetBytes: VOTING_PAGE_BUDGET_BYTES }, null, 2),
+      );
+      if (total > VOTING_PAGE_BUDGET_BYTES)
+        this.error(`the voting page needs ${kB(total)} of compressed JavaScript, over its budget of ${kB(VOTING_PAGE_BUDGET_BYTES)}`);
     },
   };
 }

@@ -33,7 +33,7 @@ describe('consensus on the map, in the line editor and in the API', () => {
   let orgId: string;
   let issues: { id: string; title: string }[];
 
-  const api = async <T,>(path: string): Promise<T> => {
+  const api = async <T>(path: string): Promise<T> => {
     const res = await organiser.request.get(`${demo.url}${path}`);
     expect(res.status(), path).toBe(200);
     return (await res.json()) as T;
@@ -70,7 +70,9 @@ describe('consensus on the map, in the line editor and in the API', () => {
     let listed = 0;
     for (const issue of issues) {
       const served = await api<Served>(`/api/orgs/${orgId}/issues/${issue.id}/analysis`);
-      const texts = new Map((await api<{ statements: { id: string; text: string }[] }>(`/api/orgs/${orgId}/issues/${issue.id}`)).statements.map((s) => [s.id, s.text]));
+      const texts = new Map(
+        (await api<{ statements: { id: string; text: string }[] }>(`/api/orgs/${orgId}/issues/${issue.id}`)).statements.map((s) => [s.id, s.text]),
+      );
       for (const c of served.snapshot.consensus) {
         for (const g of served.snapshot.groups) {
           const t = served.snapshot.groupVotes[c.statementId]![g.id]!;

@@ -149,7 +149,13 @@ describe('criticism tokens in the browser', () => {
     await again.goto(`${server.url}/criticism`);
     const criticism = new CriticismPage(again);
     await criticism.waitUntilShown();
-    expect(await criticism.walletLine()).toMatch(new RegExp(`^${text('criticism.wallet.tomorrow', { at: '\u0000' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\u0000', '.+')}$`));
+    expect(await criticism.walletLine()).toMatch(
+      new RegExp(
+        `^${text('criticism.wallet.tomorrow', { at: '\u0000' })
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace('\u0000', '.+')}$`,
+      ),
+    );
   }
 
   it('loses no token when the page is left before the blinded messages reach the server', async () => {
@@ -217,7 +223,11 @@ describe('criticism tokens in the browser', () => {
     const context = await newMember('Dee');
     const page = await context.newPage();
     // Another valid RSA key, handed to this member alone with its own (correct) fingerprint.
-    const pair = await globalThis.crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' }, true, ['sign', 'verify']);
+    const pair = await globalThis.crypto.subtle.generateKey(
+      { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' },
+      true,
+      ['sign', 'verify'],
+    );
     const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
     const ownKey = toBase64Url(spki);
     const ownFingerprint = Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', spki)).toString('hex');
@@ -275,7 +285,13 @@ describe('criticism tokens in the browser', () => {
     const words = 'The committee answers letters from tenants weeks late, if at all.';
     expect(await criticism.scheduleLeadership(words)).toBe(text('criticism.scheduled.title'));
     expect(await criticism.waitingToBeSent()).toEqual([words]);
-    const kept = await page.evaluate((org) => JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-outbox:${org}`) ?? '[]') as { sendAt: string; cutoff: string }[], orgId);
+    const kept = await page.evaluate(
+      (org) =>
+        JSON.parse(
+          (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-outbox:${org}`) ?? '[]',
+        ) as { sendAt: string; cutoff: string }[],
+      orgId,
+    );
     expect(kept).toHaveLength(1);
     const [item] = kept;
     expect(Date.parse(item!.sendAt)).toBeGreaterThan(Date.now());
@@ -299,7 +315,8 @@ describe('criticism tokens in the browser', () => {
     // A page looks 5 to 20 s after it loaded, then every half minute.
     await other.reload();
     await other.waitForFunction(
-      (org) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-outbox:${org}`) === null,
+      (org) =>
+        (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-outbox:${org}`) === null,
       orgId,
       { timeout: 40_000 },
     );
@@ -308,7 +325,10 @@ describe('criticism tokens in the browser', () => {
     expect(headers.cookie).toBeUndefined();
     expect(headers['x-csrf-token']).toBeUndefined();
     const receipts = await other.evaluate(
-      (org) => JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-receipts:${org}`) ?? '[]') as { id: string; excerpt: string }[],
+      (org) =>
+        JSON.parse(
+          (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(`massline:criticism-receipts:${org}`) ?? '[]',
+        ) as { id: string; excerpt: string }[],
       orgId,
     );
     expect(receipts.map((r) => r.excerpt)).toEqual([words]);

@@ -26,7 +26,9 @@ const HOUR = /\d{1,2}:\d{2}/;
 
 /** A 16-character base64url token that mixes digits or cases the way ids do, not the way words do. */
 function statementIds(visible: string): string[] {
-  return (visible.match(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g) ?? []).filter((token) => /\d/.test(token) || /[a-z].*[A-Z]/.test(token) || /[_-]/.test(token));
+  return (visible.match(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g) ?? []).filter(
+    (token) => /\d/.test(token) || /[a-z].*[A-Z]/.test(token) || /[_-]/.test(token),
+  );
 }
 
 describe('the health page in plain words', () => {
@@ -106,7 +108,8 @@ describe('the health page in plain words', () => {
     const links = await health.glossaryLinks();
     expect(links.filter((l) => !l.found)).toEqual([]);
     const linked = new Set(links.map((l) => l.href));
-    for (const entry of ['pureLogic', 'l', 'L0', 'practice', 'pi', 'P0', 'beta', 'halfLife', 'forecast', 'firstGathering', ...characters]) expect(linked).toContain(`#glossary-${entry}`);
+    for (const entry of ['pureLogic', 'l', 'L0', 'practice', 'pi', 'P0', 'beta', 'halfLife', 'forecast', 'firstGathering', ...characters])
+      expect(linked).toContain(`#glossary-${entry}`);
   });
 
   it('gives the forecast as a day with its range, never an hour', async () => {
@@ -114,7 +117,9 @@ describe('the health page in plain words', () => {
     const ahead = cards.filter((c) => c.forecast.startsWith(text('health.consultBy', { at: '' }).trim()));
     expect(ahead.length).toBeGreaterThan(0);
     for (const card of ahead) {
-      expect(card.forecast, card.title).toMatch(new RegExp(`^Consult by ${DAY.source} \\((between ${DAY.source} and ${DAY.source}|from ${DAY.source} on), as practice halves every 90 to 365 days\\)`));
+      expect(card.forecast, card.title).toMatch(
+        new RegExp(`^Consult by ${DAY.source} \\((between ${DAY.source} and ${DAY.source}|from ${DAY.source} on), as practice halves every 90 to 365 days\\)`),
+      );
       expect(card.forecastHow, card.title).toMatch(/^Now .+ Were practice to halve every 90 days/);
     }
     for (const card of cards) {

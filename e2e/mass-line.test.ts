@@ -43,7 +43,12 @@ const ANSWER = 'We dropped it too fast. It goes back on the agenda of the next d
 function pattern(key: string, names: string[]): RegExp {
   const ANY = '\u0000';
   const message = text(key, Object.fromEntries(names.map((n) => [n, ANY])));
-  return new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').split(ANY).join('.+')}$`);
+  return new RegExp(
+    `^${message
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .split(ANY)
+      .join('.+')}$`,
+  );
 }
 
 describe('the mass line in the browser', () => {
@@ -115,7 +120,14 @@ describe('the mass line in the browser', () => {
     const page = await fresh.newPage();
     const scripts: { encoding: string | undefined; size: Promise<number> }[] = [];
     page.on('response', (res) => {
-      if (res.request().resourceType() === 'script') scripts.push({ encoding: res.headers()['content-encoding'], size: res.request().sizes().then((s) => s.responseBodySize) });
+      if (res.request().resourceType() === 'script')
+        scripts.push({
+          encoding: res.headers()['content-encoding'],
+          size: res
+            .request()
+            .sizes()
+            .then((s) => s.responseBodySize),
+        });
     });
     await page.goto(`${issueUrl}/vote`, { waitUntil: 'networkidle' });
     await page.getByTestId('statement-text').waitFor();
@@ -139,7 +151,11 @@ describe('the mass line in the browser', () => {
     expect(await vote.remaining()).toBe(remaining - 1);
     await vote.vote('disagree');
     // By keyboard alone: the next statement takes the focus, Tab reaches the first choice, Enter votes.
-    expect(await m.evaluate(() => (globalThis as unknown as { document: { activeElement: { dataset?: { testid?: string } } | null } }).document.activeElement?.dataset?.testid)).toBe('statement-text');
+    expect(
+      await m.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { dataset?: { testid?: string } } | null } }).document.activeElement?.dataset?.testid,
+      ),
+    ).toBe('statement-text');
     await vote.voteByKeyboard('pass');
     expect(await m.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await vote.status()).toContain(text('vote.pass'));
@@ -188,7 +204,9 @@ describe('the mass line in the browser', () => {
     const before = await issue.figure('issue.figures.votes');
     // The organiser votes through the API, on a statement they have not voted on yet.
     const base = `${demo.url}/api/orgs/${orgId}`;
-    const detail = (await (await organiser.request.get(`${base}/issues/${issue.issueId()}`)).json()) as { statements: { id: string; status: string; myVote: number | null }[] };
+    const detail = (await (await organiser.request.get(`${base}/issues/${issue.issueId()}`)).json()) as {
+      statements: { id: string; status: string; myVote: number | null }[];
+    };
     const unvoted = detail.statements.find((s) => s.status === 'accepted' && s.myVote === null);
     if (!unvoted) throw new Error('the organiser has voted on every statement of the demo issue');
     const csrf = (await organiser.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
@@ -216,7 +234,10 @@ describe('the mass line in the browser', () => {
     await o.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const csrf = (await member.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
     const issueId = /\/issues\/([^/?#]+)/.exec(o.url())?.[1] ?? '';
-    const res = await member.request.post(`${demo.url}/api/orgs/${orgId}/issues/${issueId}/statements`, { data: { text: statement }, headers: { 'x-csrf-token': csrf } });
+    const res = await member.request.post(`${demo.url}/api/orgs/${orgId}/issues/${issueId}/statements`, {
+      data: { text: statement },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(res.status()).toBe(201);
     await expect.poll(() => moderation.waiting(), { timeout: 15_000 }).toHaveLength(before.length + 1);
     expect(await moderation.waiting()).toContain(statement);
@@ -289,7 +310,15 @@ describe('the mass line in the browser', () => {
     expect(await practice.actions()).toEqual([ACTION]);
     expect(await practice.takePart(ACTION)).toBe(text('practice.participantsWithMe_one'));
     const happened = '41 of 52 drivers signed; the others feared losing app work.';
-    expect(await practice.file({ action: ACTION, whatDone: 'Two evenings at the airport rank with the petition.', whatHappened: happened, claim: CLAIM, verdict: 'confirms' })).toBe(text('practice.filed'));
+    expect(
+      await practice.file({
+        action: ACTION,
+        whatDone: 'Two evenings at the airport rank with the petition.',
+        whatHappened: happened,
+        claim: CLAIM,
+        verdict: 'confirms',
+      }),
+    ).toBe(text('practice.filed'));
     expect(await practice.reports()).toEqual([happened]);
     await check(m, 'practice');
   });
@@ -425,15 +454,24 @@ describe('the mass line in the browser', () => {
     // A write with the session carries the CSRF header: its absence on the spend above is the page's doing.
     expect((await (await seconding).allHeaders())['x-csrf-token']).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     // Where the walk published the day's batch itself, the member's own criticism is in it: the receipt checks out against the words shown.
-    expect(await page.check(receiptId)).toMatch(wroteSetup ? pattern('criticism.verdict.published', ['position']) : pattern('criticism.verdict.pending', ['at']));
+    expect(await page.check(receiptId)).toMatch(
+      wroteSetup ? pattern('criticism.verdict.published', ['position']) : pattern('criticism.verdict.pending', ['at']),
+    );
     await check(m, 'criticism-answered');
   });
 
   /** Until the engine's analysis of the demo's votes is stored (it runs in a worker after the start). */
   async function waitForAnalysis() {
     const me = (await (await organiser.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } };
-    const issues = (await (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues`)).json()) as { issues: { id: string; title: string }[] };
+    const issues = (await (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues`)).json()) as {
+      issues: { id: string; title: string }[];
+    };
     const id = issues.issues.find((i) => i.title === issueTitle)?.id;
-    await expect.poll(async () => (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues/${id}/analysis`)).status(), { timeout: 60_000, interval: 250 }).toBe(200);
+    await expect
+      .poll(async () => (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues/${id}/analysis`)).status(), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBe(200);
   }
 });

@@ -129,7 +129,9 @@ describe('the principal contradiction in the browser', () => {
     const n = (x: number) => x.toLocaleString('en-GB');
     let shown = 0;
     for (const [title, issueId] of issueIds) {
-      const history = (await (await organiser.request.get(`${base}/issues/${issueId}/line`)).json()) as { versions: { id: string; number: number; status: string }[] };
+      const history = (await (await organiser.request.get(`${base}/issues/${issueId}/line`)).json()) as {
+        versions: { id: string; number: number; status: string }[];
+      };
       const published = history.versions.filter((v) => v.status === 'published').sort((a, b) => b.number - a.number)[0];
       if (!published) continue;
       const embrace = (await (await organiser.request.get(`${base}/line-versions/${published.id}/embrace`)).json()) as {
@@ -175,7 +177,9 @@ describe('the principal contradiction in the browser', () => {
 
     const blocked = await principal();
     expect(blocked[0]?.title).toBe(chosen.title);
-    expect(blocked[0]?.reasons[0]).toBe(`Blocks ${others.length} open issue${others.length === 1 ? '' : 's'}: ${[...others].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(', ')}`);
+    expect(blocked[0]?.reasons[0]).toBe(
+      `Blocks ${others.length} open issue${others.length === 1 ? '' : 's'}: ${[...others].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(', ')}`,
+    );
     for (const title of others) {
       const waits = blocked.find((r) => r.title === title)?.reasons.find((r) => r.startsWith('Waits on '));
       if (marked.includes(title)) expect(waits).toContain(chosen.title);

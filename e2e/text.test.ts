@@ -70,7 +70,9 @@ describe('concentrating free text in the browser', () => {
     await demo?.stop();
     const counts = { minor: 0, moderate: 0, serious: 0, critical: 0 };
     for (const p of log.pages) for (const v of p.violations) if (v.impact) counts[v.impact]++;
-    console.log(`axe (text): ${log.pages.length} pages checked at 2 widths; violations by impact: ${JSON.stringify(counts)}; screenshots: ${log.screenshots.length} in ${log.dir}`);
+    console.log(
+      `axe (text): ${log.pages.length} pages checked at 2 widths; violations by impact: ${JSON.stringify(counts)}; screenshots: ${log.screenshots.length} in ${log.dir}`,
+    );
   });
 
   it('a member writing sees the statements like theirs as they type, announced, and votes on one by keyboard instead', async () => {
@@ -99,7 +101,9 @@ describe('concentrating free text in the browser', () => {
     await expect.poll(() => write.saved()).toBe(text('write.similar.saved', { vote: text('vote.agree'), text: ALREADY_THERE }));
     expect(await write.pressed('agree')).toBe('true');
     // The vote counts: the statement is no longer offered to vote on.
-    const mine = (await (await member.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(PAY)}`)).json()) as { statements: { text: string; myVote: number | null }[] };
+    const mine = (await (await member.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(PAY)}`)).json()) as {
+      statements: { text: string; myVote: number | null }[];
+    };
     expect(mine.statements.find((s) => s.text === ALREADY_THERE)?.myVote).toBe(1);
   });
 
@@ -111,7 +115,9 @@ describe('concentrating free text in the browser', () => {
     await expect
       .poll(
         async () => {
-          const r = (await (await organiser.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(DEMO_ISSUE)}/themes`)).json()) as { themes: { groups: { agree: number }[] }[] };
+          const r = (await (await organiser.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(DEMO_ISSUE)}/themes`)).json()) as {
+            themes: { groups: { agree: number }[] }[];
+          };
           return r.themes.some((t) => t.groups.some((g) => g.agree > 0));
         },
         { timeout: 120_000, interval: 2_000 },

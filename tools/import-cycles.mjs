@@ -63,6 +63,12 @@ function visit(file) {
 }
 for (const file of files) if (!index.has(file)) visit(file);
 
-for (const circle of circles) console.log(`import circle: ${circle.map((f) => path.relative(process.cwd(), f)).sort().join(' ↔ ')}`);
+for (const circle of circles)
+  console.log(
+    `import circle: ${circle
+      .map((f) => path.relative(process.cwd(), f))
+      .sort()
+      .join(' ↔ ')}`,
+  );
 console.log(`${files.length} files, ${circles.length} import circle${circles.length === 1 ? '' : 's'}`);
 process.exitCode = circles.length === 0 ? 0 : 1;

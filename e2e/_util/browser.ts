@@ -6,7 +6,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    const where = process.env.CI === 'true' ? 'CI must install it (.ci/run: apt-get install -y chromium)' : 'install it with: apt-get update && apt-get install -y chromium';
+    const where =
+      process.env.CI === 'true'
+        ? 'CI must install it (.ci/run: apt-get install -y chromium)'
+        : 'install it with: apt-get update && apt-get install -y chromium';
     throw new Error(`The browser tests need Chromium at ${CHROMIUM}; ${where}.`);
   }
   // A fresh temporary profile per launch; no background traffic on this machine's closed network.

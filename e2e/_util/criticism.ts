@@ -33,12 +33,19 @@ export async function ensureUnansweredCriticism(demo: DemoServer, browser: Brows
     const epoch = offered.epochs[0];
     if (!epoch) throw new Error('the criticism setup found no current epoch');
     const pending = await requestTokens(epoch.epoch, epoch.publicKey, SETUP_CRITICISMS.length);
-    const signed = await writer.request.post(`${base}/criticism/tokens`, { data: { epoch: epoch.epoch, blinded: pending.blinded }, headers: { 'x-csrf-token': csrf } });
+    const signed = await writer.request.post(`${base}/criticism/tokens`, {
+      data: { epoch: epoch.epoch, blinded: pending.blinded },
+      headers: { 'x-csrf-token': csrf },
+    });
     if (!signed.ok()) throw new Error(`tokens for the criticism setup: ${signed.status()} ${await signed.text()}`);
     const tokens = await pending.finish(((await signed.json()) as { blindSignatures: string[] }).blindSignatures);
     for (const [i, words] of SETUP_CRITICISMS.entries()) {
       // Node's fetch: no cookie jar at all, as the page's credentials: 'omit'.
-      const sent = await fetch(`${base}/criticisms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens[i], target: { kind: 'leadership' }, text: words }) });
+      const sent = await fetch(`${base}/criticisms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: tokens[i], target: { kind: 'leadership' }, text: words }),
+      });
       if (sent.status !== 201) throw new Error(`criticism for the setup: ${sent.status} ${await sent.text()}`);
     }
   } finally {

@@ -19,7 +19,13 @@ export async function startDemoServer(): Promise<DemoServer> {
   const port = await freePort();
   // The first run builds the demo (the Pol.is import, five months replayed, a blind-signing key per
   // week of criticism): over a minute and a half on a busy two-core machine.
-  const server = await startServerProcess('node', ['bin/massline', 'serve', '--demo', '--port', String(port), '--data-dir', dataDir], { MASSLINE_LOG_LEVEL: 'warn' }, 240_000, /Members join through \S+/);
+  const server = await startServerProcess(
+    'node',
+    ['bin/massline', 'serve', '--demo', '--port', String(port), '--data-dir', dataDir],
+    { MASSLINE_LOG_LEVEL: 'warn' },
+    240_000,
+    /Members join through \S+/,
+  );
   const out = server.output();
   const login = /log in as (\S+) \/ (\S+)/.exec(out);
   const invite = /Members join through \S+?(\/join\/\S+)/.exec(out);
@@ -45,7 +51,11 @@ export function ensurePagesBuilt(): void {
   if (built >= newest) return;
   // The test runner sets NODE_ENV=test, which would build React's development bundle.
   const env = { ...process.env, NODE_ENV: 'production' };
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env,
+  });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -35,7 +35,9 @@ export class CriticismInboxPage {
 
   /** Answer a waiting criticism in public; resolves when it has moved to the answered ones. */
   async answer(words: string, answer: string): Promise<string> {
-    const item = this.waitingList().locator('.inbox-item', { has: this.page.locator('.criticism__text', { hasText: words }) }).first();
+    const item = this.waitingList()
+      .locator('.inbox-item', { has: this.page.locator('.criticism__text', { hasText: words }) })
+      .first();
     await item.getByLabel(text('inbox.answerLabel'), { exact: true }).fill(answer);
     await item.getByRole('button', { name: text('inbox.answer'), exact: true }).click();
     const notice = this.page.locator('.notice--success .notice__title');
@@ -45,6 +47,9 @@ export class CriticismInboxPage {
   }
 
   async figure(key: string): Promise<string> {
-    return this.page.locator('.criticism-figures > div', { has: this.page.locator('dt').getByText(text(key), { exact: true }) }).locator('dd').innerText();
+    return this.page
+      .locator('.criticism-figures > div', { has: this.page.locator('dt').getByText(text(key), { exact: true }) })
+      .locator('dd')
+      .innerText();
   }
 }

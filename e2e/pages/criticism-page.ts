@@ -14,10 +14,16 @@ export class CriticismPage {
   async walletLine(): Promise<string> {
     const line = this.page.locator('.wallet-state [role="status"]');
     const fetching = text('criticism.wallet.fetching');
-    await this.page.waitForFunction((busy) => {
-      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.wallet-state [role="status"]');
-      return !!el?.textContent && el.textContent !== busy;
-    }, fetching, { timeout: 60_000 });
+    await this.page.waitForFunction(
+      (busy) => {
+        const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(
+          '.wallet-state [role="status"]',
+        );
+        return !!el?.textContent && el.textContent !== busy;
+      },
+      fetching,
+      { timeout: 60_000 },
+    );
     return line.innerText();
   }
 
@@ -77,7 +83,9 @@ export class CriticismPage {
 
   /** Press "Check" on a receipt and read the verdict. */
   async check(receiptId: string): Promise<string> {
-    const item = this.receipts().getByRole('listitem').filter({ has: this.page.getByTestId('receipt-id').getByText(receiptId, { exact: true }) });
+    const item = this.receipts()
+      .getByRole('listitem')
+      .filter({ has: this.page.getByTestId('receipt-id').getByText(receiptId, { exact: true }) });
     await item.getByRole('button', { name: text('criticism.receipts.check'), exact: true }).click();
     const verdict = item.locator('.verdict');
     await verdict.waitFor();
@@ -94,7 +102,10 @@ export class CriticismPage {
   }
 
   private item(words: string): Locator {
-    return this.published().getByRole('listitem').filter({ has: this.page.locator('.criticism__text', { hasText: words }) }).first();
+    return this.published()
+      .getByRole('listitem')
+      .filter({ has: this.page.locator('.criticism__text', { hasText: words }) })
+      .first();
   }
 
   /** The answers under a published criticism: each answer's text and its "name (role), date" line. */
@@ -121,6 +132,9 @@ export class CriticismPage {
 
   /** A figure of the bureaucracy figures by its term. */
   async figure(key: string): Promise<string> {
-    return this.page.locator('.criticism-figures > div', { has: this.page.locator('dt').getByText(text(key), { exact: true }) }).locator('dd').innerText();
+    return this.page
+      .locator('.criticism-figures > div', { has: this.page.locator('dt').getByText(text(key), { exact: true }) })
+      .locator('dd')
+      .innerText();
   }
 }

@@ -58,7 +58,9 @@ export class HealthPage {
    * Each card of figures (the organisation's and each issue's): its title, ℓ and π as written on it,
    * the explanation in words, the model's notation, and the character's badge (null when none is shown).
    */
-  async cards(): Promise<{ title: string; l: string; pi: string; words: string; notation: string | null; badge: string | null; forecast: string; forecastHow: string | null }[]> {
+  async cards(): Promise<
+    { title: string; l: string; pi: string; words: string; notation: string | null; badge: string | null; forecast: string; forecastHow: string | null }[]
+  > {
     const cards = this.page.locator('section.card', { has: this.page.locator('.figures') });
     const out = [];
     for (let i = 0; i < (await cards.count()); i++) {
@@ -85,7 +87,8 @@ export class HealthPage {
   async qualityFigures(): Promise<{ value: string; how: string }[]> {
     const rows = this.page.locator('.quality dd');
     const out = [];
-    for (let i = 0; i < (await rows.count()); i++) out.push({ value: await rows.nth(i).locator('.quality__value').innerText(), how: await rows.nth(i).locator('.hint').innerText() });
+    for (let i = 0; i < (await rows.count()); i++)
+      out.push({ value: await rows.nth(i).locator('.quality__value').innerText(), how: await rows.nth(i).locator('.hint').innerText() });
     return out;
   }
 

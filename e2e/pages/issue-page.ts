@@ -12,7 +12,10 @@ export class IssuePage {
   /** The phase marked as current in the cycle's steps. */
   async currentPhase(): Promise<string> {
     const current = this.page.locator('.phase-steps li[aria-current="step"]');
-    return (await current.innerText()).replace(text('phase.current'), '').replace(/^\d+\s*/, '').trim();
+    return (await current.innerText())
+      .replace(text('phase.current'), '')
+      .replace(/^\d+\s*/, '')
+      .trim();
   }
 
   /** A figure of the issue by its label, as a number. */

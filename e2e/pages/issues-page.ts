@@ -12,7 +12,10 @@ export class IssuesPage {
 
   /** The titles of the listed issues. */
   async titles(): Promise<string[]> {
-    return this.page.getByRole('list', { name: text('home.issuesTitle'), exact: true }).getByRole('heading').allInnerTexts();
+    return this.page
+      .getByRole('list', { name: text('home.issuesTitle'), exact: true })
+      .getByRole('heading')
+      .allInnerTexts();
   }
 
   async open(title: string): Promise<void> {

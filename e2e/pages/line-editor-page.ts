@@ -32,7 +32,10 @@ export class LineEditorPage {
     const claim = this.page.locator('.claim-editor > li').nth(number - 1);
     const basis = claim.locator('details.basis');
     if ((await basis.getAttribute('open')) === null) await basis.locator('summary').click();
-    const labels = await claim.getByRole('group', { name: text('editor.fromConsensus'), exact: true }).locator('li label').allInnerTexts();
+    const labels = await claim
+      .getByRole('group', { name: text('editor.fromConsensus'), exact: true })
+      .locator('li label')
+      .allInnerTexts();
     // A label reads "<statement> — <figure>"; the figure may start a line of its own.
     return labels.map((label) => (label.split(/\s+— /)[0] ?? '').trim());
   }
@@ -41,7 +44,10 @@ export class LineEditorPage {
   async citeStatement(number: number, statement: string): Promise<void> {
     const claim = this.page.locator('.claim-editor > li').nth(number - 1);
     await claim.getByLabel(text('editor.find', { number }), { exact: true }).fill(statement.split(' ').slice(0, 4).join(' '));
-    await claim.getByRole('group', { name: text('editor.fromAny'), exact: true }).getByRole('checkbox', { name: statement, exact: true }).check();
+    await claim
+      .getByRole('group', { name: text('editor.fromAny'), exact: true })
+      .getByRole('checkbox', { name: statement, exact: true })
+      .check();
   }
 
   async grounding(): Promise<string> {

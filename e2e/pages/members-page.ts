@@ -17,7 +17,10 @@ export class MembersPage {
   }
 
   async memberNames(): Promise<string[]> {
-    return this.page.getByRole('table', { name: text('members.membersTitle'), exact: true }).locator('tbody th').allInnerTexts();
+    return this.page
+      .getByRole('table', { name: text('members.membersTitle'), exact: true })
+      .locator('tbody th')
+      .allInnerTexts();
   }
 
   async createInvite(maxUses: number, constituency?: string): Promise<string> {

@@ -10,12 +10,18 @@ export class OrganiseIssuePage {
   }
 
   async currentPhase(): Promise<string> {
-    return (await this.page.locator('.phase-steps li[aria-current="step"]').innerText()).replace(text('phase.current'), '').replace(/^\d+\s*/, '').trim();
+    return (await this.page.locator('.phase-steps li[aria-current="step"]').innerText())
+      .replace(text('phase.current'), '')
+      .replace(/^\d+\s*/, '')
+      .trim();
   }
 
   /** The detail line of a tool, e.g. "1 statement waits". */
   async toolDetail(tool: 'moderation' | 'map' | 'line' | 'practice'): Promise<string> {
-    return this.page.getByRole('link', { name: new RegExp(`^${text(`organise.tools.${tool}`)}`) }).locator('.tool__detail').innerText();
+    return this.page
+      .getByRole('link', { name: new RegExp(`^${text(`organise.tools.${tool}`)}`) })
+      .locator('.tool__detail')
+      .innerText();
   }
 
   async openTool(tool: 'moderation' | 'map' | 'line' | 'practice'): Promise<void> {

@@ -23,7 +23,9 @@ export class PracticePage {
 
   /** Take part in an action; answers what the card then says of who takes part. */
   async takePart(action: string): Promise<string> {
-    const card = this.page.locator('section[aria-labelledby="actions-heading"] li').filter({ has: this.page.getByRole('heading', { name: action, exact: true }) });
+    const card = this.page
+      .locator('section[aria-labelledby="actions-heading"] li')
+      .filter({ has: this.page.getByRole('heading', { name: action, exact: true }) });
     await card.getByRole('button', { name: text('practice.join'), exact: true }).click();
     await card.getByRole('button', { name: text('practice.leave'), exact: true }).waitFor();
     return card.locator('.take-part .meta').innerText();

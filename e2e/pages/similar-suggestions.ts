@@ -30,7 +30,10 @@ export class SimilarSuggestions {
 
   /** Tab from the field until the first suggestion's `choice` button has the focus (at most `limit` presses); its name then. */
   async tabToFirst(choice: 'agree' | 'disagree' | 'pass', limit = 6): Promise<boolean> {
-    const button = this.region().getByRole('listitem').first().getByRole('button', { name: text(`vote.${choice}`), exact: true });
+    const button = this.region()
+      .getByRole('listitem')
+      .first()
+      .getByRole('button', { name: text(`vote.${choice}`), exact: true });
     await this.field().focus();
     for (let i = 0; i < limit; i++) {
       await this.page.keyboard.press('Tab');
@@ -40,7 +43,11 @@ export class SimilarSuggestions {
   }
 
   async pressed(choice: 'agree' | 'disagree' | 'pass'): Promise<string | null> {
-    return this.region().getByRole('listitem').first().getByRole('button', { name: text(`vote.${choice}`), exact: true }).getAttribute('aria-pressed');
+    return this.region()
+      .getByRole('listitem')
+      .first()
+      .getByRole('button', { name: text(`vote.${choice}`), exact: true })
+      .getAttribute('aria-pressed');
   }
 
   async saved(): Promise<string> {

@@ -19,14 +19,16 @@ export class VotePage {
   /** Vote, then wait until the next statement has replaced this one. */
   async vote(choice: VoteChoice): Promise<string> {
     const before = await this.statement();
-    await this.page.getByRole('group', { name: text('vote.yourVote'), exact: true }).getByRole('button', { name: text(`vote.${choice}`), exact: true }).click();
-    await this.page.waitForFunction(
-      (prev) => {
-        const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="statement-text"]');
-        return !!el && el.textContent !== prev;
-      },
-      before,
-    );
+    await this.page
+      .getByRole('group', { name: text('vote.yourVote'), exact: true })
+      .getByRole('button', { name: text(`vote.${choice}`), exact: true })
+      .click();
+    await this.page.waitForFunction((prev) => {
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(
+        '[data-testid="statement-text"]',
+      );
+      return !!el && el.textContent !== prev;
+    }, before);
     return this.statement();
   }
 
@@ -35,16 +37,17 @@ export class VotePage {
     const before = await this.statement();
     const order: VoteChoice[] = ['agree', 'disagree', 'pass'];
     for (let i = 0; i <= order.indexOf(choice); i++) await this.page.keyboard.press('Tab');
-    const focused = await this.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent);
+    const focused = await this.page.evaluate(
+      () => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent,
+    );
     if (focused !== text(`vote.${choice}`)) throw new Error(`keyboard: focus is on "${focused}", not on ${choice}`);
     await this.page.keyboard.press('Enter');
-    await this.page.waitForFunction(
-      (prev) => {
-        const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="statement-text"]');
-        return !!el && el.textContent !== prev;
-      },
-      before,
-    );
+    await this.page.waitForFunction((prev) => {
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(
+        '[data-testid="statement-text"]',
+      );
+      return !!el && el.textContent !== prev;
+    }, before);
     return this.statement();
   }
 

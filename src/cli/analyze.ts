@@ -32,7 +32,8 @@ function readInput(path: string): Input {
     };
   }
   const [header, ...rows] = parse(fs.readFileSync(path), { skip_empty_lines: true, bom: true }) as string[][];
-  if (!header || header.map((h) => h.trim()).join(',') !== 'participant,statement,vote') throw new PolisFormatError(`${path}: the header must be participant,statement,vote`);
+  if (!header || header.map((h) => h.trim()).join(',') !== 'participant,statement,vote')
+    throw new PolisFormatError(`${path}: the header must be participant,statement,vote`);
   return {
     votes: rows.map((r, i) => {
       const vote = Number(r[2]);

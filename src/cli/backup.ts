@@ -24,11 +24,16 @@ function storeOf(opts: BackupCommandOptions, purpose: 'backup' | 'restore'): { s
   const config = loadConfig(process.env, { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   if (config.databaseUrl) {
     const url = new URL(config.databaseUrl);
-    return { store: openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 }), where: `PostgreSQL ${url.host}${url.pathname}`, remove: null };
+    return {
+      store: openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 }),
+      where: `PostgreSQL ${url.host}${url.pathname}`,
+      remove: null,
+    };
   }
   const file = sqliteFile(config.dataDir);
   // Opening a SQLite file creates it: a backup of a folder without one would back up nothing.
-  if (purpose === 'backup' && !fs.existsSync(file)) throw new BackupError(`${config.dataDir}: no Massline database there (--data-dir, or DATABASE_URL for PostgreSQL)`);
+  if (purpose === 'backup' && !fs.existsSync(file))
+    throw new BackupError(`${config.dataDir}: no Massline database there (--data-dir, or DATABASE_URL for PostgreSQL)`);
   const newFolder = !fs.existsSync(config.dataDir);
   const newFile = !fs.existsSync(file);
   const remove = () => {
@@ -50,11 +55,16 @@ export async function backupCommand(file: string, opts: BackupCommandOptions, io
   const started = performance.now();
   const tty = process.stderr.isTTY;
   try {
-    const summary = await writeBackup(store, archive, { onProgress: tty ? ({ table, rows }) => process.stderr.write(`\rbacking up ${table}: ${rows.toLocaleString('en')} rows so far\x1b[K`) : undefined });
+    const summary = await writeBackup(store, archive, {
+      onProgress: tty ? ({ table, rows }) => process.stderr.write(`\rbacking up ${table}: ${rows.toLocaleString('en')} rows so far\x1b[K`) : undefined,
+    });
     if (tty) process.stderr.write('\r\x1b[K');
     const took = seconds(started);
     if (opts.json) io.out(JSON.stringify({ tables: summary.tables, rows: summary.rows, bytes: summary.bytes, seconds: took }));
-    else io.out(`backed up ${summary.tables} tables, ${summary.rows.toLocaleString('en')} rows of ${where} to ${file} (${megabytes(summary.bytes)}) in ${took.toFixed(1)} s`);
+    else
+      io.out(
+        `backed up ${summary.tables} tables, ${summary.rows.toLocaleString('en')} rows of ${where} to ${file} (${megabytes(summary.bytes)}) in ${took.toFixed(1)} s`,
+      );
   } finally {
     await store.close();
   }
@@ -91,7 +101,9 @@ export async function restoreCommand(file: string, opts: BackupCommandOptions, i
     if (opts.json) io.out(JSON.stringify({ tables: summary.tables, rows: summary.rows, bytes: summary.bytes, seconds: took }));
     else {
       const then = summary.migratedAfter.length ? `; then applied this build's newer migrations ${summary.migratedAfter.join(', ')}` : '';
-      io.out(`restored ${summary.tables} tables, ${summary.rows.toLocaleString('en')} rows from ${file} (${megabytes(summary.bytes)}) into ${where} in ${took.toFixed(1)} s${then}`);
+      io.out(
+        `restored ${summary.tables} tables, ${summary.rows.toLocaleString('en')} rows from ${file} (${megabytes(summary.bytes)}) into ${where} in ${took.toFixed(1)} s${then}`,
+      );
     }
   } catch (e) {
     throw e instanceof BackupError ? new BackupError(`${file}: ${e.message}`) : e;

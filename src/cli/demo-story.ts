@@ -43,7 +43,8 @@ export function demoStory(now: number): Timeline {
   // Two camps on pay: drivers and mechanics against dispatchers and passengers, with some mixing.
   const camp = (i: number) => (['driver', 'mechanic'].includes(members[i]!.constituency) ? 0 : 1);
   const events: Timeline['events'] = [];
-  const statement = (daysAgo: number, issue: string, id: string, by: number, text: string) => events.push({ at: at(daysAgo, by % 12), type: 'statement', issue, id, member: `m${by}`, text });
+  const statement = (daysAgo: number, issue: string, id: string, by: number, text: string) =>
+    events.push({ at: at(daysAgo, by % 12), type: 'statement', issue, id, member: `m${by}`, text });
   const votes = (daysAgo: number, ids: string[], who: number[], lean: (i: number, j: number) => number) => {
     for (const i of who)
       ids.forEach((id, j) => {
@@ -57,7 +58,13 @@ export function demoStory(now: number): Timeline {
   const auditors = all.filter((i) => camp(i) === 0 && i % 7 === 1);
 
   // Night-shift pay: two full cycles.
-  events.push({ at: at(150), type: 'issue', issue: 'pay', title: 'Night-shift pay', description: 'What do we demand for night shifts in the next round of talks?' });
+  events.push({
+    at: at(150),
+    type: 'issue',
+    issue: 'pay',
+    title: 'Night-shift pay',
+    description: 'What do we demand for night shifts in the next round of talks?',
+  });
   const pay = [
     'Night shifts must pay at least 25 % more than day shifts',
     'No driver should work more than three night shifts in a row',
@@ -85,7 +92,15 @@ export function demoStory(now: number): Timeline {
       { id: 'pay3', text: 'No new night routes before every depot has a safe rest area', cites: ['p7'] },
     ],
   });
-  for (const i of all.slice(0, 170)) events.push({ at: at(132 - (i % 5), i % 12), type: 'endorse', member: `m${i}`, issue: 'pay', response: i % 9 === 4 ? 'critique' : 'embrace', ...(i % 9 === 4 ? { text: 'The premium should cover dispatchers too' } : {}) });
+  for (const i of all.slice(0, 170))
+    events.push({
+      at: at(132 - (i % 5), i % 12),
+      type: 'endorse',
+      member: `m${i}`,
+      issue: 'pay',
+      response: i % 9 === 4 ? 'critique' : 'embrace',
+      ...(i % 9 === 4 ? { text: 'The premium should cover dispatchers too' } : {}),
+    });
   events.push({ at: at(120), type: 'advance', issue: 'pay' });
   const reports: [number, string, 'confirms' | 'refutes'][] = [
     [57, 'pay1', 'confirms'],
@@ -115,7 +130,11 @@ export function demoStory(now: number): Timeline {
     }),
   );
   events.push({ at: at(100), type: 'advance', issue: 'pay' });
-  const pay2 = ['Rest areas must be inspected by our own safety reps', 'Night routes need two-person crews after 1 am', 'The premium must rise with inflation every year'];
+  const pay2 = [
+    'Rest areas must be inspected by our own safety reps',
+    'Night routes need two-person crews after 1 am',
+    'The premium must rise with inflation every year',
+  ];
   pay2.forEach((text, j) => statement(96 - j * 0.3, 'pay', `q${j}`, (j * 11 + 5) % 250, text));
   votes(
     92,
@@ -134,10 +153,24 @@ export function demoStory(now: number): Timeline {
       { id: 'pay4b', text: 'The premium rises with inflation every year', cites: ['q2'] },
     ],
   });
-  for (const i of all.slice(0, 110)) events.push({ at: at(57 - (i % 4), i % 10), type: 'endorse', member: `m${i}`, issue: 'pay', response: i % 7 === 3 ? 'amend' : 'embrace', ...(i % 7 === 3 ? { text: 'Add two-person crews after 1 am' } : {}) });
+  for (const i of all.slice(0, 110))
+    events.push({
+      at: at(57 - (i % 4), i % 10),
+      type: 'endorse',
+      member: `m${i}`,
+      issue: 'pay',
+      response: i % 7 === 3 ? 'amend' : 'embrace',
+      ...(i % 7 === 3 ? { text: 'Add two-person crews after 1 am' } : {}),
+    });
 
   // Depot safety: consulted widely, never concentrated.
-  events.push({ at: at(30), type: 'issue', issue: 'safety', title: 'Depot safety', description: 'What is unsafe at the depots, and what should we demand first?' });
+  events.push({
+    at: at(30),
+    type: 'issue',
+    issue: 'safety',
+    title: 'Depot safety',
+    description: 'What is unsafe at the depots, and what should we demand first?',
+  });
   const safety = [
     'The depot yard lighting is broken at night',
     'Buses leave the depot with faulty brakes',
@@ -163,7 +196,8 @@ export function demoStory(now: number): Timeline {
   // public or left waiting. The leadership's time to answer is the organisation's bureaucracy figure.
   const criticise = (daysAgo: number, id: string, by: number, text: string, issue?: string) =>
     events.push({ at: at(daysAgo, 9 + (by % 8)), type: 'criticise', member: `m${by}`, id, text, ...(issue ? { issue } : {}) });
-  const second = (daysAgo: number, id: string, who: number[]) => who.forEach((i) => events.push({ at: at(daysAgo, 10 + (i % 9)), type: 'second', member: `m${i}`, criticism: id }));
+  const second = (daysAgo: number, id: string, who: number[]) =>
+    who.forEach((i) => events.push({ at: at(daysAgo, 10 + (i % 9)), type: 'second', member: `m${i}`, criticism: id }));
   const answer = (daysAgo: number, id: string, text: string) => events.push({ at: at(daysAgo, 11), type: 'answer', criticism: id, text });
   criticise(141, 'c1', 12, 'The date of the first talks was fixed before the night shift was asked whether it suits them.', 'pay');
   second(139, 'c1', [3, 17, 44, 61, 90]);
@@ -182,7 +216,13 @@ export function demoStory(now: number): Timeline {
   criticise(9, 'c6', 230, 'Decisions on the strike fund are taken by three people and never explained to the members.');
   second(7, 'c6', [19, 65, 88]);
   // Written today: it waits for the next batch.
-  events.push({ at: now - 1_800_000, type: 'criticise', member: 'm111', id: 'c7', text: 'The new shift rota was announced in a message at midnight, with no chance to discuss it.' });
+  events.push({
+    at: now - 1_800_000,
+    type: 'criticise',
+    member: 'm111',
+    id: 'c7',
+    text: 'The new shift rota was announced in a message at midnight, with no chance to discuss it.',
+  });
 
   // The second pay line goes into practice: two actions, members taking part, reports from them.
   events.push({ at: at(52), type: 'advance', issue: 'pay' });
@@ -192,7 +232,16 @@ export function demoStory(now: number): Timeline {
   for (const i of auditors) events.push({ at: at(48 - (i % 3), i % 12), type: 'join', member: `m${i}`, action: 'rest-audit' });
   const depots = ['north', 'east', 'harbour', 'airport', 'central'];
   [6, 30, 75, 120, 141].forEach((i, k) =>
-    events.push({ at: at(40 - k, 15), type: 'report', member: `m${i}`, issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: `At the ${depots[k]} depot most night drivers signed, and management agreed to discuss the premium` }),
+    events.push({
+      at: at(40 - k, 15),
+      type: 'report',
+      member: `m${i}`,
+      issue: 'pay',
+      action: 'petition',
+      claim: 'pay1b',
+      verdict: 'confirms',
+      text: `At the ${depots[k]} depot most night drivers signed, and management agreed to discuss the premium`,
+    }),
   );
   [4, 16, 28].forEach((i, k) =>
     events.push({
@@ -203,7 +252,10 @@ export function demoStory(now: number): Timeline {
       action: 'rest-audit',
       claim: 'pay3b',
       verdict: k === 1 ? 'refutes' : 'confirms',
-      text: k === 1 ? 'The rest area at the north depot failed our audit, and the night route opened anyway' : `The rest area at the ${depots[k + 1]} depot passed our audit before the route opened`,
+      text:
+        k === 1
+          ? 'The rest area at the north depot failed our audit, and the night route opened anyway'
+          : `The rest area at the ${depots[k + 1]} depot passed our audit before the route opened`,
     }),
   );
 
@@ -213,7 +265,21 @@ export function demoStory(now: number): Timeline {
     pay2.forEach((_, j) => events.push({ at: at(91 - k, 9 + j), type: 'vote', member: o.id, statement: `q${j}`, value: 1 }));
   }
   events.push({ at: at(95, 3), type: 'statement', issue: 'pay', id: 'q3', member: 'o1', text: 'Night routes should be planned with the drivers who run them' });
-  votes(90, ['q3'], all.filter((i) => i % 4 === 1), () => 1);
-  events.push({ at: at(39, 17), type: 'report', member: 'o1', issue: 'pay', action: 'petition', claim: 'pay1b', verdict: 'confirms', text: 'I collected signatures at the central depot: every driver on the night shift signed' });
+  votes(
+    90,
+    ['q3'],
+    all.filter((i) => i % 4 === 1),
+    () => 1,
+  );
+  events.push({
+    at: at(39, 17),
+    type: 'report',
+    member: 'o1',
+    issue: 'pay',
+    action: 'petition',
+    claim: 'pay1b',
+    verdict: 'confirms',
+    text: 'I collected signatures at the central depot: every driver on the night shift signed',
+  });
   return { settings: {}, members: [...members, ...leadership], events, ask: [] };
 }

@@ -27,12 +27,18 @@ async function tellDemoStory(ctx: AppContext, orgId: string): Promise<void> {
   let now = end;
   // Sessions of the replay are never handed out; they only need to outlive five simulated months. Months of
   // members' input arrive in moments, so the request limits are off.
-  const story = await createContext({ ...ctx.config, sessionDays: 365, rateLimits: null }, { clock: () => new Date(now), analysisMode: 'inline', passwords: ctx.passwords });
+  const story = await createContext(
+    { ...ctx.config, sessionDays: 365, rateLimits: null },
+    { clock: () => new Date(now), analysisMode: 'inline', passwords: ctx.passwords },
+  );
   const app = await buildApp(story);
   try {
     const admin = new Session(app);
     await admin.call('POST', '/api/auth/login', { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
-    await replayTimeline({ app, ctx: story, org: `/api/orgs/${orgId}`, orgId, admin, setNow: (ms) => (now = Math.min(ms, end)), moderate: true }, demoStory(end));
+    await replayTimeline(
+      { app, ctx: story, org: `/api/orgs/${orgId}`, orgId, admin, setNow: (ms) => (now = Math.min(ms, end)), moderate: true },
+      demoStory(end),
+    );
   } finally {
     await app.close();
     await story.close();
@@ -57,7 +63,14 @@ export async function ensureDemo(ctx: AppContext, log: (line: string) => void): 
   if (!org) {
     log('First run: creating the demo organisation from a real Pol.is conversation (vTaiwan, UberX)…');
     org = await createOrganisation(db, { name: DEMO.name, slug: DEMO.slug, moderation: 'strict', at });
-    const { member } = await createOrganiser(db, ctx.passwords, { orgSlug: DEMO.slug, email: DEMO.email, displayName: 'Demo Organiser', password: DEMO.password, role: 'admin', at });
+    const { member } = await createOrganiser(db, ctx.passwords, {
+      orgSlug: DEMO.slug,
+      email: DEMO.email,
+      displayName: 'Demo Organiser',
+      password: DEMO.password,
+      role: 'admin',
+      at,
+    });
     const result = await importPolis(db, readPolisConversation(demoDir), { orgId: org.id, actorId: member.id, at });
     issueId = result.issue;
     log(`Imported ${result.participants} participants, ${result.statements} statements, ${result.votes} votes.`);

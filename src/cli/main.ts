@@ -40,7 +40,8 @@ function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   return r.data;
 }
 
-const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded database lives (env MASSLINE_DATA_DIR; default ./data); DATABASE_URL selects PostgreSQL');
+const dataDirOption = () =>
+  new Option('--data-dir <dir>', 'where the embedded database lives (env MASSLINE_DATA_DIR; default ./data); DATABASE_URL selects PostgreSQL');
 
 export function program(): Command {
   const cmd = new Command('massline').description('Massline: run the mass line with your members.').showHelpAfterError();
@@ -52,9 +53,10 @@ export function program(): Command {
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .addOption(dataDirOption())
     .addOption(
-      new Option('--role <role>', 'api: answer requests; worker: take analysis and publication jobs from the PostgreSQL job queue, no HTTP; all: both (env MASSLINE_ROLE; default all; api and worker need DATABASE_URL)').choices(
-        serveRoles,
-      ),
+      new Option(
+        '--role <role>',
+        'api: answer requests; worker: take analysis and publication jobs from the PostgreSQL job queue, no HTTP; all: both (env MASSLINE_ROLE; default all; api and worker need DATABASE_URL)',
+      ).choices(serveRoles),
     )
     .option('--demo', 'create the demo organisation on first run, and print how to log in')
     .action(async (opts: { port?: string; host?: string; dataDir?: string; role?: ServeRole; demo?: boolean }) => {
@@ -157,7 +159,11 @@ export function program(): Command {
     .description('create an organisation')
     .requiredOption('--name <name>', 'its name')
     .requiredOption('--slug <slug>', 'short name used to log in')
-    .addOption(new Option('--moderation <policy>', 'statements shown before moderation (permissive) or only after (strict)').choices(moderationPolicies).default('strict'))
+    .addOption(
+      new Option('--moderation <policy>', 'statements shown before moderation (permissive) or only after (strict)')
+        .choices(moderationPolicies)
+        .default('strict'),
+    )
     .addOption(dataDirOption())
     .option('--json', 'print JSON')
     .action(async (opts: { name: string; slug: string; moderation: 'strict' | 'permissive'; dataDir?: string; json?: boolean }) => {
@@ -184,7 +190,14 @@ export function program(): Command {
       const generated = opts.password === undefined && !process.env.MASSLINE_PASSWORD;
       const password = check(Password, opts.password ?? process.env.MASSLINE_PASSWORD ?? newToken().slice(0, 20), '--password');
       await withContext(opts, async (ctx) => {
-        const { org, member } = await createOrganiser(ctx.store.db, ctx.passwords, { orgSlug: opts.org, email, displayName: opts.name, password, role: opts.role, at: ctx.clock().toISOString() });
+        const { org, member } = await createOrganiser(ctx.store.db, ctx.passwords, {
+          orgSlug: opts.org,
+          email,
+          displayName: opts.name,
+          password,
+          role: opts.role,
+          at: ctx.clock().toISOString(),
+        });
         if (opts.json) out(JSON.stringify({ organisation: org.id, member: member.id, email, ...(generated ? { password } : {}) }));
         else out(`created ${opts.role} ${email} in ${org.slug}${generated ? `; password: ${password}` : ''}`);
       });
@@ -222,7 +235,7 @@ export function program(): Command {
 
   cmd
     .command('simulate')
-    .description('replay a timeline (docs/simulate.md) into a fresh in-memory store and print the model\'s figures as JSON')
+    .description("replay a timeline (docs/simulate.md) into a fresh in-memory store and print the model's figures as JSON")
     .argument('<timeline>', 'a timeline JSON file')
     .action(async (file: string) => {
       let raw: unknown;
@@ -249,7 +262,9 @@ export function program(): Command {
       const r = analyzePath(path);
       if (opts.json) out(JSON.stringify(r));
       else {
-        out(`${r.participants} participants, ${r.statements} statements, ${r.votes} votes; ${r.groups.length} opinion groups (${r.groups.map((g) => g.members.length).join(', ')} members) in ${r.computeSeconds.toFixed(3)} s`);
+        out(
+          `${r.participants} participants, ${r.statements} statements, ${r.votes} votes; ${r.groups.length} opinion groups (${r.groups.map((g) => g.members.length).join(', ')} members) in ${r.computeSeconds.toFixed(3)} s`,
+        );
         out(`consensus: ${r.consensus.join(', ') || 'none'}`);
         out(`representative: ${r.representative.join(', ') || 'none'}`);
       }
@@ -270,7 +285,9 @@ export function program(): Command {
 
   cmd
     .command('bench')
-    .description('measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is; then the text similarity index per keystroke at 10,000 statements')
+    .description(
+      'measure the opinion engine: synthetic conversations (cold, and warm after 1 % new votes) and the Pol.is conversations, beside the numpy re-statement of Pol.is; then the text similarity index per keystroke at 10,000 statements',
+    )
     .option('--sizes <list>', 'comma-separated MEMBERSxSTATEMENTS[@DENSITY] (default 10000x500,50000x1000,100000x2000 at 5 %)')
     .option('--no-baseline', 'skip the numpy baseline')
     .option('--json', 'print one JSON object last')
@@ -296,21 +313,48 @@ export function program(): Command {
     .option('--ceiling', 'also run the same load against servers that only answer (node:http, bare Fastify): what this machine serves at all')
     .option('--store', "also measure the store's vote writing alone, without HTTP: group commit, and a transaction per vote")
     .option('--api-processes <n>', 'API processes sharing the load, beside one analysis worker (more than one: PostgreSQL only)', '1')
-    .option('--flood-anonymous <n>', 'request limits on; each run again beside this many requests a second on the anonymous routes (bad receipts, bad tokens, the keys)', '0')
-    .option('--flood-nice <n>', "the flood's process niceness, 0 to 19: at 19 it runs on the CPU the server and the vote load leave, as an attacker's machine would not share theirs", '0')
+    .option(
+      '--flood-anonymous <n>',
+      'request limits on; each run again beside this many requests a second on the anonymous routes (bad receipts, bad tokens, the keys)',
+      '0',
+    )
+    .option(
+      '--flood-nice <n>',
+      "the flood's process niceness, 0 to 19: at 19 it runs on the CPU the server and the vote load leave, as an attacker's machine would not share theirs",
+      '0',
+    )
     .option('--json', 'print one JSON object last: {dialect: {connections: {votesPerSec, p50Ms, p99Ms}}}')
-    .action(async (opts: { dialects: string; connections: string; seconds: string; warmup: string; maxRequests: string; members: string; statements: string; serverNodeFlags: string; ceiling?: boolean; store?: boolean; apiProcesses: string; floodAnonymous: string; floodNice: string; json?: boolean }) => {
-      const { parseApiBenchOptions, runApiBench } = await import('./bench/api.js');
-      const parsed = parseApiBenchOptions(opts);
-      if (typeof parsed === 'string') throw new UsageError(parsed);
-      const result = await runApiBench({ ...parsed, log: out });
-      if (opts.json) out(JSON.stringify(result.report));
-      if (!result.clean) process.exitCode = 1;
-    });
+    .action(
+      async (opts: {
+        dialects: string;
+        connections: string;
+        seconds: string;
+        warmup: string;
+        maxRequests: string;
+        members: string;
+        statements: string;
+        serverNodeFlags: string;
+        ceiling?: boolean;
+        store?: boolean;
+        apiProcesses: string;
+        floodAnonymous: string;
+        floodNice: string;
+        json?: boolean;
+      }) => {
+        const { parseApiBenchOptions, runApiBench } = await import('./bench/api.js');
+        const parsed = parseApiBenchOptions(opts);
+        if (typeof parsed === 'string') throw new UsageError(parsed);
+        const result = await runApiBench({ ...parsed, log: out });
+        if (opts.json) out(JSON.stringify(result.report));
+        if (!result.clean) process.exitCode = 1;
+      },
+    );
 
   cmd
     .command('bench-abuse')
-    .description('a server one member cannot stall, on loopback: votes alone and beside one member looping every model route, slow-body connections cut by the timeouts, logins against one account from many addresses (request limits at their defaults)')
+    .description(
+      'a server one member cannot stall, on loopback: votes alone and beside one member looping every model route, slow-body connections cut by the timeouts, logins against one account from many addresses (request limits at their defaults)',
+    )
     .option('--seconds <n>', 'length of each voting phase', '20')
     .option('--loops <n>', 'loops of the looping member at once', '1')
     .option('--voters <n>', 'members voting at the steady rate', '20')
@@ -320,18 +364,32 @@ export function program(): Command {
     .option('--logins <n>', 'wrong passwords against one account', '200')
     .option('--login-addresses <n>', 'addresses they come from (X-Forwarded-For, the bench trusted as a proxy)', '100')
     .option('--json', 'print one JSON object last: {loadavg, alone, beside, slowBodies, logins}')
-    .action(async (opts: { seconds: string; loops: string; voters: string; votesPerSecond: string; slow: string; requestTimeout: string; logins: string; loginAddresses: string; json?: boolean }) => {
-      const { parseAbuseBenchOptions, runAbuseBench } = await import('./bench/abuse.js');
-      const parsed = parseAbuseBenchOptions(opts);
-      if (typeof parsed === 'string') throw new UsageError(parsed);
-      const result = await runAbuseBench({ ...parsed, log: out });
-      if (opts.json) out(JSON.stringify(result.report));
-      if (!result.clean) process.exitCode = 1;
-    });
+    .action(
+      async (opts: {
+        seconds: string;
+        loops: string;
+        voters: string;
+        votesPerSecond: string;
+        slow: string;
+        requestTimeout: string;
+        logins: string;
+        loginAddresses: string;
+        json?: boolean;
+      }) => {
+        const { parseAbuseBenchOptions, runAbuseBench } = await import('./bench/abuse.js');
+        const parsed = parseAbuseBenchOptions(opts);
+        if (typeof parsed === 'string') throw new UsageError(parsed);
+        const result = await runAbuseBench({ ...parsed, log: out });
+        if (opts.json) out(JSON.stringify(result.report));
+        if (!result.clean) process.exitCode = 1;
+      },
+    );
 
   cmd
     .command('bench-model')
-    .description("latency of the model's routes (health, trail, what-if, changes, principal contradiction, united front, embrace, a member's loop) on a large organisation written straight into the store: cold, warm and after new votes (npm run bench:model)")
+    .description(
+      "latency of the model's routes (health, trail, what-if, changes, principal contradiction, united front, embrace, a member's loop) on a large organisation written straight into the store: cold, warm and after new votes (npm run bench:model)",
+    )
     .option('--dialects <list>', 'sqlite, postgres or both', 'sqlite')
     .option('--members <n>', 'members of the organisation', '100000')
     .option('--issues <n>', 'issues (every third has a published line, answers and reports)', '50')
@@ -343,29 +401,58 @@ export function program(): Command {
     .option('--seed <n>', 'seed of the generated organisation', '1')
     .option('--routes <list>', 'only these routes: health, trail, what-if, changes, principal-contradiction, united-front, embrace, member-loop')
     .option('--server-node-flags <flags>', 'extra node flags for the server, e.g. "--max-old-space-size=12288"', '')
-    .option('--database <file>', 'SQLite only: this file instead of a temporary one; seeded if absent, used as it is if seeded before with the same --members, --issues, --votes and --seed')
+    .option(
+      '--database <file>',
+      'SQLite only: this file instead of a temporary one; seeded if absent, used as it is if seeded before with the same --members, --issues, --votes and --seed',
+    )
     .option('--keep', 'keep the SQLite database afterwards (the temporary one, or the --database file this run seeded)')
     .option('--seed-only', 'seed, then stop: no server, no requests')
-    .option('--json', 'print one JSON object last: {dialect: {seed, newVotes, routes: {route: {cold|warm|afterNewVotes: {requests, firstMs, p50Ms, p99Ms, maxMs, failures}}}}}')
-    .action(async (opts: { dialects: string; members: string; issues: string; votes: string; requests: string; newVotes: string; routeSeconds: string; requestTimeout: string; seed: string; routes?: string; serverNodeFlags: string; database?: string; keep?: boolean; seedOnly?: boolean; json?: boolean }) => {
-      const { modelBenchDatabaseProblem, parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
-      const parsed = parseModelBenchOptions(opts);
-      if (typeof parsed === 'string') throw new UsageError(parsed);
-      const problem = modelBenchDatabaseProblem(parsed);
-      if (problem !== null) throw new UsageError(problem);
-      const result = await runModelBench({ ...parsed, log: out });
-      if (opts.json) out(JSON.stringify(result.report));
-      if (!result.clean) process.exitCode = 1;
-    });
+    .option(
+      '--json',
+      'print one JSON object last: {dialect: {seed, newVotes, routes: {route: {cold|warm|afterNewVotes: {requests, firstMs, p50Ms, p99Ms, maxMs, failures}}}}}',
+    )
+    .action(
+      async (opts: {
+        dialects: string;
+        members: string;
+        issues: string;
+        votes: string;
+        requests: string;
+        newVotes: string;
+        routeSeconds: string;
+        requestTimeout: string;
+        seed: string;
+        routes?: string;
+        serverNodeFlags: string;
+        database?: string;
+        keep?: boolean;
+        seedOnly?: boolean;
+        json?: boolean;
+      }) => {
+        const { modelBenchDatabaseProblem, parseModelBenchOptions, runModelBench } = await import('./bench/model.js');
+        const parsed = parseModelBenchOptions(opts);
+        if (typeof parsed === 'string') throw new UsageError(parsed);
+        const problem = modelBenchDatabaseProblem(parsed);
+        if (problem !== null) throw new UsageError(problem);
+        const result = await runModelBench({ ...parsed, log: out });
+        if (opts.json) out(JSON.stringify(result.report));
+        if (!result.clean) process.exitCode = 1;
+      },
+    );
 
   cmd
     .command('bench-pages')
-    .description('how long the pages that read the model (the health page, the principal contradiction, what became of my input) take to load in Chromium on the demo, cold then warm, with the API requests each load made (npm run bench:pages)')
+    .description(
+      'how long the pages that read the model (the health page, the principal contradiction, what became of my input) take to load in Chromium on the demo, cold then warm, with the API requests each load made (npm run bench:pages)',
+    )
     .option('--loads <n>', 'loads of each page, the first cold', '30')
     .option('--pages <list>', 'only these pages: health, principal, my-input')
     .option('--data-dir <dir>', 'keep the demo in this folder (built there on first use) instead of a temporary one')
     .option('--load-timeout <n>', 'seconds before one load counts as failed', '120')
-    .option('--json', 'print one JSON object last: {loadavg, pages: {page: {firstMs, p50Ms, p99Ms, maxMs, loadsMs, shown: {firstMs, p50Ms}, api: {first, warm: {requests, totalMs, firstStartMs, lastEndMs}, routes}}}}')
+    .option(
+      '--json',
+      'print one JSON object last: {loadavg, pages: {page: {firstMs, p50Ms, p99Ms, maxMs, loadsMs, shown: {firstMs, p50Ms}, api: {first, warm: {requests, totalMs, firstStartMs, lastEndMs}, routes}}}}',
+    )
     .action(async (opts: { loads: string; pages?: string; dataDir?: string; loadTimeout: string; json?: boolean }) => {
       const { parsePagesBenchOptions, runPagesBench } = await import('./bench/pages.js');
       const parsed = parsePagesBenchOptions(opts);
@@ -381,7 +468,14 @@ export function program(): Command {
 program()
   .parseAsync(process.argv)
   .catch((e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BackupError || e instanceof PolisFormatError || e instanceof DomainError || e instanceof SimulationError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      e instanceof BackupError ||
+      e instanceof PolisFormatError ||
+      e instanceof DomainError ||
+      e instanceof SimulationError
+    ) {
       err(`massline: ${e.message}`);
       process.exit(2);
     }

@@ -22,8 +22,21 @@ export async function createOrganiser(
     const org = await organisations.findOrganisationBySlug(trx, input.orgSlug);
     if (!org) throw new DomainError('not_found', `org: no organisation "${input.orgSlug}"`);
     if (await members.findMemberByEmail(trx, org.id, input.email)) throw new DomainError('conflict', `email: ${input.email} is a member already`);
-    const member = await members.createMember(trx, { orgId: org.id, displayName: input.displayName, role: input.role, email: input.email, passwordHash, at: input.at });
-    await events.recordEvent(trx, { orgId: org.id, type: 'member.created', at: input.at, actorId: null, data: { memberId: member.id, role: input.role, by: 'operator' } });
+    const member = await members.createMember(trx, {
+      orgId: org.id,
+      displayName: input.displayName,
+      role: input.role,
+      email: input.email,
+      passwordHash,
+      at: input.at,
+    });
+    await events.recordEvent(trx, {
+      orgId: org.id,
+      type: 'member.created',
+      at: input.at,
+      actorId: null,
+      data: { memberId: member.id, role: input.role, by: 'operator' },
+    });
     return { org, member };
   });
 }

@@ -12,7 +12,18 @@ import { csrfTokenOf } from '../server/auth/csrf.js';
 export interface SimulationSnapshot {
   at: string;
   organisation: { L: number; P: number; l: number; pi: number; character: string };
-  issues: Record<string, { L: number; P: number; l: number; pi: number; character: string; grounding: number | null; forecast: { date: string | null; into: string | null; already: boolean } }>;
+  issues: Record<
+    string,
+    {
+      L: number;
+      P: number;
+      l: number;
+      pi: number;
+      character: string;
+      grounding: number | null;
+      forecast: { date: string | null; into: string | null; already: boolean };
+    }
+  >;
 }
 
 export interface SimulationResult {
@@ -22,7 +33,10 @@ export interface SimulationResult {
 
 export class SimulationError extends Error {}
 
-type Step = { at: number; order: number; kind: 'join'; member: Timeline['members'][number] } | { at: number; order: number; kind: 'event'; event: TimelineEvent; index: number } | { at: number; order: number; kind: 'ask' };
+type Step =
+  | { at: number; order: number; kind: 'join'; member: Timeline['members'][number] }
+  | { at: number; order: number; kind: 'event'; event: TimelineEvent; index: number }
+  | { at: number; order: number; kind: 'ask' };
 
 /** A client of the app through inject(), keeping its session cookie. */
 export class Session {
@@ -32,7 +46,10 @@ export class Session {
     const res = await this.app.inject({
       method,
       url,
-      headers: { ...(this.cookie ? { cookie: `massline_session=${this.cookie}`, 'x-csrf-token': csrfTokenOf(this.cookie) } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(this.cookie ? { cookie: `massline_session=${this.cookie}`, 'x-csrf-token': csrfTokenOf(this.cookie) } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
     const set = res.cookies.find((c) => c.name === 'massline_session');
@@ -71,7 +88,11 @@ export interface Replayed {
  * Replay a timeline's members and events into an organisation through its API, in time order,
  * the clock set to each instant; `onAsk` runs at each asked instant after the events up to it.
  */
-export async function replayTimeline(target: ReplayTarget, timeline: Timeline, onAsk: (at: number, ids: Replayed) => Promise<void> = async () => undefined): Promise<Replayed> {
+export async function replayTimeline(
+  target: ReplayTarget,
+  timeline: Timeline,
+  onAsk: (at: number, ids: Replayed) => Promise<void> = async () => undefined,
+): Promise<Replayed> {
   const { app, ctx, org, orgId, admin } = target;
   const steps: Step[] = [
     ...timeline.members.map((member, i) => ({ at: member.joined, order: i, kind: 'join' as const, member })),
@@ -100,7 +121,10 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
       // Organisers and admins join with their role: the leadership, whose own activity is not the masses' practice.
       const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1, role: step.member.role });
       const session = new Session(app);
-      await session.call('POST', `/api/invites/${invite.token}/accept`, { displayName: step.member.name ?? step.member.id, ...(step.member.constituency ? { constituency: step.member.constituency } : {}) });
+      await session.call('POST', `/api/invites/${invite.token}/accept`, {
+        displayName: step.member.name ?? step.member.id,
+        ...(step.member.constituency ? { constituency: step.member.constituency } : {}),
+      });
       members.set(step.member.id, session);
       continue;
     }
@@ -132,7 +156,9 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           while (phase !== 'concentrate') phase = (await advance(e.issue)).cycle.phase;
           await ctx.jobs.analyses.analyzeNow(orgId, issue(e.issue));
           const cites = (keys: string[]) =>
-            keys.map((k) => (statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') }));
+            keys.map((k) =>
+              statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') },
+            );
           const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
             claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
           });
@@ -145,7 +171,10 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           break;
         }
         case 'endorse':
-          await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, { kind: e.response, ...(e.text ? { text: e.text } : {}) });
+          await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, {
+            kind: e.response,
+            ...(e.text ? { text: e.text } : {}),
+          });
           break;
         case 'report': {
           const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
@@ -175,7 +204,11 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
           const signed = await who.call<{ blindSignatures: string[] }>('POST', `${org}/criticism/tokens`, { epoch: epoch.epoch, blinded: asked.blinded });
           const [token] = await asked.finish(signed.blindSignatures);
           // Spent as the pages do: a request with no session at all.
-          const receipt = await new Session(app).call<{ id: string }>('POST', `${org}/criticisms`, { token, target: e.issue ? { kind: 'issue', issueId: issue(e.issue) } : { kind: 'leadership' }, text: e.text });
+          const receipt = await new Session(app).call<{ id: string }>('POST', `${org}/criticisms`, {
+            token,
+            target: e.issue ? { kind: 'issue', issueId: issue(e.issue) } : { kind: 'leadership' },
+            text: e.text,
+          });
           criticismIds.set(e.id, receipt.id);
           break;
         }
@@ -214,11 +247,14 @@ export async function replayTimeline(target: ReplayTarget, timeline: Timeline, o
 export async function simulate(timeline: Timeline, options: { passwords?: AppContext['passwords'] } = {}): Promise<SimulationResult> {
   const instants = [...timeline.members.map((m) => m.joined), ...timeline.events.map((e) => e.at), ...timeline.ask];
   let now = instants.length ? Math.min(...instants) : Date.UTC(2026, 0, 1);
-  const ctx = await createContext(loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100, rateLimits: 'off' }), {
-    clock: () => new Date(now),
-    analysisMode: 'inline',
-    ...(options.passwords ? { passwords: options.passwords } : {}),
-  });
+  const ctx = await createContext(
+    loadConfig({}, { dataDir: ':memory:', logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 365 * 100, rateLimits: 'off' }),
+    {
+      clock: () => new Date(now),
+      analysisMode: 'inline',
+      ...(options.passwords ? { passwords: options.passwords } : {}),
+    },
+  );
   const app = await buildApp(ctx);
   try {
     const admin = new Session(app);
@@ -241,7 +277,10 @@ export async function simulate(timeline: Timeline, options: { passwords?: AppCon
     // Speak of statements and claims by the timeline's own keys.
     const keyOfId = new Map([...ids.statementIds, ...ids.claimIds].map(([k, v]) => [v, k]));
     const inKeys = (text: string) => text.replace(/[A-Za-z0-9_-]{16}/g, (id) => keyOfId.get(id) ?? id);
-    return { snapshots, changes: changes.changes.map((c) => ({ at: c.iso, issue: issueKey.get(c.issueId) ?? c.issueId, type: c.type, description: inKeys(c.description) })) };
+    return {
+      snapshots,
+      changes: changes.changes.map((c) => ({ at: c.iso, issue: issueKey.get(c.issueId) ?? c.issueId, type: c.type, description: inKeys(c.description) })),
+    };
   } finally {
     await app.close();
     await ctx.close();
@@ -251,7 +290,12 @@ export async function simulate(timeline: Timeline, options: { passwords?: AppCon
 interface HealthBody {
   at: string;
   organisation: { health: HealthFigures };
-  issues: { issueId: string; health: HealthFigures; quality: { grounding: { value: number | null } }; forecast: { date: string | null; into: string | null; already: boolean } }[];
+  issues: {
+    issueId: string;
+    health: HealthFigures;
+    quality: { grounding: { value: number | null } };
+    forecast: { date: string | null; into: string | null; already: boolean };
+  }[];
 }
 interface HealthFigures {
   pureLogic: { value: number };
@@ -267,7 +311,10 @@ function snapshotOf(body: HealthBody, keyOf: Map<string, string>): SimulationSna
     at: body.at,
     organisation: figures(body.organisation.health),
     issues: Object.fromEntries(
-      body.issues.map((i) => [keyOf.get(i.issueId) ?? i.issueId, { ...figures(i.health), grounding: i.quality.grounding.value, forecast: { date: i.forecast.date, into: i.forecast.into, already: i.forecast.already } }]),
+      body.issues.map((i) => [
+        keyOf.get(i.issueId) ?? i.issueId,
+        { ...figures(i.health), grounding: i.quality.grounding.value, forecast: { date: i.forecast.date, into: i.forecast.into, already: i.forecast.already } },
+      ]),
     ),
   };
 }

@@ -13,7 +13,13 @@ export const AnalysisSnapshot = z.object({
   /** The vote-log position the analysis saw. */
   revision: z.number().int(),
   computeMs: z.number().nullable(),
-  counts: z.object({ participants: z.number().int(), statements: z.number().int(), votes: z.number().int(), clustered: z.number().int(), groups: z.number().int() }),
+  counts: z.object({
+    participants: z.number().int(),
+    statements: z.number().int(),
+    votes: z.number().int(),
+    clustered: z.number().int(),
+    groups: z.number().int(),
+  }),
   groups: z.array(
     z.object({
       id: z.string(),

@@ -11,12 +11,14 @@ export const StatementParams = z.object({ orgId: Id, statementId: Id });
 
 /** Trimmed text with bounds, naming the rule in its message. */
 export function text(min: number, max: number) {
-  return z
-    .string()
-    .trim()
-    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
-    .max(max, `must be at most ${max} characters`)
-    // NUL is valid JSON but no database stores it in text (PostgreSQL refuses it).
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^\u0000]*$/, 'must not contain the NUL character');
+  return (
+    z
+      .string()
+      .trim()
+      .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+      .max(max, `must be at most ${max} characters`)
+      // NUL is valid JSON but no database stores it in text (PostgreSQL refuses it).
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000]*$/, 'must not contain the NUL character')
+  );
 }

@@ -5,7 +5,10 @@ import { BLINDED_PER_REQUEST, textLimits as L } from './limits.js';
 
 /** base64url bytes of a bounded length. */
 function bytes(name: string, maxChars: number) {
-  return z.string().regex(/^[A-Za-z0-9_-]+$/, `must be base64url (${name})`).max(maxChars, `must be at most ${maxChars} characters`);
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, `must be base64url (${name})`)
+    .max(maxChars, `must be at most ${maxChars} characters`);
 }
 
 export const Epoch = z.string().regex(/^\d{4}-W\d{2}$/, 'must be an ISO week such as 2026-W48');
@@ -63,7 +66,10 @@ export const CriticismKeys = z.object({ keys: z.array(PublishedEpochKey) });
 export const TokenRequest = z
   .object({
     epoch: Epoch,
-    blinded: z.array(bytes('blinded message', 400)).min(1, 'must hold at least one blinded message').max(BLINDED_PER_REQUEST, `must hold at most ${BLINDED_PER_REQUEST} blinded messages`),
+    blinded: z
+      .array(bytes('blinded message', 400))
+      .min(1, 'must hold at least one blinded message')
+      .max(BLINDED_PER_REQUEST, `must hold at most ${BLINDED_PER_REQUEST} blinded messages`),
   })
   .strict();
 export const TokenResponse = z.object({ epoch: Epoch, blindSignatures: z.array(z.string()) });

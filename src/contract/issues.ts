@@ -66,7 +66,10 @@ export const VoteBody = z
   .object({ vote: z.union([z.literal(1), z.literal(-1), z.literal(0)], { error: 'must be 1 (agree), -1 (disagree) or 0 (pass)' }) })
   .strict();
 export const VoteHeaders = z.object({
-  'idempotency-key': z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-').optional(),
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-')
+    .optional(),
 });
 export const VoteResult = z.object({ statementId: Id, vote: z.union([z.literal(1), z.literal(-1), z.literal(0)]), changed: z.boolean() });
 

@@ -8,7 +8,9 @@ export const Citation = z.object({
   ref: Id,
   note: text(0, 300).nullable().optional(),
 });
-export const ClaimInput = z.object({ text: text(L.claim.min, L.claim.max), cites: z.array(Citation).max(50, 'must cite at most 50 sources').default([]) }).strict();
+export const ClaimInput = z
+  .object({ text: text(L.claim.min, L.claim.max), cites: z.array(Citation).max(50, 'must cite at most 50 sources').default([]) })
+  .strict();
 export const DraftBody = z.object({ claims: z.array(ClaimInput).min(1, 'must hold at least one claim').max(50, 'must hold at most 50 claims') }).strict();
 
 export const Claim = z.object({
@@ -77,7 +79,10 @@ export const ReportCreate = z
     whatHappened: text(L.report.min, L.report.max),
   })
   .strict()
-  .refine((b) => (b.verdict === undefined) === (b.claimId === undefined), { message: 'verdict: give a verdict together with the claim it tests', path: ['verdict'] });
+  .refine((b) => (b.verdict === undefined) === (b.claimId === undefined), {
+    message: 'verdict: give a verdict together with the claim it tests',
+    path: ['verdict'],
+  });
 export const Report = z.object({
   id: Id,
   actionId: z.string().nullable(),

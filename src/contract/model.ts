@@ -50,7 +50,9 @@ export const HealthReport = z.object({
   organisation: z.object({ health: Health, forecast: Forecast }),
   issues: z.array(IssueHealth),
 });
-export const AtQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).max(40, 'must be at most 40 characters').optional() });
+export const AtQuery = z.object({
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).max(40, 'must be at most 40 characters').optional(),
+});
 
 export const HealthPoint = z.looseObject({ at: z.number(), pureLogic: z.number(), practice: z.number(), l: z.number(), pi: z.number(), character: Character });
 export const HealthTrail = z.object({ issueId: Id, points: z.array(HealthPoint) });
@@ -66,7 +68,14 @@ export const WhatIf = z.looseObject({
   how: z.string(),
 });
 
-export const QualitativeChange = z.looseObject({ at: z.number(), iso: z.string(), issueId: Id, type: z.string(), description: z.string(), detail: z.looseObject({}) });
+export const QualitativeChange = z.looseObject({
+  at: z.number(),
+  iso: z.string(),
+  issueId: Id,
+  type: z.string(),
+  description: z.string(),
+  detail: z.looseObject({}),
+});
 export const ChangeList = z.object({ changes: z.array(QualitativeChange) });
 
 export const PrincipalContradiction = z.looseObject({
@@ -94,6 +103,21 @@ export const IssueMarks = z.object({
 });
 export const BlockParams = z.object({ orgId: Id, issueId: Id, blockedId: Id });
 export const MemberLoop = z.looseObject({ statements: z.array(z.looseObject({})), reports: z.array(z.looseObject({})) });
-export const EmbraceView = z.looseObject({ lineVersionId: Id, overall: z.looseObject({}), groups: z.array(z.looseObject({})), constituencies: z.array(z.looseObject({})), meetsTarget: z.boolean(), shortfalls: z.array(z.string()), how: z.string() });
-export const ResolveBody = z.object({ successors: z.array(z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict()).max(20).default([]) }).strict();
+export const EmbraceView = z.looseObject({
+  lineVersionId: Id,
+  overall: z.looseObject({}),
+  groups: z.array(z.looseObject({})),
+  constituencies: z.array(z.looseObject({})),
+  meetsTarget: z.boolean(),
+  shortfalls: z.array(z.string()),
+  how: z.string(),
+});
+export const ResolveBody = z
+  .object({
+    successors: z
+      .array(z.object({ title: text(1, 200), description: text(0, 5000).default('') }).strict())
+      .max(20)
+      .default([]),
+  })
+  .strict();
 export const Resolved = z.object({ issueId: Id, successors: z.array(Id) });

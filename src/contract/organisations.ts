@@ -41,7 +41,12 @@ export const InviteCreate = z
   .object({
     role: z.enum(roles).default('member'),
     maxUses: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(1),
-    expiresInHours: z.number().int().min(1, 'must be at least 1').max(24 * 365, 'must be at most 8760').default(24 * 7),
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(24 * 365, 'must be at most 8760')
+      .default(24 * 7),
     constituency: Constituency.nullable().default(null),
   })
   .strict();

@@ -69,7 +69,15 @@ export interface RouteAddress {
 export const routeTable = {
   signup: { method: 'POST', path: '/api/auth/signup', policy: { who: 'public', limit: 'signup' } },
   login: { method: 'POST', path: '/api/auth/login', policy: { who: 'public', limit: 'login' } },
-  logout: { method: 'POST', path: '/api/auth/logout', policy: { who: 'public', limit: 'none', reason: "ends the caller's own session (one indexed delete, or nothing without a cookie): refusing it would keep a session alive" } },
+  logout: {
+    method: 'POST',
+    path: '/api/auth/logout',
+    policy: {
+      who: 'public',
+      limit: 'none',
+      reason: "ends the caller's own session (one indexed delete, or nothing without a cookie): refusing it would keep a session alive",
+    },
+  },
   me: { method: 'GET', path: '/api/me', policy: { who: 'member', limit: 'read' } },
   organisation: { method: 'GET', path: '/api/orgs/:orgId', policy: { who: 'member', limit: 'read' } },
   updateOrganisation: { method: 'PATCH', path: '/api/orgs/:orgId', policy: { who: 'admin', limit: 'write' } },
@@ -138,13 +146,21 @@ export const routeTable = {
 export type RouteName = keyof typeof routeTable;
 
 /** The names of a path's `:params`. */
-type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | ParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
 
 /** The values a route's path needs, by name (none: an empty object). */
 export type PathParams<R extends { readonly path: string }> = { readonly [K in ParamNames<R['path']>]: string };
 
 /** A route's URL: its path with each `:param` filled in (percent-encoded), and the query when one is given (`undefined` values left out). */
-export function pathOf<R extends { readonly path: string }>(route: R, params: PathParams<R>, query?: Readonly<Record<string, string | number | boolean | undefined>>): string {
+export function pathOf<R extends { readonly path: string }>(
+  route: R,
+  params: PathParams<R>,
+  query?: Readonly<Record<string, string | number | boolean | undefined>>,
+): string {
   const values = params as Readonly<Record<string, string>>;
   const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
     const value = values[name];

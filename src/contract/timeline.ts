@@ -19,7 +19,10 @@ const Key = z.string().min(1, 'must not be empty').max(100, 'must be at most 100
 /** The model's settings a timeline (or an organisation) may override; MODEL.md defaults elsewhere. */
 export const ModelSettingsPatch = z
   .object({
-    halfLifeDays: z.union([z.number().positive('must be positive'), z.null()]).optional().describe('null means ∞: practice never fades'),
+    halfLifeDays: z
+      .union([z.number().positive('must be positive'), z.null()])
+      .optional()
+      .describe('null means ∞: practice never fades'),
     fullConsultationActs: z.number().int().min(1).max(1000).optional(),
     reportWeight: z.number().min(0).max(100).optional(),
     logicSufficiency: z.number().positive().max(1000).optional(),
@@ -36,7 +39,15 @@ export const ModelSettingsPatch = z
 
 const base = { at: When };
 export const TimelineEvent = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('issue'), issue: Key, title: z.string().min(L.issueTitle.min).max(L.issueTitle.max), description: z.string().max(L.issueDescription.max).optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('issue'),
+      issue: Key,
+      title: z.string().min(L.issueTitle.min).max(L.issueTitle.max),
+      description: z.string().max(L.issueDescription.max).optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('statement'), issue: Key, id: Key, member: Key, text: z.string().min(L.statement.min).max(L.statement.max) }).strict(),
   z.object({ ...base, type: z.literal('vote'), member: Key, statement: Key, value: z.union([z.literal(1), z.literal(-1), z.literal(0)]) }).strict(),
   z
@@ -47,7 +58,16 @@ export const TimelineEvent = z.discriminatedUnion('type', [
       claims: z.array(z.object({ id: Key, text: z.string().min(L.claim.min).max(L.claim.max), cites: z.array(Key).default([]) }).strict()).min(1),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('endorse'), member: Key, issue: Key, response: z.enum(endorsementKinds), text: z.string().min(L.endorsement.min).max(L.endorsement.max).optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('endorse'),
+      member: Key,
+      issue: Key,
+      response: z.enum(endorsementKinds),
+      text: z.string().min(L.endorsement.min).max(L.endorsement.max).optional(),
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -65,12 +85,30 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('important'), member: Key, issue: Key }).strict(),
   z.object({ ...base, type: z.literal('block'), issue: Key, blocks: Key }).strict(),
   /** Criticism from below: the member fetches a blind-signed token and spends it without a session. */
-  z.object({ ...base, type: z.literal('criticise'), member: Key, id: Key, issue: Key.optional().describe('the issue criticised; the leadership when absent'), text: z.string().min(L.criticism.min).max(L.criticism.max) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('criticise'),
+      member: Key,
+      id: Key,
+      issue: Key.optional().describe('the issue criticised; the leadership when absent'),
+      text: z.string().min(L.criticism.min).max(L.criticism.max),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('second'), member: Key, criticism: Key }).strict(),
   /** The leadership's public answer (given by the organiser who replays the timeline). */
   z.object({ ...base, type: z.literal('answer'), criticism: Key, text: z.string().min(L.criticismAnswer.min).max(L.criticismAnswer.max) }).strict(),
   /** An action that puts the issue's current line into practice, created by the organiser who replays the timeline. */
-  z.object({ ...base, type: z.literal('action'), issue: Key, id: Key, title: z.string().min(L.actionTitle.min).max(L.actionTitle.max), claim: Key.optional().describe('the claim the action puts to the test') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('action'),
+      issue: Key,
+      id: Key,
+      title: z.string().min(L.actionTitle.min).max(L.actionTitle.max),
+      claim: Key.optional().describe('the claim the action puts to the test'),
+    })
+    .strict(),
   /** A member takes part in an action. */
   z.object({ ...base, type: z.literal('join'), member: Key, action: Key }).strict(),
   /** An organiser merges a duplicate statement into another of the same issue. */
@@ -88,7 +126,7 @@ export const Timeline = z
           joined: When,
           constituency: z.string().min(L.constituency.min).max(L.constituency.max).optional(),
           name: z.string().min(L.displayName.min).max(L.displayName.max).optional(),
-          role: z.enum(roles).default('member').describe('organisers and admins are the leadership: their own activity is not the masses\' practice'),
+          role: z.enum(roles).default('member').describe("organisers and admins are the leadership: their own activity is not the masses' practice"),
         })
         .strict(),
     ),
@@ -113,14 +151,18 @@ export const Timeline = z
       }
     });
     t.events.forEach((e, i) => {
-      if ('member' in e && !memberKeys.has(e.member)) c.addIssue({ code: 'custom', path: ['events', i, 'member'], message: `no member "${e.member}" in members` });
-      if (e.type === 'join' && !actionKeys.has(e.action)) c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
-      if (e.type === 'report' && e.action !== undefined && !actionKeys.has(e.action)) c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
+      if ('member' in e && !memberKeys.has(e.member))
+        c.addIssue({ code: 'custom', path: ['events', i, 'member'], message: `no member "${e.member}" in members` });
+      if (e.type === 'join' && !actionKeys.has(e.action))
+        c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
+      if (e.type === 'report' && e.action !== undefined && !actionKeys.has(e.action))
+        c.addIssue({ code: 'custom', path: ['events', i, 'action'], message: `no action "${e.action}" among the events` });
       if (e.type === 'merge') {
         for (const field of ['from', 'into'] as const) {
           const issue = statementIssue.get(e[field]);
           if (issue === undefined) c.addIssue({ code: 'custom', path: ['events', i, field], message: `no statement "${e[field]}" among the events` });
-          else if (issue !== e.issue) c.addIssue({ code: 'custom', path: ['events', i, field], message: `statement "${e[field]}" is on issue "${issue}", not "${e.issue}"` });
+          else if (issue !== e.issue)
+            c.addIssue({ code: 'custom', path: ['events', i, field], message: `statement "${e[field]}" is on issue "${issue}", not "${e.issue}"` });
         }
         if (e.from === e.into) c.addIssue({ code: 'custom', path: ['events', i, 'into'], message: 'a statement cannot be merged into itself' });
       }

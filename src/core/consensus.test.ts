@@ -6,13 +6,33 @@ import { groupConsensusOf, withGroupConsensus } from './consensus.js';
 const groups = [{ id: '3' }, { id: '5' }, { id: '8' }, { id: '9' }];
 const groupVotes = {
   // 58 % of all voters disagree; group A (3) agrees at 3 %, group D (9) at 80 %.
-  dispatchers: { '3': { agree: 3, disagree: 90, pass: 7 }, '5': { agree: 10, disagree: 38, pass: 2 }, '8': { agree: 30, disagree: 12, pass: 8 }, '9': { agree: 40, disagree: 5, pass: 5 } },
+  dispatchers: {
+    '3': { agree: 3, disagree: 90, pass: 7 },
+    '5': { agree: 10, disagree: 38, pass: 2 },
+    '8': { agree: 30, disagree: 12, pass: 8 },
+    '9': { agree: 40, disagree: 5, pass: 5 },
+  },
   // Every group above ½: 76 %, 70 %, 66 %, 80 %.
-  premium: { '3': { agree: 76, disagree: 12, pass: 12 }, '5': { agree: 35, disagree: 10, pass: 5 }, '8': { agree: 33, disagree: 12, pass: 5 }, '9': { agree: 40, disagree: 6, pass: 4 } },
+  premium: {
+    '3': { agree: 76, disagree: 12, pass: 12 },
+    '5': { agree: 35, disagree: 10, pass: 5 },
+    '8': { agree: 33, disagree: 12, pass: 5 },
+    '9': { agree: 40, disagree: 6, pass: 4 },
+  },
   // Every group rejects it: 85 %, 80 %, 70 %, 90 %.
-  fares: { '3': { agree: 10, disagree: 85, pass: 5 }, '5': { agree: 6, disagree: 40, pass: 4 }, '8': { agree: 10, disagree: 35, pass: 5 }, '9': { agree: 3, disagree: 45, pass: 2 } },
+  fares: {
+    '3': { agree: 10, disagree: 85, pass: 5 },
+    '5': { agree: 6, disagree: 40, pass: 4 },
+    '8': { agree: 10, disagree: 35, pass: 5 },
+    '9': { agree: 3, disagree: 45, pass: 2 },
+  },
   // Exactly half of group 8 agree: not more than half, so not every group agrees.
-  strike: { '3': { agree: 90, disagree: 5, pass: 5 }, '5': { agree: 45, disagree: 3, pass: 2 }, '8': { agree: 25, disagree: 20, pass: 5 }, '9': { agree: 45, disagree: 3, pass: 2 } },
+  strike: {
+    '3': { agree: 90, disagree: 5, pass: 5 },
+    '5': { agree: 45, disagree: 3, pass: 2 },
+    '8': { agree: 25, disagree: 20, pass: 5 },
+    '9': { agree: 45, disagree: 3, pass: 2 },
+  },
   // Group 9 has not voted on it.
   unseen: { '3': { agree: 100, disagree: 0, pass: 0 }, '5': { agree: 50, disagree: 0, pass: 0 }, '8': { agree: 50, disagree: 0, pass: 0 } },
 };
@@ -35,7 +55,9 @@ describe('groupConsensusOf', () => {
     // 11 of 20 in both groups: every group agrees, barely; (12/22) is under ⅔.
     const bare = { groups: [{ id: 'a' }, { id: 'b' }], groupVotes: { s: { a: { agree: 11, disagree: 9, pass: 0 }, b: { agree: 11, disagree: 8, pass: 1 } } } };
     expect(groupConsensusOf(bare).consensus).toEqual([]);
-    expect(groupConsensusOf(bare, { count: 5, divisiveCount: 5, threshold: 0.5 }).consensus).toEqual([{ statementId: 's', direction: 'agree', share: 11 / 20 }]);
+    expect(groupConsensusOf(bare, { count: 5, divisiveCount: 5, threshold: 0.5 }).consensus).toEqual([
+      { statementId: 's', direction: 'agree', share: 11 / 20 },
+    ]);
   });
 
   it('finds none without groups or tallies (an imported analysis)', () => {

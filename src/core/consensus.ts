@@ -86,7 +86,10 @@ export function groupConsensusOf(
     ...found.disagree.map((c) => ({ statementId: statementIds[c.column]!, direction: 'disagree' as const, share: c.lowestShare })),
   ];
   const inConsensus = new Set([...found.agree, ...found.disagree].map((c) => c.column));
-  const divisive = divisiveStatementsOf(tallies, active, options.divisiveCount, inConsensus).map((d) => ({ statementId: statementIds[d.column]!, score: d.divisiveness }));
+  const divisive = divisiveStatementsOf(tallies, active, options.divisiveCount, inConsensus).map((d) => ({
+    statementId: statementIds[d.column]!,
+    score: d.divisiveness,
+  }));
   return { consensus, divisive };
 }
 

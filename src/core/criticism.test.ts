@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { bureaucracy, dayOf, epochKeyRetired, epochOf, epochSpendableUntil, epochStart, lastPublicationAt, nextEpochOf, nextPublicationAt, publicationOf, spendableEpochs, spendableUntil } from './criticism.js';
+import {
+  bureaucracy,
+  dayOf,
+  epochKeyRetired,
+  epochOf,
+  epochSpendableUntil,
+  epochStart,
+  lastPublicationAt,
+  nextEpochOf,
+  nextPublicationAt,
+  publicationOf,
+  spendableEpochs,
+  spendableUntil,
+} from './criticism.js';
 
 describe('criticism rules', () => {
   it('names ISO weeks, including those that cross a year', () => {

@@ -116,7 +116,7 @@ describe('warm analysis after new statements', () => {
   it('finds the same opinion map as a cold one, so a group can divide', () => {
     const store = createVoteStore();
     const noisy = (i: number, j: number, v: number) => ((i * 3 + j) % 7 === 0 ? 0 : v);
-    for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) applyVote(store, `m${i}`, `s${j}`, noisy(i, j, (i < 15) === (j < 5) ? 1 : -1));
+    for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) applyVote(store, `m${i}`, `s${j}`, noisy(i, j, i < 15 === j < 5 ? 1 : -1));
     const before = analyzeConversation(store, { seed: 1 });
     // New statements on which the first camp divides: the old plane has no component along them.
     for (let i = 0; i < 30; i++) for (let j = 0; j < 8; j++) applyVote(store, `m${i}`, `t${j}`, noisy(i, j + 10, i < 7 ? 1 : i < 15 ? -1 : j % 2 ? 1 : -1));

@@ -16,14 +16,7 @@ import { baseClustersOf, baseGroupingsOf, bestGrouping, refinedGroupingOf } from
 import type { ParticipationRule } from './participation.js';
 import { clusteredRowsOf } from './participation.js';
 import type { PcaBasis, PcaOptions, PcaResult } from './pca.js';
-import {
-  centredValueTable,
-  orientComponent,
-  principalComponents,
-  projectionFromScores,
-  projectStatements,
-  shrunkPositions,
-} from './pca.js';
+import { centredValueTable, orientComponent, principalComponents, projectionFromScores, projectStatements, shrunkPositions } from './pca.js';
 import { statementPrioritiesOf } from './priority.js';
 import type { RandomState } from './random.js';
 import { randomStateFromSeed } from './random.js';
@@ -547,7 +540,6 @@ function statementVerdictsOf(
   };
 }
 
-
 /** The Community-Notes-style bridging model (warm from the carried one) and each statement's score. */
 function bridgingOf(
   matrix: VoteMatrix,
@@ -611,4 +603,3 @@ function groupIdsOf(groupIndexOfRow: Int32Array, k: number, carried: CarriedStat
   for (const g of bySize) if (idOfIndex[g] === -1) idOfIndex[g] = nextGroupId++;
   return { idOfIndex, nextGroupId };
 }
-

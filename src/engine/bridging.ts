@@ -201,13 +201,7 @@ function sweepParticipants(
 }
 
 /** Statement bridging scores: the intercept, NaN for inactive statements or under `minimumVotes` agree/disagree votes. */
-export function bridgingScoresOf(
-  model: BridgingModel,
-  agree: Int32Array,
-  disagree: Int32Array,
-  active: Uint8Array,
-  minimumVotes: number,
-): Float64Array {
+export function bridgingScoresOf(model: BridgingModel, agree: Int32Array, disagree: Int32Array, active: Uint8Array, minimumVotes: number): Float64Array {
   const scores = new Float64Array(model.statementIntercept.length);
   for (let j = 0; j < scores.length; j++) {
     scores[j] = active[j] === 1 && agree[j]! + disagree[j]! >= minimumVotes ? model.statementIntercept[j]! : NaN;

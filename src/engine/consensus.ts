@@ -120,7 +120,12 @@ export interface DivisiveStatement {
  * ties), at most `count`. Needs at least two groups. Statements in `consensus` (columns) are left
  * out: every group votes the same way on them, so they do not divide the groups.
  */
-export function divisiveStatementsOf(tallies: GroupTallies, active: Uint8Array, count: number, consensus: ReadonlySet<number> = new Set()): DivisiveStatement[] {
+export function divisiveStatementsOf(
+  tallies: GroupTallies,
+  active: Uint8Array,
+  count: number,
+  consensus: ReadonlySet<number> = new Set(),
+): DivisiveStatement[] {
   const m = tallies.statementCount;
   const k = tallies.groupCount;
   const found: DivisiveStatement[] = [];

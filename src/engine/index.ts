@@ -6,16 +6,7 @@
 export type { ParticipantRow, StatementColumn, Vote, Result } from './types.js';
 export { isVote, ok, err } from './types.js';
 export type { VoteMatrix, VoteStore, VoteStoreError } from './vote-store.js';
-export {
-  createVoteStore,
-  applyVote,
-  applyVoteAt,
-  participantRowOf,
-  statementColumnOf,
-  reservePendingVotes,
-  compactVotes,
-  voteAt,
-} from './vote-store.js';
+export { createVoteStore, applyVote, applyVoteAt, participantRowOf, statementColumnOf, reservePendingVotes, compactVotes, voteAt } from './vote-store.js';
 export type {
   Analysis,
   AnalysisOptions,

@@ -29,12 +29,7 @@ function weightOf(weights: Float64Array | null, i: number): number {
  * k-means++ seeding (D² sampling, weighted), seeded. Picks min(k, distinct points) centres;
  * returns the centres found (2 per centre).
  */
-export function seedCentresPlusPlus(
-  points: Float64Array,
-  weights: Float64Array | null,
-  k: number,
-  random: RandomState,
-): Float64Array {
+export function seedCentresPlusPlus(points: Float64Array, weights: Float64Array | null, k: number, random: RandomState): Float64Array {
   const n = points.length / 2;
   if (n === 0 || k === 0) return new Float64Array(0);
   const centres: number[] = [];
@@ -101,13 +96,7 @@ export function nearestCentre(centres: Float64Array, x: number, y: number): numb
  * steps. Uses Hamerly's upper/lower bounds to skip distance scans; results equal plain Lloyd's.
  * Empty clusters keep their previous centre (callers may drop them).
  */
-export function lloydKMeans(
-  points: Float64Array,
-  weights: Float64Array | null,
-  initial: Float64Array,
-  maxIterations: number,
-  shiftTolerance = 0,
-): Clustering {
+export function lloydKMeans(points: Float64Array, weights: Float64Array | null, initial: Float64Array, maxIterations: number, shiftTolerance = 0): Clustering {
   const n = points.length / 2;
   const k = initial.length / 2;
   const centres = initial.slice();
@@ -207,14 +196,7 @@ function rmsSpread(points: Float64Array): number {
   return Math.sqrt(ss / n);
 }
 
-function assignFull(
-  points: Float64Array,
-  centres: Float64Array,
-  i: number,
-  labels: Int32Array,
-  upper: Float64Array,
-  lower: Float64Array,
-): void {
+function assignFull(points: Float64Array, centres: Float64Array, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
   const x = points[2 * i]!;
   const y = points[2 * i + 1]!;
   let best = 0;

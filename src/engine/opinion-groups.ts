@@ -73,12 +73,7 @@ export function largestGroupCount(baseCount: number, maxGroups: number): number 
 }
 
 /** Base clusters: warm from the previous members when given, else best of seeded k-means++. */
-export function baseClustersOf(
-  points: Float64Array,
-  options: GroupingOptions,
-  random: RandomState,
-  warm: GroupingWarmStart | null,
-): Clustering {
+export function baseClustersOf(points: Float64Array, options: GroupingOptions, random: RandomState, warm: GroupingWarmStart | null): Clustering {
   const n = points.length / 2;
   const k = Math.min(options.baseClusterCount, n);
   if (n === 0) return { k: 0, centres: new Float64Array(0), labels: new Int32Array(0), inertia: 0, iterations: 0 };

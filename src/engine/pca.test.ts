@@ -69,11 +69,16 @@ describe('sparse mean-imputed PCA', () => {
     const active = new Uint8Array(matrix.columnCount).fill(1);
     const stats = columnStatsOf(matrix, active);
     const centred = centredValuesOf(matrix, centredValueTable(stats, active));
-    const pca = principalComponents(matrix, centredValueTable(stats, active), active, { width: 4, tolerance: 1e-13, maxIterations: 500, coldSampleRows: 0 }, null, randomStateFromSeed(3));
-    expect(pca.converged).toBe(true);
-    const rows = dense.map((row) =>
-      row.map((v, j) => (v === null ? 0 : v - stats.mean[columnOf(j)]!)),
+    const pca = principalComponents(
+      matrix,
+      centredValueTable(stats, active),
+      active,
+      { width: 4, tolerance: 1e-13, maxIterations: 500, coldSampleRows: 0 },
+      null,
+      randomStateFromSeed(3),
     );
+    expect(pca.converged).toBe(true);
+    const rows = dense.map((row) => row.map((v, j) => (v === null ? 0 : v - stats.mean[columnOf(j)]!)));
     const reference = denseComponents(rows);
     const ours = [pca.component1, pca.component2];
     for (let c = 0; c < 2; c++) {
@@ -106,7 +111,14 @@ describe('sparse mean-imputed PCA', () => {
     const active = new Uint8Array(matrix.columnCount).fill(1);
     active[2] = 0;
     const stats = columnStatsOf(matrix, active);
-    const pca = principalComponents(matrix, centredValueTable(stats, active), active, { width: 4, tolerance: 1e-10, maxIterations: 200, coldSampleRows: 0 }, null, randomStateFromSeed(1));
+    const pca = principalComponents(
+      matrix,
+      centredValueTable(stats, active),
+      active,
+      { width: 4, tolerance: 1e-10, maxIterations: 200, coldSampleRows: 0 },
+      null,
+      randomStateFromSeed(1),
+    );
     expect(pca.component1[2]).toBe(0);
     expect(pca.component2[2]).toBe(0);
     expect(stats.activeColumnCount).toBe(9);
@@ -134,7 +146,14 @@ describe('projection from PCA row scores', () => {
     const active = new Uint8Array(matrix.columnCount).fill(1);
     const stats = columnStatsOf(matrix, active);
     const centred = centredValuesOf(matrix, centredValueTable(stats, active));
-    const pca = principalComponents(matrix, centredValueTable(stats, active), active, { width: 4, tolerance: 1e-8, maxIterations: 200, coldSampleRows: 0 }, null, randomStateFromSeed(2));
+    const pca = principalComponents(
+      matrix,
+      centredValueTable(stats, active),
+      active,
+      { width: 4, tolerance: 1e-8, maxIterations: 200, coldSampleRows: 0 },
+      null,
+      randomStateFromSeed(2),
+    );
     const s1 = orientComponent(pca.component1, null);
     const s2 = orientComponent(pca.component2, null);
     const fused = projectionFromScores(pca.rowScores, stats, s1, s2);
@@ -177,7 +196,19 @@ describe('the Gram products XᵀX·V against a plain triple loop', () => {
     seed: fc.integer({ min: 1, max: 1_000_000 }),
   });
 
-  function drawn({ participants, statements, width, density, seed }: { participants: number; statements: number; width: number; density: number; seed: number }) {
+  function drawn({
+    participants,
+    statements,
+    width,
+    density,
+    seed,
+  }: {
+    participants: number;
+    statements: number;
+    width: number;
+    density: number;
+    seed: number;
+  }) {
     const random = randomStateFromSeed(seed);
     const store = createVoteStore();
     for (let i = 0; i < participants; i++) {
@@ -195,7 +226,11 @@ describe('the Gram products XᵀX·V against a plain triple loop', () => {
       fc.property(conversation, (drawnConversation) => {
         const { matrix, table, block, width } = drawn(drawnConversation);
         const centred = centredValuesOf(matrix, table);
-        const expected = naiveGramTimesBlock(denseOf(matrix, (k) => centred[k]!), block, width);
+        const expected = naiveGramTimesBlock(
+          denseOf(matrix, (k) => centred[k]!),
+          block,
+          width,
+        );
         const image = new Float64Array(matrix.columnCount * width).fill(Number.NaN);
         const scores = new Float64Array(matrix.rowCount * width);
         gramTimesBlock(matrix, centred, block, width, image, scores);

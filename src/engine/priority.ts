@@ -16,12 +16,7 @@ export const NEW_STATEMENT_PRIORITY = (0.5 * 1 * 0.5 * 9) ** 2;
  * Uses the current tallies (Pol.is reads the previous tick's). Inactive statements get 0;
  * `meta[j] = 1` gives META_PRIORITY.
  */
-export function statementPrioritiesOf(
-  tallies: GroupTallies,
-  extremity: Float64Array,
-  active: Uint8Array,
-  meta: Uint8Array,
-): Float64Array {
+export function statementPrioritiesOf(tallies: GroupTallies, extremity: Float64Array, active: Uint8Array, meta: Uint8Array): Float64Array {
   const m = tallies.statementCount;
   const priority = new Float64Array(m);
   for (let j = 0; j < m; j++) {

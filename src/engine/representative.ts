@@ -82,12 +82,7 @@ function metricOf(s: RepresentativeStatement): number {
  * agree statement first; at most `count`, agrees before disagrees. When none is significant, the
  * best agree statement alone, else the one with the highest two-proportion z.
  */
-export function representativeStatementsOf(
-  tallies: GroupTallies,
-  group: number,
-  active: Uint8Array,
-  count: number,
-): RepresentativeStatement[] {
+export function representativeStatementsOf(tallies: GroupTallies, group: number, active: Uint8Array, count: number): RepresentativeStatement[] {
   const sufficient: { column: number; f: Figures }[] = [];
   let best: { column: number; f: Figures } | null = null;
   let bestAgree: { column: number; f: Figures } | null = null;

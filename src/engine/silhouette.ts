@@ -24,12 +24,7 @@ export function distanceMatrix(points: Float64Array): Float64Array {
  * (each base centre stands for its members); without, it is Pol.is's unweighted score.
  * Returns 0 for fewer than two clusters.
  */
-export function silhouetteScore(
-  distances: Float64Array,
-  labels: Int32Array,
-  k: number,
-  weights: Float64Array | null,
-): number {
+export function silhouetteScore(distances: Float64Array, labels: Int32Array, k: number, weights: Float64Array | null): number {
   const n = labels.length;
   if (k < 2) return 0;
   const sum = new Float64Array(k);

@@ -8,10 +8,7 @@
  * Returns eigenvalues in descending order and the matching eigenvectors as the *columns* of a
  * row-major matrix. `symmetric` is not modified. Deterministic for a given input.
  */
-export function symmetricEigen(
-  symmetric: Float64Array,
-  size: number,
-): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(symmetric: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
   const a = symmetric.slice();
   const v = new Float64Array(size * size);
   for (let i = 0; i < size; i++) v[i * size + i] = 1;
@@ -50,9 +47,7 @@ export function symmetricEigen(
       }
     }
   }
-  const order = Array.from({ length: size }, (_, i) => i).sort(
-    (i, j) => a[j * size + j]! - a[i * size + i]! || i - j,
-  );
+  const order = Array.from({ length: size }, (_, i) => i).sort((i, j) => a[j * size + j]! - a[i * size + i]! || i - j);
   const values = new Float64Array(size);
   const vectors = new Float64Array(size * size);
   order.forEach((from, to) => {

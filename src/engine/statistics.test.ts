@@ -34,8 +34,16 @@ describe('Pol.is statistics', () => {
 
   it('selects the statement a group agrees on and the others do not as representative', () => {
     const t = tallies([
-      [[18, 1, 20], [10, 10, 20], [2, 17, 20]],
-      [[2, 17, 20], [10, 10, 20], [17, 2, 20]],
+      [
+        [18, 1, 20],
+        [10, 10, 20],
+        [2, 17, 20],
+      ],
+      [
+        [2, 17, 20],
+        [10, 10, 20],
+        [17, 2, 20],
+      ],
     ]);
     const active = Uint8Array.from([1, 1, 1]);
     const g0 = representativeStatementsOf(t, 0, active, 5);
@@ -48,8 +56,16 @@ describe('Pol.is statistics', () => {
 
   it('finds consensus across every group, group-informed consensus and divisive statements', () => {
     const t = tallies([
-      [[19, 1, 20], [19, 1, 20], [1, 19, 20]],
-      [[19, 1, 20], [1, 19, 20], [2, 18, 20]],
+      [
+        [19, 1, 20],
+        [19, 1, 20],
+        [1, 19, 20],
+      ],
+      [
+        [19, 1, 20],
+        [1, 19, 20],
+        [2, 18, 20],
+      ],
     ]);
     const active = Uint8Array.from([1, 1, 1]);
     const consensus = consensusStatementsOf(t, active, 5);
@@ -71,8 +87,18 @@ describe('Pol.is statistics', () => {
     // Statement 1: a bare majority in each group (11 of 20), too weak for the threshold.
     // Statement 2: 16 of 20 in each group agree. Statement 3: group B has not voted on it.
     const t = tallies([
-      [[3, 97, 100], [11, 9, 20], [16, 4, 20], [20, 0, 20]],
-      [[40, 8, 50], [11, 9, 20], [16, 4, 20], [0, 0, 0]],
+      [
+        [3, 97, 100],
+        [11, 9, 20],
+        [16, 4, 20],
+        [20, 0, 20],
+      ],
+      [
+        [40, 8, 50],
+        [11, 9, 20],
+        [16, 4, 20],
+        [0, 0, 0],
+      ],
     ]);
     const active = Uint8Array.from([1, 1, 1, 1]);
     expect((97 + 8) / 150).toBeGreaterThan(0.58);
@@ -87,8 +113,14 @@ describe('Pol.is statistics', () => {
   it('keeps a statement every group agrees on out of the divisive list', () => {
     // Both groups agree with statement 0, at 95 % and at 60 %: the gap is significant, but it divides no one.
     const t = tallies([
-      [[95, 5, 100], [5, 95, 100]],
-      [[60, 40, 100], [90, 10, 100]],
+      [
+        [95, 5, 100],
+        [5, 95, 100],
+      ],
+      [
+        [60, 40, 100],
+        [90, 10, 100],
+      ],
     ]);
     const active = Uint8Array.from([1, 1]);
     expect(divisiveStatementsOf(t, active, 5).map((d) => d.column)).toEqual([1, 0]);

@@ -15,12 +15,7 @@ export interface GroupTallies {
   readonly seen: Int32Array;
 }
 
-export function groupTalliesOf(
-  matrix: VoteMatrix,
-  active: Uint8Array,
-  groupOfRow: Int32Array,
-  groupCount: number,
-): GroupTallies {
+export function groupTalliesOf(matrix: VoteMatrix, active: Uint8Array, groupOfRow: Int32Array, groupCount: number): GroupTallies {
   const m = matrix.columnCount;
   // counts per (group, column, vote) at 3·(g·m + column) + vote + 1: branch-free increments
   const counts = new Int32Array(3 * groupCount * m);

@@ -101,12 +101,7 @@ export function statementColumnOf(store: VoteStore, key: string): StatementColum
 }
 
 /** Record `vote` of participant `participantKey` on `statementKey`, replacing any earlier vote. */
-export function applyVote(
-  store: VoteStore,
-  participantKey: string,
-  statementKey: string,
-  vote: number,
-): Result<void, VoteStoreError> {
+export function applyVote(store: VoteStore, participantKey: string, statementKey: string, vote: number): Result<void, VoteStoreError> {
   if (!isVote(vote)) return err({ code: 'invalid-vote', message: `vote must be -1, 0 or 1, got ${vote}` });
   applyVoteAt(store, participantRowOf(store, participantKey), statementColumnOf(store, statementKey), vote);
   return ok(undefined);

@@ -42,7 +42,10 @@ describe('loadConfig', () => {
       { max: 50, windowMs: 3_600_000 },
     ]);
     expect(defaultRateLimits.anonymous).toEqual([{ max: 20, windowMs: 1000 }]);
-    expect(loadConfig({ MASSLINE_RATE_LIMITS: 'anonymous=200/1s,login-account=3/1m' }).rateLimits).toMatchObject({ anonymous: [{ max: 200, windowMs: 1000 }], 'login-account': [{ max: 3, windowMs: 60_000 }] });
+    expect(loadConfig({ MASSLINE_RATE_LIMITS: 'anonymous=200/1s,login-account=3/1m' }).rateLimits).toMatchObject({
+      anonymous: [{ max: 200, windowMs: 1000 }],
+      'login-account': [{ max: 3, windowMs: 60_000 }],
+    });
   });
   it('timeouts and the body limit: defaults, or from the environment; the headers are due no later than the request', () => {
     const c = loadConfig({});
@@ -50,12 +53,19 @@ describe('loadConfig', () => {
     expect(c.timeouts).toEqual({ headersMs: 15_000, requestMs: 30_000, idleMs: 120_000, keepAliveMs: 72_000 });
     expect(c.bodyLimit).toBe(64 * 1024);
     expect(timeoutCheckIntervalMs(c.timeouts)).toBe(3_000);
-    const short = loadConfig({ MASSLINE_REQUEST_TIMEOUT_MS: '500', MASSLINE_IDLE_TIMEOUT_MS: '30000', MASSLINE_KEEP_ALIVE_TIMEOUT_MS: '5000', MASSLINE_BODY_LIMIT_BYTES: '2048' });
+    const short = loadConfig({
+      MASSLINE_REQUEST_TIMEOUT_MS: '500',
+      MASSLINE_IDLE_TIMEOUT_MS: '30000',
+      MASSLINE_KEEP_ALIVE_TIMEOUT_MS: '5000',
+      MASSLINE_BODY_LIMIT_BYTES: '2048',
+    });
     // The headers' default follows a shorter request timeout down.
     expect(short.timeouts).toEqual({ headersMs: 500, requestMs: 500, idleMs: 30_000, keepAliveMs: 5_000 });
     expect(timeoutCheckIntervalMs(short.timeouts)).toBe(100);
     expect(short.bodyLimit).toBe(2048);
-    expect(() => loadConfig({ MASSLINE_HEADERS_TIMEOUT_MS: '20000', MASSLINE_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/MASSLINE_HEADERS_TIMEOUT_MS: must be at most the request timeout \(10000 ms\)/);
+    expect(() => loadConfig({ MASSLINE_HEADERS_TIMEOUT_MS: '20000', MASSLINE_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /MASSLINE_HEADERS_TIMEOUT_MS: must be at most the request timeout \(10000 ms\)/,
+    );
     expect(() => loadConfig({ MASSLINE_IDLE_TIMEOUT_MS: '1000' })).toThrow(/MASSLINE_IDLE_TIMEOUT_MS: must be at least 30000 ms/);
     expect(() => loadConfig({ MASSLINE_REQUEST_TIMEOUT_MS: '50' })).toThrow(/MASSLINE_REQUEST_TIMEOUT_MS: must be at least 100 ms/);
     expect(() => loadConfig({ MASSLINE_BODY_LIMIT_BYTES: '100' })).toThrow(/MASSLINE_BODY_LIMIT_BYTES: must be at least 1024 bytes/);

@@ -222,10 +222,20 @@ const Env = z.object({
     .regex(/^[0-9A-Fa-f.:/]+(?:\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'must be a comma-separated list of proxy addresses or CIDR ranges')
     .optional(),
   MASSLINE_RATE_LIMITS: z.string().optional(),
-  MASSLINE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').max(16 * 1024 * 1024, 'must be at most 16 MiB').optional(),
+  MASSLINE_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 bytes')
+    .max(16 * 1024 * 1024, 'must be at most 16 MiB')
+    .optional(),
   MASSLINE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(600_000, 'must be at most 600000 ms').optional(),
   MASSLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 3600000 ms').optional(),
-  MASSLINE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(30_000, "must be at least 30000 ms (the live stream's heartbeat is every 25 s)").max(3_600_000, 'must be at most 3600000 ms').optional(),
+  MASSLINE_IDLE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(30_000, "must be at least 30000 ms (the live stream's heartbeat is every 25 s)")
+    .max(3_600_000, 'must be at most 3600000 ms')
+    .optional(),
   MASSLINE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms').optional(),
   MASSLINE_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   MASSLINE_ANALYSIS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
@@ -263,7 +273,8 @@ function timeoutsOf(e: z.infer<typeof Env>): ServerTimeouts {
     idleMs: e.MASSLINE_IDLE_TIMEOUT_MS ?? defaultTimeouts.idleMs,
     keepAliveMs: e.MASSLINE_KEEP_ALIVE_TIMEOUT_MS ?? defaultTimeouts.keepAliveMs,
   };
-  if (t.headersMs > t.requestMs) throw new ConfigError(`MASSLINE_HEADERS_TIMEOUT_MS: must be at most the request timeout (${t.requestMs} ms): the headers are part of the request`);
+  if (t.headersMs > t.requestMs)
+    throw new ConfigError(`MASSLINE_HEADERS_TIMEOUT_MS: must be at most the request timeout (${t.requestMs} ms): the headers are part of the request`);
   return t;
 }
 
@@ -299,7 +310,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
   const e = parsed.data;
   const dataDir = overrides.dataDir ?? e.MASSLINE_DATA_DIR ?? './data';
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL: must start with postgres:// or postgresql://');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL: must start with postgres:// or postgresql://');
   const port = overrides.port ?? e.PORT ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('port: must be an integer from 0 to 65535');
   return {
@@ -312,7 +324,10 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     sessionIdleDays: e.MASSLINE_SESSION_IDLE_DAYS ?? null,
     publicOrigin: e.MASSLINE_PUBLIC_ORIGIN === undefined ? undefined : parseOrigin(e.MASSLINE_PUBLIC_ORIGIN),
     trustProxy: e.MASSLINE_TRUST_PROXY ?? false,
-    rateLimits: parseRateLimits(overrides.rateLimits ?? e.MASSLINE_RATE_LIMITS ?? 'on', overrides.rateLimits === undefined ? 'MASSLINE_RATE_LIMITS' : 'rate limits'),
+    rateLimits: parseRateLimits(
+      overrides.rateLimits ?? e.MASSLINE_RATE_LIMITS ?? 'on',
+      overrides.rateLimits === undefined ? 'MASSLINE_RATE_LIMITS' : 'rate limits',
+    ),
     // A line draft of many cited claims, or a report at its full length in a non-Latin script, needs more than 16 KiB.
     bodyLimit: e.MASSLINE_BODY_LIMIT_BYTES ?? 64 * 1024,
     timeouts: timeoutsOf(e),

@@ -43,7 +43,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     await store.migrate();
     const ahead = await store.migrationsAhead();
     // A rolling upgrade: a newer version migrated the database while this one still runs. Migrations only add, so this version goes on.
-    if (ahead.length > 0) process.stderr.write(`massline: the database is at a newer version's schema (${ahead.join(', ')}); this version runs on it until it is replaced\n`);
+    if (ahead.length > 0)
+      process.stderr.write(`massline: the database is at a newer version's schema (${ahead.join(', ')}); this version runs on it until it is replaced\n`);
   } catch (err) {
     await store.close();
     throw err;
@@ -75,7 +76,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     clock,
     debounceMs: config.analysisDebounceMs,
     mode: options.analysisMode ?? 'thread',
-    onError: options.onJobError ?? ((e, issueId) => process.stderr.write(`analysis of issue ${issueId} failed: ${e instanceof Error ? e.message : String(e)}\n`)),
+    onError:
+      options.onJobError ?? ((e, issueId) => process.stderr.write(`analysis of issue ${issueId} failed: ${e instanceof Error ? e.message : String(e)}\n`)),
     onStored: (s) => void live.publish(s.orgId, { type: 'analysis', issueId: s.issueId, analysisId: s.analysisId, votesSeq: s.votesSeq }),
     queue,
   });

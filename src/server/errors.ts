@@ -44,9 +44,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.code(413).send({ error: 'payload_too_large', message: 'body: too large' });
-    if (status === 415) return reply.code(415).send({ error: 'unsupported_media_type', message: `body: unsupported media type ${req.headers['content-type'] ?? '(none)'}; send JSON (content-type: application/json)` });
+    if (status === 415)
+      return reply.code(415).send({
+        error: 'unsupported_media_type',
+        message: `body: unsupported media type ${req.headers['content-type'] ?? '(none)'}; send JSON (content-type: application/json)`,
+      });
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: 'bad_request', message: err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'body: must not be empty when content-type is application/json' : `body: ${err.message}` });
+      return reply.code(status).send({
+        error: 'bad_request',
+        message: err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'body: must not be empty when content-type is application/json' : `body: ${err.message}`,
+      });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });

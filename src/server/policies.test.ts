@@ -33,7 +33,11 @@ describe('the policy table', () => {
   });
 
   it("puts the model's figures under their own per-route limits; cheap shared limits only where their kind fits", () => {
-    const model = rows.filter(([r]) => r.startsWith('GET /api/orgs/') && /\/(analysis|themes|health|health\/what-if|changes|principal-contradiction|united-front|embrace|what-became-of-my-input)$/.test(r));
+    const model = rows.filter(
+      ([r]) =>
+        r.startsWith('GET /api/orgs/') &&
+        /\/(analysis|themes|health|health\/what-if|changes|principal-contradiction|united-front|embrace|what-became-of-my-input)$/.test(r),
+    );
     expect(model.length).toBe(9);
     for (const [route, p] of model) expect(['model', 'trail'], route).toContain(limitOf(p));
     expect(limitOf(routeTable.healthTrail.policy)).toBe('trail');
@@ -49,7 +53,12 @@ describe('the policy table', () => {
 
   it('has windows for every limit, per-route counters where a page asks for several routes at once, and figures a person never meets', () => {
     for (const name of Object.keys(rateLimitScopes) as RateLimitName[]) expect(defaultRateLimits[name].length, name).toBeGreaterThan(0);
-    expect(Object.entries(rateLimitScopes).filter(([, s]) => 'eachRoute' in s).map(([n]) => n).sort()).toEqual(['detail', 'model', 'trail']);
+    expect(
+      Object.entries(rateLimitScopes)
+        .filter(([, s]) => 'eachRoute' in s)
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['detail', 'model', 'trail']);
     const perMinute = (name: keyof typeof defaultRateLimits) => Math.min(...defaultRateLimits[name].map((w) => (w.max * 60_000) / w.windowMs));
     // The vote page asks for the next statement after every vote.
     expect(perMinute('next-statement')).toBeGreaterThanOrEqual(2 * perMinute('vote'));

@@ -5,7 +5,15 @@ import { modelSettingsOf, presentSettings } from './model-settings.js';
 import type { analyses, issues, invites, members, organisations, statements } from '../store/index.js';
 
 export function presentOrganisation(o: organisations.OrganisationRow, memberCount: number) {
-  return { id: o.id, slug: o.slug, name: o.name, moderation: o.moderation, members: memberCount, settings: presentSettings(modelSettingsOf(o.settings)), createdAt: o.created_at };
+  return {
+    id: o.id,
+    slug: o.slug,
+    name: o.name,
+    moderation: o.moderation,
+    members: memberCount,
+    settings: presentSettings(modelSettingsOf(o.settings)),
+    createdAt: o.created_at,
+  };
 }
 
 export function presentMember(m: members.MemberRow) {

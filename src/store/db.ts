@@ -43,9 +43,7 @@ export function sqliteFile(dataDir: string): string {
 }
 
 export function openStore(options: StoreOptions): Store {
-  const dialect: StoreDialect = options.databaseUrl
-    ? postgresDialect(options.databaseUrl, options.poolSize)
-    : sqliteDialect(sqliteFile(options.dataDir));
+  const dialect: StoreDialect = options.databaseUrl ? postgresDialect(options.databaseUrl, options.poolSize) : sqliteDialect(sqliteFile(options.dataDir));
   const db = new Kysely<Database>({ dialect: dialect.kysely });
   const writer = dialect.writerFile !== null && options.voteWriter !== 'inline' ? threadVoteWriter(dialect.writerFile) : inlineVoteWriter(db);
   // Scopes matter where row-level security reads them: PostgreSQL only (no bookkeeping on SQLite).
@@ -87,7 +85,10 @@ async function migrationsAhead(db: Db): Promise<string[]> {
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (!tables.some((t) => t.name === DEFAULT_MIGRATION_TABLE)) return [];
   const applied = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
-  return applied.rows.map((r) => r.name).filter((name) => !(name in migrations)).sort();
+  return applied.rows
+    .map((r) => r.name)
+    .filter((name) => !(name in migrations))
+    .sort();
 }
 
 /**

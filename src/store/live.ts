@@ -55,7 +55,6 @@ export interface LiveHubOptions {
   onError?: ((error: unknown) => void) | undefined;
 }
 
-
 interface VoteState {
   orgId: string;
   /** A publication is being counted and sent. */
@@ -144,13 +143,16 @@ export function openLiveHub(options: LiveHubOptions): LiveHub {
       counting.delete(work);
       state.running = false;
       if (closed) return;
-      state.cooling = setTimeout(() => {
-        state.cooling = null;
-        if (state.dirty) countVotes(issueId, state);
-        else votes.delete(issueId);
-        // Counting a large issue's votes takes a while (on SQLite, on the event loop): at most a
-        // twentieth of the time goes to it, however large the issue grows.
-      }, Math.max(interval, COUNTING_SHARE * countedInMs));
+      state.cooling = setTimeout(
+        () => {
+          state.cooling = null;
+          if (state.dirty) countVotes(issueId, state);
+          else votes.delete(issueId);
+          // Counting a large issue's votes takes a while (on SQLite, on the event loop): at most a
+          // twentieth of the time goes to it, however large the issue grows.
+        },
+        Math.max(interval, COUNTING_SHARE * countedInMs),
+      );
       state.cooling.unref();
     });
   }

@@ -163,10 +163,12 @@ class OrganisationFacts {
    */
   current(): Promise<ModelFacts> {
     if (!this.reading) return (this.reading = this.readSince().finally(() => (this.reading = null)));
-    this.next ??= this.reading.catch(() => undefined).then(() => {
-      this.next = null;
-      return this.current();
-    });
+    this.next ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.current();
+      });
     return this.next;
   }
 
@@ -176,7 +178,13 @@ class OrganisationFacts {
     const since = Date.now();
     const start = this.concurrent ? await snapshotBounds(db) : null;
     const [eventRows, voteRows, analysisRows] = await Promise.all([
-      db.selectFrom('events').select(['seq', 'type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).where('seq', '>', this.eventPosition.safe).orderBy('seq').execute(),
+      db
+        .selectFrom('events')
+        .select(['seq', 'type', 'issue_id', 'actor_id', 'at', 'data'])
+        .where('org_id', '=', orgId)
+        .where('seq', '>', this.eventPosition.safe)
+        .orderBy('seq')
+        .execute(),
       db
         .selectFrom('vote_log')
         .select(['seq', 'member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from'])
@@ -216,7 +224,12 @@ class OrganisationFacts {
     // The analyses: each new one's snapshot parsed once.
     const missing = analysisRows.filter((a) => !this.analyses.has(a.id)).map((a) => a.id);
     if (missing.length) {
-      const rows = await db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('id', 'in', missing).execute();
+      const rows = await db
+        .selectFrom('analyses')
+        .select(['id', 'issue_id', 'created_at', 'result'])
+        .where('org_id', '=', orgId)
+        .where('id', 'in', missing)
+        .execute();
       for (const r of rows) this.analyses.set(r.id, analysisFact(r));
     }
     const analysisOrder = analysisRows.map((a) => a.id).join(' ');
@@ -224,7 +237,16 @@ class OrganisationFacts {
     const f = this.fold;
     const before = this.facts;
     let acts = before.acts;
-    if (refolded) acts = merged(merged(acts.filter((a) => a.kind === 'vote'), newVotes.sort(actOrder), actOrder), f.acts().sort(actOrder), actOrder);
+    if (refolded)
+      acts = merged(
+        merged(
+          acts.filter((a) => a.kind === 'vote'),
+          newVotes.sort(actOrder),
+          actOrder,
+        ),
+        f.acts().sort(actOrder),
+        actOrder,
+      );
     else {
       if (removed.size) acts = acts.filter((a) => !removed.has(a));
       acts = merged(acts, [...added, ...newVotes].sort(actOrder), actOrder);

@@ -15,14 +15,12 @@ interface Compiled<A extends unknown[], R> {
  * and how to bind fresh arguments to it. `build` receives placeholders, not values, so it must
  * pass each argument straight to Kysely as a value (never inspect it, never branch on it).
  */
-export function compileWithArguments<A extends unknown[], R>(
-  db: Db,
-  build: (db: Db, ...args: A) => Compilable<R>,
-): Compiled<A, R> {
+export function compileWithArguments<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A) => Compilable<R>): Compiled<A, R> {
   const placeholders = Array.from({ length: build.length - 1 }, (_, i) => placeholder(i)) as A;
   const query = build(db, ...placeholders).compile();
   const argumentAt = query.parameters.map((p) => (typeof p === 'string' ? placeholders.indexOf(p) : -1));
-  if (placeholders.some((_, i) => !argumentAt.includes(i))) throw new Error(`prepared: an argument of ${build.toString().slice(0, 80)}… did not reach the query as a value`);
+  if (placeholders.some((_, i) => !argumentAt.includes(i)))
+    throw new Error(`prepared: an argument of ${build.toString().slice(0, 80)}… did not reach the query as a value`);
   return { query, bind: (args) => argumentAt.map((a, i) => (a >= 0 ? args[a] : query.parameters[i])) };
 }
 

@@ -88,7 +88,12 @@ export class Client {
     this.ip = options.ip;
   }
 
-  async req(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async req(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const all: Record<string, string> = {};
     const jar = [this.cookie && `massline_session=${this.cookie}`, this.csrf && `massline_csrf=${this.csrf}`].filter(Boolean);
     if (jar.length) all.cookie = jar.join('; ');
@@ -101,7 +106,13 @@ export class Client {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       all['content-type'] ??= 'application/json';
     }
-    const res = await this.app.inject({ method, url, headers: all, ...(payload === undefined ? {} : { payload }), ...(this.ip ? { remoteAddress: this.ip } : {}) });
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: all,
+      ...(payload === undefined ? {} : { payload }),
+      ...(this.ip ? { remoteAddress: this.ip } : {}),
+    });
     for (const c of res.cookies) {
       if (c.name === 'massline_session') this.cookie = c.value || undefined;
       if (c.name === 'massline_csrf') this.csrf = c.value || undefined;
@@ -136,7 +147,11 @@ export class Client {
 function successOf(name: RouteName): number {
   const route: object = routes[name];
   const response = 'response' in route && route.response && typeof route.response === 'object' ? route.response : { 200: null };
-  return Math.min(...Object.keys(response).map(Number).filter((s) => s >= 200 && s < 300));
+  return Math.min(
+    ...Object.keys(response)
+      .map(Number)
+      .filter((s) => s >= 200 && s < 300),
+  );
 }
 
 export interface Org {
@@ -148,7 +163,12 @@ let counter = 0;
 /** Found an organisation through the API; its admin's client is logged in. */
 export async function signUp(app: FastifyInstance, slug = `org-${++counter}-${Date.now() % 100000}`): Promise<Org> {
   const admin = new Client(app);
-  const res = await admin.post(pathOf(routeTable.signup, {}), { organisation: { name: `Org ${slug}`, slug }, displayName: 'Admin', email: `admin@${slug}.test`, password: 'correct horse battery' });
+  const res = await admin.post(pathOf(routeTable.signup, {}), {
+    organisation: { name: `Org ${slug}`, slug },
+    displayName: 'Admin',
+    email: `admin@${slug}.test`,
+    password: 'correct horse battery',
+  });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   return { orgId: res.json().organisation.id, admin };
 }

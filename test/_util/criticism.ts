@@ -33,6 +33,13 @@ export async function fetchTokens(member: Client, orgId: string, n: number): Pro
 export type Target = { kind: 'leadership' } | { kind: 'issue'; issueId: string } | { kind: 'line-version'; lineVersionId: string };
 
 /** Spend a token from a client that has no cookies at all, as the pages do (credentials: 'omit'). */
-export async function criticise(app: FastifyInstance, orgId: string, token: CriticismToken, text: string, target: Target = { kind: 'leadership' }, via: Client = new Client(app)) {
+export async function criticise(
+  app: FastifyInstance,
+  orgId: string,
+  token: CriticismToken,
+  text: string,
+  target: Target = { kind: 'leadership' },
+  via: Client = new Client(app),
+) {
   return via.post(`/api/orgs/${orgId}/criticisms`, { token, target, text });
 }

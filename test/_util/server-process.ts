@@ -30,7 +30,13 @@ export interface ServerProcess {
  * matches that (what it prints after the address, e.g. the demo's invite link, may come in a later
  * chunk of the pipe).
  */
-export async function startServerProcess(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000, ready?: RegExp): Promise<ServerProcess> {
+export async function startServerProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 90_000,
+  ready?: RegExp,
+): Promise<ServerProcess> {
   const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
@@ -82,7 +88,10 @@ export interface MasslineServer {
  * afterAll that kills whatever is left), and wait for its "serving on" line; fail loudly otherwise.
  */
 export function startMasslineServer(dataDir: string, env: NodeJS.ProcessEnv, children: Set<ChildProcess>): Promise<MasslineServer> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/massline'), 'serve', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/massline'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => children.delete(child));

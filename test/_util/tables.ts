@@ -20,8 +20,19 @@ export async function fingerprint(h: Harness, tables: readonly string[]): Promis
   const entries = await Promise.all(
     tables.map(async (t) => {
       // Any table name: the rows are only hashed.
-      const rows = await db.selectFrom(t as 'organisations').selectAll().execute();
-      const hash = createHash('sha256').update(rows.map((r) => JSON.stringify(r)).sort().join('\n')).digest('hex').slice(0, 16);
+      const rows = await db
+        .selectFrom(t as 'organisations')
+        .selectAll()
+        .execute();
+      const hash = createHash('sha256')
+        .update(
+          rows
+            .map((r) => JSON.stringify(r))
+            .sort()
+            .join('\n'),
+        )
+        .digest('hex')
+        .slice(0, 16);
       return [t, `${rows.length} rows ${hash}`] as const;
     }),
   );

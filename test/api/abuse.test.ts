@@ -39,11 +39,17 @@ describe.each(dialects)('abuse on %s', (dialect) => {
   async function found(ip: string) {
     const slug = `abuse-${dialect}-${++slugs}`;
     const admin = new Client(h.app, { ip });
-    const res = await admin.post('/api/auth/signup', { organisation: { name: 'Abuse', slug }, displayName: 'Admin', email: `admin@${slug}.test`, password: PASSWORD });
+    const res = await admin.post('/api/auth/signup', {
+      organisation: { name: 'Abuse', slug },
+      displayName: 'Admin',
+      email: `admin@${slug}.test`,
+      password: PASSWORD,
+    });
     expect(res.statusCode, res.body).toBe(201);
     return { org: { orgId: res.json().organisation.id as string, admin }, slug, email: `admin@${slug}.test` };
   }
-  const login = (ip: string, slug: string, email: string, password: string, via = new Client(h.app, { ip })) => via.post('/api/auth/login', { organisation: slug, email, password });
+  const login = (ip: string, slug: string, email: string, password: string, via = new Client(h.app, { ip })) =>
+    via.post('/api/auth/login', { organisation: slug, email, password });
 
   it('login: 140 wrong passwords from 20 addresses are cut at 50 an hour per account, and the right one after them is refused too; another account logs in', async () => {
     nextHour();
@@ -87,10 +93,21 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     for (let i = 0; i < 4; i++) {
       members[i]!.ip = '10.17.0.1';
       const s = `abuse-${dialect}-more-${i}`;
-      expect((await members[i]!.post('/api/auth/signup', { organisation: { name: 'More', slug: s }, displayName: 'A', email: `a@${s}.test`, password: PASSWORD })).statusCode).toBe(201);
+      expect(
+        (await members[i]!.post('/api/auth/signup', { organisation: { name: 'More', slug: s }, displayName: 'A', email: `a@${s}.test`, password: PASSWORD }))
+          .statusCode,
+      ).toBe(201);
     }
     members[4]!.ip = '10.17.0.1';
-    expectLimited(await members[4]!.post('/api/auth/signup', { organisation: { name: 'More', slug: `abuse-${dialect}-late` }, displayName: 'A', email: 'a@late.test', password: PASSWORD }), /^rate limit: at most 5 sign-ups in an hour/);
+    expectLimited(
+      await members[4]!.post('/api/auth/signup', {
+        organisation: { name: 'More', slug: `abuse-${dialect}-late` },
+        displayName: 'A',
+        email: 'a@late.test',
+        password: PASSWORD,
+      }),
+      /^rate limit: at most 5 sign-ups in an hour/,
+    );
   });
 
   it('the anonymous routes share one limit for every caller together: twenty a second, whatever the address or cookie', async () => {
@@ -99,7 +116,12 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     const receipt = () => `/api/orgs/${org.orgId}/criticisms/${randomUUID()}/receipt`;
     for (let i = 0; i < 10; i++) expect((await new Client(h.app, { ip: `10.18.1.${i}` }).get(receipt())).statusCode).toBe(404);
     // A spend with a token that is not one: refused on its own merits while the limit allows.
-    const badSpend = (ip: string) => new Client(h.app, { ip }).post(`/api/orgs/${org.orgId}/criticisms`, { token: { epoch: '2026-W19', message: 'AAAA', signature: 'AAAA' }, target: { kind: 'leadership' }, text: 'This is a criticism of the leadership.' });
+    const badSpend = (ip: string) =>
+      new Client(h.app, { ip }).post(`/api/orgs/${org.orgId}/criticisms`, {
+        token: { epoch: '2026-W19', message: 'AAAA', signature: 'AAAA' },
+        target: { kind: 'leadership' },
+        text: 'This is a criticism of the leadership.',
+      });
     for (let i = 0; i < 10; i++) expect((await badSpend(`10.18.2.${i}`)).statusCode).not.toBe(429);
     // The twenty-first in this second, from a new address, with a session cookie: refused.
     expectLimited(await org.admin.get(receipt()), /^rate limit: at most 20 anonymous requests from everyone together in a second; try again in 1 s$/);
@@ -115,18 +137,31 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     const served = await startHarness(dialect, { clock: fixed, rateLimits: 'anonymous=2/1s,model=2/1m' });
     try {
       const address = await served.app.listen({ port: 0, host: '127.0.0.1' });
-      const signup = await new Client(served.app).post('/api/auth/signup', { organisation: { name: 'Raw', slug: `raw-${dialect}` }, displayName: 'A', email: 'a@raw.test', password: PASSWORD });
+      const signup = await new Client(served.app).post('/api/auth/signup', {
+        organisation: { name: 'Raw', slug: `raw-${dialect}` },
+        displayName: 'A',
+        email: 'a@raw.test',
+        password: PASSWORD,
+      });
       const orgId = signup.json().organisation.id as string;
       const receipt = `${address}/api/orgs/${orgId}/criticisms/${randomUUID()}/receipt`;
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await fetch(receipt));
       expect(answers.map((r) => r.status)).toEqual([404, 404, 429]);
       const refused = answers[2]!;
-      expect(await refused.json()).toEqual({ error: 'rate_limited', message: 'rate limit: at most 2 anonymous requests from everyone together in a second; try again in 1 s' });
+      expect(await refused.json()).toEqual({
+        error: 'rate_limited',
+        message: 'rate limit: at most 2 anonymous requests from everyone together in a second; try again in 1 s',
+      });
       expect(refused.headers.get('retry-after')).toBe('1');
-      for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options']) expect(refused.headers.get(name), name).toBe(answers[0]!.headers.get(name));
+      for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options'])
+        expect(refused.headers.get(name), name).toBe(answers[0]!.headers.get(name));
       // A spend (with its body) is refused the same way, and the connection serves the next request.
-      const spend = await fetch(`${address}/api/orgs/${orgId}/criticisms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
+      const spend = await fetch(`${address}/api/orgs/${orgId}/criticisms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"text":"x"}',
+      });
       expect(spend.status).toBe(429);
       expect((await fetch(`${address}/api/health`)).status).toBe(200);
 
@@ -136,7 +171,10 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       const member = await joinAsMember(served.app, org);
       const health = () => fetch(`${address}/api/orgs/${orgId}/health`, { headers: { cookie: `massline_session=${member.client.cookie}` } });
       expect([(await health()).status, (await health()).status]).toEqual([200, 200]);
-      expect(await (await health()).json()).toEqual({ error: 'rate_limited', message: expect.stringMatching(/^rate limit: at most 2 requests for these figures in a minute; try again in \d+ s$/) });
+      expect(await (await health()).json()).toEqual({
+        error: 'rate_limited',
+        message: expect.stringMatching(/^rate limit: at most 2 requests for these figures in a minute; try again in \d+ s$/),
+      });
       // Refused before the session is looked up: with the session gone, still 429, not 401.
       await served.ctx.store.db.deleteFrom('sessions').where('member_id', '=', member.memberId).execute();
       const early = await health();
@@ -157,7 +195,15 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     const looper = await joinAsMember(h.app, org);
     const other = await joinAsMember(h.app, org);
     const o = `/api/orgs/${org.orgId}`;
-    const routes = [`${o}/health`, `${o}/changes`, `${o}/principal-contradiction`, `${o}/me/what-became-of-my-input`, `${o}/issues/${issueId}/analysis`, `${o}/issues/${issueId}/themes`, `${o}/issues/${issueId}/united-front`];
+    const routes = [
+      `${o}/health`,
+      `${o}/changes`,
+      `${o}/principal-contradiction`,
+      `${o}/me/what-became-of-my-input`,
+      `${o}/issues/${issueId}/analysis`,
+      `${o}/issues/${issueId}/themes`,
+      `${o}/issues/${issueId}/united-front`,
+    ];
     for (const url of routes) {
       for (let i = 0; i < 60; i++) {
         const r = await looper.client.get(url);

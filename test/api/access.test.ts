@@ -67,7 +67,12 @@ describe.each(dialects)('access on %s', (dialect) => {
   describe('CSRF and Origin', () => {
     it('sets a readable CSRF cookie beside the HttpOnly session cookie, derived from neither side of the stored id', async () => {
       const c = new Client(h.app);
-      const res = await c.post('/api/auth/signup', { organisation: { name: 'Cookies', slug: `cookies-${dialect}` }, displayName: 'A', email: 'a@cookies.test', password: PASSWORD });
+      const res = await c.post('/api/auth/signup', {
+        organisation: { name: 'Cookies', slug: `cookies-${dialect}` },
+        displayName: 'A',
+        email: 'a@cookies.test',
+        password: PASSWORD,
+      });
       expect(res.statusCode).toBe(201);
       const session = cookieOf(res, 'massline_session')!;
       const csrf = cookieOf(res, 'massline_csrf')!;
@@ -90,7 +95,13 @@ describe.each(dialects)('access on %s', (dialect) => {
       org.admin.sendCsrf = false;
       const missing = await writesNothing(h, () => org.admin.post(url, body));
       expectRefused(missing, 403, 'forbidden', /^csrf: .*x-csrf-token/);
-      for (const wrong of ['x', org.admin.cookie!, tokenHash(org.admin.cookie!), other.admin.csrf!, `${org.admin.csrf!.slice(0, -1)}${org.admin.csrf!.endsWith('A') ? 'B' : 'A'}`]) {
+      for (const wrong of [
+        'x',
+        org.admin.cookie!,
+        tokenHash(org.admin.cookie!),
+        other.admin.csrf!,
+        `${org.admin.csrf!.slice(0, -1)}${org.admin.csrf!.endsWith('A') ? 'B' : 'A'}`,
+      ]) {
         const res = await writesNothing(h, () => org.admin.post(url, body, { 'x-csrf-token': wrong }));
         expectRefused(res, 403, 'forbidden', /^csrf: .*does not match/);
       }
@@ -113,7 +124,12 @@ describe.each(dialects)('access on %s', (dialect) => {
       const url = `/api/orgs/${org.orgId}/issues`;
       const body = { title: 'From elsewhere', description: '' };
 
-      const foreign: Record<string, string>[] = [{ origin: FOREIGN }, { origin: 'null' }, { origin: 'http://localhost:8080' }, { 'sec-fetch-site': 'cross-site' }];
+      const foreign: Record<string, string>[] = [
+        { origin: FOREIGN },
+        { origin: 'null' },
+        { origin: 'http://localhost:8080' },
+        { 'sec-fetch-site': 'cross-site' },
+      ];
       for (const headers of foreign) {
         const res = await writesNothing(h, () => org.admin.post(url, body, headers));
         expectRefused(res, 403, 'forbidden', /^origin: /);
@@ -234,9 +250,15 @@ describe.each(dialects)('access on %s', (dialect) => {
       const start = now;
       try {
         const c = new Client(strict.app, { ip: '10.9.1.1', origin: 'https://massline.example.org' });
-        const res = await c.post('/api/auth/signup', { organisation: { name: 'Idle', slug: `idle-${dialect}` }, displayName: 'A', email: 'a@idle.test', password: PASSWORD });
+        const res = await c.post('/api/auth/signup', {
+          organisation: { name: 'Idle', slug: `idle-${dialect}` },
+          displayName: 'A',
+          email: 'a@idle.test',
+          password: PASSWORD,
+        });
         expect(res.statusCode).toBe(201);
-        const seenAt = async () => (await strict.ctx.store.db.selectFrom('sessions').select('seen_at').where('id', '=', tokenHash(c.cookie!)).executeTakeFirstOrThrow()).seen_at;
+        const seenAt = async () =>
+          (await strict.ctx.store.db.selectFrom('sessions').select('seen_at').where('id', '=', tokenHash(c.cookie!)).executeTakeFirstOrThrow()).seen_at;
         const first = await seenAt();
         now += 30 * 60_000;
         expect((await c.get('/api/me')).statusCode).toBe(200);
@@ -301,7 +323,9 @@ describe.each(dialects)('access on %s', (dialect) => {
         expect(responses.page.headers['cache-control']).toBe('no-cache');
         expect(responses.page.headers['content-type']).toMatch(/^text\/html/);
       }
-      const html = fs.existsSync(path.join(webRoot, 'index.html')) ? fs.readFileSync(path.join(webRoot, 'index.html'), 'utf8') : fs.readFileSync(path.resolve(import.meta.dirname, '../../src/web/index.html'), 'utf8');
+      const html = fs.existsSync(path.join(webRoot, 'index.html'))
+        ? fs.readFileSync(path.join(webRoot, 'index.html'), 'utf8')
+        : fs.readFileSync(path.resolve(import.meta.dirname, '../../src/web/index.html'), 'utf8');
       const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
       expect(scripts.length).toBeGreaterThan(0);
       for (const [, attrs, body] of scripts) {
@@ -333,7 +357,8 @@ describe.each(dialects)('access on %s', (dialect) => {
     it('the sixth login in a minute from one address is refused for a minute; another address is not; 30 an hour at most', async () => {
       nextHour();
       const { slug } = await strictOrg('10.1.0.1');
-      const login = (ip: string, password = 'wrong password') => new Client(strict.app, { ip, origin }).post('/api/auth/login', { organisation: slug, email: `a@${slug}.test`, password });
+      const login = (ip: string, password = 'wrong password') =>
+        new Client(strict.app, { ip, origin }).post('/api/auth/login', { organisation: slug, email: `a@${slug}.test`, password });
       for (let i = 0; i < 5; i++) expect((await login('10.1.0.2')).statusCode).toBe(401);
       const refused = await login('10.1.0.2', PASSWORD);
       expectRefused(refused, 429, 'rate_limited', /^rate limit: at most 5 login attempts in a minute; try again in \d+ s$/);
@@ -383,7 +408,12 @@ describe.each(dialects)('access on %s', (dialect) => {
       const refused = await writesNothing(strict, () => vote(a.client, 0, 0), ['sessions']);
       expectRefused(refused, 429, 'rate_limited', /^rate limit: at most 120 votes in a minute; try again in \d+ s$/);
       expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
-      const mine = await strict.ctx.store.db.selectFrom('votes').select('value').where('member_id', '=', a.memberId).where('statement_id', '=', statementIds[0]!).executeTakeFirstOrThrow();
+      const mine = await strict.ctx.store.db
+        .selectFrom('votes')
+        .select('value')
+        .where('member_id', '=', a.memberId)
+        .where('statement_id', '=', statementIds[0]!)
+        .executeTakeFirstOrThrow();
       expect(mine.value).not.toBe(0);
       // The other member, from the same address, is counted on their own.
       expect((await vote(b.client, 0, 1)).statusCode).toBe(200);
@@ -398,7 +428,12 @@ describe.each(dialects)('access on %s', (dialect) => {
       const url = `/api/orgs/${org.orgId}/issues/${issueId}/statements`;
       const member = await joinAsMember(strict.app, org);
       for (let i = 0; i < 10; i++) expect((await member.client.post(url, { text: `Statement ${i + 1}` })).statusCode).toBe(201);
-      expectRefused(await writesNothing(strict, () => member.client.post(url, { text: 'One too many' }), ['sessions']), 429, 'rate_limited', /^rate limit: at most 10 statements in an hour/);
+      expectRefused(
+        await writesNothing(strict, () => member.client.post(url, { text: 'One too many' }), ['sessions']),
+        429,
+        'rate_limited',
+        /^rate limit: at most 10 statements in an hour/,
+      );
       // Organisers seed statements by the dozen.
       for (let i = 0; i < 12; i++) expect((await org.admin.post(url, { text: `Seed statement ${i + 1}` })).statusCode).toBe(201);
 
@@ -413,7 +448,9 @@ describe.each(dialects)('access on %s', (dialect) => {
         'rate_limited',
         /^rate limit: at most 10 invite link uses/,
       );
-      expect((await new Client(strict.app, { ip: '10.3.0.3', origin }).post(`/api/invites/${token}/accept`, { displayName: 'Elsewhere' })).statusCode).toBe(201);
+      expect((await new Client(strict.app, { ip: '10.3.0.3', origin }).post(`/api/invites/${token}/accept`, { displayName: 'Elsewhere' })).statusCode).toBe(
+        201,
+      );
     });
 
     it("the model's figures: 60 a minute per member and route, refused beyond with a 429 that says so; another route, another member and the health page's trails go on", async () => {
@@ -460,7 +497,10 @@ describe.each(dialects)('access on %s', (dialect) => {
     it('MASSLINE_RATE_LIMITS=off lifts them all', async () => {
       const org = await signUp(h.app);
       const slug = (await org.admin.get('/api/me')).json().organisation.slug as string;
-      for (let i = 0; i < 8; i++) expect((await new Client(h.app).post('/api/auth/login', { organisation: slug, email: `admin@${slug}.test`, password: 'wrong password' })).statusCode).toBe(401);
+      for (let i = 0; i < 8; i++)
+        expect(
+          (await new Client(h.app).post('/api/auth/login', { organisation: slug, email: `admin@${slug}.test`, password: 'wrong password' })).statusCode,
+        ).toBe(401);
     });
   });
 
@@ -508,14 +548,18 @@ describe.each(dialects)('access on %s', (dialect) => {
       if (!s) return;
       for (const sub of [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])]) walk(sub, where);
       const types = [s.type ?? []].flat();
-      if (types.includes('string') && s.maxLength === undefined && s.enum === undefined && s.const === undefined && !(s.pattern && boundedPattern(s.pattern))) unbounded.push(`${where}: string`);
+      if (types.includes('string') && s.maxLength === undefined && s.enum === undefined && s.const === undefined && !(s.pattern && boundedPattern(s.pattern)))
+        unbounded.push(`${where}: string`);
       if (types.includes('array') && s.maxItems === undefined) unbounded.push(`${where}: array`);
       if (typeof s.additionalProperties === 'object') unbounded.push(`${where}: open record`);
       for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${where}.${k}`);
       walk(s.items, `${where}[]`);
     };
     const doc = (await new Client(h.app).get('/api/openapi.json')).json() as {
-      paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { parameters?: { in: string; name: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>
+      >;
     };
     let checked = 0;
     for (const [p, ops] of Object.entries(doc.paths)) {

@@ -20,13 +20,24 @@ describe.each(dialects)('analyses of nothing new, on %s', (dialect) => {
     const base = `/api/orgs/${org.orgId}`;
     const issue = (await org.admin.post(`${base}/issues`, { title: 'Repairs' })).json() as { id: string };
     const ids: string[] = [];
-    for (let j = 0; j < 4; j++) ids.push(((await org.admin.post(`${base}/issues/${issue.id}/statements`, { text: `Repair number ${j} comes first` })).json() as { id: string }).id);
+    for (let j = 0; j < 4; j++)
+      ids.push(((await org.admin.post(`${base}/issues/${issue.id}/statements`, { text: `Repair number ${j} comes first` })).json() as { id: string }).id);
     const members = [];
     for (let i = 0; i < 6; i++) members.push(await joinAsMember(h.app, org));
     for (const [i, m] of members.entries())
-      for (const [j, id] of ids.entries()) expect((await m.client.put(`${base}/statements/${id}/vote`, { vote: (i < 3) === (j < 2) ? 1 : -1 })).statusCode).toBe(200);
+      for (const [j, id] of ids.entries())
+        expect((await m.client.put(`${base}/statements/${id}/vote`, { vote: i < 3 === j < 2 ? 1 : -1 })).statusCode).toBe(200);
 
-    const stored = async () => (await h.ctx.store.db.selectFrom('analyses').select(['id', 'votes_seq']).where('issue_id', '=', issue.id).where('source', '=', 'engine').orderBy('seq').execute()).map((r) => ({ id: r.id, votesSeq: Number(r.votes_seq) }));
+    const stored = async () =>
+      (
+        await h.ctx.store.db
+          .selectFrom('analyses')
+          .select(['id', 'votes_seq'])
+          .where('issue_id', '=', issue.id)
+          .where('source', '=', 'engine')
+          .orderBy('seq')
+          .execute()
+      ).map((r) => ({ id: r.id, votesSeq: Number(r.votes_seq) }));
     const analyse = () => h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
 
     const first = await analyse();

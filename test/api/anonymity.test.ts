@@ -22,7 +22,10 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
 
   beforeAll(async () => {
     database = await freshDatabase(dialect);
-    const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'trace', analysisDebounceMs: 0, rateLimits: 'off' });
+    const config = loadConfig(
+      {},
+      { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'trace', analysisDebounceMs: 0, rateLimits: 'off' },
+    );
     const ctx = await createContext(config, { passwords: plainHasher, clock: () => new Date(now), analysisMode: 'inline' });
     const app = await buildApp(ctx, { logStream: { write: (line: string) => void logs.push(line) } });
     h = {
@@ -42,7 +45,10 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
   async function snapshot(): Promise<Rows> {
     const out: Rows = new Map();
     for (const t of await tables()) {
-      const rows = await h.ctx.store.db.selectFrom(t.name as 'organisations').selectAll().execute();
+      const rows = await h.ctx.store.db
+        .selectFrom(t.name as 'organisations')
+        .selectAll()
+        .execute();
       out.set(t.name, new Set(rows.map((r) => JSON.stringify(r))));
     }
     return out;
@@ -60,7 +66,9 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
 
   it('keeps no column that could point at an author, a session, an address or a time finer than a day', async () => {
     const cols = new Map((await tables()).map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
-    expect(cols.get('criticisms')).toEqual(['content_hash', 'entry_hash', 'id', 'org_id', 'position', 'prev_hash', 'published_at', 'target_id', 'target_kind', 'text', 'written_on'].sort());
+    expect(cols.get('criticisms')).toEqual(
+      ['content_hash', 'entry_hash', 'id', 'org_id', 'position', 'prev_hash', 'published_at', 'target_id', 'target_kind', 'text', 'written_on'].sort(),
+    );
     // A spent token names its criticism only while it waits for its batch (cleared at publication).
     expect(cols.get('criticism_spent_tokens')).toEqual(['epoch', 'org_id', 'pending_criticism_id', 'token_hash']);
     // Issuance keeps a count per member and epoch, and hashes of the blinded messages signed
@@ -72,7 +80,9 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     }
     if (dialect === 'sqlite') {
       // No rowid: the storage order of criticism does not follow arrival either.
-      const defs = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where name in ('criticisms', 'criticism_spent_tokens')`.execute(h.ctx.store.db);
+      const defs = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where name in ('criticisms', 'criticism_spent_tokens')`.execute(
+        h.ctx.store.db,
+      );
       for (const d of defs.rows) expect(d.sql.toLowerCase(), d.name).toMatch(/without rowid\s*$/);
     }
   });
@@ -113,7 +123,14 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     for (const [n, i] of spenders.entries()) {
       const { token } = tokens.find((t) => t.member === i)!;
       const via = n % 2 === 0 ? members[i]!.client : new Client(h.app);
-      const res = await criticise(h.app, org.orgId, token, `Criticism number ${n}: the leadership did not report back on the vote.`, { kind: 'leadership' }, via);
+      const res = await criticise(
+        h.app,
+        org.orgId,
+        token,
+        `Criticism number ${n}: the leadership did not report back on the vote.`,
+        { kind: 'leadership' },
+        via,
+      );
       expect(res.statusCode, res.body).toBe(201);
       expect(res.headers['set-cookie']).toBeUndefined();
       responses.push(res.body, JSON.stringify(res.headers));
@@ -184,7 +201,9 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
       const more = await joinAsMember(h.app, org);
       const e = currentKey((await more.client.get(`/api/orgs/${org.orgId}/criticism/epoch`)).json());
       const r = await requestTokens(e.epoch, e.publicKey, 5);
-      tokens.push(...(await r.finish((await more.client.post(`/api/orgs/${org.orgId}/criticism/tokens`, { epoch: e.epoch, blinded: r.blinded })).json().blindSignatures)));
+      tokens.push(
+        ...(await r.finish((await more.client.post(`/api/orgs/${org.orgId}/criticism/tokens`, { epoch: e.epoch, blinded: r.blinded })).json().blindSignatures)),
+      );
     }
     const ids: string[] = [];
     for (const [i, t] of tokens.entries()) {

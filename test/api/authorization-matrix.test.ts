@@ -198,12 +198,18 @@ const requestsByRoute: Record<Exclude<RouteName, 'themeSummary'>, RouteRequest> 
   createDraft: {
     ok: 201,
     refs: true,
-    build: (s) => ({ params: { issueId: s.ids.issueId }, body: { claims: [{ text: 'Repairs before any increase', cites: [{ kind: 'statement', ref: s.refs.statementId }] }] } }),
+    build: (s) => ({
+      params: { issueId: s.ids.issueId },
+      body: { claims: [{ text: 'Repairs before any increase', cites: [{ kind: 'statement', ref: s.refs.statementId }] }] },
+    }),
   },
   updateDraft: {
     ok: 200,
     refs: true,
-    build: (s) => ({ params: { versionId: s.ids.draftVersionId }, body: { claims: [{ text: 'Repairs, then rent talks', cites: [{ kind: 'report', ref: s.refs.reportId }] }] } }),
+    build: (s) => ({
+      params: { versionId: s.ids.draftVersionId },
+      body: { claims: [{ text: 'Repairs, then rent talks', cites: [{ kind: 'report', ref: s.refs.reportId }] }] },
+    }),
   },
   publish: { ok: 200, build: async (s) => ({ params: { versionId: await s.ids.publishableDraft() } }) },
   endorse: { ok: 200, build: (s) => ({ params: { versionId: s.ids.publishedVersionId }, body: { kind: 'critique', text: 'Too timid' } }) },
@@ -243,12 +249,16 @@ const requestsByRoute: Record<Exclude<RouteName, 'themeSummary'>, RouteRequest> 
   criticismEpoch: { ok: 200, build: () => ({}) },
   criticismTokens: {
     ok: 200,
-    build: async (s) => ({ body: { epoch: s.org.criticismEpoch.epoch, blinded: (await requestTokens(s.org.criticismEpoch.epoch, s.org.criticismEpoch.publicKey, 1)).blinded } }),
+    build: async (s) => ({
+      body: { epoch: s.org.criticismEpoch.epoch, blinded: (await requestTokens(s.org.criticismEpoch.epoch, s.org.criticismEpoch.publicKey, 1)).blinded },
+    }),
   },
   criticise: {
     ok: 201,
     refs: true,
-    build: async (s) => ({ body: { token: await s.org.freshToken(), target: { kind: 'issue', issueId: s.refs.issueId }, text: `Decided without asking us (${unique()}).` } }),
+    build: async (s) => ({
+      body: { token: await s.org.freshToken(), target: { kind: 'issue', issueId: s.refs.issueId }, text: `Decided without asking us (${unique()}).` },
+    }),
   },
   criticismKeys: { ok: 200, build: () => ({}) },
   receipt: { ok: 200, build: (s) => ({ params: { criticismId: s.ids.criticismId } }) },
@@ -368,7 +378,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const organiser = await joinAsMember(app, org, 'organiser');
     const member = await joinAsMember(app, org);
     const target = await joinAsMember(app, org);
-    const statement = async (issueId: string, text: string, by: Client = org.admin) => (await ok(by.post(`${base}/issues/${issueId}/statements`, { text }), 201)).id as string;
+    const statement = async (issueId: string, text: string, by: Client = org.admin) =>
+      (await ok(by.post(`${base}/issues/${issueId}/statements`, { text }), 201)).id as string;
     const vote = (by: Client, statementId: string, value: 1 | -1 | 0) => ok(by.put(`${base}/statements/${statementId}/vote`, { vote: value }), 200);
     const freshIssue = async () => (await ok(org.admin.post(`${base}/issues`, { title: 'Another question' }), 201)).id as string;
 
@@ -385,17 +396,31 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     await ok(org.admin.patch(`${base}/statements/${rejected}`, { status: 'rejected' }), 200);
     await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, { note: 'enough gathered' }), 200);
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
-    const first = await ok(org.admin.post(`${base}/issues/${issueId}/line/drafts`, { claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }] }), 201);
+    const first = await ok(
+      org.admin.post(`${base}/issues/${issueId}/line/drafts`, {
+        claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }],
+      }),
+      201,
+    );
     const published = await ok(org.admin.post(`${base}/line-versions/${first.id}/publish`), 200);
     await ok(member.client.put(`${base}/line-versions/${first.id}/endorsement`, { kind: 'embrace' }), 200);
     await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, {}), 200);
     const actionId = (await ok(org.admin.post(`${base}/issues/${issueId}/actions`, { title: 'Ballot every block' }), 201)).id as string;
     const claimId = published.claims[0].id as string;
     const report = await ok(
-      member.client.post(`${base}/issues/${issueId}/reports`, { actionId, claimId, verdict: 'confirms', whatDone: 'We balloted every block', whatHappened: 'The landlord fixed the boilers' }),
+      member.client.post(`${base}/issues/${issueId}/reports`, {
+        actionId,
+        claimId,
+        verdict: 'confirms',
+        whatDone: 'We balloted every block',
+        whatHappened: 'The landlord fixed the boilers',
+      }),
       201,
     );
-    const draft = await ok(org.admin.post(`${base}/issues/${issueId}/line/drafts`, { claims: [{ text: 'Repairs, then talks', cites: [{ kind: 'report', ref: report.id }] }] }), 201);
+    const draft = await ok(
+      org.admin.post(`${base}/issues/${issueId}/line/drafts`, { claims: [{ text: 'Repairs, then talks', cites: [{ kind: 'report', ref: report.id }] }] }),
+      201,
+    );
     await ok(member.client.put(`${base}/issues/${issueId}/importance`), 204);
 
     // An issue still gathering.
@@ -419,7 +444,10 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       if (pool.length === 0) pool.push(...(await fetchTokens((await joinAsMember(app, org)).client, org.orgId, 5)));
       return pool.pop()!;
     };
-    const spent = await ok(criticise(app, org.orgId, await freshToken(), 'The rent demand was decided without the tenants of block C.', { kind: 'issue', issueId }), 201);
+    const spent = await ok(
+      criticise(app, org.orgId, await freshToken(), 'The rent demand was decided without the tenants of block C.', { kind: 'issue', issueId }),
+      201,
+    );
     const criticismEpoch = await ok(member.client.get(`${base}/criticism/epoch`), 200);
 
     const sessions = { member: sessionOf(member.client), organiser: sessionOf(organiser.client), admin: sessionOf(org.admin) };
@@ -459,12 +487,26 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
         await vote(member.client, s, 1);
         await ok(org.admin.post(`${base}/issues/${id}/cycle/advance`, {}), 200);
         await h.ctx.jobs.analyses.analyzeNow(org.orgId, id);
-        return (await ok(org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s }] }] }), 201)).id as string;
+        return (
+          await ok(
+            org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s }] }] }),
+            201,
+          )
+        ).id as string;
       },
       async freshSession(role) {
         const c = new Client(app);
         if (role === 'admin') await ok(c.post(pathOf(routeTable.login, {}), { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD }), 200);
-        else await ok(c.post(pathOf(routeTable.acceptInvite, { token: (await ok(org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role }), 201)).token }), { displayName: `Another ${role}` }), 201);
+        else
+          await ok(
+            c.post(
+              pathOf(routeTable.acceptInvite, {
+                token: (await ok(org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role }), 201)).token,
+              }),
+              { displayName: `Another ${role}` },
+            ),
+            201,
+          );
         const s = sessionOf(c);
         handedOut.add(s.cookie);
         return s;
@@ -475,11 +517,23 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
   function callersOf(w: World): Caller[] {
     return [
       { label: `invitee of ${w.name}`, kind: 'invitee', home: w, session: async () => undefined },
-      ...roles.map((role): Caller => ({ label: `${role} of ${w.name}`, kind: role, home: w, session: async (fresh) => (fresh ? w.freshSession(role) : w.sessions[role]) })),
+      ...roles.map((role): Caller => ({
+        label: `${role} of ${w.name}`,
+        kind: role,
+        home: w,
+        session: async (fresh) => (fresh ? w.freshSession(role) : w.sessions[role]),
+      })),
     ];
   }
 
-  async function send(method: Method, url: string, session: Session | undefined, body: unknown, headers: Record<string, string> = {}, stream = false): Promise<LightMyRequestResponse> {
+  async function send(
+    method: Method,
+    url: string,
+    session: Session | undefined,
+    body: unknown,
+    headers: Record<string, string> = {},
+    stream = false,
+  ): Promise<LightMyRequestResponse> {
     if (method === 'GET' && stream) return openingOf(url, session);
     if (method === 'HEAD') {
       const cookie = session ? { cookie: `massline_session=${session.cookie}${session.csrf ? `; massline_csrf=${session.csrf}` : ''}` } : {};
@@ -530,17 +584,26 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       // A session's id is the hash of its token.
       const columns = t.columns.map((c) => c.name).filter((c) => secretColumn.test(c) || (t.name === 'sessions' && c === 'id'));
       if (columns.length === 0) continue;
-      const rows = (await db.selectFrom(t.name as 'members').select(columns as 'email'[]).execute()) as Record<string, unknown>[];
+      const rows = (await db
+        .selectFrom(t.name as 'members')
+        .select(columns as 'email'[])
+        .execute()) as Record<string, unknown>[];
       for (const r of rows) for (const v of Object.values(r)) if (typeof v === 'string' && v.length >= 6) secrets.add(v);
     }
     return { idsOf, secrets };
   }
 
   /** What is wrong with a response beyond its status: fields and values it must not carry. */
-  function bodyFaults(c: Case, res: LightMyRequestResponse, access: ExpectedAccess, known: { idsOf: Map<string, Set<string>>; secrets: Set<string> }): string[] {
+  function bodyFaults(
+    c: Case,
+    res: LightMyRequestResponse,
+    access: ExpectedAccess,
+    known: { idsOf: Map<string, Set<string>>; secrets: Set<string> },
+  ): string[] {
     const out: string[] = [];
     const text = res.body;
-    if (access.readsNoCookie && res.headers['set-cookie'] !== undefined) out.push(`sets a cookie on a route that reads none: ${String(res.headers['set-cookie'])}`);
+    if (access.readsNoCookie && res.headers['set-cookie'] !== undefined)
+      out.push(`sets a cookie on a route that reads none: ${String(res.headers['set-cookie'])}`);
     if (!text) return out;
     const sent = `${c.url} ${c.body === undefined ? '' : JSON.stringify(c.body)}`;
     if ((res.headers['content-type'] ?? '').toString().includes('json') && !access.reveals?.includes('*')) {
@@ -555,7 +618,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     for (const w of [a, b]) {
       const organises = c.caller.home === w && (c.caller.kind === 'organiser' || c.caller.kind === 'admin');
       const hidden = [...w.hiddenFromAll, ...(organises ? [] : w.hiddenFromMembers)].filter((id) => text.includes(id) && !sent.includes(id));
-      if (hidden.length) out.push(`shows ${hidden.length} id(s) of ${w.name} that ${organises ? 'nobody' : 'its members'} may see unasked: ${hidden.join(', ')}`);
+      if (hidden.length)
+        out.push(`shows ${hidden.length} id(s) of ${w.name} that ${organises ? 'nobody' : 'its members'} may see unasked: ${hidden.join(', ')}`);
     }
     return out;
   }
@@ -573,7 +637,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     now = T1;
     for (const w of [a, b]) {
       const list = await w.admin.get(pathOf(routeTable.criticisms, { orgId: w.orgId }));
-      if (!list.json().criticisms?.some((c: { id: string }) => c.id === w.criticismId)) throw new Error(`fixture ${w.name}: the criticism was not published: ${list.body}`);
+      if (!list.json().criticisms?.some((c: { id: string }) => c.id === w.criticismId))
+        throw new Error(`fixture ${w.name}: the criticism was not published: ${list.body}`);
       const pending = await criticise(h.app, w.orgId, await w.freshToken(), 'Meetings are called when shift workers cannot come.');
       if (pending.statusCode !== 201) throw new Error(`fixture ${w.name}: ${pending.body}`);
       w.hiddenFromAll.push(pending.json().id);
@@ -596,11 +661,20 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const rows = Object.keys(expectedAccess).sort();
     // HEAD answers like GET: it is covered by the GET row (and sent beside it below).
     const heads = registered.filter((r) => r.startsWith('HEAD ')).map((r) => `GET ${templateOf(r)}`);
-    expect(heads.filter((r) => !registered.includes(r)), 'HEAD routes without their GET').toEqual([]);
+    expect(
+      heads.filter((r) => !registered.includes(r)),
+      'HEAD routes without their GET',
+    ).toEqual([]);
     const routes = registered.filter((r) => !r.startsWith('HEAD '));
     expect(routes.length).toBeGreaterThan(40);
-    expect(routes.filter((r) => !rows.includes(r)), 'registered routes missing from test/api/expected-access.ts').toEqual([]);
-    expect(rows.filter((r) => !routes.includes(r)), 'rows of test/api/expected-access.ts naming no registered route').toEqual([]);
+    expect(
+      routes.filter((r) => !rows.includes(r)),
+      'registered routes missing from test/api/expected-access.ts',
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !routes.includes(r)),
+      'rows of test/api/expected-access.ts naming no registered route',
+    ).toEqual([]);
     expect(Object.keys(requests).sort(), 'a valid request for every route').toEqual(rows);
     // Rights only grow with the role: a table saying otherwise is a typo.
     for (const [key, access] of Object.entries(expectedAccess)) {
@@ -691,7 +765,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const foreignOrigin = 'https://evil.example';
     const csrfTally = { requests: 0 };
     afterAll(() => {
-      if (csrfTally.requests) console.log(`[${dialect}] CSRF: ${writes.length} write routes, ${csrfTally.requests} forged requests, each refused with 403 and writing nothing`);
+      if (csrfTally.requests)
+        console.log(`[${dialect}] CSRF: ${writes.length} write routes, ${csrfTally.requests} forged requests, each refused with 403 and writing nothing`);
     });
 
     it.each(writes)('%s', async (key) => {
@@ -711,7 +786,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       const other = a.sessions[role === 'admin' ? 'organiser' : 'admin'];
 
       const forged: { name: string; url: string; body: unknown; session: Session | undefined; headers: Record<string, string>; status: number }[] = [];
-      const add = async (name: string, s: Session | undefined, headers: Record<string, string>, status = 403) => forged.push({ name, ...(await build()), session: s, headers, status });
+      const add = async (name: string, s: Session | undefined, headers: Record<string, string>, status = 403) =>
+        forged.push({ name, ...(await build()), session: s, headers, status });
       if (access.readsNoCookie) {
         // The route reads no cookie, so it asks for no token either; the Origin check still holds.
         await add('a session cookie and no token, on a route that reads no cookie', await session(), { 'x-csrf-token': '' }, route.ok);
@@ -744,7 +820,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       // The same request from this origin, with its token, goes through: it was the forgery that was refused.
       const control = await build();
       const res = await send(method, control.url, await session(), control.body, { origin: 'http://localhost' });
-      if (res.statusCode !== route.ok) problems.push(`the genuine request from this origin: expected ${route.ok}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+      if (res.statusCode !== route.ok)
+        problems.push(`the genuine request from this origin: expected ${route.ok}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
       expect(problems).toEqual([]);
     });
   });

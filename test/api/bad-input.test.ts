@@ -126,8 +126,22 @@ const routes: Record<string, RouteCase> = {
       const url = `/api/orgs/${a.orgId}/criticism/tokens`;
       return [
         { name: 'another epoch', client: a.member, url, body: { epoch: '2020-W01', blinded: [blinded(7)] }, status: 409, message: 'epoch' },
-        { name: 'a blinded message of the wrong length', client: a.member, url, body: { epoch: epochOf(new Date()), blinded: ['AAAA'] }, status: 400, message: 'blinded.0' },
-        { name: 'a blinded message above the modulus', client: a.member, url, body: { epoch: epochOf(new Date()), blinded: [blinded(7), Buffer.alloc(256, 255).toString('base64url')] }, status: 400, message: 'blinded.1' },
+        {
+          name: 'a blinded message of the wrong length',
+          client: a.member,
+          url,
+          body: { epoch: epochOf(new Date()), blinded: ['AAAA'] },
+          status: 400,
+          message: 'blinded.0',
+        },
+        {
+          name: 'a blinded message above the modulus',
+          client: a.member,
+          url,
+          body: { epoch: epochOf(new Date()), blinded: [blinded(7), Buffer.alloc(256, 255).toString('base64url')] },
+          status: 400,
+          message: 'blinded.1',
+        },
       ];
     },
   },
@@ -136,7 +150,11 @@ const routes: Record<string, RouteCase> = {
     policy: 'public',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => fresh(f),
-    validBody: (f) => ({ token: f.unspentToken(), target: { kind: 'issue', issueId: f.issueId }, text: `Criticism ${++criticismNumber}: decisions are taken before members are asked.` }),
+    validBody: (f) => ({
+      token: f.unspentToken(),
+      target: { kind: 'issue', issueId: f.issueId },
+      text: `Criticism ${++criticismNumber}: decisions are taken before members are asked.`,
+    }),
     body: (f) => ({ token: f.spentToken, target: { kind: 'issue', issueId: f.issueId }, text: 'The leadership takes decisions before members are asked.' }),
     status: 201,
     unscoped: ['orgId'],
@@ -144,14 +162,70 @@ const routes: Record<string, RouteCase> = {
       const url = `/api/orgs/${a.orgId}/criticisms`;
       const text = 'The leadership takes decisions before members are asked.';
       return [
-        { name: 'a forged signature', client: fresh(a), url, body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
-        { name: 'a forged signature, sent with a session cookie', client: a.member, url, body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
-        { name: "another organisation's token", client: fresh(a), url, body: { token: b.variantToken, target: { kind: 'leadership' }, text }, status: 403, message: 'token.signature' },
-        { name: 'a token of an epoch long over', client: fresh(a), url, body: { token: { ...a.variantToken, epoch: '2020-W01' }, target: { kind: 'leadership' }, text }, status: 403, message: 'token.epoch' },
-        { name: 'a spent token for other words', client: fresh(a), url, body: { token: a.spentToken, target: { kind: 'leadership' }, text: `${text} And more.` }, status: 409, message: 'token' },
-        { name: 'target.issueId unknown', client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'issue', issueId: randomBytes(12).toString('base64url') }, text }, status: 404, message: 'target.issueId' },
-        { name: "target.issueId of another organisation", client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'issue', issueId: b.issueId }, text }, status: 404, message: 'target.issueId' },
-        { name: 'target.lineVersionId of a draft', client: fresh(a), url, body: { token: a.variantToken, target: { kind: 'line-version', lineVersionId: a.draftVersionId }, text }, status: 404, message: 'target.lineVersionId' },
+        {
+          name: 'a forged signature',
+          client: fresh(a),
+          url,
+          body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text },
+          status: 403,
+          message: 'token.signature',
+        },
+        {
+          name: 'a forged signature, sent with a session cookie',
+          client: a.member,
+          url,
+          body: { token: { ...a.variantToken, signature: a.spentToken.signature }, target: { kind: 'leadership' }, text },
+          status: 403,
+          message: 'token.signature',
+        },
+        {
+          name: "another organisation's token",
+          client: fresh(a),
+          url,
+          body: { token: b.variantToken, target: { kind: 'leadership' }, text },
+          status: 403,
+          message: 'token.signature',
+        },
+        {
+          name: 'a token of an epoch long over',
+          client: fresh(a),
+          url,
+          body: { token: { ...a.variantToken, epoch: '2020-W01' }, target: { kind: 'leadership' }, text },
+          status: 403,
+          message: 'token.epoch',
+        },
+        {
+          name: 'a spent token for other words',
+          client: fresh(a),
+          url,
+          body: { token: a.spentToken, target: { kind: 'leadership' }, text: `${text} And more.` },
+          status: 409,
+          message: 'token',
+        },
+        {
+          name: 'target.issueId unknown',
+          client: fresh(a),
+          url,
+          body: { token: a.variantToken, target: { kind: 'issue', issueId: randomBytes(12).toString('base64url') }, text },
+          status: 404,
+          message: 'target.issueId',
+        },
+        {
+          name: 'target.issueId of another organisation',
+          client: fresh(a),
+          url,
+          body: { token: a.variantToken, target: { kind: 'issue', issueId: b.issueId }, text },
+          status: 404,
+          message: 'target.issueId',
+        },
+        {
+          name: 'target.lineVersionId of a draft',
+          client: fresh(a),
+          url,
+          body: { token: a.variantToken, target: { kind: 'line-version', lineVersionId: a.draftVersionId }, text },
+          status: 404,
+          message: 'target.lineVersionId',
+        },
       ];
     },
   },
@@ -172,7 +246,15 @@ const routes: Record<string, RouteCase> = {
     params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
     client: (f) => f.member,
     status: 200,
-    extra: (a) => [{ name: 'a criticism not yet published', client: a.member, url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/second`, status: 404, message: 'criticism' }],
+    extra: (a) => [
+      {
+        name: 'a criticism not yet published',
+        client: a.member,
+        url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/second`,
+        status: 404,
+        message: 'criticism',
+      },
+    ],
   },
   'DELETE /api/orgs/{orgId}/criticisms/{criticismId}/second': {
     policy: 'member',
@@ -187,13 +269,25 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ text: 'We hear you, and we will put it to the next meeting.' }),
     status: 201,
     extra: (a) => [
-      { name: 'a criticism not yet published', client: a.organiser, url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/answers`, body: { text: 'Too early to answer.' }, status: 404, message: 'criticism' },
+      {
+        name: 'a criticism not yet published',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/answers`,
+        body: { text: 'Too early to answer.' },
+        status: 404,
+        message: 'criticism',
+      },
     ],
   },
   'POST /api/auth/signup': {
     policy: 'public',
     client: fresh,
-    body: () => ({ organisation: { name: 'A new union', slug: `new-${randomBytes(6).toString('hex')}` }, displayName: 'Founder', email: 'founder@example.test', password: PASSWORD }),
+    body: () => ({
+      organisation: { name: 'A new union', slug: `new-${randomBytes(6).toString('hex')}` },
+      displayName: 'Founder',
+      email: 'founder@example.test',
+      password: PASSWORD,
+    }),
     status: 201,
     extra: (a) => [
       {
@@ -212,9 +306,30 @@ const routes: Record<string, RouteCase> = {
     body: (f) => ({ organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD }),
     status: 200,
     extra: (a, b) => [
-      { name: 'a wrong password', client: () => fresh(a), url: '/api/auth/login', body: { organisation: a.slug, email: `admin@${a.slug}.test`, password: 'wrong password' }, status: 401, message: 'login' },
-      { name: "another organisation's slug", client: () => fresh(a), url: '/api/auth/login', body: { organisation: b.slug, email: `admin@${a.slug}.test`, password: PASSWORD }, status: 401, message: 'login' },
-      { name: 'an unknown organisation', client: () => fresh(a), url: '/api/auth/login', body: { organisation: 'no-such-org', email: `admin@${a.slug}.test`, password: PASSWORD }, status: 401, message: 'login' },
+      {
+        name: 'a wrong password',
+        client: () => fresh(a),
+        url: '/api/auth/login',
+        body: { organisation: a.slug, email: `admin@${a.slug}.test`, password: 'wrong password' },
+        status: 401,
+        message: 'login',
+      },
+      {
+        name: "another organisation's slug",
+        client: () => fresh(a),
+        url: '/api/auth/login',
+        body: { organisation: b.slug, email: `admin@${a.slug}.test`, password: PASSWORD },
+        status: 401,
+        message: 'login',
+      },
+      {
+        name: 'an unknown organisation',
+        client: () => fresh(a),
+        url: '/api/auth/login',
+        body: { organisation: 'no-such-org', email: `admin@${a.slug}.test`, password: PASSWORD },
+        status: 401,
+        message: 'login',
+      },
     ],
   },
   'POST /api/auth/logout': { policy: 'public', client: loggedInAdmin, status: 204 },
@@ -232,7 +347,14 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ role: 'member', constituency: 'north' }),
     status: 200,
     extra: (a) => [
-      { name: 'an admin lowering their own role', client: a.admin, url: `/api/orgs/${a.orgId}/members/${a.adminId}`, body: { role: 'member' }, status: 409, message: 'role' },
+      {
+        name: 'an admin lowering their own role',
+        client: a.admin,
+        url: `/api/orgs/${a.orgId}/members/${a.adminId}`,
+        body: { role: 'member' },
+        status: 409,
+        message: 'role',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/invites': {
@@ -242,7 +364,14 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ role: 'member', maxUses: 5, expiresInHours: 24, constituency: 'north' }),
     status: 201,
     extra: (a) => [
-      { name: 'an organiser inviting an admin', client: a.organiser, url: `/api/orgs/${a.orgId}/invites`, body: { role: 'admin' }, status: 403, message: 'role' },
+      {
+        name: 'an organiser inviting an admin',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/invites`,
+        body: { role: 'admin' },
+        status: 403,
+        message: 'role',
+      },
     ],
   },
   'DELETE /api/orgs/{orgId}/invites/{inviteId}': {
@@ -258,7 +387,14 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ displayName: 'New member', constituency: 'south' }),
     status: 201,
     extra: (a) => [
-      { name: 'a revoked invite', client: () => fresh(a), url: `/api/invites/${a.revokedToken}/accept`, body: { displayName: 'Late' }, status: 410, message: 'invite' },
+      {
+        name: 'a revoked invite',
+        client: () => fresh(a),
+        url: `/api/invites/${a.revokedToken}/accept`,
+        body: { displayName: 'Late' },
+        status: 410,
+        message: 'invite',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/issues': {
@@ -276,7 +412,14 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ note: 'enough gathered' }),
     status: 200,
     extra: (a) => [
-      { name: 'a resolved issue', client: a.organiser, url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/cycle/advance`, body: { note: 'too late' }, status: 409, message: 'issue' },
+      {
+        name: 'a resolved issue',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/cycle/advance`,
+        body: { note: 'too late' },
+        status: 409,
+        message: 'issue',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/issues/{issueId}/statements': {
@@ -286,8 +429,22 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ text: 'Heating before any increase', isSeed: false }),
     status: 201,
     extra: (a) => [
-      { name: 'a member adding a seed statement', client: a.member, url: `/api/orgs/${a.orgId}/issues/${a.issueId}/statements`, body: { text: 'A seed?', isSeed: true }, status: 403, message: 'isSeed' },
-      { name: 'a resolved issue', client: a.member, url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/statements`, body: { text: 'Too late now' }, status: 409, message: 'issue' },
+      {
+        name: 'a member adding a seed statement',
+        client: a.member,
+        url: `/api/orgs/${a.orgId}/issues/${a.issueId}/statements`,
+        body: { text: 'A seed?', isSeed: true },
+        status: 403,
+        message: 'isSeed',
+      },
+      {
+        name: 'a resolved issue',
+        client: a.member,
+        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/statements`,
+        body: { text: 'Too late now' },
+        status: 409,
+        message: 'issue',
+      },
     ],
   },
   'PATCH /api/orgs/{orgId}/statements/{statementId}': {
@@ -307,9 +464,30 @@ const routes: Record<string, RouteCase> = {
     extra: (a) => {
       const url = (id: string) => `/api/orgs/${a.orgId}/statements/${id}/vote`;
       return [
-        { name: 'an organiser voting on a rejected statement', client: a.organiser, url: url(a.rejectedStatementId), body: { vote: 1 }, status: 409, message: 'statement' },
-        { name: 'a member voting on a rejected statement', client: a.member, url: url(a.rejectedStatementId), body: { vote: 1 }, status: 404, message: 'statement' },
-        { name: 'a member voting on a statement awaiting moderation', client: a.member, url: url(a.unmoderatedStatementId), body: { vote: 1 }, status: 404, message: 'statement' },
+        {
+          name: 'an organiser voting on a rejected statement',
+          client: a.organiser,
+          url: url(a.rejectedStatementId),
+          body: { vote: 1 },
+          status: 409,
+          message: 'statement',
+        },
+        {
+          name: 'a member voting on a rejected statement',
+          client: a.member,
+          url: url(a.rejectedStatementId),
+          body: { vote: 1 },
+          status: 404,
+          message: 'statement',
+        },
+        {
+          name: 'a member voting on a statement awaiting moderation',
+          client: a.member,
+          url: url(a.unmoderatedStatementId),
+          body: { vote: 1 },
+          status: 404,
+          message: 'statement',
+        },
       ];
     },
   },
@@ -326,11 +504,39 @@ const routes: Record<string, RouteCase> = {
     extra: (a, b) => {
       const url = (id: string) => `/api/orgs/${a.orgId}/statements/${id}/merge`;
       return [
-        { name: 'into itself', client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: a.unmoderatedStatementId }, status: 409, message: 'into' },
-        { name: 'into a rejected statement', client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: a.rejectedStatementId }, status: 409, message: 'into' },
-        { name: "into another organisation's statement", client: a.organiser, url: url(a.unmoderatedStatementId), body: { into: b.statementId }, status: 404, message: 'into' },
+        {
+          name: 'into itself',
+          client: a.organiser,
+          url: url(a.unmoderatedStatementId),
+          body: { into: a.unmoderatedStatementId },
+          status: 409,
+          message: 'into',
+        },
+        {
+          name: 'into a rejected statement',
+          client: a.organiser,
+          url: url(a.unmoderatedStatementId),
+          body: { into: a.rejectedStatementId },
+          status: 409,
+          message: 'into',
+        },
+        {
+          name: "into another organisation's statement",
+          client: a.organiser,
+          url: url(a.unmoderatedStatementId),
+          body: { into: b.statementId },
+          status: 404,
+          message: 'into',
+        },
         // The valid requests merged duplicates into it.
-        { name: 'a statement others were merged into', client: a.organiser, url: url(a.statementId), body: { into: a.unmoderatedStatementId }, status: 409, message: 'statement' },
+        {
+          name: 'a statement others were merged into',
+          client: a.organiser,
+          url: url(a.statementId),
+          body: { into: a.unmoderatedStatementId },
+          status: 409,
+          message: 'statement',
+        },
       ];
     },
   },
@@ -342,7 +548,14 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ successors: [{ title: 'Rent after the repairs', description: 'What the repairs campaign left open' }] }),
     status: 200,
     extra: (a) => [
-      { name: 'an issue already resolved', client: a.organiser, url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/resolve`, body: { successors: [] }, status: 409, message: 'issue' },
+      {
+        name: 'an issue already resolved',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/resolve`,
+        body: { successors: [] },
+        status: 409,
+        message: 'issue',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/issues/{issueId}/line/drafts': {
@@ -355,10 +568,38 @@ const routes: Record<string, RouteCase> = {
       const url = `/api/orgs/${a.orgId}/issues/${a.issueId}/line/drafts`;
       const citing = (kind: string, ref: string) => ({ claims: [{ text: 'Repairs first', cites: [{ kind, ref }] }] });
       return [
-        { name: "citing another organisation's statement", client: a.organiser, url, body: citing('statement', b.statementId), status: 404, message: 'claims.0.cites.0.ref' },
-        { name: 'citing a statement of another issue', client: a.organiser, url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/line/drafts`, body: citing('statement', a.statementId), status: 404, message: 'claims.0.cites.0.ref' },
-        { name: 'citing an unknown analysis', client: a.organiser, url, body: citing('analysis', randomBytes(12).toString('base64url')), status: 404, message: 'claims.0.cites.0.ref' },
-        { name: 'a resolved issue', client: a.organiser, url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/line/drafts`, body: citing('statement', a.statementId), status: 409, message: 'issue' },
+        {
+          name: "citing another organisation's statement",
+          client: a.organiser,
+          url,
+          body: citing('statement', b.statementId),
+          status: 404,
+          message: 'claims.0.cites.0.ref',
+        },
+        {
+          name: 'citing a statement of another issue',
+          client: a.organiser,
+          url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/line/drafts`,
+          body: citing('statement', a.statementId),
+          status: 404,
+          message: 'claims.0.cites.0.ref',
+        },
+        {
+          name: 'citing an unknown analysis',
+          client: a.organiser,
+          url,
+          body: citing('analysis', randomBytes(12).toString('base64url')),
+          status: 404,
+          message: 'claims.0.cites.0.ref',
+        },
+        {
+          name: 'a resolved issue',
+          client: a.organiser,
+          url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/line/drafts`,
+          body: citing('statement', a.statementId),
+          status: 409,
+          message: 'issue',
+        },
       ];
     },
   },
@@ -369,8 +610,22 @@ const routes: Record<string, RouteCase> = {
     body: (f) => ({ claims: [{ text: 'Repairs, then talks about rent', cites: [{ kind: 'statement', ref: f.statementId }] }] }),
     status: 200,
     extra: (a, b) => [
-      { name: 'a published version', client: a.organiser, url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}`, body: { claims: [{ text: 'Rewritten history' }] }, status: 409, message: 'versionId' },
-      { name: "citing another organisation's statement", client: a.organiser, url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}`, body: { claims: [{ text: 'Theirs', cites: [{ kind: 'statement', ref: b.statementId }] }] }, status: 404, message: 'claims.0.cites.0.ref' },
+      {
+        name: 'a published version',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}`,
+        body: { claims: [{ text: 'Rewritten history' }] },
+        status: 409,
+        message: 'versionId',
+      },
+      {
+        name: "citing another organisation's statement",
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}`,
+        body: { claims: [{ text: 'Theirs', cites: [{ kind: 'statement', ref: b.statementId }] }] },
+        status: 404,
+        message: 'claims.0.cites.0.ref',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/line-versions/{versionId}/publish': {
@@ -381,8 +636,20 @@ const routes: Record<string, RouteCase> = {
     status: 200,
     extra: (a) => [
       // Its cycle is not in concentrate either: whichever check comes first may answer.
-      { name: 'a version already published', client: a.organiser, url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}/publish`, status: 409, message: /phase|versionId/ },
-      { name: 'a draft whose cycle is still gathering', client: a.organiser, url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}/publish`, status: 409, message: 'phase' },
+      {
+        name: 'a version already published',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}/publish`,
+        status: 409,
+        message: /phase|versionId/,
+      },
+      {
+        name: 'a draft whose cycle is still gathering',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}/publish`,
+        status: 409,
+        message: 'phase',
+      },
     ],
   },
   'PUT /api/orgs/{orgId}/line-versions/{versionId}/endorsement': {
@@ -407,14 +674,27 @@ const routes: Record<string, RouteCase> = {
     body: () => ({ title: 'Ballot on a rent strike', description: 'Door to door, every block' }),
     status: 201,
     extra: (a) => [
-      { name: 'an issue without a published line', client: a.organiser, url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/actions`, body: { title: 'Too early' }, status: 409, message: 'issue' },
+      {
+        name: 'an issue without a published line',
+        client: a.organiser,
+        url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/actions`,
+        body: { title: 'Too early' },
+        status: 409,
+        message: 'issue',
+      },
     ],
   },
   'POST /api/orgs/{orgId}/issues/{issueId}/reports': {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.member,
-    body: (f) => ({ actionId: f.actionId, claimId: f.claimId, verdict: 'confirms', whatDone: 'We balloted every block', whatHappened: 'The landlord fixed the boilers' }),
+    body: (f) => ({
+      actionId: f.actionId,
+      claimId: f.claimId,
+      verdict: 'confirms',
+      whatDone: 'We balloted every block',
+      whatHappened: 'The landlord fixed the boilers',
+    }),
     status: 201,
     extra: (a, b) => {
       const url = `/api/orgs/${a.orgId}/issues/${a.issueId}/reports`;
@@ -422,10 +702,31 @@ const routes: Record<string, RouteCase> = {
       return [
         { name: 'a verdict without its claim', client: a.member, url, body: { ...report, verdict: 'confirms' }, status: 400, message: 'verdict' },
         { name: 'a claim without its verdict', client: a.member, url, body: { ...report, claimId: a.claimId }, status: 400, message: 'verdict' },
-        { name: 'body.actionId unknown', client: a.member, url, body: { ...report, actionId: randomBytes(12).toString('base64url') }, status: 404, message: 'actionId' },
+        {
+          name: 'body.actionId unknown',
+          client: a.member,
+          url,
+          body: { ...report, actionId: randomBytes(12).toString('base64url') },
+          status: 404,
+          message: 'actionId',
+        },
         { name: 'body.actionId of another organisation', client: a.member, url, body: { ...report, actionId: b.actionId }, status: 404, message: 'actionId' },
-        { name: 'body.claimId of another organisation', client: a.member, url, body: { ...report, claimId: b.claimId, verdict: 'refutes' }, status: 404, message: 'claimId' },
-        { name: 'body.claimId of a draft', client: a.member, url, body: { ...report, claimId: a.draftClaimId, verdict: 'refutes' }, status: 404, message: 'claimId' },
+        {
+          name: 'body.claimId of another organisation',
+          client: a.member,
+          url,
+          body: { ...report, claimId: b.claimId, verdict: 'refutes' },
+          status: 404,
+          message: 'claimId',
+        },
+        {
+          name: 'body.claimId of a draft',
+          client: a.member,
+          url,
+          body: { ...report, claimId: a.draftClaimId, verdict: 'refutes' },
+          status: 404,
+          message: 'claimId',
+        },
       ];
     },
   },
@@ -510,7 +811,10 @@ interface OpenApiOperation {
 function badValues(s: JsonSchema): { what: string; value: unknown }[] {
   const out: { what: string; value: unknown }[] = [];
   const enums = s.enum ?? (s.anyOf?.every((a) => a.enum) ? s.anyOf.flatMap((a) => a.enum ?? []) : undefined);
-  const type = s.type ?? (s.anyOf?.every((a) => a.type === s.anyOf?.[0]?.type) ? s.anyOf[0]?.type : undefined) ?? (s.oneOf?.every((o) => o.type === 'object') ? 'object' : undefined);
+  const type =
+    s.type ??
+    (s.anyOf?.every((a) => a.type === s.anyOf?.[0]?.type) ? s.anyOf[0]?.type : undefined) ??
+    (s.oneOf?.every((o) => o.type === 'object') ? 'object' : undefined);
   // One of several shapes told apart by a field: a value of none of them.
   if (s.oneOf) out.push({ what: 'of none of its shapes', value: { kind: 'no-such-kind' } });
   if (!s.nullable) out.push({ what: 'null', value: null });
@@ -580,17 +884,27 @@ function bodyVariants(schema: JsonSchema, valid: () => Body, path: string[] = []
     if (field.type === 'object' && field.properties && present !== undefined) out.push(...bodyVariants(field, valid, p));
     if (field.type === 'array' && Array.isArray(present) && present.length > 0) {
       // Too many items (copies of the valid first one), then each field of the first item.
-      if (field.maxItems !== undefined) out.push({ name: `${p.join('.')} with more than ${field.maxItems} items`, body: () => setAt(valid(), p, Array(field.maxItems! + 1).fill(present[0])), message: at(p) });
+      if (field.maxItems !== undefined)
+        out.push({
+          name: `${p.join('.')} with more than ${field.maxItems} items`,
+          body: () => setAt(valid(), p, Array(field.maxItems! + 1).fill(present[0])),
+          message: at(p),
+        });
       if (field.items?.type === 'object' && field.items.properties) out.push(...bodyVariants(field.items, valid, [...p, '0']));
     }
   }
   if (schema.additionalProperties === false) {
-    out.push({ name: `an unknown field${path.length ? ` in ${path.join('.')}` : ''}`, body: () => setAt(valid(), [...path, 'unexpectedField'], 1), message: 'unexpectedField' });
+    out.push({
+      name: `an unknown field${path.length ? ` in ${path.join('.')}` : ''}`,
+      body: () => setAt(valid(), [...path, 'unexpectedField'], 1),
+      message: 'unexpectedField',
+    });
   }
   return out;
 }
 
-const fillPath = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `<${name}?>`));
+const fillPath = (template: string, params: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `<${name}?>`));
 
 /** Every bad variant of a route, against organisation `a` (and `b` as the other organisation). */
 async function variantsOf(key: string, route: RouteCase, op: OpenApiOperation, a: Fixture, b: Fixture): Promise<Variant[]> {
@@ -610,8 +924,10 @@ async function variantsOf(key: string, route: RouteCase, op: OpenApiOperation, a
     forged.cookie = randomBytes(32).toString('base64url');
     v.push({ name: 'a forged session cookie', client: forged, url, body: route.body?.(a), headers: headers(), status: 401, message: 'session' });
   }
-  if (route.policy === 'organiser' || route.policy === 'admin') v.push({ name: 'a plain member', client: a.member, url, body: route.body?.(a), headers: headers(), status: 403, message: 'role' });
-  if (route.policy === 'admin') v.push({ name: 'an organiser', client: a.organiser, url, body: route.body?.(a), headers: headers(), status: 403, message: 'role' });
+  if (route.policy === 'organiser' || route.policy === 'admin')
+    v.push({ name: 'a plain member', client: a.member, url, body: route.body?.(a), headers: headers(), status: 403, message: 'role' });
+  if (route.policy === 'admin')
+    v.push({ name: 'an organiser', client: a.organiser, url, body: route.body?.(a), headers: headers(), status: 403, message: 'role' });
 
   // Path parameters: malformed, unknown, another organisation's (each alone, then all at once; both ways round).
   const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
@@ -622,20 +938,60 @@ async function variantsOf(key: string, route: RouteCase, op: OpenApiOperation, a
     const malformed = name === 'orgId' && route.policy !== 'public' ? { status: 404, message: noun } : { status: 400, message: `params.${name}` };
     v.push({ name: `${name} malformed`, client, url: fillPath(template, { ...pa, [name]: 'x' }), body: route.body?.(a), headers: headers(), ...malformed });
     const unknown = randomBytes(name === 'token' ? 32 : 12).toString('base64url');
-    v.push({ name: `${name} unknown`, client, url: fillPath(template, { ...pa, [name]: unknown }), body: route.body?.(a), headers: headers(), status: 404, message: noun });
+    v.push({
+      name: `${name} unknown`,
+      client,
+      url: fillPath(template, { ...pa, [name]: unknown }),
+      body: route.body?.(a),
+      headers: headers(),
+      status: 404,
+      message: noun,
+    });
     if (unscoped.has(name) || route.unscoped?.includes(name)) continue;
-    v.push({ name: `${name} of another organisation`, client, url: fillPath(template, { ...pa, [name]: pb[name]! }), body: route.body?.(a), headers: headers(), status: 404, message: noun });
+    v.push({
+      name: `${name} of another organisation`,
+      client,
+      url: fillPath(template, { ...pa, [name]: pb[name]! }),
+      body: route.body?.(a),
+      headers: headers(),
+      status: 404,
+      message: noun,
+    });
     const otherClient = () => route.client(b);
-    v.push({ name: `${name} of another organisation, the other way round`, client: otherClient, url: fillPath(template, { ...pb, [name]: pa[name]! }), body: route.body?.(b), headers: headers(), status: 404, message: noun });
+    v.push({
+      name: `${name} of another organisation, the other way round`,
+      client: otherClient,
+      url: fillPath(template, { ...pb, [name]: pa[name]! }),
+      body: route.body?.(b),
+      headers: headers(),
+      status: 404,
+      message: noun,
+    });
   }
   const scoped = pathParams.filter((n) => !unscoped.has(n) && !route.unscoped?.includes(n));
   if (scoped.length > 1) {
-    v.push({ name: "all ids another organisation's", client, url: fillPath(template, pb), body: route.body?.(a), headers: headers(), status: 404, message: 'organisation' });
+    v.push({
+      name: "all ids another organisation's",
+      client,
+      url: fillPath(template, pb),
+      body: route.body?.(a),
+      headers: headers(),
+      status: 404,
+      message: 'organisation',
+    });
   }
 
   // Headers with a format.
   for (const p of (op.parameters ?? []).filter((p) => p.in === 'header' && (p.schema.pattern || p.schema.enum))) {
-    v.push({ name: `header ${p.name} malformed`, client, url, body: route.body?.(a), headers: { ...headers(), [p.name]: '!' }, status: 400, message: `headers.${p.name}` });
+    v.push({
+      name: `header ${p.name} malformed`,
+      client,
+      url,
+      body: route.body?.(a),
+      headers: { ...headers(), [p.name]: '!' },
+      status: 400,
+      message: `headers.${p.name}`,
+    });
   }
 
   // The body, field by field, and as a whole.
@@ -646,13 +1002,37 @@ async function variantsOf(key: string, route: RouteCase, op: OpenApiOperation, a
     v.push({ name: 'body a string', client, url, body: '"text"', headers: headers(), status: 400, message: 'body' });
     v.push({ name: 'body null', client, url, body: 'null', headers: headers(), status: 400, message: 'body' });
     v.push({ name: 'body empty', client, url, body: '', headers: headers(), status: 400, message: /body/i });
-    v.push({ name: 'body as text/plain', client, url, body: JSON.stringify(valid()), headers: { ...headers(), 'content-type': 'text/plain' }, status: 400, message: 'body' });
+    v.push({
+      name: 'body as text/plain',
+      client,
+      url,
+      body: JSON.stringify(valid()),
+      headers: { ...headers(), 'content-type': 'text/plain' },
+      status: 400,
+      message: 'body',
+    });
   } else if (route.body) {
     throw new Error(`${key}: the table has a body but the API describes none`);
   }
-  v.push({ name: 'body of an unsupported media type', client, url, body: '<vote/>', headers: { ...headers(), 'content-type': 'application/xml' }, status: 415, message: /media type/i });
+  v.push({
+    name: 'body of an unsupported media type',
+    client,
+    url,
+    body: '<vote/>',
+    headers: { ...headers(), 'content-type': 'application/xml' },
+    status: 415,
+    message: /media type/i,
+  });
   v.push({ name: 'malformed JSON', client, url, body: '{"oops": ', headers: headers(), status: 400, message: /JSON/ });
-  v.push({ name: 'an oversize body (70 KiB)', client, url, body: JSON.stringify({ ...valid(), padding: 'x'.repeat(70 * 1024) }), headers: headers(), status: 413, message: 'body' });
+  v.push({
+    name: 'an oversize body (70 KiB)',
+    client,
+    url,
+    body: JSON.stringify({ ...valid(), padding: 'x'.repeat(70 * 1024) }),
+    headers: headers(),
+    status: 413,
+    message: 'body',
+  });
 
   v.push(...(route.extra?.(a, b) ?? []));
   return v;
@@ -696,7 +1076,15 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     const at = new Date().toISOString();
     const cycle = await issues.currentCycle(db, org.orgId, issueId);
     const version = async (publish: boolean) => {
-      const v = await lines.createDraft(db, { orgId: org.orgId, issueId, cycleId: cycle.id, analysisId: null, createdBy: adminId, at, claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }] });
+      const v = await lines.createDraft(db, {
+        orgId: org.orgId,
+        issueId,
+        cycleId: cycle.id,
+        analysisId: null,
+        createdBy: adminId,
+        at,
+        claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }],
+      });
       if (publish) await lines.publishVersion(db, org.orgId, v.id, adminId, at);
       return { id: v.id, claimId: (await lines.getVersion(db, org.orgId, v.id))!.claims[0]!.id };
     };
@@ -715,7 +1103,12 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
       await json(member.client.put(`${base}/statements/${s.id}/vote`, { vote: 1 }), 200);
       await json(org.admin.post(`${base}/issues/${id}/cycle/advance`, {}), 200);
       await h.ctx.jobs.analyses.analyzeNow(org.orgId, id);
-      return (await json(org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s.id }] }] }), 201)).id as string;
+      return (
+        await json(
+          org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s.id }] }] }),
+          201,
+        )
+      ).id as string;
     };
     // Criticism: a critic's tokens; one spent and published, one spent and pending.
     const critic = await joinAsMember(app, org);
@@ -774,7 +1167,10 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     doc = (await new Client(h.app).get('/api/openapi.json')).json();
   });
   afterAll(async () => {
-    if (tally.variants) console.log(`[${dialect}] ${tally.routes} write routes × bad variants: ${tally.variants} bad requests, each 4xx naming its fault, none writing (${tables.length} tables fingerprinted)`);
+    if (tally.variants)
+      console.log(
+        `[${dialect}] ${tally.routes} write routes × bad variants: ${tally.variants} bad requests, each 4xx naming its fault, none writing (${tables.length} tables fingerprinted)`,
+      );
     await h?.close();
   });
 
@@ -786,7 +1182,9 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     );
     expect(described.length).toBeGreaterThan(0);
     expect(Object.keys(routes).sort()).toEqual(described.sort());
-    expect(tables).toEqual(expect.arrayContaining(['organisations', 'members', 'invites', 'sessions', 'issues', 'cycles', 'statements', 'votes', 'vote_log', 'events']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['organisations', 'members', 'invites', 'sessions', 'issues', 'cycles', 'statements', 'votes', 'vote_log', 'events']),
+    );
   });
 
   it.each(Object.keys(routes))('%s', async (key) => {

@@ -43,7 +43,10 @@ function expectConsensusOfEveryGroup(snapshot: Snapshot, where: string): void {
       return (p * (t[c.direction] + 1)) / (t.agree + t.disagree + t.pass + 2);
     }, 1);
     expect(Math.pow(product, 1 / snapshot.groups.length), `${where}: ${c.statementId}`).toBeGreaterThan(CONSENSUS_THRESHOLD);
-    expect(snapshot.divisive.map((d) => d.statementId), `${where}: ${c.statementId} is also divisive`).not.toContain(c.statementId);
+    expect(
+      snapshot.divisive.map((d) => d.statementId),
+      `${where}: ${c.statementId} is also divisive`,
+    ).not.toContain(c.statementId);
   }
 }
 
@@ -51,7 +54,11 @@ function expectConsensusOfEveryGroup(snapshot: Snapshot, where: string): void {
 function overallMajority(groupVotes: Tallies): AnalysisSnapshot['consensus'] {
   const found: AnalysisSnapshot['consensus'] = [];
   for (const [statementId, perGroup] of Object.entries(groupVotes)) {
-    const t = Object.values(perGroup).reduce((s, v) => ({ agree: s.agree + v.agree, disagree: s.disagree + v.disagree, pass: s.pass + v.pass }), { agree: 0, disagree: 0, pass: 0 });
+    const t = Object.values(perGroup).reduce((s, v) => ({ agree: s.agree + v.agree, disagree: s.disagree + v.disagree, pass: s.pass + v.pass }), {
+      agree: 0,
+      disagree: 0,
+      pass: 0,
+    });
     const n = t.agree + t.disagree + t.pass;
     for (const direction of ['agree', 'disagree'] as const) {
       const share = (t[direction] + 1) / (n + 2);
@@ -149,9 +156,13 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     const pay = (await issueIds()).find((i) => i.title === 'Night-shift pay')!;
     const detail = (await organiser.get(`${base()}/issues/${pay.id}`)).json() as { statements: { id: string; text: string }[] };
     const dispatchers = detail.statements.find((s) => s.text === 'Dispatchers on nights deserve the same premium as drivers')!.id;
-    const snapshots = (await storedAnalyses()).filter((r) => r.issue_id === pay.id && r.source === 'engine').map((row) => JSON.parse(row.result) as AnalysisSnapshot);
+    const snapshots = (await storedAnalyses())
+      .filter((r) => r.issue_id === pay.id && r.source === 'engine')
+      .map((row) => JSON.parse(row.result) as AnalysisSnapshot);
     // Wherever it is the overall majority and a group is on the other side, it is not consensus.
-    const rejected = snapshots.filter((s) => rejections({ ...s, consensus: overallMajority(s.groupVotes).filter((c) => c.statementId === dispatchers) }).length > 0);
+    const rejected = snapshots.filter(
+      (s) => rejections({ ...s, consensus: overallMajority(s.groupVotes).filter((c) => c.statementId === dispatchers) }).length > 0,
+    );
     expect(rejected.length).toBeGreaterThan(0);
     for (const s of rejected) expect(s.consensus.map((c) => c.statementId)).not.toContain(dispatchers);
     // Today, most of one group disagrees and most of another agrees: it divides them.
@@ -168,7 +179,11 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     const [newest] = (await storedAnalyses()).filter((r) => r.issue_id === pay.id && r.source === 'engine').reverse();
     const stored = JSON.parse(newest!.result) as AnalysisSnapshot;
     // As the engine stored it before: the overall majority, and divisive lists that may hold the same statement.
-    const old: AnalysisSnapshot = { ...stored, consensus: overallMajority(stored.groupVotes), divisive: [...stored.divisive, ...stored.consensus.map((c) => ({ statementId: c.statementId, score: 0.01 }))] };
+    const old: AnalysisSnapshot = {
+      ...stored,
+      consensus: overallMajority(stored.groupVotes),
+      divisive: [...stored.divisive, ...stored.consensus.map((c) => ({ statementId: c.statementId, score: 0.01 }))],
+    };
     expect(rejections(old).length).toBeGreaterThan(0);
     const id = `${newest!.id}-old`;
     await h.ctx.store.db
@@ -219,7 +234,11 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
       [fares]: { '1': tally(30, 60, 10), '2': tally(10, 35, 5) },
     };
     // Then: group 2 turns against the premium; both groups now reject higher fares.
-    const after: Tallies = { ...before, [premium]: { '1': tally(80, 10, 10), '2': tally(10, 35, 5) }, [fares]: { '1': tally(10, 85, 5), '2': tally(5, 42, 3) } };
+    const after: Tallies = {
+      ...before,
+      [premium]: { '1': tally(80, 10, 10), '2': tally(10, 35, 5) },
+      [fares]: { '1': tally(10, 85, 5), '2': tally(5, 42, 3) },
+    };
     const old = (groupVotes: Tallies): AnalysisSnapshot => ({
       source: 'engine',
       revision: 0,
@@ -238,7 +257,18 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
     for (const [seq, groupVotes] of [before, after].entries()) {
       await h.ctx.store.db
         .insertInto('analyses')
-        .values({ id: `old-analysis-${seq}`, org_id: org.orgId, issue_id: issue.id, cycle_id: issue.cycle.id, source: 'engine', votes_seq: seq, seq: seq + 1, basis: null, result: JSON.stringify(old(groupVotes)), created_at: `2026-02-0${seq + 1}T12:00:00.000Z` })
+        .values({
+          id: `old-analysis-${seq}`,
+          org_id: org.orgId,
+          issue_id: issue.id,
+          cycle_id: issue.cycle.id,
+          source: 'engine',
+          votes_seq: seq,
+          seq: seq + 1,
+          basis: null,
+          result: JSON.stringify(old(groupVotes)),
+          created_at: `2026-02-0${seq + 1}T12:00:00.000Z`,
+        })
         .execute();
     }
 
@@ -250,7 +280,9 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
     const facts = await loadModelFacts(h.ctx.store.db, org.orgId);
     expect(facts.analyses.map((a) => a.consensus)).toEqual([[premium], [fares]]);
 
-    const changes = ((await org.admin.get(`${base}/changes`)).json() as { changes: { type: string; description: string }[] }).changes.filter((c) => c.type.startsWith('consensus'));
+    const changes = ((await org.admin.get(`${base}/changes`)).json() as { changes: { type: string; description: string }[] }).changes.filter((c) =>
+      c.type.startsWith('consensus'),
+    );
     expect(changes.map((c) => c.description)).toEqual([
       '"Night-shift pay": every group now rejects "Passengers should pay higher night fares for our premium" (consensus gained)',
       '"Night-shift pay": not every group agrees with "Night shifts must pay at least 25 % more than day shifts" any more (consensus lost)',

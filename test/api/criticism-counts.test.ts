@@ -56,11 +56,25 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
     }
     await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, {}), 200);
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
-    const draft = await ok(org.admin.post(`${base}/issues/${issueId}/line/drafts`, { claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: freeze }] }] }), 201);
+    const draft = await ok(
+      org.admin.post(`${base}/issues/${issueId}/line/drafts`, {
+        claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: freeze }] }],
+      }),
+      201,
+    );
     const published = await ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`), 200);
     await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, {}), 200);
     const actionId = (await ok(org.admin.post(`${base}/issues/${issueId}/actions`, { title: 'Ballot every block' }), 201)).id as string;
-    await ok(member.client.post(`${base}/issues/${issueId}/reports`, { actionId, claimId: published.claims[0].id, verdict: 'confirms', whatDone: 'We balloted every block', whatHappened: 'The boilers were fixed' }), 201);
+    await ok(
+      member.client.post(`${base}/issues/${issueId}/reports`, {
+        actionId,
+        claimId: published.claims[0].id,
+        verdict: 'confirms',
+        whatDone: 'We balloted every block',
+        whatHappened: 'The boilers were fixed',
+      }),
+      201,
+    );
 
     // The author's tokens, fetched before anything is read (their own quota is theirs to see).
     const tokens = await fetchTokens(author.client, org.orgId, 5);
@@ -109,7 +123,10 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
       const sent = [
         await criticise(h.app, org.orgId, tokens[0]!, 'The leadership set the rent demand before the tenants of block C were heard.'),
         await criticise(h.app, org.orgId, tokens[1]!, 'This issue was moved on before the night shift could vote.', { kind: 'issue', issueId }),
-        await criticise(h.app, org.orgId, tokens[2]!, 'The line cites one statement and ignores the heating.', { kind: 'line-version', lineVersionId: draft.id }),
+        await criticise(h.app, org.orgId, tokens[2]!, 'The line cites one statement and ignores the heating.', {
+          kind: 'line-version',
+          lineVersionId: draft.id,
+        }),
       ];
       for (const s of sent) expect(s.statusCode, s.body).toBe(201);
       await h.ctx.live.flushVotes();

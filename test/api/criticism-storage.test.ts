@@ -64,7 +64,10 @@ describe.each(dialects)('criticism in the raw storage on %s', (dialect) => {
     const idSet = new Set(ids);
     for (const t of await db.introspection.getTables()) {
       if (['criticisms', 'criticism_seconds', 'criticism_answers'].includes(t.name) || t.name.startsWith('kysely_')) continue;
-      const rows = await db.selectFrom(t.name as 'organisations').selectAll().execute();
+      const rows = await db
+        .selectFrom(t.name as 'organisations')
+        .selectAll()
+        .execute();
       for (const row of rows) for (const v of Object.values(row)) expect(typeof v === 'string' && idSet.has(v), `${t.name} names a criticism`).toBe(false);
     }
   }
@@ -73,8 +76,13 @@ describe.each(dialects)('criticism in the raw storage on %s', (dialect) => {
     for (let trial = 0; trial < 3; trial++) {
       const { orgId, ids, tokenHashes } = await sendAndPublish(trial);
       const db = h.ctx.store.db;
-      const criticisms = await sql<{ id: string; xmin: string }>`select id, xmin::text as xmin from criticisms where org_id = ${orgId} order by ctid`.execute(db);
-      const spent = await sql<{ token_hash: string; xmin: string }>`select token_hash, xmin::text as xmin from criticism_spent_tokens where org_id = ${orgId} order by ctid`.execute(db);
+      const criticisms = await sql<{ id: string; xmin: string }>`select id, xmin::text as xmin from criticisms where org_id = ${orgId} order by ctid`.execute(
+        db,
+      );
+      const spent = await sql<{
+        token_hash: string;
+        xmin: string;
+      }>`select token_hash, xmin::text as xmin from criticism_spent_tokens where org_id = ${orgId} order by ctid`.execute(db);
       // One transaction wrote every row of the batch, criticism and spent token alike: xmin says nothing of arrival.
       const xmins = new Set([...criticisms.rows, ...spent.rows].map((r) => r.xmin));
       expect(xmins.size).toBe(1);
@@ -99,8 +107,13 @@ describe.each(dialects)('criticism in the raw storage on %s', (dialect) => {
       expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0, 'WAL bytes after publication').toBe(0);
       const bytes = fs.readFileSync(file).toString('latin1');
       const pageSize = Number((await sql<{ page_size: number }>`pragma page_size`.execute(h.ctx.store.db)).rows[0]!.page_size);
-      const criticismPages = new Set((await sql<{ pageno: number }>`select pageno from dbstat where name = 'criticisms'`.execute(h.ctx.store.db)).rows.map((r) => Number(r.pageno)));
-      const occurrences = [...bytes.matchAll(new RegExp(`ARRIVAL-${trial}-(\\d{3})-MARK`, 'g'))].map((m) => ({ arrival: Number(m[1]), page: Math.floor(m.index / pageSize) + 1 }));
+      const criticismPages = new Set(
+        (await sql<{ pageno: number }>`select pageno from dbstat where name = 'criticisms'`.execute(h.ctx.store.db)).rows.map((r) => Number(r.pageno)),
+      );
+      const occurrences = [...bytes.matchAll(new RegExp(`ARRIVAL-${trial}-(\\d{3})-MARK`, 'g'))].map((m) => ({
+        arrival: Number(m[1]),
+        page: Math.floor(m.index / pageSize) + 1,
+      }));
       // Every text is in the file, and only in the criticism table's own pages: none left in free
       // pages or elsewhere (secure_delete). SQLite may leave a fragment of a cell it moved in the
       // unused middle of a page it rebalanced; rarely, never a copy of each.

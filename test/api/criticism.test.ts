@@ -62,13 +62,23 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect((await criticise(h.app, org.orgId, forged, 'A criticism with a forged token in it.')).statusCode).toBe(403);
     const other = await signUp(h.app);
     expect((await criticise(h.app, other.orgId, tokens[1]!, 'A criticism spent at the wrong organisation.')).statusCode).toBe(403);
-    expect((await criticise(h.app, org.orgId, tokens[1]!, 'About an issue of another organisation.', { kind: 'issue', issueId: (await other.admin.post(`/api/orgs/${other.orgId}/issues`, { title: 'Theirs' })).json().id })).statusCode).toBe(404);
+    expect(
+      (
+        await criticise(h.app, org.orgId, tokens[1]!, 'About an issue of another organisation.', {
+          kind: 'issue',
+          issueId: (await other.admin.post(`/api/orgs/${other.orgId}/issues`, { title: 'Theirs' })).json().id,
+        })
+      ).statusCode,
+    ).toBe(404);
     const bad = await criticise(h.app, org.orgId, tokens[1]!, 'short');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/^body\.text/);
 
     // Two more from other tokens, about the leadership.
-    for (const t of tokens.slice(1, 3)) expect((await criticise(h.app, org.orgId, t, `Meetings are called at hours when shift workers cannot come (${t.message.slice(0, 6)}).`)).statusCode).toBe(201);
+    for (const t of tokens.slice(1, 3))
+      expect((await criticise(h.app, org.orgId, t, `Meetings are called at hours when shift workers cannot come (${t.message.slice(0, 6)}).`)).statusCode).toBe(
+        201,
+      );
 
     // Nothing is published before the batch: members see only how many wait.
     let list = (await alice.client.get(`${base}/criticisms`)).json();
@@ -85,7 +95,19 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     for (const c of list.criticisms) {
       expect(c.publishedAt).toBe('2026-11-26T18:00:00.000Z');
       expect(c.writtenOn).toBe('2026-11-25');
-      expect(Object.keys(c).sort()).toEqual(['ageDays', 'answers', 'chain', 'daysToAnswer', 'id', 'publishedAt', 'secondedByMe', 'seconds', 'target', 'text', 'writtenOn']);
+      expect(Object.keys(c).sort()).toEqual([
+        'ageDays',
+        'answers',
+        'chain',
+        'daysToAnswer',
+        'id',
+        'publishedAt',
+        'secondedByMe',
+        'seconds',
+        'target',
+        'text',
+        'writtenOn',
+      ]);
     }
     const mine = list.criticisms.find((c: { id: string }) => c.id === receipt.id);
     expect(mine.target).toEqual({ kind: 'issue', id: issue.id, title: 'Night-shift pay' });
@@ -93,15 +115,39 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     // The chain verifies from its genesis, and the receipt is in it unaltered. The epoch keys are
     // in the same chain (the current and the next, made when first asked for), published beside
     // the criticism; the keys route reads no cookie.
-    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys as { epoch: string; publicKey: string; publishedAt: string; chainPosition: number; prevHash: string; contentHash: string; entryHash: string }[];
+    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys as {
+      epoch: string;
+      publicKey: string;
+      publishedAt: string;
+      chainPosition: number;
+      prevHash: string;
+      contentHash: string;
+      entryHash: string;
+    }[];
     expect(keys.map((k) => k.epoch)).toEqual(['2026-W49', '2026-W48']);
     const chain = [
-      ...list.criticisms.map((c: { id: string; target: { kind: string; id: string | null }; text: string; writtenOn: string; publishedAt: string; chain: { position: number; prevHash: string; entryHash: string; contentHash: string } }) => ({
-        ...c.chain,
-        publishedAt: c.publishedAt,
-        content: criticismContent({ id: c.id, targetKind: c.target.kind, targetId: c.target.id, text: c.text, writtenOn: c.writtenOn }),
+      ...list.criticisms.map(
+        (c: {
+          id: string;
+          target: { kind: string; id: string | null };
+          text: string;
+          writtenOn: string;
+          publishedAt: string;
+          chain: { position: number; prevHash: string; entryHash: string; contentHash: string };
+        }) => ({
+          ...c.chain,
+          publishedAt: c.publishedAt,
+          content: criticismContent({ id: c.id, targetKind: c.target.kind, targetId: c.target.id, text: c.text, writtenOn: c.writtenOn }),
+        }),
+      ),
+      ...keys.map((k) => ({
+        position: k.chainPosition,
+        prevHash: k.prevHash,
+        entryHash: k.entryHash,
+        contentHash: k.contentHash,
+        publishedAt: k.publishedAt,
+        content: epochKeyContent(k),
       })),
-      ...keys.map((k) => ({ position: k.chainPosition, prevHash: k.prevHash, entryHash: k.entryHash, contentHash: k.contentHash, publishedAt: k.publishedAt, content: epochKeyContent(k) })),
     ].sort((a, b) => a.position - b.position);
     expect(chain).toHaveLength(5);
     let prev = CHAIN_GENESIS;
@@ -123,7 +169,9 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect((await alice.client.delete(`${base}/criticisms/${receipt.id}/second`)).json()).toEqual({ seconds: 1, secondedByMe: false });
     expect((await bob.client.post(`${base}/criticisms/${receipt.id}/answers`, { text: 'Members cannot answer for the leadership.' })).statusCode).toBe(403);
     now = Date.parse('2026-11-28T18:00:00Z');
-    const ans = await organiser.client.post(`${base}/criticisms/${receipt.id}/answers`, { text: 'We set the date too fast. The next one goes to a night-shift meeting first.' });
+    const ans = await organiser.client.post(`${base}/criticisms/${receipt.id}/answers`, {
+      text: 'We set the date too fast. The next one goes to a night-shift meeting first.',
+    });
     expect(ans.statusCode, ans.body).toBe(201);
     expect(ans.json().by.role).toBe('organiser');
 
@@ -213,7 +261,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     expect((await sign(['AAAA'], '2026-W50')).statusCode).toBe(409);
   });
 
-  it('makes the next epoch\'s key ahead and publishes every key in the public chain, where members can check it', async () => {
+  it("makes the next epoch's key ahead and publishes every key in the public chain, where members can check it", async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
     const base = `/api/orgs/${org.orgId}`;
@@ -290,7 +338,9 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys;
     expect(keys.find((k: { epoch: string }) => k.epoch === '2026-W48')).toMatchObject({ chainPosition: 1 });
     // Nothing kept of what it signed either.
-    expect(await h.ctx.store.db.selectFrom('criticism_blinded').select('epoch').where('org_id', '=', org.orgId).where('epoch', '=', '2026-W48').execute()).toEqual([]);
+    expect(
+      await h.ctx.store.db.selectFrom('criticism_blinded').select('epoch').where('org_id', '=', org.orgId).where('epoch', '=', '2026-W48').execute(),
+    ).toEqual([]);
     // Its tokens are refused as too old, as before.
     expect((await criticise(h.app, org.orgId, tokens[1]!, 'Sent after its window had closed.')).statusCode).toBe(403);
   });

@@ -26,14 +26,23 @@ describe.each(dialects)('API on %s', (dialect) => {
   it('signs up, logs out, logs in, and refuses a wrong password', async () => {
     const org = await signUp(h.app, `acme-${dialect}`);
     expect((await org.admin.get('/api/me')).json().member.role).toBe('admin');
-    const taken = await new Client(h.app).post('/api/auth/signup', { organisation: { name: 'Again', slug: `acme-${dialect}` }, displayName: 'X', email: 'x@y.test', password: 'long enough pw' });
+    const taken = await new Client(h.app).post('/api/auth/signup', {
+      organisation: { name: 'Again', slug: `acme-${dialect}` },
+      displayName: 'X',
+      email: 'x@y.test',
+      password: 'long enough pw',
+    });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().message).toContain('slug');
     expect((await org.admin.post('/api/auth/logout')).statusCode).toBe(204);
     expect((await org.admin.get('/api/me')).statusCode).toBe(401);
     const bad = await org.admin.post('/api/auth/login', { organisation: `acme-${dialect}`, email: `admin@acme-${dialect}.test`, password: 'wrong password' });
     expect(bad.statusCode).toBe(401);
-    const good = await org.admin.post('/api/auth/login', { organisation: `acme-${dialect}`, email: `admin@acme-${dialect}.test`, password: 'correct horse battery' });
+    const good = await org.admin.post('/api/auth/login', {
+      organisation: `acme-${dialect}`,
+      email: `admin@acme-${dialect}.test`,
+      password: 'correct horse battery',
+    });
     expect(good.statusCode).toBe(200);
     expect((await org.admin.get('/api/me')).statusCode).toBe(200);
   });
@@ -168,7 +177,12 @@ describe.each(dialects)('API on %s', (dialect) => {
     const refused = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().message).toContain('publish');
-    const events = await h.ctx.store.db.selectFrom('events').select(['type', 'actor_id', 'data']).where('issue_id', '=', issueId).where('type', '=', 'cycle.advanced').execute();
+    const events = await h.ctx.store.db
+      .selectFrom('events')
+      .select(['type', 'actor_id', 'data'])
+      .where('issue_id', '=', issueId)
+      .where('type', '=', 'cycle.advanced')
+      .execute();
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.data)).toMatchObject({ from: 'gather', to: 'concentrate', note: 'enough gathered' });
     const member = await joinAsMember(h.app, org);

@@ -129,7 +129,10 @@ interface Process {
 }
 
 async function startProcess(database: TestDatabase): Promise<Process> {
-  const config = loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: 3_600_000, rateLimits: 'off' });
+  const config = loadConfig(
+    {},
+    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, logLevel: 'silent', analysisDebounceMs: 3_600_000, rateLimits: 'off' },
+  );
   // Vote totals are published at once, then at most once an hour per issue: the rest waits for flushVotes().
   const ctx = await createContext(config, {
     passwords: plainHasher,
@@ -205,7 +208,8 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     // A statement of the organisers: shown at once, so everyone is told.
     const seed = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rent' })).json().id as string;
     const heating = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Fix the heating first' })).json().id as string;
-    for (const s of [m, o]) expect(await s.next(statementOf(heating), 'the added statement')).toEqual({ type: 'statement', issueId, statementId: heating, change: 'added' });
+    for (const s of [m, o])
+      expect(await s.next(statementOf(heating), 'the added statement')).toEqual({ type: 'statement', issueId, statementId: heating, change: 'added' });
 
     // A member's statement awaits moderation (strict): only the organisers hear of it, until it is accepted.
     const pending = (await member.post(`${base}/issues/${issueId}/statements`, { text: 'Withhold the rent now' })).json().id as string;
@@ -224,7 +228,12 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     // A duplicate merged into another statement.
     const duplicate = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rents now' })).json().id as string;
     expect((await a.admin.post(`${base}/statements/${duplicate}/merge`, { into: seed })).statusCode).toBe(200);
-    expect(await m.next((e) => e.type === 'statement' && e.change === 'merged', 'the merge')).toEqual({ type: 'statement', issueId, statementId: seed, change: 'merged' });
+    expect(await m.next((e) => e.type === 'statement' && e.change === 'merged', 'the merge')).toEqual({
+      type: 'statement',
+      issueId,
+      statementId: seed,
+      change: 'merged',
+    });
 
     // Votes: counted once at the first, then once for all that followed (flushVotes stands for the interval's end).
     const from = m.events.length;
@@ -243,22 +252,40 @@ describe.each(dialects)('live updates on %s', (dialect) => {
 
     // The cycle moves on: a phase; an analysis is stored; a line is published (and the phase moves again).
     expect((await a.admin.post(`${base}/issues/${issueId}/cycle/advance`, {})).statusCode).toBe(200);
-    expect(await m.next((e) => e.type === 'phase', 'the phase change')).toEqual({ type: 'phase', issueId, cycleNumber: 1, phase: 'concentrate', previousPhase: 'gather' });
+    expect(await m.next((e) => e.type === 'phase', 'the phase change')).toEqual({
+      type: 'phase',
+      issueId,
+      cycleNumber: 1,
+      phase: 'concentrate',
+      previousPhase: 'gather',
+    });
     const analysisId = await one.ctx.jobs.analyses.analyzeNow(a.orgId, issueId);
     expect(analysisId).not.toBeNull();
     expect(await m.next((e) => e.type === 'analysis' && e.analysisId === analysisId, 'the analysis')).toMatchObject({ type: 'analysis', issueId, analysisId });
-    const draft = await a.admin.post(`${base}/issues/${issueId}/line/drafts`, { claims: [{ text: 'Freeze the rent, then fix the heating', cites: [{ kind: 'statement', ref: seed }] }] });
+    const draft = await a.admin.post(`${base}/issues/${issueId}/line/drafts`, {
+      claims: [{ text: 'Freeze the rent, then fix the heating', cites: [{ kind: 'statement', ref: seed }] }],
+    });
     expect(draft.statusCode).toBe(201);
     expect((await a.admin.post(`${base}/line-versions/${draft.json().id}/publish`)).statusCode).toBe(200);
     expect(await m.next((e) => e.type === 'line', 'the published line')).toEqual({ type: 'line', issueId, versionId: draft.json().id, number: 1 });
-    expect(await m.next((e) => e.type === 'phase' && e.phase === 'propagate', 'the phase after publication')).toEqual({ type: 'phase', issueId, cycleNumber: 1, phase: 'propagate', previousPhase: 'concentrate' });
+    expect(await m.next((e) => e.type === 'phase' && e.phase === 'propagate', 'the phase after publication')).toEqual({
+      type: 'phase',
+      issueId,
+      cycleNumber: 1,
+      phase: 'propagate',
+      previousPhase: 'concentrate',
+    });
 
     // The issue is resolved into a successor: the lists hear of both.
     const resolved = await a.admin.post(`${base}/issues/${issueId}/resolve`, { successors: [{ title: 'After the rent freeze' }] });
     expect(resolved.statusCode).toBe(200);
     const successor = resolved.json().successors[0] as string;
     expect(await m.next((e) => e.type === 'issue' && e.issueId === issueId, 'the resolved issue')).toEqual({ type: 'issue', issueId, change: 'resolved' });
-    expect(await m.next((e) => e.type === 'issue' && e.issueId === successor, 'its successor')).toEqual({ type: 'issue', issueId: successor, change: 'opened' });
+    expect(await m.next((e) => e.type === 'issue' && e.issueId === successor, 'its successor')).toEqual({
+      type: 'issue',
+      issueId: successor,
+      change: 'opened',
+    });
 
     // The member never heard of the statement before it was accepted, nor of the rejected one.
     expect(m.events.some((e) => e.type === 'statement' && e.statementId === pending && e.change === 'added')).toBe(false);
@@ -282,16 +309,21 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     expect(refused.json()).toEqual({ error: 'rate_limited', message: expect.stringMatching(/^live: at most 16 /) });
     held[0]!.close();
     // Its place is free once the server has seen it go.
-    await expect.poll(async () => {
-      const again = open(one, a, someone);
-      try {
-        await again.next((e) => e.type === 'ready', 'ready');
-        return 'opened';
-      } catch {
-        again.close();
-        return 'refused';
-      }
-    }, { timeout: WAIT_MS }).toBe('opened');
+    await expect
+      .poll(
+        async () => {
+          const again = open(one, a, someone);
+          try {
+            await again.next((e) => e.type === 'ready', 'ready');
+            return 'opened';
+          } catch {
+            again.close();
+            return 'refused';
+          }
+        },
+        { timeout: WAIT_MS },
+      )
+      .toBe('opened');
     for (const s of held) s.close();
   });
 
@@ -319,7 +351,13 @@ describe.each(dialects)('live updates on %s', (dialect) => {
       expect(await there.next(statementOf(s), 'the statement made through the other process')).toMatchObject({ change: 'added' });
       expect((await member.put(`${base}/statements/${s}/vote`, { vote: 1 })).statusCode).toBe(200);
       await one.ctx.live.flushVotes();
-      expect(await there.next((e) => e.type === 'votes' && e.issueId === issue && e.votes === 1, 'the votes')).toEqual({ type: 'votes', issueId: issue, votes: 1, votesCast: 1, participants: 1 });
+      expect(await there.next((e) => e.type === 'votes' && e.issueId === issue && e.votes === 1, 'the votes')).toEqual({
+        type: 'votes',
+        issueId: issue,
+        votes: 1,
+        votesCast: 1,
+        participants: 1,
+      });
       const analysisId = await one.ctx.jobs.analyses.analyzeNow(a.orgId, issue);
       expect(await there.next((e) => e.type === 'analysis' && e.issueId === issue, 'the analysis')).toMatchObject({ analysisId });
       // Each process hears each change once, its own included.

@@ -53,14 +53,15 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     // Each member passes now and then, so no two members vote exactly alike.
     const vote = async (who: number[], ids: string[], value: (i: number, j: number) => 1 | -1 | 0, offset = 0) => {
       for (const i of who)
-        for (const [j, id] of ids.entries()) await ok(members[i]!.client.put(`${base}/statements/${id}/vote`, { vote: (i * 3 + j + offset) % 7 === 0 ? 0 : value(i, j) }));
+        for (const [j, id] of ids.entries())
+          await ok(members[i]!.client.put(`${base}/statements/${id}/vote`, { vote: (i * 3 + j + offset) % 7 === 0 ? 0 : value(i, j) }));
     };
     const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => a + k);
     const advance = async () => (await ok(org.admin.post(`${url}/cycle/advance`, {}))).cycle;
 
     // Cycle 1, gather: two camps, 0–14 against 15–29, on ten statements.
     const first = await seed(range(0, 10).map((j) => `Statement number ${j} on the rent`));
-    await vote(range(0, 30), first, (i, j) => ((i < 15) === (j < 5) ? 1 : -1));
+    await vote(range(0, 30), first, (i, j) => (i < 15 === j < 5 ? 1 : -1));
     tick();
     // No line without concentrating this cycle's gathering.
     const early = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'Too early', cites: [] }] }), 201);
@@ -100,7 +101,16 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     const action = await ok(org.admin.post(`${url}/actions`, { title: 'Deliver the demand to the landlord' }), 201);
     const c1 = published.claims[0].id;
     for (const [k, i] of [3, 17, 22].entries()) {
-      await ok(members[i]!.client.post(`${url}/reports`, { actionId: action.id, claimId: c1, verdict: 'refutes', whatDone: 'We delivered the letter', whatHappened: `The landlord refused any freeze (${k})` }), 201);
+      await ok(
+        members[i]!.client.post(`${url}/reports`, {
+          actionId: action.id,
+          claimId: c1,
+          verdict: 'refutes',
+          whatDone: 'We delivered the letter',
+          whatHappened: `The landlord refused any freeze (${k})`,
+        }),
+        201,
+      );
     }
     expect((await ok(org.admin.get(`${url}/line`))).versions.at(-1).marks.driftedFromMasses).toBe(true);
 
@@ -108,7 +118,9 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     tick();
     const next = await ok(org.admin.post(`${url}/cycle/advance`, {}));
     expect(next.cycle).toMatchObject({ number: 2, phase: 'gather' });
-    const seedList = (await ok(org.admin.get(url))).statements.filter((s: { isSeed: boolean }) => s.isSeed).map((s: { origin: string; text: string }) => `${s.origin}: ${s.text}`);
+    const seedList = (await ok(org.admin.get(url))).statements
+      .filter((s: { isSeed: boolean }) => s.isSeed)
+      .map((s: { origin: string; text: string }) => `${s.origin}: ${s.text}`);
     expect(next.seeded, seedList.join(' | ')).toBe(4);
     const seeded = (await ok(org.admin.get(url))).statements.filter((s: { origin: string }) => s.origin === 'refuted-claim');
     expect(seeded.map((s: { text: string }) => s.text)).toEqual(['We demand a two-year rent freeze']);
@@ -129,12 +141,15 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     const analysis2 = (await ok(org.admin.get(`${url}/analysis`))).snapshot;
     expect(analysis2.groups).toHaveLength(3);
     tick();
-    const v2 = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand the building accounts', cites: [{ kind: 'statement', ref: second[0] }] }] }), 201);
+    const v2 = await ok(
+      org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand the building accounts', cites: [{ kind: 'statement', ref: second[0] }] }] }),
+      201,
+    );
     await ok(org.admin.post(`${base}/line-versions/${v2.id}/publish`, {}));
     tick();
     expect((await advance()).phase).toBe('test');
     tick();
-    expect((await advance())).toMatchObject({ number: 3, phase: 'gather' });
+    expect(await advance()).toMatchObject({ number: 3, phase: 'gather' });
 
     const changes = (await ok(org.admin.get(`${base}/changes`))).changes;
     expect(changes.some((c: { type: string }) => c.type === 'group-divided')).toBe(true);
@@ -147,7 +162,9 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     const v3 = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand nothing at all', cites: [] }] }), 201);
     const stale = await org.admin.post(`${base}/line-versions/${v3.id}/publish`, {});
     expect(stale.statusCode, stale.body).toBe(409);
-    expect(stale.json().message).toBe('analysis: includes no vote cast since version 3 was published; re-analysing old votes is no new concentration, gather again first');
+    expect(stale.json().message).toBe(
+      'analysis: includes no vote cast since version 3 was published; re-analysing old votes is no new concentration, gather again first',
+    );
     // One member's click is a new vote, and the analysis includes it; but a revision on so little
     // practice (MODEL.md §7) is marked in public.
     tick();
@@ -211,7 +228,12 @@ describe.each(dialects)('the mass line cycle on %s', (dialect) => {
     }
 
     // Every transition is an event with who and when.
-    const transitions = await h.ctx.store.db.selectFrom('events').select(['type', 'actor_id', 'at']).where('issue_id', '=', issue.id).where('type', 'in', ['cycle.advanced', 'line.published']).execute();
+    const transitions = await h.ctx.store.db
+      .selectFrom('events')
+      .select(['type', 'actor_id', 'at'])
+      .where('issue_id', '=', issue.id)
+      .where('type', 'in', ['cycle.advanced', 'line.published'])
+      .execute();
     expect(transitions.length).toBeGreaterThanOrEqual(12);
     expect(transitions.every((e) => e.actor_id !== null && e.at)).toBe(true);
   });

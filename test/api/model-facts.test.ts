@@ -23,7 +23,13 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
   let other: { ctx: AppContext; app: FastifyInstance };
   beforeAll(async () => {
     h = await startHarness(dialect, { clock, analysisDebounceMs: 3_600_000, env: { MASSLINE_SESSION_DAYS: '365' } });
-    const ctx = await createContext(h.ctx.config, { passwords: plainHasher, clock, onJobError: (e) => { throw e; } });
+    const ctx = await createContext(h.ctx.config, {
+      passwords: plainHasher,
+      clock,
+      onJobError: (e) => {
+        throw e;
+      },
+    });
     other = { ctx, app: await buildApp(ctx) };
   });
   afterAll(async () => {
@@ -114,15 +120,22 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
     await keeps('an analysis stored', ['acts', 'members', 'lines'], async () => undefined);
     tick(1);
-    const draft = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }), 201);
+    const draft = await ok(
+      org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }),
+      201,
+    );
     await keeps('a line published', ['members', 'issues', 'analyses'], () => ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`, {})));
     const version = (await h.ctx.facts.of(org.orgId)).lines[0]!;
     const claimId = version.claims[0]!.id;
 
     await keeps('an answer', ['members', 'lines', 'analyses'], () => ok(m3.client.put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'embrace' })));
     tick(2);
-    await keeps('a changed answer', ['members', 'lines'], () => ok(there(m3.client).put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'critique', text: 'Not far enough' })));
-    await keeps('a report', ['members', 'acts', 'endorsements'], () => ok(m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }), 201));
+    await keeps('a changed answer', ['members', 'lines'], () =>
+      ok(there(m3.client).put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'critique', text: 'Not far enough' })),
+    );
+    await keeps('a report', ['members', 'acts', 'endorsements'], () =>
+      ok(m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }), 201),
+    );
     await ok(there(organiser.client).post(`${url}/reports`, { claimId, verdict: 'confirms', whatDone: 'Asked around', whatHappened: 'Everyone agreed' }), 201);
     await same('a report on the other process');
 
@@ -162,7 +175,9 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     await same('writes dated before the last ones');
     now = back;
 
-    await keeps('an issue resolved', ['acts', 'members'], () => ok(there(org.admin).post(`${url}/resolve`, { successors: [{ title: 'Rent demands, second round' }] })));
+    await keeps('an issue resolved', ['acts', 'members'], () =>
+      ok(there(org.admin).post(`${url}/resolve`, { successors: [{ title: 'Rent demands, second round' }] })),
+    );
 
     // A restart: a new context on the same database reads them whole and agrees.
     const restarted = await createContext(h.ctx.config, { passwords: plainHasher, clock });
@@ -181,7 +196,9 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     const issue = (await org.admin.post(`${base}/issues`, { title: 'Night shifts' })).json();
     const statementId = (await org.admin.post(`${base}/issues/${issue.id}/statements`, { text: 'No more than four nights in a row' })).json().id as string;
     const member = await joinAsMember(h.app, org);
-    const memberId = (await h.ctx.store.db.selectFrom('members').select('id').where('org_id', '=', org.orgId).where('role', '=', 'admin').executeTakeFirstOrThrow()).id;
+    const memberId = (
+      await h.ctx.store.db.selectFrom('members').select('id').where('org_id', '=', org.orgId).where('role', '=', 'admin').executeTakeFirstOrThrow()
+    ).id;
     await h.ctx.facts.of(org.orgId);
     // A transaction takes the next seq and holds it while another vote takes a later one and commits.
     let release!: () => void;
@@ -191,7 +208,16 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     const slow = h.ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('vote_log')
-        .values({ org_id: org.orgId, issue_id: issue.id, statement_id: statementId, member_id: memberId, value: 1, idempotency_key: null, cast_at: new Date(now).toISOString(), carried_from: null })
+        .values({
+          org_id: org.orgId,
+          issue_id: issue.id,
+          statement_id: statementId,
+          member_id: memberId,
+          value: 1,
+          idempotency_key: null,
+          cast_at: new Date(now).toISOString(),
+          carried_from: null,
+        })
         .execute();
       inserted();
       await held;

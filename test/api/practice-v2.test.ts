@@ -84,7 +84,10 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     await ok(org.admin.post(`${url}/cycle/advance`, {}));
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
     tick(1);
-    const draft = await ok(org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }), 201);
+    const draft = await ok(
+      org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }),
+      201,
+    );
     const version = await ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`, {}));
     const claimId = version.claims[0].id as string;
 
@@ -113,7 +116,10 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
 
     // A member's ten identical reports on one claim count once: α = 3.
     for (let i = 0; i < 10; i++) {
-      await ok(m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }), 201);
+      await ok(
+        m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }),
+        201,
+      );
     }
     health = await practice();
     expect(health.practice.terms.reports).toBe(1);

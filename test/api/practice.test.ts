@@ -20,7 +20,15 @@ describe.each(dialects)('taking part in actions on %s', (dialect) => {
     const at = new Date().toISOString();
     const cycle = await issues.currentCycle(db, org.orgId, issueId);
     const adminId = (await org.admin.get('/api/me')).json().member.id as string;
-    const v = await lines.createDraft(db, { orgId: org.orgId, issueId, cycleId: cycle.id, analysisId: null, createdBy: adminId, at, claims: [{ text: 'Withholding rent wins repairs', cites: [] }] });
+    const v = await lines.createDraft(db, {
+      orgId: org.orgId,
+      issueId,
+      cycleId: cycle.id,
+      analysisId: null,
+      createdBy: adminId,
+      at,
+      claims: [{ text: 'Withholding rent wins repairs', cites: [] }],
+    });
     await lines.publishVersion(db, org.orgId, v.id, adminId, at);
     const action = (await org.admin.post(`${base}/issues/${issueId}/actions`, { title: 'Withhold rent in block C' })).json();
     expect(action).toMatchObject({ participants: 0, joinedByMe: false });

@@ -47,7 +47,10 @@ describe.each(dialects)('the principal contradiction’s marks on %s', (dialect)
     expect(blocked[0]!.reasons[0]).toBe('Blocks 1 open issue: Night shifts');
     expect(blocked[1]!.reasons).toContain('Waits on Depot safety, which must be resolved first');
     expect(await members[0]!.call('marks', { orgId, issueId: nights.id })).toMatchObject({ blockedBy: [{ issueId: depot.id, title: 'Depot safety' }] });
-    expect(await org.admin.call('marks', { orgId, issueId: depot.id })).toMatchObject({ blocks: [{ issueId: nights.id, title: 'Night shifts' }], blockedBy: [] });
+    expect(await org.admin.call('marks', { orgId, issueId: depot.id })).toMatchObject({
+      blocks: [{ issueId: nights.id, title: 'Night shifts' }],
+      blockedBy: [],
+    });
     for (const r of blocked) for (const reason of r.reasons) expect(reason).not.toMatch(/[Π=^]|\d\.\d/);
 
     // Members may not mark blocking; the mark is taken back by an organiser, twice without harm.

@@ -103,13 +103,27 @@ const uniqueKey = () => `key-${randomBytes(9).toString('base64url')}`;
 const routesByName: Partial<Record<RouteName, WriteRoute>> = {
   signup: {
     who: 'public',
-    body: () => ({ organisation: { name: 'A new union', slug: 'fuzz-never-founded' }, displayName: 'Founder', email: 'founder@example.test', password: PASSWORD }),
-    freshBody: async () => ({ organisation: { name: 'A new union', slug: `new-${randomBytes(5).toString('hex')}` }, displayName: 'Founder', email: 'founder@example.test', password: PASSWORD }),
+    body: () => ({
+      organisation: { name: 'A new union', slug: 'fuzz-never-founded' },
+      displayName: 'Founder',
+      email: 'founder@example.test',
+      password: PASSWORD,
+    }),
+    freshBody: async () => ({
+      organisation: { name: 'A new union', slug: `new-${randomBytes(5).toString('hex')}` },
+      displayName: 'Founder',
+      email: 'founder@example.test',
+      password: PASSWORD,
+    }),
     ok: 201,
   },
   login: { who: 'public', body: (f) => ({ organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD }), ok: 200 },
   logout: { who: 'public', ok: 204 },
-  updateOrganisation: { who: 'admin', body: () => ({ name: 'Renamed union', moderation: 'strict', settings: { beta: 2, embraceTarget: 0.5, fullConsultationActs: 3 } }), ok: 200 },
+  updateOrganisation: {
+    who: 'admin',
+    body: () => ({ name: 'Renamed union', moderation: 'strict', settings: { beta: 2, embraceTarget: 0.5, fullConsultationActs: 3 } }),
+    ok: 200,
+  },
   updateMember: { who: 'admin', params: (f) => ({ memberId: f.ids.member }), body: () => ({ role: 'member', constituency: 'north' }), ok: 200 },
   createInvite: { who: 'organiser', body: () => ({ role: 'member', maxUses: 5, expiresInHours: 24, constituency: 'north' }), ok: 201 },
   revokeInvite: { who: 'organiser', params: (f) => ({ inviteId: f.ids.invite }), fresh: async (f) => ({ inviteId: await f.freshInvite() }), ok: 204 },
@@ -164,11 +178,22 @@ const routesByName: Partial<Record<RouteName, WriteRoute>> = {
     ok: 200,
   },
   endorse: { who: 'member', params: (f) => ({ versionId: f.ids.published }), body: () => ({ kind: 'critique', text: 'Too timid about the repairs' }), ok: 200 },
-  createAction: { who: 'organiser', params: (f) => ({ issueId: f.ids.issue }), body: () => ({ title: 'Ballot on a rent strike', description: 'Door to door' }), ok: 201 },
+  createAction: {
+    who: 'organiser',
+    params: (f) => ({ issueId: f.ids.issue }),
+    body: () => ({ title: 'Ballot on a rent strike', description: 'Door to door' }),
+    ok: 201,
+  },
   fileReport: {
     who: 'member',
     params: (f) => ({ issueId: f.ids.issue }),
-    body: (f) => ({ actionId: f.ids.action, claimId: f.ids.claim, verdict: 'confirms', whatDone: 'We balloted every block', whatHappened: 'The landlord fixed the boilers' }),
+    body: (f) => ({
+      actionId: f.ids.action,
+      claimId: f.ids.claim,
+      verdict: 'confirms',
+      whatDone: 'We balloted every block',
+      whatHappened: 'The landlord fixed the boilers',
+    }),
     ok: 201,
   },
   markImportant: { who: 'member', params: (f) => ({ issueId: f.ids.issue }), ok: 204 },
@@ -183,14 +208,23 @@ const routesByName: Partial<Record<RouteName, WriteRoute>> = {
   criticise: {
     who: 'public',
     body: (f) => ({ token: { ...f.criticismToken }, target: { kind: 'issue', issueId: f.ids.issue }, text: 'The demand was decided without block C.' }),
-    freshBody: async (f) => ({ token: { ...(await f.freshToken()) }, target: { kind: 'leadership' }, text: 'Meetings are called when shift workers cannot come.' }),
+    freshBody: async (f) => ({
+      token: { ...(await f.freshToken()) },
+      target: { kind: 'leadership' },
+      text: 'Meetings are called when shift workers cannot come.',
+    }),
     ok: 201,
   },
   joinAction: { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
   leaveAction: { who: 'member', params: (f) => ({ actionId: f.ids.action }), ok: 200 },
   second: { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
   unsecond: { who: 'member', params: (f) => ({ criticismId: f.ids.criticism }), ok: 200 },
-  answerCriticism: { who: 'organiser', params: (f) => ({ criticismId: f.ids.criticism }), body: () => ({ text: 'We hear you: it goes to the next meeting.' }), ok: 201 },
+  answerCriticism: {
+    who: 'organiser',
+    params: (f) => ({ criticismId: f.ids.criticism }),
+    body: () => ({ text: 'We hear you: it goes to the next meeting.' }),
+    ok: 201,
+  },
 };
 /** Keyed as the OpenAPI document names each route. */
 const routes = byOpenApiKey(routesByName);
@@ -254,13 +288,62 @@ const single = (s: JsonSchema): JsonSchema | undefined => (alternatives(s).lengt
 
 /** Characters at the edges of unicode and of parsers. */
 const edgeChar = fc.constantFrom(
-  '\u0000', '\u0001', '\u001f', '\u007f', '\u202e', '\u202d', '\u2066', '\u2069', '\u200b', '\u200d', '\ufeff', '\ufffe', '\uffff',
-  '\ud800', '\udbff', '\udc00', '\udfff', 'e\u0301', '\u00a0', '\u2028', '\u2029', '\r', '\n', '\t', '"', '\\', '/', '<', '>', '&', "'", '%', '?', '#', '{', '}', '😀', '👩‍👩‍👧', 'é', '語', ' ',
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\u202e',
+  '\u202d',
+  '\u2066',
+  '\u2069',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\ufffe',
+  '\uffff',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  'e\u0301',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\r',
+  '\n',
+  '\t',
+  '"',
+  '\\',
+  '/',
+  '<',
+  '>',
+  '&',
+  "'",
+  '%',
+  '?',
+  '#',
+  '{',
+  '}',
+  '😀',
+  '👩‍👩‍👧',
+  'é',
+  '語',
+  ' ',
 );
-const nastyChar = fc.oneof({ arbitrary: edgeChar, weight: 2 }, { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 2 }, { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 1 });
+const nastyChar = fc.oneof(
+  { arbitrary: edgeChar, weight: 2 },
+  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 2 },
+  { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 1 },
+);
 const nastyString = (maxLength = 40) => fc.string({ unit: nastyChar, maxLength });
 /** Printable ASCII and Latin-1: what a header value may carry. */
-const headerString = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 80 });
+const headerString = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 const anyJson: fc.Arbitrary<Json> = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>;
 const wellFormedId = fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/);
 
@@ -341,13 +424,11 @@ function badNumbers(s: JsonSchema): fc.Arbitrary<Json>[] {
 }
 
 /** Deeply nested JSON text: arrays, objects, or both. */
-const deepText = fc
-  .tuple(fc.constantFrom('array', 'object', 'mixed'), fc.integer({ min: 50, max: 8000 }))
-  .map(([kind, depth]) => {
-    if (kind === 'array') return '['.repeat(depth) + ']'.repeat(depth);
-    if (kind === 'object') return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-    return '[{"a":'.repeat(depth / 2) + 'null' + '}]'.repeat(depth / 2);
-  });
+const deepText = fc.tuple(fc.constantFrom('array', 'object', 'mixed'), fc.integer({ min: 50, max: 8000 })).map(([kind, depth]) => {
+  if (kind === 'array') return '['.repeat(depth) + ']'.repeat(depth);
+  if (kind === 'object') return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return '[{"a":'.repeat(depth / 2) + 'null' + '}]'.repeat(depth / 2);
+});
 
 /** Text that is not JSON, even without a leading byte-order mark or white space. */
 function malformed(valid: string): fc.Arbitrary<string | Buffer> {
@@ -359,15 +440,31 @@ function malformed(valid: string): fc.Arbitrary<string | Buffer> {
       return true;
     }
   };
-  return fc.oneof(
-    fc.integer({ min: 1, max: Math.max(1, valid.length - 1) }).map((n) => valid.slice(0, n)),
-    fc.tuple(fc.constantFrom('{', '[', '{"a":', '"', "{'a': 1}", 'undefined', 'NaN', '{"a":1,}', '[1,]', '{"a" 1}', '\u0000'), nastyString()).map(([x, y]) => x + y),
-    fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.constantFrom('{"text": "', '{"', '[')).map(([bytes, prefix]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)])),
-  ).filter((t) => isMalformed(typeof t === 'string' ? t : t.toString('utf8')));
+  return fc
+    .oneof(
+      fc.integer({ min: 1, max: Math.max(1, valid.length - 1) }).map((n) => valid.slice(0, n)),
+      fc
+        .tuple(fc.constantFrom('{', '[', '{"a":', '"', "{'a': 1}", 'undefined', 'NaN', '{"a":1,}', '[1,]', '{"a" 1}', '\u0000'), nastyString())
+        .map(([x, y]) => x + y),
+      fc
+        .tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.constantFrom('{"text": "', '{"', '['))
+        .map(([bytes, prefix]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)])),
+    )
+    .filter((t) => isMalformed(typeof t === 'string' ? t : t.toString('utf8')));
 }
 
 const unsupportedTypes = fc.oneof(
-  fc.constantFrom('application/xml', 'text/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'image/png', 'text/html', 'application/javascript', 'text/csv'),
+  fc.constantFrom(
+    'application/xml',
+    'text/xml',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    'image/png',
+    'text/html',
+    'application/javascript',
+    'text/csv',
+  ),
   fc.tuple(fc.stringMatching(/^[a-z]{1,10}$/), fc.stringMatching(/^[a-z0-9.+-]{1,12}$/)).map(([a, b]) => `x-${a}/${b}`),
 );
 
@@ -421,7 +518,11 @@ interface Base {
 }
 
 /** Every place in the body a fault can go: each property of each object the valid body holds. */
-function slotsOf(schema: JsonSchema, body: Json, path: (string | number)[] = []): { path: (string | number)[]; name: string; schema: JsonSchema; required: boolean }[] {
+function slotsOf(
+  schema: JsonSchema,
+  body: Json,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; name: string; schema: JsonSchema; required: boolean }[] {
   const out: { path: (string | number)[]; name: string; schema: JsonSchema; required: boolean }[] = [];
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
     const p = [...path, name];
@@ -430,7 +531,8 @@ function slotsOf(schema: JsonSchema, body: Json, path: (string | number)[] = [])
     if (present === undefined) continue;
     const alt = single(field);
     if (alt?.type === 'object' && alt.properties) out.push(...slotsOf(alt, present, p));
-    if (alt?.type === 'array' && Array.isArray(present) && present.length > 0 && alt.items?.type === 'object' && alt.items.properties) out.push(...slotsOf(alt.items, present[0]!, [...p, 0]));
+    if (alt?.type === 'array' && Array.isArray(present) && present.length > 0 && alt.items?.type === 'object' && alt.items.properties)
+      out.push(...slotsOf(alt.items, present[0]!, [...p, 0]));
   }
   return out;
 }
@@ -442,7 +544,8 @@ function strictObjects(schema: JsonSchema, body: Json, path: (string | number)[]
     const alt = single(field);
     if (present === undefined || !alt) continue;
     if (alt.type === 'object') out.push(...strictObjects(alt, present, [...path, name]));
-    if (alt.type === 'array' && Array.isArray(present) && present.length > 0 && alt.items?.type === 'object') out.push(...strictObjects(alt.items, present[0]!, [...path, name, 0]));
+    if (alt.type === 'array' && Array.isArray(present) && present.length > 0 && alt.items?.type === 'object')
+      out.push(...strictObjects(alt.items, present[0]!, [...path, name, 0]));
   }
   return out;
 }
@@ -466,9 +569,19 @@ function cookieHeaders(s: Session | undefined, csrf = true): Record<string, stri
 function faultsOf(key: string, route: WriteRoute, op: OpenApiOperation, base: Base, others: Others): fc.Arbitrary<BadRequest>[] {
   const url = base.url();
   const json = { 'content-type': 'application/json' };
-  const withBody = (fault: string, text: Payload, headers: Record<string, string> = {}): BadRequest => ({ fault, url, headers: { ...base.headers, ...json, ...headers }, payload: text });
+  const withBody = (fault: string, text: Payload, headers: Record<string, string> = {}): BadRequest => ({
+    fault,
+    url,
+    headers: { ...base.headers, ...json, ...headers },
+    payload: text,
+  });
   const validText = base.body === undefined ? undefined : JSON.stringify(base.body);
-  const same = (fault: string, headers: Record<string, string>): BadRequest => ({ fault, url, headers: { ...headers, ...(validText === undefined ? {} : json) }, payload: validText });
+  const same = (fault: string, headers: Record<string, string>): BadRequest => ({
+    fault,
+    url,
+    headers: { ...headers, ...(validText === undefined ? {} : json) },
+    payload: validText,
+  });
   const out: fc.Arbitrary<BadRequest>[] = [];
 
   // The body, from its schema.
@@ -476,7 +589,11 @@ function faultsOf(key: string, route: WriteRoute, op: OpenApiOperation, base: Ba
   if (schema) {
     if (base.body === undefined) throw new Error(`${key}: the API describes a body; give the valid request one`);
     const body = base.body;
-    out.push(fc.oneof(fc.constant(null), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), nastyString(), fc.array(anyJson, { maxLength: 5 })).map((v) => withBody('the body not an object', JSON.stringify(v))));
+    out.push(
+      fc
+        .oneof(fc.constant(null), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), nastyString(), fc.array(anyJson, { maxLength: 5 }))
+        .map((v) => withBody('the body not an object', JSON.stringify(v))),
+    );
     out.push(deepText.map((d) => withBody('the body deeply nested', d)));
     out.push(fc.constant(withBody('the body a JSON text as text/plain', validText, { 'content-type': 'text/plain' })));
     out.push(fc.constant(withBody('an empty body', '')));
@@ -495,14 +612,17 @@ function faultsOf(key: string, route: WriteRoute, op: OpenApiOperation, base: Ba
       }
       if (alt?.type === 'array') {
         const present = getAt(body, slot.path);
-        if (alt.maxItems !== undefined && Array.isArray(present) && present.length > 0) out.push(fc.constant(put(`more than ${alt.maxItems} items`)(Array(alt.maxItems + 1).fill(present[0]) as Json)));
+        if (alt.maxItems !== undefined && Array.isArray(present) && present.length > 0)
+          out.push(fc.constant(put(`more than ${alt.maxItems} items`)(Array(alt.maxItems + 1).fill(present[0]) as Json)));
         if ((alt.minItems ?? 0) > 0) out.push(fc.constant(put('too few items')([])));
         if (alt.items) out.push(fc.array(wrongType(alt.items), { minLength: 1, maxLength: 3 }).map(put('items of the wrong type')));
       }
     }
     for (const path of strictObjects(schema, body)) {
       const known = new Set(Object.keys((getAt(body, path) as Record<string, Json>) ?? {}).concat(Object.keys(schemaAt(schema, path)?.properties ?? {})));
-      const names = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'), nastyString(12)).filter((n) => !known.has(n));
+      const names = fc
+        .oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'), nastyString(12))
+        .filter((n) => !known.has(n));
       const at = path.length ? path.join('.') : 'the body';
       out.push(fc.tuple(names, anyJson).map(([n, v]) => withBody(`${at}: an unknown key ${JSON.stringify(n)}`, textOf(edited(body, [...path, n], v)))));
       out.push(fc.constant(withBody(`${at}: constructor.prototype`, textOf(edited(body, [...path, 'constructor'], { prototype: { polluted: true } })))));
@@ -515,14 +635,27 @@ function faultsOf(key: string, route: WriteRoute, op: OpenApiOperation, base: Ba
   // The text, its type, its size.
   out.push(malformed(validText ?? '{"a": 1}').map((t) => withBody('malformed JSON', t)));
   out.push(fc.tuple(unsupportedTypes, nastyString()).map(([type, text]) => withBody(`content-type ${type}`, validText ?? text, { 'content-type': type })));
-  out.push(fc.integer({ min: 65, max: 160 }).map((kib) => withBody(`a body of ${kib} KiB`, JSON.stringify({ ...((base.body as object) ?? {}), padding: 'x'.repeat(kib * 1024) }))));
+  out.push(
+    fc
+      .integer({ min: 65, max: 160 })
+      .map((kib) => withBody(`a body of ${kib} KiB`, JSON.stringify({ ...((base.body as object) ?? {}), padding: 'x'.repeat(kib * 1024) }))),
+  );
 
   // Path parameters: unknown, malformed, another organisation's.
   const names = [...key.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   for (const name of names) {
     const at = (v: string) => base.url({ ...base.params, [name]: v });
-    const req = (fault: string) => (segment: string): BadRequest => ({ fault: `${name}: ${fault}`, url: at(segment), headers: { ...base.headers, ...(validText === undefined ? {} : json) }, payload: validText });
-    const malformedSegment = nastyString().filter((v) => v !== '' && !/^\.{1,2}$/.test(v) && !new RegExp(ID_PATTERN).test(v) && !/^[A-Za-z0-9_-]{20,100}$/.test(v)).map(encodeSegment);
+    const req =
+      (fault: string) =>
+      (segment: string): BadRequest => ({
+        fault: `${name}: ${fault}`,
+        url: at(segment),
+        headers: { ...base.headers, ...(validText === undefined ? {} : json) },
+        payload: validText,
+      });
+    const malformedSegment = nastyString()
+      .filter((v) => v !== '' && !/^\.{1,2}$/.test(v) && !new RegExp(ID_PATTERN).test(v) && !/^[A-Za-z0-9_-]{20,100}$/.test(v))
+      .map(encodeSegment);
     out.push(malformedSegment.map(req('malformed')));
     if (name === 'token') {
       // An invite token is a capability, not an organisation's id: another organisation's is a valid one.
@@ -545,16 +678,29 @@ function faultsOf(key: string, route: WriteRoute, op: OpenApiOperation, base: Ba
       out.push(fc.constant(same(`a ${low}`, cookieHeaders(others.sessions[low]))));
     }
     out.push(fc.constant(same('no x-csrf-token', cookieHeaders(session, false))));
-    out.push(headerString.filter((t) => t.trim() !== session.csrf).map((t) => same('a wrong x-csrf-token', { ...cookieHeaders(session, false), 'x-csrf-token': t })));
+    out.push(
+      headerString.filter((t) => t.trim() !== session.csrf).map((t) => same('a wrong x-csrf-token', { ...cookieHeaders(session, false), 'x-csrf-token': t })),
+    );
   }
-  out.push(fc.constantFrom('https://evil.example', 'null', 'http://localhost.evil.example', 'http://localhost:8081').map((o) => same(`Origin ${o}`, { ...base.headers, origin: o })));
+  out.push(
+    fc
+      .constantFrom('https://evil.example', 'null', 'http://localhost.evil.example', 'http://localhost:8081')
+      .map((o) => same(`Origin ${o}`, { ...base.headers, origin: o })),
+  );
   out.push(fc.constant(same('sec-fetch-site: cross-site', { ...base.headers, 'sec-fetch-site': 'cross-site' })));
 
   // Headers with a format.
   for (const p of (op.parameters ?? []).filter((x) => x.in === 'header' && x.schema.pattern)) {
     const re = new RegExp(p.schema.pattern!, 'u');
     // Surrounding white space may be stripped on the way: the value must be refused without it too.
-    out.push(headerString.filter((v) => v.trim() !== '' && !re.test(v) && !re.test(v.trim())).map((v) => ({ ...same(`header ${p.name} malformed`, base.headers), headers: { ...base.headers, ...(validText === undefined ? {} : json), [p.name]: v } })));
+    out.push(
+      headerString
+        .filter((v) => v.trim() !== '' && !re.test(v) && !re.test(v.trim()))
+        .map((v) => ({
+          ...same(`header ${p.name} malformed`, base.headers),
+          headers: { ...base.headers, ...(validText === undefined ? {} : json), [p.name]: v },
+        })),
+    );
   }
   return out;
 }
@@ -607,7 +753,12 @@ describe.each(dialects)('property tests on %s', (dialect) => {
       await ok(member.client.put(`${base}/statements/${s}/vote`, { vote: 1 }), 200);
       await ok(org.admin.post(`${base}/issues/${id}/cycle/advance`, {}), 200);
       await h.ctx.jobs.analyses.analyzeNow(org.orgId, id);
-      return (await ok(org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s }] }] }), 201)).id as string;
+      return (
+        await ok(
+          org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s }] }] }),
+          201,
+        )
+      ).id as string;
     };
     // An issue through concentrate into propagate: a published line, an action, a report, a newer draft.
     const issue = await freshIssue();
@@ -615,11 +766,22 @@ describe.each(dialects)('property tests on %s', (dialect) => {
     await ok(member.client.put(`${base}/statements/${statementId}/vote`, { vote: 1 }), 200);
     await ok(org.admin.post(`${base}/issues/${issue}/cycle/advance`, {}), 200);
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue);
-    const first = await ok(org.admin.post(`${base}/issues/${issue}/line/drafts`, { claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }] }), 201);
+    const first = await ok(
+      org.admin.post(`${base}/issues/${issue}/line/drafts`, {
+        claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: statementId }] }],
+      }),
+      201,
+    );
     const published = await ok(org.admin.post(`${base}/line-versions/${first.id}/publish`), 200);
     const action = await ok(org.admin.post(`${base}/issues/${issue}/actions`, { title: 'Withhold rent' }), 201);
-    const report = await ok(member.client.post(`${base}/issues/${issue}/reports`, { actionId: action.id, whatDone: 'We balloted', whatHappened: 'Nothing yet' }), 201);
-    const draft = await ok(org.admin.post(`${base}/issues/${issue}/line/drafts`, { claims: [{ text: 'Repairs, then talks', cites: [{ kind: 'statement', ref: statementId }] }] }), 201);
+    const report = await ok(
+      member.client.post(`${base}/issues/${issue}/reports`, { actionId: action.id, whatDone: 'We balloted', whatHappened: 'Nothing yet' }),
+      201,
+    );
+    const draft = await ok(
+      org.admin.post(`${base}/issues/${issue}/line/drafts`, { claims: [{ text: 'Repairs, then talks', cites: [{ kind: 'statement', ref: statementId }] }] }),
+      201,
+    );
     const invite = await ok(org.admin.post(`${base}/invites`, { maxUses: 100_000 }), 201);
     const spare = await ok(org.admin.post(`${base}/invites`, {}), 201);
     const revoked = await ok(org.admin.post(`${base}/invites`, {}), 201);
@@ -629,7 +791,10 @@ describe.each(dialects)('property tests on %s', (dialect) => {
       if (pool.length === 0) pool.push(...(await fetchTokens((await joinAsMember(app, org)).client, org.orgId, 5)));
       return pool.pop()!;
     };
-    const criticism = await ok(criticise(app, org.orgId, await freshToken(), 'The rent demand was decided without block C.', { kind: 'issue', issueId: issue }), 201);
+    const criticism = await ok(
+      criticise(app, org.orgId, await freshToken(), 'The rent demand was decided without block C.', { kind: 'issue', issueId: issue }),
+      201,
+    );
     const epoch = currentKey(await ok(member.client.get(`${base}/criticism/epoch`), 200));
     blindedFor.set(org.orgId, (await requestTokens(epoch.epoch, epoch.publicKey, 1)).blinded);
     return {
@@ -693,7 +858,8 @@ describe.each(dialects)('property tests on %s', (dialect) => {
     now = T1;
     for (const f of [a, b]) {
       const list = await f.admin.get(pathOf(routeTable.criticisms, { orgId: f.orgId }));
-      if (!list.json().criticisms?.some((c: { id: string }) => c.id === f.ids.criticism)) throw new Error(`fixture: the criticism was not published: ${list.body}`);
+      if (!list.json().criticisms?.some((c: { id: string }) => c.id === f.ids.criticism))
+        throw new Error(`fixture: the criticism was not published: ${list.body}`);
       for (const s of Object.values(f.sessions)) await h.app.inject({ method: 'GET', url: pathOf(routeTable.me, {}), headers: cookieHeaders(s) });
     }
     doc = (await new Client(h.app).get(pathOf(routeTable.openapi, {}))).json();
@@ -727,7 +893,11 @@ describe.each(dialects)('property tests on %s', (dialect) => {
 
     // The valid request goes through (on fresh targets where it uses them up): each bad one differs from it by its fault alone.
     const fresh = baseOf(key, route, a, route.fresh ? await route.fresh(a) : undefined);
-    const valid = await send(method, { url: fresh.url(), headers: { ...fresh.headers, ...(fresh.body === undefined ? {} : { 'content-type': 'application/json' }) }, payload: route.freshBody ? JSON.stringify(await route.freshBody(a)) : fresh.body === undefined ? undefined : JSON.stringify(fresh.body) });
+    const valid = await send(method, {
+      url: fresh.url(),
+      headers: { ...fresh.headers, ...(fresh.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      payload: route.freshBody ? JSON.stringify(await route.freshBody(a)) : fresh.body === undefined ? undefined : JSON.stringify(fresh.body),
+    });
     expect(valid.statusCode, `${key}: the valid request answered ${valid.body}`).toBe(route.ok);
 
     const base = baseOf(key, route, a);
@@ -785,7 +955,9 @@ describe.each(dialects)('property tests on %s', (dialect) => {
     const base = pathOf(routeTable.organisation, { orgId: a.orgId });
     const voters: Session[] = [a.sessions.member, a.sessions.organiser];
     voters.push(sessionOf((await joinAsMember(h.app, { orgId: a.orgId, admin: a.admin })).client));
-    const members = await Promise.all(voters.map(async (v) => (await h.app.inject({ method: 'GET', url: pathOf(routeTable.me, {}), headers: cookieHeaders(v) })).json().member.id as string));
+    const members = await Promise.all(
+      voters.map(async (v) => (await h.app.inject({ method: 'GET', url: pathOf(routeTable.me, {}), headers: cookieHeaders(v) })).json().member.id as string),
+    );
     const put = (voter: number, statementId: string, value: VoteValue, key?: string) =>
       h.app.inject({
         method: 'PUT',
@@ -794,15 +966,21 @@ describe.each(dialects)('property tests on %s', (dialect) => {
         payload: JSON.stringify({ vote: value }),
       });
     const mine = async (voter: number, statementId: string) => {
-      const res = await h.app.inject({ method: 'GET', url: `${base}/issues/${(await statementIssue(statementId))}`, headers: cookieHeaders(voters[voter]) });
-      return ((res.json() as { statements: { id: string; myVote: VoteValue | null }[] }).statements.find((x) => x.id === statementId)?.myVote ?? null) as VoteValue | null;
+      const res = await h.app.inject({ method: 'GET', url: `${base}/issues/${await statementIssue(statementId)}`, headers: cookieHeaders(voters[voter]) });
+      return ((res.json() as { statements: { id: string; myVote: VoteValue | null }[] }).statements.find((x) => x.id === statementId)?.myVote ??
+        null) as VoteValue | null;
     };
-    const statementIssue = async (statementId: string) => (await h.ctx.store.db.selectFrom('statements').select('issue_id').where('id', '=', statementId).executeTakeFirstOrThrow()).issue_id;
+    const statementIssue = async (statementId: string) =>
+      (await h.ctx.store.db.selectFrom('statements').select('issue_id').where('id', '=', statementId).executeTakeFirstOrThrow()).issue_id;
     const setup = async () => {
       const issue = (await a.admin.post(`${base}/issues`, { title: 'Where to meet' })).json().id as string;
       const statements: string[] = [];
-      for (const text of ['In the laundry room', 'In the park']) statements.push((await a.admin.post(`${base}/issues/${issue}/statements`, { text })).json().id);
-      return { model: { votes: new Map<string, VoteValue>(), changes: 0, sent: [], kept: new Map() } as VoteModel, real: { issue, statements, put, mine, members } as VoteReal };
+      for (const text of ['In the laundry room', 'In the park'])
+        statements.push((await a.admin.post(`${base}/issues/${issue}/statements`, { text })).json().id);
+      return {
+        model: { votes: new Map<string, VoteValue>(), changes: 0, sent: [], kept: new Map() } as VoteModel,
+        real: { issue, statements, put, mine, members } as VoteReal,
+      };
     };
     const voter = fc.integer({ min: 0, max: voters.length - 1 });
     // Few members and statements, so commands meet on the same vote often.
@@ -832,19 +1010,38 @@ describe.each(dialects)('property tests on %s', (dialect) => {
 
   /** The issue's tallies, totals and log against the model; at most one current vote per member and statement. */
   async function verifyVotes(real: VoteReal, model: VoteModel): Promise<void> {
-    const detail = (await a.admin.get(pathOf(routeTable.issue, { orgId: a.orgId, issueId: real.issue }))).json() as { statements: { id: string; votes: Record<'agree' | 'disagree' | 'pass', number> }[]; votes: number; participants: number; votesCast: number };
+    const detail = (await a.admin.get(pathOf(routeTable.issue, { orgId: a.orgId, issueId: real.issue }))).json() as {
+      statements: { id: string; votes: Record<'agree' | 'disagree' | 'pass', number> }[];
+      votes: number;
+      participants: number;
+      votesCast: number;
+    };
     for (const [i, id] of real.statements.entries()) {
       const values = [...model.votes.entries()].filter(([k]) => k.endsWith(`|${i}`)).map(([, v]) => v);
-      const expected = { agree: values.filter((v) => v === 1).length, disagree: values.filter((v) => v === -1).length, pass: values.filter((v) => v === 0).length };
+      const expected = {
+        agree: values.filter((v) => v === 1).length,
+        disagree: values.filter((v) => v === -1).length,
+        pass: values.filter((v) => v === 0).length,
+      };
       expect(detail.statements.find((s) => s.id === id)?.votes, `statement ${i}`).toEqual(expected);
     }
     expect(detail.votes).toBe(model.votes.size);
     expect(detail.participants).toBe(new Set([...model.votes.keys()].map((k) => k.split('|')[0])).size);
     expect(detail.votesCast).toBe(model.changes);
     const db = h.ctx.store.db;
-    const doubles = await db.selectFrom('votes').select(['member_id', 'statement_id']).where('issue_id', '=', real.issue).groupBy(['member_id', 'statement_id']).having((eb) => eb.fn.countAll(), '>', 1).execute();
+    const doubles = await db
+      .selectFrom('votes')
+      .select(['member_id', 'statement_id'])
+      .where('issue_id', '=', real.issue)
+      .groupBy(['member_id', 'statement_id'])
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .execute();
     expect(doubles).toEqual([]);
-    const logged = await db.selectFrom('vote_log').select((eb) => eb.fn.countAll<number>().as('n')).where('issue_id', '=', real.issue).executeTakeFirstOrThrow();
+    const logged = await db
+      .selectFrom('vote_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('issue_id', '=', real.issue)
+      .executeTakeFirstOrThrow();
     expect(Number(logged.n)).toBe(model.changes);
   }
 });
@@ -964,7 +1161,8 @@ class Retry implements fc.AsyncCommand<VoteModel, VoteReal> {
     }
     await real.verify!(model);
   }
-  toString = () => `retry(#${this.pick}${this.otherValue === undefined ? '' : `, value ${this.otherValue}`}${this.otherStatement === undefined ? '' : `, statement ${this.otherStatement}`})`;
+  toString = () =>
+    `retry(#${this.pick}${this.otherValue === undefined ? '' : `, value ${this.otherValue}`}${this.otherStatement === undefined ? '' : `, statement ${this.otherStatement}`})`;
 }
 
 /** Two votes by one member on one statement at once (a double click): one of them stands. */
@@ -990,7 +1188,10 @@ class DoubleClick implements fc.AsyncCommand<VoteModel, VoteReal> {
       later.v === standing && earlier.changed === (before !== earlier.v) && later.changed === (earlier.v !== later.v);
     const x1 = { v: this.first, changed: rx.changed };
     const y1 = { v: this.second, changed: ry.changed };
-    expect(fits(x1, y1) || fits(y1, x1), `${this.toString()}: standing ${standing}, changed ${rx.changed} and ${ry.changed}, before ${before}: no order of the two writes gives that`).toBe(true);
+    expect(
+      fits(x1, y1) || fits(y1, x1),
+      `${this.toString()}: standing ${standing}, changed ${rx.changed} and ${ry.changed}, before ${before}: no order of the two writes gives that`,
+    ).toBe(true);
     model.votes.set(k, standing!);
     await real.verify!(model);
   }

@@ -91,12 +91,21 @@ describe('the route table', () => {
     const files = ['src', 'test', 'e2e'].flatMap(sourceFiles).filter((f) => f !== TABLE && f !== SELF);
     for (const file of files) {
       // Comments may name a route for the reader (docs): only code counts.
-      const text = fs.readFileSync(path.join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+      const text = fs
+        .readFileSync(path.join(root, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|\s)\/\/.*$/gm, '$1');
       const found = apiRoutes.filter(([, r]) => pathPattern(r.path).test(text)).map(([name]) => name);
       if (found.length) writers.set(file, found);
     }
-    expect([...writers.keys()].filter((f) => !notYetFromTheTable.includes(f)), 'files writing a route path by hand').toEqual([]);
-    expect(notYetFromTheTable.filter((f) => !writers.has(f)), 'files that no longer write a route path: take them off the list').toEqual([]);
+    expect(
+      [...writers.keys()].filter((f) => !notYetFromTheTable.includes(f)),
+      'files writing a route path by hand',
+    ).toEqual([]);
+    expect(
+      notYetFromTheTable.filter((f) => !writers.has(f)),
+      'files that no longer write a route path: take them off the list',
+    ).toEqual([]);
   });
 
   it('finds a path written by hand in each of its forms', () => {

@@ -31,7 +31,11 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
       const db = h.ctx.store.db;
       const row =
         dialect === 'postgres'
-          ? (await sql<{ seen: string; pid: number }>`select (select string_agg(distinct org_id, ',') from members) as seen, pg_backend_pid() as pid`.execute(db)).rows[0]!
+          ? (
+              await sql<{ seen: string; pid: number }>`select (select string_agg(distinct org_id, ',') from members) as seen, pg_backend_pid() as pid`.execute(
+                db,
+              )
+            ).rows[0]!
           : { ...(await sql<{ seen: string }>`select group_concat(distinct org_id) as seen from members`.execute(db)).rows[0]!, pid: null };
       forgotten.push({ orgId: req.auth.orgId, seen: row.seen.split(',').sort(), pid: row.pid });
     });
@@ -49,7 +53,8 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
     const org = await signUp(h.app);
     const issue = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: `${name}: rents`, description: '' });
     const statementIds: string[] = [];
-    for (const text of [`${name} freeze`, `${name} repairs`]) statementIds.push((await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.json().id}/statements`, { text })).json().id);
+    for (const text of [`${name} freeze`, `${name} repairs`])
+      statementIds.push((await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.json().id}/statements`, { text })).json().id);
     const voters = [org.admin];
     for (let i = 0; i < 3; i++) voters.push((await joinAsMember(h.app, org)).client);
     return { org, issueId: issue.json().id, statementIds, voters };
@@ -74,7 +79,12 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
               expect(vote.statusCode).toBe(200);
               const detail = await client.get(`${base}/issues/${s.issueId}`);
               expect(detail.statusCode).toBe(200);
-              expect(detail.json().statements.map((x: { id: string }) => x.id).sort()).toEqual([...s.statementIds].sort());
+              expect(
+                detail
+                  .json()
+                  .statements.map((x: { id: string }) => x.id)
+                  .sort(),
+              ).toEqual([...s.statementIds].sort());
               const list = await client.get(`${base}/issues`);
               expect(list.json().issues.map((x: { id: string }) => x.id)).toEqual([s.issueId]);
               // The other organisation's ids, under this organisation's path: as if they did not exist.
@@ -111,7 +121,12 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
   it('work for no organisation in particular (sign-up, login) sees past the scope of the session it comes with', async () => {
     const a = await signUp(h.app);
     // A member of a, with a's session, founds another organisation: public routes are not scoped.
-    const founded = await a.admin.post('/api/auth/signup', { organisation: { name: 'Second', slug: `second-${dialect}` }, displayName: 'Founder', email: 'founder@second.test', password: 'correct horse battery' });
+    const founded = await a.admin.post('/api/auth/signup', {
+      organisation: { name: 'Second', slug: `second-${dialect}` },
+      displayName: 'Founder',
+      email: 'founder@second.test',
+      password: 'correct horse battery',
+    });
     expect(founded.statusCode).toBe(201);
     const me = await a.admin.get('/api/me');
     expect(me.json().organisation.id).toBe(founded.json().organisation.id);

@@ -77,7 +77,8 @@ describe.each(dialects)('text API on %s', (dialect) => {
     const ana = await joinAsMember(h.app, org);
     const ben = await joinAsMember(h.app, org);
     const waiting = (await ok(ana.client.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rent for two more years' }), 201)).id as string;
-    const rejected = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze all the rents for two years, forever' }), 201)).id as string;
+    const rejected = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze all the rents for two years, forever' }), 201))
+      .id as string;
     await ok(org.admin.patch(`${base}/statements/${rejected}`, { status: 'rejected' }));
     await ok(ben.client.put(`${base}/statements/${ids[0]}/vote`, { vote: 1 }));
 
@@ -137,7 +138,8 @@ describe.each(dialects)('text API on %s', (dialect) => {
     const elsewhere = (await issueWith(org, ['Meet on Thursdays'], 'Meetings')).ids[0]!;
     const author = await joinAsMember(h.app, org);
     tick();
-    const duplicate = (await ok(author.client.post(`${base}/issues/${issueId}/statements`, { text: 'Rents should be frozen for two years' }), 201)).id as string;
+    const duplicate = (await ok(author.client.post(`${base}/issues/${issueId}/statements`, { text: 'Rents should be frozen for two years' }), 201))
+      .id as string;
     await ok(org.admin.patch(`${base}/statements/${duplicate}`, { status: 'accepted' }));
     const [m1, m2, m3, m4, m5] = await Promise.all([1, 2, 3, 4, 5].map(() => joinAsMember(h.app, org)));
     tick();
@@ -194,7 +196,12 @@ describe.each(dialects)('text API on %s', (dialect) => {
     expect(new Map(current.map((v) => [`${v.statement_id}/${v.member_id}`, Number(v.value)]))).toEqual(newest);
     expect(newest.get(`${target}/${m2!.memberId}`)).toBe(1);
 
-    const event = await db.selectFrom('events').select(['data', 'actor_id']).where('org_id', '=', org.orgId).where('type', '=', 'statement.merged').executeTakeFirstOrThrow();
+    const event = await db
+      .selectFrom('events')
+      .select(['data', 'actor_id'])
+      .where('org_id', '=', org.orgId)
+      .where('type', '=', 'statement.merged')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(event.data)).toEqual({ statementId: duplicate, into: target, carried: 2, kept: 1 });
 
     // Merged once only; nothing merges into a merged statement; a statement others were merged into stays.
@@ -207,7 +214,8 @@ describe.each(dialects)('text API on %s', (dialect) => {
     expect(targetAway.json().message).toMatch(/^statement: /);
 
     // Gone from the lists (members' and organisers'), from suggestions and from next-statement.
-    for (const c of [m5!.client, org.admin]) expect((await ok(c.get(`${base}/issues/${issueId}`))).statements.map((s: StatementJson) => s.id)).toEqual([target, heating]);
+    for (const c of [m5!.client, org.admin])
+      expect((await ok(c.get(`${base}/issues/${issueId}`))).statements.map((s: StatementJson) => s.id)).toEqual([target, heating]);
     expect((await similar(m5!.client, org, issueId, 'Rents should be frozen for two years')).map((m) => m.statement.id)).not.toContain(duplicate);
     const offered: string[] = [];
     for (;;) {
@@ -252,7 +260,12 @@ describe.each(dialects)('text API on %s', (dialect) => {
   it('groups statements and reports into themes, with each opinion group’s votes and the claims citing them, recomputed with the analyses', async () => {
     const org = await signUp(h.app);
     const base = `/api/orgs/${org.orgId}`;
-    const rent = ['Freeze the rent for two years', 'No rent increase above inflation', 'Cap the rent at a third of income', 'The rent rise this year is unfair'];
+    const rent = [
+      'Freeze the rent for two years',
+      'No rent increase above inflation',
+      'Cap the rent at a third of income',
+      'The rent rise this year is unfair',
+    ];
     const heating = ['Repair the broken heating in block C', 'The heating fails every winter', 'The landlord must fix the heating within a week'];
     const { issueId, ids } = await issueWith(org, [...rent, ...heating, 'Paint the stairwell green']);
     const url = `${base}/issues/${issueId}`;
@@ -289,11 +302,19 @@ describe.each(dialects)('text API on %s', (dialect) => {
     const action = await ok(org.admin.post(`${url}/actions`, { title: 'Ballot every block' }), 201);
     tick();
     const rentReport = await ok(
-      members[1]!.post(`${url}/reports`, { actionId: action.id, whatDone: 'We balloted every block on the rent freeze', whatHappened: 'The landlord agreed to freeze the rent' }),
+      members[1]!.post(`${url}/reports`, {
+        actionId: action.id,
+        whatDone: 'We balloted every block on the rent freeze',
+        whatHappened: 'The landlord agreed to freeze the rent',
+      }),
       201,
     );
     const heatingReport = await ok(
-      members[2]!.post(`${url}/reports`, { actionId: action.id, whatDone: 'We reported the broken heating to the council', whatHappened: 'The heating was repaired in block C' }),
+      members[2]!.post(`${url}/reports`, {
+        actionId: action.id,
+        whatDone: 'We reported the broken heating to the council',
+        whatHappened: 'The heating was repaired in block C',
+      }),
       201,
     );
 
@@ -319,7 +340,8 @@ describe.each(dialects)('text API on %s', (dialect) => {
       expect(theme.groups.map((g) => g.groupId)).toEqual(analysis.snapshot.groups.map((g: { id: string }) => g.id));
       for (const g of theme.groups) {
         const sum = { agree: 0, disagree: 0, pass: 0 };
-        for (const s of theme.statements) for (const k of ['agree', 'disagree', 'pass'] as const) sum[k] += analysis.snapshot.groupVotes[s.id]?.[g.groupId]?.[k] ?? 0;
+        for (const s of theme.statements)
+          for (const k of ['agree', 'disagree', 'pass'] as const) sum[k] += analysis.snapshot.groupVotes[s.id]?.[g.groupId]?.[k] ?? 0;
         expect({ agree: g.agree, disagree: g.disagree, pass: g.pass }).toEqual(sum);
         expect(g.agreeShare).toBeCloseTo(sum.agree / (sum.agree + sum.disagree + sum.pass));
         expect(g.members).toBe(analysis.snapshot.groups.find((x: { id: string }) => x.id === g.groupId).members.length);
@@ -375,7 +397,13 @@ async function fakeModelServer(answer: (prompt: string) => { status: number; con
       requests.push({ url: req.url ?? '', body });
       const a = answer(body.messages.map((m) => m.content).join('\n'));
       res.writeHead(a.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(a.status === 200 ? { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: a.content }, finish_reason: 'stop' }] } : { error: { message: 'down' } }));
+      res.end(
+        JSON.stringify(
+          a.status === 200
+            ? { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: a.content }, finish_reason: 'stop' }] }
+            : { error: { message: 'down' } },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -392,7 +420,10 @@ describe.each(dialects)('theme summaries through the organisation’s model endp
     model = await fakeModelServer((prompt) => {
       if (failing) return { status: 500 };
       const shown = [...prompt.matchAll(/^(S\d+): /gm)].map((m) => m[1]);
-      return { status: 200, content: `Tenants want the rent held down [${shown[0]}, ${shown[1]}].\nEveryone agrees on everything.\nThe heating is fine [S99].\n- The landlord gave in when balloted. [R1]` };
+      return {
+        status: 200,
+        content: `Tenants want the rent held down [${shown[0]}, ${shown[1]}].\nEveryone agrees on everything.\nThe heating is fine [S99].\n- The landlord gave in when balloted. [R1]`,
+      };
     });
     h = await startHarness(dialect, { env: { MASSLINE_SUMMARY_URL: `${model.url}/`, MASSLINE_SUMMARY_MODEL: 'tiny-local' }, analysisDebounceMs: 3_600_000 });
   });
@@ -448,7 +479,10 @@ describe.each(dialects)('theme summaries through the organisation’s model endp
 describe('theme summaries when no endpoint is configured', () => {
   it('are configured by both variables or neither, with an http(s) URL', () => {
     expect(loadConfig({}).summary).toBeNull();
-    expect(loadConfig({ MASSLINE_SUMMARY_URL: 'http://127.0.0.1:8000/v1/', MASSLINE_SUMMARY_MODEL: 'm' }).summary).toEqual({ url: 'http://127.0.0.1:8000/v1', model: 'm' });
+    expect(loadConfig({ MASSLINE_SUMMARY_URL: 'http://127.0.0.1:8000/v1/', MASSLINE_SUMMARY_MODEL: 'm' }).summary).toEqual({
+      url: 'http://127.0.0.1:8000/v1',
+      model: 'm',
+    });
     expect(() => loadConfig({ MASSLINE_SUMMARY_URL: 'http://127.0.0.1:8000/v1' })).toThrow(/^MASSLINE_SUMMARY_MODEL: /);
     expect(() => loadConfig({ MASSLINE_SUMMARY_MODEL: 'm' })).toThrow(/^MASSLINE_SUMMARY_URL: /);
     expect(() => loadConfig({ MASSLINE_SUMMARY_URL: 'file:///etc/passwd', MASSLINE_SUMMARY_MODEL: 'm' })).toThrow(/^MASSLINE_SUMMARY_URL: /);

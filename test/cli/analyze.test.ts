@@ -25,13 +25,20 @@ describe('massline analyze', () => {
 
     const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'massline-analyze-')), 'votes.csv');
     const hidden = new Set(conversation.comments.filter((c) => c.moderated === -1).map((c) => c.id));
-    fs.writeFileSync(csv, ['participant,statement,vote', ...conversation.votes.filter((v) => !hidden.has(v.commentId)).map((v) => `${v.voterId},${v.commentId},${v.vote}`)].join('\n'));
+    fs.writeFileSync(
+      csv,
+      ['participant,statement,vote', ...conversation.votes.filter((v) => !hidden.has(v.commentId)).map((v) => `${v.voterId},${v.commentId},${v.vote}`)].join(
+        '\n',
+      ),
+    );
     expect(analyze(csv).groups).toEqual(out.groups);
   });
 
   it('names what is wrong with a CSV', () => {
     const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'massline-analyze-')), 'bad.csv');
     fs.writeFileSync(csv, 'who,what\n1,2\n');
-    expect(() => execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'analyze', csv, '--json'], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/participant,statement,vote/);
+    expect(() => execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'analyze', csv, '--json'], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
+      /participant,statement,vote/,
+    );
   });
 });

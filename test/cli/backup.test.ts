@@ -79,21 +79,48 @@ const story = Timeline.parse({
   events: [
     { at: '2026-01-02', type: 'issue', issue: 'rent', title: 'Rent demands', description: 'What do we ask the landlord for?' },
     { at: '2026-01-02T10:00:00Z', type: 'issue', issue: 'repairs', title: 'Repairs' },
-    ...['Freeze the rent for two years', 'No increase above inflation', 'Publish the service charge accounts', 'A tenants’ seat on the board — «ça va»'].map((text, i) => ({
-      at: `2026-01-03T0${i}:00:00Z`,
-      type: 'statement',
-      issue: 'rent',
-      id: `s${i}`,
-      member: `m${i}`,
-      text,
-    })),
+    ...['Freeze the rent for two years', 'No increase above inflation', 'Publish the service charge accounts', 'A tenants’ seat on the board — «ça va»'].map(
+      (text, i) => ({
+        at: `2026-01-03T0${i}:00:00Z`,
+        type: 'statement',
+        issue: 'rent',
+        id: `s${i}`,
+        member: `m${i}`,
+        text,
+      }),
+    ),
     { at: '2026-01-03T09:00:00Z', type: 'statement', issue: 'repairs', id: 's9', member: 'm9', text: 'Fix the lifts first' },
-    ...Array.from({ length: 10 }, (_, m) => ['s0', 's1', 's2', 's3', 's9'].map((s, j) => ({ at: `2026-01-04T${String(m).padStart(2, '0')}:0${j}:00Z`, type: 'vote', member: `m${m}`, statement: s, value: ((m + j) % 3) - 1 }))).flat(),
-    { at: '2026-02-01', type: 'line', issue: 'rent', claims: [{ id: 'c1', text: 'Members want a freeze', cites: ['s0', 's1'] }, { id: 'c2', text: 'Accounts must be open', cites: ['s2'] }] },
+    ...Array.from({ length: 10 }, (_, m) =>
+      ['s0', 's1', 's2', 's3', 's9'].map((s, j) => ({
+        at: `2026-01-04T${String(m).padStart(2, '0')}:0${j}:00Z`,
+        type: 'vote',
+        member: `m${m}`,
+        statement: s,
+        value: ((m + j) % 3) - 1,
+      })),
+    ).flat(),
+    {
+      at: '2026-02-01',
+      type: 'line',
+      issue: 'rent',
+      claims: [
+        { id: 'c1', text: 'Members want a freeze', cites: ['s0', 's1'] },
+        { id: 'c2', text: 'Accounts must be open', cites: ['s2'] },
+      ],
+    },
     { at: '2026-02-02', type: 'endorse', member: 'm1', issue: 'rent', response: 'embrace' },
     { at: '2026-02-02T01:00:00Z', type: 'endorse', member: 'm2', issue: 'rent', response: 'critique', text: 'Too timid' },
     { at: '2026-02-02T02:00:00Z', type: 'endorse', member: 'm3', issue: 'rent', response: 'amend', text: 'Add a repairs fund' },
-    { at: '2026-02-10', type: 'report', member: 'm4', issue: 'rent', id: 'r1', claim: 'c1', verdict: 'refutes', text: 'At the meeting most wanted a cap, not a freeze' },
+    {
+      at: '2026-02-10',
+      type: 'report',
+      member: 'm4',
+      issue: 'rent',
+      id: 'r1',
+      claim: 'c1',
+      verdict: 'refutes',
+      text: 'At the meeting most wanted a cap, not a freeze',
+    },
     // New practice before the second version: a line is concentrated only from votes cast since the first.
     { at: '2026-02-20', type: 'vote', member: 'm5', statement: 's1', value: 1 },
     { at: '2026-03-01', type: 'line', issue: 'rent', claims: [{ id: 'c3', text: 'Members want a cap at inflation', cites: ['r1', 's1'] }] },
@@ -116,10 +143,16 @@ async function populate(dialect: DialectName): Promise<Source> {
   await ok(db, ['import-polis', conversation, '--org', ORG.slug, '--json']);
 
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const ctx = await createContext(loadConfig({ MASSLINE_RATE_LIMITS: 'off' }, { dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 3650 }), {
-    clock: () => new Date(now),
-    analysisMode: 'inline',
-  });
+  const ctx = await createContext(
+    loadConfig(
+      { MASSLINE_RATE_LIMITS: 'off' },
+      { dataDir: db.dataDir, databaseUrl: db.databaseUrl, logLevel: 'silent', analysisDebounceMs: 0, sessionDays: 3650 },
+    ),
+    {
+      clock: () => new Date(now),
+      analysisMode: 'inline',
+    },
+  );
   const app = await buildApp(ctx);
   try {
     const admin = new Session(app);
@@ -130,7 +163,9 @@ async function populate(dialect: DialectName): Promise<Source> {
     now = Date.parse('2026-03-10T12:00:00Z');
     await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('rent')}/actions`, { title: 'Meeting with the landlord', description: 'Bring the claims' });
     // Resolving an issue opens successors that point back at it: a table that references itself.
-    await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('repairs')}/resolve`, { successors: [{ title: 'The lifts' }, { title: 'Damp in block C' }] });
+    await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('repairs')}/resolve`, {
+      successors: [{ title: 'The lifts' }, { title: 'Damp in block C' }],
+    });
   } finally {
     await app.close();
     await ctx.close();
@@ -153,7 +188,13 @@ async function contents(db: TestDatabase): Promise<Record<string, TableContents>
     for (const table of (await store.db.introspection.getTables()).filter((t) => t.schema === undefined || t.schema === 'public')) {
       const columns = table.columns.map((c) => c.name).sort();
       const rows = await sql<Record<string, unknown>>`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table.name)}`.execute(store.db);
-      const hashes = rows.rows.map((r) => createHash('sha256').update(JSON.stringify(columns.map((c) => r[c]))).digest('hex')).sort();
+      const hashes = rows.rows
+        .map((r) =>
+          createHash('sha256')
+            .update(JSON.stringify(columns.map((c) => r[c])))
+            .digest('hex'),
+        )
+        .sort();
       out[table.name] = { rows: hashes.length, digest: createHash('sha256').update(hashes.join('\n')).digest('hex') };
     }
     return out;
@@ -171,7 +212,12 @@ async function archiveOf(dialect: DialectName) {
   let a = archives.get(dialect);
   if (!a) {
     const file = path.join(work, `${dialect}.jsonl.gz`);
-    const summary = JSON.parse(await ok(sources.get(dialect)!.db, ['backup', file, '--json'])) as { tables: number; rows: number; bytes: number; seconds: number };
+    const summary = JSON.parse(await ok(sources.get(dialect)!.db, ['backup', file, '--json'])) as {
+      tables: number;
+      rows: number;
+      bytes: number;
+      seconds: number;
+    };
     archives.set(dialect, (a = { file, summary }));
   }
   return a;
@@ -200,40 +246,80 @@ afterAll(async () => {
 describe('backup and restore', () => {
   it.each(dialects)('the %s source is populated in every table the API and the import write', (dialect) => {
     const c = sourceContents.get(dialect)!;
-    const filled = ['organisations', 'members', 'invites', 'sessions', 'issues', 'cycles', 'statements', 'votes', 'vote_log', 'analyses', 'line_versions', 'claims', 'citations', 'endorsements', 'actions', 'reports', 'events', 'issue_blocks', 'issue_importance'];
+    const filled = [
+      'organisations',
+      'members',
+      'invites',
+      'sessions',
+      'issues',
+      'cycles',
+      'statements',
+      'votes',
+      'vote_log',
+      'analyses',
+      'line_versions',
+      'claims',
+      'citations',
+      'endorsements',
+      'actions',
+      'reports',
+      'events',
+      'issue_blocks',
+      'issue_importance',
+    ];
     expect(filled.filter((t) => !(c[t]?.rows ?? 0))).toEqual([]);
     expect(c.votes!.rows).toBeGreaterThan(2000);
   });
 
   const pairs: [DialectName, DialectName][] = dialects.flatMap((from) => dialects.map((to): [DialectName, DialectName] => [from, to]));
-  it.each(pairs)('a backup of %s restores into a fresh %s database with every table equal, and the store goes on from there', { timeout: 180_000 }, async (from, to) => {
-    const { file, summary } = await archiveOf(from);
-    const expected = sourceContents.get(from)!;
-    const tables = Object.keys(expected).filter((t) => !t.startsWith('kysely_'));
-    expect(summary.tables).toBe(tables.length);
-    expect(summary.rows).toBe(tables.reduce((n, t) => n + expected[t]!.rows, 0));
-    expect(summary.bytes).toBe(fs.statSync(file).size);
+  it.each(pairs)(
+    'a backup of %s restores into a fresh %s database with every table equal, and the store goes on from there',
+    { timeout: 180_000 },
+    async (from, to) => {
+      const { file, summary } = await archiveOf(from);
+      const expected = sourceContents.get(from)!;
+      const tables = Object.keys(expected).filter((t) => !t.startsWith('kysely_'));
+      expect(summary.tables).toBe(tables.length);
+      expect(summary.rows).toBe(tables.reduce((n, t) => n + expected[t]!.rows, 0));
+      expect(summary.bytes).toBe(fs.statSync(file).size);
 
-    const target = await fresh(to);
-    const restored = JSON.parse(await ok(target, ['restore', file, '--json'])) as { tables: number; rows: number; bytes: number; seconds: number };
-    expect(restored).toMatchObject({ tables: summary.tables, rows: summary.rows, bytes: summary.bytes });
-    const actual = await contents(target);
-    for (const t of tables) expect(actual[t], t).toEqual(expected[t]);
+      const target = await fresh(to);
+      const restored = JSON.parse(await ok(target, ['restore', file, '--json'])) as { tables: number; rows: number; bytes: number; seconds: number };
+      expect(restored).toMatchObject({ tables: summary.tables, rows: summary.rows, bytes: summary.bytes });
+      const actual = await contents(target);
+      for (const t of tables) expect(actual[t], t).toEqual(expected[t]);
 
-    // The restored store takes new writes: a changed vote gets the next log position (sequences continue past the restored ones).
-    const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 2 });
-    try {
-      const vote = await store.db.selectFrom('votes').selectAll().orderBy('statement_id').orderBy('member_id').executeTakeFirstOrThrow();
-      const before = await store.db.selectFrom('vote_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow();
-      const cast = await votes.castVote(store.db, { orgId: vote.org_id, issueId: vote.issue_id, statementId: vote.statement_id, memberId: vote.member_id, value: vote.value === 1 ? -1 : 1, idempotencyKey: null, at: new Date().toISOString() });
-      expect(cast.changed).toBe(true);
-      const after = await store.db.selectFrom('vote_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow();
-      expect(Number(after.seq)).toBe(Number(before.seq) + 1);
-    } finally {
-      await store.close();
-    }
-    console.log(`${from} → ${to}: ${summary.tables} tables, ${summary.rows} rows, archive ${summary.bytes} bytes; backup ${summary.seconds} s, restore ${restored.seconds} s`);
-  });
+      // The restored store takes new writes: a changed vote gets the next log position (sequences continue past the restored ones).
+      const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 2 });
+      try {
+        const vote = await store.db.selectFrom('votes').selectAll().orderBy('statement_id').orderBy('member_id').executeTakeFirstOrThrow();
+        const before = await store.db
+          .selectFrom('vote_log')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirstOrThrow();
+        const cast = await votes.castVote(store.db, {
+          orgId: vote.org_id,
+          issueId: vote.issue_id,
+          statementId: vote.statement_id,
+          memberId: vote.member_id,
+          value: vote.value === 1 ? -1 : 1,
+          idempotencyKey: null,
+          at: new Date().toISOString(),
+        });
+        expect(cast.changed).toBe(true);
+        const after = await store.db
+          .selectFrom('vote_log')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirstOrThrow();
+        expect(Number(after.seq)).toBe(Number(before.seq) + 1);
+      } finally {
+        await store.close();
+      }
+      console.log(
+        `${from} → ${to}: ${summary.tables} tables, ${summary.rows} rows, archive ${summary.bytes} bytes; backup ${summary.seconds} s, restore ${restored.seconds} s`,
+      );
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -249,9 +335,15 @@ function startServer(db: TestDatabase): Promise<Server> {
 async function votesAgainstLog(db: TestDatabase): Promise<{ wrong: string[]; votes: number }> {
   const store = openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 });
   try {
-    const current = new Map((await store.db.selectFrom('votes').select(['member_id', 'statement_id', 'value']).execute()).map((r) => [`${r.member_id} ${r.statement_id}`, Number(r.value)]));
+    const current = new Map(
+      (await store.db.selectFrom('votes').select(['member_id', 'statement_id', 'value']).execute()).map((r) => [
+        `${r.member_id} ${r.statement_id}`,
+        Number(r.value),
+      ]),
+    );
     const newest = new Map<string, number>();
-    for (const r of await store.db.selectFrom('vote_log').select(['member_id', 'statement_id', 'value']).orderBy('seq').execute()) newest.set(`${r.member_id} ${r.statement_id}`, Number(r.value));
+    for (const r of await store.db.selectFrom('vote_log').select(['member_id', 'statement_id', 'value']).orderBy('seq').execute())
+      newest.set(`${r.member_id} ${r.statement_id}`, Number(r.value));
     const wrong: string[] = [];
     for (const [pair, v] of current) if (newest.get(pair) !== v) wrong.push(`${pair}: current ${v}, newest logged ${newest.get(pair) ?? 'none'}`);
     for (const [pair, v] of newest) if (!current.has(pair)) wrong.push(`${pair}: logged ${v}, no current vote`);
@@ -290,7 +382,10 @@ describe('online', () => {
       await admin.json('POST', '/api/auth/login', { organisation: ORG.slug, email: ORG.email, password: ORG.password }, 200);
       const issue = await admin.json<{ id: string }>('POST', `${orgPath}/issues`, { title: 'Heating', description: 'What first?' }, 201);
       const statementIds: string[] = [];
-      for (let i = 0; i < 6; i++) statementIds.push((await admin.json<{ id: string }>('POST', `${orgPath}/issues/${issue.id}/statements`, { text: `Heating statement ${i + 1}` }, 201)).id);
+      for (let i = 0; i < 6; i++)
+        statementIds.push(
+          (await admin.json<{ id: string }>('POST', `${orgPath}/issues/${issue.id}/statements`, { text: `Heating statement ${i + 1}` }, 201)).id,
+        );
       const invite = await admin.json<{ token: string }>('POST', `${orgPath}/invites`, { maxUses: 12 }, 201);
       const members: HttpClient[] = [];
       for (let i = 0; i < 12; i++) {
@@ -342,7 +437,9 @@ describe('online', () => {
         const checked = dialect === 'sqlite' ? target : await fresh('sqlite');
         if (checked !== target) await ok(checked, ['restore', file]);
         expect(await sqliteChecks(checked)).toEqual({ foreignKeys: [], integrity: ['ok'] });
-        console.log(`[${dialect}] online backup: ${duringBackup} votes acknowledged while it ran; restored ${current} current votes, each its newest logged vote; foreign keys hold`);
+        console.log(
+          `[${dialect}] online backup: ${duringBackup} votes acknowledged while it ran; restored ${current} current votes, each its newest logged vote; foreign keys hold`,
+        );
       }
     } finally {
       stop = true;
@@ -375,40 +472,48 @@ async function untouched(db: TestDatabase): Promise<void> {
 }
 
 describe('refusals', () => {
-  it.each(dialects)('%s: a truncated, corrupted or altered archive, or one of a newer Massline, is refused with exit code 2 before the target is touched', { timeout: 180_000 }, async (dialect) => {
-    const { file } = await archiveOf(dialect);
-    const bytes = fs.readFileSync(file);
-    const lines = linesOf(file);
-    const header = JSON.parse(lines[0]!) as { migrations: string[] };
-    const voteLine = lines.findIndex((l) => l.startsWith('["votes",'));
-    expect(voteLine).toBeGreaterThan(0);
+  it.each(dialects)(
+    '%s: a truncated, corrupted or altered archive, or one of a newer Massline, is refused with exit code 2 before the target is touched',
+    { timeout: 180_000 },
+    async (dialect) => {
+      const { file } = await archiveOf(dialect);
+      const bytes = fs.readFileSync(file);
+      const lines = linesOf(file);
+      const header = JSON.parse(lines[0]!) as { migrations: string[] };
+      const voteLine = lines.findIndex((l) => l.startsWith('["votes",'));
+      expect(voteLine).toBeGreaterThan(0);
 
-    const flipped = Buffer.from(bytes);
-    flipped[Math.floor(bytes.length * 0.6)]! ^= 0xff;
-    const altered = [...lines];
-    altered[voteLine] = altered[voteLine]!.replace(/,(-?[01]),"/, (_, v: string) => `,${v === '1' ? '-1' : '1'},"`);
-    expect(altered[voteLine]).not.toBe(lines[voteLine]);
-    const future = [JSON.stringify({ ...JSON.parse(lines[0]!), migrations: [...header.migrations, '9999-from-the-future'] }), ...lines.slice(1)];
+      const flipped = Buffer.from(bytes);
+      flipped[Math.floor(bytes.length * 0.6)]! ^= 0xff;
+      const altered = [...lines];
+      altered[voteLine] = altered[voteLine]!.replace(/,(-?[01]),"/, (_, v: string) => `,${v === '1' ? '-1' : '1'},"`);
+      expect(altered[voteLine]).not.toBe(lines[voteLine]);
+      const future = [JSON.stringify({ ...JSON.parse(lines[0]!), migrations: [...header.migrations, '9999-from-the-future'] }), ...lines.slice(1)];
 
-    const cases: { name: string; content: Buffer; message: RegExp }[] = [
-      { name: 'truncated', content: bytes.subarray(0, Math.floor(bytes.length / 2)), message: /damaged or truncated/ },
-      { name: 'a flipped byte', content: flipped, message: /damaged or truncated/ },
-      { name: 'a vote changed (valid gzip)', content: gzipSync(altered.join('\n')), message: /table votes: its rows do not match the header's sha-256/ },
-      { name: 'rows cut at a line (valid gzip)', content: gzipSync(`${lines.slice(0, voteLine + 5).join('\n')}\n`), message: /table votes: it holds \d+ rows where its header says \d+/ },
-      { name: 'a newer Massline', content: gzipSync(future.join('\n')), message: /newer Massline.*9999-from-the-future/ },
-      { name: 'not an archive', content: Buffer.from('id,text\n1,hello\n'), message: /damaged or truncated/ },
-    ];
-    for (const c of cases) {
-      const damaged = path.join(work, `${dialect}-${c.name.replace(/\W+/g, '-')}.jsonl.gz`);
-      fs.writeFileSync(damaged, c.content);
-      const target = await fresh(dialect);
-      const r = await massline(target, ['restore', damaged]);
-      expect(r.code, `${c.name}: ${r.stderr}`).toBe(2);
-      expect(r.stderr, c.name).toMatch(c.message);
-      expect(r.stderr, c.name).not.toMatch(/\n\s+at /); // a message, not a stack trace
-      await untouched(target);
-    }
-  });
+      const cases: { name: string; content: Buffer; message: RegExp }[] = [
+        { name: 'truncated', content: bytes.subarray(0, Math.floor(bytes.length / 2)), message: /damaged or truncated/ },
+        { name: 'a flipped byte', content: flipped, message: /damaged or truncated/ },
+        { name: 'a vote changed (valid gzip)', content: gzipSync(altered.join('\n')), message: /table votes: its rows do not match the header's sha-256/ },
+        {
+          name: 'rows cut at a line (valid gzip)',
+          content: gzipSync(`${lines.slice(0, voteLine + 5).join('\n')}\n`),
+          message: /table votes: it holds \d+ rows where its header says \d+/,
+        },
+        { name: 'a newer Massline', content: gzipSync(future.join('\n')), message: /newer Massline.*9999-from-the-future/ },
+        { name: 'not an archive', content: Buffer.from('id,text\n1,hello\n'), message: /damaged or truncated/ },
+      ];
+      for (const c of cases) {
+        const damaged = path.join(work, `${dialect}-${c.name.replace(/\W+/g, '-')}.jsonl.gz`);
+        fs.writeFileSync(damaged, c.content);
+        const target = await fresh(dialect);
+        const r = await massline(target, ['restore', damaged]);
+        expect(r.code, `${c.name}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, c.name).toMatch(c.message);
+        expect(r.stderr, c.name).not.toMatch(/\n\s+at /); // a message, not a stack trace
+        await untouched(target);
+      }
+    },
+  );
 
   it.each(dialects)('%s: a target that holds data is refused with exit code 2 and left as it was', { timeout: 120_000 }, async (dialect) => {
     const { file } = await archiveOf(dialect);
@@ -422,45 +527,51 @@ describe('refusals', () => {
 });
 
 describe('schemas', () => {
-  it('an archive of an older schema is restored at that schema (here into PostgreSQL), then migrated forward; a target already further on is refused', { timeout: 120_000 }, async () => {
-    const names = Object.keys(migrations);
-    const older = names.slice(0, -1);
-    const source = await fresh('sqlite');
-    const store = openStore({ dataDir: source.dataDir, databaseUrl: undefined });
-    const org = { id: 'org-of-old', slug: 'old', name: 'An older union', moderation: 'strict', settings: '{}', created_at: '2025-05-01T10:00:00.000Z' };
-    try {
-      expect(await store.migrate(older.at(-1))).toEqual(older);
-      await sql`insert into organisations (id, slug, name, moderation, settings, created_at) values (${org.id}, ${org.slug}, ${org.name}, ${org.moderation}, ${org.settings}, ${org.created_at})`.execute(store.db);
-    } finally {
-      await store.close();
-    }
-    const file = path.join(work, 'older.jsonl.gz');
-    await ok(source, ['backup', file]);
-    expect((JSON.parse(linesOf(file)[0]!) as { migrations: string[] }).migrations).toEqual(older);
+  it(
+    'an archive of an older schema is restored at that schema (here into PostgreSQL), then migrated forward; a target already further on is refused',
+    { timeout: 120_000 },
+    async () => {
+      const names = Object.keys(migrations);
+      const older = names.slice(0, -1);
+      const source = await fresh('sqlite');
+      const store = openStore({ dataDir: source.dataDir, databaseUrl: undefined });
+      const org = { id: 'org-of-old', slug: 'old', name: 'An older union', moderation: 'strict', settings: '{}', created_at: '2025-05-01T10:00:00.000Z' };
+      try {
+        expect(await store.migrate(older.at(-1))).toEqual(older);
+        await sql`insert into organisations (id, slug, name, moderation, settings, created_at) values (${org.id}, ${org.slug}, ${org.name}, ${org.moderation}, ${org.settings}, ${org.created_at})`.execute(
+          store.db,
+        );
+      } finally {
+        await store.close();
+      }
+      const file = path.join(work, 'older.jsonl.gz');
+      await ok(source, ['backup', file]);
+      expect((JSON.parse(linesOf(file)[0]!) as { migrations: string[] }).migrations).toEqual(older);
 
-    const target = await fresh('postgres');
-    expect(await ok(target, ['restore', file])).toContain(`then applied this build's newer migrations ${names.at(-1)}`);
-    const restored = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 1 });
-    try {
-      expect((await sql`select id, slug, name, moderation, settings, created_at from organisations`.execute(restored.db)).rows).toEqual([org]);
-      expect((await sql<{ name: string }>`select name from kysely_migration order by name`.execute(restored.db)).rows.map((r) => r.name)).toEqual(names);
-    } finally {
-      await restored.close();
-    }
+      const target = await fresh('postgres');
+      expect(await ok(target, ['restore', file])).toContain(`then applied this build's newer migrations ${names.at(-1)}`);
+      const restored = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 1 });
+      try {
+        expect((await sql`select id, slug, name, moderation, settings, created_at from organisations`.execute(restored.db)).rows).toEqual([org]);
+        expect((await sql<{ name: string }>`select name from kysely_migration order by name`.execute(restored.db)).rows.map((r) => r.name)).toEqual(names);
+      } finally {
+        await restored.close();
+      }
 
-    const ahead = await fresh('sqlite');
-    await ok(ahead, ['migrate']);
-    const r = await massline(ahead, ['restore', file]);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/the target database's schema \(.*\) is not the archive's \(.*\) nor an earlier one/);
-  });
+      const ahead = await fresh('sqlite');
+      await ok(ahead, ['migrate']);
+      const r = await massline(ahead, ['restore', file]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/the target database's schema \(.*\) is not the archive's \(.*\) nor an earlier one/);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // Secrets on disk.
 
 describe('the archive file', () => {
-  it('is its owner\'s alone (mode 0600), and a backup never overwrites a file nor leaves a temporary one behind', { timeout: 120_000 }, async () => {
+  it("is its owner's alone (mode 0600), and a backup never overwrites a file nor leaves a temporary one behind", { timeout: 120_000 }, async () => {
     const source = sources.get('sqlite')!;
     const folder = fs.mkdtempSync(path.join(work, 'private-'));
     const file = path.join(folder, 'massline.jsonl.gz');
@@ -511,7 +622,9 @@ describe('an older archive', () => {
     const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 1 });
     try {
       const restored = await sql<{ epoch: string; public_key: string }>`select epoch, public_key from criticism_keys order by epoch`.execute(store.db);
-      const archived = keys.map((k) => ({ epoch: k[keyColumns.indexOf('epoch')], public_key: k[keyColumns.indexOf('public_key')] })).sort((a, b) => String(a.epoch).localeCompare(String(b.epoch)));
+      const archived = keys
+        .map((k) => ({ epoch: k[keyColumns.indexOf('epoch')], public_key: k[keyColumns.indexOf('public_key')] }))
+        .sort((a, b) => String(a.epoch).localeCompare(String(b.epoch)));
       expect(restored.rows).toEqual(archived);
       for (const t of ['organisations', 'members', 'criticisms', 'criticism_answers', 'criticism_seconds', 'criticism_spent_tokens', 'votes', 'vote_log']) {
         const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(t)}`.execute(store.db);

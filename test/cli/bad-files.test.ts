@@ -145,21 +145,35 @@ const badExports: BadExport[] = [
   },
   {
     name: 'a stray quote',
-    dir: () => exportWith('stray', 'comments.csv', withLine('comments.csv', 3, (l) => l.replace(/,([^,]*)$/, ',he said "no" and left'))),
+    dir: () =>
+      exportWith(
+        'stray',
+        'comments.csv',
+        withLine('comments.csv', 3, (l) => l.replace(/,([^,]*)$/, ',he said "no" and left')),
+      ),
     message: /comments\.csv row 4 \(line 4\): a quote inside a field that does not begin with one/,
   },
   {
     name: 'a timestamp that is not UTF-8',
     dir: () => {
       const lines = original('votes.csv').split('\n');
-      const latin1 = Buffer.concat([Buffer.from(`${lines.slice(0, 4).join('\n')}\n`), Buffer.from('1409\xe9\xe9', 'latin1'), Buffer.from(`${lines[4]!.slice(lines[4]!.indexOf(','))}\n${lines.slice(5).join('\n')}`)]);
+      const latin1 = Buffer.concat([
+        Buffer.from(`${lines.slice(0, 4).join('\n')}\n`),
+        Buffer.from('1409\xe9\xe9', 'latin1'),
+        Buffer.from(`${lines[4]!.slice(lines[4]!.indexOf(','))}\n${lines.slice(5).join('\n')}`),
+      ]);
       return exportWith('latin1', 'votes.csv', latin1);
     },
     message: /votes\.csv row 5, column timestamp: not UTF-8 text/,
   },
   {
     name: 'a header over junk',
-    dir: () => exportWith('junk', 'votes.csv', `${original('votes.csv').split('\n')[0]}\n${Array.from({ length: 50 }, (_, i) => `junk${i},more junk,x${i},y,z`).join('\n')}\n`),
+    dir: () =>
+      exportWith(
+        'junk',
+        'votes.csv',
+        `${original('votes.csv').split('\n')[0]}\n${Array.from({ length: 50 }, (_, i) => `junk${i},more junk,x${i},y,z`).join('\n')}\n`,
+      ),
     message: /votes\.csv row 2: timestamp must be milliseconds since 1970/,
   },
   {
@@ -174,12 +188,22 @@ const badExports: BadExport[] = [
   },
   {
     name: 'swapped column names',
-    dir: () => exportWith('swapped', 'votes.csv', withLine('votes.csv', 0, (h) => h.replace('comment-id', 'COMMENT').replace('voter-id', 'comment-id').replace('COMMENT', 'voter-id'))),
+    dir: () =>
+      exportWith(
+        'swapped',
+        'votes.csv',
+        withLine('votes.csv', 0, (h) => h.replace('comment-id', 'COMMENT').replace('voter-id', 'comment-id').replace('COMMENT', 'voter-id')),
+      ),
     message: /votes\.csv row \d+: comment-id "\d+" is not a comment-id of comments\.csv/,
   },
   {
     name: 'an unknown column name',
-    dir: () => exportWith('unknown', 'votes.csv', withLine('votes.csv', 0, (h) => h.replace(/vote$/, 'votes'))),
+    dir: () =>
+      exportWith(
+        'unknown',
+        'votes.csv',
+        withLine('votes.csv', 0, (h) => h.replace(/vote$/, 'votes')),
+      ),
     message: /votes\.csv row 1: unknown column "votes"/,
   },
 ];
@@ -193,7 +217,9 @@ function forged(file: string, table: string, change: (rows: unknown[][], columns
   const rows = lines.slice(first, first + entry.rows).map((l) => (JSON.parse(l) as [string, unknown[]])[1]);
   const changed = change(rows, entry.columns).map((r) => JSON.stringify([table, r]));
   entry.rows = changed.length;
-  entry.sha256 = createHash('sha256').update(changed.map((l) => `${l}\n`).join('')).digest('hex');
+  entry.sha256 = createHash('sha256')
+    .update(changed.map((l) => `${l}\n`).join(''))
+    .digest('hex');
   return gzipSync([JSON.stringify(header), ...lines.slice(1, first), ...changed, ...lines.slice(first + rows.length)].join('\n'));
 }
 
@@ -232,22 +258,31 @@ function expectRefusal(r: Run, file: string, message: RegExp, what: string): voi
 }
 
 describe('import-polis', () => {
-  it.each(dialects)('%s: each bad export is refused with exit code 2, naming the file, row and rule, and the database is exactly as before', { timeout: 240_000 }, async (dialect) => {
-    const { db } = sources.get(dialect)!;
-    const before = await listing(db);
-    expect(before.organisations).toHaveLength(1);
-    for (const bad of badExports) {
-      const dir = bad.dir();
-      const started = performance.now();
-      for (const args of [['import-polis', dir], ['import-polis', dir, '--org', 'tenants']]) {
-        const r = await massline(db, args);
-        expectRefusal(r, dir, bad.message, `${bad.name} (${args.join(' ')})`);
-        expect(r.stderr).toMatch(/nothing was imported/);
+  it.each(dialects)(
+    '%s: each bad export is refused with exit code 2, naming the file, row and rule, and the database is exactly as before',
+    { timeout: 240_000 },
+    async (dialect) => {
+      const { db } = sources.get(dialect)!;
+      const before = await listing(db);
+      expect(before.organisations).toHaveLength(1);
+      for (const bad of badExports) {
+        const dir = bad.dir();
+        const started = performance.now();
+        for (const args of [
+          ['import-polis', dir],
+          ['import-polis', dir, '--org', 'tenants'],
+        ]) {
+          const r = await massline(db, args);
+          expectRefusal(r, dir, bad.message, `${bad.name} (${args.join(' ')})`);
+          expect(r.stderr).toMatch(/nothing was imported/);
+        }
+        console.log(
+          `[${dialect}] import-polis, ${bad.name}: refused in ${Math.round(performance.now() - started)} ms (twice): ${(await massline(db, ['import-polis', dir])).stderr.trim().slice(0, 300)}`,
+        );
+        expect(await listing(db), bad.name).toEqual(before);
       }
-      console.log(`[${dialect}] import-polis, ${bad.name}: refused in ${Math.round(performance.now() - started)} ms (twice): ${(await massline(db, ['import-polis', dir])).stderr.trim().slice(0, 300)}`);
-      expect(await listing(db), bad.name).toEqual(before);
-    }
-  });
+    },
+  );
 
   it.each(dialects)('%s: a failure inside the import (the database refuses a vote) leaves no organisation behind', { timeout: 120_000 }, async (dialect) => {
     const db = await fresh(dialect);
@@ -255,9 +290,12 @@ describe('import-polis', () => {
     const store = openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 1 });
     try {
       // The import's last writes refused, after its organisation, members and statements went in.
-      if (dialect === 'sqlite') await sql`create trigger refuse_votes before insert on vote_log begin select raise(abort, 'votes refused by the test'); end`.execute(store.db);
+      if (dialect === 'sqlite')
+        await sql`create trigger refuse_votes before insert on vote_log begin select raise(abort, 'votes refused by the test'); end`.execute(store.db);
       else {
-        await sql`create function refuse_votes() returns trigger language plpgsql as $$ begin raise exception 'votes refused by the test'; end $$`.execute(store.db);
+        await sql`create function refuse_votes() returns trigger language plpgsql as $$ begin raise exception 'votes refused by the test'; end $$`.execute(
+          store.db,
+        );
         await sql`create trigger refuse_votes before insert on vote_log for each row execute function refuse_votes()`.execute(store.db);
       }
     } finally {
@@ -273,54 +311,73 @@ describe('import-polis', () => {
 });
 
 describe('restore', () => {
-  it.each(dialects)('%s: a bad archive is refused with exit code 2, naming the file, line and rule, and the target is left with nothing', { timeout: 300_000 }, async (dialect) => {
-    const { archive } = sources.get(dialect)!;
-    const statementsLine = lineOf(archive, 'statements', 0);
-    const votesLine = lineOf(archive, 'votes', 3);
-    const cases: { name: string; content: () => Buffer; message: RegExp }[] = [
-      {
-        name: 'one 50 MB line',
-        content: () => {
-          const lines = gunzipSync(fs.readFileSync(archive)).toString('utf8').split('\n');
-          lines.splice(votesLine - 1, 0, 'x'.repeat(50 * 1_048_576));
-          return gzipSync(lines.join('\n'));
+  it.each(dialects)(
+    '%s: a bad archive is refused with exit code 2, naming the file, line and rule, and the target is left with nothing',
+    { timeout: 300_000 },
+    async (dialect) => {
+      const { archive } = sources.get(dialect)!;
+      const statementsLine = lineOf(archive, 'statements', 0);
+      const votesLine = lineOf(archive, 'votes', 3);
+      const cases: { name: string; content: () => Buffer; message: RegExp }[] = [
+        {
+          name: 'one 50 MB line',
+          content: () => {
+            const lines = gunzipSync(fs.readFileSync(archive)).toString('utf8').split('\n');
+            lines.splice(votesLine - 1, 0, 'x'.repeat(50 * 1_048_576));
+            return gzipSync(lines.join('\n'));
+          },
+          message: new RegExp(`line ${votesLine}: not JSON: the archive is damaged or truncated`),
         },
-        message: new RegExp(`line ${votesLine}: not JSON: the archive is damaged or truncated`),
-      },
-      { name: 'random bytes', content: () => noise(256 * 1024, 9), message: /not a valid gzip stream.*: the archive is damaged or truncated/ },
-      {
-        name: 'a forged row with its checksum recomputed: a vote on a statement that does not exist',
-        content: () => forged(archive, 'votes', (rows, columns) => rows.map((r, i) => (i === 3 ? r.map((v, c) => (columns[c] === 'statement_id' ? 'forged-statement' : v)) : r))),
-        message: new RegExp(`line ${votesLine}: the row of votes \\(statement_id "forged-statement", member_id "[^"]+"\\) is refused by the database: .*(foreign key votes\\(statement_id\\) → statements\\(id\\): no statements row has id "forged-statement"|violates foreign key constraint).*; nothing was restored and the target is as it was`),
-      },
-      {
-        name: 'a forged row with its checksum recomputed: a statement twice',
-        content: () => forged(archive, 'statements', (rows) => [rows[0]!, rows[0]!, ...rows.slice(1)]),
-        message: new RegExp(`line ${statementsLine + 1}: the row of statements \\(id "[^"]+"\\) is refused by the database: .*(UNIQUE constraint failed: statements\\.\\w+|duplicate key value violates unique constraint).*; nothing was restored and the target is as it was`),
-      },
-    ];
-    for (const c of cases) {
-      const file = path.join(work, `${dialect}-${c.name.replace(/\W+/g, '-').slice(0, 60)}.jsonl.gz`);
-      fs.writeFileSync(file, c.content());
-      const target = await fresh(dialect);
-      const started = performance.now();
-      const r = await massline(target, ['restore', file]);
-      const took = Math.round(performance.now() - started);
-      expectRefusal(r, file, c.message, c.name);
-      await nothingIn(target);
-      console.log(`[${dialect}] restore, ${c.name}: refused in ${took} ms: ${r.stderr.trim().slice(0, 400)}`);
-    }
-  });
+        { name: 'random bytes', content: () => noise(256 * 1024, 9), message: /not a valid gzip stream.*: the archive is damaged or truncated/ },
+        {
+          name: 'a forged row with its checksum recomputed: a vote on a statement that does not exist',
+          content: () =>
+            forged(archive, 'votes', (rows, columns) =>
+              rows.map((r, i) => (i === 3 ? r.map((v, c) => (columns[c] === 'statement_id' ? 'forged-statement' : v)) : r)),
+            ),
+          message: new RegExp(
+            `line ${votesLine}: the row of votes \\(statement_id "forged-statement", member_id "[^"]+"\\) is refused by the database: .*(foreign key votes\\(statement_id\\) → statements\\(id\\): no statements row has id "forged-statement"|violates foreign key constraint).*; nothing was restored and the target is as it was`,
+          ),
+        },
+        {
+          name: 'a forged row with its checksum recomputed: a statement twice',
+          content: () => forged(archive, 'statements', (rows) => [rows[0]!, rows[0]!, ...rows.slice(1)]),
+          message: new RegExp(
+            `line ${statementsLine + 1}: the row of statements \\(id "[^"]+"\\) is refused by the database: .*(UNIQUE constraint failed: statements\\.\\w+|duplicate key value violates unique constraint).*; nothing was restored and the target is as it was`,
+          ),
+        },
+      ];
+      for (const c of cases) {
+        const file = path.join(work, `${dialect}-${c.name.replace(/\W+/g, '-').slice(0, 60)}.jsonl.gz`);
+        fs.writeFileSync(file, c.content());
+        const target = await fresh(dialect);
+        const started = performance.now();
+        const r = await massline(target, ['restore', file]);
+        const took = Math.round(performance.now() - started);
+        expectRefusal(r, file, c.message, c.name);
+        await nothingIn(target);
+        console.log(`[${dialect}] restore, ${c.name}: refused in ${took} ms: ${r.stderr.trim().slice(0, 400)}`);
+      }
+    },
+  );
 
   it.each(dialects)('%s: a forged row refused by a target that had the schema already leaves it exactly as it was', { timeout: 120_000 }, async (dialect) => {
     const { archive } = sources.get(dialect)!;
     const file = path.join(work, `${dialect}-forged-into-schema.jsonl.gz`);
-    fs.writeFileSync(file, forged(archive, 'votes', (rows, columns) => rows.map((r, i) => (i === 0 ? r.map((v, c) => (columns[c] === 'member_id' ? 'forged-member' : v)) : r))));
+    fs.writeFileSync(
+      file,
+      forged(archive, 'votes', (rows, columns) => rows.map((r, i) => (i === 0 ? r.map((v, c) => (columns[c] === 'member_id' ? 'forged-member' : v)) : r))),
+    );
     const target = await fresh(dialect);
     await ok(target, ['migrate']);
     const before = await listing(target);
     const r = await massline(target, ['restore', file]);
-    expectRefusal(r, file, /the row of votes \(statement_id "[^"]+", member_id "forged-member"\) is refused by the database: .*; nothing was restored and the target is as it was/, 'forged member');
+    expectRefusal(
+      r,
+      file,
+      /the row of votes \(statement_id "[^"]+", member_id "forged-member"\) is refused by the database: .*; nothing was restored and the target is as it was/,
+      'forged member',
+    );
     expect(await listing(target)).toEqual(before);
   });
 
@@ -328,7 +385,10 @@ describe('restore', () => {
     const { archive } = sources.get(dialect)!;
     const file = path.join(work, `${dialect}-long-line.jsonl.gz`);
     const long = 'a long statement '.repeat(Math.ceil((50 * 1_048_576) / 17)).slice(0, 50 * 1_048_576);
-    fs.writeFileSync(file, forged(archive, 'statements', (rows, columns) => rows.map((r, i) => (i === 0 ? r.map((v, c) => (columns[c] === 'text' ? long : v)) : r))));
+    fs.writeFileSync(
+      file,
+      forged(archive, 'statements', (rows, columns) => rows.map((r, i) => (i === 0 ? r.map((v, c) => (columns[c] === 'text' ? long : v)) : r))),
+    );
     const target = await fresh(dialect);
     const started = performance.now();
     const restored = JSON.parse(await ok(target, ['restore', file, '--json'])) as { rows: number };

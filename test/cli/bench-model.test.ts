@@ -11,7 +11,18 @@ import { loadModelFacts, loadModelFactsFromEvents, openStore, sessions, sqliteFi
 import { repoRoot } from '../_util/server-process.js';
 import { dialects, freshDatabase } from '../_util/stores.js';
 
-const defaults = { dialects: 'sqlite', members: '100000', issues: '50', votes: '10000000', requests: '200', newVotes: '1000', routeSeconds: '600', requestTimeout: '600', seed: '1', serverNodeFlags: '' };
+const defaults = {
+  dialects: 'sqlite',
+  members: '100000',
+  issues: '50',
+  votes: '10000000',
+  requests: '200',
+  newVotes: '1000',
+  routeSeconds: '600',
+  requestTimeout: '600',
+  seed: '1',
+  serverNodeFlags: '',
+};
 
 describe('bench-model options', () => {
   it('reads the defaults: 100,000 members, 50 issues, 10 M votes, 200 requests, 1,000 new votes, on SQLite', () => {
@@ -31,9 +42,16 @@ describe('bench-model options', () => {
       keep: false,
       seedOnly: false,
     });
-    expect(parseModelBenchOptions({ ...defaults, database: '/tmp/x.db', keep: true, seedOnly: true })).toMatchObject({ database: '/tmp/x.db', keep: true, seedOnly: true });
+    expect(parseModelBenchOptions({ ...defaults, database: '/tmp/x.db', keep: true, seedOnly: true })).toMatchObject({
+      database: '/tmp/x.db',
+      keep: true,
+      seedOnly: true,
+    });
     expect(parseModelBenchOptions({ ...defaults, routes: 'health, member-loop' })).toMatchObject({ routes: ['health', 'member-loop'] });
-    expect(parseModelBenchOptions({ ...defaults, dialects: 'sqlite,postgres', serverNodeFlags: ' --max-old-space-size=8192 ' })).toMatchObject({ dialects: ['sqlite', 'postgres'], serverNodeFlags: ['--max-old-space-size=8192'] });
+    expect(parseModelBenchOptions({ ...defaults, dialects: 'sqlite,postgres', serverNodeFlags: ' --max-old-space-size=8192 ' })).toMatchObject({
+      dialects: ['sqlite', 'postgres'],
+      serverNodeFlags: ['--max-old-space-size=8192'],
+    });
   });
 
   it('names the option of a bad value and the rule', () => {
@@ -97,7 +115,9 @@ describe('the bench organisation', () => {
             expect(analysed).toHaveLength(2);
             for (const a of analysed) expect(Number(a.votes_seq)).toBe(await votes.voteLogHead(store.db, a.issue_id));
             // The seeded member can read: the session is live.
-            expect(await sessions.findLiveSession(store.db, tokenHash(org.sessionTokens[0]!), new Date().toISOString())).toMatchObject({ member_id: org.memberIds[0] });
+            expect(await sessions.findLiveSession(store.db, tokenHash(org.sessionTokens[0]!), new Date().toISOString())).toMatchObject({
+              member_id: org.memberIds[0],
+            });
             return logs.map((log) => log.map((v) => v.value));
           } finally {
             await store.close();
@@ -150,7 +170,25 @@ describe('the bench organisation', () => {
 
 describe('massline bench-model', () => {
   it('a tiny run on the built binary: every model route answered in every phase, the new votes cast, the figures in order', () => {
-    const out = execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-model', '--members', '200', '--issues', '3', '--votes', '5000', '--requests', '5', '--new-votes', '100', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin/massline'),
+        'bench-model',
+        '--members',
+        '200',
+        '--issues',
+        '3',
+        '--votes',
+        '5000',
+        '--requests',
+        '5',
+        '--new-votes',
+        '100',
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     const lines = out.trim().split('\n');
     const report = JSON.parse(lines[lines.length - 1]!) as ModelBenchReport;
     const sqlite = report.sqlite!;
@@ -171,7 +209,11 @@ describe('massline bench-model', () => {
 
   it('--database FILE --keep seeds once into the file; a later run with --database measures it without seeding; other options are refused, naming them', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-model-test-'));
-    const run = (...args: string[]) => execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-model', '--members', '200', '--issues', '3', '--votes', '5000', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const run = (...args: string[]) =>
+      execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-model', '--members', '200', '--issues', '3', '--votes', '5000', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const reportOf = (out: string) => JSON.parse(out.trim().split('\n').pop()!) as ModelBenchReport;
     try {
       const file = path.join(dir, 'kept', 'bench.db');
@@ -189,7 +231,10 @@ describe('massline bench-model', () => {
       expect(report.routes.health!.warm).toMatchObject({ requests: 2, failures: 0 });
       expect(report.routes['member-loop']!.afterNewVotes).toMatchObject({ requests: 2, failures: 0 });
       // A second run on the same file: its new votes are its own (fresh keys), so they are cast too.
-      expect(reportOf(run('--database', file, '--requests', '1', '--new-votes', '10', '--routes', 'health', '--json')).sqlite!.newVotes).toMatchObject({ cast: 10, failures: 0 });
+      expect(reportOf(run('--database', file, '--requests', '1', '--new-votes', '10', '--routes', 'health', '--json')).sqlite!.newVotes).toMatchObject({
+        cast: 10,
+        failures: 0,
+      });
       expect(fs.existsSync(file)).toBe(true);
 
       let refused: { status: number; stderr: string } | undefined;

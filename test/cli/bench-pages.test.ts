@@ -11,7 +11,10 @@ const defaults = { loads: '30', loadTimeout: '120' };
 describe('bench-pages options', () => {
   it('reads the defaults: 30 loads of every page, in a temporary folder', () => {
     expect(parsePagesBenchOptions(defaults)).toEqual({ loads: 30, pages: benchPages.map((p) => p.name), dataDir: null, loadTimeoutSeconds: 120 });
-    expect(parsePagesBenchOptions({ ...defaults, pages: 'health, my-input', dataDir: 'demo-data' })).toMatchObject({ pages: ['health', 'my-input'], dataDir: path.resolve('demo-data') });
+    expect(parsePagesBenchOptions({ ...defaults, pages: 'health, my-input', dataDir: 'demo-data' })).toMatchObject({
+      pages: ['health', 'my-input'],
+      dataDir: path.resolve('demo-data'),
+    });
   });
 
   it('names the option of a bad value and the rule', () => {
@@ -23,7 +26,7 @@ describe('bench-pages options', () => {
     expect(parsePagesBenchOptions({ ...defaults, dataDir: ' ' })).toMatch(/^--data-dir: /);
   });
 
-  it("names an API request by its route, the ids taken out", () => {
+  it('names an API request by its route, the ids taken out', () => {
     expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/issues/85cukdhc9xB0MDoq/health/trail')).toBe('/api/orgs/:id/issues/:id/health/trail');
     expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/health')).toBe('/api/orgs/:id/health');
     expect(routeOf('/api/me')).toBe('/api/me');
@@ -34,7 +37,10 @@ describe('massline bench-pages', () => {
   it('a short run on the built binary: the demo built, every page loaded twice in Chromium with its API requests, the figures in order', () => {
     // As the browser tests do: without Chromium this fails, it is never skipped.
     expect(fs.existsSync(CHROMIUM), `bench-pages needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
-    const out = execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-pages', '--loads', '2', '--json'], { encoding: 'utf8', timeout: 560_000 });
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'bench-pages', '--loads', '2', '--json'], {
+      encoding: 'utf8',
+      timeout: 560_000,
+    });
     const lines = out.trim().split('\n');
     const report = JSON.parse(lines[lines.length - 1]!) as PagesBenchReport;
     expect(report.demoBuilt).toBe(true);

@@ -18,7 +18,11 @@ describe('npm start', () => {
   async function login(url: string, output: string) {
     const m = /log in as (\S+) \/ (\S+)/.exec(output);
     expect(m).not.toBeNull();
-    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organisation: 'demo', email: m![1], password: m![2] }) });
+    const res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organisation: 'demo', email: m![1], password: m![2] }),
+    });
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const me = (await res.json()) as { organisation: { id: string } };
@@ -48,7 +52,10 @@ describe('npm start', () => {
 
     // The story shows the model: every character of MODEL.md §3 on the health plane.
     const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as {
-      issues: { title: string; health: { character: string; practice: { how: string; terms: { leadership: { acts: number; reports: number; members: number } } } } }[];
+      issues: {
+        title: string;
+        health: { character: string; practice: { how: string; terms: { leadership: { acts: number; reports: number; members: number } } } };
+      }[];
     };
     expect(new Set(health.issues.map((i) => i.health.character))).toEqual(new Set(['correct', 'empiricist', 'fool']));
     // Criticism from below: published batches, answered and waiting, one still to be published.
@@ -136,7 +143,11 @@ describe('npm start', () => {
     // The printed invite link lets a member join.
     const invite = /Members join through \S+\/join\/(\S+)/.exec(server.output());
     expect(invite).not.toBeNull();
-    const joined = await fetch(`${server.url}/api/invites/${invite![1]}/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'New member' }) });
+    const joined = await fetch(`${server.url}/api/invites/${invite![1]}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'New member' }),
+    });
     expect(joined.status).toBe(201);
 
     // A second start keeps the organisation as it is.

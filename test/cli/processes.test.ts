@@ -81,9 +81,14 @@ async function massline(db: TestDatabase, args: string[]): Promise<string> {
 
 /** `massline serve --role <role>`; resolves once it says it serves (api) or works (worker). */
 function start(db: TestDatabase, role: 'api' | 'worker'): Promise<Proc> {
-  const child = spawn(process.execPath, [bin, 'serve', '--role', role, '--port', '0', '--data-dir', db.dataDir], { env: envFor(db), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--role', role, '--port', '0', '--data-dir', db.dataDir], {
+    env: envFor(db),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => children.delete(child));
   let stdout = '';
   let stderr = '';
@@ -187,7 +192,9 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     sql = new pg.Client({ connectionString: db.databaseUrl });
     await sql.connect();
     slug = 'processes';
-    orgId = (JSON.parse(await massline(db, ['create-org', '--slug', slug, '--name', 'Tenants union', '--moderation', 'permissive', '--json'])) as { id: string }).id;
+    orgId = (
+      JSON.parse(await massline(db, ['create-org', '--slug', slug, '--name', 'Tenants union', '--moderation', 'permissive', '--json'])) as { id: string }
+    ).id;
     const [, importedJson] = await Promise.all([
       massline(db, ['create-organiser', '--org', slug, '--email', email, '--password', password, '--json']),
       massline(db, ['import-polis', conversation, '--org', slug, '--json']),
@@ -211,18 +218,27 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     return r.rows;
   }
 
-  const head = async (issueId: string) => Number((await sql.query<{ head: string | null }>('select max(seq) as head from vote_log where issue_id = $1', [issueId])).rows[0]?.head ?? 0);
+  const head = async (issueId: string) =>
+    Number((await sql.query<{ head: string | null }>('select max(seq) as head from vote_log where issue_id = $1', [issueId])).rows[0]?.head ?? 0);
 
   it('votes through both API processes give one analysis, served alike by both; a worker killed mid-job has its job retried and completed', async () => {
     const started = Date.now();
     // The first worker alone: it finds the imported issue behind its votes and queues its analysis
     // (the only job of that issue), takes it, and is killed while it runs.
     const worker1 = await start(db, 'worker');
-    const active = await until('the imported issue analysed on the worker', 30_000, async () => (await jobsOf(imported.issue)).find((j) => j.state === 'active'), 10);
+    const active = await until(
+      'the imported issue analysed on the worker',
+      30_000,
+      async () => (await jobsOf(imported.issue)).find((j) => j.state === 'active'),
+      10,
+    );
     worker1.child.kill('SIGKILL');
     await worker1.exited;
     const atKill = await jobsOf(imported.issue);
-    expect(atKill.map((j) => [j.id, j.state]), 'the analysis finished before the kill: the test proves nothing').toEqual([[active.id, 'active']]);
+    expect(
+      atKill.map((j) => [j.id, j.state]),
+      'the analysis finished before the kill: the test proves nothing',
+    ).toEqual([[active.id, 'active']]);
     expect(await sql.query(`select 1 from analyses where issue_id = $1 and source = 'engine'`, [imported.issue]).then((r) => r.rowCount)).toBe(0);
 
     // Both at once: each finds the imported issue behind its votes, and its job (not yet done) covering it.
@@ -235,10 +251,18 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     // A live stream on each API process: each must hear of what happens through the other, and of the worker's analysis.
     const streams = await Promise.all(apis.map((api) => openLiveStream(api, orgId, organiser)));
     await until('both live streams to be ready', 10_000, async () => (streams.every((st) => st.events.some((e) => e.type === 'ready')) ? true : undefined));
-    const issueId = (await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201, { at: api2.url })).id;
+    const issueId = (
+      await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201, { at: api2.url })
+    ).id;
     const statementIds: string[] = [];
     for (let i = 0; i < STATEMENTS; i++) {
-      statementIds.push((await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201, { at: apis[i % 2]! })).id);
+      statementIds.push(
+        (
+          await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201, {
+            at: apis[i % 2]!,
+          })
+        ).id,
+      );
     }
     const invite = await organiser.json<{ token: string }>('POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201, { at: api1.url });
     const members = await Promise.all(
@@ -254,7 +278,9 @@ describe('two API processes and a worker on one PostgreSQL', () => {
       members.map(async (client, m) => {
         for (let s = 0; s < STATEMENTS; s++) {
           const value = [1, -1, 0][(m + s) % 3]!;
-          const r = await client.json<{ changed: boolean }>('PUT', `/api/orgs/${orgId}/statements/${statementIds[s]}/vote`, { vote: value }, 200, { at: apis[(m + s) % 2]! });
+          const r = await client.json<{ changed: boolean }>('PUT', `/api/orgs/${orgId}/statements/${statementIds[s]}/vote`, { vote: value }, 200, {
+            at: apis[(m + s) % 2]!,
+          });
           expect(r.changed).toBe(true);
           sent += 1;
         }
@@ -292,10 +318,16 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     // Live events on both API processes: every statement added through either, the issue's vote
     // totals up to every vote, and the worker's analysis that both now serve.
     for (const [i, stream] of streams.entries()) {
-      const added = stream.events.filter((e) => e.type === 'statement' && e.data.issueId === issueId && e.data.change === 'added').map((e) => e.data.statementId);
+      const added = stream.events
+        .filter((e) => e.type === 'statement' && e.data.issueId === issueId && e.data.change === 'added')
+        .map((e) => e.data.statementId);
       expect(new Set(added), `statements announced on API process ${i + 1}`).toEqual(new Set(statementIds));
-      await until(`the vote totals on API process ${i + 1}`, 10_000, async () => (stream.events.some((e) => e.type === 'votes' && e.data.issueId === issueId && e.data.votes === MEMBERS * STATEMENTS) ? true : undefined));
-      await until(`the analysis on API process ${i + 1}`, 10_000, async () => (stream.events.some((e) => e.type === 'analysis' && e.data.analysisId === served.byFirst.id) ? true : undefined));
+      await until(`the vote totals on API process ${i + 1}`, 10_000, async () =>
+        stream.events.some((e) => e.type === 'votes' && e.data.issueId === issueId && e.data.votes === MEMBERS * STATEMENTS) ? true : undefined,
+      );
+      await until(`the analysis on API process ${i + 1}`, 10_000, async () =>
+        stream.events.some((e) => e.type === 'analysis' && e.data.analysisId === served.byFirst.id) ? true : undefined,
+      );
     }
     const liveCounts = streams.map((st) => st.events.length);
     for (const st of streams) st.close();
@@ -321,7 +353,10 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
   it('two publishers at once publish each criticism once, in one unbroken chain', async () => {
     // Two pools, as two processes: a worker's scheduled publication and an API process's read publishing what is due.
-    const stores = [openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 }), openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 })];
+    const stores = [
+      openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 }),
+      openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 }),
+    ];
     try {
       const org = await organisations.findOrganisationBySlug(stores[0]!.db, slug);
       const publishers = stores.map((s) => createCriticismPublisher({ db: s.db, clock: () => new Date(), hourUtc: 0, intervalMs: 0 }));
@@ -331,15 +366,31 @@ describe('two API processes and a worker on one PostgreSQL', () => {
       for (let round = 0; round < 3; round++) {
         for (let i = 0; i < BATCH; i++) {
           const writtenOn = dayOf(new Date(Date.UTC(2020, 0, 2 + round)));
-          await criticism.submitCriticism(stores[i % 2]!.db, { orgId: org!.id, epoch: '2020-W01', tokenHash: `round-${round}-${i}`, targetKind: 'leadership', targetId: null, text: `Criticism ${round}.${i}`, writtenOn });
+          await criticism.submitCriticism(stores[i % 2]!.db, {
+            orgId: org!.id,
+            epoch: '2020-W01',
+            tokenHash: `round-${round}-${i}`,
+            targetKind: 'leadership',
+            targetId: null,
+            text: `Criticism ${round}.${i}`,
+            writtenOn,
+          });
           written += 1;
         }
         const results = await Promise.allSettled(publishers.map((p) => p.publishDue()));
         for (const r of results) if (r.status === 'rejected') failures.push((r.reason as { code?: string }).code ?? String(r.reason));
         // Whoever lost the race published nothing: the batch is out once.
-        expect(results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0), `round ${round}`).toBe(BATCH);
+        expect(
+          results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0),
+          `round ${round}`,
+        ).toBe(BATCH);
       }
-      const rows = await stores[0]!.db.selectFrom('criticisms').select(['position', 'prev_hash', 'entry_hash']).where('org_id', '=', org!.id).orderBy('position').execute();
+      const rows = await stores[0]!.db
+        .selectFrom('criticisms')
+        .select(['position', 'prev_hash', 'entry_hash'])
+        .where('org_id', '=', org!.id)
+        .orderBy('position')
+        .execute();
       expect(rows.map((r) => Number(r.position))).toEqual(Array.from({ length: written }, (_, i) => i + 1));
       for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.entry_hash);
       // The loser may be the victim of a deadlock PostgreSQL breaks (40P01): that is a lost race too
@@ -357,7 +408,9 @@ describe('the job queue, in this process', () => {
     const db = await freshDatabase('postgres');
     const store = openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2 });
     // As an API process (sends only) and a worker.
-    const queues = await Promise.all([false, true].map((works) => startJobQueue({ databaseUrl: db.databaseUrl!, works, expireSeconds: 10, maintenanceSeconds: 1 })));
+    const queues = await Promise.all(
+      [false, true].map((works) => startJobQueue({ databaseUrl: db.databaseUrl!, works, expireSeconds: 10, maintenanceSeconds: 1 })),
+    );
     const [first, second] = queues as [(typeof queues)[0], (typeof queues)[0]];
     try {
       await store.migrate();
@@ -365,7 +418,10 @@ describe('the job queue, in this process', () => {
       const inner = await first.exclusively('analysis issue-1', () => second.exclusively('analysis issue-1', async () => 'both'));
       expect(inner).toEqual({ ran: true, value: { ran: false } });
       expect(await second.exclusively('analysis issue-1', async () => 'second')).toEqual({ ran: true, value: 'second' });
-      expect(await second.exclusively('analysis issue-2', () => first.exclusively('analysis issue-3', async () => 'apart'))).toEqual({ ran: true, value: { ran: true, value: 'apart' } });
+      expect(await second.exclusively('analysis issue-2', () => first.exclusively('analysis issue-3', async () => 'apart'))).toEqual({
+        ran: true,
+        value: { ran: true, value: 'apart' },
+      });
 
       // An analysis sent by the API process and worked by the worker (an issue that is gone analyses to nothing).
       const sender = createAnalysisJobs({ db: store.db, clock: () => new Date(), debounceMs: 10, mode: 'inline', queue: first });

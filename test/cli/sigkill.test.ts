@@ -112,7 +112,12 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
     await organiser.json('POST', '/api/auth/login', { organisation: slug, email, password }, 200);
     issueId = (await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201)).id;
     for (let i = 0; i < STATEMENTS; i++) {
-      const s = await organiser.json<{ id: string; status: string }>('POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201);
+      const s = await organiser.json<{ id: string; status: string }>(
+        'POST',
+        `/api/orgs/${orgId}/issues/${issueId}/statements`,
+        { text: `Statement number ${i + 1}` },
+        201,
+      );
       expect(s.status).toBe('accepted');
       statementIds.push(s.id);
     }
@@ -149,7 +154,12 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
         const value = pick([1, -1, 0]);
         const key = `r${round}-${randomBytes(9).toString('base64url')}`;
         try {
-          const res = await member.client.req('PUT', `/api/orgs/${orgId}/statements/${statementId}/vote`, { vote: value }, { headers: { 'idempotency-key': key } });
+          const res = await member.client.req(
+            'PUT',
+            `/api/orgs/${orgId}/statements/${statementId}/vote`,
+            { vote: value },
+            { headers: { 'idempotency-key': key } },
+          );
           if (res.ok) {
             // Acknowledged: from here on it must survive.
             truth.set(pair, { expected: value, acknowledged: true, unsure: new Set() });
@@ -195,7 +205,9 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
 
     // Through the API: each member's own current votes, as the restarted server serves them.
     const served = new Map<string, number | null>();
-    const details = await Promise.all(members.map((m) => m.client.json<{ statements: { id: string; myVote: number | null }[] }>('GET', `/api/orgs/${orgId}/issues/${issueId}`, undefined, 200)));
+    const details = await Promise.all(
+      members.map((m) => m.client.json<{ statements: { id: string; myVote: number | null }[] }>('GET', `/api/orgs/${orgId}/issues/${issueId}`, undefined, 200)),
+    );
     members.forEach((m, i) => {
       for (const s of details[i]!.statements) served.set(`${m.id} ${s.id}`, s.myVote);
     });
@@ -205,7 +217,8 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
     for (const [pair, current] of served) {
       const t = truth.get(pair);
       const allowed = new Set<number | null>([t?.expected ?? null, ...(t?.unsure ?? [])]);
-      if (!allowed.has(current)) wrong.push(`${pair}: current ${current}, expected ${t?.expected ?? 'none'}${t?.unsure.size ? `, or unacknowledged ${[...t.unsure].join('/')}` : ''}`);
+      if (!allowed.has(current))
+        wrong.push(`${pair}: current ${current}, expected ${t?.expected ?? 'none'}${t?.unsure.size ? `, or unacknowledged ${[...t.unsure].join('/')}` : ''}`);
       if (t?.acknowledged) verified += 1;
     }
     expect(wrong).toEqual([]);
@@ -228,7 +241,12 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
       for (const r of log) newest.set(`${r.member_id} ${r.statement_id}`, Number(r.value));
       expect(newest).toEqual(current);
       // Every acknowledged vote that changed something is in the log, under its key, as sent: none lost.
-      const keyed = await store.db.selectFrom('vote_log').select(['idempotency_key', 'member_id', 'statement_id', 'value']).where('issue_id', '=', issueId).where('idempotency_key', 'is not', null).execute();
+      const keyed = await store.db
+        .selectFrom('vote_log')
+        .select(['idempotency_key', 'member_id', 'statement_id', 'value'])
+        .where('issue_id', '=', issueId)
+        .where('idempotency_key', 'is not', null)
+        .execute();
       const byKey = new Map(keyed.map((r) => [r.idempotency_key!, { pair: `${r.member_id} ${r.statement_id}`, value: Number(r.value) }]));
       const missing = [...loggedAcks].filter(([key, v]) => byKey.get(key)?.pair !== v.pair || byKey.get(key)?.value !== v.value);
       expect(missing, 'acknowledged votes missing from the log').toEqual([]);

@@ -10,10 +10,16 @@ const massline = path.join(repoRoot, 'bin/massline');
 
 describe('massline similar', () => {
   it('prints the 5 closest shown statements of a Pol.is folder, best first, with their text and score', () => {
-    const out = JSON.parse(execFileSync(process.execPath, [massline, 'similar', folder, 'small buisnesses will have to close', '--json'], { encoding: 'utf8' })) as {
+    const out = JSON.parse(
+      execFileSync(process.execPath, [massline, 'similar', folder, 'small buisnesses will have to close', '--json'], { encoding: 'utf8' }),
+    ) as {
       matches: { id: string; statement: string; score: number }[];
     };
-    const shown = new Map(readPolisConversation(folder).comments.filter((c) => c.moderated !== -1).map((c) => [c.id, c.body]));
+    const shown = new Map(
+      readPolisConversation(folder)
+        .comments.filter((c) => c.moderated !== -1)
+        .map((c) => [c.id, c.body]),
+    );
     expect(out.matches).toHaveLength(5);
     for (const m of out.matches) {
       expect(m.statement).toBe(shown.get(m.id));

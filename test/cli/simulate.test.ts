@@ -21,8 +21,21 @@ function manufacturedTable() {
   const rows = section
     .split('\n')
     .filter((line) => /^\| \d{4}-\d{2}-\d{2} \|/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
-  return rows.map(([at, issue, L, P, l, pi, character]) => ({ at: at!, issue: issue!, L: Number(L), P: Number(P), l: Number(l), pi: Number(pi), character: character! }));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+  return rows.map(([at, issue, L, P, l, pi, character]) => ({
+    at: at!,
+    issue: issue!,
+    L: Number(L),
+    P: Number(P),
+    l: Number(l),
+    pi: Number(pi),
+    character: character!,
+  }));
 }
 
 type Figures = { L: number; P: number; l: number; pi: number; character: string };
@@ -73,7 +86,10 @@ describe('massline simulate', () => {
     const forecast = first.snapshots[0]!.issues.rent!.forecast;
     expect(forecast.into).toBe('left-communist');
     // The forecast's instant sits on an hourly grid: an hour before it the line is still correct.
-    const res = await simulate({ ...timeline, ask: [Date.parse(`${forecast.date}T00:00:00Z`) - 86_400_000, Date.parse(`${forecast.date}T23:59:59Z`)] }, { passwords: plainHasher });
+    const res = await simulate(
+      { ...timeline, ask: [Date.parse(`${forecast.date}T00:00:00Z`) - 86_400_000, Date.parse(`${forecast.date}T23:59:59Z`)] },
+      { passwords: plainHasher },
+    );
     expect(res.snapshots.map((s) => s.issues.rent!.character)).toEqual(['correct', 'left-communist']);
     const change = res.changes.find((c) => c.type === 'character-changed' && c.description.includes('left-communist'));
     expect(change?.at.slice(0, 10)).toBe(forecast.date);
@@ -89,7 +105,12 @@ describe('massline simulate', () => {
       expect(snapshot, row.at).toBeDefined();
       const printed = row.issue === 'organisation' ? snapshot!.organisation : snapshot!.issues[row.issue];
       expect(printed, `${row.at} ${row.issue}`).toBeDefined();
-      expect({ at: row.at, issue: row.issue, L: printed!.L, character: printed!.character }).toEqual({ at: row.at, issue: row.issue, L: row.L, character: row.character });
+      expect({ at: row.at, issue: row.issue, L: printed!.L, character: printed!.character }).toEqual({
+        at: row.at,
+        issue: row.issue,
+        L: row.L,
+        character: row.character,
+      });
       expect(printed!.P, `${row.at} ${row.issue} P`).toBeCloseTo(row.P, 3);
       expect(printed!.l, `${row.at} ${row.issue} ℓ`).toBeCloseTo(row.l, 3);
       expect(printed!.pi, `${row.at} ${row.issue} π`).toBeCloseTo(row.pi, 3);
@@ -123,7 +144,11 @@ describe('massline simulate', () => {
     const alone = await simulate(masses, { passwords: plainHasher });
     expect(full.snapshots).toHaveLength(timeline.ask.length);
     const figures = (r: typeof full) =>
-      r.snapshots.map((s) => ({ at: s.at, organisation: figuresOf(s.organisation), issues: Object.fromEntries(Object.entries(s.issues).map(([k, f]) => [k, figuresOf(f)])) }));
+      r.snapshots.map((s) => ({
+        at: s.at,
+        organisation: figuresOf(s.organisation),
+        issues: Object.fromEntries(Object.entries(s.issues).map(([k, f]) => [k, figuresOf(f)])),
+      }));
     expect(figures(full)).toEqual(figures(alone));
   });
 
@@ -131,10 +156,22 @@ describe('massline simulate', () => {
     const timeline = JSON.parse(fs.readFileSync(manufactured, 'utf8')) as { members: Record<string, unknown>[]; events: Record<string, unknown>[] };
     const cases: [string, (t: typeof timeline) => void, RegExp][] = [
       ['role', (t) => (t.members[0]!.role = 'chair'), /members\.0\.role: .*"member".*"organiser".*"admin"/],
-      ['join', (t) => t.events.push({ at: '2026-03-02', type: 'join', member: 'm7', action: 'picket' }), /events\.\d+\.action: no action "picket" among the events/],
+      [
+        'join',
+        (t) => t.events.push({ at: '2026-03-02', type: 'join', member: 'm7', action: 'picket' }),
+        /events\.\d+\.action: no action "picket" among the events/,
+      ],
       ['join', (t) => t.events.push({ at: '2026-03-02', type: 'join', member: 'm700', action: 'ballot' }), /events\.\d+\.member: no member "m700" in members/],
-      ['merge', (t) => t.events.push({ at: '2026-03-16', type: 'merge', issue: 'rent', from: 'h1', into: 's1' }), /events\.\d+\.from: statement "h1" is on issue "heating", not "rent"/],
-      ['action', (t) => t.events.push({ at: '2026-03-02', type: 'action', issue: 'rent', id: 'ballot', title: 'A second ballot' }), /events\.\d+\.id: action "ballot" is declared twice/],
+      [
+        'merge',
+        (t) => t.events.push({ at: '2026-03-16', type: 'merge', issue: 'rent', from: 'h1', into: 's1' }),
+        /events\.\d+\.from: statement "h1" is on issue "heating", not "rent"/,
+      ],
+      [
+        'action',
+        (t) => t.events.push({ at: '2026-03-02', type: 'action', issue: 'rent', id: 'ballot', title: 'A second ballot' }),
+        /events\.\d+\.id: action "ballot" is declared twice/,
+      ],
       ['action', (t) => t.events.push({ at: '2026-03-02', type: 'action', issue: 'rent', id: 'picket' }), /events\.\d+\.title: .*expected string/],
     ];
     for (const [k, [what, change, message]] of cases.entries()) {
@@ -163,7 +200,9 @@ describe('massline simulate', () => {
   it('names the field of a malformed timeline', () => {
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'massline-timeline-')), 'bad.json');
     fs.writeFileSync(bad, JSON.stringify({ members: [], events: [{ at: '2026-13-45', type: 'issue', issue: 'x', title: 'X' }] }));
-    expect(() => execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'simulate', bad], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/events\.0\.at/);
+    expect(() => execFileSync(process.execPath, [path.join(repoRoot, 'bin/massline'), 'simulate', bad], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
+      /events\.0\.at/,
+    );
     fs.rmSync(path.dirname(bad), { recursive: true, force: true });
   });
 });

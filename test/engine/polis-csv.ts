@@ -47,7 +47,10 @@ export function agreeSignCheck(directory: string, conversation: PolisConversatio
     const participant = key.split('|')[0]!;
     if (v === 1) agreeCount.set(participant, (agreeCount.get(participant) ?? 0) + 1);
   }
-  const [header = [], ...rows] = parse(fs.readFileSync(path.join(directory, 'participants-votes.csv')), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const [header = [], ...rows] = parse(fs.readFileSync(path.join(directory, 'participants-votes.csv')), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+  }) as string[][];
   const pp = header.indexOf('participant');
   const na = header.indexOf('n-agree');
   let matching = 0;

@@ -37,7 +37,9 @@ function report(name: string, results: readonly Outcome[]): number {
   const hits = results.filter((r) => r.rank !== null).length;
   const rate = hits / results.length;
   const conversations = new Set(results.map((r) => r.rewording.conversation));
-  console.log(`${name}: original in the top 3 for ${hits} of ${results.length} rewordings (${(rate * 100).toFixed(1)} %) over ${conversations.size} conversations; first for ${results.filter((r) => r.rank === 1).length}`);
+  console.log(
+    `${name}: original in the top 3 for ${hits} of ${results.length} rewordings (${(rate * 100).toFixed(1)} %) over ${conversations.size} conversations; first for ${results.filter((r) => r.rank === 1).length}`,
+  );
   for (const r of results.filter((o) => o.rank === null)) console.log(`  missed ${r.rewording.conversation}/${r.rewording.original}: "${r.rewording.typed}"`);
   return rate;
 }

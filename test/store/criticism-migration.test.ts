@@ -44,7 +44,9 @@ describe.each(dialects)('criticism migration 0013 through an older archive on %s
     const m = await members.createMember(old.db, { orgId: org.id, displayName: 'M', role: 'member', at });
     const key = await generateEpochKey();
     // As the version before 0013 wrote them: a key, a count, one criticism published and one waiting, each token naming its criticism.
-    await sql`insert into criticism_keys (org_id, epoch, public_key, private_key, created_at) values (${org.id}, '2026-W48', ${key.publicKey}, ${key.privateKey}, ${at})`.execute(old.db);
+    await sql`insert into criticism_keys (org_id, epoch, public_key, private_key, created_at) values (${org.id}, '2026-W48', ${key.publicKey}, ${key.privateKey}, ${at})`.execute(
+      old.db,
+    );
     await sql`insert into criticism_issuance (org_id, epoch, member_id, tokens) values (${org.id}, '2026-W48', ${m.id}, 2)`.execute(old.db);
     const published = { id: 'publishedCriticism1', targetKind: 'leadership', targetId: null, text: 'Published before the upgrade.', writtenOn: '2026-11-24' };
     const waiting = { id: 'waitingCriticism001', targetKind: 'leadership', targetId: null, text: 'Waiting at the upgrade.', writtenOn: '2026-11-25' };
@@ -52,8 +54,12 @@ describe.each(dialects)('criticism migration 0013 through an older archive on %s
     const entry = sha256(chainEntry({ prevHash: CHAIN_GENESIS, contentHash: contentOf(published), position: 1, publishedAt: '2026-11-24T18:00:00.000Z' }));
     await sql`insert into criticisms (id, org_id, target_kind, target_id, text, written_on, content_hash, published_at, position, prev_hash, entry_hash)
       values (${published.id}, ${org.id}, 'leadership', null, ${published.text}, ${published.writtenOn}, ${contentOf(published)}, ${'2026-11-24T18:00:00.000Z'}, 1, ${CHAIN_GENESIS}, ${entry}),
-             (${waiting.id}, ${org.id}, 'leadership', null, ${waiting.text}, ${waiting.writtenOn}, ${contentOf(waiting)}, null, null, null, null)`.execute(old.db);
-    await sql`insert into criticism_spent_tokens (token_hash, org_id, epoch, criticism_id) values ('aa', ${org.id}, '2026-W48', ${published.id}), ('bb', ${org.id}, '2026-W48', ${waiting.id})`.execute(old.db);
+             (${waiting.id}, ${org.id}, 'leadership', null, ${waiting.text}, ${waiting.writtenOn}, ${contentOf(waiting)}, null, null, null, null)`.execute(
+      old.db,
+    );
+    await sql`insert into criticism_spent_tokens (token_hash, org_id, epoch, criticism_id) values ('aa', ${org.id}, '2026-W48', ${published.id}), ('bb', ${org.id}, '2026-W48', ${waiting.id})`.execute(
+      old.db,
+    );
 
     const file = path.join(dir, `before-0013-${dialect}.massline`);
     await writeBackup(old, file);
@@ -77,11 +83,27 @@ describe.each(dialects)('criticism migration 0013 through an older archive on %s
       { token_hash: 'aa', org_id: org.id, epoch: '2026-W48', pending_criticism_id: null },
       { token_hash: 'bb', org_id: org.id, epoch: '2026-W48', pending_criticism_id: waiting.id },
     ]);
-    const retry = await criticism.submitCriticism(db, { orgId: org.id, epoch: '2026-W48', tokenHash: 'bb', targetKind: 'leadership', targetId: null, text: waiting.text, writtenOn: '2026-11-25' });
+    const retry = await criticism.submitCriticism(db, {
+      orgId: org.id,
+      epoch: '2026-W48',
+      tokenHash: 'bb',
+      targetKind: 'leadership',
+      targetId: null,
+      text: waiting.text,
+      writtenOn: '2026-11-25',
+    });
     expect(retry).toMatchObject({ id: waiting.id, created: false });
-    await expect(criticism.submitCriticism(db, { orgId: org.id, epoch: '2026-W48', tokenHash: 'aa', targetKind: 'leadership', targetId: null, text: published.text, writtenOn: '2026-11-25' })).rejects.toThrow(
-      /token: already spent/,
-    );
+    await expect(
+      criticism.submitCriticism(db, {
+        orgId: org.id,
+        epoch: '2026-W48',
+        tokenHash: 'aa',
+        targetKind: 'leadership',
+        targetId: null,
+        text: published.text,
+        writtenOn: '2026-11-25',
+      }),
+    ).rejects.toThrow(/token: already spent/);
 
     // The chain goes on from the published criticism: the old key is appended when next used, then the next epoch's.
     expect(await criticism.chainHead(db, org.id)).toBe(entry);
@@ -99,6 +121,9 @@ describe.each(dialects)('criticism migration 0013 through an older archive on %s
     expect((await criticism.findEpochKey(db, org.id, '2026-W48'))?.private_key).toBeNull();
     expect((await criticism.findEpochKey(db, org.id, '2026-W49'))?.private_key).toEqual(expect.any(String));
     expect(await criticism.publicationDue(db, org.id, due)).toBe(false);
-    expect((await db.selectFrom('criticism_spent_tokens').select('pending_criticism_id').where('token_hash', '=', 'bb').executeTakeFirstOrThrow()).pending_criticism_id).toBeNull();
+    expect(
+      (await db.selectFrom('criticism_spent_tokens').select('pending_criticism_id').where('token_hash', '=', 'bb').executeTakeFirstOrThrow())
+        .pending_criticism_id,
+    ).toBeNull();
   });
 });

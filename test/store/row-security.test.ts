@@ -30,10 +30,22 @@ async function organisationWithVotes(store: Store, name: string) {
   const ana = await members.createMember(store.db, { orgId: org.id, displayName: `${name} Ana`, role: 'member', at });
   const ben = await members.createMember(store.db, { orgId: org.id, displayName: `${name} Ben`, role: 'member', at });
   const { issue, cycle } = await issues.createIssue(store.db, { orgId: org.id, title: `${name} issue`, description: '', createdBy: ana.id, at });
-  const rows = [0, 1].map((i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: cycle.id, authorId: ana.id, text: `${name} S${i}`, status: 'accepted', origin: 'member', at }));
+  const rows = [0, 1].map((i) =>
+    statements.statementRow({
+      orgId: org.id,
+      issueId: issue.id,
+      cycleId: cycle.id,
+      authorId: ana.id,
+      text: `${name} S${i}`,
+      status: 'accepted',
+      origin: 'member',
+      at,
+    }),
+  );
   await statements.insertStatements(store.db, rows);
   for (const m of [ana, ben]) {
-    for (const s of rows) await votes.castVote(store.db, { orgId: org.id, issueId: issue.id, statementId: s.id, memberId: m.id, value: 1, idempotencyKey: null, at });
+    for (const s of rows)
+      await votes.castVote(store.db, { orgId: org.id, issueId: issue.id, statementId: s.id, memberId: m.id, value: 1, idempotencyKey: null, at });
   }
   return { org, ana, ben, issue, cycle, statements: rows };
 }
@@ -123,7 +135,10 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
     await withOrganisationScope(a.org.id, async () => {
       await expect(members.createMember(store.db, { orgId: b.org.id, displayName: 'Intruder', role: 'admin', at })).rejects.toThrow(/row-level security/);
       await expect(
-        store.db.insertInto('votes').values({ org_id: b.org.id, issue_id: b.issue.id, statement_id: b.statements[0]!.id, member_id: b.ana.id, value: -1, updated_at: at }).execute(),
+        store.db
+          .insertInto('votes')
+          .values({ org_id: b.org.id, issue_id: b.issue.id, statement_id: b.statements[0]!.id, member_id: b.ana.id, value: -1, updated_at: at })
+          .execute(),
       ).rejects.toThrow(/row-level security/);
       // Moving one of its own rows to the other organisation is refused too.
       await expect(store.db.updateTable('members').set({ org_id: b.org.id }).where('id', '=', a.ana.id).execute()).rejects.toThrow(/row-level security/);
@@ -165,7 +180,9 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
 
   it.runIf(pg)('a transaction runs on one connection in the scope it began in, and a rollback keeps the setting', async () => {
     await withOrganisationScope(a.org.id, async () => {
-      const seen = await inTransaction(store.db, async (trx) => (await trx.selectFrom('statements').select('org_id').distinct().execute()).map((r) => r.org_id));
+      const seen = await inTransaction(store.db, async (trx) =>
+        (await trx.selectFrom('statements').select('org_id').distinct().execute()).map((r) => r.org_id),
+      );
       expect(seen).toEqual([a.org.id]);
       await expect(
         inTransaction(store.db, async (trx) => {
@@ -176,7 +193,9 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
       expect(await orgsSeenIn(store, 'members')).toEqual([a.org.id]);
     });
     await withOrganisationScope(b.org.id, async () => {
-      expect(await inTransaction(store.db, async (trx) => (await trx.selectFrom('members').select('org_id').distinct().execute()).map((r) => r.org_id))).toEqual([b.org.id]);
+      expect(
+        await inTransaction(store.db, async (trx) => (await trx.selectFrom('members').select('org_id').distinct().execute()).map((r) => r.org_id)),
+      ).toEqual([b.org.id]);
     });
   });
 
@@ -188,7 +207,9 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
         return withOrganisationScope(f.org.id, async () => {
           await new Promise((resolve) => setTimeout(resolve, i % 3));
           const seen = await orgsSeenIn(small, i % 4 < 2 ? 'members' : 'votes');
-          const inTrx = await inTransaction(small.db, async (trx) => (await trx.selectFrom('statements').select('org_id').distinct().execute()).map((r) => r.org_id));
+          const inTrx = await inTransaction(small.db, async (trx) =>
+            (await trx.selectFrom('statements').select('org_id').distinct().execute()).map((r) => r.org_id),
+          );
           return { want: f.org.id, seen: [...new Set([...seen, ...inTrx])] };
         });
       });
@@ -201,7 +222,15 @@ describe.each(dialects)('row-level security on %s', (dialect) => {
   it("the vote writer's batches, several organisations' votes in one transaction, are written whichever scope casts them", async () => {
     const cast = (f: Fixture, value: -1 | 0 | 1) =>
       withOrganisationScope(f.org.id, () =>
-        store.voteWriter.cast({ orgId: f.org.id, statementId: f.statements[1]!.id, memberId: f.ben.id, seesAllStatements: false, value, idempotencyKey: null, at }),
+        store.voteWriter.cast({
+          orgId: f.org.id,
+          statementId: f.statements[1]!.id,
+          memberId: f.ben.id,
+          seesAllStatements: false,
+          value,
+          idempotencyKey: null,
+          at,
+        }),
       );
     // Cast in the same turn: one batch, begun from a's scope.
     const [ra, rb] = await Promise.all([cast(a, -1), cast(b, 0)]);

@@ -18,7 +18,21 @@ describe.each(dialects)('store on %s', (dialect) => {
   });
 
   it('applies the migrations once, then has nothing to do', async () => {
-    expect(await store.migrate()).toEqual(['0001-model', '0002-practice', '0003-criticism', '0004-session-role', '0005-statement-merge', '0006-action-participants', '0007-vote-keys', '0008-row-security', '0009-analysis-basis', '0010-carried-votes', '0011-vote-log-key', '0012-analysis-list', '0013-criticism-unlinked']);
+    expect(await store.migrate()).toEqual([
+      '0001-model',
+      '0002-practice',
+      '0003-criticism',
+      '0004-session-role',
+      '0005-statement-merge',
+      '0006-action-participants',
+      '0007-vote-keys',
+      '0008-row-security',
+      '0009-analysis-basis',
+      '0010-carried-votes',
+      '0011-vote-log-key',
+      '0012-analysis-list',
+      '0013-criticism-unlinked',
+    ]);
     expect(await store.migrate()).toEqual([]);
   });
 
@@ -46,7 +60,16 @@ describe.each(dialects)('store on %s', (dialect) => {
     const org = await organisations.createOrganisation(store.db, { slug: `o${Math.random().toString(36).slice(2, 10)}`, name: 'O', at });
     const m = await members.createMember(store.db, { orgId: org.id, displayName: 'M', role: 'member', at });
     const { issue, cycle } = await issues.createIssue(store.db, { orgId: org.id, title: 'I', description: '', createdBy: m.id, at });
-    const s = statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: cycle.id, authorId: m.id, text: 'S', status: 'accepted', origin: 'member', at });
+    const s = statements.statementRow({
+      orgId: org.id,
+      issueId: issue.id,
+      cycleId: cycle.id,
+      authorId: m.id,
+      text: 'S',
+      status: 'accepted',
+      origin: 'member',
+      at,
+    });
     await statements.insertStatements(store.db, [s]);
     return { org, m, issue, s };
   }
@@ -67,16 +90,31 @@ describe.each(dialects)('store on %s', (dialect) => {
     const before = await votes.voteStorageBytes(store.db, store.dialect);
     expect(before).toBeGreaterThan(0);
     const { org, m, issue, s: first } = await fixture();
-    const rows = Array.from({ length: 400 }, (_, i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: first.cycle_id, authorId: m.id, text: `S${i}`, status: 'accepted', origin: 'member', at }));
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      statements.statementRow({
+        orgId: org.id,
+        issueId: issue.id,
+        cycleId: first.cycle_id,
+        authorId: m.id,
+        text: `S${i}`,
+        status: 'accepted',
+        origin: 'member',
+        at,
+      }),
+    );
     await statements.insertStatements(store.db, rows);
-    for (const s of rows) await votes.castVote(store.db, { orgId: org.id, issueId: issue.id, statementId: s.id, memberId: m.id, value: 1, idempotencyKey: `k-${s.id}`, at });
+    for (const s of rows)
+      await votes.castVote(store.db, { orgId: org.id, issueId: issue.id, statementId: s.id, memberId: m.id, value: 1, idempotencyKey: `k-${s.id}`, at });
     expect(await votes.voteStorageBytes(store.db, store.dialect)).toBeGreaterThan(before);
   });
 
   it('rejects a vote value outside −1, 0, 1 at the database too', async () => {
     const { org, m, issue, s } = await fixture();
     await expect(
-      store.db.insertInto('votes').values({ org_id: org.id, issue_id: issue.id, statement_id: s.id, member_id: m.id, value: 2 as never, updated_at: at }).execute(),
+      store.db
+        .insertInto('votes')
+        .values({ org_id: org.id, issue_id: issue.id, statement_id: s.id, member_id: m.id, value: 2 as never, updated_at: at })
+        .execute(),
     ).rejects.toThrow();
   });
 

@@ -43,7 +43,18 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
     const memberRows = Array.from({ length: m }, (_, i) => members.memberRow({ orgId: org.id, displayName: `M${i}`, role: 'member', at }));
     await members.insertMembers(on.db, memberRows);
     const { issue, cycle } = await issues.createIssue(on.db, { orgId: org.id, title: 'I', description: '', createdBy: null, at });
-    const statementRows = Array.from({ length: s }, (_, i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: cycle.id, authorId: null, text: `S${i}`, status: 'accepted', origin: 'organiser', at }));
+    const statementRows = Array.from({ length: s }, (_, i) =>
+      statements.statementRow({
+        orgId: org.id,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        authorId: null,
+        text: `S${i}`,
+        status: 'accepted',
+        origin: 'organiser',
+        at,
+      }),
+    );
     await statements.insertStatements(on.db, statementRows);
     /** A member's vote as the API requests it. */
     const vote = (member: number, statement: number, value: VoteValue, idempotencyKey: string | null = null): VoteRequest => ({
@@ -123,7 +134,10 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
   ] as const;
 
   /** After the steps above: the log holds the two changes, the current vote is disagree, and K2 is kept for good. */
-  async function expectUnchangedKeyKept(f: Awaited<ReturnType<typeof fixture>>, retry: (v: { member: number; statement: number; value: VoteValue; key: string }) => Promise<Answer>) {
+  async function expectUnchangedKeyKept(
+    f: Awaited<ReturnType<typeof fixture>>,
+    retry: (v: { member: number; statement: number; value: VoteValue; key: string }) => Promise<Answer>,
+  ) {
     const t = await tables(f);
     expect(Object.fromEntries(t.byPair)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: [1, -1] });
     expect(Object.fromEntries(t.current)).toEqual({ [`${f.memberIds[0]} ${f.statementIds[0]}`]: -1 });
@@ -139,7 +153,8 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
 
   it('keeps the key of a keyed vote that changed nothing: a late retry of it does not overwrite a newer vote (one batch each)', async () => {
     const f = await fixture(2, 2);
-    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) => answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!);
+    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) =>
+      answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!);
     for (const step of unchangedKeySteps) expect(await cast({ member: 0, statement: 0, value: step.value, key: step.key }), step.key).toEqual(step.answer);
     await expectUnchangedKeyKept(f, cast);
   });
@@ -148,12 +163,15 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
     const f = await fixture(2, 2);
     const outcomes = await Promise.allSettled(unchangedKeySteps.map((step) => store.voteWriter.cast(f.vote(0, 0, step.value, step.key))));
     expect(outcomes.map(answer)).toEqual(unchangedKeySteps.map((step) => step.answer));
-    await expectUnchangedKeyKept(f, async (v) => answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!));
+    await expectUnchangedKeyKept(f, async (v) =>
+      answer((await Promise.allSettled([store.voteWriter.cast(f.vote(v.member, v.statement, v.value, v.key))]))[0]!),
+    );
   });
 
   it('keeps the key of a keyed vote that changed nothing through castVote too', async () => {
     const f = await fixture(2, 2);
-    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) => answer((await Promise.allSettled([votes.castVote(store.db, f.castVote(v.member, v.statement, v.value, v.key))]))[0]!);
+    const cast = async (v: { member: number; statement: number; value: VoteValue; key: string }) =>
+      answer((await Promise.allSettled([votes.castVote(store.db, f.castVote(v.member, v.statement, v.value, v.key))]))[0]!);
     for (const step of unchangedKeySteps) expect(await cast({ member: 0, statement: 0, value: step.value, key: step.key }), step.key).toEqual(step.answer);
     await expectUnchangedKeyKept(f, cast);
   });
@@ -209,7 +227,9 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
   it('fails only the vote whose write fails (a member gone meanwhile); the rest of its batch is written and answered', async () => {
     const f = await fixture(9, 2);
     const before = store.voteWriter.stats();
-    const requests = Array.from({ length: 10 }, (_, i) => (i === 4 ? { ...f.vote(0, 0, 1, 'gone-4'), memberId: 'no-such-member' } : f.vote(i < 4 ? i : i - 1, 1, -1, `kept-${i}`)));
+    const requests = Array.from({ length: 10 }, (_, i) =>
+      i === 4 ? { ...f.vote(0, 0, 1, 'gone-4'), memberId: 'no-such-member' } : f.vote(i < 4 ? i : i - 1, 1, -1, `kept-${i}`),
+    );
     const settled = (await Promise.allSettled(requests.map((r) => store.voteWriter.cast(r)))).map(answer);
     expect(store.voteWriter.stats().batches - before.batches).toBe(1);
     expect(settled[4]).toEqual({ error: null });
@@ -249,14 +269,17 @@ describe.each(modes)('vote writer, $name', ({ dialect, voteWriter }) => {
         const alone = await fixture(3, 3);
         const batched = (await Promise.allSettled(ops.map((o) => store.voteWriter.cast(together.vote(o.member, o.statement, o.value, o.key))))).map(answer);
         const oneByOne: Answer[] = [];
-        for (const o of ops) oneByOne.push(answer((await Promise.allSettled([votes.castVote(store.db, alone.castVote(o.member, o.statement, o.value, o.key))]))[0]!));
+        for (const o of ops)
+          oneByOne.push(answer((await Promise.allSettled([votes.castVote(store.db, alone.castVote(o.member, o.statement, o.value, o.key))]))[0]!));
         expect(batched).toEqual(oneByOne);
         // The same log per member and statement (ids differ between the fixtures: compare by position).
         const byPosition = (f: typeof together, t: Awaited<ReturnType<typeof tables>>) =>
-          Object.fromEntries([...t.byPair].map(([pair, values]) => {
-            const [m, s] = pair.split(' ');
-            return [`${f.memberIds.indexOf(m!)} ${f.statementIds.indexOf(s!)}`, { log: values, current: t.current.get(pair) }];
-          }));
+          Object.fromEntries(
+            [...t.byPair].map(([pair, values]) => {
+              const [m, s] = pair.split(' ');
+              return [`${f.memberIds.indexOf(m!)} ${f.statementIds.indexOf(s!)}`, { log: values, current: t.current.get(pair) }];
+            }),
+          );
         expect(byPosition(together, await tables(together))).toEqual(byPosition(alone, await tables(alone)));
       }),
       { numRuns: dialect === 'postgres' ? 15 : 30 },
@@ -273,12 +296,26 @@ describe.each(dialects)('migration 0007-vote-keys on %s', (dialect) => {
       const org = await organisations.createOrganisation(store.db, { slug: `o${Math.random().toString(36).slice(2, 10)}`, name: 'O', at });
       const m = await members.createMember(store.db, { orgId: org.id, displayName: 'M', role: 'member', at });
       const { issue, cycle } = await issues.createIssue(store.db, { orgId: org.id, title: 'I', description: '', createdBy: null, at });
-      const rows = [0, 1].map((i) => statements.statementRow({ orgId: org.id, issueId: issue.id, cycleId: cycle.id, authorId: null, text: `S${i}`, status: 'accepted', origin: 'organiser', at }));
+      const rows = [0, 1].map((i) =>
+        statements.statementRow({
+          orgId: org.id,
+          issueId: issue.id,
+          cycleId: cycle.id,
+          authorId: null,
+          text: `S${i}`,
+          status: 'accepted',
+          origin: 'organiser',
+          at,
+        }),
+      );
       await statements.insertStatements(store.db, rows);
       // A keyed vote as the schema of 0006 kept it: its key on its log row only.
       const s = rows[0]!.id;
       await store.db.insertInto('votes').values({ org_id: org.id, issue_id: issue.id, statement_id: s, member_id: m.id, value: 1, updated_at: at }).execute();
-      await store.db.insertInto('vote_log').values({ org_id: org.id, issue_id: issue.id, statement_id: s, member_id: m.id, value: 1, idempotency_key: 'logged-key', cast_at: at }).execute();
+      await store.db
+        .insertInto('vote_log')
+        .values({ org_id: org.id, issue_id: issue.id, statement_id: s, member_id: m.id, value: 1, idempotency_key: 'logged-key', cast_at: at })
+        .execute();
       expect(await store.migrate('0007-vote-keys')).toEqual(['0007-vote-keys']);
       expect(await store.db.selectFrom('vote_keys').select(['member_id', 'idempotency_key', 'statement_id', 'value']).execute()).toEqual([
         { member_id: m.id, idempotency_key: 'logged-key', statement_id: s, value: 1 },

@@ -30,7 +30,9 @@ function fixture(): { client: WorkerClient<FixtureMessages>; closedMarker: strin
 
 describe('worker protocol', () => {
   it('finds a worker beside compiled JavaScript as its .js file, and beside TypeScript source as code that loads its .ts', () => {
-    expect(workerBeside('file:///app/dist/store/vote-writer.js', 'vote-writer-worker')).toEqual({ url: new URL('file:///app/dist/store/vote-writer-worker.js') });
+    expect(workerBeside('file:///app/dist/store/vote-writer.js', 'vote-writer-worker')).toEqual({
+      url: new URL('file:///app/dist/store/vote-writer-worker.js'),
+    });
     const fromSource = workerBeside(import.meta.url, 'worker-protocol-fixture');
     expect('code' in fromSource && fromSource.code).toContain(new URL('./worker-protocol-fixture.ts', import.meta.url).href);
   });

@@ -20,7 +20,17 @@ export interface LoopFigures {
 async function loop(url: string, orgId: string, issueId: string, token: string, loops: number, seconds: number): Promise<LoopFigures> {
   const o = `${url}/api/orgs/${orgId}`;
   const i = `${o}/issues/${issueId}`;
-  const routes = [`${o}/health`, `${o}/changes`, `${o}/principal-contradiction`, `${o}/me/what-became-of-my-input`, `${i}/analysis`, `${i}/themes`, `${i}/united-front`, `${i}/health/trail`, `${i}/health/what-if?everyWeeks=4&members=100`];
+  const routes = [
+    `${o}/health`,
+    `${o}/changes`,
+    `${o}/principal-contradiction`,
+    `${o}/me/what-became-of-my-input`,
+    `${i}/analysis`,
+    `${i}/themes`,
+    `${i}/united-front`,
+    `${i}/health/trail`,
+    `${i}/health/what-if?everyWeeks=4&members=100`,
+  ];
   const headers = { cookie: `massline_session=${token}; massline_csrf=${csrfTokenOf(token)}` };
   const statusCodes: Record<string, number> = {};
   const byRoute: Record<string, Record<string, number>> = {};
@@ -51,7 +61,9 @@ async function loop(url: string, orgId: string, issueId: string, token: string, 
 
 /** Loop in a child process; resolves when it has ended, with its figures. */
 export function loopInChild(url: string, orgId: string, issueId: string, token: string, loops: number, seconds: number): Promise<LoopFigures> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), url, orgId, issueId, token, String(loops), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), url, orgId, issueId, token, String(loops), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -5,7 +5,16 @@ const defaults = { seconds: '20', loops: '1', voters: '20', votesPerSecond: '20'
 
 describe('bench-abuse options', () => {
   it('reads the defaults: one loop, twenty voters at one vote a second each, 5,000 slow bodies cut after 5 s', () => {
-    expect(parseAbuseBenchOptions(defaults)).toEqual({ seconds: 20, loops: 1, voters: 20, votesPerSecond: 20, slowConnections: 5000, requestTimeoutMs: 5000, logins: 200, loginAddresses: 100 });
+    expect(parseAbuseBenchOptions(defaults)).toEqual({
+      seconds: 20,
+      loops: 1,
+      voters: 20,
+      votesPerSecond: 20,
+      slowConnections: 5000,
+      requestTimeoutMs: 5000,
+      logins: 200,
+      loginAddresses: 100,
+    });
   });
 
   it('keeps the voters under their own vote limit, and everything bounded', () => {

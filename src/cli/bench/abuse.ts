@@ -111,7 +111,8 @@ async function issueThroughTheApi(url: string, org: BenchOrganisation, statement
   };
   const issue = await post('/issues', { title: 'Repairs first', description: 'What should the association fight for first?' });
   const statementIds: string[] = [];
-  for (let i = 0; i < statements; i++) statementIds.push((await post(`/issues/${issue.id}/statements`, { text: `The landlord should fix problem number ${i + 1} first` })).id);
+  for (let i = 0; i < statements; i++)
+    statementIds.push((await post(`/issues/${issue.id}/statements`, { text: `The landlord should fix problem number ${i + 1} first` })).id);
   return { ...org, issueId: issue.id, statementIds };
 }
 
@@ -146,7 +147,13 @@ async function vote(url: string, org: BenchOrganisation, voters: number[], rate:
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
-  return { votes: latencies.length, p50Ms: round2(quantile(latencies, 0.5)), p99Ms: round2(quantile(latencies, 0.99)), maxMs: round2(latencies.at(-1) ?? Number.NaN), failed };
+  return {
+    votes: latencies.length,
+    p50Ms: round2(quantile(latencies, 0.5)),
+    p99Ms: round2(quantile(latencies, 0.99)),
+    maxMs: round2(latencies.at(-1) ?? Number.NaN),
+    failed,
+  };
 }
 
 /** Connections that promise a body of 1,000 bytes and send 10 of it: when each was closed, and what it was answered. */
@@ -158,7 +165,13 @@ async function slowBodies(url: string, org: BenchOrganisation, members: number[]
   for (let i = 0; i < n; i++) {
     if (i % 250 === 0 && i > 0) await new Promise((r) => setTimeout(r, 50));
     const token = org.sessionTokens[members[i % members.length]!]!;
-    const head = Object.entries({ ...memberHeaders(token), host: `${hostname}:${port}`, 'content-type': 'application/json', 'content-length': '1000', 'idempotency-key': `slow.${i}` })
+    const head = Object.entries({
+      ...memberHeaders(token),
+      host: `${hostname}:${port}`,
+      'content-type': 'application/json',
+      'content-length': '1000',
+      'idempotency-key': `slow.${i}`,
+    })
       .map(([k, v]) => `${k}: ${v}`)
       .join('\r\n');
     const entry = { socket: net.connect(Number(port), hostname), opened: performance.now(), closed: null as number | null, answer: '' };
@@ -186,7 +199,17 @@ async function slowBodies(url: string, org: BenchOrganisation, members: number[]
     count(answers, /^HTTP\/1\.1 (\d{3})/.exec(s.answer)?.[1] ?? 'none');
   }
   closedAfter.sort((a, b) => a - b);
-  return { opened: sockets.length, closedByServer: closedAfter.length, stillOpen, answers, closedAfterMs: { p50: Math.round(quantile(closedAfter, 0.5)), p99: Math.round(quantile(closedAfter, 0.99)), max: Math.round(closedAfter.at(-1) ?? Number.NaN) } };
+  return {
+    opened: sockets.length,
+    closedByServer: closedAfter.length,
+    stillOpen,
+    answers,
+    closedAfterMs: {
+      p50: Math.round(quantile(closedAfter, 0.5)),
+      p99: Math.round(quantile(closedAfter, 0.99)),
+      max: Math.round(closedAfter.at(-1) ?? Number.NaN),
+    },
+  };
 }
 
 /** Logins against one account (made here by signing up), each from the next of `addresses` (X-Forwarded-For), then the right password from a new one. */
@@ -194,32 +217,46 @@ async function logins(url: string, attempts: number, addresses: number) {
   const slug = `abuse-${Date.now().toString(36)}`;
   const email = `organiser@${slug}.test`;
   const from = (i: number) => ({ 'content-type': 'application/json', 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
-  const signup = await fetch(`${url}/api/auth/signup`, { method: 'POST', headers: from(1 << 20), body: JSON.stringify({ organisation: { name: 'Abuse', slug }, displayName: 'Organiser', email, password: PASSWORD }) });
+  const signup = await fetch(`${url}/api/auth/signup`, {
+    method: 'POST',
+    headers: from(1 << 20),
+    body: JSON.stringify({ organisation: { name: 'Abuse', slug }, displayName: 'Organiser', email, password: PASSWORD }),
+  });
   if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
   const statuses: Record<string, number> = {};
   // Ten at a time, the way a guesser with many addresses would.
   for (let i = 0; i < attempts; i += 10) {
     await Promise.all(
       Array.from({ length: Math.min(10, attempts - i) }, async (_, j) => {
-        const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: from((i + j) % addresses), body: JSON.stringify({ organisation: slug, email, password: `wrong ${i + j}` }) });
+        const r = await fetch(`${url}/api/auth/login`, {
+          method: 'POST',
+          headers: from((i + j) % addresses),
+          body: JSON.stringify({ organisation: slug, email, password: `wrong ${i + j}` }),
+        });
         await r.arrayBuffer();
         count(statuses, r.status);
       }),
     );
   }
-  const right = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: from(addresses + 1), body: JSON.stringify({ organisation: slug, email, password: PASSWORD }) });
+  const right = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: from(addresses + 1),
+    body: JSON.stringify({ organisation: slug, email, password: PASSWORD }),
+  });
   await right.arrayBuffer();
   return { attempts, addresses, refused: statuses['429'] ?? 0, checked: statuses['401'] ?? 0, rightPasswordAfter: right.status };
 }
 
-const show = (f: VoteFigures) => `${f.votes} votes, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, max ${f.maxMs.toFixed(1)} ms${Object.keys(f.failed).length ? `; not 200: ${JSON.stringify(f.failed)}` : ''}`;
+const show = (f: VoteFigures) =>
+  `${f.votes} votes, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, max ${f.maxMs.toFixed(1)} ms${Object.keys(f.failed).length ? `; not 200: ${JSON.stringify(f.failed)}` : ''}`;
 
 export async function runAbuseBench(opts: AbuseBenchOptions): Promise<{ report: AbuseBenchReport; clean: boolean }> {
   const { log } = opts;
   if (!fs.existsSync(mainScript)) throw new Error(`${mainScript} is missing: run \`npm run build\` first`);
   const limit = openFileLimit();
   // Both ends of each slow connection are open files, in two processes with the same limit; leave room for the rest.
-  if (Number.isFinite(limit) && opts.slowConnections + 500 > limit) throw new Error(`--slow ${opts.slowConnections}: more than this shell's open-file limit allows (ulimit -n ${limit}, less 500 for the rest)`);
+  if (Number.isFinite(limit) && opts.slowConnections + 500 > limit)
+    throw new Error(`--slow ${opts.slowConnections}: more than this shell's open-file limit allows (ulimit -n ${limit}, less 500 for the rest)`);
   const members = Math.max(opts.voters + 2, Math.min(opts.slowConnections, 5000), 10);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-abuse-'));
   let server: ChildServer | null = null;
@@ -251,7 +288,9 @@ export async function runAbuseBench(opts: AbuseBenchOptions): Promise<{ report: 
     const beside = await vote(server.url, org, voters, opts.votesPerSecond, opts.seconds, 'beside');
     const looper = await looping;
     log(`[votes beside ${opts.loops} loop${opts.loops === 1 ? '' : 's'} of one member over every model route] ${show(beside)}`);
-    log(`[the looping member] ${looper.requests} requests, ${looper.perSecond}/s, answered ${JSON.stringify(looper.statusCodes)}; by route ${JSON.stringify(looper.byRoute)}`);
+    log(
+      `[the looping member] ${looper.requests} requests, ${looper.perSecond}/s, answered ${JSON.stringify(looper.statusCodes)}; by route ${JSON.stringify(looper.byRoute)}`,
+    );
 
     // The slow connections come from the members who do not vote, so the voters' own limits are theirs.
     const quiet = Array.from({ length: members - opts.voters - 2 }, (_, i) => i + opts.voters + 2);
@@ -265,7 +304,9 @@ export async function runAbuseBench(opts: AbuseBenchOptions): Promise<{ report: 
     log(`[votes beside the slow bodies] ${show(during)}`);
 
     const login = await logins(server.url, opts.logins, opts.loginAddresses);
-    log(`[logins] ${login.attempts} wrong passwords against one account from ${login.addresses} addresses: ${login.checked} checked, ${login.refused} refused (429); then the right password: ${login.rightPasswordAfter}`);
+    log(
+      `[logins] ${login.attempts} wrong passwords against one account from ${login.addresses} addresses: ${login.checked} checked, ${login.refused} refused (429); then the right password: ${login.rightPasswordAfter}`,
+    );
 
     const serverErrors = server.stderr().trim();
     if (serverErrors) log(`the server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
@@ -287,7 +328,16 @@ export async function runAbuseBench(opts: AbuseBenchOptions): Promise<{ report: 
 const positive = (x: string) => /^\d+$/.test(x) && Number(x) > 0;
 
 /** The command line's strings → options; a string is the usage error to report. */
-export function parseAbuseBenchOptions(raw: { seconds: string; loops: string; voters: string; votesPerSecond: string; slow: string; requestTimeout: string; logins: string; loginAddresses: string }): Omit<AbuseBenchOptions, 'log'> | string {
+export function parseAbuseBenchOptions(raw: {
+  seconds: string;
+  loops: string;
+  voters: string;
+  votesPerSecond: string;
+  slow: string;
+  requestTimeout: string;
+  logins: string;
+  loginAddresses: string;
+}): Omit<AbuseBenchOptions, 'log'> | string {
   for (const [flag, value] of [
     ['--seconds', raw.seconds],
     ['--loops', raw.loops],
@@ -303,7 +353,8 @@ export function parseAbuseBenchOptions(raw: { seconds: string; loops: string; vo
   if (Number(raw.seconds) > 600) return '--seconds: at most 600';
   if (Number(raw.loops) > 50) return '--loops: at most 50';
   // A voter's votes stay under the vote limit (120 a minute per member): at most one a second each.
-  if (Number(raw.votesPerSecond) > Number(raw.voters)) return '--votes-per-second: at most one a second per voter (--voters), under the vote limit of 120 a minute';
+  if (Number(raw.votesPerSecond) > Number(raw.voters))
+    return '--votes-per-second: at most one a second per voter (--voters), under the vote limit of 120 a minute';
   if (Number(raw.slow) > 50_000) return '--slow: at most 50000';
   if (Number(raw.requestTimeout) < 100 || Number(raw.requestTimeout) > 60_000) return '--request-timeout: milliseconds from 100 to 60000';
   if (Number(raw.loginAddresses) > 1_000_000) return '--login-addresses: at most 1000000';

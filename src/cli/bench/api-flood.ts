@@ -22,7 +22,11 @@ export interface FloodFigures {
 }
 
 async function flood(url: string, orgId: string, rate: number, seconds: number): Promise<FloodFigures> {
-  const spend = JSON.stringify({ token: { epoch: '2026-W01', message: 'AAAAAAAA', signature: 'AAAAAAAA' }, target: { kind: 'leadership' }, text: 'A criticism that carries no token worth the name.' });
+  const spend = JSON.stringify({
+    token: { epoch: '2026-W01', message: 'AAAAAAAA', signature: 'AAAAAAAA' },
+    target: { kind: 'leadership' },
+    text: 'A criticism that carries no token worth the name.',
+  });
   const autocannon = await loadAutocannon('bench-api --flood-anonymous');
   const result = await autocannon({
     url,
@@ -44,7 +48,13 @@ async function flood(url: string, orgId: string, rate: number, seconds: number):
   });
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, st]) => [code, st.count]));
   const cpu = process.cpuUsage();
-  return { rate, sent: Object.values(statusCodes).reduce((a, n) => a + n, 0), statusCodes, errors: result.errors, generatorCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
+  return {
+    rate,
+    sent: Object.values(statusCodes).reduce((a, n) => a + n, 0),
+    statusCodes,
+    errors: result.errors,
+    generatorCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+  };
 }
 
 /** Run the flood in a child process; resolves when it has ended, with its figures. */

@@ -10,9 +10,16 @@ export interface ChildServer {
 }
 
 /** Run `node [flags] script args` and resolve once it prints "serving on URL" (or what `ready` matches: a worker has no URL). */
-export async function startChildServer(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; nodeFlags?: string[]; ready?: RegExp } = {}): Promise<ChildServer> {
+export async function startChildServer(
+  script: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; nodeFlags?: string[]; ready?: RegExp } = {},
+): Promise<ChildServer> {
   const ready = options.ready ?? /serving on (http:\/\/\S+)/;
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, ...args], {
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

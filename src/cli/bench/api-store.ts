@@ -20,10 +20,18 @@ export interface StoreRunFigures {
   p99Ms: number;
 }
 
-const quantile = (sorted: Float64Array, q: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!);
+const quantile = (sorted: Float64Array, q: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-async function run(store: Store, org: BenchOrganisation, counter: { next: number }, mode: StoreRunFigures['mode'], concurrency: number, seconds: number): Promise<StoreRunFigures> {
+async function run(
+  store: Store,
+  org: BenchOrganisation,
+  counter: { next: number },
+  mode: StoreRunFigures['mode'],
+  concurrency: number,
+  seconds: number,
+): Promise<StoreRunFigures> {
   const { memberIds } = org;
   const latencies: number[] = [];
   let failed = 0;
@@ -35,7 +43,15 @@ async function run(store: Store, org: BenchOrganisation, counter: { next: number
       const member = i % memberIds.length;
       const statement = Math.floor(i / memberIds.length) % org.statementIds.length;
       const value = (((member + statement + Math.floor(i / (memberIds.length * org.statementIds.length))) % 3) - 1) as VoteValue;
-      const request = { orgId: org.orgId, statementId: org.statementIds[statement]!, memberId: memberIds[member]!, seesAllStatements: false, value, idempotencyKey: `store.${mode === 'group commit' ? 'g' : 't'}.${i}`, at: new Date().toISOString() };
+      const request = {
+        orgId: org.orgId,
+        statementId: org.statementIds[statement]!,
+        memberId: memberIds[member]!,
+        seesAllStatements: false,
+        value,
+        idempotencyKey: `store.${mode === 'group commit' ? 'g' : 't'}.${i}`,
+        at: new Date().toISOString(),
+      };
       const t0 = performance.now();
       try {
         if (mode === 'group commit') await store.voteWriter.cast(request);
@@ -49,7 +65,16 @@ async function run(store: Store, org: BenchOrganisation, counter: { next: number
   await Promise.all(Array.from({ length: concurrency }, caller));
   const elapsed = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
-  return { mode, concurrency, seconds: round2(elapsed), acknowledged: latencies.length, failed, votesPerSec: Math.round(latencies.length / elapsed), p50Ms: round2(quantile(sorted, 0.5)), p99Ms: round2(quantile(sorted, 0.99)) };
+  return {
+    mode,
+    concurrency,
+    seconds: round2(elapsed),
+    acknowledged: latencies.length,
+    failed,
+    votesPerSec: Math.round(latencies.length / elapsed),
+    p50Ms: round2(quantile(sorted, 0.5)),
+    p99Ms: round2(quantile(sorted, 0.99)),
+  };
 }
 
 /** Both modes at each concurrency, on the bench's database (the server stopped), after a short warm-up each. */

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { benchReport, parseApiBenchOptions, type ApiRun } from './api.js';
 
-const defaults = { dialects: 'sqlite,postgres', connections: '10,50', seconds: '10', warmup: '2', maxRequests: '500000', members: '5000', statements: '200', serverNodeFlags: '' };
+const defaults = {
+  dialects: 'sqlite,postgres',
+  connections: '10,50',
+  seconds: '10',
+  warmup: '2',
+  maxRequests: '500000',
+  members: '5000',
+  statements: '200',
+  serverNodeFlags: '',
+};
 
 describe('bench-api options', () => {
   it('reads the defaults: both dialects, 10 and 50 connections, one API process', () => {
     const parsed = parseApiBenchOptions(defaults);
-    expect(parsed).toMatchObject({ dialects: ['sqlite', 'postgres'], connections: [10, 50], seconds: 10, warmupSeconds: 2, apiProcesses: 1, ceiling: false, store: false });
+    expect(parsed).toMatchObject({
+      dialects: ['sqlite', 'postgres'],
+      connections: [10, 50],
+      seconds: 10,
+      warmupSeconds: 2,
+      apiProcesses: 1,
+      ceiling: false,
+      store: false,
+    });
   });
 
   it('takes several API processes on PostgreSQL only', () => {
@@ -49,7 +66,13 @@ describe('bench-api options', () => {
       statusCodes: {},
     });
     const report = benchReport(
-      [run('sqlite', 10, 3000, 12), run('sqlite', 50, 5000, 40), run('sqlite store, group commit', 50, 16000, 8), run('node:http', 50, 11000, 9), run('fastify', 50, 10000, 10)],
+      [
+        run('sqlite', 10, 3000, 12),
+        run('sqlite', 50, 5000, 40),
+        run('sqlite store, group commit', 50, 16000, 8),
+        run('node:http', 50, 11000, 9),
+        run('fastify', 50, 10000, 10),
+      ],
       { dialects: ['sqlite'], apiProcesses: 1 },
     );
     expect(report).toEqual({
@@ -66,7 +89,14 @@ describe('bench-api options', () => {
     const report = benchReport(
       [
         { ...base, target: 'sqlite', votesPerSec: 1500, p50Ms: 5, p99Ms: 20 },
-        { ...base, target: 'sqlite + anonymous flood', votesPerSec: 1450, p50Ms: 5.2, p99Ms: 21, flood: { rate: 1000, sent: 5000, errors: 0, statusCodes: { '429': 4750, '404': 250 }, generatorCpuSeconds: 0.9 } },
+        {
+          ...base,
+          target: 'sqlite + anonymous flood',
+          votesPerSec: 1450,
+          p50Ms: 5.2,
+          p99Ms: 21,
+          flood: { rate: 1000, sent: 5000, errors: 0, statusCodes: { '429': 4750, '404': 250 }, generatorCpuSeconds: 0.9 },
+        },
       ],
       { dialects: ['sqlite'], apiProcesses: 1 },
     );

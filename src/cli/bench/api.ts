@@ -80,7 +80,6 @@ export interface ApiRunFigures {
 /** What a run measured: the real server on a dialect, a ceiling server, or the store alone. */
 export type BenchTarget = DialectName | `${DialectName} + anonymous flood` | 'node:http' | 'fastify' | `${DialectName} store, ${StoreRunFigures['mode']}`;
 
-
 export interface ApiRun extends ApiRunFigures {
   target: BenchTarget;
   connections: number;
@@ -127,12 +126,21 @@ const ceilingScript = path.resolve(here, 'api-ceiling-server.js');
 type ServeRole = 'all' | 'api' | 'worker';
 
 /** Start `massline serve` on a free loopback port, with request limits off (or on at their defaults). */
-async function startServer(target: { dataDir: string; databaseUrl: string | undefined }, nodeFlags: string[], role: ServeRole = 'all', limits = 'off'): Promise<ChildServer> {
+async function startServer(
+  target: { dataDir: string; databaseUrl: string | undefined },
+  nodeFlags: string[],
+  role: ServeRole = 'all',
+  limits = 'off',
+): Promise<ChildServer> {
   const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: limits, MASSLINE_LOG_LEVEL: 'warn' };
   for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
   const roleArgs = role === 'all' ? [] : ['--role', role];
-  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir, ...roleArgs], { env, nodeFlags, ...(role === 'worker' ? { ready: /Massline is working/ } : {}) });
+  return startChildServer(mainScript, ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', target.dataDir, ...roleArgs], {
+    env,
+    nodeFlags,
+    ...(role === 'worker' ? { ready: /Massline is working/ } : {}),
+  });
 }
 
 /** The servers of one dialect's runs: one `serve` (all roles), or N API processes and one analysis worker. */
@@ -187,7 +195,12 @@ function voteRequests(org: BenchOrganisation, counter: { next: number }, runLabe
         const statement = Math.floor(i / m) % s;
         const round = Math.floor(i / (m * s));
         request.path = paths[statement]!;
-        request.headers = { 'content-type': 'application/json', cookie: cookies[member]!, 'x-csrf-token': csrf[member]!, 'idempotency-key': `bench.${runLabel}.${i}` };
+        request.headers = {
+          'content-type': 'application/json',
+          cookie: cookies[member]!,
+          'x-csrf-token': csrf[member]!,
+          'idempotency-key': `bench.${runLabel}.${i}`,
+        };
         request.body = bodies[(member + statement + round) % 3]!;
         return request;
       },
@@ -196,13 +209,28 @@ function voteRequests(org: BenchOrganisation, counter: { next: number }, runLabe
 }
 
 /** The load, shared out over the servers (connections and the request bound split evenly), as one result. */
-async function loadRun(urls: string[], org: BenchOrganisation, counter: { next: number }, runLabel: string, connections: number, seconds: number, maxRequests: number) {
+async function loadRun(
+  urls: string[],
+  org: BenchOrganisation,
+  counter: { next: number },
+  runLabel: string,
+  connections: number,
+  seconds: number,
+  maxRequests: number,
+) {
   const autocannon = await loadAutocannon('bench-api');
   const latencies: number[] = [];
   const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
   const results = await Promise.all(
     urls.map((url, i) => {
-      const instance = autocannon({ url, connections: share(connections, i), duration: seconds, maxOverallRequests: share(maxRequests, i), timeout: 10, requests: voteRequests(org, counter, runLabel) });
+      const instance = autocannon({
+        url,
+        connections: share(connections, i),
+        duration: seconds,
+        maxOverallRequests: share(maxRequests, i),
+        timeout: 10,
+        requests: voteRequests(org, counter, runLabel),
+      });
       instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
         if (status >= 200 && status < 300) latencies.push(ms);
       });
@@ -229,7 +257,10 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Read the stored votes back: every current vote must equal the member's newest logged vote. */
-async function storedVotes(target: { dataDir: string; databaseUrl: string | undefined }, org: BenchOrganisation): Promise<{ logged: number; current: number; outOfStep: number; bytesPerVote: number | null }> {
+async function storedVotes(
+  target: { dataDir: string; databaseUrl: string | undefined },
+  org: BenchOrganisation,
+): Promise<{ logged: number; current: number; outOfStep: number; bytesPerVote: number | null }> {
   const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, poolSize: 2 });
   try {
     const log = await votes.voteLogOfIssue(store.db, org.orgId, org.issueId);
@@ -237,21 +268,36 @@ async function storedVotes(target: { dataDir: string; databaseUrl: string | unde
     const newest = new Map<string, number>();
     for (const v of log) newest.set(`${v.memberId} ${v.statementId}`, v.value);
     const outOfStep = current.filter((v) => newest.get(`${v.memberId} ${v.statementId}`) !== v.value).length + Math.max(0, newest.size - current.length);
-    return { logged: log.length, current: current.length, outOfStep, bytesPerVote: log.length > 0 ? Math.round((await votes.voteStorageBytes(store.db, store.dialect)) / log.length) : null };
+    return {
+      logged: log.length,
+      current: current.length,
+      outOfStep,
+      bytesPerVote: log.length > 0 ? Math.round((await votes.voteStorageBytes(store.db, store.dialect)) / log.length) : null,
+    };
   } finally {
     await store.close();
   }
 }
 
 /** One measured run at one concurrency (after its warm-up), logged as it ends; with `floodRate`, beside the anonymous flood. */
-async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOrganisation, counter: { next: number }, connections: number, opts: ApiBenchOptions, floodRate = 0): Promise<ApiRun> {
+async function measure(
+  target: BenchTarget,
+  servers: ChildServer[],
+  org: BenchOrganisation,
+  counter: { next: number },
+  connections: number,
+  opts: ApiBenchOptions,
+  floodRate = 0,
+): Promise<ApiRun> {
   const urls = servers.map((s) => s.url);
   const label = `${floodRate > 0 ? 'f' : 'c'}${connections}`;
   if (opts.warmupSeconds > 0) await loadRun(urls, org, counter, `w${label}`, connections, opts.warmupSeconds, opts.maxRequests);
   const loadBefore = loadAverage();
   const cpuOf = () => {
     const each = servers.map((s) => cpuSeconds(s.child.pid));
-    return each.every((c) => c !== null) ? { process: each.reduce((a, c) => a + c!.process, 0), mainThread: each.reduce((a, c) => a + c!.mainThread, 0) } : null;
+    return each.every((c) => c !== null)
+      ? { process: each.reduce((a, c) => a + c!.process, 0), mainThread: each.reduce((a, c) => a + c!.mainThread, 0) }
+      : null;
   };
   const cpuBefore = cpuOf();
   const flooding = floodRate > 0 ? floodInChild(urls[0]!, org.orgId, floodRate, opts.seconds, opts.floodNice ?? 0) : null;
@@ -260,7 +306,10 @@ async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOr
   const cpuAfter = cpuOf();
   const perVote = (a: number, b: number) => `${Math.round(((b - a) * 1e6) / Math.max(1, result.ok))} µs`;
   const whose = servers.length > 1 ? `${servers.length} API processes' CPU` : 'server CPU';
-  const cpu = cpuBefore && cpuAfter ? `; ${whose} per request ${perVote(cpuBefore.process, cpuAfter.process)} (main thread${servers.length > 1 ? 's' : ''} ${perVote(cpuBefore.mainThread, cpuAfter.mainThread)})` : '';
+  const cpu =
+    cpuBefore && cpuAfter
+      ? `; ${whose} per request ${perVote(cpuBefore.process, cpuAfter.process)} (main thread${servers.length > 1 ? 's' : ''} ${perVote(cpuBefore.mainThread, cpuAfter.mainThread)})`
+      : '';
   const run: ApiRun = {
     target,
     connections,
@@ -282,7 +331,10 @@ async function measure(target: BenchTarget, servers: ChildServer[], org: BenchOr
       `${run.acknowledged} acknowledged in ${run.seconds} s, non-2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}${cpu}; load average ${loadBefore} → ${loadAverage()}` +
       `${failed(run) ? `  ERRORS: status ${JSON.stringify(run.statusCodes)}` : ''}`,
   );
-  if (flood) opts.log(`[${target}] the flood: ${flood.sent} requests answered in ${opts.seconds} s (${Math.round(flood.sent / opts.seconds)}/s answered, asked at ${flood.rate}/s), answered ${JSON.stringify(flood.statusCodes)}, connection errors ${flood.errors}; its own process used ${flood.generatorCpuSeconds} s of CPU (${Math.round((flood.generatorCpuSeconds / opts.seconds) * 100)} % of a core)`);
+  if (flood)
+    opts.log(
+      `[${target}] the flood: ${flood.sent} requests answered in ${opts.seconds} s (${Math.round(flood.sent / opts.seconds)}/s answered, asked at ${flood.rate}/s), answered ${JSON.stringify(flood.statusCodes)}, connection errors ${flood.errors}; its own process used ${flood.generatorCpuSeconds} s of CPU (${Math.round((flood.generatorCpuSeconds / opts.seconds) * 100)} % of a core)`,
+    );
   return run;
 }
 
@@ -305,9 +357,16 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
     log(`[${dialect}] seeded ${opts.members} members with sessions and ${opts.statements} statements in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
     servers = await startServers(target, opts);
     const where = dialect === 'sqlite' ? ` (SQLite in ${dataDir})` : ' (embedded PostgreSQL)';
-    log(servers.worker ? `[${dialect}] ${servers.api.length} API processes at ${servers.api.map((s) => s.url).join(', ')} and one analysis worker${where}` : `[${dialect}] server at ${servers.api[0]!.url}${where}`);
+    log(
+      servers.worker
+        ? `[${dialect}] ${servers.api.length} API processes at ${servers.api.map((s) => s.url).join(', ')} and one analysis worker${where}`
+        : `[${dialect}] server at ${servers.api[0]!.url}${where}`,
+    );
     const counter = { next: 0 };
-    if (opts.floodAnonymous > 0) log(`[${dialect}] request limits ${process.env.MASSLINE_RATE_LIMITS ?? 'on'}${process.env.MASSLINE_RATE_LIMITS === undefined ? ' (the defaults)' : ''}; each run alone, then beside ${opts.floodAnonymous} anonymous requests a second`);
+    if (opts.floodAnonymous > 0)
+      log(
+        `[${dialect}] request limits ${process.env.MASSLINE_RATE_LIMITS ?? 'on'}${process.env.MASSLINE_RATE_LIMITS === undefined ? ' (the defaults)' : ''}; each run alone, then beside ${opts.floodAnonymous} anonymous requests a second`,
+      );
     for (const connections of opts.connections) {
       if (opts.floodAnonymous === 0) {
         const run = await measure(dialect, servers.api, org, counter, connections, opts);
@@ -342,11 +401,30 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
       if (serverErrors) log(`[${dialect}] a server wrote to stderr:\n${serverErrors.split('\n').slice(-20).join('\n')}`);
     }
     if (opts.store) {
-      for (const r of await benchStoreWrites(target, org, counter, { concurrency: opts.connections, seconds: opts.seconds, warmupSeconds: opts.warmupSeconds })) {
-        const run: ApiRun = { target: `${dialect} store, ${r.mode}`, connections: r.concurrency, seconds: r.seconds, requests: r.acknowledged + r.failed, acknowledged: r.acknowledged, non2xx: r.failed, errors: 0, timeouts: 0, statusCodes: {}, votesPerSec: r.votesPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
+      for (const r of await benchStoreWrites(target, org, counter, {
+        concurrency: opts.connections,
+        seconds: opts.seconds,
+        warmupSeconds: opts.warmupSeconds,
+      })) {
+        const run: ApiRun = {
+          target: `${dialect} store, ${r.mode}`,
+          connections: r.concurrency,
+          seconds: r.seconds,
+          requests: r.acknowledged + r.failed,
+          acknowledged: r.acknowledged,
+          non2xx: r.failed,
+          errors: 0,
+          timeouts: 0,
+          statusCodes: {},
+          votesPerSec: r.votesPerSec,
+          p50Ms: r.p50Ms,
+          p99Ms: r.p99Ms,
+        };
         runs.push(run);
         if (failed(run)) clean = false;
-        log(`[${run.target}] ${String(r.concurrency).padStart(3)} concurrent: ${String(r.votesPerSec).padStart(6)} votes/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms; ${r.acknowledged} written in ${r.seconds} s, ${r.failed} failed`);
+        log(
+          `[${run.target}] ${String(r.concurrency).padStart(3)} concurrent: ${String(r.votesPerSec).padStart(6)} votes/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms; ${r.acknowledged} written in ${r.seconds} s, ${r.failed} failed`,
+        );
       }
     }
     const stored = await storedVotes(target, org);
@@ -366,12 +444,19 @@ async function benchDialect(dialect: DialectName, opts: ApiBenchOptions, runs: A
 /** The same load against servers that only answer: the most this machine serves with this load generator. */
 async function benchCeiling(opts: ApiBenchOptions, runs: ApiRun[]): Promise<void> {
   // The requests need an organisation's shape only (ids, tokens); nothing is stored.
-  const org: BenchOrganisation = { orgId: 'ceiling', issueId: 'ceiling', statementIds: ['s1', 's2', 's3'], memberIds: ['m1', 'm2', 'm3', 'm4'], sessionTokens: ['t1', 't2', 't3', 't4'] };
+  const org: BenchOrganisation = {
+    orgId: 'ceiling',
+    issueId: 'ceiling',
+    statementIds: ['s1', 's2', 's3'],
+    memberIds: ['m1', 'm2', 'm3', 'm4'],
+    sessionTokens: ['t1', 't2', 't3', 't4'],
+  };
   for (const kind of ['http', 'fastify'] as const) {
     const server = await startChildServer(ceilingScript, [kind]);
     try {
       const counter = { next: 0 };
-      for (const connections of opts.connections) runs.push(await measure(kind === 'http' ? 'node:http' : 'fastify', [server], org, counter, connections, opts));
+      for (const connections of opts.connections)
+        runs.push(await measure(kind === 'http' ? 'node:http' : 'fastify', [server], org, counter, connections, opts));
     } finally {
       await server.stop();
     }
@@ -380,7 +465,17 @@ async function benchCeiling(opts: ApiBenchOptions, runs: ApiRun[]): Promise<void
 
 function table(runs: ApiRun[]): string[] {
   const header = ['server', 'connections', 'votes/s', 'p50 ms', 'p99 ms', 'acknowledged', 'non-2xx', 'errors', 'timeouts'];
-  const rows = runs.map((r) => [r.target === 'node:http' || r.target === 'fastify' ? `${r.target} (ceiling)` : r.target, String(r.connections), String(r.votesPerSec), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), String(r.acknowledged), String(r.non2xx), String(r.errors), String(r.timeouts)]);
+  const rows = runs.map((r) => [
+    r.target === 'node:http' || r.target === 'fastify' ? `${r.target} (ceiling)` : r.target,
+    String(r.connections),
+    String(r.votesPerSec),
+    r.p50Ms.toFixed(2),
+    r.p99Ms.toFixed(2),
+    String(r.acknowledged),
+    String(r.non2xx),
+    String(r.errors),
+    String(r.timeouts),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)];
@@ -396,8 +491,7 @@ export function benchReport(runs: readonly ApiRun[], opts: Pick<ApiBenchOptions,
     else if (r.target === 'sqlite + anonymous flood' || r.target === 'postgres + anonymous flood') {
       const dialect = r.target === 'sqlite + anonymous flood' ? 'sqlite' : 'postgres';
       ((report.anonymousFlood ??= {})[dialect] ??= {})[at] = { ...figures(r), floodRate: r.flood?.rate ?? 0, floodStatusCodes: r.flood?.statusCodes ?? {} };
-    }
-    else if (r.target === 'node:http' || r.target === 'fastify') ((report.ceiling ??= {})[r.target] ??= {})[at] = figures(r);
+    } else if (r.target === 'node:http' || r.target === 'fastify') ((report.ceiling ??= {})[r.target] ??= {})[at] = figures(r);
     else {
       const [dialect, mode] = /^(\w+) store, (.+)$/.exec(r.target)!.slice(1) as [DialectName, StoreRunFigures['mode']];
       (((report.store ??= {})[dialect] ??= {})[mode] ??= {})[at] = figures(r);
@@ -406,7 +500,8 @@ export function benchReport(runs: readonly ApiRun[], opts: Pick<ApiBenchOptions,
   for (const dialect of opts.dialects) {
     for (const [at, f] of Object.entries(report[dialect] ?? {})) {
       const ceiling = report.ceiling?.fastify?.[at];
-      if (ceiling && ceiling.votesPerSec > 0) ((report.shareOfFastifyCeiling ??= {})[dialect] ??= {})[at] = Math.round((f.votesPerSec / ceiling.votesPerSec) * 1000) / 1000;
+      if (ceiling && ceiling.votesPerSec > 0)
+        ((report.shareOfFastifyCeiling ??= {})[dialect] ??= {})[at] = Math.round((f.votesPerSec / ceiling.votesPerSec) * 1000) / 1000;
     }
   }
   if (opts.apiProcesses > 1) report.apiProcesses = opts.apiProcesses;
@@ -453,13 +548,19 @@ export function parseApiBenchOptions(raw: {
   if (dialects.length === 0 || dialects.some((d) => d !== 'sqlite' && d !== 'postgres')) return '--dialects: sqlite, postgres, or both separated by a comma';
   const connections = raw.connections.split(',').map((c) => c.trim());
   if (connections.length === 0 || !connections.every(positive)) return '--connections: positive integers separated by commas';
-  for (const [flag, value] of [['--seconds', raw.seconds], ['--max-requests', raw.maxRequests], ['--members', raw.members], ['--statements', raw.statements]] as const) {
+  for (const [flag, value] of [
+    ['--seconds', raw.seconds],
+    ['--max-requests', raw.maxRequests],
+    ['--members', raw.members],
+    ['--statements', raw.statements],
+  ] as const) {
     if (!positive(value)) return `${flag}: a positive integer`;
   }
   if (!/^\d+$/.test(raw.warmup)) return '--warmup: a whole number of seconds';
   const apiProcesses = raw.apiProcesses ?? '1';
   if (!positive(apiProcesses) || Number(apiProcesses) > 16) return '--api-processes: an integer from 1 to 16';
-  if (Number(apiProcesses) > 1 && dialects.includes('sqlite')) return '--api-processes: more than one API process needs PostgreSQL (--dialects postgres); SQLite is served by one process';
+  if (Number(apiProcesses) > 1 && dialects.includes('sqlite'))
+    return '--api-processes: more than one API process needs PostgreSQL (--dialects postgres); SQLite is served by one process';
   const flood = raw.floodAnonymous ?? '0';
   if (!/^\d+$/.test(flood) || Number(flood) > 20_000) return '--flood-anonymous: requests per second, from 0 (none) to 20000';
   const floodNice = raw.floodNice ?? '0';

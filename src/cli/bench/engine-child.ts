@@ -16,15 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Analysis, VoteStore } from '../../engine/index.js';
-import {
-  analyzeConversation,
-  applyVote,
-  applyVoteAt,
-  createVoteStore,
-  participantRowOf,
-  reservePendingVotes,
-  statementColumnOf,
-} from '../../engine/index.js';
+import { analyzeConversation, applyVote, applyVoteAt, createVoteStore, participantRowOf, reservePendingVotes, statementColumnOf } from '../../engine/index.js';
 import type { ParticipantRow, StatementColumn, Vote } from '../../engine/index.js';
 import { readPolisConversation } from '../polis/format.js';
 

@@ -103,7 +103,10 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<object> 
     }
     const polis: Record<string, unknown>[] = [];
     const conversations = fs.existsSync(polisRoot)
-      ? fs.readdirSync(polisRoot).filter((name) => fs.existsSync(path.join(polisRoot, name, 'votes.csv'))).sort()
+      ? fs
+          .readdirSync(polisRoot)
+          .filter((name) => fs.existsSync(path.join(polisRoot, name, 'votes.csv')))
+          .sort()
       : [];
     for (const name of conversations) {
       const directory = path.join(polisRoot, name);

@@ -13,7 +13,25 @@ import type { EndorsementKind, Verdict, VoteValue } from '../../core/index.js';
 import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
-import { analyses, events, inTransaction, issues, lines, members, newId, newToken, openStore, organisations, practice, sessions, sqliteFile, statements, tokenHash, type Db, type votes } from '../../store/index.js';
+import {
+  analyses,
+  events,
+  inTransaction,
+  issues,
+  lines,
+  members,
+  newId,
+  newToken,
+  openStore,
+  organisations,
+  practice,
+  sessions,
+  sqliteFile,
+  statements,
+  tokenHash,
+  type Db,
+  type votes,
+} from '../../store/index.js';
 import type { Database } from '../../store/schema/index.js';
 
 export interface ModelBenchSize {
@@ -40,7 +58,16 @@ export interface ModelBenchOrganisation {
   memberIds: string[];
   sessionTokens: string[];
   /** What was written. */
-  written: { members: number; statements: number; votes: number; analyses: number; lineVersions: number; endorsements: number; reports: number; events: number };
+  written: {
+    members: number;
+    statements: number;
+    votes: number;
+    analyses: number;
+    lineVersions: number;
+    endorsements: number;
+    reports: number;
+    events: number;
+  };
 }
 
 /** mulberry32: a small seeded generator, uniform on [0, 1). */
@@ -81,7 +108,12 @@ type SeededOptions = { format: number } & ModelBenchSize;
  * is put back in WAL mode, with a table naming the options it was seeded with (`--database`).
  * `onProgress` hears the votes written so far.
  */
-export async function seedModelBenchOrganisation(target: { dataDir: string; databaseUrl: string | undefined }, size: ModelBenchSize, onProgress?: (votesWritten: number) => void, onStep?: (done: string) => void): Promise<ModelBenchOrganisation> {
+export async function seedModelBenchOrganisation(
+  target: { dataDir: string; databaseUrl: string | undefined },
+  size: ModelBenchSize,
+  onProgress?: (votesWritten: number) => void,
+  onStep?: (done: string) => void,
+): Promise<ModelBenchOrganisation> {
   const store = openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
   try {
     await store.migrate();
@@ -98,7 +130,12 @@ export async function seedModelBenchOrganisation(target: { dataDir: string; data
   return seedSqlite(sqliteFile(target.dataDir), size, onProgress, onStep);
 }
 
-async function seedSqlite(file: string, size: ModelBenchSize, onProgress?: (votesWritten: number) => void, onStep?: (done: string) => void): Promise<ModelBenchOrganisation> {
+async function seedSqlite(
+  file: string,
+  size: ModelBenchSize,
+  onProgress?: (votesWritten: number) => void,
+  onStep?: (done: string) => void,
+): Promise<ModelBenchOrganisation> {
   let since = performance.now();
   const step = (done: string) => {
     const now = performance.now();
@@ -117,17 +154,24 @@ async function seedSqlite(file: string, size: ModelBenchSize, onProgress?: (vote
     raw.pragma('cache_size = -3145728');
     raw.pragma('temp_store = MEMORY');
     const org = await db.transaction().execute(async (trx) => {
-      const indexes = raw.prepare<[], { name: string; sql: string }>("select name, sql from sqlite_master where type = 'index' and tbl_name in ('vote_log', 'votes') and sql is not null order by name").all();
+      const indexes = raw
+        .prepare<[], { name: string; sql: string }>(
+          "select name, sql from sqlite_master where type = 'index' and tbl_name in ('vote_log', 'votes') and sql is not null order by name",
+        )
+        .all();
       for (const index of indexes) raw.exec(`drop index "${index.name.replace(/"/g, '""')}"`);
       const out = await seed(trx, sqliteVotes(raw), size, onProgress);
       step('rows written');
       for (const index of indexes) raw.exec(index.sql);
       step(`indexes ${indexes.map((x) => x.name).join(', ')} created again`);
       const broken = raw.prepare<[], { table: string; parent: string }>('pragma foreign_key_check').all();
-      if (broken.length > 0) throw new Error(`the seed wrote ${broken.length} rows whose foreign keys point nowhere (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
+      if (broken.length > 0)
+        throw new Error(`the seed wrote ${broken.length} rows whose foreign keys point nowhere (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
       step('foreign keys checked');
       raw.exec(`create table ${markerTable} (options text not null, organisation text not null, seeded_at text not null)`);
-      raw.prepare(`insert into ${markerTable} (options, organisation, seeded_at) values (?, ?, ?)`).run(JSON.stringify(seededOptions(size)), JSON.stringify(out), new Date().toISOString());
+      raw
+        .prepare(`insert into ${markerTable} (options, organisation, seeded_at) values (?, ?, ?)`)
+        .run(JSON.stringify(seededOptions(size)), JSON.stringify(out), new Date().toISOString());
       return out;
     });
     step('committed');
@@ -153,7 +197,14 @@ function cachingStatements(raw: SqliteDatabase.Database): KyselySqliteDatabase {
   };
 }
 
-const seededOptions = (size: ModelBenchSize): SeededOptions => ({ format: seedFormat, members: size.members, issues: size.issues, votes: size.votes, sessions: size.sessions, seed: size.seed });
+const seededOptions = (size: ModelBenchSize): SeededOptions => ({
+  format: seedFormat,
+  members: size.members,
+  issues: size.issues,
+  votes: size.votes,
+  sessions: size.sessions,
+  seed: size.seed,
+});
 
 /** What a SQLite file holds for `--database`: nothing yet, or the organisation seeded with these options; a string tells why it cannot be used. */
 export function modelBenchDatabaseState(file: string, size: ModelBenchSize): 'absent' | 'seeded' | string {
@@ -198,7 +249,9 @@ export function openSeededModelBench(file: string): ModelBenchOrganisation {
     const { organisation } = raw.prepare<[], { organisation: string }>(`select organisation from ${markerTable}`).get()!;
     const org = JSON.parse(organisation) as ModelBenchOrganisation;
     const now = Date.now();
-    raw.prepare('update sessions set seen_at = ?, expires_at = ? where org_id = ?').run(new Date(now).toISOString(), new Date(now + 7 * DAY).toISOString(), org.orgId);
+    raw
+      .prepare('update sessions set seen_at = ?, expires_at = ? where org_id = ?')
+      .run(new Date(now).toISOString(), new Date(now + 7 * DAY).toISOString(), org.orgId);
     return org;
   } finally {
     raw.close();
@@ -280,9 +333,8 @@ function postgresVotes(triggersOff: boolean): VoteWriter {
       let last = 0;
       for (let i = 0; i < rows.length; i += 50_000) {
         const slice = rows.slice(i, i + 50_000);
-        const r = await unchecked(
-          db,
-          () => sql<{ head: string | number | null }>`
+        const r = await unchecked(db, () =>
+          sql<{ head: string | number | null }>`
             with written as (
               insert into vote_log (org_id, issue_id, statement_id, member_id, value, cast_at)
               select ${orgId}, ${issueId}, u.statement_id, u.member_id, u.value, u.cast_at
@@ -300,9 +352,8 @@ function postgresVotes(triggersOff: boolean): VoteWriter {
     async insertCurrent(db, orgId, issueId, rows) {
       for (let i = 0; i < rows.length; i += 50_000) {
         const slice = rows.slice(i, i + 50_000);
-        await unchecked(
-          db,
-          () => sql`
+        await unchecked(db, () =>
+          sql`
             insert into votes (org_id, issue_id, statement_id, member_id, value, updated_at)
             select ${orgId}, ${issueId}, u.statement_id, u.member_id, u.value, u.updated_at
             from unnest(${slice.map((v) => v.statementId)}::text[], ${slice.map((v) => v.memberId)}::text[], ${slice.map((v) => v.value)}::int[], ${slice.map((v) => v.castAt)}::timestamptz[])
@@ -327,7 +378,10 @@ async function postgresForeignKeyCheck(db: Db): Promise<string[]> {
     const pairs = key.child_columns.map((column, i) => sql`p.${sql.ref(key.parent_columns[i]!)} = c.${sql.ref(column)}`);
     const r = await sql<{ n: string | number }>`
       select count(*) as n from ${sql.table(key.child)} c
-      where ${sql.join(key.child_columns.map((column) => sql`c.${sql.ref(column)} is not null`), sql` and `)}
+      where ${sql.join(
+        key.child_columns.map((column) => sql`c.${sql.ref(column)} is not null`),
+        sql` and `,
+      )}
         and not exists (select 1 from ${sql.table(key.parent)} p where ${sql.join(pairs, sql` and `)})`.execute(db);
     const n = Number(r.rows[0]?.n ?? 0);
     if (n > 0) broken.push(`${n} rows of ${key.child} (${key.child_columns.join(', ')}) → ${key.parent}`);
@@ -346,9 +400,23 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
 
   // The organisation, its members (joined over the first month) and the sessions of the first few.
   const { orgId, memberRows } = await inTransaction(db, async (trx) => {
-    const org = await organisations.createOrganisation(trx, { slug: `bench-model-${newToken().slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, name: 'Bench union', moderation: 'strict', at: iso(yearAgo) });
+    const org = await organisations.createOrganisation(trx, {
+      slug: `bench-model-${newToken()
+        .slice(0, 8)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, 'x')}`,
+      name: 'Bench union',
+      moderation: 'strict',
+      at: iso(yearAgo),
+    });
     const rows = Array.from({ length: size.members }, (_, i) =>
-      members.memberRow({ orgId: org.id, displayName: `Member ${i + 1}`, role: i === 0 ? 'admin' : i < 4 ? 'organiser' : 'member', constituency: constituencies[i % constituencies.length]!, at: iso(yearAgo + Math.floor((i / size.members) * 30 * DAY)) }),
+      members.memberRow({
+        orgId: org.id,
+        displayName: `Member ${i + 1}`,
+        role: i === 0 ? 'admin' : i < 4 ? 'organiser' : 'member',
+        constituency: constituencies[i % constituencies.length]!,
+        at: iso(yearAgo + Math.floor((i / size.members) * 30 * DAY)),
+      }),
     );
     await members.insertMembers(trx, rows);
     await events.recordEvents(
@@ -365,12 +433,29 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
   await inTransaction(db, async (trx) => {
     const expires = iso(now + 7 * DAY);
     for (const [i, m] of sessionMembers.entries()) {
-      await sessions.createSession(trx, { id: tokenHash(sessionTokens[i]!), org_id: orgId, member_id: m.id, created_at: iso(now), expires_at: expires, role: m.role, seen_at: iso(now) });
+      await sessions.createSession(trx, {
+        id: tokenHash(sessionTokens[i]!),
+        org_id: orgId,
+        member_id: m.id,
+        created_at: iso(now),
+        expires_at: expires,
+        role: m.role,
+        seen_at: iso(now),
+      });
     }
   });
 
   const leaningOf = (memberIndex: number) => memberIndex % leanings;
-  const out: ModelBenchOrganisation = { orgId, issueIds: [], lineIssueIds: [], versionIds: [], gathering: [], memberIds: sessionMembers.map((m) => m.id), sessionTokens, written };
+  const out: ModelBenchOrganisation = {
+    orgId,
+    issueIds: [],
+    lineIssueIds: [],
+    versionIds: [],
+    gathering: [],
+    memberIds: sessionMembers.map((m) => m.id),
+    sessionTokens,
+    written,
+  };
   const organiser = memberRows[Math.min(1, memberRows.length - 1)]!.id;
   const perIssue = Math.floor(size.votes / size.issues);
   const reader = sessionMembers[0] ? memberRows.indexOf(sessionMembers[0]) : -1;
@@ -382,19 +467,50 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
     // Issues open one after another over the year's first ten months; each votes until now.
     const openedAt = yearAgo + 31 * DAY + Math.floor((i / size.issues) * 300 * DAY);
     await inTransaction(db, async (trx) => {
-      const { issue, cycle } = await issues.createIssue(trx, { orgId, title: `Issue ${i + 1}`, description: `What should the union do about issue ${i + 1}?`, createdBy: organiser, at: iso(openedAt) });
-      await events.recordEvent(trx, { orgId, issueId: issue.id, cycleId: cycle.id, type: 'issue.opened', at: iso(openedAt), actorId: organiser, data: { title: issue.title } });
+      const { issue, cycle } = await issues.createIssue(trx, {
+        orgId,
+        title: `Issue ${i + 1}`,
+        description: `What should the union do about issue ${i + 1}?`,
+        createdBy: organiser,
+        at: iso(openedAt),
+      });
+      await events.recordEvent(trx, {
+        orgId,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        type: 'issue.opened',
+        at: iso(openedAt),
+        actorId: organiser,
+        data: { title: issue.title },
+      });
       written.events++;
       out.issueIds.push(issue.id);
       // Statements: a few by members (acts of the masses), the rest by the organiser; each group leans its own way on each.
       const statementRows = Array.from({ length: statementsPerIssue }, (_, s) => {
         const author = s % 4 === 0 ? memberRows[Math.floor(random() * memberRows.length)]!.id : organiser;
-        return statements.statementRow({ orgId, issueId: issue.id, cycleId: cycle.id, authorId: author, text: `Issue ${i + 1}, statement ${s + 1}`, status: 'accepted', origin: author === organiser ? 'organiser' : 'member', at: iso(openedAt + s * 3_600_000) });
+        return statements.statementRow({
+          orgId,
+          issueId: issue.id,
+          cycleId: cycle.id,
+          authorId: author,
+          text: `Issue ${i + 1}, statement ${s + 1}`,
+          status: 'accepted',
+          origin: author === organiser ? 'organiser' : 'member',
+          at: iso(openedAt + s * 3_600_000),
+        });
       });
       await statements.insertStatements(trx, statementRows);
       await events.recordEvents(
         trx,
-        statementRows.map((s) => ({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at: s.created_at, actorId: s.author_id, data: { statementId: s.id } })),
+        statementRows.map((s) => ({
+          orgId,
+          issueId: issue.id,
+          cycleId: cycle.id,
+          type: 'statement.added',
+          at: s.created_at,
+          actorId: s.author_id,
+          data: { statementId: s.id },
+        })),
       );
       written.statements += statementRows.length;
       written.events += statementRows.length;
@@ -431,7 +547,8 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
       const statementRank = rankOf(statementRows.map((s) => s.id));
       const byKey = new Float64Array(current.size);
       let n = 0;
-      for (const key of current.keys()) byKey[n++] = statementRank[key % statementsPerIssue]! * memberRows.length + memberRank[Math.floor(key / statementsPerIssue)]!;
+      for (const key of current.keys())
+        byKey[n++] = statementRank[key % statementsPerIssue]! * memberRows.length + memberRank[Math.floor(key / statementsPerIssue)]!;
       byKey.sort();
       const statementAt = invert(statementRank);
       await voteWriter.insertCurrent(
@@ -481,12 +598,20 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
         groups: groups.map((g, gi) => ({
           ...g,
           representative: statementRows
-            .map((s) => ({ statementId: s.id, direction: 'agree' as const, share: share(s.id, gi), score: share(s.id, gi) - (share(s.id, (gi + 1) % leanings) + share(s.id, (gi + 2) % leanings)) / 2 }))
+            .map((s) => ({
+              statementId: s.id,
+              direction: 'agree' as const,
+              share: share(s.id, gi),
+              score: share(s.id, gi) - (share(s.id, (gi + 1) % leanings) + share(s.id, (gi + 2) % leanings)) / 2,
+            }))
             .sort((a, b) => b.score - a.score)
             .slice(0, 3),
         })),
         consensus: [],
-        groupInformedConsensus: statementRows.map((s) => ({ statementId: s.id, score: Array.from({ length: leanings }, (_, g) => share(s.id, g)).reduce((a, x) => a * x, 1) })),
+        groupInformedConsensus: statementRows.map((s) => ({
+          statementId: s.id,
+          score: Array.from({ length: leanings }, (_, g) => share(s.id, g)).reduce((a, x) => a * x, 1),
+        })),
         divisive: [],
         bridging: [],
         map: { members: [], x: [], y: [], group: [] },
@@ -496,7 +621,15 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
       const { consensus, divisive } = groupConsensusOf(snapshot);
       snapshot.consensus = consensus;
       snapshot.divisive = divisive;
-      const analysis = await analyses.saveAnalysis(trx, { orgId, issueId: issue.id, cycleId: cycle.id, source: 'engine', votesSeq: snapshot.revision, result: snapshot, at: iso(analysisAt) });
+      const analysis = await analyses.saveAnalysis(trx, {
+        orgId,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        source: 'engine',
+        votesSeq: snapshot.revision,
+        result: snapshot,
+        at: iso(analysisAt),
+      });
       written.analyses++;
 
       // One or two published versions; each claim cites statements and the analysis.
@@ -538,7 +671,11 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
             versionId: version.id,
             number: version.number,
             analysisId: analysis.id,
-            claims: version.claims.map((c) => ({ id: c.id, text: c.text, cites: c.citations.map((x) => ({ kind: x.kind, ref: x.statement_id ?? x.analysis_id ?? x.report_id })) })),
+            claims: version.claims.map((c) => ({
+              id: c.id,
+              text: c.text,
+              cites: c.citations.map((x) => ({ kind: x.kind, ref: x.statement_id ?? x.analysis_id ?? x.report_id })),
+            })),
           },
         });
         written.lineVersions++;
@@ -556,10 +693,30 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
           const kind: EndorsementKind = r < 0.6 ? 'embrace' : r < 0.85 ? 'amend' : 'critique';
           const at = iso(publishedAt + Math.floor(((a + 1) / (answerers + 1)) * Math.min(20 * DAY, lastHour - publishedAt)));
           newest.set(m, { kind, at });
-          answerEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'line.endorsed', at, actorId: memberRows[m]!.id, data: { versionId: version.id, kind } });
+          answerEvents.push({
+            orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'line.endorsed',
+            at,
+            actorId: memberRows[m]!.id,
+            data: { versionId: version.id, kind },
+          });
         }
-        const answerRows = [...newest].map(([m, a]) => ({ id: newId(), org_id: orgId, line_version_id: version.id, member_id: memberRows[m]!.id, kind: a.kind, text: null, created_at: a.at }));
-        for (let k = 0; k < answerRows.length; k += 1000) await trx.insertInto('endorsements').values(answerRows.slice(k, k + 1000)).execute();
+        const answerRows = [...newest].map(([m, a]) => ({
+          id: newId(),
+          org_id: orgId,
+          line_version_id: version.id,
+          member_id: memberRows[m]!.id,
+          kind: a.kind,
+          text: null,
+          created_at: a.at,
+        }));
+        for (let k = 0; k < answerRows.length; k += 1000)
+          await trx
+            .insertInto('endorsements')
+            .values(answerRows.slice(k, k + 1000))
+            .execute();
         await events.recordEvents(trx, answerEvents);
         written.endorsements += answerers;
         written.events += answerEvents.length;
@@ -571,8 +728,27 @@ async function seed(db: Db, voteWriter: VoteWriter, size: ModelBenchSize, onProg
           const r = random();
           const verdict: Verdict = r < 0.5 ? 'confirms' : r < 0.8 ? 'mixed' : 'refutes';
           const at = iso(publishedAt + Math.floor(((a + 1) / (reporters + 1)) * Math.min(25 * DAY, lastHour - publishedAt)));
-          const report = await practice.fileReport(trx, { orgId, issueId: issue.id, cycleId: cycle.id, actionId: null, memberId: memberRows[m]!.id, claimId: claim.id, verdict, whatDone: 'Raised it at the depot meeting', whatHappened: 'See the verdict', at });
-          reportEvents.push({ orgId, issueId: issue.id, cycleId: cycle.id, type: 'report.filed', at, actorId: report.member_id, data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict } });
+          const report = await practice.fileReport(trx, {
+            orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            actionId: null,
+            memberId: memberRows[m]!.id,
+            claimId: claim.id,
+            verdict,
+            whatDone: 'Raised it at the depot meeting',
+            whatHappened: 'See the verdict',
+            at,
+          });
+          reportEvents.push({
+            orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'report.filed',
+            at,
+            actorId: report.member_id,
+            data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict },
+          });
         }
         await events.recordEvents(trx, reportEvents);
         written.reports += reporters;

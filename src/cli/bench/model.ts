@@ -137,7 +137,11 @@ function browserOf(token: string) {
  * One request, timed from sending to the answer's last byte. Through node:http rather than
  * fetch, whose five-minute wait for the answer's headers would cut a slow route short.
  */
-function timed(url: string, init: { method?: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<{ ms: number; status: number; body: string }> {
+function timed(
+  url: string,
+  init: { method?: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<{ ms: number; status: number; body: string }> {
   const start = performance.now();
   return new Promise((resolve) => {
     const done = (status: number, body: string) => resolve({ ms: performance.now() - start, status, body });
@@ -155,7 +159,14 @@ function timed(url: string, init: { method?: string; headers: Record<string, str
 }
 
 /** One phase: every route `requests` times, routes in turn, each within its time budget. */
-async function phase(server: ChildServer, org: ModelBenchOrganisation, name: ModelPhase, opts: ModelBenchOptions, report: ModelDialectReport, dialect: DialectName): Promise<boolean> {
+async function phase(
+  server: ChildServer,
+  org: ModelBenchOrganisation,
+  name: ModelPhase,
+  opts: ModelBenchOptions,
+  report: ModelDialectReport,
+  dialect: DialectName,
+): Promise<boolean> {
   const routes = modelRoutes.filter((r) => opts.routes.includes(r.name));
   const reader = browserOf(org.sessionTokens[0]!);
   const latencies = routes.map(() => [] as number[]);
@@ -183,7 +194,14 @@ async function phase(server: ChildServer, org: ModelBenchOrganisation, name: Mod
   for (const [r, route] of routes.entries()) {
     const made = latencies[r]!;
     const sorted = [...made].sort((a, b) => a - b);
-    const figures: ModelRouteFigures = { requests: made.length, firstMs: round1(made[0] ?? Number.NaN), p50Ms: round1(quantile(sorted, 0.5)), p99Ms: round1(quantile(sorted, 0.99)), maxMs: round1(sorted[sorted.length - 1] ?? Number.NaN), failures: failures[r]! };
+    const figures: ModelRouteFigures = {
+      requests: made.length,
+      firstMs: round1(made[0] ?? Number.NaN),
+      p50Ms: round1(quantile(sorted, 0.5)),
+      p99Ms: round1(quantile(sorted, 0.99)),
+      maxMs: round1(sorted[sorted.length - 1] ?? Number.NaN),
+      failures: failures[r]!,
+    };
     (report.routes[route.name] ??= {})[name] = figures;
     if (made.length === 0) clean = false;
     opts.log(
@@ -195,7 +213,12 @@ async function phase(server: ChildServer, org: ModelBenchOrganisation, name: Mod
 }
 
 /** The new votes, through the API one after another: the members with sessions in turn, on the gathering issues' statements in turn. */
-async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, opts: ModelBenchOptions, dialect: DialectName): Promise<ModelDialectReport['newVotes']> {
+async function castNewVotes(
+  server: ChildServer,
+  org: ModelBenchOrganisation,
+  opts: ModelBenchOptions,
+  dialect: DialectName,
+): Promise<ModelDialectReport['newVotes']> {
   const voters = org.sessionTokens.map(browserOf);
   // Keys of this run's own: a kept database already holds the keys of the runs before.
   const run = Date.now().toString(36);
@@ -207,7 +230,11 @@ async function castNewVotes(server: ChildServer, org: ModelBenchOrganisation, op
     const statementId = targets[Math.floor(i / voters.length + i) % targets.length]!;
     const res = await timed(
       `${server.url}/api/orgs/${org.orgId}/statements/${statementId}/vote`,
-      { method: 'PUT', headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${run}.${i}` }, body: JSON.stringify({ vote: (i % 3) - 1 }) },
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${run}.${i}` },
+        body: JSON.stringify({ vote: (i % 3) - 1 }),
+      },
       opts.requestTimeoutSeconds * 1000,
     );
     if (res.status < 200 || res.status >= 300) {
@@ -270,13 +297,19 @@ async function benchDialect(dialect: DialectName, opts: ModelBenchOptions, repor
         `[${dialect}] seeded in ${seedSeconds.toFixed(1)} s (${Math.round(w.votes / seedSeconds).toLocaleString('en')} votes/s): ${w.members} members, ${opts.issues} issues, ${w.statements} statements, ${w.votes} logged votes, ${w.analyses} analyses, ` +
           `${w.lineVersions} published line versions, ${w.endorsements} answers, ${w.reports} reports, ${w.events} events`,
       );
-      dialectReport = { seed: { seconds: round1(seedSeconds), votesPerSec: Math.round(w.votes / seedSeconds), written: w, reused: false }, newVotes: { cast: 0, seconds: 0, failures: 0 }, routes: {} };
+      dialectReport = {
+        seed: { seconds: round1(seedSeconds), votesPerSec: Math.round(w.votes / seedSeconds), written: w, reused: false },
+        newVotes: { cast: 0, seconds: 0, failures: 0 },
+        routes: {},
+      };
     }
     report[dialect] = dialectReport;
     if (!opts.seedOnly) {
       const startedAt = performance.now();
       server = await startServer(target, opts.serverNodeFlags);
-      log(`[${dialect}] server at ${server.url} started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${dialect === 'sqlite' ? ` (SQLite in ${file ?? dataDir})` : ' (embedded PostgreSQL)'}`);
+      log(
+        `[${dialect}] server at ${server.url} started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${dialect === 'sqlite' ? ` (SQLite in ${file ?? dataDir})` : ' (embedded PostgreSQL)'}`,
+      );
       clean = (await phase(server, org, 'cold', opts, dialectReport, dialect)) && clean;
       clean = (await phase(server, org, 'warm', opts, dialectReport, dialect)) && clean;
       dialectReport.newVotes = await castNewVotes(server, org, opts, dialect);
@@ -296,9 +329,12 @@ async function benchDialect(dialect: DialectName, opts: ModelBenchOptions, repor
       fs.rmSync(dataDir, { recursive: true, force: true });
       // A file this run made is kept only when asked, and only once its seed finished (a later run could not use a half-seeded one).
       if (!existed && !(opts.keep && finished)) for (const f of sqliteFiles(file)) fs.rmSync(f, { force: true });
-      else if (!existed) log(`[${dialect}] kept ${file}: run again with --database ${file} (and the same --members, --issues, --votes, --seed) to measure without seeding`);
+      else if (!existed)
+        log(`[${dialect}] kept ${file}: run again with --database ${file} (and the same --members, --issues, --votes, --seed) to measure without seeding`);
     } else if (dialect === 'sqlite' && opts.keep && finished) {
-      log(`[${dialect}] kept ${path.join(dataDir, 'massline.db')}: run again with --database ${path.join(dataDir, 'massline.db')} (and the same --members, --issues, --votes, --seed) to measure without seeding`);
+      log(
+        `[${dialect}] kept ${path.join(dataDir, 'massline.db')}: run again with --database ${path.join(dataDir, 'massline.db')} (and the same --members, --issues, --votes, --seed) to measure without seeding`,
+      );
     } else {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
@@ -306,7 +342,13 @@ async function benchDialect(dialect: DialectName, opts: ModelBenchOptions, repor
   return clean;
 }
 
-const sizeOf = (opts: Pick<ModelBenchOptions, 'members' | 'issues' | 'votes' | 'seed'>): ModelBenchSize => ({ members: opts.members, issues: opts.issues, votes: opts.votes, sessions: Math.min(opts.members, 1000), seed: opts.seed });
+const sizeOf = (opts: Pick<ModelBenchOptions, 'members' | 'issues' | 'votes' | 'seed'>): ModelBenchSize => ({
+  members: opts.members,
+  issues: opts.issues,
+  votes: opts.votes,
+  sessions: Math.min(opts.members, 1000),
+  seed: opts.seed,
+});
 
 /** `--database`: why its file cannot be used with these options, or null (absent: it will be seeded; seeded with them: reused). */
 export function modelBenchDatabaseProblem(opts: Pick<ModelBenchOptions, 'database' | 'members' | 'issues' | 'votes' | 'seed'>): string | null {
@@ -324,7 +366,18 @@ function table(report: ModelBenchReport): string[] {
     for (const [route, phases] of Object.entries(r.routes)) {
       for (const p of modelPhases) {
         const f = phases[p];
-        if (f) rows.push([dialect, route, phaseLabel[p], String(f.requests), String(f.firstMs), String(f.p50Ms), String(f.p99Ms), String(f.maxMs), String(f.failures)]);
+        if (f)
+          rows.push([
+            dialect,
+            route,
+            phaseLabel[p],
+            String(f.requests),
+            String(f.firstMs),
+            String(f.p50Ms),
+            String(f.p99Ms),
+            String(f.maxMs),
+            String(f.failures),
+          ]);
       }
     }
   }
@@ -389,7 +442,8 @@ export function parseModelBenchOptions(raw: {
   if (!/^\d+$/.test(raw.seed)) return '--seed: a whole number';
   const routes = raw.routes === undefined ? modelRoutes.map((r) => r.name) : raw.routes.split(',').map((r) => r.trim());
   const unknown = routes.find((r) => !modelRoutes.some((m) => m.name === r));
-  if (routes.length === 0 || unknown !== undefined) return `--routes: names among ${modelRoutes.map((r) => r.name).join(', ')}, separated by commas${unknown ? ` (not ${JSON.stringify(unknown)})` : ''}`;
+  if (routes.length === 0 || unknown !== undefined)
+    return `--routes: names among ${modelRoutes.map((r) => r.name).join(', ')}, separated by commas${unknown ? ` (not ${JSON.stringify(unknown)})` : ''}`;
   const members = Number(raw.members);
   const issues = Number(raw.issues);
   const votes = Number(raw.votes);
@@ -400,7 +454,8 @@ export function parseModelBenchOptions(raw: {
   if (issues > 10_000) return '--issues: at most 10000';
   if (votes > 100_000_000) return '--votes: at most 100000000';
   if (votes < issues) return '--votes: at least one per issue';
-  if (raw.database !== undefined && (raw.database.trim() === '' || dialects.some((d) => d !== 'sqlite'))) return '--database: a SQLite file, with --dialects sqlite only';
+  if (raw.database !== undefined && (raw.database.trim() === '' || dialects.some((d) => d !== 'sqlite')))
+    return '--database: a SQLite file, with --dialects sqlite only';
   if (raw.keep && dialects.some((d) => d !== 'sqlite')) return '--keep: SQLite only (--dialects sqlite)';
   return {
     dialects: dialects as DialectName[],

@@ -75,7 +75,13 @@ export const benchPages: readonly BenchPage[] = [
     path: '/organise/principal',
     what: 'the ranking with its reasons, and the united front of the principal issue',
     shown: { present: ['#ranking-heading'], absent: [], same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'], chartsAtWidth: false },
-    ready: { present: ['main h1', '#ranking-heading', '#front-heading'], absent: stillLoading, same: [], anyOf: ['.ranking__item .reasons', 'main .state--empty'], chartsAtWidth: true },
+    ready: {
+      present: ['main h1', '#ranking-heading', '#front-heading'],
+      absent: stillLoading,
+      same: [],
+      anyOf: ['.ranking__item .reasons', 'main .state--empty'],
+      chartsAtWidth: true,
+    },
   },
   {
     name: 'my-input',
@@ -167,7 +173,11 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: readonly number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: readonly number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** An API path with its ids taken out: /api/orgs/:id/issues/:id/health/trail. */
 export function routeOf(pathname: string): string {
@@ -188,7 +198,10 @@ interface DemoServer {
 async function startDemoServer(dataDir: string, timeoutMs: number): Promise<DemoServer> {
   const env: NodeJS.ProcessEnv = { ...process.env, MASSLINE_RATE_LIMITS: 'off', MASSLINE_LOG_LEVEL: 'warn' };
   for (const k of ['DATABASE_URL', 'MASSLINE_DATA_DIR', 'PORT', 'HOST', 'MASSLINE_ROLE']) delete env[k];
-  const child = spawn(process.execPath, [mainScript, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainScript, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -231,7 +244,10 @@ async function startDemoServer(dataDir: string, timeoutMs: number): Promise<Demo
 
 export async function launchBenchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    const where = process.env.CI === 'true' ? 'CI must install it (.ci/run: apt-get install -y chromium)' : 'install it with: apt-get update && apt-get install -y chromium';
+    const where =
+      process.env.CI === 'true'
+        ? 'CI must install it (.ci/run: apt-get install -y chromium)'
+        : 'install it with: apt-get update && apt-get install -y chromium';
     throw new Error(`bench-pages needs Chromium at ${CHROMIUM}; ${where}.`);
   }
   // playwright-core is a development dependency: an install without them runs the server, not the benches.
@@ -239,7 +255,11 @@ export async function launchBenchChromium(): Promise<Browser> {
     throw new Error('bench-pages needs the development dependency playwright-core (npm install in a checkout)');
   });
   // A fresh temporary profile per launch; no background traffic to disturb the timings.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }
 
 /** The browser's globals the check below reads (the command is compiled without the DOM's types). */
@@ -329,7 +349,13 @@ async function loadOnce(page: Page, url: string, p: BenchPage, timeoutMs: number
     const failure = mark.error !== null ? `the page shows an error: ${mark.error}` : refused.length > 0 ? refused.join('; ') : null;
     return { ms: mark.readyMs, shownMs: shown.readyMs, api, calls, failure };
   } catch (e) {
-    return { ms: Number.NaN, shownMs: Number.NaN, api: { requests: 0, totalMs: 0, firstStartMs: 0, lastEndMs: 0 }, calls: [], failure: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    return {
+      ms: Number.NaN,
+      shownMs: Number.NaN,
+      api: { requests: 0, totalMs: 0, firstStartMs: 0, lastEndMs: 0 },
+      calls: [],
+      failure: e instanceof Error ? e.message.split('\n')[0]! : String(e),
+    };
   } finally {
     page.off('response', onResponse);
   }
@@ -344,7 +370,11 @@ function figuresOf(p: BenchPage, loads: Load[]): PageFigures {
   const names = [...new Set(warm.flatMap((l) => l.calls.map((c) => c.route)))].sort();
   for (const route of names) {
     const times = warm.flatMap((l) => l.calls.filter((c) => c.route === route).map((c) => c.ms)).sort((a, b) => a - b);
-    routes[route] = { perLoad: median(warm.map((l) => l.calls.filter((c) => c.route === route).length)), p50Ms: round1(quantile(times, 0.5)), maxMs: round1(times[times.length - 1]!) };
+    routes[route] = {
+      perLoad: median(warm.map((l) => l.calls.filter((c) => c.route === route).length)),
+      p50Ms: round1(quantile(times, 0.5)),
+      maxMs: round1(times[times.length - 1]!),
+    };
   }
   return {
     path: p.path,
@@ -371,7 +401,20 @@ function figuresOf(p: BenchPage, loads: Load[]): PageFigures {
 }
 
 function table(report: PagesBenchReport): string[] {
-  const header = ['page', 'loads', 'first ms', 'p50 ms', 'p99 ms', 'max ms', 'figures shown ms', 'API requests', 'API total ms', 'first API start ms', 'last API end ms', 'failed'];
+  const header = [
+    'page',
+    'loads',
+    'first ms',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'figures shown ms',
+    'API requests',
+    'API total ms',
+    'first API start ms',
+    'last API end ms',
+    'failed',
+  ];
   const rows = Object.entries(report.pages).map(([name, f]) => [
     name,
     String(f.loads),
@@ -388,7 +431,11 @@ function table(report: PagesBenchReport): string[] {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), ...rows.map(line), '(p50, p99 and max over the loads after the first; figures shown and API figures: the first load / the median of the others)'];
+  return [
+    line(header),
+    ...rows.map(line),
+    '(p50, p99 and max over the loads after the first; figures shown and API figures: the first load / the median of the others)',
+  ];
 }
 
 export async function runPagesBench(opts: PagesBenchOptions): Promise<PagesBenchResult> {
@@ -397,11 +444,20 @@ export async function runPagesBench(opts: PagesBenchOptions): Promise<PagesBench
   if (!fs.existsSync(builtPages)) throw new Error(`${builtPages} is missing: run \`npm run build\` first (the pages are served from dist/web)`);
   const pages = benchPages.filter((p) => opts.pages.includes(p.name));
   const loadavgStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  log(`Pages bench — node ${process.version}, ${os.cpus().length} cpus, load average ${loadavgStart.join(' ')}; ${pages.map((p) => p.name).join(', ')}, ${opts.loads} loads each, the first cold`);
+  log(
+    `Pages bench — node ${process.version}, ${os.cpus().length} cpus, load average ${loadavgStart.join(' ')}; ${pages.map((p) => p.name).join(', ')}, ${opts.loads} loads each, the first cold`,
+  );
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'massline-bench-pages-'));
   let server: DemoServer | null = null;
   let browser: Browser | null = null;
-  const report: PagesBenchReport = { node: process.version, cpus: os.cpus().length, loadavg: { start: loadavgStart, end: [] }, serverStartSeconds: 0, demoBuilt: false, pages: {} };
+  const report: PagesBenchReport = {
+    node: process.version,
+    cpus: os.cpus().length,
+    loadavg: { start: loadavgStart, end: [] },
+    serverStartSeconds: 0,
+    demoBuilt: false,
+    pages: {},
+  };
   let clean = true;
   try {
     const startedAt = performance.now();
@@ -410,7 +466,9 @@ export async function runPagesBench(opts: PagesBenchOptions): Promise<PagesBench
     report.demoBuilt = server.built;
     log(`demo server at ${server.url} ${server.built ? 'built the demo and ' : ''}started in ${report.serverStartSeconds} s (data in ${dataDir})`);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
-    const login = await context.request.post(`${server.url}/api/auth/login`, { data: { organisation: 'demo', email: server.email, password: server.password } });
+    const login = await context.request.post(`${server.url}/api/auth/login`, {
+      data: { organisation: 'demo', email: server.email, password: server.password },
+    });
     if (!login.ok()) throw new Error(`signing in as the demo organiser answered ${login.status()}: ${await login.text()}`);
     const page = await context.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
@@ -454,8 +512,14 @@ export function parsePagesBenchOptions(raw: { loads: string; pages?: string; dat
   if (!/^\d+$/.test(raw.loadTimeout) || Number(raw.loadTimeout) < 1) return '--load-timeout: a positive integer (seconds)';
   const pages = raw.pages === undefined ? benchPages.map((p) => p.name) : raw.pages.split(',').map((p) => p.trim());
   const unknown = pages.find((p) => !benchPages.some((b) => b.name === p));
-  if (pages.length === 0 || unknown !== undefined) return `--pages: names among ${benchPages.map((p) => p.name).join(', ')}, separated by commas${unknown !== undefined ? ` (not ${JSON.stringify(unknown)})` : ''}`;
+  if (pages.length === 0 || unknown !== undefined)
+    return `--pages: names among ${benchPages.map((p) => p.name).join(', ')}, separated by commas${unknown !== undefined ? ` (not ${JSON.stringify(unknown)})` : ''}`;
   if (new Set(pages).size !== pages.length) return '--pages: each page once';
   if (raw.dataDir !== undefined && raw.dataDir.trim() === '') return '--data-dir: a folder';
-  return { loads: Number(raw.loads), pages, dataDir: raw.dataDir === undefined ? null : path.resolve(raw.dataDir), loadTimeoutSeconds: Number(raw.loadTimeout) };
+  return {
+    loads: Number(raw.loads),
+    pages,
+    dataDir: raw.dataDir === undefined ? null : path.resolve(raw.dataDir),
+    loadTimeoutSeconds: Number(raw.loadTimeout),
+  };
 }

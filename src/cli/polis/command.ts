@@ -17,7 +17,11 @@ export interface ImportPolisOptions {
  * import in one transaction with the organisation it goes into: a refusal or a failure leaves
  * the database as it was, with no organisation made for nothing.
  */
-export async function importPolisCommand(dir: string, opts: ImportPolisOptions, withContext: <T>(work: (ctx: AppContext) => Promise<T>) => Promise<T>): Promise<{ slug: string; result: ImportResult }> {
+export async function importPolisCommand(
+  dir: string,
+  opts: ImportPolisOptions,
+  withContext: <T>(work: (ctx: AppContext) => Promise<T>) => Promise<T>,
+): Promise<{ slug: string; result: ImportResult }> {
   let slug: string | undefined;
   if (opts.org !== undefined) {
     const parsed = Slug.safeParse(opts.org);
@@ -34,7 +38,10 @@ export async function importPolisCommand(dir: string, opts: ImportPolisOptions, 
           ? await organisations.findOrganisationBySlug(trx, slug)
           : await createOrganisation(trx, {
               name: conversation.summary.topic.trim().slice(0, 120) || 'Imported conversation',
-              slug: `import-${newToken().slice(0, 10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`,
+              slug: `import-${newToken()
+                .slice(0, 10)
+                .toLowerCase()
+                .replace(/[^a-z0-9]/g, 'x')}`,
               moderation: 'strict',
               at,
             });

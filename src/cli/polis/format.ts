@@ -103,7 +103,8 @@ function columns(header: string[] | undefined, file: string, needed: string[], k
   for (const [i, raw] of header.entries()) {
     const h = raw.trim();
     if (at.has(h)) throw new PolisFormatError(`${file} row 1: the column ${JSON.stringify(h)} appears twice`);
-    if (known && !known.includes(h)) throw new PolisFormatError(`${file} row 1: unknown column ${JSON.stringify(h.slice(0, 80))} (the columns of ${file} are ${known.join(', ')})`);
+    if (known && !known.includes(h))
+      throw new PolisFormatError(`${file} row 1: unknown column ${JSON.stringify(h.slice(0, 80))} (the columns of ${file} are ${known.join(', ')})`);
     at.set(h, i);
   }
   for (const n of needed) if (!at.has(n)) throw new PolisFormatError(`${file} row 1: missing column ${n}`);
@@ -112,7 +113,8 @@ function columns(header: string[] | undefined, file: string, needed: string[], k
 
 /** Every row as wide as the header: a field too many or too few shifts the others into the wrong columns. */
 function sameWidth(rows: string[][], width: number, file: string): void {
-  for (const [i, r] of rows.entries()) if (r.length !== width) throw new PolisFormatError(`${file} row ${i + 2}: ${r.length} fields where the header has ${width}`);
+  for (const [i, r] of rows.entries())
+    if (r.length !== width) throw new PolisFormatError(`${file} row ${i + 2}: ${r.length} fields where the header has ${width}`);
 }
 
 function voteValue(raw: string, where: string): VoteValue {
@@ -124,14 +126,18 @@ function voteValue(raw: string, where: string): VoteValue {
 function timestampOf(raw: string, where: string): number {
   const t = raw.trim();
   const ms = /^\d{1,16}$/.test(t) ? Number(t) : NaN;
-  if (!(ms <= MAX_TIMESTAMP)) throw new PolisFormatError(`${where}: timestamp must be milliseconds since 1970 (digits only, before the year 10000), found ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!(ms <= MAX_TIMESTAMP))
+    throw new PolisFormatError(
+      `${where}: timestamp must be milliseconds since 1970 (digits only, before the year 10000), found ${JSON.stringify(raw.slice(0, 40))}`,
+    );
   return ms;
 }
 
 function idOf(raw: string, where: string, column: string): string {
   const t = raw.trim();
   if (t === '') throw new PolisFormatError(`${where}: ${column} must not be empty`);
-  if (t.length > MAX_ID_LENGTH) throw new PolisFormatError(`${where}: ${column} must be at most ${MAX_ID_LENGTH} characters, found ${t.length.toLocaleString('en')}`);
+  if (t.length > MAX_ID_LENGTH)
+    throw new PolisFormatError(`${where}: ${column} must be at most ${MAX_ID_LENGTH} characters, found ${t.length.toLocaleString('en')}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f]/.test(t)) throw new PolisFormatError(`${where}: ${column} must not contain control characters`);
   return t;
@@ -165,7 +171,8 @@ export function readPolisConversation(dir: string): PolisConversation {
   const comments: PolisComment[] = crows.map((r, i) => {
     const where = `comments.csv row ${i + 2}`;
     const mod = r[cc.get('moderated')!]!.trim();
-    if (mod !== '1' && mod !== '0' && mod !== '-1') throw new PolisFormatError(`${where}: moderated must be 1, 0 or -1, found ${JSON.stringify(mod.slice(0, 40))}`);
+    if (mod !== '1' && mod !== '0' && mod !== '-1')
+      throw new PolisFormatError(`${where}: moderated must be 1, 0 or -1, found ${JSON.stringify(mod.slice(0, 40))}`);
     const id = idOf(r[cc.get('comment-id')!]!, where, 'comment-id');
     if (commentRow.has(id)) throw new PolisFormatError(`${where}: comment-id ${id} appears twice (rows ${commentRow.get(id)} and ${i + 2})`);
     commentRow.set(id, i + 2);
@@ -189,7 +196,11 @@ export function readPolisConversation(dir: string): PolisConversation {
     const pc = columns(ph, 'participants-votes.csv', ['participant', 'group-id'], null);
     sameWidth(prows, ph!.length, 'participants-votes.csv');
     const firstComment = (pc.get('n-disagree') ?? pc.get('group-id')!) + 1;
-    for (const [name, i] of pc) if (i < firstComment && !MATRIX_COLUMNS.includes(name)) throw new PolisFormatError(`participants-votes.csv row 1: unknown column ${JSON.stringify(name.slice(0, 80))} (before the comments' columns come ${MATRIX_COLUMNS.join(', ')})`);
+    for (const [name, i] of pc)
+      if (i < firstComment && !MATRIX_COLUMNS.includes(name))
+        throw new PolisFormatError(
+          `participants-votes.csv row 1: unknown column ${JSON.stringify(name.slice(0, 80))} (before the comments' columns come ${MATRIX_COLUMNS.join(', ')})`,
+        );
     const commentCols = ph!.slice(firstComment).map((cid) => known(cid.trim(), 'participants-votes.csv row 1', 'the column'));
     const seen = new Map<string, number>();
     participants = prows.map((r, i) => {
@@ -204,7 +215,12 @@ export function readPolisConversation(dir: string): PolisConversation {
       commentCols.forEach((cid, j) => {
         const raw = r[firstComment + j];
         if (raw === undefined || raw.trim() === '') return;
-        matrixVotes.push({ timestamp: null, commentId: cid, voterId: participants[ri]!.id, vote: voteValue(raw, `participants-votes.csv row ${ri + 2}, column ${cid}`) });
+        matrixVotes.push({
+          timestamp: null,
+          commentId: cid,
+          voterId: participants[ri]!.id,
+          vote: voteValue(raw, `participants-votes.csv row ${ri + 2}, column ${cid}`),
+        });
       });
     }
   }
@@ -254,7 +270,16 @@ export function writePolisConversation(dir: string, c: PolisConversation): void 
 
   write(path.join(dir, 'comments.csv'), [
     ['timestamp', 'datetime', 'comment-id', 'author-id', 'agrees', 'disagrees', 'moderated', 'comment-body'],
-    ...c.comments.map((m) => [m.timestamp, polisDate(m.timestamp), m.id, m.authorId, counts.get(m.id)?.agree ?? 0, counts.get(m.id)?.disagree ?? 0, m.moderated, m.body]),
+    ...c.comments.map((m) => [
+      m.timestamp,
+      polisDate(m.timestamp),
+      m.id,
+      m.authorId,
+      counts.get(m.id)?.agree ?? 0,
+      counts.get(m.id)?.disagree ?? 0,
+      m.moderated,
+      m.body,
+    ]),
   ]);
   write(path.join(dir, 'votes.csv'), [
     ['timestamp', 'datetime', 'comment-id', 'voter-id', 'vote'],

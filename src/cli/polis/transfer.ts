@@ -49,7 +49,15 @@ export function checkImportable(c: PolisConversation): void {
     const rule = broken(CommentText, m.body);
     if (rule) problems.push(`comments.csv row ${i + 2}: comment-body ${rule}: a statement's text in Massline`);
   }
-  if (problems.length) throw new PolisFormatError(problems.length === 1 ? problems[0]! : `${problems[0]!}; and ${problems.length - 1} more rows break the same rules (rows ${problems.slice(1, 11).map((p) => p.slice('comments.csv row '.length, p.indexOf(':'))).join(', ')}${problems.length > 11 ? ', …' : ''})`);
+  if (problems.length)
+    throw new PolisFormatError(
+      problems.length === 1
+        ? problems[0]!
+        : `${problems[0]!}; and ${problems.length - 1} more rows break the same rules (rows ${problems
+            .slice(1, 11)
+            .map((p) => p.slice('comments.csv row '.length, p.indexOf(':')))
+            .join(', ')}${problems.length > 11 ? ', …' : ''})`,
+    );
   const title = broken(IssueCreate.shape.title, c.summary.topic);
   if (title) throw new PolisFormatError(`summary.csv: topic ${title}: an issue's title in Massline`);
   const description = broken(IssueCreate.shape.description.unwrap(), c.summary.description);
@@ -116,8 +124,22 @@ export async function importPolis(
     await statements.insertStatements(trx, statementRows);
     // The event log holds the import's history too: who joined when, who wrote what.
     await events.recordEvents(trx, [
-      ...memberRows.map((m) => ({ orgId: input.orgId, type: 'member.joined', at: m.joined_at, actorId: m.id, data: { role: m.role, constituency: m.constituency, imported: true } })),
-      ...statementRows.map((s) => ({ orgId: input.orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at: s.created_at, actorId: s.author_id, data: { statementId: s.id, imported: true } })),
+      ...memberRows.map((m) => ({
+        orgId: input.orgId,
+        type: 'member.joined',
+        at: m.joined_at,
+        actorId: m.id,
+        data: { role: m.role, constituency: m.constituency, imported: true },
+      })),
+      ...statementRows.map((s) => ({
+        orgId: input.orgId,
+        issueId: issue.id,
+        cycleId: cycle.id,
+        type: 'statement.added',
+        at: s.created_at,
+        actorId: s.author_id,
+        data: { statementId: s.id, imported: true },
+      })),
     ]);
     input.onProgress?.(c.comments.length, total);
     const statementOf = new Map(c.comments.map((m, i) => [m.id, statementRows[i]!.id]));
@@ -126,7 +148,12 @@ export async function importPolis(
     for (const v of c.votes) {
       // Every vote is on a listed comment: readPolisConversation refuses the others.
       const statementId = statementOf.get(v.commentId)!;
-      log.push({ statementId, memberId: memberOf.get(v.voterId)!, value: v.vote, castAt: v.timestamp === null ? input.at : new Date(v.timestamp).toISOString() });
+      log.push({
+        statementId,
+        memberId: memberOf.get(v.voterId)!,
+        value: v.vote,
+        castAt: v.timestamp === null ? input.at : new Date(v.timestamp).toISOString(),
+      });
     }
     for (let i = 0; i < log.length; i += 5000) {
       await votes.importVoteLog(trx, input.orgId, issue.id, log.slice(i, i + 5000));
@@ -193,7 +220,12 @@ export async function exportPolis(db: Db, orgId: string, issueId: string): Promi
       moderated: moderatedOf(s.status),
       body: s.text,
     })),
-    votes: log.map((v) => ({ timestamp: Date.parse(v.castAt), commentId: commentOf.get(v.statementId)!, voterId: participantOf.get(v.memberId)!, vote: v.value })),
+    votes: log.map((v) => ({
+      timestamp: Date.parse(v.castAt),
+      commentId: commentOf.get(v.statementId)!,
+      voterId: participantOf.get(v.memberId)!,
+      vote: v.value,
+    })),
     participants,
     votesFrom: 'votes.csv',
   };

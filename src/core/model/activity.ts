@@ -146,7 +146,8 @@ export function presentActivityAt(facts: ModelFacts, at: Millis, halfLifeDays: n
   if (!byHalfLife) presents.set(ledger, (byHalfLife = new Map()));
   let present = byHalfLife.get(halfLifeDays);
   if (present && present.sweep.time > at) return null;
-  if (!present || !present.follows(facts)) byHalfLife.set(halfLifeDays, (present = new PresentActivity(ledger, facts.members, ledger.split.reports, facts, halfLifeDays)));
+  if (!present || !present.follows(facts))
+    byHalfLife.set(halfLifeDays, (present = new PresentActivity(ledger, facts.members, ledger.split.reports, facts, halfLifeDays)));
   present.advanceTo(at);
   return present;
 }
@@ -177,7 +178,10 @@ export class ActivitySweep {
   /** Told of each member who turns active (true) or inactive (false). */
   onChange: ((memberId: string, active: boolean) => void) | null = null;
 
-  constructor(facts: ModelFacts, private readonly halfLifeDays: number) {
+  constructor(
+    facts: ModelFacts,
+    private readonly halfLifeDays: number,
+  ) {
     const split = ledgerOf(facts).split;
     this.acts = split.acts;
     this.reports = split.reports.map((r) => ({ at: r.at, memberId: r.memberId })).sort((a, b) => a.at - b.at);
@@ -264,8 +268,8 @@ export class ActivitySweep {
     const w = key === null ? null : this.watched.get(key);
     if (w === undefined) throw new RangeError('ActivitySweep: count of a set not watched');
     let n = w ? w.count : this.active.size;
-    for (const m of this.changing) if (this.active.has(m.id) && (w === null || w === undefined || w.members.has(m.id)) && roleAt(m, this.at) !== 'member') n -= 1;
+    for (const m of this.changing)
+      if (this.active.has(m.id) && (w === null || w === undefined || w.members.has(m.id)) && roleAt(m, this.at) !== 'member') n -= 1;
     return n;
   }
 }
-

@@ -13,13 +13,20 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
 }
 const issue = { id: 'i1', title: 'rent', openedAt: T, resolvedAt: null };
 const analysis = (id: string, at: number, groups: Record<string, string[]>, more: Partial<AnalysisFact> = {}): AnalysisFact => ({
-  id, issueId: 'i1', at, consensus: [], representative: [], divisive: [], groupVotes: {},
-  groups: Object.entries(groups).map(([gid, members]) => ({ id: gid, members })), ...more,
+  id,
+  issueId: 'i1',
+  at,
+  consensus: [],
+  representative: [],
+  divisive: [],
+  groupVotes: {},
+  groups: Object.entries(groups).map(([gid, members]) => ({ id: gid, members })),
+  ...more,
 });
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('groupMajority', () => {
-  it('is more than half of the group\'s votes, passes included', () => {
+  it("is more than half of the group's votes, passes included", () => {
     expect(groupMajority({ agree: 5, disagree: 2, pass: 1 })).toBe('agree');
     expect(groupMajority({ agree: 4, disagree: 2, pass: 2 })).toBeNull();
     expect(groupMajority({ agree: 1, disagree: 4, pass: 0 })).toBe('disagree');
@@ -51,8 +58,18 @@ describe('groupLineage', () => {
 
 describe('analysisChanges', () => {
   it('finds consensus gained and lost and a majority flipped in the matched group', () => {
-    const before = analysis('x1', T, { g1: ['a', 'b', 'c'] }, { consensus: ['s1', 's2'], groupVotes: { s3: { g1: { agree: 5, disagree: 2, pass: 1 } }, s4: { g1: { agree: 5, disagree: 0, pass: 0 } } } });
-    const after = analysis('x2', T + days(1), { h1: ['a', 'b', 'c'] }, { consensus: ['s2', 's5'], groupVotes: { s3: { h1: { agree: 1, disagree: 4, pass: 0 } }, s4: { h1: { agree: 2, disagree: 2, pass: 1 } } } });
+    const before = analysis(
+      'x1',
+      T,
+      { g1: ['a', 'b', 'c'] },
+      { consensus: ['s1', 's2'], groupVotes: { s3: { g1: { agree: 5, disagree: 2, pass: 1 } }, s4: { g1: { agree: 5, disagree: 0, pass: 0 } } } },
+    );
+    const after = analysis(
+      'x2',
+      T + days(1),
+      { h1: ['a', 'b', 'c'] },
+      { consensus: ['s2', 's5'], groupVotes: { s3: { h1: { agree: 1, disagree: 4, pass: 0 } }, s4: { h1: { agree: 2, disagree: 2, pass: 1 } } } },
+    );
     const changes = analysisChanges(issue, before, after);
     expect(changes.map((c) => [c.type, c.description])).toEqual([
       ['consensus-gained', '"rent": every group now votes alike on a statement not shown here (consensus gained)'],
@@ -69,14 +86,30 @@ describe('analysisChanges', () => {
       ['s2', 'Landlords should set the rent alone'],
       ['s3', 'We strike on the first of the month'],
     ]);
-    const before = analysis('x1', T, { g1: ['a', 'b'], g2: ['c', 'd'] }, {
-      consensus: ['s1'],
-      groupVotes: { s1: { g1: { agree: 5, disagree: 1, pass: 0 }, g2: { agree: 4, disagree: 1, pass: 0 } }, s3: { g1: { agree: 5, disagree: 0, pass: 0 }, g2: { agree: 4, disagree: 0, pass: 0 } } },
-    });
-    const after = analysis('x2', T + days(1), { h1: ['a', 'b'], h2: ['c', 'd'] }, {
-      consensus: ['s2'],
-      groupVotes: { s2: { h1: { agree: 0, disagree: 6, pass: 0 }, h2: { agree: 1, disagree: 4, pass: 0 } }, s3: { h1: { agree: 5, disagree: 0, pass: 0 }, h2: { agree: 0, disagree: 4, pass: 0 } } },
-    });
+    const before = analysis(
+      'x1',
+      T,
+      { g1: ['a', 'b'], g2: ['c', 'd'] },
+      {
+        consensus: ['s1'],
+        groupVotes: {
+          s1: { g1: { agree: 5, disagree: 1, pass: 0 }, g2: { agree: 4, disagree: 1, pass: 0 } },
+          s3: { g1: { agree: 5, disagree: 0, pass: 0 }, g2: { agree: 4, disagree: 0, pass: 0 } },
+        },
+      },
+    );
+    const after = analysis(
+      'x2',
+      T + days(1),
+      { h1: ['a', 'b'], h2: ['c', 'd'] },
+      {
+        consensus: ['s2'],
+        groupVotes: {
+          s2: { h1: { agree: 0, disagree: 6, pass: 0 }, h2: { agree: 1, disagree: 4, pass: 0 } },
+          s3: { h1: { agree: 5, disagree: 0, pass: 0 }, h2: { agree: 0, disagree: 4, pass: 0 } },
+        },
+      },
+    );
     const descriptions = analysisChanges(issue, before, after, texts).map((c) => c.description);
     expect(descriptions).toEqual([
       '"rent": every group now rejects "Landlords should set the rent alone" (consensus gained)',
@@ -102,17 +135,35 @@ describe('qualitativeChanges', () => {
       ],
       endorsements: [
         // Day 4: a alone embraces (1 of 1: not yet heard), then b, c, d, e (5 of 5: heard, above both targets).
-        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({ memberId, lineVersionId: 'v1', issueId: 'i1', at: T + days(4) + k * HOUR, kind: 'embrace' as const })),
+        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({
+          memberId,
+          lineVersionId: 'v1',
+          issueId: 'i1',
+          at: T + days(4) + k * HOUR,
+          kind: 'embrace' as const,
+        })),
         // Day 5: b and c critique instead: 3 of 5 < 2/3 overall; the group stays above its 1/2.
         ...['b', 'c'].map((memberId) => ({ memberId, lineVersionId: 'v1', issueId: 'i1', at: T + days(5), kind: 'critique' as const })),
       ],
       acts: [
-        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({ memberId, issueId: 'i1', at: T + days(4) + k * HOUR, kind: 'endorsement' as const, statementId: null })),
+        ...['a', 'b', 'c', 'd', 'e'].map((memberId, k) => ({
+          memberId,
+          issueId: 'i1',
+          at: T + days(4) + k * HOUR,
+          kind: 'endorsement' as const,
+          statementId: null,
+        })),
         ...['b', 'c'].map((memberId) => ({ memberId, issueId: 'i1', at: T + days(5), kind: 'endorsement' as const, statementId: null })),
       ],
     });
     const changes = qualitativeChanges(facts, T + days(6), defaults);
-    expect(changes.map((c) => [(c.at - T) / DAY_MS, c.type, c.type === 'character-changed' ? `${c.detail.from}→${c.detail.to}` : c.type === 'embrace-crossed' ? `${c.detail.scope}:${c.detail.direction}` : ''])).toEqual([
+    expect(
+      changes.map((c) => [
+        (c.at - T) / DAY_MS,
+        c.type,
+        c.type === 'character-changed' ? `${c.detail.from}→${c.detail.to}` : c.type === 'embrace-crossed' ? `${c.detail.scope}:${c.detail.direction}` : '',
+      ]),
+    ).toEqual([
       // No verdict before the line: the first gathering's characters are not announced, and the publication is the baseline.
       [3, 'consensus-lost', ''],
       [4 + 4 / 24, 'embrace-crossed', 'overall:above'],
@@ -121,6 +172,8 @@ describe('qualitativeChanges', () => {
     ]);
     // decay alone: after 180·log2(3) days the line turns left-communist, announced at that instant
     const later = qualitativeChanges(facts, T + days(400), defaults).filter((c) => c.type === 'character-changed');
-    expect(later.at(-1)?.description).toBe('"rent": the line turned from claims and consultation in proportion (correct) to claims outrun consultation (left-communist), as practice faded');
+    expect(later.at(-1)?.description).toBe(
+      '"rent": the line turned from claims and consultation in proportion (correct) to claims outrun consultation (left-communist), as practice faded',
+    );
   });
 });

@@ -51,7 +51,12 @@ function keptCrossingsOf(ledger: PracticeLedger): Map<string, KeptCrossings> {
  * members are the same, every step was at or before `until` then and is now, and the acts that
  * came since all come after its last step (who was active at a step is fixed by then).
  */
-function keptCrossings(facts: ModelFacts, c: { version: LineVersionFact; analyses: readonly AnalysisFact[] }, until: Millis, changes: QualitativeChange[]): KeptCrossings {
+function keptCrossings(
+  facts: ModelFacts,
+  c: { version: LineVersionFact; analyses: readonly AnalysisFact[] },
+  until: Millis,
+  changes: QualitativeChange[],
+): KeptCrossings {
   const answers = massesAnswersTo(facts, c.version.id);
   const analysesKey = c.analyses.map((a) => a.id).join(' ');
   let lastStep = -Infinity;
@@ -120,7 +125,16 @@ export type QualitativeChange =
   | ChangeOf<'character-changed', { from: Character; to: Character; l: number; pi: number; cause: HealthPoint['cause'] }>
   | ChangeOf<
       'embrace-crossed',
-      { lineVersionId: string; scope: 'overall' | 'group'; groupId: string | null; direction: 'above' | 'below'; embraced: number; responders: number; rate: number; target: number }
+      {
+        lineVersionId: string;
+        scope: 'overall' | 'group';
+        groupId: string | null;
+        direction: 'above' | 'below';
+        embraced: number;
+        responders: number;
+        rate: number;
+        target: number;
+      }
     >;
 
 export type Side = 'agree' | 'disagree';
@@ -152,7 +166,10 @@ export function groupLineage(previous: AnalysisFact, next: AnalysisFact): GroupL
   const newGroupOf = membershipIndex(next);
   const matches = next.groups.map((g) => {
     const shared = tally(g.members, oldGroupOf);
-    const best = strongest(shared, previous.groups.map((o) => o.id));
+    const best = strongest(
+      shared,
+      previous.groups.map((o) => o.id),
+    );
     return { groupId: g.id, previousGroupId: best[0]?.id ?? null, shared: best[0]?.count ?? 0 };
   });
   const divisions: GroupLineage['divisions'] = [];
@@ -160,7 +177,10 @@ export function groupLineage(previous: AnalysisFact, next: AnalysisFact): GroupL
   for (const old of previous.groups) {
     const size = old.members.length;
     if (size === 0) continue;
-    const ranked = strongest(tally(old.members, newGroupOf), next.groups.map((g) => g.id));
+    const ranked = strongest(
+      tally(old.members, newGroupOf),
+      next.groups.map((g) => g.id),
+    );
     const [first, second] = ranked;
     if (first && second && second.count >= divisionShare * size) {
       divisions.push({ previousGroupId: old.id, into: [first.id, second.id], shares: [first.count / size, second.count / size] });
@@ -219,12 +239,22 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
   for (const statementId of next.consensus) {
     if (before.has(statementId)) continue;
     const stance = consensusStance(next, statementId);
-    changes.push({ ...base, type: 'consensus-gained', detail: { ...between, statementId }, description: `${quote(issue)}: every group now ${stance} ${named(statementId)} (consensus gained)` });
+    changes.push({
+      ...base,
+      type: 'consensus-gained',
+      detail: { ...between, statementId },
+      description: `${quote(issue)}: every group now ${stance} ${named(statementId)} (consensus gained)`,
+    });
   }
   for (const statementId of previous.consensus) {
     if (after.has(statementId)) continue;
     const stance = consensusStance(previous, statementId);
-    changes.push({ ...base, type: 'consensus-lost', detail: { ...between, statementId }, description: `${quote(issue)}: not every group ${stance} ${named(statementId)} any more (consensus lost)` });
+    changes.push({
+      ...base,
+      type: 'consensus-lost',
+      detail: { ...between, statementId },
+      description: `${quote(issue)}: not every group ${stance} ${named(statementId)} any more (consensus lost)`,
+    });
   }
   const lineage = groupLineage(previous, next);
   for (const statementId of Object.keys(next.groupVotes).sort(compareText)) {
@@ -250,7 +280,12 @@ export function analysisChanges(issue: IssueFact, previous: AnalysisFact, next: 
     });
   }
   for (const m of lineage.merges) {
-    changes.push({ ...base, type: 'groups-merged', detail: { ...between, ...m }, description: `${quote(issue)}: ${m.from.map((g) => groupNamed(previous.groups, g)).join(' and ')} merged into ${groupNamed(next.groups, m.groupId)}` });
+    changes.push({
+      ...base,
+      type: 'groups-merged',
+      detail: { ...between, ...m },
+      description: `${quote(issue)}: ${m.from.map((g) => groupNamed(previous.groups, g)).join(' and ')} merged into ${groupNamed(next.groups, m.groupId)}`,
+    });
   }
   return changes;
 }
@@ -312,9 +347,17 @@ export function embraceCrossings(
   let groupList: readonly { id: string }[] = [];
   let activeAt = -Infinity;
   const needed = (members: readonly string[] | null): number => respondersNeeded(activeCount(activeAt, members));
-  const meets = (c: { embraced: number; responders: number }, target: number, enough: number): boolean => c.responders > 0 && c.responders >= enough && c.embraced / c.responders >= target;
+  const meets = (c: { embraced: number; responders: number }, target: number, enough: number): boolean =>
+    c.responders > 0 && c.responders >= enough && c.embraced / c.responders >= target;
   const changes: QualitativeChange[] = [];
-  const announce = (at: Millis, scope: 'overall' | 'group', groupId: string | null, c: { embraced: number; responders: number }, now: boolean, target: number): void => {
+  const announce = (
+    at: Millis,
+    scope: 'overall' | 'group',
+    groupId: string | null,
+    c: { embraced: number; responders: number },
+    now: boolean,
+    target: number,
+  ): void => {
     const rate = c.responders > 0 ? c.embraced / c.responders : 0;
     const where = scope === 'overall' || groupId === null ? 'overall' : `in ${groupNamed(groupList, groupId)}`;
     changes.push({
@@ -326,7 +369,7 @@ export function embraceCrossings(
     });
   };
 
-  for (let i = 0; i < steps.length; ) {
+  for (let i = 0; i < steps.length;) {
     const at = (steps[i] as Step).at;
     for (; i < steps.length && (steps[i] as Step).at === at; i += 1) {
       const step = steps[i] as Step;

@@ -13,23 +13,44 @@ const answer = (memberId: string, kind: EndorsementKind, at = T + 1): Endorsemen
 const member = (id: string, constituency: string | null) => ({ id, joinedAt: T - 1, constituency });
 
 const base = factsOf({
-  members: [member('a', 'worker'), member('b', 'worker'), member('c', 'tenant'), member('d', 'tenant'), member('e', null), member('f', 'student'), member('g', 'worker')],
+  members: [
+    member('a', 'worker'),
+    member('b', 'worker'),
+    member('c', 'tenant'),
+    member('d', 'tenant'),
+    member('e', null),
+    member('f', 'student'),
+    member('g', 'worker'),
+  ],
   lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T, claims: [] }],
   analyses: [
     {
-      id: 'x1', issueId: 'i1', at: T - 1, consensus: [], representative: [], divisive: [], groupVotes: {},
-      groups: [{ id: 'g1', members: ['a', 'b', 'c'] }, { id: 'g2', members: ['d', 'e'] }, { id: 'g3', members: ['f'] }],
+      id: 'x1',
+      issueId: 'i1',
+      at: T - 1,
+      consensus: [],
+      representative: [],
+      divisive: [],
+      groupVotes: {},
+      groups: [
+        { id: 'g1', members: ['a', 'b', 'c'] },
+        { id: 'g2', members: ['d', 'e'] },
+        { id: 'g3', members: ['f'] },
+      ],
     },
   ],
   endorsements: [
-    answer('a', 'embrace'), answer('b', 'embrace'),
-    answer('c', 'embrace'), answer('c', 'critique', T + 2), // changed: critique counts
-    answer('d', 'embrace'), answer('e', 'amend'),
+    answer('a', 'embrace'),
+    answer('b', 'embrace'),
+    answer('c', 'embrace'),
+    answer('c', 'critique', T + 2), // changed: critique counts
+    answer('d', 'embrace'),
+    answer('e', 'amend'),
   ],
 });
 
 describe('embraceRateAt', () => {
-  it('is embraces over responders, overall, per group and per constituency, with each member\'s latest answer', () => {
+  it("is embraces over responders, overall, per group and per constituency, with each member's latest answer", () => {
     const e = embraceRateAt(base, 'v1', T + 10, defaults);
     // overall 3 of 5 = 60 % < 2/3, heard (5 responders, nobody active: 5 needed); every group and constituency has fewer than 5
     expect(e?.overall).toEqual({ embraced: 3, responders: 5, rate: 0.6, active: 0, needed: 5, status: 'below' });
@@ -60,7 +81,14 @@ describe('embraceRateAt', () => {
     const facts = factsOf({
       ...base,
       analyses: [{ ...base.analyses[0]!, groups: [{ id: 'g1', members: five }] }],
-      endorsements: [answer('a', 'embrace'), answer('b', 'critique'), answer('c', 'critique'), answer('d', 'amend'), answer('e', 'embrace'), answer('g', 'embrace')],
+      endorsements: [
+        answer('a', 'embrace'),
+        answer('b', 'critique'),
+        answer('c', 'critique'),
+        answer('d', 'amend'),
+        answer('e', 'embrace'),
+        answer('g', 'embrace'),
+      ],
     });
     const e = embraceRateAt(facts, 'v1', T + 10, defaults);
     expect(e?.groups[0]).toMatchObject({ groupId: 'g1', responders: 5, needed: 5, status: 'below' });
@@ -124,7 +152,11 @@ describe('heard enough', () => {
     });
     const e = embraceRateAt(facts, 'v1', T + 10, defaults);
     expect(e?.overall).toMatchObject({ active: 70, needed: 7, status: 'meets' });
-    expect(embraceRateAt(facts, 'v1', T + 10, { ...defaults, halfLifeDays: Infinity })?.overall).toMatchObject({ active: 100, needed: 10, status: 'not-yet-heard' });
+    expect(embraceRateAt(facts, 'v1', T + 10, { ...defaults, halfLifeDays: Infinity })?.overall).toMatchObject({
+      active: 100,
+      needed: 10,
+      status: 'not-yet-heard',
+    });
   });
 });
 
@@ -132,8 +164,19 @@ describe('the active members at t', () => {
   it('are the members of role member, joined by t, with an act or report of the masses within h days before t', () => {
     const DAY = 86_400_000;
     const T0 = Date.UTC(2026, 0, 1);
-    const memberFacts = Array.from({ length: 6 }, (_, i) => ({ id: `m${i}`, joinedAt: T0 + i * 20 * DAY, constituency: null, roles: i === 5 ? [{ role: 'organiser' as const, from: T0 }] : [{ role: 'member' as const, from: T0 }] }));
-    const acts = Array.from({ length: 40 }, (_, i) => ({ memberId: `m${(i * 5) % 6}`, issueId: 'i1', at: T0 + i * 9 * DAY, kind: 'statement' as const, statementId: `s${i}` }));
+    const memberFacts = Array.from({ length: 6 }, (_, i) => ({
+      id: `m${i}`,
+      joinedAt: T0 + i * 20 * DAY,
+      constituency: null,
+      roles: i === 5 ? [{ role: 'organiser' as const, from: T0 }] : [{ role: 'member' as const, from: T0 }],
+    }));
+    const acts = Array.from({ length: 40 }, (_, i) => ({
+      memberId: `m${(i * 5) % 6}`,
+      issueId: 'i1',
+      at: T0 + i * 9 * DAY,
+      kind: 'statement' as const,
+      statementId: `s${i}`,
+    }));
     const reports = [{ id: 'r1', issueId: 'i1', memberId: 'm4', at: T0 + 300 * DAY, claimId: null, verdict: null }];
     const facts = { members: memberFacts, issues: [], acts, reports, lines: [], endorsements: [], analyses: [], blocks: [], importance: [] };
     for (const halfLifeDays of [30, 180, Infinity]) {

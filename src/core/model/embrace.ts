@@ -111,7 +111,10 @@ export function massesAnswersTo(facts: ModelFacts, lineVersionId: string): reado
 }
 
 /** Per answers array: the masses' answers, all and by version, while the members are the same. */
-const answersByFacts = new WeakMap<readonly EndorsementFact[], { members: readonly MemberFact[]; all: EndorsementFact[]; byVersion: Map<string, EndorsementFact[]> }>();
+const answersByFacts = new WeakMap<
+  readonly EndorsementFact[],
+  { members: readonly MemberFact[]; all: EndorsementFact[]; byVersion: Map<string, EndorsementFact[]> }
+>();
 
 function massesAnswersOf(facts: ModelFacts) {
   const kept = answersByFacts.get(facts.endorsements);
@@ -131,7 +134,6 @@ function massesAnswersOf(facts: ModelFacts) {
   answersByFacts.set(facts.endorsements, value);
   return value;
 }
-
 
 /** The embrace of one version at t, with groups from the issue's latest analysis at t. Null for an unknown version. */
 export function embraceRateAt(facts: ModelFacts, lineVersionId: string, at: Millis, settings: ModelSettings): Embrace | null {
@@ -193,7 +195,11 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
   const shortfalls: string[] = [];
   if (overall.status === 'not-yet-heard') shortfalls.push(`not yet heard: ${notYetHeard(overall)}`);
   else if (overall.status === 'below') shortfalls.push(`overall ${describe(overall)} is below the target ${formatPercent(settings.embraceTarget)}`);
-  for (const g of groups) if (g.status === 'below') shortfalls.push(`${groupNamed(analysis?.groups ?? [], g.groupId)}: ${describe(g)} is below the group target ${formatPercent(settings.groupEmbraceTarget)}`);
+  for (const g of groups)
+    if (g.status === 'below')
+      shortfalls.push(
+        `${groupNamed(analysis?.groups ?? [], g.groupId)}: ${describe(g)} is below the group target ${formatPercent(settings.groupEmbraceTarget)}`,
+      );
   const meetsTarget = shortfalls.length === 0;
   const silent = groups.filter((g) => g.status === 'not-yet-heard').map((g) => groupNamed(analysis?.groups ?? [], g.groupId));
   return {
@@ -208,7 +214,9 @@ export function embraceOfVersion(facts: ModelFacts, version: LineVersionFact, an
     shortfalls,
     how:
       `embraced by ${overall.rate === null ? 'no responder yet' : describe(overall)} overall; ` +
-      (groups.length === 0 ? 'no opinion groups yet' : `${groups.filter((g) => g.status === 'meets').length} of ${groups.length} groups meet the group target`) +
+      (groups.length === 0
+        ? 'no opinion groups yet'
+        : `${groups.filter((g) => g.status === 'meets').length} of ${groups.length} groups meet the group target`) +
       (silent.length > 0 ? `; not yet heard in ${silent.join(', ')}` : '') +
       (meetsTarget ? ': meets the targets' : `: ${shortfalls.join('; ')}`) +
       `; a rate is judged once ${heardFloor} responders or 10 % of the active members in it have answered, whichever is more`,

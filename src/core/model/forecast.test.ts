@@ -11,10 +11,18 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
   return { members: [], issues: [], acts: [], reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [], ...parts };
 }
 const claims = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${n}-${i}`, text: `claim ${i}`, cites: [] }));
-const line = (id: string, publishedAt: number, n: number, issueId = 'i1') => ({ id, issueId, number: Number(id.slice(1)) || 1, publishedAt, claims: claims(n) });
+const line = (id: string, publishedAt: number, n: number, issueId = 'i1') => ({
+  id,
+  issueId,
+  number: Number(id.slice(1)) || 1,
+  publishedAt,
+  claims: claims(n),
+});
 /** n reports, each by a different member (one member's reports on a claim count once). */
-const reports = (n: number, at: number, issueId = 'i1'): ReportFact[] => Array.from({ length: n }, (_, i) => ({ id: `${issueId}r${i}@${at}`, issueId, memberId: `reporter${i}`, at, claimId: null, verdict: null }));
-const consulted = (memberId: string, at: number, issueId = 'i1'): ActFact[] => Array.from({ length: 7 }, (_, s) => ({ memberId, issueId, at, kind: 'vote', statementId: `s${s}` }));
+const reports = (n: number, at: number, issueId = 'i1'): ReportFact[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `${issueId}r${i}@${at}`, issueId, memberId: `reporter${i}`, at, claimId: null, verdict: null }));
+const consulted = (memberId: string, at: number, issueId = 'i1'): ActFact[] =>
+  Array.from({ length: 7 }, (_, s) => ({ memberId, issueId, at, kind: 'vote', statementId: `s${s}` }));
 
 /** The first hour strictly past Δ* (at Δ* itself π/ℓ = 1/β, which is still correct). */
 const firstHourAfter = (deltaMs: number): number => (Number.isInteger(deltaMs / HOUR_MS) ? deltaMs / HOUR_MS + 1 : Math.ceil(deltaMs / HOUR_MS));
@@ -88,7 +96,11 @@ describe('forecast with no new consultation', () => {
       { id: 'i2', title: 'repairs', openedAt: T - days(300), resolvedAt: null },
     ];
     // L_org = 2 + 4 = 6 (no trend); P_org = (3 + 7) × 3 = 30; P₀ = 10: Δ* = 180·log2(30·3·2/(10·6)) = 180·log2(3)
-    const facts = factsOf({ issues, lines: [line('v1', T - days(200), 2), line('v1', T - days(200), 4, 'i2')], reports: [...reports(3, T), ...reports(7, T, 'i2')] });
+    const facts = factsOf({
+      issues,
+      lines: [line('v1', T - days(200), 2), line('v1', T - days(200), 4, 'i2')],
+      reports: [...reports(3, T), ...reports(7, T, 'i2')],
+    });
     const f = forecastOrganisationAt(facts, T, defaults);
     expect(f.issueId).toBeNull();
     expect(f.at).toBe(T + 6848 * HOUR_MS);
@@ -100,7 +112,10 @@ describe('forecast with no new consultation', () => {
     const f = forecastIssueAt(facts, 'i1', T, defaults);
     expect(f.date).toBe('2026-10-13');
     expect(f.range).toEqual({ halfLifeDays: [90, 365], earliest: '2026-05-23', latest: '2027-08-02' });
-    for (const [h, day] of [[90, f.range.earliest], [365, f.range.latest]] as const) {
+    for (const [h, day] of [
+      [90, f.range.earliest],
+      [365, f.range.latest],
+    ] as const) {
       expect(day).toBe(forecastIssueAt(facts, 'i1', T, { ...defaults, halfLifeDays: h }).date);
     }
     expect(f.how).toBe(
@@ -178,7 +193,13 @@ describe('whatIf', () => {
 
   it('consults the smallest term first: a member never heard before one whose term has faded', () => {
     // a took part fully 180 days ago (term 0.5); b never did. One member a week.
-    const facts = factsOf({ members: [{ id: 'a', joinedAt: T - days(400), constituency: null }, { id: 'b', joinedAt: T - days(400), constituency: null }], acts: consulted('a', T - days(180)) });
+    const facts = factsOf({
+      members: [
+        { id: 'a', joinedAt: T - days(400), constituency: null },
+        { id: 'b', joinedAt: T - days(400), constituency: null },
+      ],
+      acts: consulted('a', T - days(180)),
+    });
     const w = whatIf(facts, 'i1', T, { everyWeeks: 1, members: 1 }, defaults);
     const d = 2 ** (-7 / 180);
     expect(w.trail[0]?.practice).toBeCloseTo(0.5 + 1, 12); // b consulted

@@ -6,16 +6,7 @@
  */
 import type { MemberFact, Millis, ModelFacts } from './facts.js';
 import type { ModelSettings } from './settings.js';
-import {
-  characterOf,
-  decay,
-  issueHealthAt,
-  organisationHealthAt,
-  practiceTerms,
-  pureLogicOf,
-  type Character,
-  type Health,
-} from './health.js';
+import { characterOf, decay, issueHealthAt, organisationHealthAt, practiceTerms, pureLogicOf, type Character, type Health } from './health.js';
 import { membersJoinedBy, openIssuesAt } from './lookups.js';
 import { ledgerOf } from './ledger.js';
 import { DAY_MS, HOUR_MS, WEEK_MS, isoDate, isoInstant } from './time.js';
@@ -235,7 +226,10 @@ function forecastHow(start: Health, crossing: Crossing, trend: LogicTrend, range
   if (crossing.already) return `Already ${characterLabel(start.character)} now: ${characterReasonInWords(figures)}`;
   const now = characterInWords(figures);
   const fading = settings.halfLifeDays === Infinity ? 'practice never fades' : `practice halves every ${countOf(settings.halfLifeDays, 'day')}`;
-  const growing = trend.slopePerDay > 0 ? `the line grows by ${formatNumber(trend.slopePerDay)} claims a day as it did over the last ${countOf(trend.windowDays, 'day')}` : `the line keeps its ${countOf(trend.pureLogicNow, 'claim')}`;
+  const growing =
+    trend.slopePerDay > 0
+      ? `the line grows by ${formatNumber(trend.slopePerDay)} claims a day as it did over the last ${countOf(trend.windowDays, 'day')}`
+      : `the line keeps its ${countOf(trend.pureLogicNow, 'claim')}`;
   const assumption = `Now ${now}. With no new consultation ${fading} and ${growing}`;
   const horizon = countOf(settings.forecastHorizonDays, 'day');
   const [fast, slow] = range.halfLifeDays;
@@ -352,7 +346,13 @@ function firstInOrder(candidates: Candidate[], reach: number): Candidate[] {
 export function whatIf(facts: ModelFacts, issueId: string | null, from: Millis, plan: ConsultationPlan, settings: ModelSettings): WhatIf {
   const start = issueId === null ? organisationHealthAt(facts, from, settings) : issueHealthAt(facts, issueId, from, settings);
   const trend = pureLogicTrend(facts, issueId, from, settings);
-  const projection: ProjectionStart = { at: from, pureLogic: start.pureLogic.value, practice: start.practice.value, practiceSufficiency: start.practiceSufficiency.value, trend };
+  const projection: ProjectionStart = {
+    at: from,
+    pureLogic: start.pureLogic.value,
+    practice: start.practice.value,
+    practiceSufficiency: start.practiceSufficiency.value,
+    trend,
+  };
   const issueIds = issueId === null ? openIssuesAt(facts, from).map((i) => i.id) : [issueId];
 
   const { halfLifeDays } = settings;
@@ -429,7 +429,13 @@ function consultationQueues(facts: ModelFacts, issueIds: readonly string[], from
   return issueIds.map((issueId) => {
     const issue = ledger.issues.get(issueId);
     const settled = !issue || issue.acts.length === 0 || from >= issue.acts[issue.acts.length - 1]!.at;
-    const tookPart: ReadonlySet<string> | ReadonlyMap<string, unknown> = settled ? (issue?.tallies ?? new Map()) : new Set(termsOf().members.filter((m) => m.issueId === issueId).map((m) => m.memberId));
+    const tookPart: ReadonlySet<string> | ReadonlyMap<string, unknown> = settled
+      ? (issue?.tallies ?? new Map())
+      : new Set(
+          termsOf()
+            .members.filter((m) => m.issueId === issueId)
+            .map((m) => m.memberId),
+        );
     // Those who never took part are alike but for the id: with the members in id order (as the
     // store gives them), the first `reach` of them are the first found.
     const inOrder = idOrdered(joined);

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActFact, ModelFacts } from './facts.js';
 import { defaultModelSettings as defaults } from './settings.js';
-import {
-  characterOf,
-  decay,
-  issueHealthAt,
-  organisationHealthAt,
-  practiceAt,
-  practiceSufficiencyFor,
-  practiceTerms,
-  pureLogicAt,
-} from './health.js';
+import { characterOf, decay, issueHealthAt, organisationHealthAt, practiceAt, practiceSufficiencyFor, practiceTerms, pureLogicAt } from './health.js';
 import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
@@ -79,7 +70,9 @@ describe('practice P(t)', () => {
 
   it('counts statements written and endorsements, each once', () => {
     // wrote s1 and voted on it (2 acts), endorsed twice (2 acts): acts = 4, all at t − 180 d: 0.5 × 4/7 = 0.285714
-    const facts = factsOf({ acts: [wrote('a', 's1', T - days(200)), vote('a', 's1', T - days(190)), endorsed('a', T - days(185)), endorsed('a', T - days(180))] });
+    const facts = factsOf({
+      acts: [wrote('a', 's1', T - days(200)), vote('a', 's1', T - days(190)), endorsed('a', T - days(185)), endorsed('a', T - days(180))],
+    });
     const terms = practiceTerms(facts, new Set(['i1']), T, defaults).members[0];
     expect(terms).toMatchObject({ acts: 4, statementsVotedOn: 1, statementsWritten: 1, endorsements: 2, engagement: 4 / 7 });
     expect(practiceAt(facts, 'i1', T, defaults).value).toBeCloseTo(0.5 * (4 / 7), 15);
@@ -103,7 +96,10 @@ describe('practice P(t)', () => {
   });
 
   it('with h = ∞ nothing fades: 3 votes long ago give 3/7, a report 3', () => {
-    const facts = factsOf({ acts: [vote('a', 's1', T - days(3000)), vote('a', 's2', T - days(3000)), vote('a', 's3', T - days(3000))], reports: [report('r1', T - days(3000))] });
+    const facts = factsOf({
+      acts: [vote('a', 's1', T - days(3000)), vote('a', 's2', T - days(3000)), vote('a', 's3', T - days(3000))],
+      reports: [report('r1', T - days(3000))],
+    });
     expect(practiceAt(facts, 'i1', T, { ...defaults, halfLifeDays: Infinity }).value).toBeCloseTo(3 / 7 + 3, 15);
   });
 
@@ -226,10 +222,32 @@ describe('organisationHealthAt', () => {
 describe("practice is the masses' (MODEL.md v2 §3)", () => {
   const member = (id: string) => ({ id, joinedAt: T - days(100), constituency: null });
   const organiser = (id: string) => ({ id, joinedAt: T - days(100), constituency: null, roles: [{ role: 'organiser' as const, from: T - days(100) }] });
-  const cast = (memberId: string, statementId: string, at: number, value: -1 | 0 | 1, carriedFrom: string | null = null): ActFact => ({ memberId, issueId: 'i1', at, kind: 'vote', statementId, value, carriedFrom });
-  const answered = (memberId: string, lineVersionId: string, at: number): ActFact => ({ memberId, issueId: 'i1', at, kind: 'endorsement', statementId: null, lineVersionId });
+  const cast = (memberId: string, statementId: string, at: number, value: -1 | 0 | 1, carriedFrom: string | null = null): ActFact => ({
+    memberId,
+    issueId: 'i1',
+    at,
+    kind: 'vote',
+    statementId,
+    value,
+    carriedFrom,
+  });
+  const answered = (memberId: string, lineVersionId: string, at: number): ActFact => ({
+    memberId,
+    issueId: 'i1',
+    at,
+    kind: 'endorsement',
+    statementId: null,
+    lineVersionId,
+  });
   const tookPart = (memberId: string, actionId: string, at: number): ActFact => ({ memberId, issueId: 'i1', at, kind: 'action', statementId: null, actionId });
-  const reportOn = (id: string, memberId: string, claimId: string | null, at: number) => ({ id, issueId: 'i1', memberId, at, claimId, verdict: 'refutes' as const });
+  const reportOn = (id: string, memberId: string, claimId: string | null, at: number) => ({
+    id,
+    issueId: 'i1',
+    memberId,
+    at,
+    claimId,
+    verdict: 'refutes' as const,
+  });
   const masses = Array.from({ length: 120 }, (_, i) => member(`m${i}`));
 
   it("an organiser's vote, statement, answer and report change no P and no P₀", () => {
@@ -249,11 +267,19 @@ describe("practice is the masses' (MODEL.md v2 §3)", () => {
     expect(after.pi).toBe(before.pi);
     // shown apart, never as practice
     expect(after.practice.terms.leadership).toEqual({ acts: 3, reports: 4, members: 1 });
-    expect(after.practice.how).toBe("P = 0.14 = 0.14 from 1 member + 0 from 0 reports (k = 7, α = 3, h = 180 days); not counted: the leadership's own 3 acts and 4 reports");
+    expect(after.practice.how).toBe(
+      "P = 0.14 = 0.14 from 1 member + 0 from 0 reports (k = 7, α = 3, h = 180 days); not counted: the leadership's own 3 acts and 4 reports",
+    );
   });
 
   it('decides by the role at the time of the act: a member who became an organiser keeps what they did as a member', () => {
-    const promoted = { ...member('p'), roles: [{ role: 'member' as const, from: T - days(100) }, { role: 'organiser' as const, from: T - days(10) }] };
+    const promoted = {
+      ...member('p'),
+      roles: [
+        { role: 'member' as const, from: T - days(100) },
+        { role: 'organiser' as const, from: T - days(10) },
+      ],
+    };
     const facts = factsOf({
       members: [...masses.slice(0, 99), promoted],
       acts: [cast('p', 's1', T - days(20), 1), cast('p', 's2', T - days(5), 1)],
@@ -287,7 +313,10 @@ describe("practice is the masses' (MODEL.md v2 §3)", () => {
     const repeated = [...once, cast('m0', 's1', T, 1)];
     const p = practiceAt(factsOf({ members: masses, acts: repeated }), 'i1', T, defaults);
     expect(p.value).toBeCloseTo((1 / 7) * 0.5, 12);
-    expect(practiceTerms(factsOf({ members: masses, acts: repeated }), new Set(['i1']), T, defaults).members[0]).toMatchObject({ acts: 1, lastActAt: T - days(180) });
+    expect(practiceTerms(factsOf({ members: masses, acts: repeated }), new Set(['i1']), T, defaults).members[0]).toMatchObject({
+      acts: 1,
+      lastActAt: T - days(180),
+    });
     // a changed vote is still one statement voted on, and moves last_m
     const changed = [...once, cast('m0', 's1', T, -1)];
     expect(practiceTerms(factsOf({ members: masses, acts: changed }), new Set(['i1']), T, defaults).members[0]).toMatchObject({ acts: 1, lastActAt: T });

@@ -491,7 +491,14 @@ export function healthFromFigures(
 
 /** The health of one issue at t (MODEL.md §3). An issue with no facts is a fool: L = P = 0. */
 export function issueHealthAt(facts: ModelFacts, issueId: string, at: Millis, settings: ModelSettings): Health {
-  return healthFromFigures(issueId, at, pureLogicAt(facts, issueId, at), practiceAt(facts, issueId, at, settings), practiceSufficiencyAt(facts, at, settings), settings);
+  return healthFromFigures(
+    issueId,
+    at,
+    pureLogicAt(facts, issueId, at),
+    practiceAt(facts, issueId, at, settings),
+    practiceSufficiencyAt(facts, at, settings),
+    settings,
+  );
 }
 
 /** The organisation's health at t: L_org and P_org summed over the issues open at t, normalised by the same L₀ and P₀. */
@@ -500,4 +507,3 @@ export function organisationHealthAt(facts: ModelFacts, at: Millis, settings: Mo
   const practice = practiceFigureAt(facts, new Set(open), at, settings);
   return healthFromFigures(null, at, pureLogicOf(facts, open, at), practice, practiceSufficiencyAt(facts, at, settings), settings);
 }
-

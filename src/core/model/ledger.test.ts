@@ -18,7 +18,7 @@ const T0 = Date.UTC(2026, 0, 1);
 /** A small seeded generator, so a failure can be replayed. */
 function generator(seed: number) {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
+  const next = () => (s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 
@@ -29,14 +29,42 @@ function organisation(seed: number) {
     id: `m${String(i).padStart(2, '0')}`,
     joinedAt: T0 + g.int(20) * DAY,
     constituency: i % 4 === 3 ? null : `c${i % 3}`,
-    roles: i === 0 ? [{ role: 'organiser', from: T0 }] : i === 1 ? [{ role: 'member', from: T0 }, { role: 'organiser', from: T0 + 40 * DAY }] : [{ role: 'member', from: T0 }],
+    roles:
+      i === 0
+        ? [{ role: 'organiser', from: T0 }]
+        : i === 1
+          ? [
+              { role: 'member', from: T0 },
+              { role: 'organiser', from: T0 + 40 * DAY },
+            ]
+          : [{ role: 'member', from: T0 }],
   }));
-  const issues: IssueFact[] = Array.from({ length: 4 }, (_, i) => ({ id: `i${i}`, title: `issue ${i}`, openedAt: T0 + i * 5 * DAY, resolvedAt: i === 3 ? T0 + 70 * DAY : null }));
+  const issues: IssueFact[] = Array.from({ length: 4 }, (_, i) => ({
+    id: `i${i}`,
+    title: `issue ${i}`,
+    openedAt: T0 + i * 5 * DAY,
+    resolvedAt: i === 3 ? T0 + 70 * DAY : null,
+  }));
   const acts: ActFact[] = [];
   const endorsements: EndorsementFact[] = [];
   const lines: LineVersionFact[] = issues.slice(0, 3).flatMap((issue, k) => [
-    { id: `v${k}a`, issueId: issue.id, number: 1, publishedAt: issue.openedAt + 20 * DAY, claims: [{ id: `c${k}1`, text: `claim ${k}`, cites: [{ kind: 'statement' as const, ref: `${issue.id}s1` }] }] },
-    { id: `v${k}b`, issueId: issue.id, number: 2, publishedAt: issue.openedAt + 45 * DAY, claims: [{ id: `c${k}2`, text: `claim ${k}`, cites: [] }, { id: `c${k}3`, text: `another ${k}`, cites: [] }] },
+    {
+      id: `v${k}a`,
+      issueId: issue.id,
+      number: 1,
+      publishedAt: issue.openedAt + 20 * DAY,
+      claims: [{ id: `c${k}1`, text: `claim ${k}`, cites: [{ kind: 'statement' as const, ref: `${issue.id}s1` }] }],
+    },
+    {
+      id: `v${k}b`,
+      issueId: issue.id,
+      number: 2,
+      publishedAt: issue.openedAt + 45 * DAY,
+      claims: [
+        { id: `c${k}2`, text: `claim ${k}`, cites: [] },
+        { id: `c${k}3`, text: `another ${k}`, cites: [] },
+      ],
+    },
   ]);
   const analyses: AnalysisFact[] = issues.slice(0, 3).flatMap((issue, k) =>
     [15, 40].map((d, j) => ({
@@ -59,7 +87,16 @@ function organisation(seed: number) {
     const member = g.pick(members);
     const issue = g.pick(issues);
     const r = g.next();
-    if (r < 0.72) acts.push({ memberId: member.id, issueId: issue.id, at, kind: 'vote', statementId: `${issue.id}s${g.int(6)}`, value: g.pick([-1, 0, 1] as const), carriedFrom: g.int(50) === 0 ? `${issue.id}s9` : null });
+    if (r < 0.72)
+      acts.push({
+        memberId: member.id,
+        issueId: issue.id,
+        at,
+        kind: 'vote',
+        statementId: `${issue.id}s${g.int(6)}`,
+        value: g.pick([-1, 0, 1] as const),
+        carriedFrom: g.int(50) === 0 ? `${issue.id}s9` : null,
+      });
     else if (r < 0.8) acts.push({ memberId: member.id, issueId: issue.id, at, kind: 'statement', statementId: `${issue.id}w${n}` });
     else if (r < 0.84) acts.push({ memberId: member.id, issueId: issue.id, at, kind: 'action', statementId: null, actionId: `act${g.int(5)}` });
     else {
@@ -72,7 +109,14 @@ function organisation(seed: number) {
   }
   const reports: ReportFact[] = Array.from({ length: 40 }, (_, i) => {
     const issue = g.pick(issues.slice(0, 3));
-    return { id: `r${i}`, issueId: issue.id, memberId: g.pick(members).id, at: issue.openedAt + (25 + g.int(40)) * DAY, claimId: g.pick([`c${issue.id.slice(1)}1`, `c${issue.id.slice(1)}2`, null]), verdict: g.pick(['confirms', 'refutes', 'mixed', null] as const) };
+    return {
+      id: `r${i}`,
+      issueId: issue.id,
+      memberId: g.pick(members).id,
+      at: issue.openedAt + (25 + g.int(40)) * DAY,
+      claimId: g.pick([`c${issue.id.slice(1)}1`, `c${issue.id.slice(1)}2`, null]),
+      verdict: g.pick(['confirms', 'refutes', 'mixed', null] as const),
+    };
   }).sort((a, b) => a.at - b.at);
   return { members, issues, acts, endorsements, lines, analyses, reports };
 }
@@ -111,7 +155,17 @@ describe('the practice ledger', () => {
   it.each([1, 2, 3])('serves, as the facts grow at their end, the figures a walk of the whole facts gives (seed %i)', (seed) => {
     const o = organisation(seed);
     const grown: ActFact[] = [];
-    const facts: ModelFacts = { members: o.members, issues: o.issues, acts: grown, reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [] };
+    const facts: ModelFacts = {
+      members: o.members,
+      issues: o.issues,
+      acts: grown,
+      reports: [],
+      lines: [],
+      endorsements: [],
+      analyses: [],
+      blocks: [],
+      importance: [],
+    };
     // As the store hands them out: the acts array grows at its end; the other kinds are new arrays when they changed.
     const upTo = <T>(xs: readonly T[], kept: readonly T[], at: number, time: (x: T) => number): T[] => {
       const now = xs.filter((x) => time(x) <= at);
@@ -137,8 +191,11 @@ describe('the practice ledger', () => {
     // The turns of character the walk keeps are those of the whole trail, at every instant asked.
     for (const when of [grown[grown.length - 1]!.at + 1, grown[grown.length - 1]!.at + 400 * DAY, grown[900]!.at]) {
       for (const issue of o.issues) {
-        const turning = (points: readonly HealthPoint[]) => points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
-        expect(turning(issueCharacterTurns(facts, issue.id, when, defaultModelSettings))).toEqual(turning(issueHealthTrail(facts, issue.id, when, defaultModelSettings)));
+        const turning = (points: readonly HealthPoint[]) =>
+          points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
+        expect(turning(issueCharacterTurns(facts, issue.id, when, defaultModelSettings))).toEqual(
+          turning(issueHealthTrail(facts, issue.id, when, defaultModelSettings)),
+        );
       }
     }
     // P from the kept sums equals P summed over every member's term.
@@ -163,8 +220,13 @@ describe('the practice ledger', () => {
     const split = ledgerOf(facts).split;
     const active = new Set([...split.acts, ...split.reports].filter((x) => x.at >= since && x.at <= at && massAt(x.memberId, at)).map((x) => x.memberId));
     for (const issue of o.issues) {
-      const took = new Set([...split.acts, ...split.reports].filter((x) => x.issueId === issue.id && x.at <= at && active.has(x.memberId)).map((x) => x.memberId));
-      expect(issueQualityAt(facts, issue.id, at, defaultModelSettings).representativeness.terms).toMatchObject({ participants: took.size, activeMembers: active.size });
+      const took = new Set(
+        [...split.acts, ...split.reports].filter((x) => x.issueId === issue.id && x.at <= at && active.has(x.memberId)).map((x) => x.memberId),
+      );
+      expect(issueQualityAt(facts, issue.id, at, defaultModelSettings).representativeness.terms).toMatchObject({
+        participants: took.size,
+        activeMembers: active.size,
+      });
     }
     // The ledger of the grown array was extended, not walked anew.
     expect(ledgerOf(facts).acts).toBe(grown);
@@ -173,12 +235,24 @@ describe('the practice ledger', () => {
   it('is walked anew when an act arrives dated before the last one read', () => {
     const o = organisation(4);
     const acts = o.acts.slice(0, 1_000);
-    const facts: ModelFacts = { members: o.members, issues: o.issues, acts, reports: [], lines: o.lines, endorsements: [], analyses: [], blocks: [], importance: [] };
+    const facts: ModelFacts = {
+      members: o.members,
+      issues: o.issues,
+      acts,
+      reports: [],
+      lines: o.lines,
+      endorsements: [],
+      analyses: [],
+      blocks: [],
+      importance: [],
+    };
     const first = ledgerOf(facts);
     acts.push({ ...acts[10]!, at: acts[10]!.at - 1, statementId: 'late' });
     const second = ledgerOf(facts);
     expect(second).not.toBe(first);
     const at = acts[999]!.at + 1;
-    expect(rounded(organisationHealthAt(facts, at, defaultModelSettings))).toEqual(rounded(organisationHealthAt({ ...facts, acts: [...acts].sort((a, b) => a.at - b.at) }, at, defaultModelSettings)));
+    expect(rounded(organisationHealthAt(facts, at, defaultModelSettings))).toEqual(
+      rounded(organisationHealthAt({ ...facts, acts: [...acts].sort((a, b) => a.at - b.at) }, at, defaultModelSettings)),
+    );
   });
 });

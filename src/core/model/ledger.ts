@@ -178,7 +178,11 @@ export class PracticeLedger {
       if ((act.carriedFrom ?? null) !== null || (act.value !== undefined && before === act.value)) return;
     }
     let issue = this.issues.get(act.issueId);
-    if (!issue) this.issues.set(act.issueId, (issue = { acts: [], tallies: new Map(), leadershipActs: 0, leaders: new Set(), changes: [], keepChanges: false, generation: 0 }));
+    if (!issue)
+      this.issues.set(
+        act.issueId,
+        (issue = { acts: [], tallies: new Map(), leadershipActs: 0, leaders: new Set(), changes: [], keepChanges: false, generation: 0 }),
+      );
     if (!this.ofMasses(act.memberId, act.at)) {
       this.split.leadershipActs.push(act);
       issue.leadershipActs += 1;
@@ -243,7 +247,12 @@ export function practiceSplit(facts: ModelFacts): PracticeSplit {
  * A value computed from a ledger, kept while the ledger has not grown: `key` tells apart the
  * questions asked of one ledger (an instant, settings).
  */
-export function memoOnLedger<T>(cache: WeakMap<PracticeLedger, { version: number; values: Map<string, T> }>, ledger: PracticeLedger, key: string, compute: () => T): T {
+export function memoOnLedger<T>(
+  cache: WeakMap<PracticeLedger, { version: number; values: Map<string, T> }>,
+  ledger: PracticeLedger,
+  key: string,
+  compute: () => T,
+): T {
   let entry = cache.get(ledger);
   if (!entry || entry.version !== ledger.version) cache.set(ledger, (entry = { version: ledger.version, values: new Map() }));
   let value = entry.values.get(key);

@@ -40,7 +40,12 @@ describe('lineHistoryAt', () => {
     const h = lineHistoryAt(factsOf({ lines, acts, reports }), 'i1', T + 40 * DAY_MS);
     expect(h.versions.map((v) => v.revisionWithoutPractice)).toEqual([false, false, true, false]);
     // v2: P = α = 3, π = 3/10 = 0.3 ≥ (1/3)/2; v3: P = 1/7, π = 0.014 < (1/3)/2
-    expect(h.versions.map((v) => v.practiceSincePrevious && [v.practiceSincePrevious.acts, v.practiceSincePrevious.reports])).toEqual([null, [0, 1], [1, 0], [0, 0]]);
+    expect(h.versions.map((v) => v.practiceSincePrevious && [v.practiceSincePrevious.acts, v.practiceSincePrevious.reports])).toEqual([
+      null,
+      [0, 1],
+      [1, 0],
+      [0, 0],
+    ]);
     expect(h.versions[1]?.practiceSincePrevious?.pi).toBeCloseTo(0.3, 12);
     expect(h.versions[2]?.practiceSincePrevious?.pi).toBeCloseTo(1 / 70, 12);
     expect(h.versions[2]?.practiceSincePrevious?.logicAdded).toBeCloseTo(1 / 3, 12);
@@ -61,7 +66,11 @@ describe('lineHistoryAt', () => {
     expect(h.versions[1]?.revisionWithoutPractice).toBe(true);
     // One more member, fully consulted: P = 4, π = 0.4 ≥ 1/3: the revision stands on practice.
     const fourth = Array.from({ length: 7 }, (_, i) => vote('m4', T + 30 * DAY_MS, `s${i}`));
-    const after = lineHistoryAt(factsOf({ members: [organiser], lines: five, acts: [...consulted, ...leadership, ...fourth], reports: theirReport }), 'i1', T + 400 * DAY_MS);
+    const after = lineHistoryAt(
+      factsOf({ members: [organiser], lines: five, acts: [...consulted, ...leadership, ...fourth], reports: theirReport }),
+      'i1',
+      T + 400 * DAY_MS,
+    );
     expect(after.versions[1]?.revisionWithoutPractice).toBe(false);
   });
   it('counts a report as practice, and an act at the new publication instant', () => {

@@ -62,7 +62,13 @@ export function claimDiff(previous: LineVersionFact | null, next: LineVersionFac
  * P gained on the issue in (after, upTo] without decay: Σ over members min(1, acts in the window / k)
  * + α · (member, claim) pairs reported in the window. The leadership's acts and reports are not in it.
  */
-function practiceGained(facts: ModelFacts, issueId: string, after: Millis, upTo: Millis, settings: ModelSettings): { acts: number; reports: number; practice: number } {
+function practiceGained(
+  facts: ModelFacts,
+  issueId: string,
+  after: Millis,
+  upTo: Millis,
+  settings: ModelSettings,
+): { acts: number; reports: number; practice: number } {
   const ledger = ledgerOf(facts);
   // A window wholly before the latest act is closed: acts still to come fall after it, so its figure is kept.
   const closed = upTo < ledger.latestAct;

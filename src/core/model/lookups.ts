@@ -59,7 +59,10 @@ export function massMembersCountAt(facts: ModelFacts, at: Millis): number {
  * Per members array: the masses once every joining and change of role is past (`settled` is the
  * latest of them), and the count after each instant something changed, ascending.
  */
-const massesByMembers = new WeakMap<readonly MemberFact[], { settled: Millis; lastJoined: Millis; now: MemberFact[]; steps: { at: Millis; count: number }[] }>();
+const massesByMembers = new WeakMap<
+  readonly MemberFact[],
+  { settled: Millis; lastJoined: Millis; now: MemberFact[]; steps: { at: Millis; count: number }[] }
+>();
 
 function massesOf(members: readonly MemberFact[]) {
   let masses = massesByMembers.get(members);
@@ -213,7 +216,6 @@ export function constituencyIndexOf(members: readonly MemberFact[]): Map<string,
   if (!index) constituencyIndexes.set(members, (index = new Map(members.map((m) => [m.id, m.constituency]))));
   return index;
 }
-
 
 const constituencyNames = new WeakMap<readonly MemberFact[], string[]>();
 

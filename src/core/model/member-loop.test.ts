@@ -8,7 +8,14 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
   return { members: [], issues: [], acts: [], reports: [], lines: [], endorsements: [], analyses: [], blocks: [], importance: [], ...parts };
 }
 const cites = (kind: 'statement' | 'report', ref: string) => [{ kind, ref }];
-const report = (id: string, memberId: string, claimId: string, verdict: ReportFact['verdict'], at: number): ReportFact => ({ id, issueId: 'i1', memberId, at, claimId, verdict });
+const report = (id: string, memberId: string, claimId: string, verdict: ReportFact['verdict'], at: number): ReportFact => ({
+  id,
+  issueId: 'i1',
+  memberId,
+  at,
+  claimId,
+  verdict,
+});
 
 describe('whatBecameOf', () => {
   const facts = factsOf({
@@ -21,8 +28,26 @@ describe('whatBecameOf', () => {
       { memberId: 'other', issueId: 'i1', at: T, kind: 'vote', statementId: 's4' },
     ],
     lines: [
-      { id: 'v1', issueId: 'i1', number: 1, publishedAt: T + DAY_MS, claims: [{ id: 'c1', text: 'A', cites: cites('statement', 's1') }, { id: 'c2', text: 'B', cites: cites('statement', 's2') }] },
-      { id: 'v2', issueId: 'i1', number: 2, publishedAt: T + 3 * DAY_MS, claims: [{ id: 'c3', text: 'A', cites: cites('statement', 's1') }, { id: 'c4', text: 'C', cites: cites('report', 'mine1') }] },
+      {
+        id: 'v1',
+        issueId: 'i1',
+        number: 1,
+        publishedAt: T + DAY_MS,
+        claims: [
+          { id: 'c1', text: 'A', cites: cites('statement', 's1') },
+          { id: 'c2', text: 'B', cites: cites('statement', 's2') },
+        ],
+      },
+      {
+        id: 'v2',
+        issueId: 'i1',
+        number: 2,
+        publishedAt: T + 3 * DAY_MS,
+        claims: [
+          { id: 'c3', text: 'A', cites: cites('statement', 's1') },
+          { id: 'c4', text: 'C', cites: cites('report', 'mine1') },
+        ],
+      },
     ],
     reports: [
       report('mine1', 'me', 'c2', 'refutes', T + 2 * DAY_MS),
@@ -34,14 +59,21 @@ describe('whatBecameOf', () => {
 
   it('follows each statement the member wrote or voted on into the claims that cite it, and their tests', () => {
     const loop = whatBecameOf(facts, 'me');
-    expect(loop.statements.map((s) => [s.statementId, s.wrote, s.voted, s.citedBy.map((c) => `${c.claimId}${c.current ? '*' : ''}:${c.tests.map((t) => `${t.reportId}=${t.verdict}`).join(',')}`)])).toEqual([
+    expect(
+      loop.statements.map((s) => [
+        s.statementId,
+        s.wrote,
+        s.voted,
+        s.citedBy.map((c) => `${c.claimId}${c.current ? '*' : ''}:${c.tests.map((t) => `${t.reportId}=${t.verdict}`).join(',')}`),
+      ]),
+    ).toEqual([
       ['s1', true, false, ['c1:r3=refutes', 'c3*:r2=refutes,mine2=confirms']],
       ['s2', false, true, ['c2:mine1=refutes']],
       ['s3', false, true, []],
     ]);
   });
 
-  it('tells each of the member\'s reports where its claim stands now', () => {
+  it("tells each of the member's reports where its claim stands now", () => {
     const loop = whatBecameOf(facts, 'me');
     // mine1 tested B, which version 2 dropped; mine2 tested A, refuted 2 to 1 across its versions
     expect(loop.reports.map((r) => [r.reportId, r.claim?.text, r.claimNow, r.citedBy.map((c) => c.claimId)])).toEqual([

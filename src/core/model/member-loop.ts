@@ -143,7 +143,10 @@ export function whatBecameOf(facts: ModelFacts, memberId: string, at: Millis = I
         issueId: r.issueId,
         at: r.at,
         verdict: r.verdict,
-        claim: tested && r.claimId !== null ? { claimId: r.claimId, text: tested.text, lineVersionId: tested.version.id, versionNumber: tested.version.number } : null,
+        claim:
+          tested && r.claimId !== null
+            ? { claimId: r.claimId, text: tested.text, lineVersionId: tested.version.id, versionNumber: tested.version.number }
+            : null,
         claimNow,
         citedBy: citing.get(`report\u0000${r.id}`) ?? [],
       };

@@ -11,8 +11,18 @@ const constituencies = ['worker', 'tenant', 'student', null] as const;
 /** An organisation of a few members and issues; the issues' own facts are drawn per issue. */
 const organisation = fc
   .record({
-    members: fc.array(fc.record({ constituency: fc.constantFrom(...constituencies), joinedDaysAgo: fc.integer({ min: -5, max: 400 }), organiserFor: fc.constantFrom(0, 0, 30, 400) }), { minLength: 1, maxLength: 12 }),
-    issues: fc.array(fc.record({ title: fc.constantFrom('rent', 'repairs', 'depot safety', 'night shifts', 'heating'), resolved: fc.boolean() }), { minLength: 2, maxLength: 5 }),
+    members: fc.array(
+      fc.record({
+        constituency: fc.constantFrom(...constituencies),
+        joinedDaysAgo: fc.integer({ min: -5, max: 400 }),
+        organiserFor: fc.constantFrom(0, 0, 30, 400),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
+    issues: fc.array(fc.record({ title: fc.constantFrom('rent', 'repairs', 'depot safety', 'night shifts', 'heating'), resolved: fc.boolean() }), {
+      minLength: 2,
+      maxLength: 5,
+    }),
   })
   .chain(({ members, issues }) => {
     const memberIds = members.map((_, i) => `m${i}`);
@@ -24,10 +34,19 @@ const organisation = fc
           id: memberIds[i] as string,
           joinedAt: T - m.joinedDaysAgo * DAY_MS,
           constituency: m.constituency,
-          ...(m.organiserFor > 0 ? { roles: [{ role: 'member' as const, from: T - m.joinedDaysAgo * DAY_MS }, { role: 'organiser' as const, from: T - m.organiserFor * DAY_MS }] } : {}),
+          ...(m.organiserFor > 0
+            ? {
+                roles: [
+                  { role: 'member' as const, from: T - m.joinedDaysAgo * DAY_MS },
+                  { role: 'organiser' as const, from: T - m.organiserFor * DAY_MS },
+                ],
+              }
+            : {}),
         })),
       ),
-      issues: fc.constant(issues.map((s, i) => ({ id: issueIds[i] as string, title: s.title, openedAt: T - 300 * DAY_MS, resolvedAt: s.resolved && i > 0 ? T - DAY_MS : null }))),
+      issues: fc.constant(
+        issues.map((s, i) => ({ id: issueIds[i] as string, title: s.title, openedAt: T - 300 * DAY_MS, resolvedAt: s.resolved && i > 0 ? T - DAY_MS : null })),
+      ),
       own: fc.tuple(...issueIds.map((id) => issueFacts(id, memberIds))),
       replacements: fc.tuple(...issueIds.map((id) => issueFacts(id, memberIds))),
       blocks: fc.array(fc.record({ blocker: fc.constantFrom(...issueIds), blocked: fc.constantFrom(...issueIds) }), { maxLength: 6 }),
@@ -47,13 +66,26 @@ function issueFacts(issueId: string, memberIds: readonly string[]): fc.Arbitrary
   const member = fc.constantFrom(...memberIds);
   const when = fc.integer({ min: -200, max: 10 }).map((d) => T - d * DAY_MS);
   return fc.record({
-    acts: fc.array(fc.record({ memberId: member, issueId: fc.constant(issueId), at: when, kind: fc.constant('vote' as const), statementId: fc.constantFrom('s1', 's2', 's3') }), { maxLength: 10 }),
+    acts: fc.array(
+      fc.record({
+        memberId: member,
+        issueId: fc.constant(issueId),
+        at: when,
+        kind: fc.constant('vote' as const),
+        statementId: fc.constantFrom('s1', 's2', 's3'),
+      }),
+      { maxLength: 10 },
+    ),
     analyses: fc.array(
       fc.record({
         id: fc.uuid(),
         issueId: fc.constant(issueId),
         at: when,
-        groups: fc.uniqueArray(member, { maxLength: memberIds.length }).chain((ms) => fc.integer({ min: 1, max: 3 }).map((n) => Array.from({ length: n }, (_, g) => ({ id: `${g}`, members: ms.filter((_, i) => i % n === g) })))),
+        groups: fc
+          .uniqueArray(member, { maxLength: memberIds.length })
+          .chain((ms) =>
+            fc.integer({ min: 1, max: 3 }).map((n) => Array.from({ length: n }, (_, g) => ({ id: `${g}`, members: ms.filter((_, i) => i % n === g) }))),
+          ),
         consensus: fc.constant([]),
         representative: fc.constant([]),
         divisive: fc.constant([]),
@@ -61,7 +93,10 @@ function issueFacts(issueId: string, memberIds: readonly string[]): fc.Arbitrary
       }),
       { maxLength: 2 },
     ),
-    importance: fc.uniqueArray(fc.record({ memberId: member, issueId: fc.constant(issueId), at: when }), { selector: (m) => m.memberId, maxLength: memberIds.length }),
+    importance: fc.uniqueArray(fc.record({ memberId: member, issueId: fc.constant(issueId), at: when }), {
+      selector: (m) => m.memberId,
+      maxLength: memberIds.length,
+    }),
   });
 }
 

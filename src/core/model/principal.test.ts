@@ -22,19 +22,45 @@ describe('principalContradiction', () => {
   const members = constituencies.map((constituency, i) => ({ id: `m${i}`, joinedAt: T - days(300), constituency }));
   const mark = (memberId: string, issueId: string) => ({ memberId, issueId, at: T - days(5) });
   const analysisOf = (id: string, issueId: string, at: number, groups: string[][]) => ({
-    id, issueId, at, consensus: [], representative: [], divisive: [], groupVotes: {}, groups: groups.map((ms, g) => ({ id: `g${g}`, members: ms })),
+    id,
+    issueId,
+    at,
+    consensus: [],
+    representative: [],
+    divisive: [],
+    groupVotes: {},
+    groups: groups.map((ms, g) => ({ id: `g${g}`, members: ms })),
   });
   const facts = factsOf({
     issues,
     members,
     // A → B → C → B: a cycle between B and C adds nothing; D is resolved
-    blocks: [{ blocker: 'A', blocked: 'B' }, { blocker: 'B', blocked: 'C' }, { blocker: 'C', blocked: 'B' }, { blocker: 'D', blocked: 'A' }],
+    blocks: [
+      { blocker: 'A', blocked: 'B' },
+      { blocker: 'B', blocked: 'C' },
+      { blocker: 'C', blocked: 'B' },
+      { blocker: 'D', blocked: 'A' },
+    ],
     analyses: [
-      analysisOf('a1', 'A', T - days(20), [['m0', 'm1', 'm2', 'm3'], ['m4', 'm5']]),
+      analysisOf('a1', 'A', T - days(20), [
+        ['m0', 'm1', 'm2', 'm3'],
+        ['m4', 'm5'],
+      ]),
       // C's analysis is the organisation's latest: it must not be used for A or B
       analysisOf('c1', 'C', T - days(10), [['m0'], ['m1'], ['m2', 'm3', 'm4', 'm5']]),
     ],
-    importance: [mark('m0', 'A'), mark('m1', 'A'), mark('m4', 'A'), mark('m0', 'B'), mark('m0', 'D'), mark('m0', 'C'), mark('m1', 'C'), mark('m2', 'C'), mark('m3', 'C'), mark('m4', 'C')],
+    importance: [
+      mark('m0', 'A'),
+      mark('m1', 'A'),
+      mark('m4', 'A'),
+      mark('m0', 'B'),
+      mark('m0', 'D'),
+      mark('m0', 'C'),
+      mark('m1', 'C'),
+      mark('m2', 'C'),
+      mark('m3', 'C'),
+      mark('m4', 'C'),
+    ],
   });
 
   it('ranks by blocking first, then breadth and intensity, with reasons in sentences', () => {
@@ -86,7 +112,11 @@ describe('principalContradiction', () => {
     // B has no analysis of its own: over constituencies (no constituency declared: m5; tenant: m3 m4; worker: m0 m1 m2)
     const b = p.ranking.find((x) => x.issueId === 'B');
     expect(b?.breadth).toMatchObject({ analysisId: null, over: 'constituencies' });
-    expect(b?.breadth.groups.map((g) => [g.groupId, g.size, g.marked])).toEqual([['no constituency declared', 1, 0], ['tenant', 2, 0], ['worker', 3, 1]]);
+    expect(b?.breadth.groups.map((g) => [g.groupId, g.size, g.marked])).toEqual([
+      ['no constituency declared', 1, 0],
+      ['tenant', 2, 0],
+      ['worker', 3, 1],
+    ]);
     expect(b?.breadth.value).toBeCloseTo((1 / 3) * (1 / 4) * (2 / 5), 15);
     expect(b?.reasons).toContain('No constituency mostly marked it important (between 0 % and 33 % of each constituency)');
     // a newer analysis of another issue changes neither
@@ -102,22 +132,45 @@ describe('principalContradiction', () => {
     const a = p.ranking.find((c) => c.issueId === 'A');
     expect(a?.intensity).toMatchObject({ value: 0, marked: 0, members: 6 });
     expect(a?.reasons).toContain('No member has marked it important yet');
-    const late = principalContradiction({ ...facts, members: [...members, { id: 'late', joinedAt: T + 1, constituency: null }], importance: [mark('late', 'A')] }, T, defaults);
+    const late = principalContradiction(
+      { ...facts, members: [...members, { id: 'late', joinedAt: T + 1, constituency: null }], importance: [mark('late', 'A')] },
+      T,
+      defaults,
+    );
     expect(late.ranking.find((c) => c.issueId === 'A')?.intensity).toMatchObject({ marked: 0, members: 6 });
   });
 
   it("counts the masses' marks only: an organiser's mark is not intensity, nor the leadership in its denominator", () => {
     const organiser = { id: 'o1', joinedAt: T - days(300), constituency: 'worker', roles: [{ role: 'organiser' as const, from: T - days(300) }] };
     // m5 was an organiser until 10 days ago: a member now, so counted
-    const returned = { ...members[5]!, roles: [{ role: 'organiser' as const, from: T - days(300) }, { role: 'member' as const, from: T - days(10) }] };
-    const p = principalContradiction({ ...facts, members: [...members.slice(0, 5), returned, organiser], importance: [...facts.importance, mark('o1', 'B'), mark('m5', 'B')] }, T, defaults);
+    const returned = {
+      ...members[5]!,
+      roles: [
+        { role: 'organiser' as const, from: T - days(300) },
+        { role: 'member' as const, from: T - days(10) },
+      ],
+    };
+    const p = principalContradiction(
+      { ...facts, members: [...members.slice(0, 5), returned, organiser], importance: [...facts.importance, mark('o1', 'B'), mark('m5', 'B')] },
+      T,
+      defaults,
+    );
     const b = p.ranking.find((c) => c.issueId === 'B');
     expect(b?.intensity).toMatchObject({ marked: 2, members: 6 });
     expect(b?.breadth.groups.find((g) => g.groupId === 'worker')).toMatchObject({ size: 3, marked: 1 });
   });
 
   it('writes shares as people read them, never 0 % for some nor 100 % for not all', () => {
-    expect([0, 0.001, 0.004, 0.005, 0.3333, 0.994, 0.996, 1].map(percentInWords)).toEqual(['0 %', 'under 1 %', 'under 1 %', '1 %', '33 %', '99 %', 'over 99 %', '100 %']);
+    expect([0, 0.001, 0.004, 0.005, 0.3333, 0.994, 0.996, 1].map(percentInWords)).toEqual([
+      '0 %',
+      'under 1 %',
+      'under 1 %',
+      '1 %',
+      '33 %',
+      '99 %',
+      'over 99 %',
+      '100 %',
+    ]);
     const many = Array.from({ length: 400 }, (_, i) => ({ id: `x${i}`, joinedAt: T - days(300), constituency: null }));
     const p = principalContradiction({ ...facts, members: many, analyses: [], importance: [mark('x1', 'A')] }, T, defaults);
     expect(p.ranking.find((c) => c.issueId === 'A')?.reasons).toContain('Marked important by 1 of 400 members (under 1 %)');
@@ -147,14 +200,47 @@ describe('unitedFront', () => {
       // worker 4/5 = 0.8, tenant 0/5, pensioner 1/2
       ...answers('v1', T + 1, { ...workers, t0: 'critique', t1: 'amend', t2: 'critique', t3: 'critique', t4: 'critique', p0: 'embrace', p1: 'critique' }),
       // worker 0.8, tenant 5/5, pensioner 0/2
-      ...answers('v2', T + days(10) + 1, { ...workers, t0: 'embrace', t1: 'embrace', t2: 'embrace', t3: 'embrace', t4: 'embrace', p0: 'critique', p1: 'critique' }),
+      ...answers('v2', T + days(10) + 1, {
+        ...workers,
+        t0: 'embrace',
+        t1: 'embrace',
+        t2: 'embrace',
+        t3: 'embrace',
+        t4: 'embrace',
+        p0: 'critique',
+        p1: 'critique',
+      }),
       // worker 5/6, tenant 4/6 (exactly the target), student 0/1, pensioner 1/1
-      ...answers('v3', T + days(20) + 1, { ...workers, w4: 'embrace', w5: 'critique', t0: 'embrace', t1: 'embrace', t2: 'embrace', t3: 'embrace', t4: 'critique', t5: 'critique', s0: 'critique', p0: 'embrace' }),
+      ...answers('v3', T + days(20) + 1, {
+        ...workers,
+        w4: 'embrace',
+        w5: 'critique',
+        t0: 'embrace',
+        t1: 'embrace',
+        t2: 'embrace',
+        t3: 'embrace',
+        t4: 'critique',
+        t5: 'critique',
+        s0: 'critique',
+        p0: 'embrace',
+      }),
     ],
-    analyses: [{
-      id: 'x', issueId: 'i1', at: T + days(15), consensus: [], representative: [], divisive: ['s7', 's9'], groupVotes: {},
-      groups: [{ id: 'g1', members: ['w0', 'w1', 'w2', 'w3', 'w4', 'w5'] }, { id: 'g2', members: ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 's0', 'p0', 'p1'] }, { id: 'g3', members: ['n0'] }],
-    }],
+    analyses: [
+      {
+        id: 'x',
+        issueId: 'i1',
+        at: T + days(15),
+        consensus: [],
+        representative: [],
+        divisive: ['s7', 's9'],
+        groupVotes: {},
+        groups: [
+          { id: 'g1', members: ['w0', 'w1', 'w2', 'w3', 'w4', 'w5'] },
+          { id: 'g2', members: ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 's0', 'p0', 'p1'] },
+          { id: 'g3', members: ['n0'] },
+        ],
+      },
+    ],
   });
 
   it('gathers the bloc, sets divisive statements aside, and tells mass from minority and steady from wavering', () => {
@@ -166,7 +252,12 @@ describe('unitedFront', () => {
     expect(f.bloc.constituencies.map((c) => c.constituency)).toEqual(['tenant', 'worker']);
     expect(f.setAside).toEqual(['s7', 's9']);
     // declared 16 over 4 constituencies: an equal share is 4; worker 6 and tenant 7 mass
-    expect(f.constituencies.map((c) => [c.constituency, c.standing])).toEqual([['pensioner', 'minority'], ['student', 'minority'], ['tenant', 'mass'], ['worker', 'mass']]);
+    expect(f.constituencies.map((c) => [c.constituency, c.standing])).toEqual([
+      ['pensioner', 'minority'],
+      ['student', 'minority'],
+      ['tenant', 'mass'],
+      ['worker', 'mass'],
+    ]);
     expect(f.constituencies.find((c) => c.constituency === 'worker')?.share).toBeCloseTo(6 / 17, 15);
     const tenant = f.constituencies.find((c) => c.constituency === 'tenant');
     // rates 0, 1, 2/3 over 5, 5 and 6 responders: σ = √(((0−5/9)² + (1−5/9)² + (2/3−5/9)²)/3) = 0.4157
@@ -176,8 +267,19 @@ describe('unitedFront', () => {
     // worker rates 0.8, 0.8, 5/6: σ = 0.0157 ≤ 0.15
     expect(f.steady).toEqual(['worker']);
     // student has one version only: neither; pensioner swings 1/2, 0, 1 but over 2, 2 and 1 responders: too few to tell
-    expect(f.constituencies.find((c) => c.constituency === 'student')).toMatchObject({ volatility: null, wavering: false, tooFewToTell: false, steady: false, inBloc: false });
-    expect(f.constituencies.find((c) => c.constituency === 'pensioner')).toMatchObject({ volatility: null, wavering: false, tooFewToTell: true, steady: false });
+    expect(f.constituencies.find((c) => c.constituency === 'student')).toMatchObject({
+      volatility: null,
+      wavering: false,
+      tooFewToTell: false,
+      steady: false,
+      inBloc: false,
+    });
+    expect(f.constituencies.find((c) => c.constituency === 'pensioner')).toMatchObject({
+      volatility: null,
+      wavering: false,
+      tooFewToTell: true,
+      steady: false,
+    });
     expect(f.how).toContain('too few to tell (under 5 responders in a version): pensioner');
   });
 
@@ -185,7 +287,11 @@ describe('unitedFront', () => {
     // the tenants' v1 answers from 4 responders only: v1 drops out, leaving 1 and 2/3 (σ = 1/6 > 0.15)
     const fewer = { ...facts, endorsements: facts.endorsements.filter((e) => !(e.lineVersionId === 'v1' && e.memberId === 't4')) };
     const tenant = unitedFront(fewer, 'i1', T + days(30), defaults).constituencies.find((c) => c.constituency === 'tenant');
-    expect(tenant?.rates.map((r) => [r.number, r.responders])).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(tenant?.rates.map((r) => [r.number, r.responders])).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(tenant?.volatility).toBeCloseTo(1 / 6, 15);
     expect(tenant?.wavering).toBe(true);
     // and with v2 from 4 as well, only one version is heard: too few to tell

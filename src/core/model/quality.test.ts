@@ -10,17 +10,33 @@ function factsOf(parts: Partial<ModelFacts>): ModelFacts {
 const claim = (id: string, text: string, statements: string[] = []): ClaimFact => ({ id, text, cites: statements.map((ref) => ({ kind: 'statement', ref })) });
 const version = (id: string, number: number, publishedAt: number, claims: ClaimFact[]) => ({ id, issueId: 'i1', number, publishedAt, claims });
 const analysis = (id: string, at: number, consensus: string[], representative: string[] = []): AnalysisFact => ({
-  id, issueId: 'i1', at, groups: [], consensus, representative, divisive: [], groupVotes: {},
+  id,
+  issueId: 'i1',
+  at,
+  groups: [],
+  consensus,
+  representative,
+  divisive: [],
+  groupVotes: {},
 });
 // Each verdict by its own member unless named: a member's reports on one claim count once (MODEL.md v2 §3).
-const verdict = (id: string, claimId: string, v: ReportFact['verdict'], at = T - DAY_MS, memberId = `m-${id}`): ReportFact => ({ id, issueId: 'i1', memberId, at, claimId, verdict: v });
+const verdict = (id: string, claimId: string, v: ReportFact['verdict'], at = T - DAY_MS, memberId = `m-${id}`): ReportFact => ({
+  id,
+  issueId: 'i1',
+  memberId,
+  at,
+  claimId,
+  verdict: v,
+});
 
 describe('grounding', () => {
   it('is null without claims', () => {
     expect(groundingAt(factsOf({}), 'i1', T).value).toBeNull();
   });
   it('is the share of claims citing at least one basis', () => {
-    const facts = factsOf({ lines: [version('v1', 1, T, [claim('a', 'A', ['s1']), claim('b', 'B'), { id: 'c', text: 'C', cites: [{ kind: 'report', ref: 'r1' }] }])] });
+    const facts = factsOf({
+      lines: [version('v1', 1, T, [claim('a', 'A', ['s1']), claim('b', 'B'), { id: 'c', text: 'C', cites: [{ kind: 'report', ref: 'r1' }] }])],
+    });
     const g = groundingAt(facts, 'i1', T);
     expect(g.value).toBeCloseTo(2 / 3, 15);
     expect(g.terms).toEqual({ grounded: 2, claims: 3, ungrounded: ['b'] });
@@ -38,7 +54,15 @@ describe('refuted claims', () => {
     expect(refutedClaimsAt(facts, 'i1', T - 2 * DAY_MS).value).toBe(0);
   });
   it('reports that refute more than confirm; mixed counts for neither; a tie is not refuted', () => {
-    const reports = [verdict('r1', 'a', 'refutes'), verdict('r2', 'a', 'refutes'), verdict('r3', 'a', 'confirms'), verdict('r4', 'b', 'refutes'), verdict('r5', 'b', 'confirms'), verdict('r6', 'b', 'mixed'), verdict('r7', 'c', 'mixed')];
+    const reports = [
+      verdict('r1', 'a', 'refutes'),
+      verdict('r2', 'a', 'refutes'),
+      verdict('r3', 'a', 'confirms'),
+      verdict('r4', 'b', 'refutes'),
+      verdict('r5', 'b', 'confirms'),
+      verdict('r6', 'b', 'mixed'),
+      verdict('r7', 'c', 'mixed'),
+    ];
     const r = refutedClaimsAt(factsOf({ lines, reports }), 'i1', T);
     expect(r.claims.map((c) => c.claimId)).toEqual(['a']);
     expect(r.claims[0]?.verdicts).toEqual({ confirms: 1, refutes: 2, mixed: 0 });
@@ -57,7 +81,11 @@ describe('refuted claims', () => {
     const r = refutedClaimsAt(factsOf({ lines, reports: [...ten, ...confirms] }), 'i1', T);
     expect(r.value).toBe(0);
     // The member's latest verdict is the one that counts: they changed their mind to confirms.
-    const changed = refutedClaimsAt(factsOf({ lines, reports: [verdict('x1', 'b', 'refutes', T - 3 * DAY_MS, 'm'), verdict('x2', 'b', 'confirms', T - 2 * DAY_MS, 'm')] }), 'i1', T);
+    const changed = refutedClaimsAt(
+      factsOf({ lines, reports: [verdict('x1', 'b', 'refutes', T - 3 * DAY_MS, 'm'), verdict('x2', 'b', 'confirms', T - 2 * DAY_MS, 'm')] }),
+      'i1',
+      T,
+    );
     expect(changed.value).toBe(0);
     // Four refutations by an organiser refute nothing.
     const byOrganiser = Array.from({ length: 4 }, (_, i) => verdict(`o${i}`, 'c', 'refutes', T - DAY_MS, 'o'));
@@ -96,9 +124,15 @@ describe('representativeness', () => {
     ]);
     expect(r.lowest?.constituency).toBe('student');
     expect(r.lowest?.ratio).toBeCloseTo(0.8, 12);
-    expect(r.how).toBe('representativeness = 5/8 = 63 % of active members (members who took part in the last 180 days) took part in this issue; lowest: student at 0.8× the overall rate');
+    expect(r.how).toBe(
+      'representativeness = 5/8 = 63 % of active members (members who took part in the last 180 days) took part in this issue; lowest: student at 0.8× the overall rate',
+    );
     // with h = ∞ everyone who ever acted is active: w6 too, and a participant
-    expect(representativenessAt(factsOf({ members, acts, reports }), 'i1', T, { halfLifeDays: Infinity }).terms).toEqual({ participants: 6, activeMembers: 9, halfLifeDays: Infinity });
+    expect(representativenessAt(factsOf({ members, acts, reports }), 'i1', T, { halfLifeDays: Infinity }).terms).toEqual({
+      participants: 6,
+      activeMembers: 9,
+      halfLifeDays: Infinity,
+    });
   });
   it('is null without active members', () => {
     expect(representativenessAt(factsOf({}), 'i1', T).value).toBeNull();

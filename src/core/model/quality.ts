@@ -128,7 +128,10 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, 
     const lostConsensus = claim.cites.filter((c) => c.kind === 'statement' && lost.has(c.ref)).map((c) => c.ref);
     const verdicts = { ...(verdictsByText.get(claim.text) ?? { confirms: 0, refutes: 0, mixed: 0 }) };
     const reasons: string[] = [];
-    if (lostConsensus.length > 0) reasons.push(`cites ${countOf(lostConsensus.length, 'statement')} that lost consensus: ${lostConsensus.map((id) => statementNamed(id, texts)).join(', ')}`);
+    if (lostConsensus.length > 0)
+      reasons.push(
+        `cites ${countOf(lostConsensus.length, 'statement')} that lost consensus: ${lostConsensus.map((id) => statementNamed(id, texts)).join(', ')}`,
+      );
     if (verdicts.refutes > verdicts.confirms) reasons.push(`reports refute it ${verdicts.refutes} to ${verdicts.confirms}`);
     if (reasons.length > 0) claims.push({ claimId: claim.id, text: claim.text, lostConsensus, verdicts, reasons });
   }
@@ -138,7 +141,8 @@ export function refutedClaimsAt(facts: ModelFacts, issueId: string, at: Millis, 
     how:
       current === null
         ? 'refuted claims: no line version yet'
-        : `${countOf(claims.length, 'claim')} of ${total} refuted` + (claims.length > 0 ? `: ${claims.map((c) => `"${c.text}" (${c.reasons.join('; ')})`).join(', ')}` : ''),
+        : `${countOf(claims.length, 'claim')} of ${total} refuted` +
+          (claims.length > 0 ? `: ${claims.map((c) => `"${c.text}" (${c.reasons.join('; ')})`).join(', ')}` : ''),
     claims,
     terms: { claims: total, latestAnalysisId: latest?.id ?? null, lineVersionId: current?.id ?? null },
   };
@@ -225,13 +229,19 @@ function participationAt(facts: ModelFacts, at: Millis, settings: Pick<ModelSett
   });
 }
 
-export function representativenessAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings): RepresentativenessFigure {
+export function representativenessAt(
+  facts: ModelFacts,
+  issueId: string,
+  at: Millis,
+  settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings,
+): RepresentativenessFigure {
   const participation = participationAt(facts, at, settings);
   const ofIssue = participation.byIssue.get(issueId);
   const participants = ofIssue?.get('') ?? 0;
   const active = { length: participation.active };
   const byConstituency = new Map<string, { participants: number; members: number }>();
-  for (const [constituency, members] of participation.constituencies) byConstituency.set(constituency, { participants: ofIssue?.get(constituency) ?? 0, members });
+  for (const [constituency, members] of participation.constituencies)
+    byConstituency.set(constituency, { participants: ofIssue?.get(constituency) ?? 0, members });
   const halfLife = settings.halfLifeDays === Infinity ? 'ever' : `in the last ${formatNumber(settings.halfLifeDays)} days`;
   if (active.length === 0) {
     return {
@@ -250,7 +260,8 @@ export function representativenessAt(facts: ModelFacts, issueId: string, at: Mil
     })
     .sort((a, b) => compareText(a.constituency, b.constituency));
   let lowest: { constituency: string; ratio: number } | null = null;
-  for (const c of constituencies) if (c.ratio !== null && (lowest === null || c.ratio < lowest.ratio)) lowest = { constituency: c.constituency, ratio: c.ratio };
+  for (const c of constituencies)
+    if (c.ratio !== null && (lowest === null || c.ratio < lowest.ratio)) lowest = { constituency: c.constituency, ratio: c.ratio };
   return {
     value: overall,
     how:
@@ -289,7 +300,13 @@ export function citedStatementsOf(claims: readonly ClaimFact[]): string[] {
   return claims.flatMap((c) => c.cites.filter((cite) => cite.kind === 'statement').map((cite) => cite.ref));
 }
 
-export function issueQualityAt(facts: ModelFacts, issueId: string, at: Millis, settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings, texts: StatementTexts = noTexts): IssueQuality {
+export function issueQualityAt(
+  facts: ModelFacts,
+  issueId: string,
+  at: Millis,
+  settings: Pick<ModelSettings, 'halfLifeDays'> = defaultModelSettings,
+  texts: StatementTexts = noTexts,
+): IssueQuality {
   return {
     issueId,
     at,

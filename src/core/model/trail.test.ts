@@ -21,7 +21,13 @@ describe('issueHealthTrail', () => {
     for (let i = 0; i < 400; i += 1) {
       const kinds = ['vote', 'vote', 'statement', 'endorsement'] as const;
       const kind = kinds[i % 4] ?? 'vote';
-      acts.push({ memberId: `m${(i * 7) % 40}`, issueId: i % 5 === 0 ? 'i2' : 'i1', at: T + days((i * 13) % 300), kind, statementId: kind === 'endorsement' ? null : `s${i % 11}` });
+      acts.push({
+        memberId: `m${(i * 7) % 40}`,
+        issueId: i % 5 === 0 ? 'i2' : 'i1',
+        at: T + days((i * 13) % 300),
+        kind,
+        statementId: kind === 'endorsement' ? null : `s${i % 11}`,
+      });
     }
     const reports = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: 'm1', at: T + days(i * 25), claimId: null, verdict: null }));
     const lines = [1, 2, 3].map((n) => ({ id: `v${n}`, issueId: 'i1', number: n, publishedAt: T + days(n * 70), claims: claims(n * 2) }));
@@ -37,7 +43,8 @@ describe('issueHealthTrail', () => {
     }
     for (let i = 1; i < trail.length; i += 1) expect((trail[i]?.at ?? 0) > (trail[i - 1]?.at ?? 0)).toBe(true);
     // The turns of character kept by the walk are the trail's, up to any instant.
-    const turning = (points: readonly HealthPoint[]) => points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
+    const turning = (points: readonly HealthPoint[]) =>
+      points.flatMap((p, i) => (i > 0 && points[i - 1]!.character !== p.character ? [[points[i - 1], p]] : []));
     expect(turning(trail).length).toBeGreaterThan(2);
     for (const until of [T + days(100), T + days(250), T + days(700)]) {
       expect(turning(issueCharacterTurns(facts, 'i1', until, defaults))).toEqual(turning(issueHealthTrail(facts, 'i1', until, defaults)));
@@ -50,7 +57,14 @@ describe('issueHealthTrail', () => {
       joinedAt: T + days(i),
       constituency: null,
       // every fifth member is an organiser for a while, and back to member
-      roles: i % 5 === 0 ? [{ role: 'member' as const, from: T + days(i) }, { role: 'organiser' as const, from: T + days(i + 30) }, { role: 'member' as const, from: T + days(i + 90) }] : undefined,
+      roles:
+        i % 5 === 0
+          ? [
+              { role: 'member' as const, from: T + days(i) },
+              { role: 'organiser' as const, from: T + days(i + 30) },
+              { role: 'member' as const, from: T + days(i + 90) },
+            ]
+          : undefined,
     }));
     const acts: ActFact[] = [];
     for (let i = 0; i < 500; i += 1) {
@@ -60,7 +74,15 @@ describe('issueHealthTrail', () => {
       switch (i % 5) {
         case 0:
         case 1:
-          acts.push({ memberId, issueId, at, kind: 'vote', statementId: `s${i % 11}`, value: ((i % 3) - 1) as -1 | 0 | 1, carriedFrom: i % 17 === 0 ? 'dup' : null });
+          acts.push({
+            memberId,
+            issueId,
+            at,
+            kind: 'vote',
+            statementId: `s${i % 11}`,
+            value: ((i % 3) - 1) as -1 | 0 | 1,
+            carriedFrom: i % 17 === 0 ? 'dup' : null,
+          });
           break;
         case 2:
           acts.push({ memberId, issueId, at, kind: 'statement', statementId: `w${i}` });
@@ -72,7 +94,14 @@ describe('issueHealthTrail', () => {
           acts.push({ memberId, issueId, at, kind: 'action', statementId: null, actionId: `a${i % 4}` });
       }
     }
-    const reports = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, issueId: 'i1', memberId: `m${i % 6}`, at: T + days(i * 11), claimId: `c${i % 2}`, verdict: null }));
+    const reports = Array.from({ length: 30 }, (_, i) => ({
+      id: `r${i}`,
+      issueId: 'i1',
+      memberId: `m${i % 6}`,
+      at: T + days(i * 11),
+      claimId: `c${i % 2}`,
+      verdict: null,
+    }));
     const lines = [1, 2, 3].map((n) => ({ id: `v${n}`, issueId: 'i1', number: n, publishedAt: T + days(n * 70), claims: claims(n * 2) }));
     const facts = factsOf({ members, issues: [issue], acts, reports, lines });
     const trail = issueHealthTrail(facts, 'i1', T + days(700), defaults);
@@ -103,7 +132,10 @@ describe('issueHealthTrail', () => {
   });
 
   it('stops before the issue is resolved and after until', () => {
-    const facts = factsOf({ issues: [{ ...issue, resolvedAt: T + days(10) }], lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(20), claims: claims(3) }] });
+    const facts = factsOf({
+      issues: [{ ...issue, resolvedAt: T + days(10) }],
+      lines: [{ id: 'v1', issueId: 'i1', number: 1, publishedAt: T + days(20), claims: claims(3) }],
+    });
     expect(issueHealthTrail(facts, 'i1', T + days(30), defaults).map((p) => p.at)).toEqual([T]);
     expect(issueHealthTrail(facts, 'i1', T - 1, defaults)).toEqual([]);
   });
@@ -111,7 +143,16 @@ describe('issueHealthTrail', () => {
 
 describe('trailByDay', () => {
   const DAY = 86_400_000;
-  const point = (at: number, character: HealthPoint['character']): HealthPoint => ({ at, pureLogic: 3, practice: 1, practiceSufficiency: 1, l: 1, pi: 1, character, cause: 'facts' });
+  const point = (at: number, character: HealthPoint['character']): HealthPoint => ({
+    at,
+    pureLogic: 3,
+    practice: 1,
+    practiceSufficiency: 1,
+    l: 1,
+    pi: 1,
+    character,
+    cause: 'facts',
+  });
   it('keeps a point a day, every change of character with the point before it, and the ends', () => {
     const T = Date.UTC(2026, 0, 1);
     // Day 0: ten points, correct then empiricist at the 6th; day 1: five correct; day 2: one.

@@ -159,7 +159,8 @@ class TrailWalk {
     const split = ledgerOf(facts).split;
     const others: TrailEvent[] = [{ at: issue.openedAt, kind: 'opened' }];
     for (const r of split.reports) if (r.issueId === issue.id) others.push({ at: r.at, kind: 'report', report: r });
-    for (const v of facts.lines.filter((v) => v.issueId === issue.id).sort(compareVersions)) others.push({ at: v.publishedAt, kind: 'line', claims: v.claims.length });
+    for (const v of facts.lines.filter((v) => v.issueId === issue.id).sort(compareVersions))
+      others.push({ at: v.publishedAt, kind: 'line', claims: v.claims.length });
     for (const a of facts.analyses) if (a.issueId === issue.id) others.push({ at: a.at, kind: 'analysis' });
     others.push(...membershipEvents(facts));
     others.sort((a, b) => a.at - b.at); // stable: versions published together stay in number order
@@ -171,7 +172,8 @@ class TrailWalk {
   /** Whether the walk can take the facts as they are now: the same issue, settings and facts but for acts appended. */
   follows(facts: ModelFacts, issue: IssueFact, issueActs: readonly ActFact[]): boolean {
     const f = this.facts;
-    if (issue !== this.issue || issueActs !== this.issueActs || f.lines !== facts.lines || f.analyses !== facts.analyses || f.members !== facts.members) return false;
+    if (issue !== this.issue || issueActs !== this.issueActs || f.lines !== facts.lines || f.analyses !== facts.analyses || f.members !== facts.members)
+      return false;
     if (ledgerOf(f).split.reports !== ledgerOf(facts).split.reports) return false;
     const next = issueActs[this.actsRead];
     return next === undefined || next.at > this.lastEventAt;
@@ -191,7 +193,16 @@ class TrailWalk {
     const pointAt = (at: Millis, cause: HealthPoint['cause']): HealthPoint => {
       const l = this.pureLogic / logicSufficiency;
       const pi = this.practice / this.sufficiency;
-      return { at, pureLogic: this.pureLogic, practice: this.practice, practiceSufficiency: this.sufficiency, l, pi, character: characterOf(l, pi, beta), cause };
+      return {
+        at,
+        pureLogic: this.pureLogic,
+        practice: this.practice,
+        practiceSufficiency: this.sufficiency,
+        l,
+        pi,
+        character: characterOf(l, pi, beta),
+        cause,
+      };
     };
     const nextAt = (): Millis => Math.min(acts[this.actsRead]?.at ?? Infinity, others[this.othersRead]?.at ?? Infinity);
     for (let t = nextAt(); t < this.end && t !== Infinity; t = nextAt()) {

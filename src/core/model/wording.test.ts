@@ -30,21 +30,47 @@ describe('the characters in plain words', () => {
   });
 
   it('explains a character without a formula', () => {
-    expect(characterInWords({ l: 4 / 3, pi: 0.5, beta: 2, character: 'left-communist' })).toBe('practice (0.5) is less than 0.5 times logic (1.33): claims outrun consultation (left-communist)');
-    expect(characterInWords({ l: 0, pi: 2, beta: 2, character: 'empiricist' })).toBe('practice (2) has no claims to be concentrated into: consultation never concentrated (empiricist)');
+    expect(characterInWords({ l: 4 / 3, pi: 0.5, beta: 2, character: 'left-communist' })).toBe(
+      'practice (0.5) is less than 0.5 times logic (1.33): claims outrun consultation (left-communist)',
+    );
+    expect(characterInWords({ l: 0, pi: 2, beta: 2, character: 'empiricist' })).toBe(
+      'practice (2) has no claims to be concentrated into: consultation never concentrated (empiricist)',
+    );
   });
 
   it('explains a line’s health with each figure as the card writes it', () => {
-    const words = healthInWords({ pureLogic: 2, logicSufficiency: 3, practice: 0.000029, practiceSufficiency: 10, l: 2 / 3, pi: 0.0000029, beta: 2, character: 'fool', members: 1, reports: 0 });
+    const words = healthInWords({
+      pureLogic: 2,
+      logicSufficiency: 3,
+      practice: 0.000029,
+      practiceSufficiency: 10,
+      l: 2 / 3,
+      pi: 0.0000029,
+      beta: 2,
+      character: 'fool',
+      members: 1,
+      reports: 0,
+    });
     expect(words).toBe(
       'Logic 0.67: 2 claims, where 3 suffice. Practice 0.000003: 0.00003 from 1 member, where 10 suffice. ' +
         'Logic (0.67) and practice (0.000003) are both short of the 1 that suffices: lacks both claims and consultation (fool).',
     );
     expect(words).not.toMatch(/[ℓπ]\s*=|P₀\s*=/);
     // No line yet: the figures, and no verdict.
-    expect(healthInWords({ pureLogic: 0, logicSufficiency: 3, practice: 12, practiceSufficiency: 10, l: 0, pi: 1.2, beta: 2, character: null, members: 12, reports: 0 })).toBe(
-      'Logic 0: 0 claims, where 3 suffice. Practice 1.2: 12 from 12 members, where 10 suffice.',
-    );
+    expect(
+      healthInWords({
+        pureLogic: 0,
+        logicSufficiency: 3,
+        practice: 12,
+        practiceSufficiency: 10,
+        l: 0,
+        pi: 1.2,
+        beta: 2,
+        character: null,
+        members: 12,
+        reports: 0,
+      }),
+    ).toBe('Logic 0: 0 claims, where 3 suffice. Practice 1.2: 12 from 12 members, where 10 suffice.');
   });
 });
 

@@ -22,7 +22,9 @@ export function formatNumber(x: number): string {
 /** 0 < |x| < 0.005 to its first significant digit, in plain decimals (never `3e-7`). */
 function tinyNumber(x: number): string {
   const digits = Math.min(20, -Math.floor(Math.log10(Math.abs(x))));
-  const fixed = Number(x.toPrecision(1)).toFixed(digits).replace(/\.?0+$/, '');
+  const fixed = Number(x.toPrecision(1))
+    .toFixed(digits)
+    .replace(/\.?0+$/, '');
   return fixed === '0' || fixed === '-0' ? '0' : fixed;
 }
 

@@ -29,7 +29,16 @@ describe('normaliseText', () => {
 
 describe('tokenise', () => {
   it('splits on anything but letters, marks and digits, keeping inner apostrophes', () => {
-    expect(tokenise(normaliseText("Can't pay $15/hour: it's low-skilled work!")).map((t) => t.text)).toEqual(['can\'t', 'pay', '15', 'hour', "it's", 'low', 'skilled', 'work']);
+    expect(tokenise(normaliseText("Can't pay $15/hour: it's low-skilled work!")).map((t) => t.text)).toEqual([
+      "can't",
+      'pay',
+      '15',
+      'hour',
+      "it's",
+      'low',
+      'skilled',
+      'work',
+    ]);
   });
 
   it('marks the runs of scripts written without spaces', () => {

@@ -69,7 +69,12 @@ describe('themesOf', () => {
   it('handles no item, one item, empty texts and duplicates of one text', () => {
     expect(themesOf([])).toEqual([]);
     expect(themesOf([{ id: 'only', text: 'The rent is too high.' }])).toEqual([{ id: UNTHEMED, label: '', terms: [], itemIds: ['only'] }]);
-    expect(themesOf([{ id: 'a', text: '' }, { id: 'b', text: '!!!' }])).toEqual([{ id: UNTHEMED, label: '', terms: [], itemIds: ['a', 'b'] }]);
+    expect(
+      themesOf([
+        { id: 'a', text: '' },
+        { id: 'b', text: '!!!' },
+      ]),
+    ).toEqual([{ id: UNTHEMED, label: '', terms: [], itemIds: ['a', 'b'] }]);
     const same = themesOf(['x', 'y', 'z'].map((id) => ({ id, text: 'Rent strike now' })));
     expect(same).toHaveLength(1);
     expect(same[0]!.itemIds).toEqual(['x', 'y', 'z']);
@@ -77,11 +82,25 @@ describe('themesOf', () => {
   });
 
   it('rejects an id given twice', () => {
-    expect(() => themesOf([{ id: 'a', text: 'x' }, { id: 'a', text: 'y' }])).toThrow(RangeError);
+    expect(() =>
+      themesOf([
+        { id: 'a', text: 'x' },
+        { id: 'a', text: 'y' },
+      ]),
+    ).toThrow(RangeError);
   });
 
   it('respects the least theme size and the most themes', () => {
-    expect(themesOf(plantedItems(), { minThemeSize: 6 })).toEqual([{ id: UNTHEMED, label: '', terms: [], itemIds: plantedItems().map((i) => i.id).sort() }]);
+    expect(themesOf(plantedItems(), { minThemeSize: 6 })).toEqual([
+      {
+        id: UNTHEMED,
+        label: '',
+        terms: [],
+        itemIds: plantedItems()
+          .map((i) => i.id)
+          .sort(),
+      },
+    ]);
     const two = themesOf(plantedItems(), { maxThemes: 2 });
     expect(two.filter((t) => t.id !== UNTHEMED)).toHaveLength(2);
     expect(two.at(-1)!.itemIds).toHaveLength(7);

@@ -94,7 +94,9 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(SYNONYM_GROUPS.flatMap((gr
 function americanSpelling(word: string): string {
   if (word.length < 5) return word;
   return word
-    .replace(/^([a-z]*[^aeou'])our(s|ed|ing|er|ers|ite|ites|able|hood|hoods)?$/, (m, stem: string, end: string | undefined) => (stem.length >= 3 ? `${stem}or${end ?? ''}` : m))
+    .replace(/^([a-z]*[^aeou'])our(s|ed|ing|er|ers|ite|ites|able|hood|hoods)?$/, (m, stem: string, end: string | undefined) =>
+      stem.length >= 3 ? `${stem}or${end ?? ''}` : m,
+    )
     .replace(/^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$/, '$1iz$2')
     .replace(/^([a-z]{2,})ys(e|es|ed|ing)$/, '$1yz$2')
     .replace(/^([a-z]{2,}[^aeiou])(t|b)re(s|d)?$/, (_m, stem: string, letter: string, end: string | undefined) => `${stem}${letter}er${end ?? ''}`);

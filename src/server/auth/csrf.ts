@@ -74,7 +74,8 @@ export function ownOrigin(req: FastifyRequest, config: Config): string | undefin
 
 /** A write from another site is refused, whoever sends it. */
 export function checkOrigin(req: FastifyRequest, config: Config): void {
-  if (req.headers['sec-fetch-site'] === 'cross-site') throw new DomainError('forbidden', 'origin: a write from another site is refused (sec-fetch-site: cross-site)');
+  if (req.headers['sec-fetch-site'] === 'cross-site')
+    throw new DomainError('forbidden', 'origin: a write from another site is refused (sec-fetch-site: cross-site)');
   const origin = req.headers.origin;
   if (origin === undefined) return;
   let presented: string | undefined;

@@ -44,6 +44,7 @@ describe('security headers', () => {
   });
 
   it('add HSTS behind HTTPS', async () => {
-    for (const response of await responsesOf({ MASSLINE_SECURE_COOKIES: 'true' })) expect(securityHeadersOf(response.headers)).toEqual({ ...helmetSent, ...hsts });
+    for (const response of await responsesOf({ MASSLINE_SECURE_COOKIES: 'true' }))
+      expect(securityHeadersOf(response.headers)).toEqual({ ...helmetSent, ...hsts });
   });
 });

@@ -126,7 +126,8 @@ function describeWindow(w: RateWindow): string {
   return `${w.windowMs} ms`;
 }
 
-const messageOf = (name: RequestLimitName, r: Refusal) => `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
+const messageOf = (name: RequestLimitName, r: Refusal) =>
+  `rate limit: at most ${r.window.max} ${nouns[name]} in ${describeWindow(r.window)}; try again in ${r.seconds} s`;
 
 /** A refused request's body larger than this is not read and thrown away: the connection closes after the answer. */
 const BODY_NOT_WAITED_FOR = 16 * 1024;
@@ -139,7 +140,8 @@ const BODY_NOT_WAITED_FOR = 16 * 1024;
 function refuse(req: FastifyRequest, reply: FastifyReply, name: RequestLimitName, r: Refusal): void {
   const message = messageOf(name, r);
   const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR)) void reply.header('connection', 'close');
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR))
+    void reply.header('connection', 'close');
   void reply
     .code(429)
     .header('retry-after', String(r.seconds))
@@ -212,7 +214,8 @@ export function requestLimits(ctx: AppContext) {
   const perRoute = new Map<string, RouteLimit | null>();
   const limitOf = (route: string, policy: RoutePolicy | undefined): RouteLimit | null => {
     if (perRoute.has(route)) return perRoute.get(route)!;
-    const name: RateLimitName | null = policy?.who === 'anonymous' ? 'anonymous' : (policy?.limit ?? 'public') === 'none' ? null : ((policy?.limit as RateLimitName | undefined) ?? 'public');
+    const name: RateLimitName | null =
+      policy?.who === 'anonymous' ? 'anonymous' : (policy?.limit ?? 'public') === 'none' ? null : ((policy?.limit as RateLimitName | undefined) ?? 'public');
     const limit = name && limits[name].length > 0 ? { name, counter: counterOf(name) } : null;
     perRoute.set(route, limit);
     return limit;
@@ -261,11 +264,25 @@ export function requestLimits(ctx: AppContext) {
       let answer = answers.get(which);
       if (!answer) {
         const body = JSON.stringify({ error: 'rate_limited', message: messageOf(limit.name, refused) });
-        answer = { body, headers: { ...headers, 'retry-after': String(refused.seconds), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) } };
+        answer = {
+          body,
+          headers: {
+            ...headers,
+            'retry-after': String(refused.seconds),
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+            'content-length': String(Buffer.byteLength(body)),
+          },
+        };
         if (answers.size < 1000) answers.set(which, answer);
       }
       const length = req.headers['content-length'];
-      res.writeHead(429, req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR) ? { ...answer.headers, connection: 'close' } : answer.headers);
+      res.writeHead(
+        429,
+        req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > BODY_NOT_WAITED_FOR)
+          ? { ...answer.headers, connection: 'close' }
+          : answer.headers,
+      );
       res.end(answer.body);
       return true;
     },
@@ -299,8 +316,7 @@ export function requestLimits(ctx: AppContext) {
       if (who === 'anonymous') {
         if (arrived.has(req.raw)) return done();
         refused = limit.counter.hit('');
-      }
-      else if (who === 'public') refused = limit.counter.hit(addressOf(req));
+      } else if (who === 'public') refused = limit.counter.hit(addressOf(req));
       else {
         const token = req.cookies[SESSION_COOKIE];
         if (!token) {

@@ -124,7 +124,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     req.auth = { sessionId: found.session_id, orgId: found.org_id, memberId: found.member_id, role: found.role };
     if (found.issued_role !== found.role) {
       const member = { id: found.member_id, org_id: found.org_id, role: found.role };
-      const renewed = await inTransaction(ctx.store.db, async (trx) => ((await sessions.endSession(trx, found.session_id)) ? startSession(ctx, trx, reply, member) : null));
+      const renewed = await inTransaction(ctx.store.db, async (trx) =>
+        (await sessions.endSession(trx, found.session_id)) ? startSession(ctx, trx, reply, member) : null,
+      );
       // A concurrent request renewed it first: this one goes on under the current role, without new cookies.
       if (renewed) req.auth.sessionId = renewed;
       return;

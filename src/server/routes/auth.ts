@@ -61,16 +61,15 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.route({
       ...routeOptions('me'),
       handler: async (req) => {
-      const auth = authOf(req);
-      const member = await members.getMember(ctx.store.db, auth.orgId, auth.memberId);
-      const org = await organisations.getOrganisation(ctx.store.db, auth.orgId);
-      if (!member || !org) throw new DomainError('unauthenticated', 'session: its member no longer exists');
-      return meOf(member, org);
-    },
+        const auth = authOf(req);
+        const member = await members.getMember(ctx.store.db, auth.orgId, auth.memberId);
+        const org = await organisations.getOrganisation(ctx.store.db, auth.orgId);
+        if (!member || !org) throw new DomainError('unauthenticated', 'session: its member no longer exists');
+        return meOf(member, org);
+      },
     });
   };
 }
-
 
 function meOf(member: members.MemberRow, org: organisations.OrganisationRow) {
   return {

@@ -5,8 +5,22 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { DomainError, bureaucracy, dayOf, epochOf, epochSpendableUntil, epochStart, lastPublicationAt, nextEpochOf, nextPublicationAt, notFound, publicationOf, spendableEpochs, type CriticismTarget } from '../../core/index.js';
-import type { CriticismSubmit} from '../../contract/index.js';
+import {
+  DomainError,
+  bureaucracy,
+  dayOf,
+  epochOf,
+  epochSpendableUntil,
+  epochStart,
+  lastPublicationAt,
+  nextEpochOf,
+  nextPublicationAt,
+  notFound,
+  publicationOf,
+  spendableEpochs,
+  type CriticismTarget,
+} from '../../core/index.js';
+import type { CriticismSubmit } from '../../contract/index.js';
 import { type Criticism } from '../../contract/index.js';
 import { criticism, events, inTransaction, issues, lines, members, organisations } from '../../store/index.js';
 import type { AppContext } from '../context.js';
@@ -107,9 +121,11 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         await orgExists(orgId);
         const now = ctx.clock();
         const t = req.body.token;
-        if (!spendableEpochs(now).includes(t.epoch)) throw new DomainError('forbidden', `token.epoch: tokens of ${t.epoch} can no longer be spent; fetch this epoch's`);
+        if (!spendableEpochs(now).includes(t.epoch))
+          throw new DomainError('forbidden', `token.epoch: tokens of ${t.epoch} can no longer be spent; fetch this epoch's`);
         const key = await criticism.findEpochKey(db(), orgId, t.epoch);
-        if (!key || !tokenIsValid(key.public_key, t.message, t.signature)) throw new DomainError('forbidden', 'token.signature: not a token this organisation issued');
+        if (!key || !tokenIsValid(key.public_key, t.message, t.signature))
+          throw new DomainError('forbidden', 'token.signature: not a token this organisation issued');
         const target = await targetOf(orgId, req.body.target);
         const receipt = await criticism.submitCriticism(db(), {
           orgId,
@@ -120,7 +136,12 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           text: req.body.text,
           writtenOn: dayOf(now),
         });
-        return reply.code(receipt.created ? 201 : 200).send({ id: receipt.id, contentHash: receipt.contentHash, writtenOn: receipt.writtenOn, publishesAt: publicationOf(receipt.writtenOn, hour).toISOString() });
+        return reply.code(receipt.created ? 201 : 200).send({
+          id: receipt.id,
+          contentHash: receipt.contentHash,
+          writtenOn: receipt.writtenOn,
+          publishesAt: publicationOf(receipt.writtenOn, hour).toISOString(),
+        });
       },
     });
 
@@ -172,7 +193,12 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             target: {
               kind: r.target_kind as CriticismTarget,
               id: r.target_id,
-              title: r.target_kind === 'issue' ? (issueTitle.get(r.target_id ?? '') ?? null) : r.target_kind === 'line-version' ? (versionTitle.get(r.target_id ?? '') ?? null) : null,
+              title:
+                r.target_kind === 'issue'
+                  ? (issueTitle.get(r.target_id ?? '') ?? null)
+                  : r.target_kind === 'line-version'
+                    ? (versionTitle.get(r.target_id ?? '') ?? null)
+                    : null,
             },
             text: r.text,
             writtenOn: r.written_on,
@@ -249,7 +275,9 @@ export function criticismRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           return a;
         });
         const me = await members.getMember(db(), auth.orgId, auth.memberId);
-        return reply.code(201).send({ id: row.id, text: row.text, answeredAt: row.answered_at, by: { displayName: me?.display_name ?? null, role: me?.role ?? null } });
+        return reply
+          .code(201)
+          .send({ id: row.id, text: row.text, answeredAt: row.answered_at, by: { displayName: me?.display_name ?? null, role: me?.role ?? null } });
       },
     });
   };

@@ -35,16 +35,16 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.route({
       ...routeOptions('issues'),
       handler: async (req) => {
-      const auth = authOf(req);
-      const [rows, cycles] = await Promise.all([issues.listIssues(db(), auth.orgId), issues.currentCycles(db(), auth.orgId)]);
-      const cycleOf = new Map(cycles.map((c) => [c.issue_id, c]));
-      return {
-        issues: rows.flatMap((i) => {
-          const c = cycleOf.get(i.id);
-          return c ? [presentIssueSummary(i, c)] : [];
-        }),
-      };
-    },
+        const auth = authOf(req);
+        const [rows, cycles] = await Promise.all([issues.listIssues(db(), auth.orgId), issues.currentCycles(db(), auth.orgId)]);
+        const cycleOf = new Map(cycles.map((c) => [c.issue_id, c]));
+        return {
+          issues: rows.flatMap((i) => {
+            const c = cycleOf.get(i.id);
+            return c ? [presentIssueSummary(i, c)] : [];
+          }),
+        };
+      },
     });
 
     app.route({
@@ -53,8 +53,22 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const at = now();
         const created = await inTransaction(db(), async (trx) => {
-          const r = await issues.createIssue(trx, { orgId: auth.orgId, title: req.body.title, description: req.body.description, createdBy: auth.memberId, at });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId, data: { title: r.issue.title } });
+          const r = await issues.createIssue(trx, {
+            orgId: auth.orgId,
+            title: req.body.title,
+            description: req.body.description,
+            createdBy: auth.memberId,
+            at,
+          });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: r.issue.id,
+            cycleId: r.cycle.id,
+            type: 'issue.opened',
+            at,
+            actorId: auth.memberId,
+            data: { title: r.issue.title },
+          });
           return r;
         });
         void ctx.live.publish(auth.orgId, { type: 'issue', issueId: created.issue.id, change: 'opened' });
@@ -122,7 +136,15 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             at,
           });
           await statements.insertStatements(trx, [s]);
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'statement.added', at, actorId: auth.memberId, data: { statementId: s.id } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'statement.added',
+            at,
+            actorId: auth.memberId,
+            data: { statementId: s.id },
+          });
           return s;
         });
         void publishStatementChange(ctx, { orgId: auth.orgId, issueId: issue.id, statementId: row.id, status: row.status, change: 'added' });
@@ -139,10 +161,25 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const at = now();
         await inTransaction(db(), async (trx) => {
           await statements.moderateStatement(trx, auth.orgId, s.id, req.body.status, auth.memberId, at);
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: s.issue_id, cycleId: s.cycle_id, type: 'statement.moderated', at, actorId: auth.memberId, data: { statementId: s.id, status: req.body.status } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: s.issue_id,
+            cycleId: s.cycle_id,
+            type: 'statement.moderated',
+            at,
+            actorId: auth.memberId,
+            data: { statementId: s.id, status: req.body.status },
+          });
         });
         ctx.jobs.analyses.voteArrived(auth.orgId, s.issue_id);
-        void publishStatementChange(ctx, { orgId: auth.orgId, issueId: s.issue_id, statementId: s.id, status: req.body.status, before: s.status, change: 'moderated' });
+        void publishStatementChange(ctx, {
+          orgId: auth.orgId,
+          issueId: s.issue_id,
+          statementId: s.id,
+          status: req.body.status,
+          before: s.status,
+          change: 'moderated',
+        });
         const counts = await statements.voteCountsByStatement(db(), auth.orgId, s.issue_id);
         const mine = await votes.memberVotesOnIssue(db(), auth.orgId, s.issue_id, auth.memberId);
         return presentStatement({ ...s, status: req.body.status, moderated_at: at, moderated_by: auth.memberId }, counts.get(s.id), mine.get(s.id) ?? null);
@@ -201,7 +238,14 @@ export function issueRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           return c ? c.agree + c.disagree + c.pass : 0;
         };
         const next = pickNextStatement(
-          unseen.map((s) => ({ id: s.id, isSeed: s.is_seed === 1, voteCount: total(s.id), createdAt: s.created_at, enginePriority: enginePriority(s.id), row: s })),
+          unseen.map((s) => ({
+            id: s.id,
+            isSeed: s.is_seed === 1,
+            voteCount: total(s.id),
+            createdAt: s.created_at,
+            enginePriority: enginePriority(s.id),
+            row: s,
+          })),
         );
         return { statement: next ? presentStatement(next.row, counts.get(next.id), null) : null, remaining: unseen.length };
       },

@@ -63,8 +63,24 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await checkCitations(trx, auth.orgId, issue.id, req.body);
           const cycle = await issues.currentCycle(trx, auth.orgId, issue.id);
           const latest = await analyses.latestAnalysis(trx, auth.orgId, issue.id, 'engine');
-          const v = await lines.createDraft(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, analysisId: latest?.id ?? null, createdBy: auth.memberId, at, claims: req.body.claims });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'line.drafted', at, actorId: auth.memberId, data: { versionId: v.id, claims: req.body.claims.length } });
+          const v = await lines.createDraft(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            analysisId: latest?.id ?? null,
+            createdBy: auth.memberId,
+            at,
+            claims: req.body.claims,
+          });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'line.drafted',
+            at,
+            actorId: auth.memberId,
+            data: { versionId: v.id, claims: req.body.claims.length },
+          });
           return v;
         });
         return reply.code(201).send(await versionView(auth.orgId, issue.id, version.id));
@@ -96,29 +112,56 @@ export function lineRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const at = now();
         const cycleNumber = await inTransaction(db(), async (trx) => {
           const cycle = await issues.currentCycle(trx, auth.orgId, version.issue_id);
-          if (cycle.phase !== 'concentrate') throw new DomainError('invalid_transition', `phase: a line is published from the concentrate phase; the cycle is in ${cycle.phase}`);
+          if (cycle.phase !== 'concentrate')
+            throw new DomainError('invalid_transition', `phase: a line is published from the concentrate phase; the cycle is in ${cycle.phase}`);
           const analysis = await analyses.latestAnalysis(trx, auth.orgId, version.issue_id, 'engine');
           if (!analysis || analysis.cycle_id !== cycle.id) {
-            throw new DomainError('invalid_transition', "analysis: no analysis of this cycle's gathering yet; a line cannot be published without concentrating what the members said");
+            throw new DomainError(
+              'invalid_transition',
+              "analysis: no analysis of this cycle's gathering yet; a line cannot be published without concentrating what the members said",
+            );
           }
           // No concentration without practice: the analysis must include votes cast since the previous version was published.
           const previous = await lines.currentVersion(trx, auth.orgId, version.issue_id);
-          if (previous?.published_at && (await votes.votesCastAfter(trx, auth.orgId, version.issue_id, Number(analysis.votes_seq), previous.published_at)) === 0) {
+          if (
+            previous?.published_at &&
+            (await votes.votesCastAfter(trx, auth.orgId, version.issue_id, Number(analysis.votes_seq), previous.published_at)) === 0
+          ) {
             throw new DomainError(
               'invalid_transition',
               `analysis: includes no vote cast since version ${previous.number} was published; re-analysing old votes is no new concentration, gather again first`,
             );
           }
           if (!(await lines.publishVersion(trx, auth.orgId, version.id, auth.memberId, at))) throw new DomainError('conflict', 'versionId: already published');
-          if (!(await issues.setCyclePhase(trx, cycle.id, 'concentrate', 'propagate'))) throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'line.published', at, actorId: auth.memberId, data: {
+          if (!(await issues.setCyclePhase(trx, cycle.id, 'concentrate', 'propagate')))
+            throw new DomainError('conflict', 'cycle: advanced by someone else meanwhile');
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: version.issue_id,
+            cycleId: cycle.id,
+            type: 'line.published',
+            at,
+            actorId: auth.memberId,
+            data: {
               versionId: version.id,
               number: version.number,
               analysisId: analysis.id,
-              claims: version.claims.map((c) => ({ id: c.id, text: c.text, cites: c.citations.map((x) => ({ kind: x.kind, ref: x.statement_id ?? x.analysis_id ?? x.report_id })) })),
+              claims: version.claims.map((c) => ({
+                id: c.id,
+                text: c.text,
+                cites: c.citations.map((x) => ({ kind: x.kind, ref: x.statement_id ?? x.analysis_id ?? x.report_id })),
+              })),
             },
           });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: cycle.id, type: 'cycle.advanced', at, actorId: auth.memberId, data: { from: 'concentrate', to: 'propagate', cycle: cycle.number, by: 'publication' } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: version.issue_id,
+            cycleId: cycle.id,
+            type: 'cycle.advanced',
+            at,
+            actorId: auth.memberId,
+            data: { from: 'concentrate', to: 'propagate', cycle: cycle.number, by: 'publication' },
+          });
           return cycle.number;
         });
         void ctx.live.publish(auth.orgId, { type: 'line', issueId: version.issue_id, versionId: version.id, number: version.number });

@@ -42,8 +42,12 @@ export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => {
         const auth = authOf(req);
         const held = perMember.get(auth.memberId) ?? 0;
-        if (held >= MAX_STREAMS_PER_MEMBER) throw new DomainError('rate_limited', `live: at most ${MAX_STREAMS_PER_MEMBER} live streams per member at once; close some pages`);
-        void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache, no-transform').header('x-accel-buffering', 'no');
+        if (held >= MAX_STREAMS_PER_MEMBER)
+          throw new DomainError('rate_limited', `live: at most ${MAX_STREAMS_PER_MEMBER} live streams per member at once; close some pages`);
+        void reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache, no-transform')
+          .header('x-accel-buffering', 'no');
         if (req.method === 'HEAD') return reply.send('');
         perMember.set(auth.memberId, held + 1);
 

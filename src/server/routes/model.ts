@@ -71,7 +71,9 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const named = asking.named;
     if (named.size === 0) return first;
     const org = await organisations.getOrganisation(db(), auth.orgId);
-    const statuses = roleAtLeast(auth.role, 'organiser') ? statementStatuses : statementStatuses.filter((s) => statementVisible(s, org?.moderation ?? 'strict'));
+    const statuses = roleAtLeast(auth.role, 'organiser')
+      ? statementStatuses
+      : statementStatuses.filter((s) => statementVisible(s, org?.moderation ?? 'strict'));
     const texts = new Map((await statements.statementTexts(db(), auth.orgId, [...named], statuses)).map((s) => [s.id, s.text]));
     return compute(texts);
   }
@@ -173,10 +175,19 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const mine = [...new Set(actsOfMember(facts, auth.memberId).flatMap((a) => (a.statementId !== null ? [a.statementId] : [])))];
         const mergedInto = await statements.mergedTargets(db(), auth.orgId, mine);
         const loop = whatBecameOf(facts, auth.memberId, ctx.clock().getTime(), mergedInto);
-        const texts = new Map((await statements.statementTexts(db(), auth.orgId, [...loop.statements.map((s) => s.statementId), ...mergedInto.values()])).map((s) => [s.id, s.text]));
+        const texts = new Map(
+          (await statements.statementTexts(db(), auth.orgId, [...loop.statements.map((s) => s.statementId), ...mergedInto.values()])).map((s) => [
+            s.id,
+            s.text,
+          ]),
+        );
         return finite({
           ...loop,
-          statements: loop.statements.map((s) => ({ ...s, text: texts.get(s.statementId) ?? null, mergedIntoText: s.mergedInto === null ? null : (texts.get(s.mergedInto) ?? null) })),
+          statements: loop.statements.map((s) => ({
+            ...s,
+            text: texts.get(s.statementId) ?? null,
+            mergedIntoText: s.mergedInto === null ? null : (texts.get(s.mergedInto) ?? null),
+          })),
         });
       },
     });
@@ -194,8 +205,23 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, type: 'issue.resolved', at, actorId: auth.memberId });
           const ids: string[] = [];
           for (const s of req.body.successors) {
-            const r = await issues.createIssue(trx, { orgId: auth.orgId, title: s.title, description: s.description, createdBy: auth.memberId, predecessorId: issue.id, at });
-            await events.recordEvent(trx, { orgId: auth.orgId, issueId: r.issue.id, cycleId: r.cycle.id, type: 'issue.opened', at, actorId: auth.memberId, data: { title: s.title, predecessorId: issue.id } });
+            const r = await issues.createIssue(trx, {
+              orgId: auth.orgId,
+              title: s.title,
+              description: s.description,
+              createdBy: auth.memberId,
+              predecessorId: issue.id,
+              at,
+            });
+            await events.recordEvent(trx, {
+              orgId: auth.orgId,
+              issueId: r.issue.id,
+              cycleId: r.cycle.id,
+              type: 'issue.opened',
+              at,
+              actorId: auth.memberId,
+              data: { title: s.title, predecessorId: issue.id },
+            });
             ids.push(r.issue.id);
           }
           return ids;

@@ -58,12 +58,21 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (member.id === auth.memberId && req.body.role && req.body.role !== 'admin') {
           throw new DomainError('conflict', 'role: an admin cannot lower their own role');
         }
-        const patch = { ...(req.body.role ? { role: req.body.role } : {}), ...(req.body.constituency !== undefined ? { constituency: req.body.constituency } : {}) };
+        const patch = {
+          ...(req.body.role ? { role: req.body.role } : {}),
+          ...(req.body.constituency !== undefined ? { constituency: req.body.constituency } : {}),
+        };
         await inTransaction(db(), async (trx) => {
           await members.updateMember(trx, auth.orgId, member.id, patch);
           // A change of role is not a lock-out (a member who joined through an invite has no password):
           // the member's next request ends the session issued for the old role and starts a new one (auth/session.ts).
-          await events.recordEvent(trx, { orgId: auth.orgId, type: 'member.updated', at: now(), actorId: auth.memberId, data: { memberId: member.id, ...patch } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            type: 'member.updated',
+            at: now(),
+            actorId: auth.memberId,
+            data: { memberId: member.id, ...patch },
+          });
         });
         return presentMember({ ...member, ...patch });
       },
@@ -87,7 +96,13 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             createdBy: auth.memberId,
             at: at.toISOString(),
           });
-          await events.recordEvent(trx, { orgId: auth.orgId, type: 'invite.created', at: at.toISOString(), actorId: auth.memberId, data: { inviteId: row.id, role: row.role, maxUses: row.max_uses } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            type: 'invite.created',
+            at: at.toISOString(),
+            actorId: auth.memberId,
+            data: { inviteId: row.id, role: row.role, maxUses: row.max_uses },
+          });
           return row;
         });
         return reply.code(201).send({ ...presentInvite(invite, at.toISOString()), token, path: `/join/${token}` });
@@ -142,7 +157,13 @@ export function organisationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             inviteId: invite.id,
             at,
           });
-          await events.recordEvent(trx, { orgId: invite.org_id, type: 'member.joined', at, actorId: member.id, data: { inviteId: invite.id, role: member.role, constituency: member.constituency } });
+          await events.recordEvent(trx, {
+            orgId: invite.org_id,
+            type: 'member.joined',
+            at,
+            actorId: member.id,
+            data: { inviteId: invite.id, role: member.role, constituency: member.constituency },
+          });
           if (req.auth) await sessions.deleteSession(trx, req.auth.sessionId);
           await startSession(ctx, trx, reply, member);
           const org = await organisations.getOrganisation(trx, invite.org_id);

@@ -27,8 +27,23 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (current?.id !== version.id) throw new DomainError('conflict', 'versionId: a newer version of this line has been published; answer that one');
         const at = now();
         const row = await inTransaction(db(), async (trx) => {
-          const e = await practice.endorse(trx, { orgId: auth.orgId, lineVersionId: version.id, memberId: auth.memberId, kind: req.body.kind, text: req.body.text ?? null, at });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: version.issue_id, cycleId: version.cycle_id, type: 'line.endorsed', at, actorId: auth.memberId, data: { versionId: version.id, kind: req.body.kind } });
+          const e = await practice.endorse(trx, {
+            orgId: auth.orgId,
+            lineVersionId: version.id,
+            memberId: auth.memberId,
+            kind: req.body.kind,
+            text: req.body.text ?? null,
+            at,
+          });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: version.issue_id,
+            cycleId: version.cycle_id,
+            type: 'line.endorsed',
+            at,
+            actorId: auth.memberId,
+            data: { versionId: version.id, kind: req.body.kind },
+          });
           return e;
         });
         return { id: row.id, kind: row.kind, text: row.text, createdAt: row.created_at };
@@ -55,34 +70,51 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             created_by: auth.memberId,
             created_at: at,
           });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'action.created', at, actorId: auth.memberId, data: { actionId: action.id } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'action.created',
+            at,
+            actorId: auth.memberId,
+            data: { actionId: action.id },
+          });
           return { action, cycle };
         });
-        return reply.code(201).send({ id: action.id, title: action.title, description: action.description, cycleNumber: cycle.number, lineVersionId: action.line_version_id, createdAt: action.created_at, participants: 0, joinedByMe: false });
+        return reply.code(201).send({
+          id: action.id,
+          title: action.title,
+          description: action.description,
+          cycleNumber: cycle.number,
+          lineVersionId: action.line_version_id,
+          createdAt: action.created_at,
+          participants: 0,
+          joinedByMe: false,
+        });
       },
     });
 
     app.route({
       ...routeOptions('actions'),
       handler: async (req) => {
-      const auth = authOf(req);
-      await openIssue(auth.orgId, req.params.issueId);
-      const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
-      const rows = await practice.listActions(db(), auth.orgId, req.params.issueId);
-      const taking = await practice.participationOf(db(), auth.orgId, req.params.issueId, auth.memberId);
-      return {
-        actions: rows.map((a) => ({
-          id: a.id,
-          title: a.title,
-          description: a.description,
-          cycleNumber: cycleNumbers.get(a.cycle_id) ?? 0,
-          lineVersionId: a.line_version_id,
-          createdAt: a.created_at,
-          participants: taking.get(a.id)?.participants ?? 0,
-          joinedByMe: taking.get(a.id)?.joinedByMe ?? false,
-        })),
-      };
-    },
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
+        const rows = await practice.listActions(db(), auth.orgId, req.params.issueId);
+        const taking = await practice.participationOf(db(), auth.orgId, req.params.issueId, auth.memberId);
+        return {
+          actions: rows.map((a) => ({
+            id: a.id,
+            title: a.title,
+            description: a.description,
+            cycleNumber: cycleNumbers.get(a.cycle_id) ?? 0,
+            lineVersionId: a.line_version_id,
+            createdAt: a.created_at,
+            participants: taking.get(a.id)?.participants ?? 0,
+            joinedByMe: taking.get(a.id)?.joinedByMe ?? false,
+          })),
+        };
+      },
     });
 
     async function participation(orgId: string, actionId: string, memberId: string) {
@@ -123,7 +155,8 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }
         if (req.body.claimId) {
           const claim = await lines.getClaim(db(), auth.orgId, req.body.claimId);
-          if (!claim || claim.issue_id !== issue.id || claim.status !== 'published') throw new DomainError('not_found', 'claimId: no such published claim on this issue');
+          if (!claim || claim.issue_id !== issue.id || claim.status !== 'published')
+            throw new DomainError('not_found', 'claimId: no such published claim on this issue');
         }
         const at = now();
         const { report, cycle } = await inTransaction(db(), async (trx) => {
@@ -140,7 +173,15 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             whatHappened: req.body.whatHappened,
             at,
           });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: issue.id, cycleId: cycle.id, type: 'report.filed', at, actorId: auth.memberId, data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: issue.id,
+            cycleId: cycle.id,
+            type: 'report.filed',
+            at,
+            actorId: auth.memberId,
+            data: { reportId: report.id, claimId: report.claim_id, verdict: report.verdict },
+          });
           return { report, cycle };
         });
         return reply.code(201).send(presentReport(report, cycle.number));
@@ -150,11 +191,15 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.route({
       ...routeOptions('reports'),
       handler: async (req) => {
-      const auth = authOf(req);
-      await openIssue(auth.orgId, req.params.issueId);
-      const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
-      return { reports: (await practice.listReports(db(), auth.orgId, { issueId: req.params.issueId })).map((r) => presentReport(r, cycleNumbers.get(r.cycle_id) ?? 0)) };
-    },
+        const auth = authOf(req);
+        await openIssue(auth.orgId, req.params.issueId);
+        const cycleNumbers = await cycleNumbersOf(auth.orgId, req.params.issueId);
+        return {
+          reports: (await practice.listReports(db(), auth.orgId, { issueId: req.params.issueId })).map((r) =>
+            presentReport(r, cycleNumbers.get(r.cycle_id) ?? 0),
+          ),
+        };
+      },
     });
 
     app.route({
@@ -178,7 +223,13 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         await openIssue(auth.orgId, req.params.issueId);
         await inTransaction(db(), async (trx) => {
           await practice.unmarkImportant(trx, auth.orgId, req.params.issueId, auth.memberId);
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.unmarked-important', at: now(), actorId: auth.memberId });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: req.params.issueId,
+            type: 'issue.unmarked-important',
+            at: now(),
+            actorId: auth.memberId,
+          });
         });
         return reply.code(204).send(null);
       },
@@ -189,12 +240,27 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req) => {
         const auth = authOf(req);
         const issue = await openIssue(auth.orgId, req.params.issueId);
-        const [importance, blocks, all] = await Promise.all([practice.listImportance(db(), auth.orgId), practice.listBlocks(db(), auth.orgId), issues.listIssues(db(), auth.orgId)]);
+        const [importance, blocks, all] = await Promise.all([
+          practice.listImportance(db(), auth.orgId),
+          practice.listBlocks(db(), auth.orgId),
+          issues.listIssues(db(), auth.orgId),
+        ]);
         const titleOf = new Map(all.map((i) => [i.id, i.title]));
-        const named = (ids: string[]) => ids.map((id) => ({ issueId: id, title: titleOf.get(id) ?? '' })).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+        const named = (ids: string[]) =>
+          ids.map((id) => ({ issueId: id, title: titleOf.get(id) ?? '' })).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
         const onIssue = importance.filter((m) => m.issue_id === issue.id);
         // As the principal contradiction counts them: the marks of members of role member, not the leadership's.
-        const masses = new Set((await members.membersByIds(db(), auth.orgId, onIssue.map((m) => m.member_id))).filter((m) => m.role === 'member').map((m) => m.id));
+        const masses = new Set(
+          (
+            await members.membersByIds(
+              db(),
+              auth.orgId,
+              onIssue.map((m) => m.member_id),
+            )
+          )
+            .filter((m) => m.role === 'member')
+            .map((m) => m.id),
+        );
         return {
           importantToMe: onIssue.some((m) => m.member_id === auth.memberId),
           markedImportant: onIssue.filter((m) => masses.has(m.member_id)).length,
@@ -215,7 +281,14 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (marked)
           await inTransaction(db(), async (trx) => {
             await practice.unmarkBlock(trx, auth.orgId, req.params.issueId, req.params.blockedId);
-            await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.unblocks', at: now(), actorId: auth.memberId, data: { blocked: req.params.blockedId } });
+            await events.recordEvent(trx, {
+              orgId: auth.orgId,
+              issueId: req.params.issueId,
+              type: 'issue.unblocks',
+              at: now(),
+              actorId: auth.memberId,
+              data: { blocked: req.params.blockedId },
+            });
           });
         return reply.code(204).send(null);
       },
@@ -232,7 +305,14 @@ export function practiceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const at = now();
         await inTransaction(db(), async (trx) => {
           await practice.markBlock(trx, { orgId: auth.orgId, blockerId: req.params.issueId, blockedId: blocked.id, by: auth.memberId, at });
-          await events.recordEvent(trx, { orgId: auth.orgId, issueId: req.params.issueId, type: 'issue.blocks', at, actorId: auth.memberId, data: { blocked: blocked.id } });
+          await events.recordEvent(trx, {
+            orgId: auth.orgId,
+            issueId: req.params.issueId,
+            type: 'issue.blocks',
+            at,
+            actorId: auth.memberId,
+            data: { blocked: blocked.id },
+          });
         });
         return reply.code(204).send(null);
       },

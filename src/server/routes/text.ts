@@ -46,7 +46,10 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const version = await lines.currentVersion(db(), orgId, issueId);
     const themeOf = new Map<string, string>();
     for (const t of found.themes) for (const item of [...t.statements, ...t.reports]) themeOf.set(item.id, t.id);
-    const out = new Map<string, { id: string; text: string; lineVersionId: string; versionNumber: number; cites: { kind: 'statement' | 'report'; ref: string }[] }[]>();
+    const out = new Map<
+      string,
+      { id: string; text: string; lineVersionId: string; versionNumber: number; cites: { kind: 'statement' | 'report'; ref: string }[] }[]
+    >();
     for (const claim of version?.claims ?? []) {
       const cited = new Map<string, { kind: 'statement' | 'report'; ref: string }[]>();
       for (const c of claim.citations) {
@@ -71,7 +74,10 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const issue = await issueOrThrow(auth.orgId, req.params.issueId);
         const found = await similarity.closest(auth.orgId, issue.id, req.query.text, SIMILAR_MATCHES, await votableStatuses(auth));
         const ids = found.map((f) => f.row.id);
-        const [counts, mine] = await Promise.all([statements.voteCountsOf(db(), auth.orgId, ids), statements.memberVotesOn(db(), auth.orgId, auth.memberId, ids)]);
+        const [counts, mine] = await Promise.all([
+          statements.voteCountsOf(db(), auth.orgId, ids),
+          statements.memberVotesOn(db(), auth.orgId, auth.memberId, ids),
+        ]);
         return { matches: found.map((f) => ({ statement: presentStatement(f.row, counts.get(f.row.id), mine.get(f.row.id) ?? null), score: f.score })) };
       },
     });
@@ -82,7 +88,13 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const auth = authOf(req);
         const at = ctx.clock().toISOString();
         const outcome = await inTransaction(db(), async (trx) => {
-          const o = await statements.mergeStatement(trx, { orgId: auth.orgId, statementId: req.params.statementId, into: req.body.into, by: auth.memberId, at });
+          const o = await statements.mergeStatement(trx, {
+            orgId: auth.orgId,
+            statementId: req.params.statementId,
+            into: req.body.into,
+            by: auth.memberId,
+            at,
+          });
           const cycle = await issues.currentCycle(trx, auth.orgId, o.target.issue_id);
           await events.recordEvent(trx, {
             orgId: auth.orgId,
@@ -97,9 +109,19 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         // The carried votes and the duplicate's leaving change what the analysis says.
         ctx.jobs.analyses.voteArrived(auth.orgId, outcome.target.issue_id);
-        void publishStatementChange(ctx, { orgId: auth.orgId, issueId: outcome.target.issue_id, statementId: outcome.target.id, status: outcome.target.status, before: outcome.duplicate.status, change: 'merged' });
+        void publishStatementChange(ctx, {
+          orgId: auth.orgId,
+          issueId: outcome.target.issue_id,
+          statementId: outcome.target.id,
+          status: outcome.target.status,
+          before: outcome.duplicate.status,
+          change: 'merged',
+        });
         ctx.live.votesChanged(auth.orgId, outcome.target.issue_id);
-        const [counts, mine] = await Promise.all([statements.voteCountsOf(db(), auth.orgId, [outcome.target.id]), statements.memberVotesOn(db(), auth.orgId, auth.memberId, [outcome.target.id])]);
+        const [counts, mine] = await Promise.all([
+          statements.voteCountsOf(db(), auth.orgId, [outcome.target.id]),
+          statements.memberVotesOn(db(), auth.orgId, auth.memberId, [outcome.target.id]),
+        ]);
         return {
           statementId: outcome.duplicate.id,
           into: presentStatement(outcome.target, counts.get(outcome.target.id), mine.get(outcome.target.id) ?? null),
@@ -139,7 +161,12 @@ export function textRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const theme = found.themes.find((t) => t.id === req.params.themeId);
           if (!theme) throw new DomainError('not_found', `themeId: the issue has no theme ${req.params.themeId} now`);
           try {
-            const summary = await summariseTheme(endpoint, { issueTitle: issue.title, themeLabel: theme.label, statements: theme.statements, reports: theme.reports });
+            const summary = await summariseTheme(endpoint, {
+              issueTitle: issue.title,
+              themeLabel: theme.label,
+              statements: theme.statements,
+              reports: theme.reports,
+            });
             return { themeId: theme.id, label: theme.label, model: endpoint.model, ...summary };
           } catch (e) {
             // Not the request's fault nor a state of the issue: the organisation's endpoint failed.

@@ -50,7 +50,8 @@ export function blindSign(key: EncodedKeyPair, blinded: readonly string[]): stri
   const pub = publicKeyOf(key.publicKey);
   return blinded.map((b64, i) => {
     const m = Buffer.from(b64, 'base64url');
-    if (m.length !== MODULUS_BYTES) throw new DomainError('bad_request', `blinded.${i}: must be ${MODULUS_BYTES} bytes (the key's modulus length), got ${m.length}`);
+    if (m.length !== MODULUS_BYTES)
+      throw new DomainError('bad_request', `blinded.${i}: must be ${MODULUS_BYTES} bytes (the key's modulus length), got ${m.length}`);
     let s: Buffer;
     try {
       s = privateDecrypt({ key: priv, padding: constants.RSA_NO_PADDING }, m);
@@ -68,7 +69,12 @@ export function tokenIsValid(publicKey: string, message: string, signature: stri
   const sig = Buffer.from(signature, 'base64url');
   if (sig.length !== MODULUS_BYTES) return false;
   try {
-    return verify('sha384', Buffer.from(message, 'base64url'), { key: publicKeyOf(publicKey), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT_BYTES }, sig);
+    return verify(
+      'sha384',
+      Buffer.from(message, 'base64url'),
+      { key: publicKeyOf(publicKey), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT_BYTES },
+      sig,
+    );
   } catch {
     return false;
   }

@@ -32,7 +32,15 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
     const cycle = await issues.currentCycle(trx, input.orgId, input.issueId);
     const to = nextPhase(cycle.phase);
     const event = (cycleId: string, data: object) =>
-      events.recordEvent(trx, { orgId: input.orgId, issueId: input.issueId, cycleId, type: 'cycle.advanced', at: at.toISOString(), actorId: input.actorId, data: { note: input.note, ...data } });
+      events.recordEvent(trx, {
+        orgId: input.orgId,
+        issueId: input.issueId,
+        cycleId,
+        type: 'cycle.advanced',
+        at: at.toISOString(),
+        actorId: input.actorId,
+        data: { note: input.note, ...data },
+      });
 
     if (cycle.phase === 'concentrate') {
       throw new DomainError('invalid_transition', 'phase: the cycle moves to propagate when a line version is published (POST /line-versions/{id}/publish)');
@@ -58,7 +66,13 @@ export async function advanceCycle(ctx: AppContext, input: { orgId: string; issu
   });
   // The organisers concentrate on an analysis of this cycle's gathering: start it now.
   if (result.cycle.phase === 'concentrate') ctx.jobs.analyses.voteArrived(input.orgId, input.issueId);
-  void ctx.live.publish(input.orgId, { type: 'phase', issueId: input.issueId, cycleNumber: result.cycle.number, phase: result.cycle.phase, previousPhase: result.previousPhase });
+  void ctx.live.publish(input.orgId, {
+    type: 'phase',
+    issueId: input.issueId,
+    cycleNumber: result.cycle.number,
+    phase: result.cycle.phase,
+    previousPhase: result.previousPhase,
+  });
   return result;
 }
 
@@ -70,7 +84,15 @@ async function embraceOfCurrent(db: Db, facts: ModelFacts, settings: ModelSettin
 }
 
 /** Refuted claims and the test phase's reports come back as the new cycle's seed statements. */
-async function seedFromPractice(db: Db, facts: ModelFacts, orgId: string, issueId: string, endedCycleId: string, newCycleId: string, at: Date): Promise<number> {
+async function seedFromPractice(
+  db: Db,
+  facts: ModelFacts,
+  orgId: string,
+  issueId: string,
+  endedCycleId: string,
+  newCycleId: string,
+  at: Date,
+): Promise<number> {
   const refuted = refutedClaimsAt(facts, issueId, at.getTime()).claims;
   const reports = await practice.listReports(db, orgId, { issueId, cycleId: endedCycleId });
   const existing = new Set((await statements.listStatements(db, orgId, issueId)).map((s) => s.text));

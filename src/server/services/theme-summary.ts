@@ -56,7 +56,14 @@ export function summaryPrompt(request: SummaryRequest): { messages: { role: 'sys
     'You summarise what the members of an organisation said on one theme of an issue. Write two to five short sentences, in the language of the statements. ' +
     'End every sentence with the labels of the statements or reports it rests on, in square brackets, for example [S1, S3]. Use only the labels given. ' +
     'Say nothing the cited items do not say. One sentence per line, and nothing else.';
-  const user = [`Issue: ${request.issueTitle}`, `Theme: ${request.themeLabel}`, '', 'Statements:', ...statements, ...(reports.length ? ['', 'Reports on practice:', ...reports] : [])].join('\n');
+  const user = [
+    `Issue: ${request.issueTitle}`,
+    `Theme: ${request.themeLabel}`,
+    '',
+    'Statements:',
+    ...statements,
+    ...(reports.length ? ['', 'Reports on practice:', ...reports] : []),
+  ].join('\n');
   return {
     messages: [
       { role: 'system', content: system },
@@ -110,7 +117,10 @@ export function citedSentences(content: string, labels: ReadonlyMap<string, Cite
   const sentences: CitedSentence[] = [];
   let dropped = 0;
   // Full-width brackets, as a model writing Chinese or Japanese may use, are brackets too.
-  for (const raw of content.replace(/[［【]/g, '[').replace(/[］】]/g, ']').split(/\r?\n/)) {
+  for (const raw of content
+    .replace(/[［【]/g, '[')
+    .replace(/[］】]/g, ']')
+    .split(/\r?\n/)) {
     // List markers a model may add anyway: "- ", "* ", "1. ", "2) ".
     const line = raw.replace(/^\s*(?:[-*•]|\d{1,2}[.)])\s+/, '');
     for (const sentence of sentencesOf(line)) {

@@ -5,7 +5,13 @@ import { issues, lines, loadModelFacts, organisations, statements, type Db } fro
 import { modelSettingsOf } from '../model-settings.js';
 
 /** `factsOf`: the model's facts (the context's, kept up to date; read whole by default). */
-export async function lineHistoryView(db: Db, orgId: string, issueId: string, at: Date, factsOf: (orgId: string) => Promise<ModelFacts> = (o) => loadModelFacts(db, o)) {
+export async function lineHistoryView(
+  db: Db,
+  orgId: string,
+  issueId: string,
+  at: Date,
+  factsOf: (orgId: string) => Promise<ModelFacts> = (o) => loadModelFacts(db, o),
+) {
   const [versions, facts, statementRows, cycles, org] = await Promise.all([
     lines.listVersions(db, orgId, issueId),
     factsOf(orgId),
@@ -40,7 +46,9 @@ export async function lineHistoryView(db: Db, orgId: string, issueId: string, at
         }),
         refuted: v.id === currentId && refuted.has(c.id),
       })),
-      diff: record ? { added: record.diff.added.map((c) => c.text), removed: record.diff.removed.map((c) => c.text), kept: record.diff.kept.map((c) => c.text) } : null,
+      diff: record
+        ? { added: record.diff.added.map((c) => c.text), removed: record.diff.removed.map((c) => c.text), kept: record.diff.kept.map((c) => c.text) }
+        : null,
       marks: { revisionWithoutPractice: record?.revisionWithoutPractice ?? false, driftedFromMasses: v.id === currentId && history.driftedFromMasses },
     };
   });

@@ -103,13 +103,15 @@ function parseHeader(line: string): ArchiveHeader {
   const format = (raw as { format?: unknown } | null)?.format;
   if (format !== ARCHIVE_FORMAT) throw new BackupError('not a Massline backup: its first line does not say format "massline-backup"');
   const version = (raw as { version?: unknown }).version;
-  if (typeof version === 'number' && version > ARCHIVE_VERSION) throw new BackupError(`the archive has format version ${version}; this Massline reads version ${ARCHIVE_VERSION}: upgrade Massline to restore it`);
+  if (typeof version === 'number' && version > ARCHIVE_VERSION)
+    throw new BackupError(`the archive has format version ${version}; this Massline reads version ${ARCHIVE_VERSION}: upgrade Massline to restore it`);
   const parsed = ArchiveHeader.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw damaged(`its header is not valid (${issue?.path.join('.') || 'header'}: ${issue?.message ?? 'invalid'})`);
   }
-  if (parsed.data.version !== ARCHIVE_VERSION) throw new BackupError(`the archive has format version ${parsed.data.version}; this Massline reads version ${ARCHIVE_VERSION}`);
+  if (parsed.data.version !== ARCHIVE_VERSION)
+    throw new BackupError(`the archive has format version ${parsed.data.version}; this Massline reads version ${ARCHIVE_VERSION}`);
   const names = parsed.data.tables.map((t) => t.name);
   if (new Set(names).size !== names.length) throw damaged('its header names a table twice');
   return parsed.data;
@@ -173,7 +175,8 @@ export async function readArchive(file: string, visitor: ArchiveVisitor): Promis
     }
     if (!Array.isArray(row) || row.length !== 2 || !Array.isArray(row[1])) throw damaged(`line ${lineNumber}: not a row`);
     if (row[0] !== table.name) throw damaged(`line ${lineNumber}: a row of ${String(row[0])} where ${table.rows - count} more rows of ${table.name} were due`);
-    if (row[1].length !== table.columns.length) throw damaged(`line ${lineNumber}: a row of ${table.name} with ${row[1].length} values for ${table.columns.length} columns`);
+    if (row[1].length !== table.columns.length)
+      throw damaged(`line ${lineNumber}: a row of ${table.name} with ${row[1].length} values for ${table.columns.length} columns`);
     hash.update(`${line}\n`);
     count += 1;
     batch.push(row[1] as unknown[]);

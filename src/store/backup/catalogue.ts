@@ -47,7 +47,9 @@ export async function* pagesOf(db: Db, table: TableShape, columns: string[]): As
   let last: unknown[] | null = null;
   for (;;) {
     const after: RawBuilder<unknown> = last ? sql`where (${key}) > (${sql.join(last)})` : sql``;
-    const page = await sql<Record<string, unknown>>`select ${list} from ${sql.table(table.name)} ${after} order by ${key} limit ${sql.lit(PAGE_ROWS)}`.execute(db);
+    const page = await sql<Record<string, unknown>>`select ${list} from ${sql.table(table.name)} ${after} order by ${key} limit ${sql.lit(PAGE_ROWS)}`.execute(
+      db,
+    );
     if (page.rows.length) yield page.rows;
     if (page.rows.length < PAGE_ROWS) return;
     const end = page.rows[page.rows.length - 1]!;

@@ -14,4 +14,3 @@ export class RowSetDigest {
     return this.sum === other.sum && this.count === other.count;
   }
 }
-

@@ -20,8 +20,12 @@ export interface RestoreOptions {
 function checkMigrations(archive: string[]): void {
   const known = Object.keys(knownMigrations);
   const unknown = archive.filter((m) => !known.includes(m));
-  if (unknown.length) throw new BackupError(`the archive was made by a newer Massline: its schema has the migrations ${unknown.join(', ')}, which this build does not know; upgrade Massline to restore it`);
-  if (archive.some((m, i) => known[i] !== m)) throw new BackupError(`the archive's migrations (${archive.join(', ')}) are not this build's in the same order (${known.join(', ')})`);
+  if (unknown.length)
+    throw new BackupError(
+      `the archive was made by a newer Massline: its schema has the migrations ${unknown.join(', ')}, which this build does not know; upgrade Massline to restore it`,
+    );
+  if (archive.some((m, i) => known[i] !== m))
+    throw new BackupError(`the archive's migrations (${archive.join(', ')}) are not this build's in the same order (${known.join(', ')})`);
 }
 
 /**
@@ -48,7 +52,8 @@ function checkShapes(header: ArchiveHeader, target: TableShape[]): Map<string, T
     const shape = byName.get(t.name)!;
     const columns = new Set(shape.columns.map((c) => c.name));
     const differ = [...t.columns.filter((c) => !columns.has(c)), ...[...columns].filter((c) => !t.columns.includes(c))];
-    if (differ.length || t.columns.length !== columns.size) throw new BackupError(`table ${t.name}: the archive's columns differ from the target's (${differ.join(', ') || 'a column twice'})`);
+    if (differ.length || t.columns.length !== columns.size)
+      throw new BackupError(`table ${t.name}: the archive's columns differ from the target's (${differ.join(', ') || 'a column twice'})`);
     const later = shape.references.filter((r) => !seen.has(r));
     if (later.length) throw new BackupError(`table ${t.name} comes before ${later.join(', ')}, which it references`);
     seen.add(t.name);
@@ -75,16 +80,24 @@ export async function restoreBackup(store: Store, file: string, verified: Archiv
   const { db, dialect } = store;
   const applied = await appliedMigrations(db, dialect);
   if (applied.some((m, i) => header.migrations[i] !== m))
-    throw new BackupError(`the target database's schema (${applied.join(', ')}) is not the archive's (${header.migrations.join(', ')}) nor an earlier one: restore into a new, empty database`);
+    throw new BackupError(
+      `the target database's schema (${applied.join(', ')}) is not the archive's (${header.migrations.join(', ')}) nor an earlier one: restore into a new, empty database`,
+    );
   const present = await backupCatalogues[dialect].tables(db);
-  if (!applied.length && present.length) throw new BackupError(`the target database holds tables that are not Massline's (${present.map((t) => t.name).join(', ')}): restore into a new, empty database`);
+  if (!applied.length && present.length)
+    throw new BackupError(
+      `the target database holds tables that are not Massline's (${present.map((t) => t.name).join(', ')}): restore into a new, empty database`,
+    );
   const occupied: string[] = [];
   for (const t of present) {
     const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(t.name)}`.execute(db);
     const n = Number(rows[0]?.n ?? 0);
     if (n > 0) occupied.push(`${t.name}: ${n}`);
   }
-  if (occupied.length) throw new BackupError(`the target database is not empty (${occupied.join(', ')} rows): restore only into an empty database, e.g. a new --data-dir or a new PostgreSQL database`);
+  if (occupied.length)
+    throw new BackupError(
+      `the target database is not empty (${occupied.join(', ')} rows): restore only into an empty database, e.g. a new --data-dir or a new PostgreSQL database`,
+    );
 
   // What the target holds before: after a refusal, everything else is dropped again.
   const before = await backupCatalogues[dialect].schemaObjects(db);
@@ -96,7 +109,9 @@ export async function restoreBackup(store: Store, file: string, verified: Archiv
       try {
         await dropAllBut(db, dialect, before);
       } catch (cleanup) {
-        throw new BackupError(`${e instanceof Error ? e.message : String(e)}; then dropping the schema the restore made failed too (${errorText(cleanup)}): drop the target database and make a new one`);
+        throw new BackupError(
+          `${e instanceof Error ? e.message : String(e)}; then dropping the schema the restore made failed too (${errorText(cleanup)}): drop the target database and make a new one`,
+        );
       }
     }
     if (!(e instanceof BackupError)) throw e;
@@ -148,13 +163,21 @@ async function restoreRows(store: Store, file: string, header: ArchiveHeader, op
           const set = sql.join(shape.selfReferences.map((c, i) => sql`${sql.ref(c)} = ${refs[i]}`));
           const where = sql`(${sql.join(shape.key.map((c) => sql.ref(c)))}) = (${sql.join(key)})`;
           const refused = await refusal(trx, () => sql`update ${sql.table(table.name)} set ${set} where ${where}`.execute(trx));
-          if (refused) throw rowRefused(line, table.name, keyText(shape.key, key), await ruleBroken(trx, dialect, table.name, [...shape.key, ...shape.selfReferences], [...key, ...refs], refused.error));
+          if (refused)
+            throw rowRefused(
+              line,
+              table.name,
+              keyText(shape.key, key),
+              await ruleBroken(trx, dialect, table.name, [...shape.key, ...shape.selfReferences], [...key, ...refs], refused.error),
+            );
         }
         heldBack = [];
         const kinds = table.columns.map((c) => shape.columns.find((s) => s.name === c)!.kind);
         const back = new RowSetDigest();
-        for await (const page of pagesOf(trx, shape, table.columns)) for (const row of page) back.add(table.columns.map((c, i) => canonical(row[c], kinds[i]!)));
-        if (!back.equals(digest)) throw new BackupError(`table ${table.name}: the rows read back from the target (${back.count}) are not the archive's (${digest.count})`);
+        for await (const page of pagesOf(trx, shape, table.columns))
+          for (const row of page) back.add(table.columns.map((c, i) => canonical(row[c], kinds[i]!)));
+        if (!back.equals(digest))
+          throw new BackupError(`table ${table.name}: the rows read back from the target (${back.count}) are not the archive's (${digest.count})`);
         digest = new RowSetDigest();
       },
     });
@@ -179,20 +202,31 @@ async function refusal(trx: Db, work: () => Promise<unknown>): Promise<{ error: 
   return null;
 }
 
-const rowRefused = (line: number, table: string, key: string, rule: string) => new BackupError(`line ${line}: the row of ${table} ${key} is refused by the database: ${rule}`);
+const rowRefused = (line: number, table: string, key: string, rule: string) =>
+  new BackupError(`line ${line}: the row of ${table} ${key} is refused by the database: ${rule}`);
 
 const keyText = (columns: string[], values: unknown[]) => `(${columns.map((c, i) => `${c} ${JSON.stringify(values[i])}`).join(', ')})`;
 
 /** A batch of rows in one insert; if the target refuses it, the rows one at a time, to name the first it refuses. */
 async function insertOrName(trx: Db, dialect: DialectName, table: ArchiveTable, shape: TableShape, rows: unknown[][], lines: number[]): Promise<void> {
   const columns = sql.join(table.columns.map((c) => sql.ref(c)));
-  const insert = (some: unknown[][]) => sql`insert into ${sql.table(table.name)} (${columns}) values ${sql.join(some.map((row) => sql`(${sql.join(row)})`))}`.execute(trx);
+  const insert = (some: unknown[][]) =>
+    sql`insert into ${sql.table(table.name)} (${columns}) values ${sql.join(some.map((row) => sql`(${sql.join(row)})`))}`.execute(trx);
   const batch = await refusal(trx, () => insert(rows));
   if (!batch) return;
   const keyAt = shape.key.map((c) => table.columns.indexOf(c));
   for (const [r, row] of rows.entries()) {
     const one = await refusal(trx, () => insert([row]));
-    if (one) throw rowRefused(lines[r]!, table.name, keyText(shape.key, keyAt.map((i) => row[i])), await ruleBroken(trx, dialect, table.name, table.columns, row, one.error));
+    if (one)
+      throw rowRefused(
+        lines[r]!,
+        table.name,
+        keyText(
+          shape.key,
+          keyAt.map((i) => row[i]),
+        ),
+        await ruleBroken(trx, dialect, table.name, table.columns, row, one.error),
+      );
   }
   // Each row alone went in: the batch broke a rule between its rows that one at a time does not (none known).
   throw new BackupError(`lines ${lines[0]}–${lines.at(-1)}: the rows of ${table.name} are refused by the database: ${errorText(batch.error)}`);
@@ -221,7 +255,8 @@ async function ruleBroken(trx: Db, dialect: DialectName, table: string, columns:
       sql` and `,
     );
     const found = await sql`select 1 from ${sql.table(key.table)} where ${where} limit 1`.execute(trx);
-    if (!found.rows.length) return `foreign key ${table}(${key.from.join(', ')}) → ${key.table}(${key.to.join(', ')}): no ${key.table} row has ${keyText(key.to, values).slice(1, -1)}`;
+    if (!found.rows.length)
+      return `foreign key ${table}(${key.from.join(', ')}) → ${key.table}(${key.to.join(', ')}): no ${key.table} row has ${keyText(key.to, values).slice(1, -1)}`;
   }
   return said;
 }

@@ -34,7 +34,12 @@ export function stored(value: unknown, kind: ColumnKind, dialect: DialectName): 
 
 function sortedJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedJson);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedJson((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedJson((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 

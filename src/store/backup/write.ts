@@ -103,7 +103,8 @@ async function publish(partial: string, file: string): Promise<void> {
     try {
       await fs.promises.copyFile(partial, file, fs.constants.COPYFILE_EXCL);
     } catch (copyError) {
-      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError(`${file}: appeared while the backup ran; a backup never overwrites a file: name a new one`);
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new BackupError(`${file}: appeared while the backup ran; a backup never overwrites a file: name a new one`);
       throw copyError;
     }
     await fs.promises.chmod(file, 0o600);

@@ -85,7 +85,9 @@ const postgresKinds: Record<string, ColumnKind> = {
 export const backupCatalogues: Record<DialectName, BackupCatalogue> = {
   sqlite: {
     async tables(db) {
-      const names = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`.execute(db);
+      const names = await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`.execute(db);
       const out: TableShape[] = [];
       for (const { name } of names.rows) {
         if (MIGRATION_TABLES.has(name)) continue;
@@ -94,7 +96,10 @@ export const backupCatalogues: Record<DialectName, BackupCatalogue> = {
         out.push({
           name,
           columns: columns.rows.map((c) => ({ name: c.name, kind: sqliteKind(c.type) })),
-          key: columns.rows.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+          key: columns.rows
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name),
           references: [...new Set(keys.rows.map((k) => k.table).filter((t) => t !== name))],
           selfReferences: keys.rows.filter((k) => k.table === name).map((k) => k.from),
           // AUTOINCREMENT's sqlite_sequence follows explicit inserts by itself.
@@ -112,7 +117,12 @@ export const backupCatalogues: Record<DialectName, BackupCatalogue> = {
       return new Set(rows.rows.map((r) => r.name));
     },
     async foreignKeys(db, table) {
-      const keys = await sql<{ id: number; table: string; from: string; to: string | null }>`select id, "table", "from", "to" from pragma_foreign_key_list(${table}) order by id, seq`.execute(db);
+      const keys = await sql<{
+        id: number;
+        table: string;
+        from: string;
+        to: string | null;
+      }>`select id, "table", "from", "to" from pragma_foreign_key_list(${table}) order by id, seq`.execute(db);
       const byId = new Map<number, ForeignKey>();
       for (const k of keys.rows) {
         const key = byId.get(k.id) ?? { table: k.table, from: [], to: [] };
@@ -175,13 +185,17 @@ export const backupCatalogues: Record<DialectName, BackupCatalogue> = {
           await sql`select setval(${s.sequence}::regclass, coalesce(max(${sql.ref(s.column)}), 0) + 1, false) from ${sql.table(t.name)}`.execute(db);
     },
     async hasMigrationTable(db) {
-      return (await sql`select 1 from pg_class where relname = 'kysely_migration' and relnamespace = current_schema()::regnamespace`.execute(db)).rows.length > 0;
+      return (
+        (await sql`select 1 from pg_class where relname = 'kysely_migration' and relnamespace = current_schema()::regnamespace`.execute(db)).rows.length > 0
+      );
     },
     async schemaObjects(db) {
       const rows = await sql<{ name: string }>`
           select c.relkind::text || ' ' || c.relname::text as name from pg_class c where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p', 'S', 'v', 'm')
           union all select 'f ' || p.oid::regprocedure::text from pg_proc p where p.pronamespace = current_schema()::regnamespace
-          union all select 't ' || t.typname::text from pg_type t where t.typnamespace = current_schema()::regnamespace and t.typtype in ('e', 'd')`.execute(db);
+          union all select 't ' || t.typname::text from pg_type t where t.typnamespace = current_schema()::regnamespace and t.typtype in ('e', 'd')`.execute(
+        db,
+      );
       return new Set(rows.rows.map((r) => r.name));
     },
     // PostgreSQL's error names the broken key itself (its detail).

@@ -40,19 +40,25 @@ function sqliteStatement<A extends unknown[], R>(database: SqliteDatabase.Databa
 export function sqliteVoteBatch(database: SqliteDatabase.Database): (batch: readonly VoteRequest[]) => VoteOutcome[] {
   const voteTargetOf = sqliteStatement(database, (db: Db, orgId: string, statementId: string) => voteTarget(db, orgId, statementId));
   // The key kept with its vote's answer, unless the member used it before (then no row comes back).
-  const keepKey = sqliteStatement(database, (db: Db, orgId: string, memberId: string, idempotencyKey: string, statementId: string, value: VoteValue, at: string) =>
-    keepKeys(db, [{ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at }]),
+  const keepKey = sqliteStatement(
+    database,
+    (db: Db, orgId: string, memberId: string, idempotencyKey: string, statementId: string, value: VoteValue, at: string) =>
+      keepKeys(db, [{ org_id: orgId, member_id: memberId, idempotency_key: idempotencyKey, statement_id: statementId, value, cast_at: at }]),
   );
   const keptKeyOf = sqliteStatement(database, (db: Db, memberId: string, idempotencyKey: string) => keptKey(db, memberId, idempotencyKey));
   // The current vote, unless it already has this value (then no row comes back).
-  const upsertCurrentVote = sqliteStatement(database, (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, at: string) =>
-    upsertCurrentVotes(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at }]),
+  const upsertCurrentVote = sqliteStatement(
+    database,
+    (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, at: string) =>
+      upsertCurrentVotes(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, updated_at: at }]),
   );
   // The log row (with the key, if any, of the request that changed the vote).
   const appendLogRow = sqliteStatement(
     database,
     (db: Db, orgId: string, issueId: string, statementId: string, memberId: string, value: VoteValue, idempotencyKey: string | null, at: string) =>
-      appendVoteLog(db, [{ org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at }]),
+      appendVoteLog(db, [
+        { org_id: orgId, issue_id: issueId, statement_id: statementId, member_id: memberId, value, idempotency_key: idempotencyKey, cast_at: at },
+      ]),
   );
   const begin = database.prepare('begin immediate');
   const commit = database.prepare('commit');

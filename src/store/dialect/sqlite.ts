@@ -1,5 +1,13 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Dialect, type Driver, type SqliteDatabase as KyselySqliteDatabase, type TransactionSettings } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type TransactionSettings,
+} from 'kysely';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import type { StoreDialect } from './types.js';
 

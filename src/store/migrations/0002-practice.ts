@@ -10,7 +10,10 @@ export const migration0002: StoreMigration = {
     await db.schema.alterTable('statements').addColumn('source_claim_id', 'text').execute();
     await db.schema.alterTable('statements').addColumn('source_report_id', 'text').execute();
     // Analyses of one issue in the order they were made (timestamps can tie).
-    await db.schema.alterTable('analyses').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('analyses')
+      .addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema.createIndex('analyses_issue_seq').on('analyses').columns(['issue_id', 'seq']).execute();
 
     await db.schema

@@ -7,9 +7,15 @@ import type { StoreMigration } from './types.js';
  */
 export const migration0005: StoreMigration = {
   async up(db, t) {
-    await db.schema.alterTable('statements').addColumn('merged_into', 'text', (c) => c.references('statements.id').onDelete('set null')).execute();
+    await db.schema
+      .alterTable('statements')
+      .addColumn('merged_into', 'text', (c) => c.references('statements.id').onDelete('set null'))
+      .execute();
     await db.schema.alterTable('statements').addColumn('merged_at', t.timestamp).execute();
-    await db.schema.alterTable('statements').addColumn('merged_by', 'text', (c) => c.references('members.id').onDelete('set null')).execute();
+    await db.schema
+      .alterTable('statements')
+      .addColumn('merged_by', 'text', (c) => c.references('members.id').onDelete('set null'))
+      .execute();
     await db.schema.createIndex('statements_merged_into').on('statements').column('merged_into').execute();
   },
 };

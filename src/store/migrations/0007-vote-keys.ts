@@ -24,7 +24,12 @@ export const migration0007: StoreMigration = {
     await db
       .insertInto('vote_keys')
       .columns(['org_id', 'member_id', 'idempotency_key', 'statement_id', 'value', 'cast_at'])
-      .expression(db.selectFrom('vote_log').select(['org_id', 'member_id', 'idempotency_key', 'statement_id', 'value', 'cast_at']).where('idempotency_key', 'is not', null))
+      .expression(
+        db
+          .selectFrom('vote_log')
+          .select(['org_id', 'member_id', 'idempotency_key', 'statement_id', 'value', 'cast_at'])
+          .where('idempotency_key', 'is not', null),
+      )
       .execute();
   },
 };

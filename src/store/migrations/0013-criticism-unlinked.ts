@@ -115,7 +115,8 @@ export const migration0013: StoreMigration = {
         .execute();
 
       if (!sqlite) {
-        for (const table of ['criticism_spent_tokens', 'criticism_chain_heads', 'criticism_blinded', 'criticism_counts', 'criticism_epoch_counts']) await organisationScope(trx, table);
+        for (const table of ['criticism_spent_tokens', 'criticism_chain_heads', 'criticism_blinded', 'criticism_counts', 'criticism_epoch_counts'])
+          await organisationScope(trx, table);
       }
     });
   },

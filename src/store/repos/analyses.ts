@@ -20,7 +20,11 @@ export async function saveAnalysis(
       const newest = await newestOf(trx, input.orgId, input.issueId, 'engine');
       if (newest && coversAsMuch(newest, input.votesSeq, input.basis ?? null)) return { ...newest, stored: false };
     }
-    const last = await trx.selectFrom('analyses').select((e) => e.fn.max('seq').as('seq')).where('issue_id', '=', input.issueId).executeTakeFirst();
+    const last = await trx
+      .selectFrom('analyses')
+      .select((e) => e.fn.max('seq').as('seq'))
+      .where('issue_id', '=', input.issueId)
+      .executeTakeFirst();
     const row: AnalysisRow = {
       id: newId(),
       org_id: input.orgId,
@@ -56,8 +60,17 @@ export function latestAnalysis(db: Db, orgId: string, issueId: string, source?: 
 
 /** Issues whose newest engine analysis (if any) has not seen their newest vote. */
 export async function issuesBehindTheirVotes(db: Db): Promise<{ orgId: string; issueId: string }[]> {
-  const heads = await db.selectFrom('vote_log').select(['org_id', 'issue_id', (e) => e.fn.max('seq').as('head')]).groupBy(['org_id', 'issue_id']).execute();
-  const seen = await db.selectFrom('analyses').select(['issue_id', (e) => e.fn.max('votes_seq').as('seen')]).where('source', '=', 'engine').groupBy('issue_id').execute();
+  const heads = await db
+    .selectFrom('vote_log')
+    .select(['org_id', 'issue_id', (e) => e.fn.max('seq').as('head')])
+    .groupBy(['org_id', 'issue_id'])
+    .execute();
+  const seen = await db
+    .selectFrom('analyses')
+    .select(['issue_id', (e) => e.fn.max('votes_seq').as('seen')])
+    .where('source', '=', 'engine')
+    .groupBy('issue_id')
+    .execute();
   const seenOf = new Map(seen.map((s) => [s.issue_id, Number(s.seen)]));
   return heads.filter((h) => Number(h.head) > (seenOf.get(h.issue_id) ?? 0)).map((h) => ({ orgId: h.org_id, issueId: h.issue_id }));
 }

@@ -62,7 +62,11 @@ async function lockChain(trx: Db, orgId: string): Promise<ChainHead> {
     .values({ org_id: orgId, position: 0, entry_hash: CHAIN_GENESIS })
     .onConflict((oc) => oc.column('org_id').doNothing())
     .execute();
-  await trx.updateTable('criticism_chain_heads').set({ position: sql<number>`position` }).where('org_id', '=', orgId).execute();
+  await trx
+    .updateTable('criticism_chain_heads')
+    .set({ position: sql<number>`position` })
+    .where('org_id', '=', orgId)
+    .execute();
   const head = await trx.selectFrom('criticism_chain_heads').select(['position', 'entry_hash']).where('org_id', '=', orgId).executeTakeFirstOrThrow();
   return { position: Number(head.position), entryHash: head.entry_hash };
 }
@@ -86,7 +90,13 @@ export async function findEpochKey(db: Db, orgId: string, epoch: string): Promis
  * appended to the public chain as it is made (a key made before keys were published is appended
  * when next asked for). Reads only, when every key exists and is published.
  */
-export async function epochKeys(db: Db, orgId: string, epochs: readonly string[], generate: () => Promise<{ publicKey: string; privateKey: string }>, at: string): Promise<CriticismKeyRow[]> {
+export async function epochKeys(
+  db: Db,
+  orgId: string,
+  epochs: readonly string[],
+  generate: () => Promise<{ publicKey: string; privateKey: string }>,
+  at: string,
+): Promise<CriticismKeyRow[]> {
   const found = await db.selectFrom('criticism_keys').selectAll().where('org_id', '=', orgId).where('epoch', 'in', epochs).execute();
   const byEpoch = new Map(found.map((k) => [k.epoch, k]));
   if (epochs.every((e) => byEpoch.get(e)?.position != null)) return epochs.map((e) => byEpoch.get(e) as CriticismKeyRow);
@@ -97,12 +107,30 @@ export async function epochKeys(db: Db, orgId: string, epochs: readonly string[]
       // Another request may have made it first: the stored one wins.
       await trx
         .insertInto('criticism_keys')
-        .values({ org_id: orgId, epoch, public_key: key.publicKey, private_key: key.privateKey, created_at: at, published_at: null, position: null, prev_hash: null, content_hash: null, entry_hash: null })
+        .values({
+          org_id: orgId,
+          epoch,
+          public_key: key.publicKey,
+          private_key: key.privateKey,
+          created_at: at,
+          published_at: null,
+          position: null,
+          prev_hash: null,
+          content_hash: null,
+          entry_hash: null,
+        })
         .onConflict((oc) => oc.columns(['org_id', 'epoch']).doNothing())
         .execute();
     }
     let head = await lockChain(trx, orgId);
-    const unpublished = await trx.selectFrom('criticism_keys').select(['epoch', 'public_key']).where('org_id', '=', orgId).where('epoch', 'in', epochs).where('position', 'is', null).orderBy('epoch').execute();
+    const unpublished = await trx
+      .selectFrom('criticism_keys')
+      .select(['epoch', 'public_key'])
+      .where('org_id', '=', orgId)
+      .where('epoch', 'in', epochs)
+      .where('position', 'is', null)
+      .orderBy('epoch')
+      .execute();
     for (const k of unpublished) {
       const position = head.position + 1;
       const contentHash = sha256(epochKeyContent({ epoch: k.epoch, publicKey: k.public_key }));
@@ -183,7 +211,11 @@ export function blindedHash(blinded: string): string {
  * deterministic, so signing them again answers the same signatures, and a client that lost its
  * answer loses no token.
  */
-export async function issueTokens<T>(db: Db, input: { orgId: string; epoch: string; memberId: string; blinded: readonly string[]; quota: number }, sign: () => Promise<T>): Promise<T> {
+export async function issueTokens<T>(
+  db: Db,
+  input: { orgId: string; epoch: string; memberId: string; blinded: readonly string[]; quota: number },
+  sign: () => Promise<T>,
+): Promise<T> {
   const hashes = [...new Set(input.blinded.map(blindedHash))];
   const member = { org_id: input.orgId, epoch: input.epoch, member_id: input.memberId };
   return inTransaction(db, async (trx) => {
@@ -220,7 +252,10 @@ export async function issueTokens<T>(db: Db, input: { orgId: string; epoch: stri
         .executeTakeFirst();
       if (!counted) {
         const before = await tokensIssued(trx, input.orgId, input.epoch, input.memberId);
-        throw new DomainError('rate_limited', `blinded: this epoch's quota is ${input.quota} tokens and ${before} were issued; ${Math.max(0, input.quota - before)} remain, and ${n} new blinded messages ask for more`);
+        throw new DomainError(
+          'rate_limited',
+          `blinded: this epoch's quota is ${input.quota} tokens and ${before} were issued; ${Math.max(0, input.quota - before)} remain, and ${n} new blinded messages ask for more`,
+        );
       }
       await trx
         .insertInto('criticism_blinded')
@@ -281,7 +316,12 @@ export async function publishedCounts(db: Db, orgId: string): Promise<PublishedC
   return {
     asOf: counts?.as_of ?? null,
     pending: Number(counts?.pending ?? 0),
-    epochs: epochs.map((e) => ({ epoch: e.epoch, tokensIssued: Number(e.tokens_issued), membersIssued: Number(e.members_issued), tokensSpent: Number(e.tokens_spent) })),
+    epochs: epochs.map((e) => ({
+      epoch: e.epoch,
+      tokensIssued: Number(e.tokens_issued),
+      membersIssued: Number(e.members_issued),
+      tokensSpent: Number(e.tokens_spent),
+    })),
   };
 }
 
@@ -313,7 +353,10 @@ export async function submitCriticism(db: Db, s: Submission): Promise<Receipt> {
   return inTransaction(db, async (trx) => {
     const spent = await trx.selectFrom('criticism_spent_tokens').select('pending_criticism_id').where('token_hash', '=', s.tokenHash).executeTakeFirst();
     if (spent) {
-      const first = spent.pending_criticism_id === null ? undefined : await trx.selectFrom('criticisms').selectAll().where('id', '=', spent.pending_criticism_id).executeTakeFirst();
+      const first =
+        spent.pending_criticism_id === null
+          ? undefined
+          : await trx.selectFrom('criticisms').selectAll().where('id', '=', spent.pending_criticism_id).executeTakeFirst();
       if (first && first.org_id === s.orgId && first.text === s.text && first.target_kind === s.targetKind && first.target_id === s.targetId) {
         return { id: first.id, contentHash: first.content_hash, writtenOn: first.written_on, created: false };
       }
@@ -359,9 +402,23 @@ export interface PublicationTime {
 export async function publicationDue(db: Db, orgId: string, at: PublicationTime): Promise<boolean> {
   const counts = await db.selectFrom('criticism_counts').select('as_of').where('org_id', '=', orgId).executeTakeFirst();
   if (!counts || counts.as_of < at.publishedAt) return true;
-  const waiting = await db.selectFrom('criticisms').select('id').where('org_id', '=', orgId).where('published_at', 'is', null).where('written_on', '<', at.beforeDay).limit(1).executeTakeFirst();
+  const waiting = await db
+    .selectFrom('criticisms')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('published_at', 'is', null)
+    .where('written_on', '<', at.beforeDay)
+    .limit(1)
+    .executeTakeFirst();
   if (waiting) return true;
-  const retired = await db.selectFrom('criticism_keys').select('epoch').where('org_id', '=', orgId).where('private_key', 'is not', null).where('epoch', '<', retiredBefore(at)).limit(1).executeTakeFirst();
+  const retired = await db
+    .selectFrom('criticism_keys')
+    .select('epoch')
+    .where('org_id', '=', orgId)
+    .where('private_key', 'is not', null)
+    .where('epoch', '<', retiredBefore(at))
+    .limit(1)
+    .executeTakeFirst();
   return retired !== undefined;
 }
 
@@ -378,8 +435,20 @@ export async function orgsDue(db: Db, at: PublicationTime): Promise<string[]> {
     .select('organisations.id')
     .where((e) => e.or([e('criticism_counts.as_of', 'is', null), e('criticism_counts.as_of', '<', at.publishedAt)]))
     .execute();
-  const waiting = await db.selectFrom('criticisms').select('org_id').distinct().where('published_at', 'is', null).where('written_on', '<', at.beforeDay).execute();
-  const retired = await db.selectFrom('criticism_keys').select('org_id').distinct().where('private_key', 'is not', null).where('epoch', '<', retiredBefore(at)).execute();
+  const waiting = await db
+    .selectFrom('criticisms')
+    .select('org_id')
+    .distinct()
+    .where('published_at', 'is', null)
+    .where('written_on', '<', at.beforeDay)
+    .execute();
+  const retired = await db
+    .selectFrom('criticism_keys')
+    .select('org_id')
+    .distinct()
+    .where('private_key', 'is not', null)
+    .where('epoch', '<', retiredBefore(at))
+    .execute();
   return [...new Set([...stale.map((r) => r.id), ...waiting.map((r) => r.org_id), ...retired.map((r) => r.org_id)])];
 }
 
@@ -400,12 +469,31 @@ export async function publishBatch(db: Db, orgId: string, at: PublicationTime): 
     published = await inTransaction(db, async (trx) => {
       let head = await lockChain(trx, orgId);
       if (!(await publicationDue(trx, orgId, at))) return { criticism: 0, keysRetired: 0 };
-      const batch = shuffled(await trx.selectFrom('criticisms').selectAll().where('org_id', '=', orgId).where('published_at', 'is', null).where('written_on', '<', at.beforeDay).execute());
+      const batch = shuffled(
+        await trx
+          .selectFrom('criticisms')
+          .selectAll()
+          .where('org_id', '=', orgId)
+          .where('published_at', 'is', null)
+          .where('written_on', '<', at.beforeDay)
+          .execute(),
+      );
       if (batch.length > 0) {
         const ids = batch.map((c) => c.id);
         const spent: { token_hash: string; org_id: string; epoch: string }[] = [];
-        for (const part of chunks(ids)) spent.push(...(await trx.selectFrom('criticism_spent_tokens').select(['token_hash', 'org_id', 'epoch']).where('pending_criticism_id', 'in', part).execute()));
-        for (const part of chunks(spent)) await trx.deleteFrom('criticism_spent_tokens').where('token_hash', 'in', part.map((t) => t.token_hash)).execute();
+        for (const part of chunks(ids))
+          spent.push(
+            ...(await trx.selectFrom('criticism_spent_tokens').select(['token_hash', 'org_id', 'epoch']).where('pending_criticism_id', 'in', part).execute()),
+          );
+        for (const part of chunks(spent))
+          await trx
+            .deleteFrom('criticism_spent_tokens')
+            .where(
+              'token_hash',
+              'in',
+              part.map((t) => t.token_hash),
+            )
+            .execute();
         for (const part of chunks(ids)) await trx.deleteFrom('criticisms').where('id', 'in', part).execute();
         const rows = batch.map((c) => {
           const position = head.position + 1;
@@ -415,11 +503,21 @@ export async function publishBatch(db: Db, orgId: string, at: PublicationTime): 
           return row;
         });
         for (const part of chunks(rows)) await trx.insertInto('criticisms').values(part).execute();
-        for (const part of chunks(shuffled(spent))) await trx.insertInto('criticism_spent_tokens').values(part.map((t) => ({ ...t, pending_criticism_id: null }))).execute();
+        for (const part of chunks(shuffled(spent)))
+          await trx
+            .insertInto('criticism_spent_tokens')
+            .values(part.map((t) => ({ ...t, pending_criticism_id: null })))
+            .execute();
         await moveChainHead(trx, orgId, head);
       }
       // Signing keys past their spending window: the private half goes; the public key stays, published.
-      const retired = await trx.updateTable('criticism_keys').set({ private_key: null }).where('org_id', '=', orgId).where('private_key', 'is not', null).where('epoch', '<', retiredBefore(at)).executeTakeFirst();
+      const retired = await trx
+        .updateTable('criticism_keys')
+        .set({ private_key: null })
+        .where('org_id', '=', orgId)
+        .where('private_key', 'is not', null)
+        .where('epoch', '<', retiredBefore(at))
+        .executeTakeFirst();
       await trx.deleteFrom('criticism_blinded').where('org_id', '=', orgId).where('epoch', '<', retiredBefore(at)).execute();
       await takeCounts(trx, orgId, at.publishedAt);
       return { criticism: batch.length, keysRetired: Number(retired.numUpdatedRows) };
@@ -452,7 +550,9 @@ async function takeCounts(trx: Db, orgId: string, asOf: string): Promise<void> {
   if (totals.length) {
     await trx
       .insertInto('criticism_epoch_counts')
-      .values(totals.map((t) => ({ org_id: orgId, epoch: t.epoch, tokens_issued: t.tokensIssued, members_issued: t.membersIssued, tokens_spent: t.tokensSpent })))
+      .values(
+        totals.map((t) => ({ org_id: orgId, epoch: t.epoch, tokens_issued: t.tokensIssued, members_issued: t.membersIssued, tokens_spent: t.tokensSpent })),
+      )
       .execute();
   }
 }
@@ -470,7 +570,13 @@ export interface PublishedCriticism extends CriticismRow {
 
 /** The published criticism of an organisation in chain order, newest first, with seconds and answers. */
 export async function listPublished(db: Db, orgId: string, memberId: string | null): Promise<PublishedCriticism[]> {
-  const rows = await db.selectFrom('criticisms').selectAll().where('org_id', '=', orgId).where('position', 'is not', null).orderBy('position', 'desc').execute();
+  const rows = await db
+    .selectFrom('criticisms')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('position', 'is not', null)
+    .orderBy('position', 'desc')
+    .execute();
   const seconds = await db
     .selectFrom('criticism_seconds')
     .select((e) => ['criticism_id', e.fn.countAll<number>().as('n')])
@@ -478,7 +584,11 @@ export async function listPublished(db: Db, orgId: string, memberId: string | nu
     .groupBy('criticism_id')
     .execute();
   const mine = memberId
-    ? new Set((await db.selectFrom('criticism_seconds').select('criticism_id').where('org_id', '=', orgId).where('member_id', '=', memberId).execute()).map((r) => r.criticism_id))
+    ? new Set(
+        (await db.selectFrom('criticism_seconds').select('criticism_id').where('org_id', '=', orgId).where('member_id', '=', memberId).execute()).map(
+          (r) => r.criticism_id,
+        ),
+      )
     : new Set<string>();
   const answers = await db
     .selectFrom('criticism_answers')
@@ -520,11 +630,23 @@ export async function secondsOf(db: Db, orgId: string, criticismId: string, memb
 }
 
 export async function withdrawSecond(db: Db, input: { orgId: string; criticismId: string; memberId: string }): Promise<void> {
-  await db.deleteFrom('criticism_seconds').where('org_id', '=', input.orgId).where('criticism_id', '=', input.criticismId).where('member_id', '=', input.memberId).execute();
+  await db
+    .deleteFrom('criticism_seconds')
+    .where('org_id', '=', input.orgId)
+    .where('criticism_id', '=', input.criticismId)
+    .where('member_id', '=', input.memberId)
+    .execute();
 }
 
 export async function answer(db: Db, input: { orgId: string; criticismId: string; authorId: string; text: string; at: string }): Promise<CriticismAnswerRow> {
-  const row: CriticismAnswerRow = { id: newId(), org_id: input.orgId, criticism_id: input.criticismId, author_id: input.authorId, text: input.text, answered_at: input.at };
+  const row: CriticismAnswerRow = {
+    id: newId(),
+    org_id: input.orgId,
+    criticism_id: input.criticismId,
+    author_id: input.authorId,
+    text: input.text,
+    answered_at: input.at,
+  };
   await db.insertInto('criticism_answers').values(row).execute();
   return row;
 }

@@ -29,7 +29,11 @@ export async function recordEvent(db: Db, input: NewEvent): Promise<void> {
 
 /** Many events at once (imports). */
 export async function recordEvents(db: Db, input: NewEvent[]): Promise<void> {
-  for (let i = 0; i < input.length; i += 500) await db.insertInto('events').values(input.slice(i, i + 500).map(rowOf)).execute();
+  for (let i = 0; i < input.length; i += 500)
+    await db
+      .insertInto('events')
+      .values(input.slice(i, i + 500).map(rowOf))
+      .execute();
 }
 
 export async function listEvents(db: Db, orgId: string, filter: { issueId?: string; limit: number }) {

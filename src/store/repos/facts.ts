@@ -3,7 +3,20 @@
  * endorsements, reports, published line versions, analyses and marks. Never from cached
  * counters, so every figure of the model can be recomputed from what happened.
  */
-import type { ActFact, AnalysisFact, BlockFact, EndorsementFact, ImportanceFact, IssueFact, LineVersionFact, MemberFact, Millis, ModelFacts, ReportFact, RolePeriod } from '../../core/model/facts.js';
+import type {
+  ActFact,
+  AnalysisFact,
+  BlockFact,
+  EndorsementFact,
+  ImportanceFact,
+  IssueFact,
+  LineVersionFact,
+  MemberFact,
+  Millis,
+  ModelFacts,
+  ReportFact,
+  RolePeriod,
+} from '../../core/model/facts.js';
 import type { EndorsementKind, Role, Verdict, VoteValue } from '../../core/index.js';
 import { AnalysisSnapshot } from '../../contract/analysis.js';
 import { groupConsensusOf } from '../../core/consensus.js';
@@ -47,34 +60,64 @@ function roleHistories(rows: readonly RoleEvent[]): Map<string, RolePeriod[]> {
 }
 
 async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
-  const [memberRows, roleRows, issueRows, voteRows, statementRows, endorsementRows, actionRows, reportRows, versions, analysisRows, blockRows, importanceRows] = await Promise.all([
-    db.selectFrom('members').select(['id', 'joined_at', 'constituency', 'role']).where('org_id', '=', orgId).execute(),
-    // The members table holds the current role; its history is in the member events.
-    db.selectFrom('events').select(['type', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).where('type', 'in', roleEventTypes).orderBy('at').orderBy('seq').execute(),
-    db.selectFrom('issues').select(['id', 'title', 'created_at', 'resolved_at']).where('org_id', '=', orgId).execute(),
-    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from']).where('org_id', '=', orgId).orderBy('seq').execute(),
-    db.selectFrom('statements').select(['id', 'issue_id', 'author_id', 'created_at']).where('org_id', '=', orgId).where('author_id', 'is not', null).execute(),
-    db
-      .selectFrom('endorsements')
-      .innerJoin('line_versions', 'line_versions.id', 'endorsements.line_version_id')
-      .select(['endorsements.member_id', 'endorsements.line_version_id', 'line_versions.issue_id', 'endorsements.created_at', 'endorsements.kind'])
-      .where('endorsements.org_id', '=', orgId)
-      .execute(),
-    db
-      .selectFrom('action_participants')
-      .innerJoin('actions', 'actions.id', 'action_participants.action_id')
-      .select(['action_participants.member_id', 'action_participants.action_id', 'actions.issue_id', 'action_participants.joined_at'])
-      .where('action_participants.org_id', '=', orgId)
-      .execute(),
-    db.selectFrom('reports').select(['id', 'issue_id', 'member_id', 'created_at', 'claim_id', 'verdict']).where('org_id', '=', orgId).execute(),
-    listPublishedVersions(db, orgId),
-    db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
-    db.selectFrom('issue_blocks').select(['blocker_id', 'blocked_id']).where('org_id', '=', orgId).execute(),
-    db.selectFrom('issue_importance').select(['member_id', 'issue_id', 'marked_at']).where('org_id', '=', orgId).execute(),
-  ]);
+  const [memberRows, roleRows, issueRows, voteRows, statementRows, endorsementRows, actionRows, reportRows, versions, analysisRows, blockRows, importanceRows] =
+    await Promise.all([
+      db.selectFrom('members').select(['id', 'joined_at', 'constituency', 'role']).where('org_id', '=', orgId).execute(),
+      // The members table holds the current role; its history is in the member events.
+      db
+        .selectFrom('events')
+        .select(['type', 'actor_id', 'at', 'data'])
+        .where('org_id', '=', orgId)
+        .where('type', 'in', roleEventTypes)
+        .orderBy('at')
+        .orderBy('seq')
+        .execute(),
+      db.selectFrom('issues').select(['id', 'title', 'created_at', 'resolved_at']).where('org_id', '=', orgId).execute(),
+      db
+        .selectFrom('vote_log')
+        .select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from'])
+        .where('org_id', '=', orgId)
+        .orderBy('seq')
+        .execute(),
+      db
+        .selectFrom('statements')
+        .select(['id', 'issue_id', 'author_id', 'created_at'])
+        .where('org_id', '=', orgId)
+        .where('author_id', 'is not', null)
+        .execute(),
+      db
+        .selectFrom('endorsements')
+        .innerJoin('line_versions', 'line_versions.id', 'endorsements.line_version_id')
+        .select(['endorsements.member_id', 'endorsements.line_version_id', 'line_versions.issue_id', 'endorsements.created_at', 'endorsements.kind'])
+        .where('endorsements.org_id', '=', orgId)
+        .execute(),
+      db
+        .selectFrom('action_participants')
+        .innerJoin('actions', 'actions.id', 'action_participants.action_id')
+        .select(['action_participants.member_id', 'action_participants.action_id', 'actions.issue_id', 'action_participants.joined_at'])
+        .where('action_participants.org_id', '=', orgId)
+        .execute(),
+      db.selectFrom('reports').select(['id', 'issue_id', 'member_id', 'created_at', 'claim_id', 'verdict']).where('org_id', '=', orgId).execute(),
+      listPublishedVersions(db, orgId),
+      db
+        .selectFrom('analyses')
+        .select(['id', 'issue_id', 'created_at', 'result'])
+        .where('org_id', '=', orgId)
+        .where('source', '=', 'engine')
+        .orderBy('issue_id')
+        .orderBy('seq')
+        .execute(),
+      db.selectFrom('issue_blocks').select(['blocker_id', 'blocked_id']).where('org_id', '=', orgId).execute(),
+      db.selectFrom('issue_importance').select(['member_id', 'issue_id', 'marked_at']).where('org_id', '=', orgId).execute(),
+    ]);
   const roles = roleHistories(roleRows);
   return {
-    members: memberRows.map((m) => ({ id: m.id, joinedAt: ms(m.joined_at), constituency: m.constituency, roles: roles.get(m.id) ?? [{ role: m.role, from: ms(m.joined_at) }] })),
+    members: memberRows.map((m) => ({
+      id: m.id,
+      joinedAt: ms(m.joined_at),
+      constituency: m.constituency,
+      roles: roles.get(m.id) ?? [{ role: m.role, from: ms(m.joined_at) }],
+    })),
     issues: issueRows.map((i) => ({ id: i.id, title: i.title, openedAt: ms(i.created_at), resolvedAt: i.resolved_at ? ms(i.resolved_at) : null })),
     acts: [
       ...voteRows.map(voteAct),
@@ -94,7 +137,13 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
         cites: c.citations.map((x) => ({ kind: x.kind, ref: (x.statement_id ?? x.analysis_id ?? x.report_id)! })).filter((x) => x.ref !== null),
       })),
     })),
-    endorsements: endorsementRows.map((e) => ({ memberId: e.member_id, lineVersionId: e.line_version_id, issueId: e.issue_id, at: ms(e.created_at), kind: e.kind })),
+    endorsements: endorsementRows.map((e) => ({
+      memberId: e.member_id,
+      lineVersionId: e.line_version_id,
+      issueId: e.issue_id,
+      at: ms(e.created_at),
+      kind: e.kind,
+    })),
     analyses: analysisRows.map(analysisFact),
     blocks: blockRows.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
     importance: importanceRows.map((i) => ({ memberId: i.member_id, issueId: i.issue_id, at: ms(i.marked_at) })),
@@ -102,8 +151,23 @@ async function factsFromTables(db: Db, orgId: string): Promise<ModelFacts> {
 }
 
 /** A row of the vote log as an act: carried votes keep their mark, and the model counts no act for them. */
-export function voteAct(v: { member_id: string; issue_id: string; statement_id: string; cast_at: string; value: VoteValue | number; carried_from: string | null }): ActFact {
-  return { memberId: v.member_id, issueId: v.issue_id, at: ms(v.cast_at), kind: 'vote', statementId: v.statement_id, value: Number(v.value) as VoteValue, carriedFrom: v.carried_from };
+export function voteAct(v: {
+  member_id: string;
+  issue_id: string;
+  statement_id: string;
+  cast_at: string;
+  value: VoteValue | number;
+  carried_from: string | null;
+}): ActFact {
+  return {
+    memberId: v.member_id,
+    issueId: v.issue_id,
+    at: ms(v.cast_at),
+    kind: 'vote',
+    statementId: v.statement_id,
+    value: Number(v.value) as VoteValue,
+    carriedFrom: v.carried_from,
+  };
 }
 
 /** A member's answer to a line version: one act per version, at the latest answer. */
@@ -195,7 +259,14 @@ export interface FoldEvent {
   data: EventData;
 }
 
-export function foldEventOf(row: { seq: number | string | bigint; type: string; issue_id: string | null; actor_id: string | null; at: string; data: string }): FoldEvent {
+export function foldEventOf(row: {
+  seq: number | string | bigint;
+  type: string;
+  issue_id: string | null;
+  actor_id: string | null;
+  at: string;
+  data: string;
+}): FoldEvent {
   return { seq: Number(row.seq), type: row.type, issueId: row.issue_id, actorId: row.actor_id, at: ms(row.at), data: JSON.parse(row.data) as EventData };
 }
 
@@ -237,7 +308,12 @@ export class EventFold {
         // Joining (with the role joined as) starts the member's role history.
         const id = e.type === 'member.joined' ? e.actorId : (d.memberId ?? null);
         if (!id) break;
-        this.members.set(id, { id, joinedAt: at, constituency: e.type === 'member.joined' ? (d.constituency ?? null) : null, roles: [{ role: d.role ?? 'member', from: at }] });
+        this.members.set(id, {
+          id,
+          joinedAt: at,
+          constituency: e.type === 'member.joined' ? (d.constituency ?? null) : null,
+          roles: [{ role: d.role ?? 'member', from: at }],
+        });
         this.changed.add('members');
         break;
       }
@@ -270,7 +346,8 @@ export class EventFold {
         break;
       }
       case 'statement.added':
-        if (e.actorId && e.issueId && d.statementId) this.addAct({ memberId: e.actorId, issueId: e.issueId, at, kind: 'statement', statementId: d.statementId }, this.statementActs);
+        if (e.actorId && e.issueId && d.statementId)
+          this.addAct({ memberId: e.actorId, issueId: e.issueId, at, kind: 'statement', statementId: d.statementId }, this.statementActs);
         break;
       case 'line.published':
         if (!e.issueId || !d.versionId || !d.claims) break;
@@ -384,8 +461,20 @@ function factsOfFold(fold: EventFold, voteActs: ActFact[], analyses: AnalysisFac
 export async function loadModelFactsFromEvents(db: Db, orgId: string): Promise<ModelFacts> {
   const [rows, voteRows, analysisRows] = await Promise.all([
     db.selectFrom('events').select(['seq', 'type', 'issue_id', 'actor_id', 'at', 'data']).where('org_id', '=', orgId).orderBy('at').orderBy('seq').execute(),
-    db.selectFrom('vote_log').select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from']).where('org_id', '=', orgId).orderBy('seq').execute(),
-    db.selectFrom('analyses').select(['id', 'issue_id', 'created_at', 'result']).where('org_id', '=', orgId).where('source', '=', 'engine').orderBy('issue_id').orderBy('seq').execute(),
+    db
+      .selectFrom('vote_log')
+      .select(['member_id', 'issue_id', 'statement_id', 'cast_at', 'value', 'carried_from'])
+      .where('org_id', '=', orgId)
+      .orderBy('seq')
+      .execute(),
+    db
+      .selectFrom('analyses')
+      .select(['id', 'issue_id', 'created_at', 'result'])
+      .where('org_id', '=', orgId)
+      .where('source', '=', 'engine')
+      .orderBy('issue_id')
+      .orderBy('seq')
+      .execute(),
   ]);
   const fold = new EventFold();
   for (const row of rows) fold.apply(foldEventOf(row));

@@ -7,7 +7,16 @@ export type InviteRow = InviteTable;
 
 export async function createInvite(
   db: Db,
-  input: { orgId: string; tokenHash: string; role: Role; constituency: string | null; maxUses: number; expiresAt: string; createdBy: string | null; at: string },
+  input: {
+    orgId: string;
+    tokenHash: string;
+    role: Role;
+    constituency: string | null;
+    maxUses: number;
+    expiresAt: string;
+    createdBy: string | null;
+    at: string;
+  },
 ): Promise<InviteRow> {
   const row: InviteRow = {
     id: newId(),

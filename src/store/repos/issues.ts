@@ -9,7 +9,15 @@ export type CycleRow = CycleTable;
 /** Create an issue with its first cycle, in gather. */
 export async function createIssue(
   db: Db,
-  input: { orgId: string; title: string; description: string; createdBy: string | null; at: string; externalRef?: string | null; predecessorId?: string | null },
+  input: {
+    orgId: string;
+    title: string;
+    description: string;
+    createdBy: string | null;
+    at: string;
+    externalRef?: string | null;
+    predecessorId?: string | null;
+  },
 ): Promise<{ issue: IssueRow; cycle: CycleRow }> {
   const issue: IssueRow = {
     id: newId(),

@@ -20,7 +20,11 @@ export async function createDraft(
   db: Db,
   input: { orgId: string; issueId: string; cycleId: string; analysisId: string | null; createdBy: string | null; at: string; claims: NewClaim[] },
 ): Promise<LineVersionRow> {
-  const newest = await db.selectFrom('line_versions').select((e) => e.fn.max('number').as('n')).where('issue_id', '=', input.issueId).executeTakeFirst();
+  const newest = await db
+    .selectFrom('line_versions')
+    .select((e) => e.fn.max('number').as('n'))
+    .where('issue_id', '=', input.issueId)
+    .executeTakeFirst();
   const version: LineVersionRow = {
     id: newId(),
     org_id: input.orgId,
@@ -82,7 +86,14 @@ export async function listVersions(db: Db, orgId: string, issueId: string): Prom
 
 /** Every published version of the organisation, oldest first, with claims and citations. */
 export async function listPublishedVersions(db: Db, orgId: string): Promise<VersionWithClaims[]> {
-  const rows = await db.selectFrom('line_versions').selectAll().where('org_id', '=', orgId).where('status', '=', 'published').orderBy('published_at').orderBy('number').execute();
+  const rows = await db
+    .selectFrom('line_versions')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'published')
+    .orderBy('published_at')
+    .orderBy('number')
+    .execute();
   return withClaims(db, orgId, rows);
 }
 
@@ -91,7 +102,17 @@ async function withClaims(db: Db, orgId: string, versions: LineVersionRow[]): Pr
   const ids = versions.map((v) => v.id);
   const claims = await db.selectFrom('claims').selectAll().where('org_id', '=', orgId).where('line_version_id', 'in', ids).orderBy('position').execute();
   const citations = claims.length
-    ? await db.selectFrom('citations').selectAll().where('org_id', '=', orgId).where('claim_id', 'in', claims.map((c) => c.id)).orderBy('id').execute()
+    ? await db
+        .selectFrom('citations')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where(
+          'claim_id',
+          'in',
+          claims.map((c) => c.id),
+        )
+        .orderBy('id')
+        .execute()
     : [];
   const citesOf = new Map<string, CitationRow[]>();
   for (const c of citations) citesOf.set(c.claim_id, [...(citesOf.get(c.claim_id) ?? []), c]);

@@ -40,7 +40,11 @@ export async function createMember(db: Db, input: NewMember): Promise<MemberRow>
 
 /** Insert many members at once (imports), in chunks the drivers accept. */
 export async function insertMembers(db: Db, rows: MemberRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('members').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('members')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 export async function getMember(db: Db, orgId: string, memberId: string): Promise<MemberRow | undefined> {
@@ -52,19 +56,15 @@ export async function findMemberByEmail(db: Db, orgId: string, email: string): P
 }
 
 export async function listMembers(db: Db, orgId: string, page: { limit: number; offset: number }): Promise<MemberRow[]> {
-  return db
-    .selectFrom('members')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('joined_at')
-    .orderBy('id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+  return db.selectFrom('members').selectAll().where('org_id', '=', orgId).orderBy('joined_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 }
 
 export async function countMembers(db: Db, orgId: string): Promise<number> {
-  const r = await db.selectFrom('members').select((e) => e.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('members')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -5,10 +5,7 @@ import type { OrganisationTable } from '../schema/index.js';
 
 export type OrganisationRow = OrganisationTable;
 
-export async function createOrganisation(
-  db: Db,
-  input: { slug: string; name: string; moderation?: ModerationPolicy; at: string },
-): Promise<OrganisationRow> {
+export async function createOrganisation(db: Db, input: { slug: string; name: string; moderation?: ModerationPolicy; at: string }): Promise<OrganisationRow> {
   const row: OrganisationRow = {
     id: newId(),
     slug: input.slug,
@@ -33,11 +30,7 @@ export async function listOrganisations(db: Db): Promise<OrganisationRow[]> {
   return db.selectFrom('organisations').selectAll().orderBy('created_at').execute();
 }
 
-export async function updateOrganisation(
-  db: Db,
-  orgId: string,
-  patch: Partial<Pick<OrganisationRow, 'name' | 'moderation' | 'settings'>>,
-): Promise<void> {
+export async function updateOrganisation(db: Db, orgId: string, patch: Partial<Pick<OrganisationRow, 'name' | 'moderation' | 'settings'>>): Promise<void> {
   if (Object.keys(patch).length === 0) return;
   await db.updateTable('organisations').set(patch).where('id', '=', orgId).execute();
 }

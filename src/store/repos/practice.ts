@@ -11,8 +11,19 @@ export type ActionRow = ActionTable;
 export type ReportRow = ReportTable;
 
 /** A member's answer to a version: one per member and version; a new answer replaces the old. */
-export async function endorse(db: Db, input: { orgId: string; lineVersionId: string; memberId: string; kind: EndorsementKind; text: string | null; at: string }): Promise<EndorsementRow> {
-  const row: EndorsementRow = { id: newId(), org_id: input.orgId, line_version_id: input.lineVersionId, member_id: input.memberId, kind: input.kind, text: input.text, created_at: input.at };
+export async function endorse(
+  db: Db,
+  input: { orgId: string; lineVersionId: string; memberId: string; kind: EndorsementKind; text: string | null; at: string },
+): Promise<EndorsementRow> {
+  const row: EndorsementRow = {
+    id: newId(),
+    org_id: input.orgId,
+    line_version_id: input.lineVersionId,
+    member_id: input.memberId,
+    kind: input.kind,
+    text: input.text,
+    created_at: input.at,
+  };
   const stored = await db
     .insertInto('endorsements')
     .values(row)
@@ -44,7 +55,18 @@ export async function listActions(db: Db, orgId: string, issueId: string): Promi
 
 export async function fileReport(
   db: Db,
-  input: { orgId: string; issueId: string; cycleId: string; actionId: string | null; memberId: string; claimId: string | null; verdict: Verdict | null; whatDone: string; whatHappened: string; at: string },
+  input: {
+    orgId: string;
+    issueId: string;
+    cycleId: string;
+    actionId: string | null;
+    memberId: string;
+    claimId: string | null;
+    verdict: Verdict | null;
+    whatDone: string;
+    whatHappened: string;
+    at: string;
+  },
 ): Promise<ReportRow> {
   const row: ReportRow = {
     id: newId(),
@@ -108,7 +130,12 @@ export async function listImportance(db: Db, orgId: string) {
  */
 export async function joinAction(db: Db, input: { orgId: string; actionId: string; memberId: string; at: string }): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    const action = await trx.selectFrom('actions').select(['issue_id', 'cycle_id']).where('org_id', '=', input.orgId).where('id', '=', input.actionId).executeTakeFirst();
+    const action = await trx
+      .selectFrom('actions')
+      .select(['issue_id', 'cycle_id'])
+      .where('org_id', '=', input.orgId)
+      .where('id', '=', input.actionId)
+      .executeTakeFirst();
     if (!action) return false;
     const r = await trx
       .insertInto('action_participants')
@@ -117,7 +144,15 @@ export async function joinAction(db: Db, input: { orgId: string; actionId: strin
       .executeTakeFirst();
     const joined = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     if (joined) {
-      await recordEvent(trx, { orgId: input.orgId, issueId: action.issue_id, cycleId: action.cycle_id, type: 'action.joined', at: input.at, actorId: input.memberId, data: { actionId: input.actionId } });
+      await recordEvent(trx, {
+        orgId: input.orgId,
+        issueId: action.issue_id,
+        cycleId: action.cycle_id,
+        type: 'action.joined',
+        at: input.at,
+        actorId: input.memberId,
+        data: { actionId: input.actionId },
+      });
     }
     return joined;
   });
@@ -137,14 +172,32 @@ export async function leaveAction(db: Db, input: { orgId: string; actionId: stri
       .returning('action_id')
       .execute();
     if (left.length === 0) return false;
-    const action = await trx.selectFrom('actions').select(['issue_id', 'cycle_id']).where('org_id', '=', input.orgId).where('id', '=', input.actionId).executeTakeFirstOrThrow();
-    await recordEvent(trx, { orgId: input.orgId, issueId: action.issue_id, cycleId: action.cycle_id, type: 'action.left', at: input.at, actorId: input.memberId, data: { actionId: input.actionId } });
+    const action = await trx
+      .selectFrom('actions')
+      .select(['issue_id', 'cycle_id'])
+      .where('org_id', '=', input.orgId)
+      .where('id', '=', input.actionId)
+      .executeTakeFirstOrThrow();
+    await recordEvent(trx, {
+      orgId: input.orgId,
+      issueId: action.issue_id,
+      cycleId: action.cycle_id,
+      type: 'action.left',
+      at: input.at,
+      actorId: input.memberId,
+      data: { actionId: input.actionId },
+    });
     return true;
   });
 }
 
 /** Per action of an issue: how many members take part, and whether this member does. */
-export async function participationOf(db: Db, orgId: string, issueId: string, memberId: string): Promise<Map<string, { participants: number; joinedByMe: boolean }>> {
+export async function participationOf(
+  db: Db,
+  orgId: string,
+  issueId: string,
+  memberId: string,
+): Promise<Map<string, { participants: number; joinedByMe: boolean }>> {
   const rows = await db
     .selectFrom('action_participants')
     .innerJoin('actions', 'actions.id', 'action_participants.action_id')

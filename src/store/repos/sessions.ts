@@ -13,7 +13,17 @@ const liveSession = prepared((db: Db, sessionId: string, at: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('members', 'members.id', 'sessions.member_id')
-    .select(['sessions.id as session_id', 'sessions.org_id', 'sessions.expires_at', 'members.id as member_id', 'members.role', 'members.display_name', 'sessions.role as issued_role', 'sessions.created_at', 'sessions.seen_at'])
+    .select([
+      'sessions.id as session_id',
+      'sessions.org_id',
+      'sessions.expires_at',
+      'members.id as member_id',
+      'members.role',
+      'members.display_name',
+      'sessions.role as issued_role',
+      'sessions.created_at',
+      'sessions.seen_at',
+    ])
     .where('sessions.id', '=', sessionId)
     .where('sessions.expires_at', '>', at),
 );

@@ -48,7 +48,11 @@ export function statementRow(input: {
 }
 
 export async function insertStatements(db: Db, rows: StatementRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('statements').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('statements')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 export async function getStatement(db: Db, orgId: string, statementId: string): Promise<StatementRow | undefined> {
@@ -87,7 +91,13 @@ export async function voteCountsByStatement(db: Db, orgId: string, issueId: stri
 }
 
 /** Statements of the issue in `statuses` that the member has not voted on (merged duplicates are no longer put to the vote). */
-export async function unseenStatements(db: Db, orgId: string, issueId: string, memberId: string, statuses: readonly StatementStatus[]): Promise<StatementRow[]> {
+export async function unseenStatements(
+  db: Db,
+  orgId: string,
+  issueId: string,
+  memberId: string,
+  statuses: readonly StatementStatus[],
+): Promise<StatementRow[]> {
   return db
     .selectFrom('statements')
     .selectAll()
@@ -96,7 +106,9 @@ export async function unseenStatements(db: Db, orgId: string, issueId: string, m
     .where('status', 'in', statuses)
     .where('merged_into', 'is', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('votes').select('votes.statement_id').whereRef('votes.statement_id', '=', 'statements.id').where('votes.member_id', '=', memberId))),
+      not(
+        exists(selectFrom('votes').select('votes.statement_id').whereRef('votes.statement_id', '=', 'statements.id').where('votes.member_id', '=', memberId)),
+      ),
     )
     .execute();
 }
@@ -213,7 +225,13 @@ export async function mergedTargets(db: Db, orgId: string, statementIds: readonl
   const out = new Map<string, string>();
   for (let i = 0; i < statementIds.length; i += 500) {
     const chunk = statementIds.slice(i, i + 500);
-    const rows = await db.selectFrom('statements').select(['id', 'merged_into']).where('org_id', '=', orgId).where('id', 'in', chunk).where('merged_into', 'is not', null).execute();
+    const rows = await db
+      .selectFrom('statements')
+      .select(['id', 'merged_into'])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', chunk)
+      .where('merged_into', 'is not', null)
+      .execute();
     for (const r of rows) out.set(r.id, r.merged_into!);
   }
   return out;
@@ -254,7 +272,12 @@ export interface MergeOutcome {
 export async function mergeStatement(trx: Db, input: MergeInput): Promise<MergeOutcome> {
   // Lock both rows first, in one order, so two merges touching the same statement run one after the other.
   for (const id of [input.statementId, input.into].sort()) {
-    await trx.updateTable('statements').set((eb) => ({ merged_into: eb.ref('merged_into') })).where('org_id', '=', input.orgId).where('id', '=', id).execute();
+    await trx
+      .updateTable('statements')
+      .set((eb) => ({ merged_into: eb.ref('merged_into') }))
+      .where('org_id', '=', input.orgId)
+      .where('id', '=', id)
+      .execute();
   }
   const duplicate = await getStatement(trx, input.orgId, input.statementId);
   if (!duplicate) throw notFound('statement');
@@ -265,9 +288,20 @@ export async function mergeStatement(trx: Db, input: MergeInput): Promise<MergeO
   if (duplicate.merged_into !== null) throw new DomainError('conflict', `statement: already merged into ${duplicate.merged_into}`);
   if (target.merged_into !== null) throw new DomainError('conflict', `into: merged itself into ${target.merged_into}; merge into that statement`);
   if (target.status === 'rejected') throw new DomainError('conflict', 'into: rejected in moderation, not open for votes');
-  const mergedHere = await trx.selectFrom('statements').select('id').where('org_id', '=', input.orgId).where('merged_into', '=', duplicate.id).limit(1).executeTakeFirst();
+  const mergedHere = await trx
+    .selectFrom('statements')
+    .select('id')
+    .where('org_id', '=', input.orgId)
+    .where('merged_into', '=', duplicate.id)
+    .limit(1)
+    .executeTakeFirst();
   if (mergedHere) throw new DomainError('conflict', 'statement: other statements were merged into it; merge into it instead');
-  const issue = await trx.selectFrom('issues').select('status').where('org_id', '=', input.orgId).where('id', '=', duplicate.issue_id).executeTakeFirstOrThrow();
+  const issue = await trx
+    .selectFrom('issues')
+    .select('status')
+    .where('org_id', '=', input.orgId)
+    .where('id', '=', duplicate.issue_id)
+    .executeTakeFirstOrThrow();
   if (issue.status !== 'open') throw new DomainError('conflict', 'statement: its issue is resolved');
 
   await trx
@@ -278,7 +312,13 @@ export async function mergeStatement(trx: Db, input: MergeInput): Promise<MergeO
     .execute();
 
   const [onDuplicate, onTarget] = await Promise.all([
-    trx.selectFrom('votes').select(['member_id', 'value']).where('org_id', '=', input.orgId).where('statement_id', '=', duplicate.id).orderBy('member_id').execute(),
+    trx
+      .selectFrom('votes')
+      .select(['member_id', 'value'])
+      .where('org_id', '=', input.orgId)
+      .where('statement_id', '=', duplicate.id)
+      .orderBy('member_id')
+      .execute(),
     trx.selectFrom('votes').select('member_id').where('org_id', '=', input.orgId).where('statement_id', '=', target.id).execute(),
   ]);
   const votedOnTarget = new Set(onTarget.map((v) => v.member_id));
@@ -289,7 +329,16 @@ export async function mergeStatement(trx: Db, input: MergeInput): Promise<MergeO
     // A vote on the target written meanwhile (another connection) wins: it is the member's own.
     const written = await trx
       .insertInto('votes')
-      .values(chunk.map((v) => ({ org_id: input.orgId, issue_id: target.issue_id, statement_id: target.id, member_id: v.member_id, value: Number(v.value) as VoteValue, updated_at: input.at })))
+      .values(
+        chunk.map((v) => ({
+          org_id: input.orgId,
+          issue_id: target.issue_id,
+          statement_id: target.id,
+          member_id: v.member_id,
+          value: Number(v.value) as VoteValue,
+          updated_at: input.at,
+        })),
+      )
       .onConflict((oc) => oc.columns(['statement_id', 'member_id']).doNothing())
       .returning(['member_id', 'value'])
       .execute();

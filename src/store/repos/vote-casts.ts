@@ -6,7 +6,15 @@
 import { CompiledQuery } from 'kysely';
 import type { VoteValue } from '../../core/index.js';
 import type { Db } from '../db-type.js';
-import { appendVoteLog as logRows, keepKeys, keptKey as keptKeyOf, keptKeys, upsertCurrentVotes, voteTarget as voteTargetOf, voteTargets } from '../dialect/vote-statements.js';
+import {
+  appendVoteLog as logRows,
+  keepKeys,
+  keptKey as keptKeyOf,
+  keptKeys,
+  upsertCurrentVotes,
+  voteTarget as voteTargetOf,
+  voteTargets,
+} from '../dialect/vote-statements.js';
 import { prepared } from '../prepared.js';
 import { inTransaction } from '../tx.js';
 import type { CastResult, CastVote, VoteOutcome, VoteRequest, VoteTarget } from '../vote-types.js';
@@ -115,7 +123,14 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
     // The keys first, as in castOne: each kept with its vote's answer, changed or not.
     const keptNow = await keepKeys(
       trx,
-      keyed.map((v) => ({ org_id: v.orgId, member_id: v.memberId, idempotency_key: v.idempotencyKey, statement_id: v.statementId, value: v.value, cast_at: v.at })),
+      keyed.map((v) => ({
+        org_id: v.orgId,
+        member_id: v.memberId,
+        idempotency_key: v.idempotencyKey,
+        statement_id: v.statementId,
+        value: v.value,
+        cast_at: v.at,
+      })),
     ).execute();
     const fresh = new Set(keptNow.map((k) => keyOf(k.member_id, k.idempotency_key)));
     const retries = keyed.filter((v) => !fresh.has(keyOf(v.memberId, v.idempotencyKey)));
@@ -145,7 +160,15 @@ async function castRound(trx: Db, round: VoteRequest[]): Promise<VoteOutcome[]> 
     if (toLog.length > 0) {
       await logRows(
         trx,
-        toLog.map((v) => ({ org_id: v.orgId, issue_id: v.issueId, statement_id: v.statementId, member_id: v.memberId, value: v.value, idempotency_key: v.idempotencyKey, cast_at: v.at })),
+        toLog.map((v) => ({
+          org_id: v.orgId,
+          issue_id: v.issueId,
+          statement_id: v.statementId,
+          member_id: v.memberId,
+          value: v.value,
+          idempotency_key: v.idempotencyKey,
+          cast_at: v.at,
+        })),
       ).execute();
     }
     casts.forEach((v, i) => {
@@ -189,7 +212,10 @@ export async function castVotes(db: Db, batch: readonly VoteRequest[]): Promise<
       return await db.transaction().execute(async (trx) => {
         const outcomes: VoteOutcome[] = new Array(batch.length);
         for (const positions of roundsOf(batch)) {
-          const written = await castRound(trx, positions.map((p) => batch[p]!));
+          const written = await castRound(
+            trx,
+            positions.map((p) => batch[p]!),
+          );
           positions.forEach((p, i) => (outcomes[p] = written[i]!));
         }
         return outcomes;

@@ -41,7 +41,9 @@ export async function importVoteLog(db: Db, orgId: string, issueId: string, log:
     await db
       .insertInto('votes')
       .values(rows.slice(i, i + 500))
-      .onConflict((oc) => oc.columns(['statement_id', 'member_id']).doUpdateSet((e) => ({ value: e.ref('excluded.value'), updated_at: e.ref('excluded.updated_at') })))
+      .onConflict((oc) =>
+        oc.columns(['statement_id', 'member_id']).doUpdateSet((e) => ({ value: e.ref('excluded.value'), updated_at: e.ref('excluded.updated_at') })),
+      )
       .execute();
   }
 }
@@ -71,7 +73,11 @@ export async function currentVotesOfIssue(db: Db, orgId: string, issueId: string
 
 /** The newest position of the issue's vote log: an analysis's inputs' version. */
 export async function voteLogHead(db: Db, issueId: string): Promise<number> {
-  const r = await db.selectFrom('vote_log').select((e) => e.fn.max('seq').as('head')).where('issue_id', '=', issueId).executeTakeFirst();
+  const r = await db
+    .selectFrom('vote_log')
+    .select((e) => e.fn.max('seq').as('head'))
+    .where('issue_id', '=', issueId)
+    .executeTakeFirst();
   return Number(r?.head ?? 0);
 }
 
@@ -123,7 +129,12 @@ export async function votesCastAfter(db: Db, orgId: string, issueId: string, upT
 }
 
 /** The issue's votes logged after position `afterSeq`, oldest first, with their positions. */
-export async function voteLogSince(db: Db, orgId: string, issueId: string, afterSeq: number): Promise<{ seq: number; memberId: string; statementId: string; value: VoteValue }[]> {
+export async function voteLogSince(
+  db: Db,
+  orgId: string,
+  issueId: string,
+  afterSeq: number,
+): Promise<{ seq: number; memberId: string; statementId: string; value: VoteValue }[]> {
   const rows = await db
     .selectFrom('vote_log')
     .select(['seq', 'member_id', 'statement_id', 'value'])

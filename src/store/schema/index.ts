@@ -5,17 +5,7 @@
  * leaves the server is random (store/ids.ts), never a sequence.
  */
 import type { Generated } from 'kysely';
-import type {
-  EndorsementKind,
-  IssueStatus,
-  ModerationPolicy,
-  Phase,
-  Role,
-  StatementOrigin,
-  StatementStatus,
-  Verdict,
-  VoteValue,
-} from '../../core/index.js';
+import type { EndorsementKind, IssueStatus, ModerationPolicy, Phase, Role, StatementOrigin, StatementStatus, Verdict, VoteValue } from '../../core/index.js';
 
 export interface OrganisationTable {
   id: string;

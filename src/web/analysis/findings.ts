@@ -49,7 +49,10 @@ export function groupLabels(groups: readonly { id: string }[]): Map<string, stri
   return new Map(groups.map((g, i) => [g.id, groupLabel(i)]));
 }
 
-export function analysisFindings(snapshot: Pick<AnalysisSnapshot, 'groups' | 'consensus' | 'divisive' | 'map' | 'counts'>, texts: ReadonlyMap<string, string>): Findings {
+export function analysisFindings(
+  snapshot: Pick<AnalysisSnapshot, 'groups' | 'consensus' | 'divisive' | 'map' | 'counts'>,
+  texts: ReadonlyMap<string, string>,
+): Findings {
   const participants = snapshot.map.members.length || snapshot.counts.participants;
   const textOf = (id: string) => texts.get(id) ?? null;
   return {
@@ -60,9 +63,21 @@ export function analysisFindings(snapshot: Pick<AnalysisSnapshot, 'groups' | 'co
       label: groupLabel(i),
       size: g.members.length,
       share: participants > 0 ? g.members.length / participants : 0,
-      representative: g.representative.map((r) => ({ statementId: r.statementId, text: textOf(r.statementId), direction: r.direction, share: r.share, score: r.score })),
+      representative: g.representative.map((r) => ({
+        statementId: r.statementId,
+        text: textOf(r.statementId),
+        direction: r.direction,
+        share: r.share,
+        score: r.score,
+      })),
     })),
-    consensus: snapshot.consensus.map((c) => ({ statementId: c.statementId, text: textOf(c.statementId), direction: c.direction, share: c.share, score: null })),
+    consensus: snapshot.consensus.map((c) => ({
+      statementId: c.statementId,
+      text: textOf(c.statementId),
+      direction: c.direction,
+      share: c.share,
+      score: null,
+    })),
     divisive: snapshot.divisive.map((d) => ({ statementId: d.statementId, text: textOf(d.statementId), direction: null, share: null, score: d.score })),
   };
 }

@@ -72,7 +72,9 @@ export type MergeResultDto = Dto<typeof MergeResult>;
  * as null), with what the route adds (statement texts) from the contract.
  */
 export type UnitedFrontDto = Omit<UnitedFrontModel, 'setAside'> & Pick<Dto<typeof UnitedFront>, 'setAside'>;
-export type MemberLoopDto = Omit<MemberLoopModel, 'statements'> & { statements: (MemberLoopModel['statements'][number] & { text: string | null; mergedIntoText: string | null })[] };
+export type MemberLoopDto = Omit<MemberLoopModel, 'statements'> & {
+  statements: (MemberLoopModel['statements'][number] & { text: string | null; mergedIntoText: string | null })[];
+};
 export type EmbraceDto = EmbraceModel;
 
 /** An answer that is not a success: its status and the API's `{error, message}`. */
@@ -205,7 +207,8 @@ export const api = {
 
   nextStatement: (orgId: string, issueId: string) => call('nextStatement', { orgId, issueId }),
   /** The idempotency key makes a retried vote count once. */
-  vote: (orgId: string, statementId: string, vote: VoteValue, idempotencyKey: string) => call('vote', { orgId, statementId }, { body: { vote }, headers: { 'idempotency-key': idempotencyKey } }),
+  vote: (orgId: string, statementId: string, vote: VoteValue, idempotencyKey: string) =>
+    call('vote', { orgId, statementId }, { body: { vote }, headers: { 'idempotency-key': idempotencyKey } }),
   submitStatement: (orgId: string, issueId: string, text: string) => call('submitStatement', { orgId, issueId }, { body: { text } }),
   moderate: (orgId: string, statementId: string, status: StatementStatus) => call('moderate', { orgId, statementId }, { body: { status } }),
   /** The statements closest to a text being typed, with my vote on each. */

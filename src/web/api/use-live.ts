@@ -22,7 +22,16 @@ interface Live {
 }
 
 /** Every event type, so that each gets a listener (SSE delivers a named event only to listeners of its name). */
-const eventTypes: Record<LiveEventType, true> = { ready: true, resync: true, statement: true, votes: true, analysis: true, phase: true, line: true, issue: true };
+const eventTypes: Record<LiveEventType, true> = {
+  ready: true,
+  resync: true,
+  statement: true,
+  votes: true,
+  analysis: true,
+  phase: true,
+  line: true,
+  issue: true,
+};
 
 /** After a refusal (401, 429) or an unreachable server the browser stops trying: try again after this, doubling up to the maximum. */
 const RETRY_FIRST_MS = 2_000;

@@ -17,7 +17,12 @@ export interface Resource<T> {
  */
 export function useResource<T>(load: () => Promise<T>, deps: readonly (string | number | boolean | null | undefined)[]): Resource<T> {
   const key = JSON.stringify(deps);
-  const [state, setState] = useState<{ key: string; data: T | undefined; error: ApiError | undefined; loading: boolean }>({ key, data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ key: string; data: T | undefined; error: ApiError | undefined; loading: boolean }>({
+    key,
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [generation, setGeneration] = useState(0);
   const latest = useRef(load);
   useEffect(() => {
@@ -27,7 +32,14 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly (string | 
     let current = true;
     latest.current().then(
       (data) => current && setState({ key, data, error: undefined, loading: false }),
-      (e: unknown) => current && setState((s) => ({ key, data: s.key === key ? s.data : undefined, error: e instanceof ApiError ? e : new ApiError(0, 'internal', String(e)), loading: false })),
+      (e: unknown) =>
+        current &&
+        setState((s) => ({
+          key,
+          data: s.key === key ? s.data : undefined,
+          error: e instanceof ApiError ? e : new ApiError(0, 'internal', String(e)),
+          loading: false,
+        })),
     );
     return () => {
       current = false;

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { healthPlaneSeries } from './health-plane-series.js';
 
 describe('healthPlaneSeries', () => {
-  const issue = (key: string, l: number, pi: number, trail: { l: number; pi: number; at: number }[] = []) => ({ key, label: key, l, pi, character: 'correct' as const, trail });
+  const issue = (key: string, l: number, pi: number, trail: { l: number; pi: number; at: number }[] = []) => ({
+    key,
+    label: key,
+    l,
+    pi,
+    character: 'correct' as const,
+    trail,
+  });
 
   it('frames every value with room to spare, at least 0.1 to 10', () => {
     expect(healthPlaneSeries({ beta: 2, organisation: null, issues: [issue('a', 1, 1)] }).domain).toEqual([0.1, 10]);
@@ -29,7 +36,16 @@ describe('healthPlaneSeries', () => {
   });
 
   it('orders each issue’s trail by time', () => {
-    const s = healthPlaneSeries({ beta: 2, organisation: null, issues: [issue('a', 1, 1, [{ l: 1, pi: 1, at: 20 }, { l: 0.5, pi: 2, at: 10 }])] });
+    const s = healthPlaneSeries({
+      beta: 2,
+      organisation: null,
+      issues: [
+        issue('a', 1, 1, [
+          { l: 1, pi: 1, at: 20 },
+          { l: 0.5, pi: 2, at: 10 },
+        ]),
+      ],
+    });
     expect(s.trails.map((p) => p.at)).toEqual([10, 20]);
     expect(s.trails[0]).toEqual({ key: 'a', x: 0.5, y: 2, at: 10 });
   });

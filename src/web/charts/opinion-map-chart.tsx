@@ -20,8 +20,24 @@ export function OpinionMapChart({ series, label }: { series: OpinionMapSeries; l
         y: { axis: null, domain: series.domain.y },
         marks: [
           Plot.frame({ stroke: '#d6d3cc' }),
-          Plot.dot(points, { x: 'x', y: 'y', r: width < 500 ? 1.8 : 2.4, fill: (p: { group: string | null }) => (p.group ? colourOf.get(p.group) : unclusteredColour), fillOpacity: 0.55 }),
-          Plot.text(series.groups, { x: 'x', y: 'y', text: 'label', fontSize: 22, fontWeight: 700, fill: '#111', stroke: '#fff', strokeWidth: 5, paintOrder: 'stroke' }),
+          Plot.dot(points, {
+            x: 'x',
+            y: 'y',
+            r: width < 500 ? 1.8 : 2.4,
+            fill: (p: { group: string | null }) => (p.group ? colourOf.get(p.group) : unclusteredColour),
+            fillOpacity: 0.55,
+          }),
+          Plot.text(series.groups, {
+            x: 'x',
+            y: 'y',
+            text: 'label',
+            fontSize: 22,
+            fontWeight: 700,
+            fill: '#111',
+            stroke: '#fff',
+            strokeWidth: 5,
+            paintOrder: 'stroke',
+          }),
         ],
       });
     },

@@ -48,7 +48,12 @@ export function opinionMapSeries(snapshot: Pick<AnalysisSnapshot, 'map' | 'group
     const s = sums.get(label);
     return s ? [{ label, size: s.n, x: s.x / s.n, y: s.y / s.n }] : [];
   });
-  return { points, groups, unclustered: points.filter((p) => p.group === null).length, domain: { x: paddedExtent(points.map((p) => p.x)), y: paddedExtent(points.map((p) => p.y)) } };
+  return {
+    points,
+    groups,
+    unclustered: points.filter((p) => p.group === null).length,
+    domain: { x: paddedExtent(points.map((p) => p.x)), y: paddedExtent(points.map((p) => p.y)) },
+  };
 }
 
 /** [min, max] widened by 5 % each side; a single value or none gets a unit span. */

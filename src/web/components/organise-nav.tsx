@@ -13,7 +13,9 @@ const sections = [
 export function OrganiseNav() {
   const { t } = useTranslation();
   const [location] = useLocation();
-  const current = [...sections].reverse().find((s) => (s.href === '/organise' ? location === '/organise' || location.startsWith('/organise/issues') : location.startsWith(s.href)));
+  const current = [...sections]
+    .reverse()
+    .find((s) => (s.href === '/organise' ? location === '/organise' || location.startsWith('/organise/issues') : location.startsWith(s.href)));
   return (
     <nav className="sub-nav" aria-label={t('organiseNav.label')}>
       <ul>

@@ -3,7 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 
 /** A page's heading and the document title; `back` leads one level up. */
-export function PageHeading({ title, kicker, back, children }: { title: string; kicker?: ReactNode; back?: { href: string; label: string }; children?: ReactNode }) {
+export function PageHeading({
+  title,
+  kicker,
+  back,
+  children,
+}: {
+  title: string;
+  kicker?: ReactNode;
+  back?: { href: string; label: string };
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   useEffect(() => {
     document.title = `${title} · ${t('layout.brand')}`;

@@ -11,7 +11,11 @@ export function PhaseSteps({ phase, cycle }: { phase: Phase; cycle: number }) {
       </p>
       <ol aria-labelledby="phase-steps-label">
         {phases.map((p, i) => (
-          <li key={p} className={p === phase ? 'is-current' : phases.indexOf(phase) > i ? 'is-done' : undefined} aria-current={p === phase ? 'step' : undefined}>
+          <li
+            key={p}
+            className={p === phase ? 'is-current' : phases.indexOf(phase) > i ? 'is-done' : undefined}
+            aria-current={p === phase ? 'step' : undefined}
+          >
             <span className="phase-steps__number" aria-hidden="true">
               {i + 1}
             </span>

@@ -46,7 +46,12 @@ export async function blindMessages(publicKey: string, n: number): Promise<Blind
  * Unblind the server's signatures, in the order of `items`, and verify each against the key: a
  * token is usable only once this succeeded (a wrong or marked signature throws here).
  */
-export async function finishTokens(epoch: string, publicKey: string, items: readonly BlindedItem[], blindSignatures: readonly string[]): Promise<CriticismToken[]> {
+export async function finishTokens(
+  epoch: string,
+  publicKey: string,
+  items: readonly BlindedItem[],
+  blindSignatures: readonly string[],
+): Promise<CriticismToken[]> {
   if (blindSignatures.length !== items.length) throw new Error(`expected ${items.length} blind signatures, got ${blindSignatures.length}`);
   const s = suite();
   const key = await importVerifyKey(publicKey);

@@ -46,7 +46,9 @@ export async function fingerprintOf(publicKey: string): Promise<string> {
 /** The modulus size and public exponent of an RSA key, or null when the bytes are not an RSA public key. */
 export async function rsaFactsOf(publicKey: string): Promise<{ modulusBits: number; exponent: number } | null> {
   try {
-    const key = await globalThis.crypto.subtle.importKey('spki', new Uint8Array(fromBase64Url(publicKey)), { name: 'RSA-PSS', hash: 'SHA-384' }, true, ['verify']);
+    const key = await globalThis.crypto.subtle.importKey('spki', new Uint8Array(fromBase64Url(publicKey)), { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
+      'verify',
+    ]);
     const jwk = await globalThis.crypto.subtle.exportKey('jwk', key);
     if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) return null;
     return { modulusBits: bitLength(fromBase64Url(jwk.n)), exponent: bytesToNumber(fromBase64Url(jwk.e)) };
@@ -91,7 +93,9 @@ export async function verifyKey(epoch: string, given: { publicKey: string; finge
 export async function entryHolds(entry: PublishedKey): Promise<boolean> {
   const contentHash = await sha256Hex(epochKeyContent({ epoch: entry.epoch, publicKey: entry.publicKey }));
   if (contentHash !== entry.contentHash) return false;
-  return (await sha256Hex(chainEntry({ prevHash: entry.prevHash, contentHash, position: entry.chainPosition, publishedAt: entry.publishedAt }))) === entry.entryHash;
+  return (
+    (await sha256Hex(chainEntry({ prevHash: entry.prevHash, contentHash, position: entry.chainPosition, publishedAt: entry.publishedAt }))) === entry.entryHash
+  );
 }
 
 function isPublishedKey(x: unknown): x is PublishedKey {

@@ -7,7 +7,14 @@ const words = 'The leadership set the strike date without asking the night shift
 // sha256 of ["massline-criticism-v1","crit0001","issue","issue001",words,"2026-11-25"] as the server hashes it (node:crypto, computed once).
 const hash = '3bcab7ab8c26b3c2009b01fb0c157483f8c9bd8129a422c1217b32b12a320b84';
 
-const kept: KeptReceipt = { id: 'crit0001', contentHash: hash, writtenOn: '2026-11-25', publishesAt: '2026-11-26T18:00:00.000Z', excerpt: 'The leadership…', target: { kind: 'issue', id: 'issue001' } };
+const kept: KeptReceipt = {
+  id: 'crit0001',
+  contentHash: hash,
+  writtenOn: '2026-11-25',
+  publishesAt: '2026-11-26T18:00:00.000Z',
+  excerpt: 'The leadership…',
+  target: { kind: 'issue', id: 'issue001' },
+};
 const status = (over: Partial<CriticismReceiptStatusDto> = {}): CriticismReceiptStatusDto => ({
   id: 'crit0001',
   contentHash: hash,
@@ -41,12 +48,19 @@ describe('content hash', () => {
   it('is the server’s hash of the same words, target and day', async () => {
     const c = shownCriticism(words);
     expect(await contentHashOf(c)).toBe(hash);
-    expect(await receiptMatches({ id: 'crit0001', contentHash: hash, writtenOn: '2026-11-25', publishesAt: kept.publishesAt }, { target: kept.target, text: words })).toBe(true);
+    expect(
+      await receiptMatches({ id: 'crit0001', contentHash: hash, writtenOn: '2026-11-25', publishesAt: kept.publishesAt }, { target: kept.target, text: words }),
+    ).toBe(true);
   });
 
   it('differs when one character of the words differs', async () => {
     expect(await contentHashOf(shownCriticism(`${words.slice(0, -1)}!`))).not.toBe(hash);
-    expect(await receiptMatches({ id: 'crit0001', contentHash: hash, writtenOn: '2026-11-25', publishesAt: kept.publishesAt }, { target: { kind: 'leadership', id: null }, text: words })).toBe(false);
+    expect(
+      await receiptMatches(
+        { id: 'crit0001', contentHash: hash, writtenOn: '2026-11-25', publishesAt: kept.publishesAt },
+        { target: { kind: 'leadership', id: null }, text: words },
+      ),
+    ).toBe(false);
   });
 });
 
@@ -60,7 +74,10 @@ describe('judgeReceipt', () => {
   });
 
   it('is pending until the batch, with its time', () => {
-    expect(judgeReceipt(kept, status({ status: 'pending', position: null, entryHash: null }))).toEqual({ kind: 'pending', publishesAt: '2026-11-26T18:00:00.000Z' });
+    expect(judgeReceipt(kept, status({ status: 'pending', position: null, entryHash: null }))).toEqual({
+      kind: 'pending',
+      publishesAt: '2026-11-26T18:00:00.000Z',
+    });
   });
 
   it('is a mismatch when the server holds another hash, even while pending', () => {
@@ -68,11 +85,17 @@ describe('judgeReceipt', () => {
   });
 
   it('is a mismatch when the published words hash to something else', () => {
-    expect(judgeReceipt(kept, status(), { criticism: shownCriticism('Altered words.'), contentHash: 'a'.repeat(64) })).toEqual({ kind: 'mismatch', what: 'published-text' });
+    expect(judgeReceipt(kept, status(), { criticism: shownCriticism('Altered words.'), contentHash: 'a'.repeat(64) })).toEqual({
+      kind: 'mismatch',
+      what: 'published-text',
+    });
   });
 
   it('is a mismatch when the shown chain entry is not the one the receipt route reports', () => {
-    expect(judgeReceipt(kept, status({ entryHash: 'd'.repeat(64) }), { criticism: shownCriticism(words), contentHash: hash })).toEqual({ kind: 'mismatch', what: 'chain' });
+    expect(judgeReceipt(kept, status({ entryHash: 'd'.repeat(64) }), { criticism: shownCriticism(words), contentHash: hash })).toEqual({
+      kind: 'mismatch',
+      what: 'chain',
+    });
   });
 
   it('is missing when the server denies it', () => {

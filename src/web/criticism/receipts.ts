@@ -27,7 +27,15 @@ export const EXCERPT_CHARS = 80;
 
 function isReceipt(x: unknown): x is KeptReceipt {
   const r = x as Partial<KeptReceipt> | null;
-  return !!r && typeof r.id === 'string' && typeof r.contentHash === 'string' && typeof r.writtenOn === 'string' && typeof r.publishesAt === 'string' && typeof r.excerpt === 'string' && !!r.target;
+  return (
+    !!r &&
+    typeof r.id === 'string' &&
+    typeof r.contentHash === 'string' &&
+    typeof r.writtenOn === 'string' &&
+    typeof r.publishesAt === 'string' &&
+    typeof r.excerpt === 'string' &&
+    !!r.target
+  );
 }
 
 /** The receipts kept for an organisation, newest first. */
@@ -86,13 +94,18 @@ export type ReceiptVerdict =
  * Judge a receipt against the server's answer and, when it is published, against the copy the
  * organisation shows (`shown`, with the hash recomputed from its words). Pure.
  */
-export function judgeReceipt(kept: KeptReceipt, status: CriticismReceiptStatusDto | null, shown?: { criticism: CriticismDto; contentHash: string }): ReceiptVerdict {
+export function judgeReceipt(
+  kept: KeptReceipt,
+  status: CriticismReceiptStatusDto | null,
+  shown?: { criticism: CriticismDto; contentHash: string },
+): ReceiptVerdict {
   if (!status) return { kind: 'missing' };
   if (status.contentHash !== kept.contentHash || status.writtenOn !== kept.writtenOn) return { kind: 'mismatch', what: 'receipt' };
   if (status.status === 'pending') return { kind: 'pending', publishesAt: status.publishesAt };
   if (shown) {
     if (shown.contentHash !== kept.contentHash) return { kind: 'mismatch', what: 'published-text' };
-    if (shown.criticism.chain.entryHash !== status.entryHash || shown.criticism.chain.contentHash !== kept.contentHash) return { kind: 'mismatch', what: 'chain' };
+    if (shown.criticism.chain.entryHash !== status.entryHash || shown.criticism.chain.contentHash !== kept.contentHash)
+      return { kind: 'mismatch', what: 'chain' };
   }
   return { kind: 'published', position: status.position, compared: shown !== undefined };
 }
@@ -113,6 +126,8 @@ export async function checkReceipt(orgId: string, kept: KeptReceipt, published: 
   // Without WebCrypto (a page not served over https) the words shown cannot be hashed here.
   const canHash = typeof globalThis.crypto?.subtle?.digest === 'function';
   const criticism = canHash ? published?.find((c) => c.id === kept.id) : undefined;
-  const shown = criticism ? { criticism, contentHash: await contentHashOf({ id: criticism.id, target: criticism.target, text: criticism.text, writtenOn: criticism.writtenOn }) } : undefined;
+  const shown = criticism
+    ? { criticism, contentHash: await contentHashOf({ id: criticism.id, target: criticism.target, text: criticism.text, writtenOn: criticism.writtenOn }) }
+    : undefined;
   return judgeReceipt(kept, status, shown);
 }

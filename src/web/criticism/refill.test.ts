@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { epochInfoOf, refillDue } from './refill.js';
 import { writeRecord } from './wallet.js';
 
-const offer = { epoch: '2026-W48', publicKey: 'k', fingerprint: 'f'.repeat(64), issuedToMe: 0, spendableFrom: '2026-11-23T00:00:00.000Z', spendableUntil: '2026-12-07T00:00:00.000Z' };
+const offer = {
+  epoch: '2026-W48',
+  publicKey: 'k',
+  fingerprint: 'f'.repeat(64),
+  issuedToMe: 0,
+  spendableFrom: '2026-11-23T00:00:00.000Z',
+  spendableUntil: '2026-12-07T00:00:00.000Z',
+};
 
 describe('the epoch answer', () => {
   it('is read with both epochs', () => {
@@ -19,7 +26,11 @@ describe('the epoch answer', () => {
 
 describe('a background refill', () => {
   const kept = new Map<string, string>();
-  const storage = { getItem: (k: string) => kept.get(k) ?? null, setItem: (k: string, v: string) => void kept.set(k, v), removeItem: (k: string) => void kept.delete(k) };
+  const storage = {
+    getItem: (k: string) => kept.get(k) ?? null,
+    setItem: (k: string, v: string) => void kept.set(k, v),
+    removeItem: (k: string) => void kept.delete(k),
+  };
   const monday = Date.parse('2026-11-23T09:00:00.000Z'); // in 2026-W48
   beforeEach(() => {
     kept.clear();
@@ -38,7 +49,15 @@ describe('a background refill', () => {
   });
 
   it('is due while blinded messages wait to be asked again', () => {
-    const pending = { epoch: '2026-W48', publicKey: 'k', fingerprint: 'f', spendableFrom: offer.spendableFrom, spendableUntil: offer.spendableUntil, preparedAt: '2026-11-23T08:00:00.000Z', items: [] };
+    const pending = {
+      epoch: '2026-W48',
+      publicKey: 'k',
+      fingerprint: 'f',
+      spendableFrom: offer.spendableFrom,
+      spendableUntil: offer.spendableUntil,
+      preparedAt: '2026-11-23T08:00:00.000Z',
+      items: [],
+    };
     writeRecord(storage, 'org', { purses: [], pending: [pending], refused: [], refilledIn: '2026-W48' });
     expect(refillDue('org', monday)).toBe(true);
   });

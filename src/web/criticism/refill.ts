@@ -60,7 +60,15 @@ const PER_REQUEST = BLINDED_PER_REQUEST;
 
 function isOffer(x: unknown): x is EpochOffer {
   const e = x as Partial<EpochOffer> | null;
-  return !!e && typeof e.epoch === 'string' && typeof e.publicKey === 'string' && typeof e.fingerprint === 'string' && typeof e.issuedToMe === 'number' && typeof e.spendableFrom === 'string' && typeof e.spendableUntil === 'string';
+  return (
+    !!e &&
+    typeof e.epoch === 'string' &&
+    typeof e.publicKey === 'string' &&
+    typeof e.fingerprint === 'string' &&
+    typeof e.issuedToMe === 'number' &&
+    typeof e.spendableFrom === 'string' &&
+    typeof e.spendableUntil === 'string'
+  );
 }
 
 /** The epoch route's answer, read defensively: a server answering another shape gets no token made. */

@@ -81,7 +81,16 @@ const keyOf = (orgId: string) => `massline:criticism-outbox:${orgId}`;
 
 function isScheduled(x: unknown): x is Scheduled {
   const s = x as Partial<Scheduled> | null;
-  return !!s && typeof s.id === 'string' && typeof s.text === 'string' && typeof s.sendAt === 'string' && typeof s.cutoff === 'string' && typeof s.scheduledAt === 'string' && !!s.target && typeof s.target.kind === 'string';
+  return (
+    !!s &&
+    typeof s.id === 'string' &&
+    typeof s.text === 'string' &&
+    typeof s.sendAt === 'string' &&
+    typeof s.cutoff === 'string' &&
+    typeof s.scheduledAt === 'string' &&
+    !!s.target &&
+    typeof s.target.kind === 'string'
+  );
 }
 
 export function readOutbox(store: KeyValueStore | undefined, orgId: string): Scheduled[] {
@@ -100,10 +109,24 @@ export function writeOutbox(store: KeyValueStore, orgId: string, items: readonly
 }
 
 /** Keep a criticism to be sent at a random moment; returns it with its moment. */
-export function schedule(store: KeyValueStore, orgId: string, target: Scheduled['target'], text: string, now: number = Date.now(), random: () => number = Math.random): Scheduled {
+export function schedule(
+  store: KeyValueStore,
+  orgId: string,
+  target: Scheduled['target'],
+  text: string,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): Scheduled {
   const { sendAt, cutoff } = chooseMoment(now, random);
   const id = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
-  const item: Scheduled = { id, target, text: text.trim(), sendAt: new Date(sendAt).toISOString(), cutoff: new Date(cutoff).toISOString(), scheduledAt: new Date(now).toISOString() };
+  const item: Scheduled = {
+    id,
+    target,
+    text: text.trim(),
+    sendAt: new Date(sendAt).toISOString(),
+    cutoff: new Date(cutoff).toISOString(),
+    scheduledAt: new Date(now).toISOString(),
+  };
   writeOutbox(store, orgId, [...readOutbox(store, orgId), item]);
   return item;
 }

@@ -53,7 +53,10 @@ export async function sendCriticism(store: KeyValueStore, orgId: string, target:
     }
     dropToken(store, orgId, token);
     const kind = target.kind;
-    const keptTarget: KeptReceipt['target'] = { kind, id: target.kind === 'issue' ? target.issueId : target.kind === 'line-version' ? target.lineVersionId : null };
+    const keptTarget: KeptReceipt['target'] = {
+      kind,
+      id: target.kind === 'issue' ? target.issueId : target.kind === 'line-version' ? target.lineVersionId : null,
+    };
     const kept: KeptReceipt = { ...receipt, excerpt: excerptOf(words), target: keptTarget };
     return { receipt, kept, hashMatches: await receiptMatches(receipt, { target: keptTarget, text: words }) };
   }

@@ -59,7 +59,9 @@ export function CriticismFigures({ list }: { list: CriticismListDto }) {
         <dd>
           {f.number(list.pending)}
           <span className="figures__note">{t('criticism.figures.asOf', { at: f.date(list.countsAsOf, { dateStyle: 'medium', timeStyle: 'short' }) })}</span>
-          <span className="figures__note">{t('criticism.figures.nextBatch', { at: f.date(list.nextPublicationAt, { dateStyle: 'medium', timeStyle: 'short' }) })}</span>
+          <span className="figures__note">
+            {t('criticism.figures.nextBatch', { at: f.date(list.nextPublicationAt, { dateStyle: 'medium', timeStyle: 'short' }) })}
+          </span>
         </dd>
       </div>
     </dl>

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { addTokens, dropToken, nextToken, readRecord, readWallet, spendability, spendableAt, summarise, tokensHeld, updateRecord, type HeldToken, type KeyValueStore, type WalletRecord } from './wallet.js';
+import {
+  addTokens,
+  dropToken,
+  nextToken,
+  readRecord,
+  readWallet,
+  spendability,
+  spendableAt,
+  summarise,
+  tokensHeld,
+  updateRecord,
+  type HeldToken,
+  type KeyValueStore,
+  type WalletRecord,
+} from './wallet.js';
 
 function memoryStore(): KeyValueStore {
   const m = new Map<string, string>();
@@ -10,7 +24,13 @@ const now = Date.parse('2026-11-25T09:00:00Z');
 const W47 = { epoch: '2026-W47', spendableFrom: '2026-11-16T00:00:00.000Z', spendableUntil: '2026-11-30T00:00:00.000Z' };
 const W48 = { epoch: '2026-W48', spendableFrom: '2026-11-23T00:00:00.000Z', spendableUntil: '2026-12-07T00:00:00.000Z' };
 const W49 = { epoch: '2026-W49', spendableFrom: '2026-11-30T00:00:00.000Z', spendableUntil: '2026-12-14T00:00:00.000Z' };
-const token = (epoch: string, n: number, fetchedOn = '2026-11-24', session = 'an earlier page'): HeldToken => ({ epoch, message: `${epoch}-m${n}`, signature: `s${n}`, fetchedOn, session });
+const token = (epoch: string, n: number, fetchedOn = '2026-11-24', session = 'an earlier page'): HeldToken => ({
+  epoch,
+  message: `${epoch}-m${n}`,
+  signature: `s${n}`,
+  fetchedOn,
+  session,
+});
 const THIS_PAGE = 'this page';
 
 describe('the spendability rule', () => {
@@ -40,12 +60,26 @@ describe('the wallet’s states', () => {
   const record = (purses: WalletRecord['purses']): WalletRecord => ({ purses, pending: [], refused: [] });
 
   it('is ready with what may be spent now, and counts the rest as later', () => {
-    const s = summarise(record([{ ...W48, tokens: [token('2026-W48', 1), token('2026-W48', 2), token('2026-W48', 3, '2026-11-25')] }, { ...W49, tokens: [token('2026-W49', 1)] }]), now, THIS_PAGE);
+    const s = summarise(
+      record([
+        { ...W48, tokens: [token('2026-W48', 1), token('2026-W48', 2), token('2026-W48', 3, '2026-11-25')] },
+        { ...W49, tokens: [token('2026-W49', 1)] },
+      ]),
+      now,
+      THIS_PAGE,
+    );
     expect(s).toEqual({ kind: 'ready', spendable: 2, later: 2 });
   });
 
   it('waits until tomorrow for a new member’s first tokens', () => {
-    const s = summarise(record([{ ...W48, tokens: [token('2026-W48', 1, '2026-11-25', THIS_PAGE)] }, { ...W49, tokens: [token('2026-W49', 1, '2026-11-25', THIS_PAGE)] }]), now, THIS_PAGE);
+    const s = summarise(
+      record([
+        { ...W48, tokens: [token('2026-W48', 1, '2026-11-25', THIS_PAGE)] },
+        { ...W49, tokens: [token('2026-W49', 1, '2026-11-25', THIS_PAGE)] },
+      ]),
+      now,
+      THIS_PAGE,
+    );
     expect(s).toEqual({ kind: 'waiting', held: 1, from: '2026-11-26T00:00:00.000Z', reason: 'fetched-today' });
   });
 
@@ -55,7 +89,11 @@ describe('the wallet’s states', () => {
   });
 
   it('is empty when this week’s are spent, saying when next week’s may be', () => {
-    expect(summarise(record([{ ...W49, tokens: [token('2026-W49', 1), token('2026-W49', 2)] }]), now, THIS_PAGE)).toEqual({ kind: 'empty', nextWeek: 2, from: W49.spendableFrom });
+    expect(summarise(record([{ ...W49, tokens: [token('2026-W49', 1), token('2026-W49', 2)] }]), now, THIS_PAGE)).toEqual({
+      kind: 'empty',
+      nextWeek: 2,
+      from: W49.spendableFrom,
+    });
     expect(summarise(record([]), now, THIS_PAGE)).toEqual({ kind: 'empty', nextWeek: 0, from: null });
   });
 });
@@ -87,7 +125,12 @@ describe('the kept wallet', () => {
   it('keeps pending issuance and refusals beside the tokens, until their window closes', () => {
     const store = memoryStore();
     const pending = { ...W48, publicKey: 'k', fingerprint: 'f', preparedAt: new Date(now).toISOString(), items: [{ message: 'm', inv: 'i', blinded: 'b' }] };
-    updateRecord(store, 'org1', (r) => ({ ...r, pending: [pending], refused: [{ epoch: '2026-W48', reason: 'different', fingerprint: 'f', at: new Date(now).toISOString() }] }), now);
+    updateRecord(
+      store,
+      'org1',
+      (r) => ({ ...r, pending: [pending], refused: [{ epoch: '2026-W48', reason: 'different', fingerprint: 'f', at: new Date(now).toISOString() }] }),
+      now,
+    );
     expect(readRecord(store, 'org1', now).pending).toEqual([pending]);
     expect(readRecord(store, 'org1', now).refused.map((r) => r.reason)).toEqual(['different']);
     expect(readRecord(store, 'org1', Date.parse(W48.spendableUntil)).pending).toEqual([]);
@@ -95,7 +138,10 @@ describe('the kept wallet', () => {
 
   it('reads a wallet of the earlier kind as tokens fetched long ago', () => {
     const store = memoryStore();
-    store.setItem('massline:criticism-wallet:org1', JSON.stringify([{ epoch: '2026-W48', spendableUntil: W48.spendableUntil, tokens: [{ epoch: '2026-W48', message: 'm', signature: 's' }] }]));
+    store.setItem(
+      'massline:criticism-wallet:org1',
+      JSON.stringify([{ epoch: '2026-W48', spendableUntil: W48.spendableUntil, tokens: [{ epoch: '2026-W48', message: 'm', signature: 's' }] }]),
+    );
     expect(tokensHeld(store, 'org1', now, THIS_PAGE)).toBe(1);
   });
 

@@ -65,7 +65,9 @@ export interface WalletRecord {
 export const PAGE_SESSION: string = randomId();
 
 function randomId(): string {
-  const bytes = globalThis.crypto?.getRandomValues ? globalThis.crypto.getRandomValues(new Uint8Array(12)) : Uint8Array.from({ length: 12 }, () => Math.floor(Math.random() * 256));
+  const bytes = globalThis.crypto?.getRandomValues
+    ? globalThis.crypto.getRandomValues(new Uint8Array(12))
+    : Uint8Array.from({ length: 12 }, () => Math.floor(Math.random() * 256));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -129,17 +131,21 @@ export function readRecord(store: KeyValueStore, orgId: string, now: number = Da
   const raw = (Array.isArray(parsed) ? { purses: parsed } : (parsed ?? {})) as { purses?: unknown; pending?: unknown; refused?: unknown; refilledIn?: unknown };
   const purses = (Array.isArray(raw.purses) ? raw.purses : [])
     .filter(isPurse)
-    .map(
-      (p): EpochPurse => ({
-        epoch: p.epoch,
-        spendableFrom: isString(p.spendableFrom) ? p.spendableFrom : new Date(0).toISOString(),
-        spendableUntil: p.spendableUntil,
-        tokens: p.tokens.filter(isToken).map((t) => {
-          const held = t as Partial<HeldToken>;
-          return { epoch: t.epoch, message: t.message, signature: t.signature, fetchedOn: isString(held.fetchedOn) ? held.fetchedOn : '1970-01-01', session: isString(held.session) ? held.session : '' };
-        }),
+    .map((p): EpochPurse => ({
+      epoch: p.epoch,
+      spendableFrom: isString(p.spendableFrom) ? p.spendableFrom : new Date(0).toISOString(),
+      spendableUntil: p.spendableUntil,
+      tokens: p.tokens.filter(isToken).map((t) => {
+        const held = t as Partial<HeldToken>;
+        return {
+          epoch: t.epoch,
+          message: t.message,
+          signature: t.signature,
+          fetchedOn: isString(held.fetchedOn) ? held.fetchedOn : '1970-01-01',
+          session: isString(held.session) ? held.session : '',
+        };
       }),
-    )
+    }))
     .filter((p) => Date.parse(p.spendableUntil) > now && p.tokens.length > 0)
     .sort((a, b) => a.epoch.localeCompare(b.epoch));
   const pending = (Array.isArray(raw.pending) ? raw.pending : []).filter(isPending).filter((p) => Date.parse(p.spendableUntil) > now);
@@ -172,7 +178,12 @@ export type Spendability = 'spendable' | 'expired' | 'epoch-not-started' | 'this
  * The rule: a token may be spent once its epoch has started and before its window closes, in a
  * page session other than the one that fetched it, and from the UTC day after it was fetched.
  */
-export function spendability(token: HeldToken, purse: Pick<EpochPurse, 'spendableFrom' | 'spendableUntil'>, now: number, session: string = PAGE_SESSION): Spendability {
+export function spendability(
+  token: HeldToken,
+  purse: Pick<EpochPurse, 'spendableFrom' | 'spendableUntil'>,
+  now: number,
+  session: string = PAGE_SESSION,
+): Spendability {
   if (now >= Date.parse(purse.spendableUntil)) return 'expired';
   if (now < Date.parse(purse.spendableFrom)) return 'epoch-not-started';
   if (token.fetchedOn >= dayOf(new Date(now))) return 'fetched-today';

@@ -49,14 +49,21 @@ export function grounding(claims: readonly DraftClaim[]): { grounded: number; cl
 
 /** The body the API takes: empty claims left out, texts trimmed. */
 export function draftBody(claims: readonly DraftClaim[]): z.input<typeof DraftBody> {
-  return { claims: claims.filter((c) => c.text.trim().length > 0).map((c) => ({ text: c.text.trim(), cites: c.cites.map((x) => ({ kind: x.kind, ref: x.ref })) })) };
+  return {
+    claims: claims.filter((c) => c.text.trim().length > 0).map((c) => ({ text: c.text.trim(), cites: c.cites.map((x) => ({ kind: x.kind, ref: x.ref })) })),
+  };
 }
 
 /**
  * Statements an organiser may cite beyond the analysis's findings: accepted ones whose text
  * contains every word of `query` (any case), those already cited first, at most `limit`.
  */
-export function findStatements<S extends { id: string; text: string; status: string }>(statements: readonly S[], query: string, cited: ReadonlySet<string>, limit = 8): S[] {
+export function findStatements<S extends { id: string; text: string; status: string }>(
+  statements: readonly S[],
+  query: string,
+  cited: ReadonlySet<string>,
+  limit = 8,
+): S[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const accepted = statements.filter((s) => s.status === 'accepted');
   const chosen = accepted.filter((s) => cited.has(s.id));

@@ -96,7 +96,12 @@ function Criticise({ me }: { me: MeDto }) {
           afterSpend();
         }}
       />
-      <MyReceipts orgId={orgId} receipts={receipts} published={list.data?.criticisms} onForget={(id) => setReceipts(forgetReceipt(browserStore(), orgId, id))} />
+      <MyReceipts
+        orgId={orgId}
+        receipts={receipts}
+        published={list.data?.criticisms}
+        onForget={(id) => setReceipts(forgetReceipt(browserStore(), orgId, id))}
+      />
       <Published orgId={orgId} list={list} />
     </>
   );
@@ -126,7 +131,9 @@ function KeyCheck({ wallet }: { wallet: WalletState | null }) {
           ))}
           <ul>
             {refused.map((r) => (
-              <li key={r.epoch}>{t('criticism.keys.refusedEpoch', { epoch: r.epoch, fingerprint: r.fingerprint ? groupedFingerprint(r.fingerprint) : '?' })}</li>
+              <li key={r.epoch}>
+                {t('criticism.keys.refusedEpoch', { epoch: r.epoch, fingerprint: r.fingerprint ? groupedFingerprint(r.fingerprint) : '?' })}
+              </li>
             ))}
           </ul>
         </div>
@@ -250,15 +257,14 @@ function CriticismForm({
   const { busy, error, run } = useSubmission();
   const issues = useResource(() => api.issues(orgId), [orgId]);
   // Every issue's line is loaded together, so which one the member looks at is not asked for alone.
-  const lines = useResource(
-    async () => {
-      if (kind !== 'line-version' || !issues.data) return null;
-      const open = issues.data.issues;
-      const versions = await Promise.all(open.map(async (i) => ({ issue: i, version: currentVersion((await api.line(orgId, i.id)).versions) })));
-      return versions.flatMap((v) => (v.version ? [{ id: v.version.id, label: t('criticism.form.lineOption', { title: v.issue.title, number: v.version.number }) }] : []));
-    },
-    [orgId, kind, issues.data ? 'issues' : 'none'],
-  );
+  const lines = useResource(async () => {
+    if (kind !== 'line-version' || !issues.data) return null;
+    const open = issues.data.issues;
+    const versions = await Promise.all(open.map(async (i) => ({ issue: i, version: currentVersion((await api.line(orgId, i.id)).versions) })));
+    return versions.flatMap((v) =>
+      v.version ? [{ id: v.version.id, label: t('criticism.form.lineOption', { title: v.issue.title, number: v.version.number }) }] : [],
+    );
+  }, [orgId, kind, issues.data ? 'issues' : 'none']);
   const length = text.trim().length;
   const target: CriticismSubmitBody['target'] | null =
     kind === 'leadership' ? { kind } : kind === 'issue' ? (issueId ? { kind, issueId } : null) : versionId ? { kind, lineVersionId: versionId } : null;
@@ -301,7 +307,15 @@ function CriticismForm({
           <legend>{t('criticism.form.target')}</legend>
           {targetKinds.map((k) => (
             <div className="choice" key={k}>
-              <input type="radio" id={`${id}-${k}`} name={`${id}-target`} value={k} checked={kind === k} onChange={() => setKind(k)} aria-describedby={`${id}-${k}-hint`} />
+              <input
+                type="radio"
+                id={`${id}-${k}`}
+                name={`${id}-target`}
+                value={k}
+                checked={kind === k}
+                onChange={() => setKind(k)}
+                aria-describedby={`${id}-${k}-hint`}
+              />
               <label htmlFor={`${id}-${k}`}>{t(`criticism.form.kind.${k}`)}</label>
               <p className="hint" id={`${id}-${k}-hint`}>
                 {t(`criticism.form.kindHint.${k}`)}
@@ -352,7 +366,16 @@ function CriticismForm({
           <p className="hint" id={`${id}-text-hint`}>
             {t('criticism.form.textHint', { min: MIN, max: f.number(MAX) })}
           </p>
-          <textarea id={`${id}-text`} aria-describedby={`${id}-text-hint ${id}-count`} value={text} onChange={(e) => setText(e.target.value)} rows={6} maxLength={MAX} minLength={MIN} required />
+          <textarea
+            id={`${id}-text`}
+            aria-describedby={`${id}-text-hint ${id}-count`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={6}
+            maxLength={MAX}
+            minLength={MIN}
+            required
+          />
           <p className={length > MAX - 100 ? 'counter counter--near' : 'counter'} id={`${id}-count`}>
             {t('write.count', { count: length, max: MAX })}
           </p>
@@ -361,7 +384,15 @@ function CriticismForm({
           <legend>{t('criticism.form.when.title')}</legend>
           {whens.map((w) => (
             <div className="choice" key={w}>
-              <input type="radio" id={`${id}-when-${w}`} name={`${id}-when`} value={w} checked={when === w} onChange={() => setWhen(w)} aria-describedby={`${id}-when-${w}-hint`} />
+              <input
+                type="radio"
+                id={`${id}-when-${w}`}
+                name={`${id}-when`}
+                value={w}
+                checked={when === w}
+                onChange={() => setWhen(w)}
+                aria-describedby={`${id}-when-${w}-hint`}
+              />
               <label htmlFor={`${id}-when-${w}`}>{t(`criticism.form.when.${w}`, { cutoff: at(times.cutoff) })}</label>
               <p className="hint" id={`${id}-when-${w}-hint`}>
                 {t(`criticism.form.when.${w}Hint`, { cutoff: at(times.cutoff) })}
@@ -375,7 +406,8 @@ function CriticismForm({
           </p>
           {wallet?.kind === 'ready' && (wallet.later > 0 || waiting > 0) && (
             <p className="hint">
-              {wallet.later > 0 && t('criticism.wallet.later', { count: wallet.later })} {waiting > 0 && t('criticism.wallet.reserved', { count: Math.min(waiting, wallet.spendable) })}
+              {wallet.later > 0 && t('criticism.wallet.later', { count: wallet.later })}{' '}
+              {waiting > 0 && t('criticism.wallet.reserved', { count: Math.min(waiting, wallet.spendable) })}
             </p>
           )}
           {wallet?.kind === 'failed' && (
@@ -417,7 +449,13 @@ function WalletLine({ wallet }: { wallet: WalletState | null }) {
       return <>{wallet.reason === 'fetched-today' ? t('criticism.wallet.tomorrow', { at: at(wallet.from) }) : t('criticism.wallet.thisPage')}</>;
     case 'empty':
       if (wallet.refused.length > 0) return <>{t('criticism.wallet.refused')}</>;
-      return <>{wallet.from ? t('criticism.wallet.nextWeek', { count: wallet.nextWeek, at: at(wallet.from) }) : t('criticism.wallet.exhausted', { count: wallet.quota })}</>;
+      return (
+        <>
+          {wallet.from
+            ? t('criticism.wallet.nextWeek', { count: wallet.nextWeek, at: at(wallet.from) })
+            : t('criticism.wallet.exhausted', { count: wallet.quota })}
+        </>
+      );
     case 'unsupported':
       return <>{t(`criticism.wallet.unsupported.${wallet.reason}`)}</>;
     case 'failed':
@@ -527,7 +565,17 @@ function ReceiptFields({ receipt }: { receipt: KeptReceipt }) {
 }
 
 /** The member's receipts, kept in this browser: check each against the server and the published words. */
-function MyReceipts({ orgId, receipts, published, onForget }: { orgId: string; receipts: KeptReceipt[]; published: CriticismDto[] | undefined; onForget: (id: string) => void }) {
+function MyReceipts({
+  orgId,
+  receipts,
+  published,
+  onForget,
+}: {
+  orgId: string;
+  receipts: KeptReceipt[];
+  published: CriticismDto[] | undefined;
+  onForget: (id: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <section aria-labelledby="receipts-heading">
@@ -546,7 +594,17 @@ function MyReceipts({ orgId, receipts, published, onForget }: { orgId: string; r
   );
 }
 
-function ReceiptItem({ orgId, receipt, published, onForget }: { orgId: string; receipt: KeptReceipt; published: CriticismDto[] | undefined; onForget: () => void }) {
+function ReceiptItem({
+  orgId,
+  receipt,
+  published,
+  onForget,
+}: {
+  orgId: string;
+  receipt: KeptReceipt;
+  published: CriticismDto[] | undefined;
+  onForget: () => void;
+}) {
   const { t } = useTranslation();
   const [verdict, setVerdict] = useState<ReceiptVerdict | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -589,9 +647,17 @@ function Verdict({ verdict }: { verdict: ReceiptVerdict }) {
   const f = useFormat();
   switch (verdict.kind) {
     case 'published':
-      return <p className="verdict verdict--ok">{t(verdict.compared ? 'criticism.verdict.published' : 'criticism.verdict.publishedUncompared', { position: verdict.position ?? '?' })}</p>;
+      return (
+        <p className="verdict verdict--ok">
+          {t(verdict.compared ? 'criticism.verdict.published' : 'criticism.verdict.publishedUncompared', { position: verdict.position ?? '?' })}
+        </p>
+      );
     case 'pending':
-      return <p className="verdict verdict--pending">{t('criticism.verdict.pending', { at: f.date(verdict.publishesAt, { dateStyle: 'full', timeStyle: 'short' }) })}</p>;
+      return (
+        <p className="verdict verdict--pending">
+          {t('criticism.verdict.pending', { at: f.date(verdict.publishesAt, { dateStyle: 'full', timeStyle: 'short' }) })}
+        </p>
+      );
     case 'mismatch':
       return <p className="verdict verdict--mismatch">{t(`criticism.verdict.mismatch.${verdict.what}`)}</p>;
     case 'missing':
@@ -616,7 +682,12 @@ function Published({ orgId, list }: { orgId: string; list: Resource<CriticismLis
                 {[...d.criticisms]
                   .sort((a, b) => b.chain.position - a.chain.position)
                   .map((c) => (
-                    <PublishedItem key={c.id} orgId={orgId} criticism={c} onSeconded={(next) => list.set({ ...d, criticisms: d.criticisms.map((x) => (x.id === c.id ? { ...x, ...next } : x)) })} />
+                    <PublishedItem
+                      key={c.id}
+                      orgId={orgId}
+                      criticism={c}
+                      onSeconded={(next) => list.set({ ...d, criticisms: d.criticisms.map((x) => (x.id === c.id ? { ...x, ...next } : x)) })}
+                    />
                   ))}
               </ul>
             )}
@@ -628,7 +699,15 @@ function Published({ orgId, list }: { orgId: string; list: Resource<CriticismLis
   );
 }
 
-function PublishedItem({ orgId, criticism: c, onSeconded }: { orgId: string; criticism: CriticismDto; onSeconded: (s: { seconds: number; secondedByMe: boolean }) => void }) {
+function PublishedItem({
+  orgId,
+  criticism: c,
+  onSeconded,
+}: {
+  orgId: string;
+  criticism: CriticismDto;
+  onSeconded: (s: { seconds: number; secondedByMe: boolean }) => void;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const { busy, error, run } = useSubmission();
@@ -640,7 +719,8 @@ function PublishedItem({ orgId, criticism: c, onSeconded }: { orgId: string; cri
       </h3>
       <p className="criticism__text prewrap">{c.text}</p>
       <p className="meta">
-        {t('criticism.item.dates', { written: f.date(c.writtenOn, { dateStyle: 'medium', timeZone: 'UTC' }), published: f.date(c.publishedAt) })} <DaysBadge criticism={c} />
+        {t('criticism.item.dates', { written: f.date(c.writtenOn, { dateStyle: 'medium', timeZone: 'UTC' }), published: f.date(c.publishedAt) })}{' '}
+        <DaysBadge criticism={c} />
       </p>
       <div className="criticism__seconds">
         <span>{t('criticism.item.seconds', { count: c.seconds })}</span>

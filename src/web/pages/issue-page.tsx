@@ -118,17 +118,21 @@ function Importance({ orgId, issueId }: { orgId: string; issueId: string }) {
       <Loaded resource={marks}>
         {(m) => (
           <>
-            <p role="status">{m.importantToMe ? t('issue.importance.marked', { count: m.markedImportant - 1 }) : t('issue.importance.count', { count: m.markedImportant })}</p>
+            <p role="status">
+              {m.importantToMe ? t('issue.importance.marked', { count: m.markedImportant - 1 }) : t('issue.importance.count', { count: m.markedImportant })}
+            </p>
             {error && <ErrorNotice error={error} />}
             <button
               type="button"
               className={m.importantToMe ? 'button button--secondary' : 'button'}
               aria-pressed={m.importantToMe}
               disabled={busy}
-              onClick={() => void run(async () => {
-                await api.markImportant(orgId, issueId, !m.importantToMe);
-                marks.reload();
-              })}
+              onClick={() =>
+                void run(async () => {
+                  await api.markImportant(orgId, issueId, !m.importantToMe);
+                  marks.reload();
+                })
+              }
             >
               {t('issue.importance.mark')}
             </button>

@@ -62,7 +62,15 @@ function JoinForm({ token }: { token: string }) {
         <p className="hint" id={`${nameId}-hint`}>
           {t('join.displayNameHint')}
         </p>
-        <input id={nameId} aria-describedby={`${nameId}-hint`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} required maxLength={textLimits.displayName.max} autoComplete="nickname" />
+        <input
+          id={nameId}
+          aria-describedby={`${nameId}-hint`}
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          required
+          maxLength={textLimits.displayName.max}
+          autoComplete="nickname"
+        />
       </div>
       <div className="field">
         <label htmlFor={constituencyId}>
@@ -71,7 +79,13 @@ function JoinForm({ token }: { token: string }) {
         <p className="hint" id={`${constituencyId}-hint`}>
           {t('join.constituencyHint')}
         </p>
-        <input id={constituencyId} aria-describedby={`${constituencyId}-hint`} value={constituency} onChange={(e) => setConstituency(e.target.value)} maxLength={textLimits.constituency.max} />
+        <input
+          id={constituencyId}
+          aria-describedby={`${constituencyId}-hint`}
+          value={constituency}
+          onChange={(e) => setConstituency(e.target.value)}
+          maxLength={textLimits.constituency.max}
+        />
       </div>
       {error && <ErrorNotice error={error} />}
       <button type="submit" className="button" disabled={busy}>

@@ -77,7 +77,15 @@ function Endorse({ orgId, version, issueId }: { orgId: string; version: LineVers
         <legend>{t('line.answerLegend')}</legend>
         {endorsementKinds.map((k) => (
           <div className="choice" key={k}>
-            <input type="radio" id={`${id}-${k}`} name={`${id}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} aria-describedby={`${id}-${k}-hint`} />
+            <input
+              type="radio"
+              id={`${id}-${k}`}
+              name={`${id}-kind`}
+              value={k}
+              checked={kind === k}
+              onChange={() => setKind(k)}
+              aria-describedby={`${id}-${k}-hint`}
+            />
             <label htmlFor={`${id}-${k}`}>{t(`line.kind.${k}`)}</label>
             <p className="hint" id={`${id}-${k}-hint`}>
               {t(`line.kindHint.${k}`)}
@@ -88,7 +96,15 @@ function Endorse({ orgId, version, issueId }: { orgId: string; version: LineVers
       {kind !== 'embrace' && (
         <div className="field">
           <label htmlFor={`${id}-text`}>{t(`line.textLabel.${kind}`)}</label>
-          <textarea id={`${id}-text`} value={text} onChange={(e) => setText(e.target.value)} rows={5} required minLength={textLimits.endorsement.min} maxLength={textLimits.endorsement.max} />
+          <textarea
+            id={`${id}-text`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={5}
+            required
+            minLength={textLimits.endorsement.min}
+            maxLength={textLimits.endorsement.max}
+          />
         </div>
       )}
       {error && <ErrorNotice error={error} />}

@@ -37,7 +37,16 @@ export function LoginPage() {
           <p className="hint" id={`${id}-org-hint`}>
             {t('login.organisationHint')}
           </p>
-          <input id={`${id}-org`} aria-describedby={`${id}-org-hint`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} required autoCapitalize="none" autoComplete="organization" spellCheck={false} />
+          <input
+            id={`${id}-org`}
+            aria-describedby={`${id}-org-hint`}
+            value={organisation}
+            onChange={(e) => setOrganisation(e.target.value)}
+            required
+            autoCapitalize="none"
+            autoComplete="organization"
+            spellCheck={false}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-email`}>{t('login.email')}</label>
@@ -45,7 +54,14 @@ export function LoginPage() {
         </div>
         <div className="field">
           <label htmlFor={`${id}-password`}>{t('login.password')}</label>
-          <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
+          <input
+            id={`${id}-password`}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            autoComplete="current-password"
+          />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>

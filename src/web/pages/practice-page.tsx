@@ -21,13 +21,10 @@ function Practice({ me }: { me: MeDto }) {
   const { issueId } = useParams<{ issueId: string }>();
   const orgId = me.organisation.id;
   const issues = useResource(() => api.issues(orgId), [orgId]);
-  const data = useResource(
-    async () => {
-      const [actions, reports, line] = await Promise.all([api.actions(orgId, issueId), api.reports(orgId, issueId), api.line(orgId, issueId)]);
-      return { actions: actions.actions, reports: reports.reports, version: currentVersion(line.versions) };
-    },
-    [orgId, issueId],
-  );
+  const data = useResource(async () => {
+    const [actions, reports, line] = await Promise.all([api.actions(orgId, issueId), api.reports(orgId, issueId), api.line(orgId, issueId)]);
+    return { actions: actions.actions, reports: reports.reports, version: currentVersion(line.versions) };
+  }, [orgId, issueId]);
   const title = issues.data?.issues.find((i) => i.id === issueId)?.title;
   return (
     <>
@@ -47,13 +44,23 @@ function Practice({ me }: { me: MeDto }) {
                       <h3>{a.title}</h3>
                       {a.description && <p className="prewrap">{a.description}</p>}
                       <p className="meta">{t('practice.actionMeta', { cycle: a.cycleNumber, at: a.createdAt })}</p>
-                      <TakePart orgId={orgId} action={a} onChange={(p) => data.set({ ...d, actions: d.actions.map((x) => (x.id === a.id ? { ...x, ...p } : x)) })} />
+                      <TakePart
+                        orgId={orgId}
+                        action={a}
+                        onChange={(p) => data.set({ ...d, actions: d.actions.map((x) => (x.id === a.id ? { ...x, ...p } : x)) })}
+                      />
                     </li>
                   ))}
                 </ul>
               )}
             </section>
-            <ReportForm orgId={orgId} issueId={issueId} actions={d.actions} version={d.version} onFiled={(r) => data.set({ ...d, reports: [...d.reports, r] })} />
+            <ReportForm
+              orgId={orgId}
+              issueId={issueId}
+              actions={d.actions}
+              version={d.version}
+              onFiled={(r) => data.set({ ...d, reports: [...d.reports, r] })}
+            />
             <Reports reports={d.reports} actions={d.actions} version={d.version} />
           </>
         )}
@@ -72,7 +79,13 @@ function TakePart({ orgId, action, onChange }: { orgId: string; action: ActionDt
       <p className="meta" aria-live="polite">
         {t(action.joinedByMe ? 'practice.participantsWithMe' : 'practice.participants', { count: action.participants, others: action.participants - 1 })}
       </p>
-      <button type="button" className={action.joinedByMe ? 'button button--secondary' : 'button'} aria-pressed={action.joinedByMe} disabled={busy} onClick={() => void toggle()}>
+      <button
+        type="button"
+        className={action.joinedByMe ? 'button button--secondary' : 'button'}
+        aria-pressed={action.joinedByMe}
+        disabled={busy}
+        onClick={() => void toggle()}
+      >
         {action.joinedByMe ? t('practice.leave') : t('practice.join')}
       </button>
       {error && <ErrorNotice error={error} />}
@@ -80,7 +93,19 @@ function TakePart({ orgId, action, onChange }: { orgId: string; action: ActionDt
   );
 }
 
-function ReportForm({ orgId, issueId, actions, version, onFiled }: { orgId: string; issueId: string; actions: ActionDto[]; version: LineVersionDto | null; onFiled: (r: ReportDto) => void }) {
+function ReportForm({
+  orgId,
+  issueId,
+  actions,
+  version,
+  onFiled,
+}: {
+  orgId: string;
+  issueId: string;
+  actions: ActionDto[];
+  version: LineVersionDto | null;
+  onFiled: (r: ReportDto) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [actionId, setActionId] = useState(actions.length === 1 ? (actions[0]?.id ?? '') : '');
@@ -129,11 +154,27 @@ function ReportForm({ orgId, issueId, actions, version, onFiled }: { orgId: stri
         )}
         <div className="field">
           <label htmlFor={`${id}-done`}>{t('practice.whatDone')}</label>
-          <textarea id={`${id}-done`} value={whatDone} onChange={(e) => setWhatDone(e.target.value)} rows={3} required minLength={textLimits.report.min} maxLength={textLimits.report.max} />
+          <textarea
+            id={`${id}-done`}
+            value={whatDone}
+            onChange={(e) => setWhatDone(e.target.value)}
+            rows={3}
+            required
+            minLength={textLimits.report.min}
+            maxLength={textLimits.report.max}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-happened`}>{t('practice.whatHappened')}</label>
-          <textarea id={`${id}-happened`} value={whatHappened} onChange={(e) => setWhatHappened(e.target.value)} rows={3} required minLength={textLimits.report.min} maxLength={textLimits.report.max} />
+          <textarea
+            id={`${id}-happened`}
+            value={whatHappened}
+            onChange={(e) => setWhatHappened(e.target.value)}
+            rows={3}
+            required
+            minLength={textLimits.report.min}
+            maxLength={textLimits.report.max}
+          />
         </div>
         {version && (
           <>
@@ -205,7 +246,8 @@ function Reports({ reports, actions, version }: { reports: ReportDto[]; actions:
                   <>
                     <dt>{t('practice.verdict')}</dt>
                     <dd>
-                      <span className={`badge badge--${r.verdict}`}>{t(`practice.verdicts.${r.verdict}`)}</span> {claimText(r.claimId) && <q>{claimText(r.claimId)}</q>}
+                      <span className={`badge badge--${r.verdict}`}>{t(`practice.verdicts.${r.verdict}`)}</span>{' '}
+                      {claimText(r.claimId) && <q>{claimText(r.claimId)}</q>}
                     </dd>
                   </>
                 )}

@@ -60,7 +60,9 @@ function Voting({ me }: { me: MeDto }) {
               <p className="vote-card__progress" id="vote-statement-label">
                 {t('vote.remaining', { count: remaining })}
               </p>
-              {statement.origin === 'report' || statement.origin === 'refuted-claim' ? <p className="badge badge--seed">{t(`vote.origin.${statement.origin}`)}</p> : null}
+              {statement.origin === 'report' || statement.origin === 'refuted-claim' ? (
+                <p className="badge badge--seed">{t(`vote.origin.${statement.origin}`)}</p>
+              ) : null}
               <p className="vote-card__statement" tabIndex={-1} ref={statementRef} data-testid="statement-text">
                 {statement.text}
               </p>

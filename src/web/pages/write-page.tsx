@@ -88,13 +88,24 @@ function Write({ me }: { me: MeDto }) {
           <p className="hint" id={`${id}-hint`}>
             {t('write.hint')}
           </p>
-          <textarea id={id} aria-describedby={`${id}-hint ${id}-count ${id}-similar`} value={text} onChange={(e) => setText(e.target.value)} rows={4} maxLength={MAX} required minLength={MIN} />
+          <textarea
+            id={id}
+            aria-describedby={`${id}-hint ${id}-count ${id}-similar`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={4}
+            maxLength={MAX}
+            required
+            minLength={MIN}
+          />
           <p className={length > MAX - 40 ? 'counter counter--near' : 'counter'} id={`${id}-count`}>
             {t('write.count', { count: length, max: MAX })}
           </p>
           {/* Announced when a pause in the typing brings an answer: how many statements are like this one. */}
           <p className="hint" id={`${id}-similar`} role="status">
-            {similar.matches && similar.settled && (similar.matches.length > 0 ? t('write.similar.found', { count: similar.matches.length }) : t('write.similar.none'))}
+            {similar.matches &&
+              similar.settled &&
+              (similar.matches.length > 0 ? t('write.similar.found', { count: similar.matches.length }) : t('write.similar.none'))}
           </p>
         </div>
         {error && <ErrorNotice error={error} />}

@@ -128,7 +128,16 @@ function InboxItem({ orgId, criticism: c, onAnswered }: { orgId: string; critici
           <p className="hint" id={`${id}-hint`}>
             {t('inbox.answerHint')}
           </p>
-          <textarea id={`${id}-answer`} aria-describedby={`${id}-hint`} value={text} onChange={(e) => setText(e.target.value)} rows={3} minLength={textLimits.criticismAnswer.min} maxLength={textLimits.criticismAnswer.max} required />
+          <textarea
+            id={`${id}-answer`}
+            aria-describedby={`${id}-hint`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={3}
+            minLength={textLimits.criticismAnswer.min}
+            maxLength={textLimits.criticismAnswer.max}
+            required
+          />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy || text.trim().length < 3}>

@@ -90,7 +90,14 @@ function HealthView({ data, changes }: { data: HealthData; changes: Resource<Cha
       healthPlaneSeries({
         beta,
         organisation: { l: org.health.l, pi: org.health.pi, label: t('health.organisation'), character: org.health.character },
-        issues: judged.map((i) => ({ key: i.issueId, label: shortTitle(i.title), l: i.health.l, pi: i.health.pi, character: i.health.character, trail: trails?.get(i.issueId) ?? [] })),
+        issues: judged.map((i) => ({
+          key: i.issueId,
+          label: shortTitle(i.title),
+          l: i.health.l,
+          pi: i.health.pi,
+          character: i.health.character,
+          trail: trails?.get(i.issueId) ?? [],
+        })),
       }),
     [judged, trails, beta, org, t],
   );
@@ -98,7 +105,12 @@ function HealthView({ data, changes }: { data: HealthData; changes: Resource<Cha
     () => ({
       x: t('health.axisLogic'),
       y: t('health.axisPractice'),
-      regions: { correct: t('health.character.correct'), fool: t('health.character.fool'), 'left-communist': t('health.character.left-communist'), empiricist: t('health.character.empiricist') },
+      regions: {
+        correct: t('health.character.correct'),
+        fool: t('health.character.fool'),
+        'left-communist': t('health.character.left-communist'),
+        empiricist: t('health.character.empiricist'),
+      },
       chart: t('health.planeLabel', { count: judged.length }),
     }),
     [t, judged.length],
@@ -140,7 +152,15 @@ function HealthView({ data, changes }: { data: HealthData; changes: Resource<Cha
         {report.issues.length === 0 ? (
           <Empty title={t('health.noIssues')} />
         ) : (
-          report.issues.map((i) => <IssueCard key={i.issueId} orgId={orgId} issue={i} beta={beta} trail={trails ? (trails.get(i.issueId) ?? []) : trailsOf.error ? 'failed' : 'loading'} />)
+          report.issues.map((i) => (
+            <IssueCard
+              key={i.issueId}
+              orgId={orgId}
+              issue={i}
+              beta={beta}
+              trail={trails ? (trails.get(i.issueId) ?? []) : trailsOf.error ? 'failed' : 'loading'}
+            />
+          ))
         )}
       </section>
 
@@ -189,7 +209,9 @@ function IssueCard({ orgId, issue, beta, trail }: { orgId: string; issue: IssueH
           <div key={key}>
             <dt>{t(`health.quality.${key}`)}</dt>
             <dd>
-              <span className="quality__value">{figure.value === null || gathering ? '—' : key === 'refuted' ? formatNumber(figure.value) : formatPercent(figure.value)}</span>
+              <span className="quality__value">
+                {figure.value === null || gathering ? '—' : key === 'refuted' ? formatNumber(figure.value) : formatPercent(figure.value)}
+              </span>
               <span className="hint">{figure.how}</span>
             </dd>
           </div>
@@ -211,7 +233,10 @@ function History({ issue, trail, whatIf }: { issue: IssueHealth; trail: HealthTr
         labels={{
           aspects: { logic: t('health.logic'), practice: t('health.practice') },
           sufficiency: t('health.sufficiency'),
-          forecast: history.forecast && issue.forecast.date ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: day(issue.forecast.date) }) : null,
+          forecast:
+            history.forecast && issue.forecast.date
+              ? t('health.crossesShort', { into: t(`health.character.${history.forecast.into}`), at: day(issue.forecast.date) })
+              : null,
           chart: t('health.historyLabel'),
         }}
       />
@@ -258,11 +283,29 @@ function WhatIfForm({ orgId, issueId, onProjected }: { orgId: string; issueId: s
         <div className="form-row">
           <div className="field">
             <label htmlFor={`${id}-weeks`}>{t('health.everyWeeks')}</label>
-            <input id={`${id}-weeks`} type="number" inputMode="numeric" min={1} max={104} value={everyWeeks} onChange={(e) => setEveryWeeks(Number(e.target.value))} required />
+            <input
+              id={`${id}-weeks`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={104}
+              value={everyWeeks}
+              onChange={(e) => setEveryWeeks(Number(e.target.value))}
+              required
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-members`}>{t('health.members')}</label>
-            <input id={`${id}-members`} type="number" inputMode="numeric" min={1} max={1000000} value={members} onChange={(e) => setMembers(Number(e.target.value))} required />
+            <input
+              id={`${id}-members`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={1000000}
+              value={members}
+              onChange={(e) => setMembers(Number(e.target.value))}
+              required
+            />
           </div>
         </div>
         <button type="submit" className="button button--secondary" disabled={busy}>
@@ -447,7 +490,15 @@ const characterNames = new Set<string>(['correct', 'left-communist', 'empiricist
 function characterChange(c: QualitativeChange): { from: Character; to: Character; l: number; pi: number; cause: unknown } | null {
   if (c.type !== 'character-changed') return null;
   const { from, to, l, pi, cause } = c.detail;
-  if (typeof from !== 'string' || typeof to !== 'string' || !characterNames.has(from) || !characterNames.has(to) || typeof l !== 'number' || typeof pi !== 'number') return null;
+  if (
+    typeof from !== 'string' ||
+    typeof to !== 'string' ||
+    !characterNames.has(from) ||
+    !characterNames.has(to) ||
+    typeof l !== 'number' ||
+    typeof pi !== 'number'
+  )
+    return null;
   return { from: from as Character, to: to as Character, l, pi, cause };
 }
 

@@ -53,8 +53,16 @@ function Tools({ issue }: { issue: IssueDetailDto }) {
   const { t } = useTranslation();
   const waiting = issue.statements.filter((s) => s.status === 'unmoderated').length;
   const tools = [
-    { href: `/organise/issues/${issue.id}/moderation`, label: t('organise.tools.moderation'), detail: t('organise.tools.moderationDetail', { count: waiting }) },
-    { href: `/organise/issues/${issue.id}/map`, label: t('organise.tools.map'), detail: t('organise.tools.mapDetail', { participants: issue.participants, votes: issue.votes }) },
+    {
+      href: `/organise/issues/${issue.id}/moderation`,
+      label: t('organise.tools.moderation'),
+      detail: t('organise.tools.moderationDetail', { count: waiting }),
+    },
+    {
+      href: `/organise/issues/${issue.id}/map`,
+      label: t('organise.tools.map'),
+      detail: t('organise.tools.mapDetail', { participants: issue.participants, votes: issue.votes }),
+    },
     { href: `/organise/issues/${issue.id}/themes`, label: t('organise.tools.themes'), detail: t('organise.tools.themesDetail') },
     { href: `/organise/issues/${issue.id}/line`, label: t('organise.tools.line'), detail: t('organise.tools.lineDetail') },
     { href: `/issues/${issue.id}/practice`, label: t('organise.tools.practice'), detail: t('organise.tools.practiceDetail') },
@@ -154,13 +162,26 @@ function NewAction({ orgId, issueId }: { orgId: string; issueId: string }) {
       <form className="form card" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor={`${id}-title`}>{t('organise.actionName')}</label>
-          <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} required minLength={textLimits.actionTitle.min} maxLength={textLimits.actionTitle.max} />
+          <input
+            id={`${id}-title`}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+            minLength={textLimits.actionTitle.min}
+            maxLength={textLimits.actionTitle.max}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-description`}>
             {t('organise.actionDescription')} <span className="optional">{t('form.optional')}</span>
           </label>
-          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={textLimits.actionDescription.max} />
+          <textarea
+            id={`${id}-description`}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={3}
+            maxLength={textLimits.actionDescription.max}
+          />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>
@@ -201,7 +222,9 @@ function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) 
               {d.embrace.overall.status === 'not-yet-heard' ? (
                 <span className="badge">{t('embrace.notYetHeardBadge')}</span>
               ) : (
-                <span className={d.embrace.meetsTarget ? 'badge badge--confirms' : 'badge badge--warning'}>{d.embrace.meetsTarget ? t('embrace.meets') : t('embrace.below')}</span>
+                <span className={d.embrace.meetsTarget ? 'badge badge--confirms' : 'badge badge--warning'}>
+                  {d.embrace.meetsTarget ? t('embrace.meets') : t('embrace.below')}
+                </span>
               )}
             </h2>
             <p>
@@ -213,14 +236,20 @@ function EmbraceFigures({ orgId, issueId }: { orgId: string; issueId: string }) 
               {d.embrace.groups.map((g) => (
                 <li key={g.groupId}>
                   {g.status === 'not-yet-heard'
-                    ? t('embrace.groupNotYetHeard', { group: d.labels.get(g.groupId) ?? g.groupId, heard: t('embrace.notYetHeard', { count: g.responders, needed: g.needed }) })
+                    ? t('embrace.groupNotYetHeard', {
+                        group: d.labels.get(g.groupId) ?? g.groupId,
+                        heard: t('embrace.notYetHeard', { count: g.responders, needed: g.needed }),
+                      })
                     : t('embrace.group', { group: d.labels.get(g.groupId) ?? g.groupId, rate: rate(g.rate), embraced: g.embraced, count: g.responders })}
                 </li>
               ))}
               {d.embrace.constituencies.map((c) => (
                 <li key={c.constituency}>
                   {c.status === 'not-yet-heard'
-                    ? t('embrace.constituencyNotYetHeard', { constituency: c.constituency, heard: t('embrace.notYetHeard', { count: c.responders, needed: c.needed }) })
+                    ? t('embrace.constituencyNotYetHeard', {
+                        constituency: c.constituency,
+                        heard: t('embrace.notYetHeard', { count: c.responders, needed: c.needed }),
+                      })
                     : t('embrace.constituency', { constituency: c.constituency, rate: rate(c.rate), embraced: c.embraced, count: c.responders })}
                 </li>
               ))}
@@ -281,10 +310,12 @@ function Blocking({ orgId, issueId }: { orgId: string; issueId: string }) {
                           type="button"
                           className="button button--secondary"
                           disabled={busy}
-                          onClick={() => void run(async () => {
-                            await api.unmarkBlocks(orgId, issueId, b.issueId);
-                            data.reload();
-                          })}
+                          onClick={() =>
+                            void run(async () => {
+                              await api.unmarkBlocks(orgId, issueId, b.issueId);
+                              data.reload();
+                            })
+                          }
                         >
                           {t('organise.blocking.unmark', { title: b.title })}
                         </button>

@@ -92,13 +92,26 @@ function NewIssue({ orgId }: { orgId: string }) {
           <p className="hint" id={`${id}-title-hint`}>
             {t('organise.issueTitleHint')}
           </p>
-          <input id={`${id}-title`} aria-describedby={`${id}-title-hint`} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={textLimits.issueTitle.max} />
+          <input
+            id={`${id}-title`}
+            aria-describedby={`${id}-title-hint`}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+            maxLength={textLimits.issueTitle.max}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-description`}>
             {t('organise.issueDescription')} <span className="optional">{t('form.optional')}</span>
           </label>
-          <textarea id={`${id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={textLimits.issueDescription.max} />
+          <textarea
+            id={`${id}-description`}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={3}
+            maxLength={textLimits.issueDescription.max}
+          />
         </div>
         {error && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>

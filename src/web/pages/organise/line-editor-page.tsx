@@ -47,7 +47,14 @@ function LineEditor({ me }: { me: MeDto }) {
       {(d) => (
         <>
           <PageHeading title={t('editor.title')} kicker={d.issue.title} back={{ href: `/organise/issues/${issueId}`, label: t('organise.backToIssue') }} />
-          <Editor key={d.versions.map((v) => `${v.id}:${v.status}`).join()} orgId={orgId} data={d} onChanged={data.reload} notice={notice} setNotice={setNotice} />
+          <Editor
+            key={d.versions.map((v) => `${v.id}:${v.status}`).join()}
+            orgId={orgId}
+            data={d}
+            onChanged={data.reload}
+            notice={notice}
+            setNotice={setNotice}
+          />
           <History versions={d.versions} />
         </>
       )}
@@ -55,7 +62,19 @@ function LineEditor({ me }: { me: MeDto }) {
   );
 }
 
-function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; data: EditorData; onChanged: () => void; notice: string | null; setNotice: (n: string | null) => void }) {
+function Editor({
+  orgId,
+  data,
+  onChanged,
+  notice,
+  setNotice,
+}: {
+  orgId: string;
+  data: EditorData;
+  onChanged: () => void;
+  notice: string | null;
+  setNotice: (n: string | null) => void;
+}) {
   const { t } = useTranslation();
   const start = useMemo(() => startingDraft(data.versions), [data.versions]);
   const [claims, setClaims] = useState<DraftClaim[]>(start.claims);
@@ -108,9 +127,23 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
           <li key={claim.key} className="card">
             <div className="field">
               <label htmlFor={`${claim.key}-text`}>{t('editor.claimLabel', { number: i + 1 })}</label>
-              <textarea id={`${claim.key}-text`} value={claim.text} rows={3} maxLength={textLimits.claim.max} onChange={(e) => update(claim.key, (c) => ({ ...c, text: e.target.value }))} />
+              <textarea
+                id={`${claim.key}-text`}
+                value={claim.text}
+                rows={3}
+                maxLength={textLimits.claim.max}
+                onChange={(e) => update(claim.key, (c) => ({ ...c, text: e.target.value }))}
+              />
             </div>
-            <BasisPicker claim={claim} number={i + 1} findings={findings} analysis={data.analysis} reports={data.reports} statements={data.issue.statements} onToggle={(cite) => update(claim.key, (c) => toggleCite(c, cite))} />
+            <BasisPicker
+              claim={claim}
+              number={i + 1}
+              findings={findings}
+              analysis={data.analysis}
+              reports={data.reports}
+              statements={data.issue.statements}
+              onToggle={(cite) => update(claim.key, (c) => toggleCite(c, cite))}
+            />
             {claims.length > 1 && (
               <button
                 type="button"
@@ -148,7 +181,13 @@ function Editor({ orgId, data, onChanged, notice, setNotice }: { orgId: string; 
         <button type="button" className="button" disabled={busy || ground.claims === 0 || (!dirty && draftId !== null)} onClick={() => void save()}>
           {t('editor.save')}
         </button>
-        <button type="button" className="button button--publish" disabled={busy || !draftId || dirty || phase !== 'concentrate'} onClick={() => void publish()} aria-describedby="publish-hint">
+        <button
+          type="button"
+          className="button button--publish"
+          disabled={busy || !draftId || dirty || phase !== 'concentrate'}
+          onClick={() => void publish()}
+          aria-describedby="publish-hint"
+        >
           {t('editor.publish')}
         </button>
       </div>
@@ -201,13 +240,29 @@ function BasisPicker({
         <>
           <fieldset>
             <legend>{t('editor.fromConsensus')}</legend>
-            <ul className="plain-list">{findings.consensus.map((f) => option('consensus', { kind: 'statement', ref: f.statementId }, f.text ?? t('map.hiddenStatement'), t(`map.consensus.${f.direction ?? 'agree'}`, { share: f.share ?? 0 })))}</ul>
+            <ul className="plain-list">
+              {findings.consensus.map((f) =>
+                option(
+                  'consensus',
+                  { kind: 'statement', ref: f.statementId },
+                  f.text ?? t('map.hiddenStatement'),
+                  t(`map.consensus.${f.direction ?? 'agree'}`, { share: f.share ?? 0 }),
+                ),
+              )}
+            </ul>
           </fieldset>
           {findings.groups.map((g) => (
             <fieldset key={g.id}>
               <legend>{t('editor.fromGroup', { group: g.label, count: g.size })}</legend>
               <ul className="plain-list">
-                {g.representative.map((f) => option(`group-${g.id}`, { kind: 'statement', ref: f.statementId }, f.text ?? t('map.hiddenStatement'), t(`map.representative.${f.direction ?? 'agree'}`, { share: f.share ?? 0, group: g.label })))}
+                {g.representative.map((f) =>
+                  option(
+                    `group-${g.id}`,
+                    { kind: 'statement', ref: f.statementId },
+                    f.text ?? t('map.hiddenStatement'),
+                    t(`map.representative.${f.direction ?? 'agree'}`, { share: f.share ?? 0, group: g.label }),
+                  ),
+                )}
               </ul>
             </fieldset>
           ))}
@@ -229,7 +284,9 @@ function BasisPicker({
       {reports.length > 0 && (
         <fieldset>
           <legend>{t('editor.fromReports')}</legend>
-          <ul className="plain-list">{reports.map((r) => option('reports', { kind: 'report', ref: r.id }, r.whatHappened, r.verdict ? t(`practice.verdicts.${r.verdict}`) : undefined))}</ul>
+          <ul className="plain-list">
+            {reports.map((r) => option('reports', { kind: 'report', ref: r.id }, r.whatHappened, r.verdict ? t(`practice.verdicts.${r.verdict}`) : undefined))}
+          </ul>
         </fieldset>
       )}
     </details>
@@ -250,7 +307,8 @@ function History({ versions }: { versions: LineVersionDto[] }) {
               {t('editor.versionHeading', { number: v.number })} <span className={`badge badge--${v.status}`}>{t(`editor.status.${v.status}`)}</span>
             </h3>
             <p className="meta">
-              {v.publishedAt ? t('line.publishedAt', { at: v.publishedAt }) : t('editor.createdAt', { at: v.createdAt })} · {t('phase.cycle', { number: v.cycleNumber })}
+              {v.publishedAt ? t('line.publishedAt', { at: v.publishedAt }) : t('editor.createdAt', { at: v.createdAt })} ·{' '}
+              {t('phase.cycle', { number: v.cycleNumber })}
               {v.diff && <> · {t('editor.diff', { added: v.diff.added.length, removed: v.diff.removed.length, kept: v.diff.kept.length })}</>}
             </p>
             <VersionMarks version={v} />

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError} from '../../api/client.js';
+import type { ApiError } from '../../api/client.js';
 import { api, type InviteDto, type MeDto } from '../../api/client.js';
 import { asApiError, useSubmission } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';
@@ -114,11 +114,29 @@ function NewInvite({ orgId, isAdmin, onCreated }: { orgId: string; isAdmin: bool
         </div>
         <div className="field">
           <label htmlFor={`${id}-uses`}>{t('members.maxUses')}</label>
-          <input id={`${id}-uses`} type="number" inputMode="numeric" min={1} max={100000} value={maxUses} onChange={(e) => setMaxUses(Number(e.target.value))} required />
+          <input
+            id={`${id}-uses`}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100000}
+            value={maxUses}
+            onChange={(e) => setMaxUses(Number(e.target.value))}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-days`}>{t('members.validDays')}</label>
-          <input id={`${id}-days`} type="number" inputMode="numeric" min={1} max={365} value={days} onChange={(e) => setDays(Number(e.target.value))} required />
+          <input
+            id={`${id}-days`}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={365}
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-constituency`}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import type { ApiError} from '../../api/client.js';
+import type { ApiError } from '../../api/client.js';
 import { api, type MeDto, type StatementDto } from '../../api/client.js';
 import { asApiError } from '../../api/use-submission.js';
 import { useResource } from '../../api/use-resource.js';

@@ -68,7 +68,14 @@ function Analysis({ issue, analysis }: { issue: IssueDetailDto; analysis: Analys
         {series.points.length > 0 ? <OpinionMapChart series={series} label={t('map.chartLabel', { count: series.groups.length })} /> : <p>{t('map.noMap')}</p>}
         <figcaption id="map-caption">
           <p>{t('map.howToRead')}</p>
-          <p>{t('map.summary', { clustered: findings.clustered, participants: findings.participants, count: findings.groups.length, unclustered: series.unclustered })}</p>
+          <p>
+            {t('map.summary', {
+              clustered: findings.clustered,
+              participants: findings.participants,
+              count: findings.groups.length,
+              unclustered: series.unclustered,
+            })}
+          </p>
           <ul className="legend">
             {findings.groups.map((g, i) => (
               <li key={g.id}>
@@ -93,7 +100,10 @@ function Analysis({ issue, analysis }: { issue: IssueDetailDto; analysis: Analys
           {findings.groups.map((g, i) => (
             <section key={g.id} className="card group-card" aria-labelledby={`group-${g.id}`} style={{ borderTopColor: groupColour(i) }}>
               <h3 id={`group-${g.id}`}>{t('map.groupHeading', { group: g.label, count: g.size, share: g.share })}</h3>
-              <FindingList findings={g.representative} describe={(f) => t(`map.representative.${f.direction ?? 'agree'}`, { share: f.share ?? 0, group: g.label })} />
+              <FindingList
+                findings={g.representative}
+                describe={(f) => t(`map.representative.${f.direction ?? 'agree'}`, { share: f.share ?? 0, group: g.label })}
+              />
             </section>
           ))}
         </div>
@@ -102,7 +112,11 @@ function Analysis({ issue, analysis }: { issue: IssueDetailDto; analysis: Analys
       <section aria-labelledby="consensus-heading">
         <h2 id="consensus-heading">{t('map.consensusTitle')}</h2>
         <p className="hint">{t('map.consensusHint')}</p>
-        <FindingList findings={findings.consensus} analysis={analysis} describe={(f) => t(`map.consensus.${f.direction ?? 'agree'}`, { share: f.share ?? 0 })} />
+        <FindingList
+          findings={findings.consensus}
+          analysis={analysis}
+          describe={(f) => t(`map.consensus.${f.direction ?? 'agree'}`, { share: f.share ?? 0 })}
+        />
       </section>
 
       <section aria-labelledby="divisive-heading">

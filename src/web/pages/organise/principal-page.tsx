@@ -49,7 +49,8 @@ function Ranking({ ranking }: { ranking: PrincipalDto }) {
         {ranking.ranking.map((r) => (
           <li key={r.issueId} className={r.rank === 1 ? 'card ranking__item is-principal' : 'card ranking__item'}>
             <h3>
-              {r.rank === 1 && <span className="badge badge--principal">{t('principal.principal')}</span>} <Link href={`/organise/issues/${r.issueId}`}>{r.title}</Link>
+              {r.rank === 1 && <span className="badge badge--principal">{t('principal.principal')}</span>}{' '}
+              <Link href={`/organise/issues/${r.issueId}`}>{r.title}</Link>
             </h3>
             <ul className="reasons">
               {r.reasons.map((reason) => (

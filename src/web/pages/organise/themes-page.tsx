@@ -42,7 +42,8 @@ function IssueThemes({ me }: { me: MeDto }) {
           <PageHeading title={t('themes.title')} kicker={title} back={{ href: `/organise/issues/${issueId}`, label: t('organise.backToIssue') }} />
           <p className="lead">{t('themes.lead')}</p>
           <p className="meta">
-            {themes.analysis ? t('themes.fromAnalysis', { at: themes.analysis.createdAt }) : t('themes.noAnalysis')} · {t('themes.computed', { at: themes.computedAt })}
+            {themes.analysis ? t('themes.fromAnalysis', { at: themes.analysis.createdAt }) : t('themes.noAnalysis')} ·{' '}
+            {t('themes.computed', { at: themes.computedAt })}
           </p>
           <p className="vote-status" role="status">
             {merged}
@@ -65,7 +66,19 @@ function IssueThemes({ me }: { me: MeDto }) {
   );
 }
 
-function Theme({ orgId, issueId, theme, summaryModel, onMerged }: { orgId: string; issueId: string; theme: ThemeDto; summaryModel: string | null; onMerged: (message: string) => void }) {
+function Theme({
+  orgId,
+  issueId,
+  theme,
+  summaryModel,
+  onMerged,
+}: {
+  orgId: string;
+  issueId: string;
+  theme: ThemeDto;
+  summaryModel: string | null;
+  onMerged: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   return (
@@ -74,7 +87,8 @@ function Theme({ orgId, issueId, theme, summaryModel, onMerged }: { orgId: strin
         {theme.label}
       </h2>
       <p className="meta">
-        {t('themes.terms', { terms: theme.terms.join(', ') })} · {t('themes.statements', { count: theme.statements.length })} · {t('themes.reports', { count: theme.reports.length })}
+        {t('themes.terms', { terms: theme.terms.join(', ') })} · {t('themes.statements', { count: theme.statements.length })} ·{' '}
+        {t('themes.reports', { count: theme.reports.length })}
       </p>
       <ThemeVotes theme={theme} />
       {summaryModel !== null && <ThemeSummaryPanel orgId={orgId} issueId={issueId} theme={theme} model={summaryModel} />}
@@ -125,7 +139,12 @@ function ThemeSummaryPanel({ orgId, issueId, theme, model }: { orgId: string; is
   const texts = useMemo(() => new Map([...theme.statements, ...theme.reports].map((i) => [i.id, i.text])), [theme]);
   return (
     <div className="theme-summary">
-      <button type="button" className="button button--secondary" disabled={busy} onClick={() => void run(async () => setSummary(await api.themeSummary(orgId, issueId, theme.id)))}>
+      <button
+        type="button"
+        className="button button--secondary"
+        disabled={busy}
+        onClick={() => void run(async () => setSummary(await api.themeSummary(orgId, issueId, theme.id)))}
+      >
         {summary ? t('themes.summariseAgain', { model }) : t('themes.summarise', { model })}
       </button>
       {error && <ErrorNotice error={error} />}
@@ -179,7 +198,19 @@ function ThemeVotes({ theme }: { theme: ThemeDto }) {
  * "Merge into…": the statements most like this one (asked when opened), then the rest of its
  * theme; merging carries its voters' votes to the one chosen.
  */
-function MergeInto({ orgId, issueId, statement, neighbours, onMerged }: { orgId: string; issueId: string; statement: ThemeItem; neighbours: readonly ThemeItem[]; onMerged: (message: string) => void }) {
+function MergeInto({
+  orgId,
+  issueId,
+  statement,
+  neighbours,
+  onMerged,
+}: {
+  orgId: string;
+  issueId: string;
+  statement: ThemeItem;
+  neighbours: readonly ThemeItem[];
+  onMerged: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [open, setOpen] = useState(false);
@@ -230,7 +261,17 @@ function MergeInto({ orgId, issueId, statement, neighbours, onMerged }: { orgId:
 }
 
 /** Statements and reports in no theme: a pair of duplicates is too small for a theme, so each statement can be merged here too. */
-function Unthemed({ orgId, issueId, unthemed, onMerged }: { orgId: string; issueId: string; unthemed: ThemesDto['unthemed']; onMerged: (message: string) => void }) {
+function Unthemed({
+  orgId,
+  issueId,
+  unthemed,
+  onMerged,
+}: {
+  orgId: string;
+  issueId: string;
+  unthemed: ThemesDto['unthemed'];
+  onMerged: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const count = unthemed.statements.length + unthemed.reports.length;
   if (count === 0) return null;
