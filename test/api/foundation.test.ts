@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 describe.each(dialects)('API on %s', (dialect) => {
   let h: Harness;
@@ -12,11 +13,11 @@ describe.each(dialects)('API on %s', (dialect) => {
   afterAll(async () => h?.close());
 
   async function issueWithStatements(org: Org, texts: string[]) {
-    const issue = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: 'Rent demands', description: 'What do we demand?' });
+    const issue = await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Rent demands', description: 'What do we demand?' });
     expect(issue.statusCode).toBe(201);
     const ids: string[] = [];
     for (const text of texts) {
-      const s = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.json().id}/statements`, { text });
+      const s = await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.json().id }), { text });
       expect(s.statusCode).toBe(201);
       ids.push(s.json().id);
     }
@@ -25,8 +26,8 @@ describe.each(dialects)('API on %s', (dialect) => {
 
   it('signs up, logs out, logs in, and refuses a wrong password', async () => {
     const org = await signUp(h.app, `acme-${dialect}`);
-    expect((await org.admin.get('/api/me')).json().member.role).toBe('admin');
-    const taken = await new Client(h.app).post('/api/auth/signup', {
+    expect((await org.admin.get(pathOf(routeTable.me, {}))).json().member.role).toBe('admin');
+    const taken = await new Client(h.app).post(pathOf(routeTable.signup, {}), {
       organisation: { name: 'Again', slug: `acme-${dialect}` },
       displayName: 'X',
       email: 'x@y.test',
@@ -34,22 +35,26 @@ describe.each(dialects)('API on %s', (dialect) => {
     });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().message).toContain('slug');
-    expect((await org.admin.post('/api/auth/logout')).statusCode).toBe(204);
-    expect((await org.admin.get('/api/me')).statusCode).toBe(401);
-    const bad = await org.admin.post('/api/auth/login', { organisation: `acme-${dialect}`, email: `admin@acme-${dialect}.test`, password: 'wrong password' });
+    expect((await org.admin.post(pathOf(routeTable.logout, {}))).statusCode).toBe(204);
+    expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
+    const bad = await org.admin.post(pathOf(routeTable.login, {}), {
+      organisation: `acme-${dialect}`,
+      email: `admin@acme-${dialect}.test`,
+      password: 'wrong password',
+    });
     expect(bad.statusCode).toBe(401);
-    const good = await org.admin.post('/api/auth/login', {
+    const good = await org.admin.post(pathOf(routeTable.login, {}), {
       organisation: `acme-${dialect}`,
       email: `admin@acme-${dialect}.test`,
       password: 'correct horse battery',
     });
     expect(good.statusCode).toBe(200);
-    expect((await org.admin.get('/api/me')).statusCode).toBe(200);
+    expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
   });
 
   it('stores sessions and invite tokens only as hashes, with random ids', async () => {
     const org = await signUp(h.app);
-    const inv = await org.admin.post(`/api/orgs/${org.orgId}/invites`, {});
+    const inv = await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), {});
     const token = inv.json().token as string;
     const rows = await h.ctx.store.db.selectFrom('invites').select('token_hash').execute();
     expect(rows.some((r) => r.token_hash === token)).toBe(false);
@@ -60,44 +65,46 @@ describe.each(dialects)('API on %s', (dialect) => {
 
   it('invites: single use, counted, expiring, revocable', async () => {
     const org = await signUp(h.app);
-    const single = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 1 })).json();
-    const preview = await new Client(h.app).get(`/api/invites/${single.token}`);
+    const single = (await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { maxUses: 1 })).json();
+    const preview = await new Client(h.app).get(pathOf(routeTable.invitePreview, { token: single.token }));
     expect(preview.json()).toMatchObject({ usable: true, role: 'member' });
-    expect((await new Client(h.app).post(`/api/invites/${single.token}/accept`, { displayName: 'Ana' })).statusCode).toBe(201);
-    const second = await new Client(h.app).post(`/api/invites/${single.token}/accept`, { displayName: 'Ben' });
+    expect((await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: single.token }), { displayName: 'Ana' })).statusCode).toBe(201);
+    const second = await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: single.token }), { displayName: 'Ben' });
     expect(second.statusCode).toBe(410);
 
-    const counted = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 3, expiresInHours: 1, constituency: 'tenant' })).json();
+    const counted = (
+      await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { maxUses: 3, expiresInHours: 1, constituency: 'tenant' })
+    ).json();
     for (let i = 0; i < 3; i++) {
-      const joined = await new Client(h.app).post(`/api/invites/${counted.token}/accept`, { displayName: `M${i}` });
+      const joined = await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: counted.token }), { displayName: `M${i}` });
       expect(joined.statusCode).toBe(201);
       expect(joined.json().member.constituency).toBe('tenant');
     }
-    expect((await new Client(h.app).post(`/api/invites/${counted.token}/accept`, { displayName: 'M4' })).statusCode).toBe(410);
+    expect((await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: counted.token }), { displayName: 'M4' })).statusCode).toBe(410);
 
-    const expiring = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 5, expiresInHours: 1 })).json();
+    const expiring = (await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { maxUses: 5, expiresInHours: 1 })).json();
     const saved = now;
     now = new Date(now.getTime() + 2 * 3_600_000);
-    expect((await new Client(h.app).post(`/api/invites/${expiring.token}/accept`, { displayName: 'Late' })).statusCode).toBe(410);
+    expect((await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: expiring.token }), { displayName: 'Late' })).statusCode).toBe(410);
     now = saved;
 
-    const revoked = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 5 })).json();
-    expect((await org.admin.delete(`/api/orgs/${org.orgId}/invites/${revoked.id}`)).statusCode).toBe(204);
-    expect((await new Client(h.app).post(`/api/invites/${revoked.token}/accept`, { displayName: 'No' })).statusCode).toBe(410);
+    const revoked = (await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { maxUses: 5 })).json();
+    expect((await org.admin.delete(pathOf(routeTable.revokeInvite, { orgId: org.orgId, inviteId: revoked.id }))).statusCode).toBe(204);
+    expect((await new Client(h.app).post(pathOf(routeTable.acceptInvite, { token: revoked.token }), { displayName: 'No' })).statusCode).toBe(410);
 
-    const list = (await org.admin.get(`/api/orgs/${org.orgId}/invites`)).json().invites;
+    const list = (await org.admin.get(pathOf(routeTable.invites, { orgId: org.orgId }))).json().invites;
     expect(list).toHaveLength(4);
-    const members = (await org.admin.get(`/api/orgs/${org.orgId}/members`)).json();
+    const members = (await org.admin.get(pathOf(routeTable.members, { orgId: org.orgId }))).json();
     expect(members.total).toBe(5); // admin + Ana + three counted
   });
 
   it('a member cannot invite organisers; an organiser cannot invite admins', async () => {
     const org = await signUp(h.app);
     const member = await joinAsMember(h.app, org);
-    expect((await member.client.post(`/api/orgs/${org.orgId}/invites`, {})).statusCode).toBe(403);
+    expect((await member.client.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), {})).statusCode).toBe(403);
     const organiser = await joinAsMember(h.app, org, 'organiser');
-    expect((await organiser.client.post(`/api/orgs/${org.orgId}/invites`, { role: 'admin' })).statusCode).toBe(403);
-    expect((await organiser.client.post(`/api/orgs/${org.orgId}/invites`, { role: 'member' })).statusCode).toBe(201);
+    expect((await organiser.client.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role: 'admin' })).statusCode).toBe(403);
+    expect((await organiser.client.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { role: 'member' })).statusCode).toBe(201);
   });
 
   it('statements wait for moderation under the strict policy and not under the permissive one', async () => {
@@ -105,29 +112,35 @@ describe.each(dialects)('API on %s', (dialect) => {
     const { issueId } = await issueWithStatements(org, ['We demand a rent freeze']);
     const ana = await joinAsMember(h.app, org);
     const ben = await joinAsMember(h.app, org);
-    const written = await ana.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'Repairs before any increase' });
+    const written = await ana.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Repairs before any increase' });
     expect(written.statusCode).toBe(201);
     expect(written.json().status).toBe('unmoderated');
-    const benView = (await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json();
+    const benView = (await ben.client.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }))).json();
     expect(benView.statements.map((s: { text: string }) => s.text)).toEqual(['We demand a rent freeze']);
-    const queue = (await org.admin.get(`/api/orgs/${org.orgId}/issues/${issueId}?status=unmoderated`)).json();
+    const queue = (await org.admin.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }, { status: 'unmoderated' }))).json();
     expect(queue.statements).toHaveLength(1);
-    expect((await org.admin.patch(`/api/orgs/${org.orgId}/statements/${written.json().id}`, { status: 'accepted' })).json().status).toBe('accepted');
-    expect((await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json().statements).toHaveLength(2);
+    expect(
+      (await org.admin.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: written.json().id }), { status: 'accepted' })).json().status,
+    ).toBe('accepted');
+    expect((await ben.client.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }))).json().statements).toHaveLength(2);
 
-    expect((await org.admin.patch(`/api/orgs/${org.orgId}`, { moderation: 'permissive' })).json().moderation).toBe('permissive');
-    await ana.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'Tenants choose the contractor' });
-    expect((await ben.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json().statements).toHaveLength(3);
+    expect((await org.admin.patch(pathOf(routeTable.updateOrganisation, { orgId: org.orgId }), { moderation: 'permissive' })).json().moderation).toBe(
+      'permissive',
+    );
+    await ana.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Tenants choose the contractor' });
+    expect((await ben.client.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }))).json().statements).toHaveLength(3);
     // A member may not moderate or add seeds.
-    expect((await ben.client.patch(`/api/orgs/${org.orgId}/statements/${written.json().id}`, { status: 'rejected' })).statusCode).toBe(403);
-    expect((await ben.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text: 'A seed?', isSeed: true })).statusCode).toBe(403);
+    expect((await ben.client.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: written.json().id }), { status: 'rejected' })).statusCode).toBe(
+      403,
+    );
+    expect((await ben.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'A seed?', isSeed: true })).statusCode).toBe(403);
   });
 
   it('votes: cast, change, idempotent retries, log and current vote in step', async () => {
     const org = await signUp(h.app);
     const { issueId, statementIds } = await issueWithStatements(org, ['Freeze rents', 'Fix the heating', 'Strike if refused']);
     const ana = await joinAsMember(h.app, org);
-    const url = (id: string) => `/api/orgs/${org.orgId}/statements/${id}/vote`;
+    const url = (id: string) => pathOf(routeTable.vote, { orgId: org.orgId, statementId: id });
     expect((await ana.client.put(url(statementIds[0]!), { vote: 1 })).json()).toEqual({ statementId: statementIds[0], vote: 1, changed: true });
     expect((await ana.client.put(url(statementIds[0]!), { vote: 1 })).json().changed).toBe(false);
     expect((await ana.client.put(url(statementIds[0]!), { vote: -1 }, { 'idempotency-key': 'retry-key-1' })).json().changed).toBe(true);
@@ -142,7 +155,7 @@ describe.each(dialects)('API on %s', (dialect) => {
       [statementIds[0], -1],
       [statementIds[1], 0],
     ]);
-    const detail = (await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json();
+    const detail = (await ana.client.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }))).json();
     const first = detail.statements.find((s: { id: string }) => s.id === statementIds[0]);
     expect(first).toMatchObject({ myVote: -1, votes: { agree: 0, disagree: 1, pass: 0 } });
     expect(detail.participants).toBe(1);
@@ -155,26 +168,26 @@ describe.each(dialects)('API on %s', (dialect) => {
     const ana = await joinAsMember(h.app, org);
     const ben = await joinAsMember(h.app, org);
     // Ben votes on "One", so it has more votes: Ana is shown the least-voted statements first.
-    await ben.client.put(`/api/orgs/${org.orgId}/statements/${statementIds[0]}/vote`, { vote: 1 });
+    await ben.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: statementIds[0]! }), { vote: 1 });
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const next = (await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}/next-statement`)).json();
+      const next = (await ana.client.get(pathOf(routeTable.nextStatement, { orgId: org.orgId, issueId }))).json();
       expect(next.remaining).toBe(3 - i);
       seen.push(next.statement.id);
-      await ana.client.put(`/api/orgs/${org.orgId}/statements/${next.statement.id}/vote`, { vote: 0 });
+      await ana.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: next.statement.id }), { vote: 0 });
     }
     expect(seen[2]).toBe(statementIds[0]);
     expect(new Set(seen).size).toBe(3);
-    expect((await ana.client.get(`/api/orgs/${org.orgId}/issues/${issueId}/next-statement`)).json()).toEqual({ statement: null, remaining: 0 });
+    expect((await ana.client.get(pathOf(routeTable.nextStatement, { orgId: org.orgId, issueId }))).json()).toEqual({ statement: null, remaining: 0 });
   });
 
   it('cycles: gather → concentrate is an event; concentrate → propagate only by publishing a line', async () => {
     const org = await signUp(h.app);
     const { issueId } = await issueWithStatements(org, []);
-    const r = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, { note: 'enough gathered' });
+    const r = await org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId }), { note: 'enough gathered' });
     expect(r.statusCode).toBe(200);
     expect(r.json().cycle).toMatchObject({ number: 1, phase: 'concentrate' });
-    const refused = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, {});
+    const refused = await org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId }), {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().message).toContain('publish');
     const events = await h.ctx.store.db
@@ -186,24 +199,25 @@ describe.each(dialects)('API on %s', (dialect) => {
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.data)).toMatchObject({ from: 'gather', to: 'concentrate', note: 'enough gathered' });
     const member = await joinAsMember(h.app, org);
-    expect((await member.client.post(`/api/orgs/${org.orgId}/issues/${issueId}/cycle/advance`, {})).statusCode).toBe(403);
+    expect((await member.client.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId }), {})).statusCode).toBe(403);
   });
 
   it("another organisation's ids answer 404", async () => {
     const a = await signUp(h.app);
     const b = await signUp(h.app);
     const { issueId, statementIds } = await issueWithStatements(b, ['Theirs']);
-    expect((await a.admin.get(`/api/orgs/${b.orgId}`)).statusCode).toBe(404);
-    expect((await a.admin.get(`/api/orgs/${b.orgId}/issues/${issueId}`)).statusCode).toBe(404);
-    expect((await a.admin.get(`/api/orgs/${a.orgId}/issues/${issueId}`)).statusCode).toBe(404);
-    expect((await a.admin.put(`/api/orgs/${a.orgId}/statements/${statementIds[0]}/vote`, { vote: 1 })).statusCode).toBe(404);
-    expect((await a.admin.patch(`/api/orgs/${a.orgId}/statements/${statementIds[0]}`, { status: 'rejected' })).statusCode).toBe(404);
+    expect((await a.admin.get(pathOf(routeTable.organisation, { orgId: b.orgId }))).statusCode).toBe(404);
+    expect((await a.admin.get(pathOf(routeTable.issue, { orgId: b.orgId, issueId }))).statusCode).toBe(404);
+    expect((await a.admin.get(pathOf(routeTable.issue, { orgId: a.orgId, issueId }))).statusCode).toBe(404);
+    expect((await a.admin.put(pathOf(routeTable.vote, { orgId: a.orgId, statementId: statementIds[0]! }), { vote: 1 })).statusCode).toBe(404);
+    expect((await a.admin.patch(pathOf(routeTable.moderate, { orgId: a.orgId, statementId: statementIds[0]! }), { status: 'rejected' })).statusCode).toBe(404);
   });
 
   it('serves an OpenAPI document generated from the route schemas', async () => {
-    const doc = (await new Client(h.app).get('/api/openapi.json')).json();
+    const doc = (await new Client(h.app).get(pathOf(routeTable.openapi, {}))).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toContain('/api/orgs/{orgId}/statements/{statementId}/vote');
-    expect(doc.paths['/api/orgs/{orgId}/statements/{statementId}/vote'].put.requestBody).toBeDefined();
+    const vote = routeTable.vote.path.replace(/:(\w+)/g, '{$1}');
+    expect(Object.keys(doc.paths)).toContain(vote);
+    expect(doc.paths[vote].put.requestBody).toBeDefined();
   });
 });

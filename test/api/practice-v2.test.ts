@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFacts, loadModelFactsFromEvents } from '../../src/store/index.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const DAY = 86_400_000;
 
@@ -25,26 +26,26 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
 
   it('counts only the members of role member, each act once, and rebuilds the same facts from the events', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read as JSON of the contract's shapes
     const ok = async (p: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200) => {
       const r = await p;
       expect(r.statusCode, r.body).toBe(status);
       return r.body ? r.json() : null;
     };
-    const issue = await ok(org.admin.post(`${base}/issues`, { title: 'Rent demands' }), 201);
-    const url = `${base}/issues/${issue.id}`;
+    const issue = await ok(org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Rent demands' }), 201);
     const organiser = await joinAsMember(h.app, org, 'organiser');
     const members: { client: Client; memberId: string }[] = [];
     for (let i = 0; i < 4; i++) members.push(await joinAsMember(h.app, org));
     const [m0, m1, m2, m3] = members as [(typeof members)[0], (typeof members)[0], (typeof members)[0], (typeof members)[0]];
-    const practice = async () => (await ok(org.admin.get(`${base}/health`))).issues.find((i: { issueId: string }) => i.issueId === issue.id).health;
-    const vote = (who: Client, statementId: string, value: -1 | 0 | 1) => ok(who.put(`${base}/statements/${statementId}/vote`, { vote: value }));
+    const practice = async () =>
+      (await ok(org.admin.get(pathOf(routeTable.health, { orgId: org.orgId })))).issues.find((i: { issueId: string }) => i.issueId === issue.id).health;
+    const vote = (who: Client, statementId: string, value: -1 | 0 | 1) =>
+      ok(who.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId }), { vote: value }));
     const sameFacts = async () => expect(await loadModelFactsFromEvents(h.ctx.store.db, org.orgId)).toEqual(await loadModelFacts(h.ctx.store.db, org.orgId));
 
     const statements: string[] = [];
     for (const text of ['Freeze the rent for two years', 'Repairs before any increase', 'A tenants committee in every block', 'Freeze the rents for 2 years']) {
-      statements.push((await ok(org.admin.post(`${url}/statements`, { text }), 201)).id);
+      statements.push((await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text }), 201)).id);
     }
     const [s0, s1, s2, duplicate] = statements as [string, string, string, string];
     // The masses: four members; the admin and the organiser are the leadership. P₀ = max(10, 10 % of 4).
@@ -59,7 +60,10 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     const before = health.practice.value;
     await vote(organiser.client, s0, 1);
     await vote(org.admin, s1, -1);
-    await ok(organiser.client.post(`${url}/statements`, { text: 'The organisers propose a rent strike' }), 201);
+    await ok(
+      organiser.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text: 'The organisers propose a rent strike' }),
+      201,
+    );
     health = await practice();
     expect(health.practice.value).toBe(before);
     expect(health.practiceSufficiency.terms.membersJoined).toBe(4);
@@ -81,21 +85,23 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     await vote(m1.client, s1, 1);
     await vote(m2.client, s0, -1);
     await vote(m2.client, duplicate, 1);
-    await ok(org.admin.post(`${url}/cycle/advance`, {}));
+    await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId: issue.id }), {}));
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
     tick(1);
     const draft = await ok(
-      org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }),
+      org.admin.post(pathOf(routeTable.createDraft, { orgId: org.orgId, issueId: issue.id }), {
+        claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }],
+      }),
       201,
     );
-    const version = await ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`, {}));
+    const version = await ok(org.admin.post(pathOf(routeTable.publish, { orgId: org.orgId, versionId: draft.id }), {}));
     const claimId = version.claims[0].id as string;
 
     // An answer changed on the same version is one act: m3's term is 1/7 after both, and the change dates it.
-    await ok(m3.client.put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'embrace' }));
+    await ok(m3.client.put(pathOf(routeTable.endorse, { orgId: org.orgId, versionId: version.id }), { kind: 'embrace' }));
     const withAnswer = (await practice()).practice.value;
     tick(10);
-    await ok(m3.client.put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'critique', text: 'Not far enough' }));
+    await ok(m3.client.put(pathOf(routeTable.endorse, { orgId: org.orgId, versionId: version.id }), { kind: 'critique', text: 'Not far enough' }));
     health = await practice();
     const m3Term = 1 / 7;
     const othersNow = (withAnswer - m3Term) * 2 ** (-10 / 180);
@@ -103,9 +109,17 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
 
     // The organiser answers and reports four times on a one-claim line: nothing moves.
     const still = health.practice.value;
-    await ok(organiser.client.put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'embrace' }));
+    await ok(organiser.client.put(pathOf(routeTable.endorse, { orgId: org.orgId, versionId: version.id }), { kind: 'embrace' }));
     for (let i = 0; i < 4; i++) {
-      await ok(organiser.client.post(`${url}/reports`, { claimId, verdict: 'confirms', whatDone: 'Asked around', whatHappened: 'Everyone agreed' }), 201);
+      await ok(
+        organiser.client.post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId: issue.id }), {
+          claimId,
+          verdict: 'confirms',
+          whatDone: 'Asked around',
+          whatHappened: 'Everyone agreed',
+        }),
+        201,
+      );
     }
     health = await practice();
     expect(health.practice.value).toBe(still);
@@ -117,7 +131,12 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     // A member's ten identical reports on one claim count once: α = 3.
     for (let i = 0; i < 10; i++) {
       await ok(
-        m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }),
+        m1.client.post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId: issue.id }), {
+          claimId,
+          verdict: 'refutes',
+          whatDone: 'Withheld the rent',
+          whatHappened: 'The landlord evicted two of us',
+        }),
         201,
       );
     }
@@ -129,7 +148,7 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     // A merge leaves every member's P unchanged: m2's vote on the duplicate is carried, and is no act.
     tick(5);
     const beforeMerge = (await practice()).practice;
-    const merged = await ok(organiser.client.post(`${base}/statements/${duplicate}/merge`, { into: s2 }));
+    const merged = await ok(organiser.client.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: duplicate }), { into: s2 }));
     expect(merged.carried).toBe(1);
     const afterMerge = (await practice()).practice;
     expect(afterMerge).toEqual(beforeMerge);
@@ -138,27 +157,30 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     await sameFacts();
 
     // Taking part in an action is an act, once per action; the organiser taking part is not.
-    const action = await ok(org.admin.post(`${url}/actions`, { title: 'Deliver the demand to the landlord' }), 201);
+    const action = await ok(
+      org.admin.post(pathOf(routeTable.createAction, { orgId: org.orgId, issueId: issue.id }), { title: 'Deliver the demand to the landlord' }),
+      201,
+    );
     const beforeAction = (await practice()).practice;
-    await ok(organiser.client.put(`${base}/actions/${action.id}/participation`));
+    await ok(organiser.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id })));
     expect((await practice()).practice.value).toBe(beforeAction.value);
-    await ok(m3.client.put(`${base}/actions/${action.id}/participation`));
-    await ok(m3.client.put(`${base}/actions/${action.id}/participation`));
+    await ok(m3.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id })));
+    await ok(m3.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id })));
     health = await practice();
     // m3: one answer and one action, dated now: 2/7 instead of 1/7 decayed over 5 days
     expect(health.practice.value).toBeCloseTo(beforeAction.value - (1 / 7) * 2 ** (-5 / 180) + 2 / 7, 12);
     await sameFacts();
     // Leaving withdraws it, from the table and the events alike: m3's term is what it was.
-    await ok(m3.client.delete(`${base}/actions/${action.id}/participation`));
+    await ok(m3.client.delete(pathOf(routeTable.leaveAction, { orgId: org.orgId, actionId: action.id })));
     expect((await practice()).practice.value).toBeCloseTo(beforeAction.value, 12);
-    await ok(m3.client.put(`${base}/actions/${action.id}/participation`));
+    await ok(m3.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id })));
     await sameFacts();
 
     // A change of role counts from its instant: m1 becomes an organiser; what m1 did as a member stays practice,
     // what m1 does now is the leadership's; P₀ counts three members.
     tick(1);
     const beforeRole = (await practice()).practice.value;
-    await ok(org.admin.patch(`${base}/members/${m1.memberId}`, { role: 'organiser' }));
+    await ok(org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m1.memberId }), { role: 'organiser' }));
     health = await practice();
     expect(health.practice.value).toBe(beforeRole);
     expect(health.practiceSufficiency.terms.membersJoined).toBe(3);
@@ -169,12 +191,14 @@ describe.each(dialects)("practice is the masses' on %s", (dialect) => {
     await sameFacts();
     // Back to member: counted again from then on.
     tick(1);
-    await ok(org.admin.patch(`${base}/members/${m1.memberId}`, { role: 'member' }));
+    await ok(org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m1.memberId }), { role: 'member' }));
     expect((await practice()).practiceSufficiency.terms.membersJoined).toBe(4);
     await sameFacts();
 
     // Representativeness over the active members: the four members acted within h, and all four on this issue.
-    const quality = (await ok(org.admin.get(`${base}/health`))).issues.find((i: { issueId: string }) => i.issueId === issue.id).quality;
+    const quality = (await ok(org.admin.get(pathOf(routeTable.health, { orgId: org.orgId })))).issues.find(
+      (i: { issueId: string }) => i.issueId === issue.id,
+    ).quality;
     expect(quality.representativeness.terms).toMatchObject({ participants: 4, activeMembers: 4 });
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness, type Org } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 interface Forgotten {
   orgId: string;
@@ -51,10 +52,10 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
 
   async function side(name: string): Promise<Side> {
     const org = await signUp(h.app);
-    const issue = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: `${name}: rents`, description: '' });
+    const issue = await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: `${name}: rents`, description: '' });
     const statementIds: string[] = [];
     for (const text of [`${name} freeze`, `${name} repairs`])
-      statementIds.push((await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.json().id}/statements`, { text })).json().id);
+      statementIds.push((await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.json().id }), { text })).json().id);
     const voters = [org.admin];
     for (let i = 0; i < 3; i++) voters.push((await joinAsMember(h.app, org)).client);
     return { org, issueId: issue.json().id, statementIds, voters };
@@ -72,12 +73,13 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
           [b, a],
         ] as const) {
           const client = s.voters[v]!;
-          const base = `/api/orgs/${s.org.orgId}`;
           requests.push(
             (async () => {
-              const vote = await client.put(`${base}/statements/${s.statementIds[round]}/vote`, { vote: v % 2 === 0 ? 1 : -1 });
+              const vote = await client.put(pathOf(routeTable.vote, { orgId: s.org.orgId, statementId: s.statementIds[round]! }), {
+                vote: v % 2 === 0 ? 1 : -1,
+              });
               expect(vote.statusCode).toBe(200);
-              const detail = await client.get(`${base}/issues/${s.issueId}`);
+              const detail = await client.get(pathOf(routeTable.issue, { orgId: s.org.orgId, issueId: s.issueId }));
               expect(detail.statusCode).toBe(200);
               expect(
                 detail
@@ -85,11 +87,13 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
                   .statements.map((x: { id: string }) => x.id)
                   .sort(),
               ).toEqual([...s.statementIds].sort());
-              const list = await client.get(`${base}/issues`);
+              const list = await client.get(pathOf(routeTable.issues, { orgId: s.org.orgId }));
               expect(list.json().issues.map((x: { id: string }) => x.id)).toEqual([s.issueId]);
               // The other organisation's ids, under this organisation's path: as if they did not exist.
-              expect((await client.get(`${base}/issues/${other.issueId}`)).statusCode).toBe(404);
-              expect((await client.put(`${base}/statements/${other.statementIds[0]}/vote`, { vote: 0 })).statusCode).toBe(404);
+              expect((await client.get(pathOf(routeTable.issue, { orgId: s.org.orgId, issueId: other.issueId }))).statusCode).toBe(404);
+              expect((await client.put(pathOf(routeTable.vote, { orgId: s.org.orgId, statementId: other.statementIds[0]! }), { vote: 0 })).statusCode).toBe(
+                404,
+              );
             })(),
           );
         }
@@ -99,7 +103,7 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
 
     // Every vote of both organisations was written, however the vote writer batched them.
     for (const s of [a, b]) {
-      const detail = (await s.org.admin.get(`/api/orgs/${s.org.orgId}/issues/${s.issueId}`)).json();
+      const detail = (await s.org.admin.get(pathOf(routeTable.issue, { orgId: s.org.orgId, issueId: s.issueId }))).json();
       expect(detail.participants).toBe(4);
       expect(detail.votes).toBe(8);
     }
@@ -121,14 +125,14 @@ describe.each(dialects)('row-level security through the API on %s', (dialect) =>
   it('work for no organisation in particular (sign-up, login) sees past the scope of the session it comes with', async () => {
     const a = await signUp(h.app);
     // A member of a, with a's session, founds another organisation: public routes are not scoped.
-    const founded = await a.admin.post('/api/auth/signup', {
+    const founded = await a.admin.post(pathOf(routeTable.signup, {}), {
       organisation: { name: 'Second', slug: `second-${dialect}` },
       displayName: 'Founder',
       email: 'founder@second.test',
       password: 'correct horse battery',
     });
     expect(founded.statusCode).toBe(201);
-    const me = await a.admin.get('/api/me');
+    const me = await a.admin.get(pathOf(routeTable.me, {}));
     expect(me.json().organisation.id).toBe(founded.json().organisation.id);
   });
 });
