@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 
 export interface LoopFigures {
@@ -18,19 +19,20 @@ export interface LoopFigures {
 }
 
 async function loop(url: string, orgId: string, issueId: string, token: string, loops: number, seconds: number): Promise<LoopFigures> {
-  const o = `${url}/api/orgs/${orgId}`;
-  const i = `${o}/issues/${issueId}`;
+  const o = `${url}${pathOf(routeTable.organisation, { orgId })}`;
+  const inOrg = { orgId };
+  const inIssue = { orgId, issueId };
   const routes = [
-    `${o}/health`,
-    `${o}/changes`,
-    `${o}/principal-contradiction`,
-    `${o}/me/what-became-of-my-input`,
-    `${i}/analysis`,
-    `${i}/themes`,
-    `${i}/united-front`,
-    `${i}/health/trail`,
-    `${i}/health/what-if?everyWeeks=4&members=100`,
-  ];
+    pathOf(routeTable.health, inOrg),
+    pathOf(routeTable.changes, inOrg),
+    pathOf(routeTable.principal, inOrg),
+    pathOf(routeTable.myInput, inOrg),
+    pathOf(routeTable.analysis, inIssue),
+    pathOf(routeTable.themes, inIssue),
+    pathOf(routeTable.unitedFront, inIssue),
+    pathOf(routeTable.healthTrail, inIssue),
+    pathOf(routeTable.whatIf, inIssue, { everyWeeks: 4, members: 100 }),
+  ].map((p) => `${url}${p}`);
   const headers = { cookie: `massline_session=${token}; massline_csrf=${csrfTokenOf(token)}` };
   const statusCodes: Record<string, number> = {};
   const byRoute: Record<string, Record<string, number>> = {};

@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 import { loopInChild, type LoopFigures } from './abuse-loop.js';
 import { startChildServer, type ChildServer } from './api-process.js';
@@ -105,14 +106,23 @@ function memberHeaders(token: string): Record<string, string> {
 async function issueThroughTheApi(url: string, org: BenchOrganisation, statements: number): Promise<BenchOrganisation> {
   const headers = { ...memberHeaders(org.sessionTokens[0]!), 'content-type': 'application/json' };
   const post = async (p: string, body: unknown) => {
-    const r = await fetch(`${url}/api/orgs/${org.orgId}${p}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const r = await fetch(`${url}${p}`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (r.status !== 201) throw new Error(`POST ${p}: ${r.status} ${await r.text()}`);
     return (await r.json()) as { id: string };
   };
-  const issue = await post('/issues', { title: 'Repairs first', description: 'What should the association fight for first?' });
+  const issue = await post(pathOf(routeTable.createIssue, { orgId: org.orgId }), {
+    title: 'Repairs first',
+    description: 'What should the association fight for first?',
+  });
   const statementIds: string[] = [];
   for (let i = 0; i < statements; i++)
-    statementIds.push((await post(`/issues/${issue.id}/statements`, { text: `The landlord should fix problem number ${i + 1} first` })).id);
+    statementIds.push(
+      (
+        await post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), {
+          text: `The landlord should fix problem number ${i + 1} first`,
+        })
+      ).id,
+    );
   return { ...org, issueId: issue.id, statementIds };
 }
 
@@ -131,7 +141,7 @@ async function vote(url: string, org: BenchOrganisation, voters: number[], rate:
     const statement = org.statementIds[Math.floor(i / voters.length) % org.statementIds.length]!;
     const sent = performance.now();
     inFlight.push(
-      fetch(`${url}/api/orgs/${org.orgId}/statements/${statement}/vote`, {
+      fetch(`${url}${pathOf(routeTable.vote, { orgId: org.orgId, statementId: statement })}`, {
         method: 'PUT',
         headers: { ...memberHeaders(org.sessionTokens[member]!), 'content-type': 'application/json', 'idempotency-key': `abuse.${label}.${i}` },
         body: JSON.stringify({ vote: ((i + member) % 3) - 1 }),
@@ -161,6 +171,7 @@ async function slowBodies(url: string, org: BenchOrganisation, members: number[]
   const { hostname, port } = new URL(url);
   const sockets: { socket: net.Socket; opened: number; closed: number | null; answer: string }[] = [];
   const statement = org.statementIds[0]!;
+  const votePath = pathOf(routeTable.vote, { orgId: org.orgId, statementId: statement });
   // Opened in batches, so the server's accept queue (511) is not what refuses them.
   for (let i = 0; i < n; i++) {
     if (i % 250 === 0 && i > 0) await new Promise((r) => setTimeout(r, 50));
@@ -175,7 +186,7 @@ async function slowBodies(url: string, org: BenchOrganisation, members: number[]
       .map(([k, v]) => `${k}: ${v}`)
       .join('\r\n');
     const entry = { socket: net.connect(Number(port), hostname), opened: performance.now(), closed: null as number | null, answer: '' };
-    entry.socket.on('connect', () => entry.socket.write(`PUT /api/orgs/${org.orgId}/statements/${statement}/vote HTTP/1.1\r\n${head}\r\n\r\n{"vote": 1`));
+    entry.socket.on('connect', () => entry.socket.write(`PUT ${votePath} HTTP/1.1\r\n${head}\r\n\r\n{"vote": 1`));
     entry.socket.setEncoding('utf8');
     entry.socket.on('data', (d: string) => {
       if (entry.answer.length < 64) entry.answer += d;
@@ -217,7 +228,7 @@ async function logins(url: string, attempts: number, addresses: number) {
   const slug = `abuse-${Date.now().toString(36)}`;
   const email = `organiser@${slug}.test`;
   const from = (i: number) => ({ 'content-type': 'application/json', 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
-  const signup = await fetch(`${url}/api/auth/signup`, {
+  const signup = await fetch(`${url}${pathOf(routeTable.signup, {})}`, {
     method: 'POST',
     headers: from(1 << 20),
     body: JSON.stringify({ organisation: { name: 'Abuse', slug }, displayName: 'Organiser', email, password: PASSWORD }),
@@ -228,7 +239,7 @@ async function logins(url: string, attempts: number, addresses: number) {
   for (let i = 0; i < attempts; i += 10) {
     await Promise.all(
       Array.from({ length: Math.min(10, attempts - i) }, async (_, j) => {
-        const r = await fetch(`${url}/api/auth/login`, {
+        const r = await fetch(`${url}${pathOf(routeTable.login, {})}`, {
           method: 'POST',
           headers: from((i + j) % addresses),
           body: JSON.stringify({ organisation: slug, email, password: `wrong ${i + j}` }),
@@ -238,7 +249,7 @@ async function logins(url: string, attempts: number, addresses: number) {
       }),
     );
   }
-  const right = await fetch(`${url}/api/auth/login`, {
+  const right = await fetch(`${url}${pathOf(routeTable.login, {})}`, {
     method: 'POST',
     headers: from(addresses + 1),
     body: JSON.stringify({ organisation: slug, email, password: PASSWORD }),

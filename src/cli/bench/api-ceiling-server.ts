@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import Fastify from 'fastify';
+import { routeTable } from '../../contract/route-table.js';
 
 const kind = process.argv[2];
 const answer = (vote: unknown) => ({ statementId: 'AAAAAAAAAAAAAAAA', vote, changed: true });
@@ -26,7 +27,7 @@ if (kind === 'http') {
   });
 } else if (kind === 'fastify') {
   const app = Fastify();
-  app.put('/api/orgs/:orgId/statements/:statementId/vote', async (req) => answer((req.body as { vote?: unknown }).vote ?? null));
+  app.put(routeTable.vote.path, async (req) => answer((req.body as { vote?: unknown }).vote ?? null));
   app.listen({ port: 0, host: '127.0.0.1' }).then(
     (address) => process.stdout.write(`serving on ${address}\n`),
     (e: unknown) => {

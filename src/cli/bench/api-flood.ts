@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { loadAutocannon } from './load-autocannon.js';
 
 /** What a flood sent, and what it was answered. */
@@ -38,12 +39,12 @@ async function flood(url: string, orgId: string, rate: number, seconds: number):
       {
         method: 'GET',
         setupRequest(request) {
-          request.path = `/api/orgs/${orgId}/criticisms/${randomUUID()}/receipt`;
+          request.path = pathOf(routeTable.receipt, { orgId, criticismId: randomUUID() });
           return request;
         },
       },
-      { method: 'POST', path: `/api/orgs/${orgId}/criticisms`, headers: { 'content-type': 'application/json' }, body: spend },
-      { method: 'GET', path: `/api/orgs/${orgId}/criticism/keys` },
+      { method: routeTable.criticise.method, path: pathOf(routeTable.criticise, { orgId }), headers: { 'content-type': 'application/json' }, body: spend },
+      { method: routeTable.criticismKeys.method, path: pathOf(routeTable.criticismKeys, { orgId }) },
     ],
   });
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, st]) => [code, st.count]));

@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AutocannonRequest, AutocannonResult } from 'autocannon';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 import { openStore, votes, type DialectName } from '../../store/index.js';
 import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
@@ -184,7 +185,7 @@ function voteRequests(org: BenchOrganisation, counter: { next: number }, runLabe
   // As a browser sends them: the session cookie, the readable CSRF cookie, and its value in the header.
   const csrf = org.sessionTokens.map((t) => csrfTokenOf(t));
   const cookies = org.sessionTokens.map((t, i) => `massline_session=${t}; massline_csrf=${csrf[i]}`);
-  const paths = org.statementIds.map((id) => `/api/orgs/${org.orgId}/statements/${id}/vote`);
+  const paths = org.statementIds.map((id) => pathOf(routeTable.vote, { orgId: org.orgId, statementId: id }));
   const bodies = ['{"vote":-1}', '{"vote":0}', '{"vote":1}'];
   return [
     {
