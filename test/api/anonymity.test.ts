@@ -11,6 +11,7 @@ import { buildApp, createContext, loadConfig } from '../../src/server/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { Client, joinAsMember, plainHasher, signUp, type Harness } from '../_util/app.js';
 import { criticise, currentKey } from '../_util/criticism.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 type Rows = Map<string, Set<string>>;
 
@@ -89,7 +90,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
 
   it('links no criticism to its author in the rows, the logs, the responses or the headers', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const members = [];
     for (let i = 0; i < 50; i++) members.push(await joinAsMember(h.app, org));
 
@@ -98,10 +99,10 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     const tokens: { member: number; token: CriticismToken }[] = [];
     const before = await snapshot();
     for (const [i, m] of members.entries()) {
-      const e = await m.client.get(`${base}/criticism/epoch`);
+      const e = await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }));
       const { epoch, publicKey } = currentKey(e.json());
       const r = await requestTokens(epoch, publicKey, 1);
-      const res = await m.client.post(`${base}/criticism/tokens`, { epoch, blinded: r.blinded });
+      const res = await m.client.post(pathOf(routeTable.criticismTokens, { orgId }), { epoch, blinded: r.blinded });
       identified.push(e.body, JSON.stringify(r.blinded), res.body, JSON.stringify(res.headers));
       for (const token of await r.finish(res.json().blindSignatures)) tokens.push({ member: i, token });
     }
@@ -153,7 +154,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
 
     // Nothing was logged for any of it, although everything identified is logged at this level.
     expect(logs.slice(logLinesBefore)).toEqual([]);
-    await members[0]!.client.get(`${base}/criticisms`);
+    await members[0]!.client.get(pathOf(routeTable.criticisms, { orgId }));
     expect(logs.length).toBeGreaterThan(logLinesBefore);
 
     // No stored or returned value of the spending ever passed through an identified request:
@@ -174,7 +175,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
 
     // Published: the next day's batch; the list carries no member id of any author.
     now = Date.parse('2026-11-25T18:00:00Z');
-    const list = (await members[0]!.client.get(`${base}/criticisms`)).json();
+    const list = (await members[0]!.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
     expect(list.criticisms).toHaveLength(30);
     // Published: no spent token names a criticism any more.
     const links = await h.ctx.store.db.selectFrom('criticism_spent_tokens').select('pending_criticism_id').where('org_id', '=', org.orgId).execute();
@@ -199,10 +200,12 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
     // Twelve members' tokens (a quota of 5 each).
     while (tokens.length < 60) {
       const more = await joinAsMember(h.app, org);
-      const e = currentKey((await more.client.get(`/api/orgs/${org.orgId}/criticism/epoch`)).json());
+      const e = currentKey((await more.client.get(pathOf(routeTable.criticismEpoch, { orgId: org.orgId }))).json());
       const r = await requestTokens(e.epoch, e.publicKey, 5);
       tokens.push(
-        ...(await r.finish((await more.client.post(`/api/orgs/${org.orgId}/criticism/tokens`, { epoch: e.epoch, blinded: r.blinded })).json().blindSignatures)),
+        ...(await r.finish(
+          (await more.client.post(pathOf(routeTable.criticismTokens, { orgId: org.orgId }), { epoch: e.epoch, blinded: r.blinded })).json().blindSignatures,
+        )),
       );
     }
     const ids: string[] = [];
@@ -211,7 +214,7 @@ describe.each(dialects)('anonymity of criticism on %s', (dialect) => {
       ids.push((await criticise(h.app, org.orgId, t, `Arrival number ${i} of the day, about the leadership.`)).json().id);
     }
     now = Date.parse('2026-11-27T18:00:00Z');
-    const list = (await m.client.get(`/api/orgs/${org.orgId}/criticisms`)).json();
+    const list = (await m.client.get(pathOf(routeTable.criticisms, { orgId: org.orgId }))).json();
     expect(list.criticisms).toHaveLength(60);
     expect(new Set(list.criticisms.map((c: { publishedAt: string }) => c.publishedAt))).toEqual(new Set(['2026-11-27T18:00:00.000Z']));
     expect(new Set(list.criticisms.map((c: { writtenOn: string }) => c.writtenOn))).toEqual(new Set(['2026-11-26']));

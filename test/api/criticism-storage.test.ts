@@ -13,6 +13,7 @@ import { sqliteFile } from '../../src/store/db.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Harness } from '../_util/app.js';
 import { criticise, fetchTokens } from '../_util/criticism.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 /** Spearman's rank correlation of a permutation of 0…n-1 with 0…n-1: near 0 when unrelated, 1 in order. */
 function rankCorrelation(order: readonly number[]): number {
@@ -50,7 +51,7 @@ describe.each(dialects)('criticism in the raw storage on %s', (dialect) => {
     }
     // The next day's publication.
     now = Date.parse('2026-11-26T18:00:00Z') + trial * 7 * 86_400_000;
-    const list = (await reader.client.get(`/api/orgs/${org.orgId}/criticisms`)).json();
+    const list = (await reader.client.get(pathOf(routeTable.criticisms, { orgId: org.orgId }))).json();
     expect(list.criticisms).toHaveLength(CRITICISMS);
     return { orgId: org.orgId, markers, ids, tokenHashes: tokens.map((t) => spentTokenHash(t.message)) };
   }
