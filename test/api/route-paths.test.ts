@@ -31,7 +31,6 @@ const notYetFromTheTable = [
   'e2e/mass-line.test.ts',
   'e2e/principal.test.ts',
   'e2e/text.test.ts',
-  'src/cli/bench/model.ts',
   'src/cli/bench/pages.ts',
   'src/cli/demo.ts',
   'src/cli/main.ts',

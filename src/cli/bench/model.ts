@@ -27,6 +27,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 import { csrfTokenOf } from '../../server/auth/csrf.js';
 import type { DialectName } from '../../store/index.js';
 import { startBenchPostgres, type BenchPostgres } from './api-postgres.js';
@@ -99,14 +100,14 @@ interface ModelRoute {
 }
 
 export const modelRoutes: readonly ModelRoute[] = [
-  { name: 'health', path: (o) => `/api/orgs/${o.orgId}/health` },
-  { name: 'trail', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/trail` },
-  { name: 'what-if', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/health/what-if?everyWeeks=4&members=100` },
-  { name: 'changes', path: (o) => `/api/orgs/${o.orgId}/changes` },
-  { name: 'principal-contradiction', path: (o) => `/api/orgs/${o.orgId}/principal-contradiction` },
-  { name: 'united-front', path: (o, k) => `/api/orgs/${o.orgId}/issues/${pick(o.lineIssueIds, k)}/united-front` },
-  { name: 'embrace', path: (o, k) => `/api/orgs/${o.orgId}/line-versions/${pick(o.versionIds, k)}/embrace` },
-  { name: 'member-loop', path: (o) => `/api/orgs/${o.orgId}/me/what-became-of-my-input` },
+  { name: 'health', path: (o) => pathOf(routeTable.health, { orgId: o.orgId }) },
+  { name: 'trail', path: (o, k) => pathOf(routeTable.healthTrail, { orgId: o.orgId, issueId: pick(o.lineIssueIds, k) }) },
+  { name: 'what-if', path: (o, k) => pathOf(routeTable.whatIf, { orgId: o.orgId, issueId: pick(o.lineIssueIds, k) }, { everyWeeks: 4, members: 100 }) },
+  { name: 'changes', path: (o) => pathOf(routeTable.changes, { orgId: o.orgId }) },
+  { name: 'principal-contradiction', path: (o) => pathOf(routeTable.principal, { orgId: o.orgId }) },
+  { name: 'united-front', path: (o, k) => pathOf(routeTable.unitedFront, { orgId: o.orgId, issueId: pick(o.lineIssueIds, k) }) },
+  { name: 'embrace', path: (o, k) => pathOf(routeTable.embrace, { orgId: o.orgId, versionId: pick(o.versionIds, k) }) },
+  { name: 'member-loop', path: (o) => pathOf(routeTable.myInput, { orgId: o.orgId }) },
 ];
 
 const pick = <T>(xs: readonly T[], k: number): T => xs[k % xs.length]!;
@@ -229,7 +230,7 @@ async function castNewVotes(
     const voter = voters[i % voters.length]!;
     const statementId = targets[Math.floor(i / voters.length + i) % targets.length]!;
     const res = await timed(
-      `${server.url}/api/orgs/${org.orgId}/statements/${statementId}/vote`,
+      `${server.url}${pathOf(routeTable.vote, { orgId: org.orgId, statementId })}`,
       {
         method: 'PUT',
         headers: { 'content-type': 'application/json', cookie: voter.cookie, 'x-csrf-token': voter.csrf, 'idempotency-key': `bench-model.${run}.${i}` },
