@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requestTokens, type CriticismToken } from '../../src/contract/criticism-tokens.js';
 import { Client } from './app.js';
+import { pathOf, routeTable } from './routes.js';
 
 export interface EpochKeyAnswer {
   epoch: string;
@@ -21,11 +22,11 @@ export function currentKey(answer: unknown): EpochKeyAnswer {
 
 /** Ask for `n` tokens as a logged-in member; returns the unblinded tokens (never seen by the server). */
 export async function fetchTokens(member: Client, orgId: string, n: number): Promise<CriticismToken[]> {
-  const e = await member.get(`/api/orgs/${orgId}/criticism/epoch`);
+  const e = await member.get(pathOf(routeTable.criticismEpoch, { orgId }));
   if (e.statusCode !== 200) throw new Error(`epoch: ${e.statusCode} ${e.body}`);
   const { epoch, publicKey } = currentKey(e.json());
   const req = await requestTokens(epoch, publicKey, n);
-  const r = await member.post(`/api/orgs/${orgId}/criticism/tokens`, { epoch, blinded: req.blinded });
+  const r = await member.post(pathOf(routeTable.criticismTokens, { orgId }), { epoch, blinded: req.blinded });
   if (r.statusCode !== 200) throw new Error(`tokens: ${r.statusCode} ${r.body}`);
   return req.finish((r.json() as { blindSignatures: string[] }).blindSignatures);
 }
@@ -41,5 +42,5 @@ export async function criticise(
   target: Target = { kind: 'leadership' },
   via: Client = new Client(app),
 ) {
-  return via.post(`/api/orgs/${orgId}/criticisms`, { token, target, text });
+  return via.post(pathOf(routeTable.criticise, { orgId }), { token, target, text });
 }

@@ -12,16 +12,14 @@ import type { LiveMessage } from '../../src/contract/index.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness } from '../_util/app.js';
 import { criticise, fetchTokens } from '../_util/criticism.js';
+import { byRouteKey, pathOf, routeKey, routeTable } from '../_util/routes.js';
 
 /** The live stream is an open response: its messages are read from the hub every stream is fed by. */
-const LIVE = 'GET /api/orgs/:orgId/live';
+const LIVE = routeKey('live');
 /** Static files of the pages: nothing of an organisation in them. */
 const PAGES = new Set(['GET /assets/*', 'GET /*']);
 /** Routes that take a query, and one that is valid. */
-const QUERIES: Record<string, string> = {
-  'GET /api/orgs/:orgId/issues/:issueId/similar': '?text=rent',
-  'GET /api/orgs/:orgId/issues/:issueId/health/what-if': '?everyWeeks=2&members=40',
-};
+const QUERIES: Record<string, string> = byRouteKey({ similar: '?text=rent', whatIf: '?everyWeeks=2&members=40' });
 
 describe.each(dialects)('counts of criticism as of publication on %s', (dialect) => {
   let h: Harness;
@@ -35,7 +33,7 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
 
   it('answers every read byte for byte the same before and after criticism is sent, until its batch is published', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const ok = async (p: Promise<LightMyRequestResponse>, status: number) => {
       const r = await p;
       if (r.statusCode !== status) throw new Error(`fixture: expected ${status}, got ${r.statusCode} ${r.body}`);
@@ -47,26 +45,27 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
     const issuer = await joinAsMember(h.app, org);
 
     // An issue through the cycle: statements and votes, an analysis, a published line, an action and a report.
-    const issueId = (await ok(org.admin.post(`${base}/issues`, { title: 'Rent', description: 'What do we demand?' }), 201)).id as string;
-    const freeze = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rent' }), 201)).id as string;
-    const heating = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Fix the heating first' }), 201)).id as string;
+    const issueId = (await ok(org.admin.post(pathOf(routeTable.createIssue, { orgId }), { title: 'Rent', description: 'What do we demand?' }), 201))
+      .id as string;
+    const freeze = (await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId, issueId }), { text: 'Freeze the rent' }), 201)).id as string;
+    const heating = (await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId, issueId }), { text: 'Fix the heating first' }), 201)).id as string;
     for (const [i, voter] of [member.client, organiser.client, author.client, issuer.client].entries()) {
-      await ok(voter.put(`${base}/statements/${freeze}/vote`, { vote: 1 }), 200);
-      await ok(voter.put(`${base}/statements/${heating}/vote`, { vote: i % 2 ? -1 : 1 }), 200);
+      await ok(voter.put(pathOf(routeTable.vote, { orgId, statementId: freeze }), { vote: 1 }), 200);
+      await ok(voter.put(pathOf(routeTable.vote, { orgId, statementId: heating }), { vote: i % 2 ? -1 : 1 }), 200);
     }
-    await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, {}), 200);
+    await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId, issueId }), {}), 200);
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
     const draft = await ok(
-      org.admin.post(`${base}/issues/${issueId}/line/drafts`, {
+      org.admin.post(pathOf(routeTable.createDraft, { orgId, issueId }), {
         claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: freeze }] }],
       }),
       201,
     );
-    const published = await ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`), 200);
-    await ok(org.admin.post(`${base}/issues/${issueId}/cycle/advance`, {}), 200);
-    const actionId = (await ok(org.admin.post(`${base}/issues/${issueId}/actions`, { title: 'Ballot every block' }), 201)).id as string;
+    const published = await ok(org.admin.post(pathOf(routeTable.publish, { orgId, versionId: draft.id })), 200);
+    await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId, issueId }), {}), 200);
+    const actionId = (await ok(org.admin.post(pathOf(routeTable.createAction, { orgId, issueId }), { title: 'Ballot every block' }), 201)).id as string;
     await ok(
-      member.client.post(`${base}/issues/${issueId}/reports`, {
+      member.client.post(pathOf(routeTable.fileReport, { orgId, issueId }), {
         actionId,
         claimId: published.claims[0].id,
         verdict: 'confirms',
@@ -79,8 +78,8 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
     // The author's tokens, fetched before anything is read (their own quota is theirs to see).
     const tokens = await fetchTokens(author.client, org.orgId, 5);
 
-    const invite = await ok(org.admin.post(`${base}/invites`, { maxUses: 10 }), 201);
-    const params: Record<string, string> = { orgId: org.orgId, issueId, versionId: draft.id, token: invite.token };
+    const invite = await ok(org.admin.post(pathOf(routeTable.createInvite, { orgId }), { maxUses: 10 }), 201);
+    const params: Record<string, string> = { orgId, issueId, versionId: draft.id, token: invite.token };
     const rank = { public: 0, anonymous: 0, member: 1, organiser: 2, admin: 3 } as const;
     const routes = Object.entries(routePolicies)
       .filter(([route]) => route.startsWith('GET ') && route !== LIVE && !PAGES.has(route) && !route.includes(':criticismId'))
@@ -138,12 +137,12 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
 
       // The next day at 18:00 the batch is published: the list moves, all at once.
       now = Date.parse('2026-11-26T18:00:00Z');
-      const list = (await member.client.get(`${base}/criticisms`)).json();
+      const list = (await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
       expect(list.criticisms).toHaveLength(3);
       expect(list.pending).toBe(0);
       expect(list.countsAsOf).toBe('2026-11-26T18:00:00.000Z');
       expect(list.epochs).toEqual([{ epoch: '2026-W48', tokensIssued: 10, membersIssued: 2, tokensSpent: 3, ceiling: 5 * 5 }]);
-      const beforeList = JSON.parse(before.get('member GET /api/orgs/:orgId/criticisms')!.slice(4));
+      const beforeList = JSON.parse(before.get(`member ${routeKey('criticisms')}`)!.slice(4));
       expect(beforeList).toMatchObject({ pending: 0, countsAsOf: '2026-11-24T18:00:00.000Z', criticisms: [] });
       expect(beforeList.epochs).toEqual([{ epoch: '2026-W48', tokensIssued: 5, membersIssued: 1, tokensSpent: 0, ceiling: 5 * 5 }]);
     } finally {
@@ -154,25 +153,29 @@ describe.each(dialects)('counts of criticism as of publication on %s', (dialect)
   it('shows what waits only from the publication after it was sent', async () => {
     now = Date.parse('2026-12-02T09:00:00Z');
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const member = await joinAsMember(h.app, org);
     const tokens = await fetchTokens(member.client, org.orgId, 2);
-    const first = (await member.client.get(`${base}/criticisms`)).json();
+    const first = (await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
     expect(first).toMatchObject({ pending: 0, countsAsOf: '2026-12-01T18:00:00.000Z' });
     // Sent in the evening after the day's publication (taken when the hour came: by the timer, here
     // by a read): not counted before the next one, and published by it.
     now = Date.parse('2026-12-02T18:00:00Z');
-    expect((await member.client.get(`${base}/criticisms`)).json()).toMatchObject({ pending: 0, countsAsOf: '2026-12-02T18:00:00.000Z' });
+    expect((await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json()).toMatchObject({ pending: 0, countsAsOf: '2026-12-02T18:00:00.000Z' });
     now = Date.parse('2026-12-02T19:00:00Z');
     expect((await criticise(h.app, org.orgId, tokens[0]!, 'Written after the publication of the day.')).statusCode).toBe(201);
-    expect((await member.client.get(`${base}/criticisms`)).json()).toMatchObject({ pending: 0, countsAsOf: '2026-12-02T18:00:00.000Z', criticisms: [] });
+    expect((await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json()).toMatchObject({
+      pending: 0,
+      countsAsOf: '2026-12-02T18:00:00.000Z',
+      criticisms: [],
+    });
     now = Date.parse('2026-12-03T18:00:00Z');
-    expect((await member.client.get(`${base}/criticisms`)).json()).toMatchObject({ pending: 0, countsAsOf: '2026-12-03T18:00:00.000Z' });
-    expect((await member.client.get(`${base}/criticisms`)).json().criticisms).toHaveLength(1);
+    expect((await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json()).toMatchObject({ pending: 0, countsAsOf: '2026-12-03T18:00:00.000Z' });
+    expect((await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json().criticisms).toHaveLength(1);
     // Written the day of a publication, before its hour: waiting at that publication, published at the next.
     now = Date.parse('2026-12-04T10:00:00Z');
     expect((await criticise(h.app, org.orgId, tokens[1]!, 'Written in the morning of a publication day.')).statusCode).toBe(201);
     now = Date.parse('2026-12-04T18:30:00Z');
-    expect((await member.client.get(`${base}/criticisms`)).json()).toMatchObject({ pending: 1, countsAsOf: '2026-12-04T18:00:00.000Z' });
+    expect((await member.client.get(pathOf(routeTable.criticisms, { orgId }))).json()).toMatchObject({ pending: 1, countsAsOf: '2026-12-04T18:00:00.000Z' });
   });
 });

@@ -12,6 +12,7 @@ import { CHAIN_GENESIS, chainEntry, criticismContent, epochKeyContent } from '..
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
 import { criticise, currentKey, fetchTokens } from '../_util/criticism.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -26,17 +27,17 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
 
   it('issues tokens within the quota, spends them anonymously, publishes in a batch, and is answered in public', async () => {
     const org: Org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const alice = await joinAsMember(h.app, org);
     const bob = await joinAsMember(h.app, org);
     const organiser = await joinAsMember(h.app, org, 'organiser');
-    const issue = (await org.admin.post(`${base}/issues`, { title: 'Night-shift pay' })).json() as { id: string };
+    const issue = (await org.admin.post(pathOf(routeTable.createIssue, { orgId }), { title: 'Night-shift pay' })).json() as { id: string };
 
     // The quota: 5 per member per epoch; a sixth is refused and nothing more is counted.
     const tokens = await fetchTokens(alice.client, org.orgId, 5);
     expect(tokens).toHaveLength(5);
     await expect(fetchTokens(alice.client, org.orgId, 1)).rejects.toThrow(/429/);
-    const epoch = (await alice.client.get(`${base}/criticism/epoch`)).json();
+    const epoch = (await alice.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json();
     expect(epoch.quota).toBe(5);
     expect(currentKey(epoch).issuedToMe).toBe(5);
     await fetchTokens(bob.client, org.orgId, 2);
@@ -66,7 +67,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       (
         await criticise(h.app, org.orgId, tokens[1]!, 'About an issue of another organisation.', {
           kind: 'issue',
-          issueId: (await other.admin.post(`/api/orgs/${other.orgId}/issues`, { title: 'Theirs' })).json().id,
+          issueId: (await other.admin.post(pathOf(routeTable.createIssue, { orgId: other.orgId }), { title: 'Theirs' })).json().id,
         })
       ).statusCode,
     ).toBe(404);
@@ -81,15 +82,15 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       );
 
     // Nothing is published before the batch: members see only how many wait.
-    let list = (await alice.client.get(`${base}/criticisms`)).json();
+    let list = (await alice.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
     expect(list.criticisms).toHaveLength(0);
     expect(list.pending).toBe(3);
-    const pendingReceipt = (await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json();
+    const pendingReceipt = (await new Client(h.app).get(pathOf(routeTable.receipt, { orgId, criticismId: receipt.id }))).json();
     expect(pendingReceipt).toMatchObject({ status: 'pending', contentHash: receipt.contentHash, position: null });
 
     // The next day at 18:00 the batch is published, in one go, each with the batch's time only.
     now = Date.parse('2026-11-26T18:00:00Z');
-    list = (await alice.client.get(`${base}/criticisms`)).json();
+    list = (await alice.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
     expect(list.pending).toBe(0);
     expect(list.criticisms).toHaveLength(3);
     for (const c of list.criticisms) {
@@ -115,7 +116,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     // The chain verifies from its genesis, and the receipt is in it unaltered. The epoch keys are
     // in the same chain (the current and the next, made when first asked for), published beside
     // the criticism; the keys route reads no cookie.
-    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys as {
+    const keys = (await new Client(h.app).get(pathOf(routeTable.criticismKeys, { orgId }))).json().keys as {
       epoch: string;
       publicKey: string;
       publishedAt: string;
@@ -159,17 +160,20 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       prev = c.entryHash;
     }
     expect(list.chainHead).toBe(prev);
-    const published = (await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json();
+    const published = (await new Client(h.app).get(pathOf(routeTable.receipt, { orgId, criticismId: receipt.id }))).json();
     expect(published).toMatchObject({ status: 'published', contentHash: receipt.contentHash, entryHash: mine.chain.entryHash });
 
     // Seconds are counted; a member cannot answer; an organiser answers in public under their name.
-    expect((await bob.client.put(`${base}/criticisms/${receipt.id}/second`)).json()).toEqual({ seconds: 1, secondedByMe: true });
-    expect((await alice.client.put(`${base}/criticisms/${receipt.id}/second`)).json()).toEqual({ seconds: 2, secondedByMe: true });
-    expect((await alice.client.put(`${base}/criticisms/${receipt.id}/second`)).json()).toEqual({ seconds: 2, secondedByMe: true });
-    expect((await alice.client.delete(`${base}/criticisms/${receipt.id}/second`)).json()).toEqual({ seconds: 1, secondedByMe: false });
-    expect((await bob.client.post(`${base}/criticisms/${receipt.id}/answers`, { text: 'Members cannot answer for the leadership.' })).statusCode).toBe(403);
+    expect((await bob.client.put(pathOf(routeTable.second, { orgId, criticismId: receipt.id }))).json()).toEqual({ seconds: 1, secondedByMe: true });
+    expect((await alice.client.put(pathOf(routeTable.second, { orgId, criticismId: receipt.id }))).json()).toEqual({ seconds: 2, secondedByMe: true });
+    expect((await alice.client.put(pathOf(routeTable.second, { orgId, criticismId: receipt.id }))).json()).toEqual({ seconds: 2, secondedByMe: true });
+    expect((await alice.client.delete(pathOf(routeTable.unsecond, { orgId, criticismId: receipt.id }))).json()).toEqual({ seconds: 1, secondedByMe: false });
+    expect(
+      (await bob.client.post(pathOf(routeTable.answerCriticism, { orgId, criticismId: receipt.id }), { text: 'Members cannot answer for the leadership.' }))
+        .statusCode,
+    ).toBe(403);
     now = Date.parse('2026-11-28T18:00:00Z');
-    const ans = await organiser.client.post(`${base}/criticisms/${receipt.id}/answers`, {
+    const ans = await organiser.client.post(pathOf(routeTable.answerCriticism, { orgId, criticismId: receipt.id }), {
       text: 'We set the date too fast. The next one goes to a night-shift meeting first.',
     });
     expect(ans.statusCode, ans.body).toBe(201);
@@ -177,7 +181,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
 
     // The bureaucracy figure: one answered after 2 days, two waiting 4 days so far, which count at their age: the median is 4, not 2.
     now = Date.parse('2026-11-30T18:00:00Z');
-    list = (await bob.client.get(`${base}/criticisms`)).json();
+    list = (await bob.client.get(pathOf(routeTable.criticisms, { orgId }))).json();
     expect(list.bureaucracy).toEqual({ published: 3, answered: 1, unanswered: 2, medianDaysToAnswer: 4, oldestUnansweredDays: 4, medianUnansweredDays: 4 });
     const answered = list.criticisms.find((c: { id: string }) => c.id === receipt.id);
     expect(answered.daysToAnswer).toBe(2);
@@ -196,7 +200,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     const [t] = await fetchTokens(m.client, org.orgId, 1);
     // Still spendable in the following week, not the one after.
     now = Date.parse('2026-12-03T09:00:00Z');
-    const wrongEpoch = await m.client.post(`/api/orgs/${org.orgId}/criticism/tokens`, { epoch: '2026-W48', blinded: ['AAAA'] });
+    const wrongEpoch = await m.client.post(pathOf(routeTable.criticismTokens, { orgId: org.orgId }), { epoch: '2026-W48', blinded: ['AAAA'] });
     expect(wrongEpoch.statusCode).toBe(409);
     now = Date.parse('2026-12-08T09:00:00Z');
     const late = await criticise(h.app, org.orgId, t!, 'A criticism kept too long before sending it.');
@@ -207,11 +211,11 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
   it('signs the same blinded messages again with the same signatures, counting them once, and never beyond the quota', async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const m = await joinAsMember(h.app, org);
-    const key = currentKey((await m.client.get(`${base}/criticism/epoch`)).json());
-    const issuedToMe = async () => currentKey((await m.client.get(`${base}/criticism/epoch`)).json()).issuedToMe;
-    const sign = (blinded: string[], epoch = key.epoch) => m.client.post(`${base}/criticism/tokens`, { epoch, blinded });
+    const key = currentKey((await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json());
+    const issuedToMe = async () => currentKey((await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json()).issuedToMe;
+    const sign = (blinded: string[], epoch = key.epoch) => m.client.post(pathOf(routeTable.criticismTokens, { orgId }), { epoch, blinded });
 
     // A browser that lost the answer asks again with the blinded messages it kept: the same signatures, counted once.
     const three = await requestTokens(key.epoch, key.publicKey, 3);
@@ -246,31 +250,33 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     // Two identical requests at once count once as well.
     const other = await joinAsMember(h.app, org);
     const four = await requestTokens(key.epoch, key.publicKey, 4);
-    const both = await Promise.all([0, 1].map(() => other.client.post(`${base}/criticism/tokens`, { epoch: key.epoch, blinded: four.blinded })));
+    const both = await Promise.all(
+      [0, 1].map(() => other.client.post(pathOf(routeTable.criticismTokens, { orgId }), { epoch: key.epoch, blinded: four.blinded })),
+    );
     for (const r of both) expect(r.statusCode, r.body).toBe(200);
     expect(both[0]!.json()).toEqual(both[1]!.json());
-    expect(currentKey((await other.client.get(`${base}/criticism/epoch`)).json()).issuedToMe).toBe(4);
+    expect(currentKey((await other.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json()).issuedToMe).toBe(4);
 
     // The next epoch's tokens are fetched ahead, under a quota of their own.
-    const answer = (await m.client.get(`${base}/criticism/epoch`)).json();
+    const answer = (await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json();
     const next = answer.epochs[1];
     expect(next).toMatchObject({ epoch: '2026-W49', issuedToMe: 0, spendableFrom: '2026-11-30T00:00:00.000Z', spendableUntil: '2026-12-14T00:00:00.000Z' });
     const ahead = await requestTokens(next.epoch, next.publicKey, 5);
     expect((await sign(ahead.blinded, next.epoch)).statusCode).toBe(200);
-    expect((await m.client.get(`${base}/criticism/epoch`)).json().epochs[1].issuedToMe).toBe(5);
+    expect((await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json().epochs[1].issuedToMe).toBe(5);
     expect((await sign(['AAAA'], '2026-W50')).statusCode).toBe(409);
   });
 
   it("makes the next epoch's key ahead and publishes every key in the public chain, where members can check it", async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const m = await joinAsMember(h.app, org);
     const anyone = new Client(h.app);
     // No key is made before a member asks for one.
-    expect((await anyone.get(`${base}/criticism/keys`)).json()).toEqual({ keys: [] });
+    expect((await anyone.get(pathOf(routeTable.criticismKeys, { orgId }))).json()).toEqual({ keys: [] });
 
-    const answer = (await m.client.get(`${base}/criticism/epoch`)).json();
+    const answer = (await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json();
     expect(answer.quota).toBe(5);
     expect(answer.nextPublicationAt).toBe('2026-11-25T18:00:00.000Z');
     expect(answer.epochs.map((e: { epoch: string }) => e.epoch)).toEqual(['2026-W48', '2026-W49']);
@@ -278,10 +284,10 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     for (const e of answer.epochs) expect(e.fingerprint).toBe(createHash('sha256').update(Buffer.from(e.publicKey, 'base64url')).digest('hex'));
     expect(answer.epochs[0].publicKey).not.toBe(answer.epochs[1].publicKey);
     // Asked again, the same keys, and nothing new in the chain.
-    expect((await m.client.get(`${base}/criticism/epoch`)).json()).toEqual(answer);
+    expect((await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json()).toEqual(answer);
 
     // The keys route reads no cookie, sets none, and shows the keys as the chain holds them, newest first.
-    const published = await anyone.get(`${base}/criticism/keys`);
+    const published = await anyone.get(pathOf(routeTable.criticismKeys, { orgId }));
     expect(published.statusCode).toBe(200);
     expect(published.headers['set-cookie']).toBeUndefined();
     const keys = published.json().keys;
@@ -294,14 +300,14 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     }
     expect(keys[1]).toMatchObject({ chainPosition: 1, prevHash: CHAIN_GENESIS });
     expect(keys[0]).toMatchObject({ chainPosition: 2, prevHash: keys[1].entryHash });
-    expect((await m.client.get(`${base}/criticisms`)).json().chainHead).toBe(keys[0].entryHash);
+    expect((await m.client.get(pathOf(routeTable.criticisms, { orgId }))).json().chainHead).toBe(keys[0].entryHash);
 
     // A week on: this epoch's key is the one made ahead; the next one is made and appended.
     now = Date.parse('2026-12-01T09:00:00Z');
-    const later = (await m.client.get(`${base}/criticism/epoch`)).json();
+    const later = (await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).json();
     expect(later.epochs[0]).toEqual({ ...answer.epochs[1], issuedToMe: 0 });
     expect(later.epochs[1].epoch).toBe('2026-W50');
-    const three = (await anyone.get(`${base}/criticism/keys`)).json().keys;
+    const three = (await anyone.get(pathOf(routeTable.criticismKeys, { orgId }))).json().keys;
     expect(three.map((k: { epoch: string; chainPosition: number }) => [k.epoch, k.chainPosition])).toEqual([
       ['2026-W50', 3],
       ['2026-W49', 2],
@@ -311,14 +317,14 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
 
     // Of another organisation, its own keys; of none, 404.
     const other = await signUp(h.app);
-    expect((await anyone.get(`/api/orgs/${other.orgId}/criticism/keys`)).json()).toEqual({ keys: [] });
-    expect((await anyone.get('/api/orgs/AAAAAAAAAAAAAAAA/criticism/keys')).statusCode).toBe(404);
+    expect((await anyone.get(pathOf(routeTable.criticismKeys, { orgId: other.orgId }))).json()).toEqual({ keys: [] });
+    expect((await anyone.get(pathOf(routeTable.criticismKeys, { orgId: 'AAAAAAAAAAAAAAAA' }))).statusCode).toBe(404);
   });
 
   it('deletes a signing key once its spending window has closed, keeping its public key in the chain', async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const m = await joinAsMember(h.app, org);
     const tokens = await fetchTokens(m.client, org.orgId, 2);
     const privateKey = async (epoch: string) => (await criticism.findEpochKey(h.ctx.store.db, org.orgId, epoch))?.private_key;
@@ -326,16 +332,16 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
 
     // Within its window (the epoch after its own), the key is kept and its tokens are accepted.
     now = Date.parse('2026-12-06T23:00:00Z');
-    await m.client.get(`${base}/criticisms`);
+    await m.client.get(pathOf(routeTable.criticisms, { orgId }));
     expect(await privateKey('2026-W48')).toEqual(expect.any(String));
     expect((await criticise(h.app, org.orgId, tokens[0]!, 'Sent on the last evening of its window.')).statusCode).toBe(201);
 
     // The window closed at Monday 00:00; the first read or timer tick after it deletes the private key.
     now = Date.parse('2026-12-07T00:05:00Z');
-    await m.client.get(`${base}/criticisms`);
+    await m.client.get(pathOf(routeTable.criticisms, { orgId }));
     expect(await privateKey('2026-W48')).toBeNull();
     expect(await privateKey('2026-W49')).toEqual(expect.any(String));
-    const keys = (await new Client(h.app).get(`${base}/criticism/keys`)).json().keys;
+    const keys = (await new Client(h.app).get(pathOf(routeTable.criticismKeys, { orgId }))).json().keys;
     expect(keys.find((k: { epoch: string }) => k.epoch === '2026-W48')).toMatchObject({ chainPosition: 1 });
     // Nothing kept of what it signed either.
     expect(
@@ -348,7 +354,7 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
   it('opens no write transaction for a read or a receipt when no publication is due', async () => {
     now = Date.parse('2026-11-25T09:00:00Z');
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const m = await joinAsMember(h.app, org);
     const [token] = await fetchTokens(m.client, org.orgId, 1);
     const receipt = (await criticise(h.app, org.orgId, token!, 'A criticism whose receipt is checked again and again.')).json();
@@ -358,17 +364,17 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
     const reads = async () => {
       const anyone = new Client(h.app);
       for (let i = 0; i < 5; i++) {
-        expect((await anyone.get(`${base}/criticisms/${receipt.id}/receipt`)).statusCode).toBe(200);
-        expect((await anyone.get(`${base}/criticisms/AAAAAAAAAAAAAAA${i}/receipt`)).statusCode).toBe(404);
-        expect((await anyone.get(`/api/orgs/AAAAAAAAAAAAAAA${i}/criticisms/${receipt.id}/receipt`)).statusCode).toBe(404);
-        expect((await anyone.get(`${base}/criticism/keys`)).statusCode).toBe(200);
-        expect((await m.client.get(`${base}/criticisms`)).statusCode).toBe(200);
-        expect((await m.client.get(`${base}/criticism/epoch`)).statusCode).toBe(200);
+        expect((await anyone.get(pathOf(routeTable.receipt, { orgId, criticismId: receipt.id }))).statusCode).toBe(200);
+        expect((await anyone.get(pathOf(routeTable.receipt, { orgId, criticismId: `AAAAAAAAAAAAAAA${i}` }))).statusCode).toBe(404);
+        expect((await anyone.get(pathOf(routeTable.receipt, { orgId: `AAAAAAAAAAAAAAA${i}`, criticismId: receipt.id }))).statusCode).toBe(404);
+        expect((await anyone.get(pathOf(routeTable.criticismKeys, { orgId }))).statusCode).toBe(200);
+        expect((await m.client.get(pathOf(routeTable.criticisms, { orgId }))).statusCode).toBe(200);
+        expect((await m.client.get(pathOf(routeTable.criticismEpoch, { orgId }))).statusCode).toBe(200);
       }
     };
     try {
       // Today's publication was taken (by the first read after it); the keys exist: nothing is due.
-      await m.client.get(`${base}/criticisms`);
+      await m.client.get(pathOf(routeTable.criticisms, { orgId }));
       transactions.mockClear();
       const before = await changes();
       await reads();
@@ -378,10 +384,10 @@ describe.each(dialects)('criticism from below on %s', (dialect) => {
       // At the hour a publication is due: a receipt of nothing, or of another organisation, publishes nothing;
       // the first receipt of a criticism whose batch is due publishes it (one write), the next reads only.
       now = Date.parse('2026-11-26T18:00:00Z');
-      expect((await new Client(h.app).get(`${base}/criticisms/AAAAAAAAAAAAAAAA/receipt`)).statusCode).toBe(404);
-      expect((await new Client(h.app).get(`/api/orgs/AAAAAAAAAAAAAAAA/criticisms/${receipt.id}/receipt`)).statusCode).toBe(404);
+      expect((await new Client(h.app).get(pathOf(routeTable.receipt, { orgId, criticismId: 'AAAAAAAAAAAAAAAA' }))).statusCode).toBe(404);
+      expect((await new Client(h.app).get(pathOf(routeTable.receipt, { orgId: 'AAAAAAAAAAAAAAAA', criticismId: receipt.id }))).statusCode).toBe(404);
       expect(transactions).not.toHaveBeenCalled();
-      expect((await new Client(h.app).get(`${base}/criticisms/${receipt.id}/receipt`)).json().status).toBe('published');
+      expect((await new Client(h.app).get(pathOf(routeTable.receipt, { orgId, criticismId: receipt.id }))).json().status).toBe('published');
       expect(transactions).toHaveBeenCalledTimes(1);
       transactions.mockClear();
       await reads();
