@@ -16,6 +16,7 @@ import { buildApp, createContext, loadConfig, type AppContext } from '../../src/
 import type { LiveEvent } from '../../src/contract/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { joinAsMember, plainHasher, signUp, type Client, type Org } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const WAIT_MS = 15_000;
 
@@ -160,7 +161,7 @@ describe.each(dialects)('live updates on %s', (dialect) => {
   let issueId: string;
   const streams: Stream[] = [];
   const open = (p: Process, org: Org, client: Client) => {
-    const s = new Stream(p.base, `/api/orgs/${org.orgId}/live`, client);
+    const s = new Stream(p.base, pathOf(routeTable.live, { orgId: org.orgId }), client);
     streams.push(s);
     return s;
   };
@@ -173,7 +174,7 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     member = (await joinAsMember(one.app, a)).client;
     organiser = (await joinAsMember(one.app, a, 'organiser')).client;
     memberOfB = (await joinAsMember(one.app, b)).client;
-    const issue = await a.admin.post(`/api/orgs/${a.orgId}/issues`, { title: 'Rent', description: 'What do we demand?' });
+    const issue = await a.admin.post(pathOf(routeTable.createIssue, { orgId: a.orgId }), { title: 'Rent', description: 'What do we demand?' });
     expect(issue.statusCode).toBe(201);
     issueId = issue.json().id;
   });
@@ -185,10 +186,14 @@ describe.each(dialects)('live updates on %s', (dialect) => {
   });
 
   it('refuses a stream without a session (401) and answers HEAD without one', async () => {
-    const res = await one.app.inject({ method: 'GET', url: `/api/orgs/${a.orgId}/live` });
+    const res = await one.app.inject({ method: 'GET', url: pathOf(routeTable.live, { orgId: a.orgId }) });
     expect(res.statusCode).toBe(401);
     expect(res.json().message).toMatch(/^session: /);
-    const head = await one.app.inject({ method: 'HEAD', url: `/api/orgs/${a.orgId}/live`, headers: { cookie: `massline_session=${member.cookie}` } });
+    const head = await one.app.inject({
+      method: 'HEAD',
+      url: pathOf(routeTable.live, { orgId: a.orgId }),
+      headers: { cookie: `massline_session=${member.cookie}` },
+    });
     expect(head.statusCode).toBe(200);
     expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
   });
@@ -203,31 +208,32 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     expect(m.headers['cache-control']).toMatch(/no-cache/);
     expect(m.raw).toMatch(/^retry: \d+\n\n/);
     expect(m.ids[0]).toMatch(/^\d+$/);
-    const base = `/api/orgs/${a.orgId}`;
 
     // A statement of the organisers: shown at once, so everyone is told.
-    const seed = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rent' })).json().id as string;
-    const heating = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Fix the heating first' })).json().id as string;
+    const seed = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId }), { text: 'Freeze the rent' })).json().id as string;
+    const heating = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId }), { text: 'Fix the heating first' })).json()
+      .id as string;
     for (const s of [m, o])
       expect(await s.next(statementOf(heating), 'the added statement')).toEqual({ type: 'statement', issueId, statementId: heating, change: 'added' });
 
     // A member's statement awaits moderation (strict): only the organisers hear of it, until it is accepted.
-    const pending = (await member.post(`${base}/issues/${issueId}/statements`, { text: 'Withhold the rent now' })).json().id as string;
+    const pending = (await member.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId }), { text: 'Withhold the rent now' })).json().id as string;
     expect(await o.next(statementOf(pending), 'the statement awaiting moderation')).toMatchObject({ change: 'added' });
-    expect((await a.admin.patch(`${base}/statements/${pending}`, { status: 'accepted' })).statusCode).toBe(200);
+    expect((await a.admin.patch(pathOf(routeTable.moderate, { orgId: a.orgId, statementId: pending }), { status: 'accepted' })).statusCode).toBe(200);
     expect(await m.next(statementOf(pending), 'the accepted statement')).toMatchObject({ change: 'moderated' });
     expect(m.events.filter((e) => e.type === 'statement' && e.statementId === pending).map((e) => e.type === 'statement' && e.change)).toEqual(['moderated']);
 
     // Rejected: the members are told their list changed, without the id of what they may no longer see.
-    const offTopic = (await member.post(`${base}/issues/${issueId}/statements`, { text: 'Something off topic' })).json().id as string;
-    await a.admin.patch(`${base}/statements/${offTopic}`, { status: 'rejected' });
+    const offTopic = (await member.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId }), { text: 'Something off topic' })).json().id as string;
+    await a.admin.patch(pathOf(routeTable.moderate, { orgId: a.orgId, statementId: offTopic }), { status: 'rejected' });
     await o.next((e) => statementOf(offTopic)(e) && e.type === 'statement' && e.change === 'moderated', 'the rejection');
     // Rejected without ever being shown: nothing for the members.
     expect(JSON.stringify(m.events)).not.toContain(offTopic);
 
     // A duplicate merged into another statement.
-    const duplicate = (await a.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rents now' })).json().id as string;
-    expect((await a.admin.post(`${base}/statements/${duplicate}/merge`, { into: seed })).statusCode).toBe(200);
+    const duplicate = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId }), { text: 'Freeze the rents now' })).json()
+      .id as string;
+    expect((await a.admin.post(pathOf(routeTable.merge, { orgId: a.orgId, statementId: duplicate }), { into: seed })).statusCode).toBe(200);
     expect(await m.next((e) => e.type === 'statement' && e.change === 'merged', 'the merge')).toEqual({
       type: 'statement',
       issueId,
@@ -238,20 +244,21 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     // Votes: counted once at the first, then once for all that followed (flushVotes stands for the interval's end).
     const from = m.events.length;
     const voters = [member, organiser, a.admin];
-    for (const v of voters) for (const s of [seed, heating]) expect((await v.put(`${base}/statements/${s}/vote`, { vote: 1 })).statusCode).toBe(200);
+    for (const v of voters)
+      for (const s of [seed, heating]) expect((await v.put(pathOf(routeTable.vote, { orgId: a.orgId, statementId: s }), { vote: 1 })).statusCode).toBe(200);
     // An unchanged vote changes nothing.
-    await member.put(`${base}/statements/${seed}/vote`, { vote: 1 });
+    await member.put(pathOf(routeTable.vote, { orgId: a.orgId, statementId: seed }), { vote: 1 });
     await one.ctx.live.flushVotes();
     const totals = await m.next((e) => e.type === 'votes' && e.votes === 6, 'the votes event with every vote', from);
     expect(totals).toEqual({ type: 'votes', issueId, votes: 6, votesCast: 6, participants: 3 });
     const counted = m.events.slice(from).filter((e) => e.type === 'votes');
     expect(counted.length).toBeGreaterThanOrEqual(1);
     expect(counted.length).toBeLessThanOrEqual(2);
-    const detail = (await member.get(`${base}/issues/${issueId}`)).json();
+    const detail = (await member.get(pathOf(routeTable.issue, { orgId: a.orgId, issueId }))).json();
     expect({ votes: detail.votes, votesCast: detail.votesCast, participants: detail.participants }).toEqual({ votes: 6, votesCast: 6, participants: 3 });
 
     // The cycle moves on: a phase; an analysis is stored; a line is published (and the phase moves again).
-    expect((await a.admin.post(`${base}/issues/${issueId}/cycle/advance`, {})).statusCode).toBe(200);
+    expect((await a.admin.post(pathOf(routeTable.advanceCycle, { orgId: a.orgId, issueId }), {})).statusCode).toBe(200);
     expect(await m.next((e) => e.type === 'phase', 'the phase change')).toEqual({
       type: 'phase',
       issueId,
@@ -262,11 +269,11 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     const analysisId = await one.ctx.jobs.analyses.analyzeNow(a.orgId, issueId);
     expect(analysisId).not.toBeNull();
     expect(await m.next((e) => e.type === 'analysis' && e.analysisId === analysisId, 'the analysis')).toMatchObject({ type: 'analysis', issueId, analysisId });
-    const draft = await a.admin.post(`${base}/issues/${issueId}/line/drafts`, {
+    const draft = await a.admin.post(pathOf(routeTable.createDraft, { orgId: a.orgId, issueId }), {
       claims: [{ text: 'Freeze the rent, then fix the heating', cites: [{ kind: 'statement', ref: seed }] }],
     });
     expect(draft.statusCode).toBe(201);
-    expect((await a.admin.post(`${base}/line-versions/${draft.json().id}/publish`)).statusCode).toBe(200);
+    expect((await a.admin.post(pathOf(routeTable.publish, { orgId: a.orgId, versionId: draft.json().id }))).statusCode).toBe(200);
     expect(await m.next((e) => e.type === 'line', 'the published line')).toEqual({ type: 'line', issueId, versionId: draft.json().id, number: 1 });
     expect(await m.next((e) => e.type === 'phase' && e.phase === 'propagate', 'the phase after publication')).toEqual({
       type: 'phase',
@@ -277,7 +284,7 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     });
 
     // The issue is resolved into a successor: the lists hear of both.
-    const resolved = await a.admin.post(`${base}/issues/${issueId}/resolve`, { successors: [{ title: 'After the rent freeze' }] });
+    const resolved = await a.admin.post(pathOf(routeTable.resolve, { orgId: a.orgId, issueId }), { successors: [{ title: 'After the rent freeze' }] });
     expect(resolved.statusCode).toBe(200);
     const successor = resolved.json().successors[0] as string;
     expect(await m.next((e) => e.type === 'issue' && e.issueId === issueId, 'the resolved issue')).toEqual({ type: 'issue', issueId, change: 'resolved' });
@@ -291,8 +298,9 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     expect(m.events.some((e) => e.type === 'statement' && e.statementId === pending && e.change === 'added')).toBe(false);
     expect(JSON.stringify(m.events)).not.toContain(offTopic);
     // Organisation B heard nothing of it: a change of its own comes first on its stream.
-    const ownIssue = (await b.admin.post(`/api/orgs/${b.orgId}/issues`, { title: 'Pay' })).json().id as string;
-    const bStatement = (await b.admin.post(`/api/orgs/${b.orgId}/issues/${ownIssue}/statements`, { text: 'A raise for all' })).json().id as string;
+    const ownIssue = (await b.admin.post(pathOf(routeTable.createIssue, { orgId: b.orgId }), { title: 'Pay' })).json().id as string;
+    const bStatement = (await b.admin.post(pathOf(routeTable.submitStatement, { orgId: b.orgId, issueId: ownIssue }), { text: 'A raise for all' })).json()
+      .id as string;
     await other.next(statementOf(bStatement), "organisation B's own statement");
     expect(other.events.map((e) => e.type)).toEqual(['ready', 'issue', 'statement']);
     expect(other.events[1]).toEqual({ type: 'issue', issueId: ownIssue, change: 'opened' });
@@ -303,7 +311,11 @@ describe.each(dialects)('live updates on %s', (dialect) => {
     const someone = (await joinAsMember(one.app, a)).client;
     const held = Array.from({ length: 16 }, () => open(one, a, someone));
     await Promise.all(held.map((s) => s.ready()));
-    const refused = await one.app.inject({ method: 'GET', url: `/api/orgs/${a.orgId}/live`, headers: { cookie: `massline_session=${someone.cookie}` } });
+    const refused = await one.app.inject({
+      method: 'GET',
+      url: pathOf(routeTable.live, { orgId: a.orgId }),
+      headers: { cookie: `massline_session=${someone.cookie}` },
+    });
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['content-type']).toMatch(/json/);
     expect(refused.json()).toEqual({ error: 'rate_limited', message: expect.stringMatching(/^live: at most 16 /) });
@@ -330,7 +342,7 @@ describe.each(dialects)('live updates on %s', (dialect) => {
   it('ends open streams when the app closes', async () => {
     const extra = await buildApp(one.ctx);
     await extra.listen({ port: 0, host: '127.0.0.1' });
-    const s = new Stream(`http://127.0.0.1:${(extra.server.address() as AddressInfo).port}`, `/api/orgs/${a.orgId}/live`, member);
+    const s = new Stream(`http://127.0.0.1:${(extra.server.address() as AddressInfo).port}`, pathOf(routeTable.live, { orgId: a.orgId }), member);
     await s.ready();
     const closed = extra.close().then(() => 'closed');
     const waited = new Promise((resolve) => setTimeout(() => resolve('still open'), WAIT_MS));
@@ -341,15 +353,14 @@ describe.each(dialects)('live updates on %s', (dialect) => {
   it.runIf(dialect === 'postgres')('carries changes between two processes on one database', async () => {
     const two = await startProcess(database);
     try {
-      const base = `/api/orgs/${a.orgId}`;
-      const there = new Stream(two.base, `${base}/live`, member);
+      const there = new Stream(two.base, pathOf(routeTable.live, { orgId: a.orgId }), member);
       streams.push(there);
       await there.ready();
-      const issue = (await a.admin.post(`${base}/issues`, { title: 'Meetings' })).json().id as string;
+      const issue = (await a.admin.post(pathOf(routeTable.createIssue, { orgId: a.orgId }), { title: 'Meetings' })).json().id as string;
       // A statement and a vote sent to process one; an analysis stored by it.
-      const s = (await a.admin.post(`${base}/issues/${issue}/statements`, { text: 'Meet on Thursdays' })).json().id as string;
+      const s = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: issue }), { text: 'Meet on Thursdays' })).json().id as string;
       expect(await there.next(statementOf(s), 'the statement made through the other process')).toMatchObject({ change: 'added' });
-      expect((await member.put(`${base}/statements/${s}/vote`, { vote: 1 })).statusCode).toBe(200);
+      expect((await member.put(pathOf(routeTable.vote, { orgId: a.orgId, statementId: s }), { vote: 1 })).statusCode).toBe(200);
       await one.ctx.live.flushVotes();
       expect(await there.next((e) => e.type === 'votes' && e.issueId === issue && e.votes === 1, 'the votes')).toEqual({
         type: 'votes',
@@ -361,12 +372,14 @@ describe.each(dialects)('live updates on %s', (dialect) => {
       const analysisId = await one.ctx.jobs.analyses.analyzeNow(a.orgId, issue);
       expect(await there.next((e) => e.type === 'analysis' && e.issueId === issue, 'the analysis')).toMatchObject({ analysisId });
       // Each process hears each change once, its own included.
-      const here = new Stream(one.base, `${base}/live`, member);
+      const here = new Stream(one.base, pathOf(routeTable.live, { orgId: a.orgId }), member);
       streams.push(here);
       await here.ready();
-      const again = (await a.admin.post(`${base}/issues/${issue}/statements`, { text: 'Meet on Fridays' })).json().id as string;
+      const again = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: issue }), { text: 'Meet on Fridays' })).json()
+        .id as string;
       await Promise.all([here.next(statementOf(again), 'the statement, here'), there.next(statementOf(again), 'the statement, there')]);
-      const marker = (await a.admin.post(`${base}/issues/${issue}/statements`, { text: 'Meet on Mondays' })).json().id as string;
+      const marker = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: issue }), { text: 'Meet on Mondays' })).json()
+        .id as string;
       await Promise.all([here.next(statementOf(marker), 'the marker, here'), there.next(statementOf(marker), 'the marker, there')]);
       expect(here.events.filter(statementOf(again))).toHaveLength(1);
       expect(there.events.filter(statementOf(again))).toHaveLength(1);
@@ -384,7 +397,8 @@ describe.each(dialects)('live updates on %s', (dialect) => {
       }
       await there.next((e) => e.type === 'resync', 'resync after the lost connection');
       await here.next((e) => e.type === 'resync', 'resync after the lost connection');
-      const after = (await a.admin.post(`${base}/issues/${issue}/statements`, { text: 'Meet on Sundays' })).json().id as string;
+      const after = (await a.admin.post(pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: issue }), { text: 'Meet on Sundays' })).json()
+        .id as string;
       await there.next(statementOf(after), 'a statement after the reconnection');
     } finally {
       await two.app.close();

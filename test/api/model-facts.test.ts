@@ -11,6 +11,7 @@ import { buildApp, createContext, type AppContext } from '../../src/server/index
 import { loadModelFacts, loadModelFactsFromEvents } from '../../src/store/index.js';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, plainHasher, signUp, startHarness, type Harness } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const DAY = 86_400_000;
 
@@ -48,7 +49,6 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
 
   it('equal the rebuild from the log and the tables after every kind of write, across a restart and two processes', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read as JSON of the contract's shapes
     const ok = async (p: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200) => {
       const r = await p;
@@ -82,8 +82,7 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     };
 
     await same('the organisation founded');
-    const issue = await ok(org.admin.post(`${base}/issues`, { title: 'Rent demands' }), 201);
-    const url = `${base}/issues/${issue.id}`;
+    const issue = await ok(org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Rent demands' }), 201);
     await same('issue opened');
     const organiser = await joinAsMember(h.app, org, 'organiser');
     const members: { client: Client; memberId: string }[] = [];
@@ -93,11 +92,12 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
 
     const statements: string[] = [];
     for (const text of ['Freeze the rent for two years', 'Repairs before any increase', 'A tenants committee in every block', 'Freeze the rents for 2 years']) {
-      statements.push((await ok(org.admin.post(`${url}/statements`, { text }), 201)).id);
+      statements.push((await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text }), 201)).id);
     }
     const [s0, s1, s2, duplicate] = statements as [string, string, string, string];
     await same('statements written');
-    const vote = (who: Client, statementId: string, value: -1 | 0 | 1) => ok(who.put(`${base}/statements/${statementId}/vote`, { vote: value }));
+    const vote = (who: Client, statementId: string, value: -1 | 0 | 1) =>
+      ok(who.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId }), { vote: value }));
 
     await keeps('a vote', ['members', 'issues', 'reports', 'lines', 'endorsements', 'analyses', 'blocks', 'importance'], () => vote(m0.client, s0, 1));
     tick(1);
@@ -105,63 +105,111 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     // The other process votes, this one writes a statement, in turn.
     await vote(there(m1.client), s0, 1);
     await same('a vote on the other process');
-    await ok(m2.client.post(`${url}/statements`, { text: 'Rent strike if no answer in a month' }), 201);
+    await ok(m2.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text: 'Rent strike if no answer in a month' }), 201);
     await same('a member writes a statement');
     await vote(there(m2.client), duplicate, 1);
     await vote(m1.client, s1, 1);
     await vote(there(m3.client), s2, -1);
     await same('votes on both processes');
 
-    const mine = (await ok(m3.client.post(`${url}/statements`, { text: 'Ask the council to inspect every block' }), 201)).id as string;
-    await keeps('a statement moderated', ['acts', 'members'], () => ok(organiser.client.patch(`${base}/statements/${mine}`, { status: 'rejected' })));
+    const mine = (
+      await ok(
+        m3.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text: 'Ask the council to inspect every block' }),
+        201,
+      )
+    ).id as string;
+    await keeps('a statement moderated', ['acts', 'members'], () =>
+      ok(organiser.client.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: mine }), { status: 'rejected' })),
+    );
 
     // The analysis stored, the cycle advanced, a line published.
-    await ok(org.admin.post(`${url}/cycle/advance`, {}));
+    await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId: issue.id }), {}));
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issue.id);
     await keeps('an analysis stored', ['acts', 'members', 'lines'], async () => undefined);
     tick(1);
     const draft = await ok(
-      org.admin.post(`${url}/line/drafts`, { claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }] }),
+      org.admin.post(pathOf(routeTable.createDraft, { orgId: org.orgId, issueId: issue.id }), {
+        claims: [{ text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: s0 }] }],
+      }),
       201,
     );
-    await keeps('a line published', ['members', 'issues', 'analyses'], () => ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`, {})));
+    await keeps('a line published', ['members', 'issues', 'analyses'], () =>
+      ok(org.admin.post(pathOf(routeTable.publish, { orgId: org.orgId, versionId: draft.id }), {})),
+    );
     const version = (await h.ctx.facts.of(org.orgId)).lines[0]!;
     const claimId = version.claims[0]!.id;
 
-    await keeps('an answer', ['members', 'lines', 'analyses'], () => ok(m3.client.put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'embrace' })));
+    await keeps('an answer', ['members', 'lines', 'analyses'], () =>
+      ok(m3.client.put(pathOf(routeTable.endorse, { orgId: org.orgId, versionId: version.id }), { kind: 'embrace' })),
+    );
     tick(2);
     await keeps('a changed answer', ['members', 'lines'], () =>
-      ok(there(m3.client).put(`${base}/line-versions/${version.id}/endorsement`, { kind: 'critique', text: 'Not far enough' })),
+      ok(there(m3.client).put(pathOf(routeTable.endorse, { orgId: org.orgId, versionId: version.id }), { kind: 'critique', text: 'Not far enough' })),
     );
     await keeps('a report', ['members', 'acts', 'endorsements'], () =>
-      ok(m1.client.post(`${url}/reports`, { claimId, verdict: 'refutes', whatDone: 'Withheld the rent', whatHappened: 'The landlord evicted two of us' }), 201),
+      ok(
+        m1.client.post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId: issue.id }), {
+          claimId,
+          verdict: 'refutes',
+          whatDone: 'Withheld the rent',
+          whatHappened: 'The landlord evicted two of us',
+        }),
+        201,
+      ),
     );
-    await ok(there(organiser.client).post(`${url}/reports`, { claimId, verdict: 'confirms', whatDone: 'Asked around', whatHappened: 'Everyone agreed' }), 201);
+    await ok(
+      there(organiser.client).post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId: issue.id }), {
+        claimId,
+        verdict: 'confirms',
+        whatDone: 'Asked around',
+        whatHappened: 'Everyone agreed',
+      }),
+      201,
+    );
     await same('a report on the other process');
 
     tick(1);
-    await keeps('a merge', ['members', 'lines', 'endorsements'], () => ok(organiser.client.post(`${base}/statements/${duplicate}/merge`, { into: s2 })));
+    await keeps('a merge', ['members', 'lines', 'endorsements'], () =>
+      ok(organiser.client.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: duplicate }), { into: s2 })),
+    );
 
-    const action = await ok(org.admin.post(`${url}/actions`, { title: 'Deliver the demand to the landlord' }), 201);
-    await keeps('an action joined', ['members', 'reports'], () => ok(m3.client.put(`${base}/actions/${action.id}/participation`)));
-    await keeps('an action left', ['members', 'reports'], () => ok(there(m3.client).delete(`${base}/actions/${action.id}/participation`)));
-    await ok(m2.client.put(`${base}/actions/${action.id}/participation`));
+    const action = await ok(
+      org.admin.post(pathOf(routeTable.createAction, { orgId: org.orgId, issueId: issue.id }), { title: 'Deliver the demand to the landlord' }),
+      201,
+    );
+    await keeps('an action joined', ['members', 'reports'], () => ok(m3.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id }))));
+    await keeps('an action left', ['members', 'reports'], () =>
+      ok(there(m3.client).delete(pathOf(routeTable.leaveAction, { orgId: org.orgId, actionId: action.id }))),
+    );
+    await ok(m2.client.put(pathOf(routeTable.joinAction, { orgId: org.orgId, actionId: action.id })));
     await same('an action joined again by another');
 
-    const second = await ok(org.admin.post(`${base}/issues`, { title: 'Repairs' }), 201);
-    await keeps('an issue marked important', ['members', 'acts', 'issues'], () => ok(m0.client.put(`${base}/issues/${second.id}/importance`), 204));
-    await keeps('the mark taken back', ['members', 'acts'], () => ok(there(m0.client).delete(`${base}/issues/${second.id}/importance`), 204));
-    await ok(m1.client.put(`${base}/issues/${second.id}/importance`), 204);
-    await keeps('a block', ['members', 'acts', 'importance'], () => ok(org.admin.post(`${base}/issues/${issue.id}/blocks`, { blocks: second.id }), 204));
-    await keeps('a block taken back', ['members', 'acts'], () => ok(there(org.admin).delete(`${base}/issues/${issue.id}/blocks/${second.id}`), 204));
+    const second = await ok(org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Repairs' }), 201);
+    await keeps('an issue marked important', ['members', 'acts', 'issues'], () =>
+      ok(m0.client.put(pathOf(routeTable.markImportant, { orgId: org.orgId, issueId: second.id })), 204),
+    );
+    await keeps('the mark taken back', ['members', 'acts'], () =>
+      ok(there(m0.client).delete(pathOf(routeTable.unmarkImportant, { orgId: org.orgId, issueId: second.id })), 204),
+    );
+    await ok(m1.client.put(pathOf(routeTable.markImportant, { orgId: org.orgId, issueId: second.id })), 204);
+    await keeps('a block', ['members', 'acts', 'importance'], () =>
+      ok(org.admin.post(pathOf(routeTable.markBlocks, { orgId: org.orgId, issueId: issue.id }), { blocks: second.id }), 204),
+    );
+    await keeps('a block taken back', ['members', 'acts'], () =>
+      ok(there(org.admin).delete(pathOf(routeTable.unmarkBlocks, { orgId: org.orgId, issueId: issue.id, blockedId: second.id })), 204),
+    );
 
     tick(1);
-    await keeps('a change of role', ['acts', 'issues'], () => ok(org.admin.patch(`${base}/members/${m1.memberId}`, { role: 'organiser' })));
+    await keeps('a change of role', ['acts', 'issues'], () =>
+      ok(org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m1.memberId }), { role: 'organiser' })),
+    );
     await vote(m1.client, s2, 1);
-    await ok(there(org.admin).patch(`${base}/members/${m1.memberId}`, { role: 'member' }));
+    await ok(there(org.admin).patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m1.memberId }), { role: 'member' }));
     await same('a change of role back, on the other process');
-    await keeps('a change of constituency', ['acts', 'issues'], () => ok(org.admin.patch(`${base}/members/${m2.memberId}`, { constituency: 'North depot' })));
-    await ok(there(org.admin).patch(`${base}/members/${m2.memberId}`, { constituency: null }));
+    await keeps('a change of constituency', ['acts', 'issues'], () =>
+      ok(org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m2.memberId }), { constituency: 'North depot' })),
+    );
+    await ok(there(org.admin).patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId: m2.memberId }), { constituency: null }));
     await same('a constituency taken away on the other process');
     const joined = await joinAsMember(other.app, org);
     await vote(joined.client, s0, 0);
@@ -170,13 +218,13 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
     // A write dated before what was folded (a clock set back): the events are folded again in the log's order.
     const back = now;
     now -= 3 * DAY;
-    await ok(m0.client.post(`${url}/statements`, { text: 'Written three days ago by the clock' }), 201);
+    await ok(m0.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text: 'Written three days ago by the clock' }), 201);
     await vote(m3.client, s1, 1);
     await same('writes dated before the last ones');
     now = back;
 
     await keeps('an issue resolved', ['acts', 'members'], () =>
-      ok(there(org.admin).post(`${url}/resolve`, { successors: [{ title: 'Rent demands, second round' }] })),
+      ok(there(org.admin).post(pathOf(routeTable.resolve, { orgId: org.orgId, issueId: issue.id }), { successors: [{ title: 'Rent demands, second round' }] })),
     );
 
     // A restart: a new context on the same database reads them whole and agrees.
@@ -192,9 +240,10 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
   // Only PostgreSQL lets a later vote commit while an earlier one's transaction is open (SQLite has one writer).
   it.runIf(dialect === 'postgres')('misses no vote whose transaction commits after a later one', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
-    const issue = (await org.admin.post(`${base}/issues`, { title: 'Night shifts' })).json();
-    const statementId = (await org.admin.post(`${base}/issues/${issue.id}/statements`, { text: 'No more than four nights in a row' })).json().id as string;
+    const issue = (await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Night shifts' })).json();
+    const statementId = (
+      await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text: 'No more than four nights in a row' })
+    ).json().id as string;
     const member = await joinAsMember(h.app, org);
     const memberId = (
       await h.ctx.store.db.selectFrom('members').select('id').where('org_id', '=', org.orgId).where('role', '=', 'admin').executeTakeFirstOrThrow()
@@ -223,7 +272,7 @@ describe.each(dialects)('the model facts kept up to date on %s', (dialect) => {
       await held;
     });
     await taken;
-    expect((await member.client.put(`${base}/statements/${statementId}/vote`, { vote: -1 })).statusCode).toBe(200);
+    expect((await member.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId }), { vote: -1 })).statusCode).toBe(200);
     const early = await h.ctx.facts.of(org.orgId);
     expect(early.acts.filter((a) => a.kind === 'vote')).toHaveLength(1);
     release();

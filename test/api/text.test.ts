@@ -12,6 +12,7 @@ import { statements } from '../../src/store/index.js';
 import { loadConfig } from '../../src/server/index.js';
 import { dialects } from '../_util/stores.js';
 import { joinAsMember, signUp, startHarness, type Client, type Harness, type Org } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 interface StatementJson {
   id: string;
@@ -52,21 +53,20 @@ describe.each(dialects)('text API on %s', (dialect) => {
   }
 
   async function issueWith(org: Org, texts: string[], title = 'Rent and repairs') {
-    const issue = await ok(org.admin.post(`/api/orgs/${org.orgId}/issues`, { title }), 201);
+    const issue = await ok(org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title }), 201);
     const ids: string[] = [];
     for (const text of texts) {
       tick();
-      ids.push((await ok(org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.id}/statements`, { text }), 201)).id);
+      ids.push((await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text }), 201)).id);
     }
     return { issueId: issue.id as string, ids };
   }
 
   const similar = async (c: Client, org: Org, issueId: string, text: string): Promise<Match[]> =>
-    (await ok(c.get(`/api/orgs/${org.orgId}/issues/${issueId}/similar?text=${encodeURIComponent(text)}`))).matches;
+    (await ok(c.get(pathOf(routeTable.similar, { orgId: org.orgId, issueId }, { text })))).matches;
 
   it('suggests the closest statements the reader may see, reworded duplicate first, with the reader’s vote; follows additions and moderation', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     const { issueId, ids } = await issueWith(org, [
       'We demand a two-year freeze on all rents',
       'Rents should rise with inflation only',
@@ -76,11 +76,14 @@ describe.each(dialects)('text API on %s', (dialect) => {
     ]);
     const ana = await joinAsMember(h.app, org);
     const ben = await joinAsMember(h.app, org);
-    const waiting = (await ok(ana.client.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze the rent for two more years' }), 201)).id as string;
-    const rejected = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Freeze all the rents for two years, forever' }), 201))
-      .id as string;
-    await ok(org.admin.patch(`${base}/statements/${rejected}`, { status: 'rejected' }));
-    await ok(ben.client.put(`${base}/statements/${ids[0]}/vote`, { vote: 1 }));
+    const waiting = (
+      await ok(ana.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Freeze the rent for two more years' }), 201)
+    ).id as string;
+    const rejected = (
+      await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Freeze all the rents for two years, forever' }), 201)
+    ).id as string;
+    await ok(org.admin.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: rejected }), { status: 'rejected' }));
+    await ok(ben.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: ids[0]! }), { vote: 1 }));
 
     const forBen = await similar(ben.client, org, issueId, 'rent should be frozen for 2 years');
     expect(forBen[0]!.statement.id).toBe(ids[0]);
@@ -98,12 +101,13 @@ describe.each(dialects)('text API on %s', (dialect) => {
 
     // Accepted: members see it at the next query.
     tick();
-    await ok(org.admin.patch(`${base}/statements/${waiting}`, { status: 'accepted' }));
+    await ok(org.admin.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: waiting }), { status: 'accepted' }));
     expect((await similar(ben.client, org, issueId, 'freeze the rent for two more years'))[0]!.statement.id).toBe(waiting);
 
     // Added through the API, and by another process writing to the same database.
     tick();
-    const added = (await ok(org.admin.post(`${base}/issues/${issueId}/statements`, { text: 'Put solar panels on the roof' }), 201)).id as string;
+    const added = (await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Put solar panels on the roof' }), 201))
+      .id as string;
     expect((await similar(ben.client, org, issueId, 'solar panels on our roof'))[0]!.statement.id).toBe(added);
     const elsewhere = statements.statementRow({
       orgId: org.orgId,
@@ -121,34 +125,34 @@ describe.each(dialects)('text API on %s', (dialect) => {
     // Words nobody used: nothing to suggest.
     expect(await similar(ben.client, org, issueId, 'xyzzy plugh')).toEqual([]);
     // The text is required and bounded, and the issue must be this organisation's.
-    const empty = await ben.client.get(`${base}/issues/${issueId}/similar?text=`);
+    const empty = await ben.client.get(pathOf(routeTable.similar, { orgId: org.orgId, issueId }, { text: '' }));
     expect(empty.statusCode).toBe(400);
     expect(empty.json().message).toContain('text');
-    expect((await ben.client.get(`${base}/issues/${issueId}/similar?text=${'a'.repeat(401)}`)).statusCode).toBe(400);
+    expect((await ben.client.get(pathOf(routeTable.similar, { orgId: org.orgId, issueId }, { text: 'a'.repeat(401) }))).statusCode).toBe(400);
     const other = await signUp(h.app);
     const theirs = await issueWith(other, ['Freeze the rent for two years']);
-    expect((await ben.client.get(`${base}/issues/${theirs.issueId}/similar?text=rent`)).statusCode).toBe(404);
+    expect((await ben.client.get(pathOf(routeTable.similar, { orgId: org.orgId, issueId: theirs.issueId }, { text: 'rent' }))).statusCode).toBe(404);
   });
 
   it('merges a duplicate: votes carried, the log kept, the duplicate gone from lists, next-statement and the analysis; bad merges refused', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     const { issueId, ids } = await issueWith(org, ['Freeze the rent for two years', 'Repair the broken heating']);
     const [target, heating] = ids as [string, string];
     const elsewhere = (await issueWith(org, ['Meet on Thursdays'], 'Meetings')).ids[0]!;
     const author = await joinAsMember(h.app, org);
     tick();
-    const duplicate = (await ok(author.client.post(`${base}/issues/${issueId}/statements`, { text: 'Rents should be frozen for two years' }), 201))
-      .id as string;
-    await ok(org.admin.patch(`${base}/statements/${duplicate}`, { status: 'accepted' }));
+    const duplicate = (
+      await ok(author.client.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Rents should be frozen for two years' }), 201)
+    ).id as string;
+    await ok(org.admin.patch(pathOf(routeTable.moderate, { orgId: org.orgId, statementId: duplicate }), { status: 'accepted' }));
     const [m1, m2, m3, m4, m5] = await Promise.all([1, 2, 3, 4, 5].map(() => joinAsMember(h.app, org)));
     tick();
-    await ok(m1!.client.put(`${base}/statements/${duplicate}/vote`, { vote: 1 }));
-    await ok(m2!.client.put(`${base}/statements/${duplicate}/vote`, { vote: 1 }));
-    await ok(m2!.client.put(`${base}/statements/${duplicate}/vote`, { vote: -1 }));
-    await ok(m2!.client.put(`${base}/statements/${target}/vote`, { vote: 1 }));
-    await ok(m3!.client.put(`${base}/statements/${target}/vote`, { vote: 0 }));
-    await ok(m4!.client.put(`${base}/statements/${duplicate}/vote`, { vote: 0 }));
+    await ok(m1!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: duplicate }), { vote: 1 }));
+    await ok(m2!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: duplicate }), { vote: 1 }));
+    await ok(m2!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: duplicate }), { vote: -1 }));
+    await ok(m2!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: target }), { vote: 1 }));
+    await ok(m3!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: target }), { vote: 0 }));
+    await ok(m4!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: duplicate }), { vote: 0 }));
     const db = h.ctx.store.db;
     const logOf = (statementId: string) =>
       db.selectFrom('vote_log').select(['seq', 'member_id', 'value', 'cast_at']).where('statement_id', '=', statementId).orderBy('seq').execute();
@@ -157,7 +161,7 @@ describe.each(dialects)('text API on %s', (dialect) => {
     expect(duplicateLog).toHaveLength(4);
 
     // Refused: not an organiser; no target named; itself; another issue; an unknown statement.
-    const url = `${base}/statements/${duplicate}/merge`;
+    const url = pathOf(routeTable.merge, { orgId: org.orgId, statementId: duplicate });
     expect((await m1!.client.post(url, { into: target })).statusCode).toBe(403);
     const noTarget = await org.admin.post(url, {});
     expect(noTarget.statusCode).toBe(400);
@@ -171,7 +175,7 @@ describe.each(dialects)('text API on %s', (dialect) => {
       expect(r.statusCode, r.body).toBe(status);
       expect(r.json().message).toMatch(/^into: /);
     }
-    expect((await org.admin.post(`${base}/statements/unknownStatement1/merge`, { into: target })).statusCode).toBe(404);
+    expect((await org.admin.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: 'unknownStatement1' }), { into: target })).statusCode).toBe(404);
 
     tick();
     const mergedAt = new Date(now).toISOString();
@@ -206,33 +210,33 @@ describe.each(dialects)('text API on %s', (dialect) => {
 
     // Merged once only; nothing merges into a merged statement; a statement others were merged into stays.
     expect((await org.admin.post(url, { into: heating })).statusCode).toBe(409);
-    const intoMerged = await org.admin.post(`${base}/statements/${heating}/merge`, { into: duplicate });
+    const intoMerged = await org.admin.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: heating }), { into: duplicate });
     expect(intoMerged.statusCode).toBe(409);
     expect(intoMerged.json().message).toContain(target);
-    const targetAway = await org.admin.post(`${base}/statements/${target}/merge`, { into: heating });
+    const targetAway = await org.admin.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: target }), { into: heating });
     expect(targetAway.statusCode).toBe(409);
     expect(targetAway.json().message).toMatch(/^statement: /);
 
     // Gone from the lists (members' and organisers'), from suggestions and from next-statement.
     for (const c of [m5!.client, org.admin])
-      expect((await ok(c.get(`${base}/issues/${issueId}`))).statements.map((s: StatementJson) => s.id)).toEqual([target, heating]);
+      expect((await ok(c.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId })))).statements.map((s: StatementJson) => s.id)).toEqual([target, heating]);
     expect((await similar(m5!.client, org, issueId, 'Rents should be frozen for two years')).map((m) => m.statement.id)).not.toContain(duplicate);
     const offered: string[] = [];
     for (;;) {
-      const next = await ok(m5!.client.get(`${base}/issues/${issueId}/next-statement`));
+      const next = await ok(m5!.client.get(pathOf(routeTable.nextStatement, { orgId: org.orgId, issueId })));
       if (!next.statement) break;
       offered.push(next.statement.id);
-      await ok(m5!.client.put(`${base}/statements/${next.statement.id}/vote`, { vote: 0 }));
+      await ok(m5!.client.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: next.statement.id }), { vote: 0 }));
     }
     expect(offered.sort()).toEqual([target, heating].sort());
     // Out of the analysis.
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
-    const snapshot = (await ok(org.admin.get(`${base}/issues/${issueId}/analysis`))).snapshot;
+    const snapshot = (await ok(org.admin.get(pathOf(routeTable.analysis, { orgId: org.orgId, issueId })))).snapshot;
     expect(Object.keys(snapshot.priorities)).toContain(target);
     expect(Object.keys(snapshot.priorities)).not.toContain(duplicate);
 
     // Its author still sees what became of it.
-    const loop = await ok(author.client.get(`${base}/me/what-became-of-my-input`));
+    const loop = await ok(author.client.get(pathOf(routeTable.myInput, { orgId: org.orgId })));
     expect(loop.statements.find((s: { statementId: string }) => s.statementId === duplicate)).toMatchObject({
       wrote: true,
       mergedInto: target,
@@ -244,13 +248,12 @@ describe.each(dialects)('text API on %s', (dialect) => {
   // Needs the vote path to refuse a merged statement (src/store/repos/vote-rules.ts refusal(), and the statement queries beside it).
   it('refuses a vote on a merged statement, naming the statement it was merged into', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     const { ids } = await issueWith(org, ['Freeze the rent for two years', 'Rents frozen for two years']);
     const [target, duplicate] = ids as [string, string];
-    await ok(org.admin.post(`${base}/statements/${duplicate}/merge`, { into: target }));
+    await ok(org.admin.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: duplicate }), { into: target }));
     const member = await joinAsMember(h.app, org);
     for (const c of [member.client, org.admin]) {
-      const late = await c.put(`${base}/statements/${duplicate}/vote`, { vote: 1 });
+      const late = await c.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: duplicate }), { vote: 1 });
       expect(late.statusCode, late.body).toBe(409);
       expect(late.json().message).toContain(target);
     }
@@ -259,7 +262,6 @@ describe.each(dialects)('text API on %s', (dialect) => {
 
   it('groups statements and reports into themes, with each opinion group’s votes and the claims citing them, recomputed with the analyses', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
     const rent = [
       'Freeze the rent for two years',
       'No rent increase above inflation',
@@ -268,7 +270,6 @@ describe.each(dialects)('text API on %s', (dialect) => {
     ];
     const heating = ['Repair the broken heating in block C', 'The heating fails every winter', 'The landlord must fix the heating within a week'];
     const { issueId, ids } = await issueWith(org, [...rent, ...heating, 'Paint the stairwell green']);
-    const url = `${base}/issues/${issueId}`;
     const rentIds = ids.slice(0, 4);
     const heatingIds = ids.slice(4, 7);
     const odd = ids[7]!;
@@ -279,17 +280,19 @@ describe.each(dialects)('text API on %s', (dialect) => {
       for (const [j, id] of ids.entries()) {
         const forRent = i < 10;
         const value = (i + j) % 6 === 0 ? 0 : j < 4 ? (forRent ? 1 : -1) : j < 7 ? (forRent ? -1 : 1) : 1;
-        await ok(c.put(`${base}/statements/${id}/vote`, { vote: value }));
+        await ok(c.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: id }), { vote: value }));
       }
-    const waiting = (await ok(members[0]!.post(`${url}/statements`, { text: 'Freeze the rent for three years' }), 201)).id as string;
+    const waiting = (
+      await ok(members[0]!.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Freeze the rent for three years' }), 201)
+    ).id as string;
     tick();
-    expect((await ok(org.admin.post(`${url}/cycle/advance`, {}))).cycle.phase).toBe('concentrate');
+    expect((await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId }), {}))).cycle.phase).toBe('concentrate');
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
-    const analysis = await ok(org.admin.get(`${url}/analysis`));
+    const analysis = await ok(org.admin.get(pathOf(routeTable.analysis, { orgId: org.orgId, issueId })));
     expect(analysis.snapshot.groups.length).toBeGreaterThanOrEqual(2);
     tick();
     const draft = await ok(
-      org.admin.post(`${url}/line/drafts`, {
+      org.admin.post(pathOf(routeTable.createDraft, { orgId: org.orgId, issueId }), {
         claims: [
           { text: 'We demand a rent freeze', cites: [{ kind: 'statement', ref: rentIds[0] }] },
           { text: 'Heating repaired within a week', cites: [{ kind: 'statement', ref: heatingIds[2] }] },
@@ -297,12 +300,12 @@ describe.each(dialects)('text API on %s', (dialect) => {
       }),
       201,
     );
-    const published = await ok(org.admin.post(`${base}/line-versions/${draft.id}/publish`));
-    await ok(org.admin.post(`${url}/cycle/advance`, {}));
-    const action = await ok(org.admin.post(`${url}/actions`, { title: 'Ballot every block' }), 201);
+    const published = await ok(org.admin.post(pathOf(routeTable.publish, { orgId: org.orgId, versionId: draft.id })));
+    await ok(org.admin.post(pathOf(routeTable.advanceCycle, { orgId: org.orgId, issueId }), {}));
+    const action = await ok(org.admin.post(pathOf(routeTable.createAction, { orgId: org.orgId, issueId }), { title: 'Ballot every block' }), 201);
     tick();
     const rentReport = await ok(
-      members[1]!.post(`${url}/reports`, {
+      members[1]!.post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId }), {
         actionId: action.id,
         whatDone: 'We balloted every block on the rent freeze',
         whatHappened: 'The landlord agreed to freeze the rent',
@@ -310,7 +313,7 @@ describe.each(dialects)('text API on %s', (dialect) => {
       201,
     );
     const heatingReport = await ok(
-      members[2]!.post(`${url}/reports`, {
+      members[2]!.post(pathOf(routeTable.fileReport, { orgId: org.orgId, issueId }), {
         actionId: action.id,
         whatDone: 'We reported the broken heating to the council',
         whatHappened: 'The heating was repaired in block C',
@@ -319,7 +322,7 @@ describe.each(dialects)('text API on %s', (dialect) => {
     );
 
     tick();
-    const first = await ok(members[3]!.get(`${url}/themes`));
+    const first = await ok(members[3]!.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId })));
     expect(first.analysis.id).toBe(analysis.id);
     const themes = first.themes as ThemeJson[];
     const themeOf = (id: string) => themes.find((t) => t.statements.some((s) => s.id === id) || t.reports.some((r) => r.id === id));
@@ -359,30 +362,30 @@ describe.each(dialects)('text API on %s', (dialect) => {
 
     // Kept, not recomputed per request; recomputed when a statement arrives and with a new analysis.
     tick();
-    const again = await ok(org.admin.get(`${url}/themes`));
+    const again = await ok(org.admin.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId })));
     // No model endpoint is configured here: the page offers no summary.
     expect(again.summaryModel).toBeNull();
     expect(again.computedAt).toBe(first.computedAt);
     tick();
-    await ok(org.admin.post(`${url}/statements`, { text: 'Rent arrears should be forgiven' }), 201);
-    const afterStatement = await ok(org.admin.get(`${url}/themes`));
+    await ok(org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text: 'Rent arrears should be forgiven' }), 201);
+    const afterStatement = await ok(org.admin.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId })));
     expect(afterStatement.computedAt).not.toBe(first.computedAt);
     tick();
-    await ok(members[4]!.put(`${base}/statements/${odd}/vote`, { vote: -1 }));
+    await ok(members[4]!.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: odd }), { vote: -1 }));
     await h.ctx.jobs.analyses.analyzeNow(org.orgId, issueId);
-    const afterAnalysis = await ok(org.admin.get(`${url}/themes`));
+    const afterAnalysis = await ok(org.admin.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId })));
     expect(afterAnalysis.analysis.id).not.toBe(analysis.id);
     expect(afterAnalysis.computedAt).not.toBe(afterStatement.computedAt);
 
     // A merged duplicate leaves its theme; a claim citing it counts for the theme of the statement it went into.
     tick();
-    await ok(org.admin.post(`${base}/statements/${rentIds[0]}/merge`, { into: rentIds[1] }));
-    const afterMerge = await ok(org.admin.get(`${url}/themes`));
+    await ok(org.admin.post(pathOf(routeTable.merge, { orgId: org.orgId, statementId: rentIds[0]! }), { into: rentIds[1] }));
+    const afterMerge = await ok(org.admin.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId })));
     expect(JSON.stringify(afterMerge.themes)).not.toContain(`"id":"${rentIds[0]}"`);
     const rentNow = (afterMerge.themes as ThemeJson[]).find((t) => t.statements.some((s) => s.id === rentIds[1]))!;
     expect(rentNow.claims.map((c) => [c.id, c.cites])).toEqual([[rentClaim!.id, [{ kind: 'statement', ref: rentIds[1] }]]]);
 
-    expect((await members[0]!.get(`/api/orgs/${(await signUp(h.app)).orgId}/issues/${issueId}/themes`)).statusCode).toBe(404);
+    expect((await members[0]!.get(pathOf(routeTable.themes, { orgId: (await signUp(h.app)).orgId, issueId }))).statusCode).toBe(404);
   });
 });
 
@@ -434,20 +437,19 @@ describe.each(dialects)('theme summaries through the organisation’s model endp
 
   it('keeps each sentence that cites the theme’s statements or reports, with their ids, and drops the rest', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
-    const issue = (await org.admin.post(`${base}/issues`, { title: 'Rent' })).json();
+    const issue = (await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Rent' })).json();
     const ids: string[] = [];
     for (const text of ['Freeze the rent for two years', 'No rent increase above inflation', 'Cap the rent at a third of income', 'Paint the stairwell green'])
-      ids.push((await org.admin.post(`${base}/issues/${issue.id}/statements`, { text })).json().id);
-    const themes = (await org.admin.get(`${base}/issues/${issue.id}/themes`)).json();
+      ids.push((await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text })).json().id);
+    const themes = (await org.admin.get(pathOf(routeTable.themes, { orgId: org.orgId, issueId: issue.id }))).json();
     const theme = themes.themes[0] as ThemeJson;
     expect(theme.statements.map((s) => s.id).sort()).toEqual(ids.slice(0, 3).sort());
     // The page offers the summary because the themes name the model.
     expect(themes.summaryModel).toBe('tiny-local');
 
     const member = await joinAsMember(h.app, org);
-    expect((await member.client.post(`${base}/issues/${issue.id}/themes/${theme.id}/summary`)).statusCode).toBe(403);
-    const r = await org.admin.post(`${base}/issues/${issue.id}/themes/${theme.id}/summary`);
+    expect((await member.client.post(pathOf(routeTable.themeSummary, { orgId: org.orgId, issueId: issue.id, themeId: theme.id }))).statusCode).toBe(403);
+    const r = await org.admin.post(pathOf(routeTable.themeSummary, { orgId: org.orgId, issueId: issue.id, themeId: theme.id }));
     expect(r.statusCode, r.body).toBe(200);
     const summary = r.json();
     // The theme has no report, so "[R1]" cites nothing of it either.
@@ -467,9 +469,9 @@ describe.each(dialects)('theme summaries through the organisation’s model endp
     expect(model.requests.at(-1)!.body.model).toBe('tiny-local');
     expect(model.requests.at(-1)!.body.messages.at(-1)!.content).toContain(`S1: ${theme.statements[0]!.text}`);
 
-    expect((await org.admin.post(`${base}/issues/${issue.id}/themes/theme-9/summary`)).statusCode).toBe(404);
+    expect((await org.admin.post(pathOf(routeTable.themeSummary, { orgId: org.orgId, issueId: issue.id, themeId: 'theme-9' }))).statusCode).toBe(404);
     failing = true;
-    const down = await org.admin.post(`${base}/issues/${issue.id}/themes/${theme.id}/summary`);
+    const down = await org.admin.post(pathOf(routeTable.themeSummary, { orgId: org.orgId, issueId: issue.id, themeId: theme.id }));
     failing = false;
     expect(down.statusCode).toBe(502);
     expect(down.json().message).toContain('500');
@@ -492,8 +494,8 @@ describe('theme summaries when no endpoint is configured', () => {
     const h = await startHarness('sqlite');
     try {
       const org = await signUp(h.app);
-      const issue = (await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: 'Rent' })).json();
-      const r = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issue.id}/themes/theme-1/summary`);
+      const issue = (await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Rent' })).json();
+      const r = await org.admin.post(pathOf(routeTable.themeSummary, { orgId: org.orgId, issueId: issue.id, themeId: 'theme-1' }));
       expect(r.statusCode).toBe(404);
       expect(r.json().message).toContain('no route');
     } finally {
