@@ -13,6 +13,7 @@ import { webRoot } from '../../src/server/web.js';
 import { dialects } from '../_util/stores.js';
 import { changedTables, fingerprint, tableNames } from '../_util/tables.js';
 import { Client, joinAsMember, signUp, startHarness, type Harness, type Org } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const PASSWORD = 'correct horse battery';
 const FOREIGN = 'https://evil.example';
@@ -59,7 +60,7 @@ describe.each(dialects)('access on %s', (dialect) => {
   }
 
   async function issueOf(org: Org) {
-    const r = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: 'Repairs', description: 'What first?' });
+    const r = await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Repairs', description: 'What first?' });
     expect(r.statusCode, r.body).toBe(201);
     return r.json().id as string;
   }
@@ -67,7 +68,7 @@ describe.each(dialects)('access on %s', (dialect) => {
   describe('CSRF and Origin', () => {
     it('sets a readable CSRF cookie beside the HttpOnly session cookie, derived from neither side of the stored id', async () => {
       const c = new Client(h.app);
-      const res = await c.post('/api/auth/signup', {
+      const res = await c.post(pathOf(routeTable.signup, {}), {
         organisation: { name: 'Cookies', slug: `cookies-${dialect}` },
         displayName: 'A',
         email: 'a@cookies.test',
@@ -89,7 +90,7 @@ describe.each(dialects)('access on %s', (dialect) => {
       const org = await signUp(h.app);
       const issueId = await issueOf(org);
       const other = await signUp(h.app);
-      const url = `/api/orgs/${org.orgId}/issues/${issueId}/statements`;
+      const url = pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId });
       const body = { text: 'Fix the boilers first' };
 
       org.admin.sendCsrf = false;
@@ -106,22 +107,22 @@ describe.each(dialects)('access on %s', (dialect) => {
         expectRefused(res, 403, 'forbidden', /^csrf: .*does not match/);
       }
       // Every kind of write, logout too: the session outlives a forged logout.
-      expectRefused(await org.admin.patch(`/api/orgs/${org.orgId}`, { name: 'Renamed' }), 403, 'forbidden', /^csrf:/);
-      expectRefused(await org.admin.put(`/api/orgs/${org.orgId}/issues/${issueId}/importance`, {}), 403, 'forbidden', /^csrf:/);
-      expectRefused(await org.admin.post('/api/auth/logout'), 403, 'forbidden', /^csrf:/);
+      expectRefused(await org.admin.patch(pathOf(routeTable.updateOrganisation, { orgId: org.orgId }), { name: 'Renamed' }), 403, 'forbidden', /^csrf:/);
+      expectRefused(await org.admin.put(pathOf(routeTable.markImportant, { orgId: org.orgId, issueId }), {}), 403, 'forbidden', /^csrf:/);
+      expectRefused(await org.admin.post(pathOf(routeTable.logout, {})), 403, 'forbidden', /^csrf:/);
       // Reads need no token.
-      expect((await org.admin.get('/api/me')).statusCode).toBe(200);
+      expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
 
       org.admin.sendCsrf = true;
       const ok = await org.admin.post(url, body);
       expect(ok.statusCode, ok.body).toBe(201);
-      expect((await org.admin.get(`/api/orgs/${org.orgId}/issues/${issueId}`)).json().statements).toHaveLength(1);
+      expect((await org.admin.get(pathOf(routeTable.issue, { orgId: org.orgId, issueId }))).json().statements).toHaveLength(1);
     });
 
     it('refuses a write from another origin, with or without a session; the own origin passes', async () => {
       const org = await signUp(h.app);
-      const slug = (await org.admin.get('/api/me')).json().organisation.slug as string;
-      const url = `/api/orgs/${org.orgId}/issues`;
+      const slug = (await org.admin.get(pathOf(routeTable.me, {}))).json().organisation.slug as string;
+      const url = pathOf(routeTable.createIssue, { orgId: org.orgId });
       const body = { title: 'From elsewhere', description: '' };
 
       const foreign: Record<string, string>[] = [
@@ -136,12 +137,14 @@ describe.each(dialects)('access on %s', (dialect) => {
       }
       // Without a session too: a forged login would put the victim in the attacker's account.
       const stranger = new Client(h.app, { origin: FOREIGN });
-      const login = await writesNothing(h, () => stranger.post('/api/auth/login', { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD }));
+      const login = await writesNothing(h, () =>
+        stranger.post(pathOf(routeTable.login, {}), { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD }),
+      );
       expectRefused(login, 403, 'forbidden', /^origin: /);
       expect(cookieOf(login, 'massline_session')).toBeUndefined();
       // A read from anywhere is only a read.
-      expect((await org.admin.get('/api/me')).statusCode).toBe(200);
-      expect((await org.admin.req('GET', '/api/me', undefined, { origin: FOREIGN })).statusCode).toBe(200);
+      expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
+      expect((await org.admin.req('GET', pathOf(routeTable.me, {}), undefined, { origin: FOREIGN })).statusCode).toBe(200);
 
       // The request's own scheme and Host (inject's Host is localhost:80), or a same-origin fetch.
       const own: Record<string, string>[] = [{ origin: 'http://localhost' }, { 'sec-fetch-site': 'same-origin' }, {}];
@@ -155,9 +158,9 @@ describe.each(dialects)('access on %s', (dialect) => {
       const ip = '10.9.0.1';
       const c = new Client(strict.app, { ip, origin: 'http://localhost' });
       const body = { organisation: { name: 'Public', slug: `public-${dialect}` }, displayName: 'A', email: 'a@public.test', password: PASSWORD };
-      expectRefused(await c.post('/api/auth/signup', body), 403, 'forbidden', /^origin: /);
+      expectRefused(await c.post(pathOf(routeTable.signup, {}), body), 403, 'forbidden', /^origin: /);
       c.origin = 'https://massline.example.org';
-      const res = await c.post('/api/auth/signup', body);
+      const res = await c.post(pathOf(routeTable.signup, {}), body);
       expect(res.statusCode, res.body).toBe(201);
       // Behind HTTPS both cookies are Secure.
       expect(cookieOf(res, 'massline_session')?.secure).toBe(true);
@@ -168,14 +171,14 @@ describe.each(dialects)('access on %s', (dialect) => {
   describe('sessions', () => {
     it('login issues a new session id and ends the one presented (no fixation)', async () => {
       const org = await signUp(h.app);
-      const slug = (await org.admin.get('/api/me')).json().organisation.slug as string;
+      const slug = (await org.admin.get(pathOf(routeTable.me, {}))).json().organisation.slug as string;
       const credentials = { organisation: slug, email: `admin@${slug}.test`, password: PASSWORD };
 
       // A token planted before login is never adopted.
       const planted = 'A'.repeat(43);
       const visitor = new Client(h.app);
       visitor.cookie = planted;
-      const first = await visitor.post('/api/auth/login', credentials);
+      const first = await visitor.post(pathOf(routeTable.login, {}), credentials);
       expect(first.statusCode).toBe(200);
       expect(visitor.cookie).toBeDefined();
       expect(visitor.cookie).not.toBe(planted);
@@ -183,18 +186,18 @@ describe.each(dialects)('access on %s', (dialect) => {
 
       // Logging in again over a live session: a new id, and the old one is over.
       const before = org.admin.cookie!;
-      expect((await org.admin.post('/api/auth/login', credentials)).statusCode).toBe(200);
+      expect((await org.admin.post(pathOf(routeTable.login, {}), credentials)).statusCode).toBe(200);
       expect(org.admin.cookie).not.toBe(before);
       const stale = new Client(h.app);
       stale.cookie = before;
-      expect((await stale.get('/api/me')).statusCode).toBe(401);
-      expect((await org.admin.get('/api/me')).statusCode).toBe(200);
+      expect((await stale.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
+      expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
     });
 
     it('logout ends the session and clears both cookies', async () => {
       const org = await signUp(h.app);
       const token = org.admin.cookie!;
-      const res = await org.admin.post('/api/auth/logout');
+      const res = await org.admin.post(pathOf(routeTable.logout, {}));
       expect(res.statusCode).toBe(204);
       for (const name of ['massline_session', 'massline_csrf']) {
         const c = cookieOf(res, name);
@@ -205,8 +208,8 @@ describe.each(dialects)('access on %s', (dialect) => {
       const stale = new Client(h.app);
       stale.cookie = token;
       stale.csrf = csrfTokenOf(token);
-      expect((await stale.get('/api/me')).statusCode).toBe(401);
-      expectRefused(await stale.post(`/api/orgs/${org.orgId}/issues`, { title: 'After logout' }), 401, 'unauthenticated', /^session/);
+      expect((await stale.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
+      expectRefused(await stale.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'After logout' }), 401, 'unauthenticated', /^session/);
     });
 
     it('a change of role is answered with a new session on the member’s next request; the old one stops working', async () => {
@@ -215,11 +218,11 @@ describe.each(dialects)('access on %s', (dialect) => {
       const sessionsOf = () => h.ctx.store.db.selectFrom('sessions').select(['id', 'role']).where('member_id', '=', memberId).execute();
       expect(await sessionsOf()).toEqual([{ id: tokenHash(m.cookie!), role: 'member' }]);
 
-      const promoted = await org.admin.patch(`/api/orgs/${org.orgId}/members/${memberId}`, { role: 'organiser' });
+      const promoted = await org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId }), { role: 'organiser' });
       expect(promoted.statusCode, promoted.body).toBe(200);
       const old = m.cookie!;
       // Not locked out: the next request is served with the new role, on a new session.
-      const next = await m.get('/api/me');
+      const next = await m.get(pathOf(routeTable.me, {}));
       expect(next.statusCode).toBe(200);
       expect(next.json().member.role).toBe('organiser');
       expect(cookieOf(next, 'massline_session')?.value).toBe(m.cookie);
@@ -228,29 +231,29 @@ describe.each(dialects)('access on %s', (dialect) => {
       expect(await sessionsOf()).toEqual([{ id: tokenHash(m.cookie!), role: 'organiser' }]);
       const stale = new Client(h.app);
       stale.cookie = old;
-      expect((await stale.get('/api/me')).statusCode).toBe(401);
+      expect((await stale.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
       // Once renewed, it stays: no new cookie on the request after.
-      const after = await m.get(`/api/orgs/${org.orgId}/members`);
+      const after = await m.get(pathOf(routeTable.members, { orgId: org.orgId }));
       expect(after.statusCode).toBe(200);
       expect(cookieOf(after, 'massline_session')).toBeUndefined();
 
       // Demoted: the next request (a write, with the old session's CSRF value) has the lower role at once, on a new session.
-      expect((await org.admin.patch(`/api/orgs/${org.orgId}/members/${memberId}`, { role: 'member' })).statusCode).toBe(200);
+      expect((await org.admin.patch(pathOf(routeTable.updateMember, { orgId: org.orgId, memberId }), { role: 'member' })).statusCode).toBe(200);
       const organiserSession = m.cookie!;
-      const refused = await m.post(`/api/orgs/${org.orgId}/issues`, { title: 'Only organisers may' });
+      const refused = await m.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Only organisers may' });
       expectRefused(refused, 403, 'forbidden', /^role: /);
       expect(m.cookie).not.toBe(organiserSession);
       expect(await sessionsOf()).toEqual([{ id: tokenHash(m.cookie!), role: 'member' }]);
       stale.cookie = organiserSession;
-      expect((await stale.get('/api/me')).statusCode).toBe(401);
-      expect((await m.get('/api/me')).json().member.role).toBe('member');
+      expect((await stale.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
+      expect((await m.get(pathOf(routeTable.me, {}))).json().member.role).toBe('member');
     });
 
     it('ends a session idle for longer than the idle timeout, writing “seen” at most once an hour', async () => {
       const start = now;
       try {
         const c = new Client(strict.app, { ip: '10.9.1.1', origin: 'https://massline.example.org' });
-        const res = await c.post('/api/auth/signup', {
+        const res = await c.post(pathOf(routeTable.signup, {}), {
           organisation: { name: 'Idle', slug: `idle-${dialect}` },
           displayName: 'A',
           email: 'a@idle.test',
@@ -261,17 +264,17 @@ describe.each(dialects)('access on %s', (dialect) => {
           (await strict.ctx.store.db.selectFrom('sessions').select('seen_at').where('id', '=', tokenHash(c.cookie!)).executeTakeFirstOrThrow()).seen_at;
         const first = await seenAt();
         now += 30 * 60_000;
-        expect((await c.get('/api/me')).statusCode).toBe(200);
+        expect((await c.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
         expect(await seenAt(), 'not written again within the hour').toBe(first);
         now += 6 * 86_400_000;
-        expect((await c.get('/api/me')).statusCode).toBe(200);
+        expect((await c.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
         expect(Date.parse((await seenAt())!)).toBe(now);
         // Six more days: still within seven of the last visit.
         now += 6 * 86_400_000;
-        expect((await c.get('/api/me')).statusCode).toBe(200);
+        expect((await c.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
         const token = c.cookie!;
         now += 7 * 86_400_000 + 60_000;
-        expect((await c.get('/api/me')).statusCode).toBe(401);
+        expect((await c.get(pathOf(routeTable.me, {}))).statusCode).toBe(401);
         expect(await strict.ctx.store.db.selectFrom('sessions').select('id').where('id', '=', tokenHash(token)).execute()).toEqual([]);
       } finally {
         now = start;
@@ -304,9 +307,9 @@ describe.each(dialects)('access on %s', (dialect) => {
     it('every response carries them: API, errors and the page', async () => {
       const org = await signUp(h.app);
       const responses = {
-        api: await org.admin.get('/api/me'),
-        unauthenticated: await new Client(h.app).get('/api/me'),
-        refused: await org.admin.post(`/api/orgs/${org.orgId}/issues`, {}, { origin: FOREIGN }),
+        api: await org.admin.get(pathOf(routeTable.me, {})),
+        unauthenticated: await new Client(h.app).get(pathOf(routeTable.me, {})),
+        refused: await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), {}, { origin: FOREIGN }),
         'unknown route': await new Client(h.app).get('/api/nothing-here'),
         page: await new Client(h.app).get('/issues/x'),
       };
@@ -336,7 +339,7 @@ describe.each(dialects)('access on %s', (dialect) => {
     });
 
     it('adds HSTS behind HTTPS', async () => {
-      const res = await new Client(strict.app).get('/api/health');
+      const res = await new Client(strict.app).get(pathOf(routeTable.serverHealth, {}));
       expect(common(res)).toEqual({ ...expected, hsts: 'max-age=31536000; includeSubDomains' });
     });
   });
@@ -349,7 +352,12 @@ describe.each(dialects)('access on %s', (dialect) => {
     async function strictOrg(ip: string) {
       const c = new Client(strict.app, { ip, origin });
       const slug = `lim-${dialect}-${ip.replaceAll('.', '-')}`;
-      const res = await c.post('/api/auth/signup', { organisation: { name: 'Limits', slug }, displayName: 'A', email: `a@${slug}.test`, password: PASSWORD });
+      const res = await c.post(pathOf(routeTable.signup, {}), {
+        organisation: { name: 'Limits', slug },
+        displayName: 'A',
+        email: `a@${slug}.test`,
+        password: PASSWORD,
+      });
       expect(res.statusCode, res.body).toBe(201);
       return { org: { orgId: res.json().organisation.id as string, admin: c }, slug };
     }
@@ -358,7 +366,7 @@ describe.each(dialects)('access on %s', (dialect) => {
       nextHour();
       const { slug } = await strictOrg('10.1.0.1');
       const login = (ip: string, password = 'wrong password') =>
-        new Client(strict.app, { ip, origin }).post('/api/auth/login', { organisation: slug, email: `a@${slug}.test`, password });
+        new Client(strict.app, { ip, origin }).post(pathOf(routeTable.login, {}), { organisation: slug, email: `a@${slug}.test`, password });
       for (let i = 0; i < 5; i++) expect((await login('10.1.0.2')).statusCode).toBe(401);
       const refused = await login('10.1.0.2', PASSWORD);
       expectRefused(refused, 429, 'rate_limited', /^rate limit: at most 5 login attempts in a minute; try again in \d+ s$/);
@@ -390,7 +398,7 @@ describe.each(dialects)('access on %s', (dialect) => {
       const issueId = await issueOf(org);
       const statementIds: string[] = [];
       for (const text of ['Boilers first', 'Windows first']) {
-        const s = await org.admin.post(`/api/orgs/${org.orgId}/issues/${issueId}/statements`, { text });
+        const s = await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId }), { text });
         expect(s.statusCode, s.body).toBe(201);
         statementIds.push(s.json().id);
       }
@@ -400,7 +408,8 @@ describe.each(dialects)('access on %s', (dialect) => {
         m.client.origin = origin;
         m.client.ip = '10.2.0.9';
       }
-      const vote = (c: Client, i: number, value: 1 | -1 | 0) => c.put(`/api/orgs/${org.orgId}/statements/${statementIds[i % 2]}/vote`, { vote: value });
+      const vote = (c: Client, i: number, value: 1 | -1 | 0) =>
+        c.put(pathOf(routeTable.vote, { orgId: org.orgId, statementId: statementIds[i % 2]! }), { vote: value });
       for (let i = 0; i < 120; i++) {
         const r = await vote(a.client, i, i % 4 < 2 ? 1 : -1);
         expect(r.statusCode, `vote ${i + 1}: ${r.body}`).toBe(200);
@@ -425,7 +434,7 @@ describe.each(dialects)('access on %s', (dialect) => {
       nextHour();
       const { org } = await strictOrg('10.3.0.1');
       const issueId = await issueOf(org);
-      const url = `/api/orgs/${org.orgId}/issues/${issueId}/statements`;
+      const url = pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId });
       const member = await joinAsMember(strict.app, org);
       for (let i = 0; i < 10; i++) expect((await member.client.post(url, { text: `Statement ${i + 1}` })).statusCode).toBe(201);
       expectRefused(
@@ -437,20 +446,20 @@ describe.each(dialects)('access on %s', (dialect) => {
       // Organisers seed statements by the dozen.
       for (let i = 0; i < 12; i++) expect((await org.admin.post(url, { text: `Seed statement ${i + 1}` })).statusCode).toBe(201);
 
-      const token = (await org.admin.post(`/api/orgs/${org.orgId}/invites`, { maxUses: 100 })).json().token as string;
+      const token = (await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), { maxUses: 100 })).json().token as string;
       const visitor = () => new Client(strict.app, { ip: '10.3.0.2', origin });
-      for (let i = 0; i < 5; i++) expect((await visitor().get(`/api/invites/${token}`)).statusCode).toBe(200);
-      for (let i = 0; i < 5; i++) expect((await visitor().post(`/api/invites/${token}/accept`, { displayName: `M${i}` })).statusCode).toBe(201);
-      expectRefused(await visitor().get(`/api/invites/${token}`), 429, 'rate_limited', /^rate limit: at most 10 invite link uses/);
+      for (let i = 0; i < 5; i++) expect((await visitor().get(pathOf(routeTable.invitePreview, { token }))).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await visitor().post(pathOf(routeTable.acceptInvite, { token }), { displayName: `M${i}` })).statusCode).toBe(201);
+      expectRefused(await visitor().get(pathOf(routeTable.invitePreview, { token })), 429, 'rate_limited', /^rate limit: at most 10 invite link uses/);
       expectRefused(
-        await writesNothing(strict, () => visitor().post(`/api/invites/${token}/accept`, { displayName: 'Late' })),
+        await writesNothing(strict, () => visitor().post(pathOf(routeTable.acceptInvite, { token }), { displayName: 'Late' })),
         429,
         'rate_limited',
         /^rate limit: at most 10 invite link uses/,
       );
-      expect((await new Client(strict.app, { ip: '10.3.0.3', origin }).post(`/api/invites/${token}/accept`, { displayName: 'Elsewhere' })).statusCode).toBe(
-        201,
-      );
+      expect(
+        (await new Client(strict.app, { ip: '10.3.0.3', origin }).post(pathOf(routeTable.acceptInvite, { token }), { displayName: 'Elsewhere' })).statusCode,
+      ).toBe(201);
     });
 
     it("the model's figures: 60 a minute per member and route, refused beyond with a 429 that says so; another route, another member and the health page's trails go on", async () => {
@@ -463,7 +472,7 @@ describe.each(dialects)('access on %s', (dialect) => {
         m.client.origin = origin;
         m.client.ip = '10.4.0.9';
       }
-      const health = `/api/orgs/${org.orgId}/health`;
+      const health = pathOf(routeTable.health, { orgId: org.orgId });
       for (let i = 0; i < 60; i++) {
         const r = await a.client.get(health);
         expect(r.statusCode, `request ${i + 1}: ${r.body}`).toBe(200);
@@ -473,16 +482,16 @@ describe.each(dialects)('access on %s', (dialect) => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
       // Each route counts on its own: the same member's changes and principal contradiction are served.
-      expect((await a.client.get(`/api/orgs/${org.orgId}/changes`)).statusCode).toBe(200);
-      expect((await a.client.get(`/api/orgs/${org.orgId}/principal-contradiction`)).statusCode).toBe(200);
+      expect((await a.client.get(pathOf(routeTable.changes, { orgId: org.orgId }))).statusCode).toBe(200);
+      expect((await a.client.get(pathOf(routeTable.principal, { orgId: org.orgId }))).statusCode).toBe(200);
       // Another member, from the same address, is counted on their own.
       expect((await b.client.get(health)).statusCode).toBe(200);
       // The analysis is limited the same way.
-      const analysis = `/api/orgs/${org.orgId}/issues/${issueId}/analysis`;
+      const analysis = pathOf(routeTable.analysis, { orgId: org.orgId, issueId });
       for (let i = 0; i < 60; i++) expect((await b.client.get(analysis)).statusCode).not.toBe(429);
       expectRefused(await b.client.get(analysis), 429, 'rate_limited', /^rate limit: at most 60 requests for these figures in a minute/);
       // The health page asks for every issue's trail at once: more than 60 a minute are served, 600 at most.
-      const trail = `/api/orgs/${org.orgId}/issues/${issueId}/health/trail`;
+      const trail = pathOf(routeTable.healthTrail, { orgId: org.orgId, issueId });
       for (let i = 0; i < 600; i++) {
         const r = await a.client.get(trail);
         if (r.statusCode !== 200) expect.fail(`trail ${i + 1}: ${r.statusCode} ${r.body}`);
@@ -496,10 +505,11 @@ describe.each(dialects)('access on %s', (dialect) => {
 
     it('MASSLINE_RATE_LIMITS=off lifts them all', async () => {
       const org = await signUp(h.app);
-      const slug = (await org.admin.get('/api/me')).json().organisation.slug as string;
+      const slug = (await org.admin.get(pathOf(routeTable.me, {}))).json().organisation.slug as string;
       for (let i = 0; i < 8; i++)
         expect(
-          (await new Client(h.app).post('/api/auth/login', { organisation: slug, email: `admin@${slug}.test`, password: 'wrong password' })).statusCode,
+          (await new Client(h.app).post(pathOf(routeTable.login, {}), { organisation: slug, email: `admin@${slug}.test`, password: 'wrong password' }))
+            .statusCode,
         ).toBe(401);
     });
   });
@@ -508,7 +518,7 @@ describe.each(dialects)('access on %s', (dialect) => {
     const org = await signUp(h.app);
     const tokens: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const r = await org.admin.post(`/api/orgs/${org.orgId}/invites`, {});
+      const r = await org.admin.post(pathOf(routeTable.createInvite, { orgId: org.orgId }), {});
       expect(r.statusCode).toBe(201);
       tokens.push(r.json().token);
     }
@@ -555,7 +565,7 @@ describe.each(dialects)('access on %s', (dialect) => {
       for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${where}.${k}`);
       walk(s.items, `${where}[]`);
     };
-    const doc = (await new Client(h.app).get('/api/openapi.json')).json() as {
+    const doc = (await new Client(h.app).get(pathOf(routeTable.openapi, {}))).json() as {
       paths: Record<
         string,
         Record<string, { parameters?: { in: string; name: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>

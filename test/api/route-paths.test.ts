@@ -36,7 +36,6 @@ const notYetFromTheTable = [
   'src/cli/main.ts',
   'src/cli/simulate.ts',
   'test/api/abuse.test.ts',
-  'test/api/access.test.ts',
   'test/api/bad-input.test.ts',
   'test/api/consensus.test.ts',
   'test/cli/backup.test.ts',
