@@ -11,6 +11,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../_util/stores.js';
 import { Client, joinAsMember, startHarness, type Harness } from '../_util/app.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -39,7 +40,7 @@ describe.each(dialects)('abuse on %s', (dialect) => {
   async function found(ip: string) {
     const slug = `abuse-${dialect}-${++slugs}`;
     const admin = new Client(h.app, { ip });
-    const res = await admin.post('/api/auth/signup', {
+    const res = await admin.post(pathOf(routeTable.signup, {}), {
       organisation: { name: 'Abuse', slug },
       displayName: 'Admin',
       email: `admin@${slug}.test`,
@@ -49,7 +50,7 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     return { org: { orgId: res.json().organisation.id as string, admin }, slug, email: `admin@${slug}.test` };
   }
   const login = (ip: string, slug: string, email: string, password: string, via = new Client(h.app, { ip })) =>
-    via.post('/api/auth/login', { organisation: slug, email, password });
+    via.post(pathOf(routeTable.login, {}), { organisation: slug, email, password });
 
   it('login: 140 wrong passwords from 20 addresses are cut at 50 an hour per account, and the right one after them is refused too; another account logs in', async () => {
     nextHour();
@@ -94,13 +95,19 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       members[i]!.ip = '10.17.0.1';
       const s = `abuse-${dialect}-more-${i}`;
       expect(
-        (await members[i]!.post('/api/auth/signup', { organisation: { name: 'More', slug: s }, displayName: 'A', email: `a@${s}.test`, password: PASSWORD }))
-          .statusCode,
+        (
+          await members[i]!.post(pathOf(routeTable.signup, {}), {
+            organisation: { name: 'More', slug: s },
+            displayName: 'A',
+            email: `a@${s}.test`,
+            password: PASSWORD,
+          })
+        ).statusCode,
       ).toBe(201);
     }
     members[4]!.ip = '10.17.0.1';
     expectLimited(
-      await members[4]!.post('/api/auth/signup', {
+      await members[4]!.post(pathOf(routeTable.signup, {}), {
         organisation: { name: 'More', slug: `abuse-${dialect}-late` },
         displayName: 'A',
         email: 'a@late.test',
@@ -113,11 +120,11 @@ describe.each(dialects)('abuse on %s', (dialect) => {
   it('the anonymous routes share one limit for every caller together: twenty a second, whatever the address or cookie', async () => {
     nextHour();
     const { org } = await found('10.18.0.1');
-    const receipt = () => `/api/orgs/${org.orgId}/criticisms/${randomUUID()}/receipt`;
+    const receipt = () => pathOf(routeTable.receipt, { orgId: org.orgId, criticismId: randomUUID() });
     for (let i = 0; i < 10; i++) expect((await new Client(h.app, { ip: `10.18.1.${i}` }).get(receipt())).statusCode).toBe(404);
     // A spend with a token that is not one: refused on its own merits while the limit allows.
     const badSpend = (ip: string) =>
-      new Client(h.app, { ip }).post(`/api/orgs/${org.orgId}/criticisms`, {
+      new Client(h.app, { ip }).post(pathOf(routeTable.criticise, { orgId: org.orgId }), {
         token: { epoch: '2026-W19', message: 'AAAA', signature: 'AAAA' },
         target: { kind: 'leadership' },
         text: 'This is a criticism of the leadership.',
@@ -127,7 +134,7 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     expectLimited(await org.admin.get(receipt()), /^rate limit: at most 20 anonymous requests from everyone together in a second; try again in 1 s$/);
     expectLimited(await badSpend('10.18.3.1'), /anonymous requests from everyone together/);
     // Member routes are not touched by it.
-    expect((await org.admin.get('/api/me')).statusCode).toBe(200);
+    expect((await org.admin.get(pathOf(routeTable.me, {}))).statusCode).toBe(200);
     now += 1_000;
     expect((await new Client(h.app, { ip: '10.18.3.1' }).get(receipt())).statusCode).toBe(404);
   });
@@ -137,14 +144,14 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     const served = await startHarness(dialect, { clock: fixed, rateLimits: 'anonymous=2/1s,model=2/1m' });
     try {
       const address = await served.app.listen({ port: 0, host: '127.0.0.1' });
-      const signup = await new Client(served.app).post('/api/auth/signup', {
+      const signup = await new Client(served.app).post(pathOf(routeTable.signup, {}), {
         organisation: { name: 'Raw', slug: `raw-${dialect}` },
         displayName: 'A',
         email: 'a@raw.test',
         password: PASSWORD,
       });
       const orgId = signup.json().organisation.id as string;
-      const receipt = `${address}/api/orgs/${orgId}/criticisms/${randomUUID()}/receipt`;
+      const receipt = `${address}${pathOf(routeTable.receipt, { orgId, criticismId: randomUUID() })}`;
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await fetch(receipt));
       expect(answers.map((r) => r.status)).toEqual([404, 404, 429]);
@@ -157,19 +164,19 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options'])
         expect(refused.headers.get(name), name).toBe(answers[0]!.headers.get(name));
       // A spend (with its body) is refused the same way, and the connection serves the next request.
-      const spend = await fetch(`${address}/api/orgs/${orgId}/criticisms`, {
+      const spend = await fetch(`${address}${pathOf(routeTable.criticise, { orgId })}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"text":"x"}',
       });
       expect(spend.status).toBe(429);
-      expect((await fetch(`${address}/api/health`)).status).toBe(200);
+      expect((await fetch(`${address}${pathOf(routeTable.serverHealth, {})}`)).status).toBe(200);
 
       const org = { orgId, admin: new Client(served.app) };
       org.admin.cookie = signup.cookies.find((c) => c.name === 'massline_session')!.value;
       org.admin.csrf = signup.cookies.find((c) => c.name === 'massline_csrf')!.value;
       const member = await joinAsMember(served.app, org);
-      const health = () => fetch(`${address}/api/orgs/${orgId}/health`, { headers: { cookie: `massline_session=${member.client.cookie}` } });
+      const health = () => fetch(`${address}${pathOf(routeTable.health, { orgId })}`, { headers: { cookie: `massline_session=${member.client.cookie}` } });
       expect([(await health()).status, (await health()).status]).toEqual([200, 200]);
       expect(await (await health()).json()).toEqual({
         error: 'rate_limited',
@@ -180,7 +187,9 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       const early = await health();
       expect(early.status).toBe(429);
       expect(early.headers.get('x-content-type-options')).toBe('nosniff');
-      expect((await fetch(`${address}/api/orgs/${orgId}/issues`, { headers: { cookie: `massline_session=${member.client.cookie}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${address}${pathOf(routeTable.issues, { orgId })}`, { headers: { cookie: `massline_session=${member.client.cookie}` } })).status,
+      ).toBe(401);
     } finally {
       await served.close();
     }
@@ -189,20 +198,20 @@ describe.each(dialects)('abuse on %s', (dialect) => {
   it('a member looping the model routes meets a 429 on each, refused before the session is looked up; another member is served', async () => {
     nextHour();
     const { org } = await found('10.19.0.1');
-    const issue = await org.admin.post(`/api/orgs/${org.orgId}/issues`, { title: 'Repairs', description: 'What first?' });
+    const issue = await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Repairs', description: 'What first?' });
     expect(issue.statusCode, issue.body).toBe(201);
     const issueId = issue.json().id as string;
     const looper = await joinAsMember(h.app, org);
     const other = await joinAsMember(h.app, org);
-    const o = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const routes = [
-      `${o}/health`,
-      `${o}/changes`,
-      `${o}/principal-contradiction`,
-      `${o}/me/what-became-of-my-input`,
-      `${o}/issues/${issueId}/analysis`,
-      `${o}/issues/${issueId}/themes`,
-      `${o}/issues/${issueId}/united-front`,
+      pathOf(routeTable.health, { orgId }),
+      pathOf(routeTable.changes, { orgId }),
+      pathOf(routeTable.principal, { orgId }),
+      pathOf(routeTable.myInput, { orgId }),
+      pathOf(routeTable.analysis, { orgId, issueId }),
+      pathOf(routeTable.themes, { orgId, issueId }),
+      pathOf(routeTable.unitedFront, { orgId, issueId }),
     ];
     for (const url of routes) {
       for (let i = 0; i < 60; i++) {
@@ -211,7 +220,7 @@ describe.each(dialects)('abuse on %s', (dialect) => {
       }
       expectLimited(await looper.client.get(url), /^rate limit: at most 60 requests for these figures in a minute/);
     }
-    const trail = `${o}/issues/${issueId}/health/trail`;
+    const trail = pathOf(routeTable.healthTrail, { orgId, issueId });
     for (let i = 0; i < 600; i++) if ((await looper.client.get(trail)).statusCode === 429) expect.fail(`trail ${i + 1}`);
     expectLimited(await looper.client.get(trail), /^rate limit: at most 600 requests for issues' trails in a minute/);
     expect((await other.client.get(routes[0]!)).statusCode).toBe(200);
@@ -221,7 +230,7 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     // left looks the session up and finds none.
     await h.ctx.store.db.deleteFrom('sessions').where('member_id', '=', looper.memberId).execute();
     expectLimited(await looper.client.get(routes[0]!), /these figures/);
-    expect((await looper.client.get(`${o}/issues`)).statusCode).toBe(401);
+    expect((await looper.client.get(pathOf(routeTable.issues, { orgId }))).statusCode).toBe(401);
     // Remembering a session's member only ever refuses: once the window has passed, the lookup answers.
     now += 61_000;
     expect((await looper.client.get(routes[0]!)).statusCode).toBe(401);
@@ -232,12 +241,16 @@ describe.each(dialects)('abuse on %s', (dialect) => {
     const limited = await startHarness(dialect, { clock, rateLimits: 'public=20/1m' });
     try {
       const from = (ip: string) => new Client(limited.app, { ip });
-      for (let i = 0; i < 10; i++) expect((await from('10.20.0.1').get('/api/health')).statusCode).toBe(200);
-      for (let i = 0; i < 10; i++) expect((await from('10.20.0.1').get('/api/orgs/00000000-0000-4000-8000-000000000000/issues')).statusCode).toBe(401);
-      expectLimited(await from('10.20.0.1').get('/api/health'), /^rate limit: at most 20 requests from one address in a minute; try again in \d+ s$/);
-      expectLimited(await from('10.20.0.1').get('/api/openapi.json'), /from one address/);
-      expect((await from('10.20.0.2').get('/api/health')).statusCode).toBe(200);
-      for (let i = 0; i < 30; i++) expect((await from('10.20.0.1').post('/api/auth/logout')).statusCode).toBe(204);
+      for (let i = 0; i < 10; i++) expect((await from('10.20.0.1').get(pathOf(routeTable.serverHealth, {}))).statusCode).toBe(200);
+      for (let i = 0; i < 10; i++)
+        expect((await from('10.20.0.1').get(pathOf(routeTable.issues, { orgId: '00000000-0000-4000-8000-000000000000' }))).statusCode).toBe(401);
+      expectLimited(
+        await from('10.20.0.1').get(pathOf(routeTable.serverHealth, {})),
+        /^rate limit: at most 20 requests from one address in a minute; try again in \d+ s$/,
+      );
+      expectLimited(await from('10.20.0.1').get(pathOf(routeTable.openapi, {})), /from one address/);
+      expect((await from('10.20.0.2').get(pathOf(routeTable.serverHealth, {}))).statusCode).toBe(200);
+      for (let i = 0; i < 30; i++) expect((await from('10.20.0.1').post(pathOf(routeTable.logout, {}))).statusCode).toBe(204);
     } finally {
       await limited.close();
     }
@@ -258,8 +271,11 @@ describe.each(dialects)('abuse on %s', (dialect) => {
           socket.on('error', reject);
           socket.on('close', () => resolve(answer));
         });
-      const slowLogin = 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"organ';
-      const [body, headers] = await Promise.all([trickle(slowLogin), trickle('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ')]);
+      const slowLogin = `POST ${pathOf(routeTable.login, {})} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"organ`;
+      const [body, headers] = await Promise.all([
+        trickle(slowLogin),
+        trickle(`GET ${pathOf(routeTable.serverHealth, {})} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: `),
+      ]);
       expect(body).toMatch(/^HTTP\/1\.1 408 /);
       expect(headers).toMatch(/^HTTP\/1\.1 408 /);
       // The second login this minute is refused before its body is read; a large one is not waited for.

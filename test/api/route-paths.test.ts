@@ -35,7 +35,6 @@ const notYetFromTheTable = [
   'src/cli/demo.ts',
   'src/cli/main.ts',
   'src/cli/simulate.ts',
-  'test/api/abuse.test.ts',
   'test/api/bad-input.test.ts',
   'test/api/consensus.test.ts',
   'test/cli/backup.test.ts',
