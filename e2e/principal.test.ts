@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pathOf, routeTable } from '../src/contract/route-table.js';
 import { audit, auditLog, describeViolations, type AuditLog } from './_util/audit.js';
 import { DESKTOP, launchChromium, PHONE } from './_util/browser.js';
 import { text } from './_util/catalogue.js';
@@ -40,7 +41,9 @@ describe('the principal contradiction in the browser', () => {
   let m: Page;
   let o: Page;
   const log: AuditLog = auditLog();
-  let base = '';
+  let orgId = '';
+  /** A route's URL on the demo server. */
+  const url = (path: string) => `${demo.url}${path}`;
   /** Open issues by title, and the ids a page must never show. */
   const issueIds = new Map<string, string>();
   const ids = new Set<string>();
@@ -80,13 +83,16 @@ describe('the principal contradiction in the browser', () => {
     await o.goto(`${demo.url}/login`);
     await new LoginPage(o).logIn(demo.organiser.organisation, demo.organiser.email, demo.organiser.password);
     await o.getByRole('link', { name: text('organiseNav.principal'), exact: true }).waitFor();
-    const orgId = ((await (await organiser.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } }).organisation.id;
-    base = `${demo.url}/api/orgs/${orgId}`;
-    const list = (await (await organiser.request.get(`${base}/issues`)).json()) as { issues: { id: string; title: string; status: string }[] };
+    orgId = ((await (await organiser.request.get(url(pathOf(routeTable.me, {})))).json()) as { organisation: { id: string } }).organisation.id;
+    const list = (await (await organiser.request.get(url(pathOf(routeTable.issues, { orgId })))).json()) as {
+      issues: { id: string; title: string; status: string }[];
+    };
     for (const issue of list.issues) {
       ids.add(issue.id);
       if (issue.status === 'open') issueIds.set(issue.title, issue.id);
-      const detail = (await (await organiser.request.get(`${base}/issues/${issue.id}`)).json()) as { statements: { id: string }[] };
+      const detail = (await (await organiser.request.get(url(pathOf(routeTable.issue, { orgId, issueId: issue.id })))).json()) as {
+        statements: { id: string }[];
+      };
       for (const s of detail.statements) ids.add(s.id);
     }
     expect(issueIds.size).toBeGreaterThanOrEqual(3);
@@ -129,12 +135,12 @@ describe('the principal contradiction in the browser', () => {
     const n = (x: number) => x.toLocaleString('en-GB');
     let shown = 0;
     for (const [title, issueId] of issueIds) {
-      const history = (await (await organiser.request.get(`${base}/issues/${issueId}/line`)).json()) as {
+      const history = (await (await organiser.request.get(url(pathOf(routeTable.line, { orgId, issueId })))).json()) as {
         versions: { id: string; number: number; status: string }[];
       };
       const published = history.versions.filter((v) => v.status === 'published').sort((a, b) => b.number - a.number)[0];
       if (!published) continue;
-      const embrace = (await (await organiser.request.get(`${base}/line-versions/${published.id}/embrace`)).json()) as {
+      const embrace = (await (await organiser.request.get(url(pathOf(routeTable.embrace, { orgId, versionId: published.id })))).json()) as {
         overall: { embraced: number; responders: number; needed: number; rate: number | null; status: string };
       };
       await o.goto(`${demo.url}/organise/issues/${issueId}`);

@@ -1,6 +1,7 @@
 /** The demo organisation that `npm start` serves: a real Pol.is conversation, an organiser, an invite. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pathOf, routeTable } from '../contract/route-table.js';
 import { events, inTransaction, invites, members, newToken, organisations, tokenHash } from '../store/index.js';
 import { buildApp, createContext, type AppContext } from '../server/index.js';
 import { demoStory } from './demo-story.js';
@@ -34,11 +35,8 @@ async function tellDemoStory(ctx: AppContext, orgId: string): Promise<void> {
   const app = await buildApp(story);
   try {
     const admin = new Session(app);
-    await admin.call('POST', '/api/auth/login', { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
-    await replayTimeline(
-      { app, ctx: story, org: `/api/orgs/${orgId}`, orgId, admin, setNow: (ms) => (now = Math.min(ms, end)), moderate: true },
-      demoStory(end),
-    );
+    await admin.call('POST', pathOf(routeTable.login, {}), { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
+    await replayTimeline({ app, ctx: story, orgId, admin, setNow: (ms) => (now = Math.min(ms, end)), moderate: true }, demoStory(end));
   } finally {
     await app.close();
     await story.close();

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DomainError, moderationPolicies } from '../core/index.js';
 import fs from 'node:fs';
 import { Email, Password, Slug, Timeline } from '../contract/index.js';
+import { pathOf, routeTable } from '../contract/route-table.js';
 import { analyses, BackupError, issues, newToken } from '../store/index.js';
 import { buildApp, ConfigError, createContext, loadConfig, warmModel, type AppContext, type ConfigOverrides } from '../server/index.js';
 import { serveRoles, type ServeRole } from '../server/config.js';
@@ -94,9 +95,13 @@ export function program(): Command {
       });
       if (demo) {
         out(`Demo organisation "${DEMO.slug}": log in as ${DEMO.email} / ${DEMO.password}`);
-        out(`  POST ${address}/api/auth/login {"organisation":"${DEMO.slug}","email":"${DEMO.email}","password":"${DEMO.password}"}`);
-        out(`  Members join through ${address}${demo.invitePath}  (API: POST ${address}/api${demo.invitePath.replace('/join/', '/invites/')}/accept)`);
-        out(`  API description: ${address}/api/openapi.json`);
+        out(
+          `  ${routeTable.login.method} ${address}${pathOf(routeTable.login, {})} {"organisation":"${DEMO.slug}","email":"${DEMO.email}","password":"${DEMO.password}"}`,
+        );
+        out(
+          `  Members join through ${address}${demo.invitePath}  (API: ${routeTable.acceptInvite.method} ${address}${pathOf(routeTable.acceptInvite, { token: demo.invitePath.replace('/join/', '') })})`,
+        );
+        out(`  API description: ${address}${pathOf(routeTable.openapi, {})}`);
       }
       stopOn(async () => {
         stopping = true;

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Timeline, TimelineEvent } from '../contract/index.js';
 import { requestTokens } from '../contract/criticism-tokens.js';
+import { pathOf, routeTable } from '../contract/route-table.js';
 import { buildApp, createContext, loadConfig, type AppContext } from '../server/index.js';
 import { csrfTokenOf } from '../server/auth/csrf.js';
 
@@ -65,8 +66,7 @@ export class Session {
 export interface ReplayTarget {
   app: FastifyInstance;
   ctx: AppContext;
-  /** The organisation's path (/api/orgs/ID) and an organiser's session in it. */
-  org: string;
+  /** The organisation and an organiser's session in it. */
   orgId: string;
   admin: Session;
   /** Set the context's clock. */
@@ -93,7 +93,7 @@ export async function replayTimeline(
   timeline: Timeline,
   onAsk: (at: number, ids: Replayed) => Promise<void> = async () => undefined,
 ): Promise<Replayed> {
-  const { app, ctx, org, orgId, admin } = target;
+  const { app, ctx, orgId, admin } = target;
   const steps: Step[] = [
     ...timeline.members.map((member, i) => ({ at: member.joined, order: i, kind: 'join' as const, member })),
     ...timeline.events.map((event, i) => ({ at: event.at, order: 1e6 + i, kind: 'event' as const, event, index: i })),
@@ -113,15 +113,16 @@ export async function replayTimeline(
   };
   const member = (key: string) => need(members, key, 'member');
   const issue = (key: string) => need(issueIds, key, 'issue');
-  const advance = (issueKey: string) => admin.call<{ cycle: { phase: string } }>('POST', `${org}/issues/${issue(issueKey)}/cycle/advance`, {});
+  const inIssue = (key: string) => ({ orgId, issueId: issue(key) });
+  const advance = (issueKey: string) => admin.call<{ cycle: { phase: string } }>('POST', pathOf(routeTable.advanceCycle, inIssue(issueKey)), {});
 
   for (const step of steps) {
     target.setNow(step.at);
     if (step.kind === 'join') {
       // Organisers and admins join with their role: the leadership, whose own activity is not the masses' practice.
-      const invite = await admin.call<{ token: string }>('POST', `${org}/invites`, { maxUses: 1, role: step.member.role });
+      const invite = await admin.call<{ token: string }>('POST', pathOf(routeTable.createInvite, { orgId }), { maxUses: 1, role: step.member.role });
       const session = new Session(app);
-      await session.call('POST', `/api/invites/${invite.token}/accept`, {
+      await session.call('POST', pathOf(routeTable.acceptInvite, { token: invite.token }), {
         displayName: step.member.name ?? step.member.id,
         ...(step.member.constituency ? { constituency: step.member.constituency } : {}),
       });
@@ -136,48 +137,49 @@ export async function replayTimeline(
     try {
       switch (e.type) {
         case 'issue': {
-          const r = await admin.call<{ id: string }>('POST', `${org}/issues`, { title: e.title, description: e.description ?? '' });
+          const r = await admin.call<{ id: string }>('POST', pathOf(routeTable.createIssue, { orgId }), { title: e.title, description: e.description ?? '' });
           issueIds.set(e.issue, r.id);
           break;
         }
         case 'statement': {
-          const r = await member(e.member).call<{ id: string; status: string }>('POST', `${org}/issues/${issue(e.issue)}/statements`, { text: e.text });
+          const r = await member(e.member).call<{ id: string; status: string }>('POST', pathOf(routeTable.submitStatement, inIssue(e.issue)), { text: e.text });
           // Under the strict policy an organiser lets it through, as moderation would.
-          if (r.status === 'unmoderated' && target.moderate) await admin.call('PATCH', `${org}/statements/${r.id}`, { status: 'accepted' });
+          if (r.status === 'unmoderated' && target.moderate)
+            await admin.call('PATCH', pathOf(routeTable.moderate, { orgId, statementId: r.id }), { status: 'accepted' });
           statementIds.set(e.id, r.id);
           break;
         }
         case 'vote':
-          await member(e.member).call('PUT', `${org}/statements/${need(statementIds, e.statement, 'statement')}/vote`, { vote: e.value });
+          await member(e.member).call('PUT', pathOf(routeTable.vote, { orgId, statementId: need(statementIds, e.statement, 'statement') }), { vote: e.value });
           break;
         case 'line': {
           // A line is published from concentrate: walk the cycle there (a finished cycle starts anew), then concentrate.
-          let phase = (await admin.call<{ cycle: { phase: string } }>('GET', `${org}/issues/${issue(e.issue)}`)).cycle.phase;
+          let phase = (await admin.call<{ cycle: { phase: string } }>('GET', pathOf(routeTable.issue, inIssue(e.issue)))).cycle.phase;
           while (phase !== 'concentrate') phase = (await advance(e.issue)).cycle.phase;
           await ctx.jobs.analyses.analyzeNow(orgId, issue(e.issue));
           const cites = (keys: string[]) =>
             keys.map((k) =>
               statementIds.has(k) ? { kind: 'statement', ref: statementIds.get(k) } : { kind: 'report', ref: need(reportIds, k, 'statement or report') },
             );
-          const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', `${org}/issues/${issue(e.issue)}/line/drafts`, {
+          const draft = await admin.call<{ id: string; claims: { id: string }[] }>('POST', pathOf(routeTable.createDraft, inIssue(e.issue)), {
             claims: e.claims.map((c) => ({ text: c.text, cites: cites(c.cites) })),
           });
           e.claims.forEach((c, i) => {
             claimIds.set(c.id, draft.claims[i]!.id);
             claimTexts.set(c.id, c.text);
           });
-          await admin.call('POST', `${org}/line-versions/${draft.id}/publish`);
+          await admin.call('POST', pathOf(routeTable.publish, { orgId, versionId: draft.id }));
           currentVersion.set(e.issue, draft.id);
           break;
         }
         case 'endorse':
-          await member(e.member).call('PUT', `${org}/line-versions/${need(currentVersion, e.issue, 'published line on issue')}/endorsement`, {
+          await member(e.member).call('PUT', pathOf(routeTable.endorse, { orgId, versionId: need(currentVersion, e.issue, 'published line on issue') }), {
             kind: e.response,
             ...(e.text ? { text: e.text } : {}),
           });
           break;
         case 'report': {
-          const r = await member(e.member).call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/reports`, {
+          const r = await member(e.member).call<{ id: string }>('POST', pathOf(routeTable.fileReport, inIssue(e.issue)), {
             ...(e.claim ? { claimId: need(claimIds, e.claim, 'claim') } : {}),
             ...(e.verdict ? { verdict: e.verdict } : {}),
             ...(e.action ? { actionId: need(actionIds, e.action, 'action') } : {}),
@@ -191,20 +193,23 @@ export async function replayTimeline(
           await advance(e.issue);
           break;
         case 'important':
-          await member(e.member).call('PUT', `${org}/issues/${issue(e.issue)}/importance`);
+          await member(e.member).call('PUT', pathOf(routeTable.markImportant, inIssue(e.issue)));
           break;
         case 'block':
-          await admin.call('POST', `${org}/issues/${issue(e.issue)}/blocks`, { blocks: issue(e.blocks) });
+          await admin.call('POST', pathOf(routeTable.markBlocks, inIssue(e.issue)), { blocks: issue(e.blocks) });
           break;
         case 'criticise': {
           const who = member(e.member);
-          const [epoch] = (await who.call<{ epochs: { epoch: string; publicKey: string }[] }>('GET', `${org}/criticism/epoch`)).epochs;
+          const [epoch] = (await who.call<{ epochs: { epoch: string; publicKey: string }[] }>('GET', pathOf(routeTable.criticismEpoch, { orgId }))).epochs;
           if (!epoch) throw new Error('criticism/epoch: no current epoch');
           const asked = await requestTokens(epoch.epoch, epoch.publicKey, 1);
-          const signed = await who.call<{ blindSignatures: string[] }>('POST', `${org}/criticism/tokens`, { epoch: epoch.epoch, blinded: asked.blinded });
+          const signed = await who.call<{ blindSignatures: string[] }>('POST', pathOf(routeTable.criticismTokens, { orgId }), {
+            epoch: epoch.epoch,
+            blinded: asked.blinded,
+          });
           const [token] = await asked.finish(signed.blindSignatures);
           // Spent as the pages do: a request with no session at all.
-          const receipt = await new Session(app).call<{ id: string }>('POST', `${org}/criticisms`, {
+          const receipt = await new Session(app).call<{ id: string }>('POST', pathOf(routeTable.criticise, { orgId }), {
             token,
             target: e.issue ? { kind: 'issue', issueId: issue(e.issue) } : { kind: 'leadership' },
             text: e.text,
@@ -215,24 +220,26 @@ export async function replayTimeline(
         case 'second':
           // The daily batch is published by a timer; the replay's clock jumps, so it publishes what is due itself.
           await ctx.jobs.criticism.publishDue();
-          await member(e.member).call('PUT', `${org}/criticisms/${need(criticismIds, e.criticism, 'criticism')}/second`);
+          await member(e.member).call('PUT', pathOf(routeTable.second, { orgId, criticismId: need(criticismIds, e.criticism, 'criticism') }));
           break;
         case 'answer':
           await ctx.jobs.criticism.publishDue();
-          await admin.call('POST', `${org}/criticisms/${need(criticismIds, e.criticism, 'criticism')}/answers`, { text: e.text });
+          await admin.call('POST', pathOf(routeTable.answerCriticism, { orgId, criticismId: need(criticismIds, e.criticism, 'criticism') }), { text: e.text });
           break;
         case 'action': {
           // The claim it puts to the test is named in its description, as an organiser would write it.
           const description = e.claim ? `Puts to the test: “${need(claimTexts, e.claim, 'claim')}”` : '';
-          const r = await admin.call<{ id: string }>('POST', `${org}/issues/${issue(e.issue)}/actions`, { title: e.title, description });
+          const r = await admin.call<{ id: string }>('POST', pathOf(routeTable.createAction, inIssue(e.issue)), { title: e.title, description });
           actionIds.set(e.id, r.id);
           break;
         }
         case 'join':
-          await member(e.member).call('PUT', `${org}/actions/${need(actionIds, e.action, 'action')}/participation`);
+          await member(e.member).call('PUT', pathOf(routeTable.joinAction, { orgId, actionId: need(actionIds, e.action, 'action') }));
           break;
         case 'merge':
-          await admin.call('POST', `${org}/statements/${need(statementIds, e.from, 'statement')}/merge`, { into: need(statementIds, e.into, 'statement') });
+          await admin.call('POST', pathOf(routeTable.merge, { orgId, statementId: need(statementIds, e.from, 'statement') }), {
+            into: need(statementIds, e.into, 'statement'),
+          });
           break;
       }
     } catch (err) {
@@ -258,21 +265,24 @@ export async function simulate(timeline: Timeline, options: { passwords?: AppCon
   const app = await buildApp(ctx);
   try {
     const admin = new Session(app);
-    const me = await admin.call<{ organisation: { id: string } }>('POST', '/api/auth/signup', {
+    const me = await admin.call<{ organisation: { id: string } }>('POST', pathOf(routeTable.signup, {}), {
       organisation: { name: 'Simulation', slug: 'simulation' },
       displayName: 'Organiser',
       email: 'organiser@simulation.massline',
       password: 'simulation-only',
     });
-    const org = `/api/orgs/${me.organisation.id}`;
-    await admin.call('PATCH', org, { moderation: 'permissive', settings: timeline.settings });
+    const orgId = me.organisation.id;
+    await admin.call('PATCH', pathOf(routeTable.updateOrganisation, { orgId }), { moderation: 'permissive', settings: timeline.settings });
     const snapshots: SimulationSnapshot[] = [];
     const keyOfIssue = (ids: Replayed) => new Map([...ids.issueIds].map(([k, v]) => [v, k]));
-    const ids = await replayTimeline({ app, ctx, org, orgId: me.organisation.id, admin, setNow: (ms) => (now = ms) }, timeline, async (at, ids) => {
-      snapshots.push(snapshotOf(await admin.call('GET', `${org}/health?at=${new Date(at).toISOString()}`), keyOfIssue(ids)));
+    const ids = await replayTimeline({ app, ctx, orgId, admin, setNow: (ms) => (now = ms) }, timeline, async (at, ids) => {
+      snapshots.push(snapshotOf(await admin.call('GET', pathOf(routeTable.health, { orgId }, { at: new Date(at).toISOString() })), keyOfIssue(ids)));
     });
     const until = new Date(Math.max(now, ...timeline.ask)).toISOString();
-    const changes = await admin.call<{ changes: { iso: string; issueId: string; type: string; description: string }[] }>('GET', `${org}/changes?at=${until}`);
+    const changes = await admin.call<{ changes: { iso: string; issueId: string; type: string; description: string }[] }>(
+      'GET',
+      pathOf(routeTable.changes, { orgId }, { at: until }),
+    );
     const issueKey = keyOfIssue(ids);
     // Speak of statements and claims by the timeline's own keys.
     const keyOfId = new Map([...ids.statementIds, ...ids.claimIds].map(([k, v]) => [v, k]));

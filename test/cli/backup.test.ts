@@ -159,7 +159,7 @@ async function populate(dialect: DialectName): Promise<Source> {
     await admin.call('POST', '/api/auth/login', { organisation: ORG.slug, email: ORG.email, password: ORG.password });
     const orgPath = `/api/orgs/${org.id}`;
     await admin.call('PATCH', orgPath, { moderation: 'permissive' });
-    const ids = await replayTimeline({ app, ctx, org: orgPath, orgId: org.id, admin, setNow: (ms) => (now = ms) }, story);
+    const ids = await replayTimeline({ app, ctx, orgId: org.id, admin, setNow: (ms) => (now = ms) }, story);
     now = Date.parse('2026-03-10T12:00:00Z');
     await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('rent')}/actions`, { title: 'Meeting with the landlord', description: 'Bring the claims' });
     // Resolving an issue opens successors that point back at it: a table that references itself.
