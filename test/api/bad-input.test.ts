@@ -22,6 +22,7 @@ import { criticism, issues, lines } from '../../src/store/index.js';
 import { epochOf } from '../../src/core/index.js';
 import type { CriticismToken } from '../../src/contract/criticism-tokens.js';
 import { criticise, fetchTokens } from '../_util/criticism.js';
+import { byOpenApiKey, pathOf, routeTable } from '../_util/routes.js';
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Policy = 'public' | 'member' | 'organiser' | 'admin';
@@ -105,7 +106,7 @@ const fresh = (f: Fixture) => new Client(f.app);
 const uniqueKey = () => `key-${randomBytes(9).toString('base64url')}`;
 async function loggedInAdmin(f: Fixture): Promise<Client> {
   const c = fresh(f);
-  const res = await c.post('/api/auth/login', { organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD });
+  const res = await c.post(pathOf(routeTable.login, {}), { organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   return c;
 }
@@ -115,15 +116,15 @@ const blinded = (fill: number) => Buffer.concat([Buffer.from([0]), Buffer.alloc(
 let criticismNumber = 0;
 
 /** Every write route, keyed as the OpenAPI document names it. */
-const routes: Record<string, RouteCase> = {
-  'POST /api/orgs/{orgId}/criticism/tokens': {
+const routes: Record<string, RouteCase> = byOpenApiKey<RouteCase>({
+  criticismTokens: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => f.member,
     body: () => ({ epoch: epochOf(new Date()), blinded: [blinded(7)] }),
     status: 200,
     extra: (a) => {
-      const url = `/api/orgs/${a.orgId}/criticism/tokens`;
+      const url = pathOf(routeTable.criticismTokens, { orgId: a.orgId });
       return [
         { name: 'another epoch', client: a.member, url, body: { epoch: '2020-W01', blinded: [blinded(7)] }, status: 409, message: 'epoch' },
         {
@@ -146,7 +147,7 @@ const routes: Record<string, RouteCase> = {
     },
   },
   // Policy 'anonymous': no session is read, so none is asked for.
-  'POST /api/orgs/{orgId}/criticisms': {
+  criticise: {
     policy: 'public',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => fresh(f),
@@ -159,7 +160,7 @@ const routes: Record<string, RouteCase> = {
     status: 201,
     unscoped: ['orgId'],
     extra: (a, b) => {
-      const url = `/api/orgs/${a.orgId}/criticisms`;
+      const url = pathOf(routeTable.criticise, { orgId: a.orgId });
       const text = 'The leadership takes decisions before members are asked.';
       return [
         {
@@ -229,19 +230,19 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'PUT /api/orgs/{orgId}/actions/{actionId}/participation': {
+  joinAction: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, actionId: f.actionId }),
     client: (f) => f.member,
     status: 200,
   },
-  'DELETE /api/orgs/{orgId}/actions/{actionId}/participation': {
+  leaveAction: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, actionId: f.actionId }),
     client: (f) => f.member,
     status: 200,
   },
-  'PUT /api/orgs/{orgId}/criticisms/{criticismId}/second': {
+  second: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
     client: (f) => f.member,
@@ -250,19 +251,19 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a criticism not yet published',
         client: a.member,
-        url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/second`,
+        url: pathOf(routeTable.second, { orgId: a.orgId, criticismId: a.pendingCriticismId }),
         status: 404,
         message: 'criticism',
       },
     ],
   },
-  'DELETE /api/orgs/{orgId}/criticisms/{criticismId}/second': {
+  unsecond: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
     client: (f) => f.member,
     status: 200,
   },
-  'POST /api/orgs/{orgId}/criticisms/{criticismId}/answers': {
+  answerCriticism: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, criticismId: f.criticismId }),
     client: (f) => f.organiser,
@@ -272,14 +273,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a criticism not yet published',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/criticisms/${a.pendingCriticismId}/answers`,
+        url: pathOf(routeTable.answerCriticism, { orgId: a.orgId, criticismId: a.pendingCriticismId }),
         body: { text: 'Too early to answer.' },
         status: 404,
         message: 'criticism',
       },
     ],
   },
-  'POST /api/auth/signup': {
+  signup: {
     policy: 'public',
     client: fresh,
     body: () => ({
@@ -293,14 +294,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a slug already taken',
         client: () => fresh(a),
-        url: '/api/auth/signup',
+        url: pathOf(routeTable.signup, {}),
         body: { organisation: { name: 'Copycat', slug: a.slug }, displayName: 'X', email: 'x@example.test', password: PASSWORD },
         status: 409,
         message: 'organisation.slug',
       },
     ],
   },
-  'POST /api/auth/login': {
+  login: {
     policy: 'public',
     client: fresh,
     body: (f) => ({ organisation: f.slug, email: `admin@${f.slug}.test`, password: PASSWORD }),
@@ -309,7 +310,7 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a wrong password',
         client: () => fresh(a),
-        url: '/api/auth/login',
+        url: pathOf(routeTable.login, {}),
         body: { organisation: a.slug, email: `admin@${a.slug}.test`, password: 'wrong password' },
         status: 401,
         message: 'login',
@@ -317,7 +318,7 @@ const routes: Record<string, RouteCase> = {
       {
         name: "another organisation's slug",
         client: () => fresh(a),
-        url: '/api/auth/login',
+        url: pathOf(routeTable.login, {}),
         body: { organisation: b.slug, email: `admin@${a.slug}.test`, password: PASSWORD },
         status: 401,
         message: 'login',
@@ -325,22 +326,22 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'an unknown organisation',
         client: () => fresh(a),
-        url: '/api/auth/login',
+        url: pathOf(routeTable.login, {}),
         body: { organisation: 'no-such-org', email: `admin@${a.slug}.test`, password: PASSWORD },
         status: 401,
         message: 'login',
       },
     ],
   },
-  'POST /api/auth/logout': { policy: 'public', client: loggedInAdmin, status: 204 },
-  'PATCH /api/orgs/{orgId}': {
+  logout: { policy: 'public', client: loggedInAdmin, status: 204 },
+  updateOrganisation: {
     policy: 'admin',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => f.admin,
     body: () => ({ name: 'Renamed union', moderation: 'strict' }),
     status: 200,
   },
-  'PATCH /api/orgs/{orgId}/members/{memberId}': {
+  updateMember: {
     policy: 'admin',
     params: (f) => ({ orgId: f.orgId, memberId: f.targetMemberId }),
     client: (f) => f.admin,
@@ -350,14 +351,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'an admin lowering their own role',
         client: a.admin,
-        url: `/api/orgs/${a.orgId}/members/${a.adminId}`,
+        url: pathOf(routeTable.updateMember, { orgId: a.orgId, memberId: a.adminId }),
         body: { role: 'member' },
         status: 409,
         message: 'role',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/invites': {
+  createInvite: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => f.organiser,
@@ -367,20 +368,20 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'an organiser inviting an admin',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/invites`,
+        url: pathOf(routeTable.createInvite, { orgId: a.orgId }),
         body: { role: 'admin' },
         status: 403,
         message: 'role',
       },
     ],
   },
-  'DELETE /api/orgs/{orgId}/invites/{inviteId}': {
+  revokeInvite: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, inviteId: f.inviteId }),
     client: (f) => f.organiser,
     status: 204,
   },
-  'POST /api/invites/{token}/accept': {
+  acceptInvite: {
     policy: 'public',
     params: (f) => ({ token: f.token }),
     client: fresh,
@@ -390,21 +391,21 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a revoked invite',
         client: () => fresh(a),
-        url: `/api/invites/${a.revokedToken}/accept`,
+        url: pathOf(routeTable.acceptInvite, { token: a.revokedToken }),
         body: { displayName: 'Late' },
         status: 410,
         message: 'invite',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/issues': {
+  createIssue: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId }),
     client: (f) => f.organiser,
     body: () => ({ title: 'Repairs', description: 'What do we demand of the landlord?' }),
     status: 201,
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/cycle/advance': {
+  advanceCycle: {
     policy: 'organiser',
     // Each advance moves the cycle on, and not every phase can be left by advancing: a new issue each time.
     params: async (f) => ({ orgId: f.orgId, issueId: await f.freshIssue() }),
@@ -415,14 +416,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a resolved issue',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/cycle/advance`,
+        url: pathOf(routeTable.advanceCycle, { orgId: a.orgId, issueId: a.resolvedIssueId }),
         body: { note: 'too late' },
         status: 409,
         message: 'issue',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/statements': {
+  submitStatement: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.member,
@@ -432,7 +433,7 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a member adding a seed statement',
         client: a.member,
-        url: `/api/orgs/${a.orgId}/issues/${a.issueId}/statements`,
+        url: pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: a.issueId }),
         body: { text: 'A seed?', isSeed: true },
         status: 403,
         message: 'isSeed',
@@ -440,21 +441,21 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a resolved issue',
         client: a.member,
-        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/statements`,
+        url: pathOf(routeTable.submitStatement, { orgId: a.orgId, issueId: a.resolvedIssueId }),
         body: { text: 'Too late now' },
         status: 409,
         message: 'issue',
       },
     ],
   },
-  'PATCH /api/orgs/{orgId}/statements/{statementId}': {
+  moderate: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, statementId: f.statementId }),
     client: (f) => f.organiser,
     body: () => ({ status: 'accepted' }),
     status: 200,
   },
-  'PUT /api/orgs/{orgId}/statements/{statementId}/vote': {
+  vote: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, statementId: f.statementId }),
     client: (f) => f.member,
@@ -462,7 +463,7 @@ const routes: Record<string, RouteCase> = {
     headers: () => ({ 'idempotency-key': uniqueKey() }),
     status: 200,
     extra: (a) => {
-      const url = (id: string) => `/api/orgs/${a.orgId}/statements/${id}/vote`;
+      const url = (id: string) => pathOf(routeTable.vote, { orgId: a.orgId, statementId: id });
       return [
         {
           name: 'an organiser voting on a rejected statement',
@@ -491,18 +492,20 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'POST /api/orgs/{orgId}/statements/{statementId}/merge': {
+  merge: {
     policy: 'organiser',
     // A statement is merged once: a fresh duplicate each time, merged into the organiser's statement.
     params: async (f) => ({
       orgId: f.orgId,
-      statementId: (await f.admin.post(`/api/orgs/${f.orgId}/issues/${f.issueId}/statements`, { text: `Freeze the rent ${uniqueKey()}` })).json().id as string,
+      statementId: (
+        await f.admin.post(pathOf(routeTable.submitStatement, { orgId: f.orgId, issueId: f.issueId }), { text: `Freeze the rent ${uniqueKey()}` })
+      ).json().id as string,
     }),
     client: (f) => f.organiser,
     body: (f) => ({ into: f.statementId }),
     status: 200,
     extra: (a, b) => {
-      const url = (id: string) => `/api/orgs/${a.orgId}/statements/${id}/merge`;
+      const url = (id: string) => pathOf(routeTable.merge, { orgId: a.orgId, statementId: id });
       return [
         {
           name: 'into itself',
@@ -540,7 +543,7 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/resolve': {
+  resolve: {
     policy: 'organiser',
     // Resolving is for good: a new issue each time.
     params: async (f) => ({ orgId: f.orgId, issueId: await f.freshIssue() }),
@@ -551,21 +554,21 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'an issue already resolved',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/resolve`,
+        url: pathOf(routeTable.resolve, { orgId: a.orgId, issueId: a.resolvedIssueId }),
         body: { successors: [] },
         status: 409,
         message: 'issue',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/line/drafts': {
+  createDraft: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.organiser,
     body: (f) => ({ claims: [{ text: 'Repairs come before any increase', cites: [{ kind: 'statement', ref: f.statementId, note: 'most agreed' }] }] }),
     status: 201,
     extra: (a, b) => {
-      const url = `/api/orgs/${a.orgId}/issues/${a.issueId}/line/drafts`;
+      const url = pathOf(routeTable.createDraft, { orgId: a.orgId, issueId: a.issueId });
       const citing = (kind: string, ref: string) => ({ claims: [{ text: 'Repairs first', cites: [{ kind, ref }] }] });
       return [
         {
@@ -579,7 +582,7 @@ const routes: Record<string, RouteCase> = {
         {
           name: 'citing a statement of another issue',
           client: a.organiser,
-          url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/line/drafts`,
+          url: pathOf(routeTable.createDraft, { orgId: a.orgId, issueId: a.bareIssueId }),
           body: citing('statement', a.statementId),
           status: 404,
           message: 'claims.0.cites.0.ref',
@@ -595,7 +598,7 @@ const routes: Record<string, RouteCase> = {
         {
           name: 'a resolved issue',
           client: a.organiser,
-          url: `/api/orgs/${a.orgId}/issues/${a.resolvedIssueId}/line/drafts`,
+          url: pathOf(routeTable.createDraft, { orgId: a.orgId, issueId: a.resolvedIssueId }),
           body: citing('statement', a.statementId),
           status: 409,
           message: 'issue',
@@ -603,7 +606,7 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'PUT /api/orgs/{orgId}/line-versions/{versionId}': {
+  updateDraft: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, versionId: f.draftVersionId }),
     client: (f) => f.organiser,
@@ -613,7 +616,7 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a published version',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}`,
+        url: pathOf(routeTable.updateDraft, { orgId: a.orgId, versionId: a.publishedVersionId }),
         body: { claims: [{ text: 'Rewritten history' }] },
         status: 409,
         message: 'versionId',
@@ -621,14 +624,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: "citing another organisation's statement",
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}`,
+        url: pathOf(routeTable.updateDraft, { orgId: a.orgId, versionId: a.draftVersionId }),
         body: { claims: [{ text: 'Theirs', cites: [{ kind: 'statement', ref: b.statementId }] }] },
         status: 404,
         message: 'claims.0.cites.0.ref',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/line-versions/{versionId}/publish': {
+  publish: {
     policy: 'organiser',
     // Publishing uses the draft up and moves its cycle on: a new issue with a draft ready to publish each time.
     params: async (f) => ({ orgId: f.orgId, versionId: await f.publishableDraft() }),
@@ -639,27 +642,27 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'a version already published',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/line-versions/${a.publishedVersionId}/publish`,
+        url: pathOf(routeTable.publish, { orgId: a.orgId, versionId: a.publishedVersionId }),
         status: 409,
         message: /phase|versionId/,
       },
       {
         name: 'a draft whose cycle is still gathering',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/line-versions/${a.draftVersionId}/publish`,
+        url: pathOf(routeTable.publish, { orgId: a.orgId, versionId: a.draftVersionId }),
         status: 409,
         message: 'phase',
       },
     ],
   },
-  'PUT /api/orgs/{orgId}/line-versions/{versionId}/endorsement': {
+  endorse: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, versionId: f.publishedVersionId }),
     client: (f) => f.member,
     body: () => ({ kind: 'critique', text: 'Too timid about the repairs' }),
     status: 200,
     extra: (a) => {
-      const url = (id: string) => `/api/orgs/${a.orgId}/line-versions/${id}/endorsement`;
+      const url = (id: string) => pathOf(routeTable.endorse, { orgId: a.orgId, versionId: id });
       return [
         { name: 'a critique without its text', client: a.member, url: url(a.publishedVersionId), body: { kind: 'critique' }, status: 400, message: 'text' },
         { name: 'a superseded version', client: a.member, url: url(a.supersededVersionId), body: { kind: 'embrace' }, status: 409, message: 'versionId' },
@@ -667,7 +670,7 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/actions': {
+  createAction: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.organiser,
@@ -677,14 +680,14 @@ const routes: Record<string, RouteCase> = {
       {
         name: 'an issue without a published line',
         client: a.organiser,
-        url: `/api/orgs/${a.orgId}/issues/${a.bareIssueId}/actions`,
+        url: pathOf(routeTable.createAction, { orgId: a.orgId, issueId: a.bareIssueId }),
         body: { title: 'Too early' },
         status: 409,
         message: 'issue',
       },
     ],
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/reports': {
+  fileReport: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.member,
@@ -697,7 +700,7 @@ const routes: Record<string, RouteCase> = {
     }),
     status: 201,
     extra: (a, b) => {
-      const url = `/api/orgs/${a.orgId}/issues/${a.issueId}/reports`;
+      const url = pathOf(routeTable.fileReport, { orgId: a.orgId, issueId: a.issueId });
       const report = { whatDone: 'We balloted', whatHappened: 'Nothing yet' };
       return [
         { name: 'a verdict without its claim', client: a.member, url, body: { ...report, verdict: 'confirms' }, status: 400, message: 'verdict' },
@@ -730,26 +733,26 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'PUT /api/orgs/{orgId}/issues/{issueId}/importance': {
+  markImportant: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.member,
     status: 204,
   },
-  'DELETE /api/orgs/{orgId}/issues/{issueId}/importance': {
+  unmarkImportant: {
     policy: 'member',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.member,
     status: 204,
   },
-  'POST /api/orgs/{orgId}/issues/{issueId}/blocks': {
+  markBlocks: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId }),
     client: (f) => f.organiser,
     body: (f) => ({ blocks: f.bareIssueId }),
     status: 204,
     extra: (a, b) => {
-      const url = `/api/orgs/${a.orgId}/issues/${a.issueId}/blocks`;
+      const url = pathOf(routeTable.markBlocks, { orgId: a.orgId, issueId: a.issueId });
       return [
         { name: 'an issue blocking itself', client: a.organiser, url, body: { blocks: a.issueId }, status: 409, message: 'blocks' },
         { name: 'body.blocks unknown', client: a.organiser, url, body: { blocks: randomBytes(12).toString('base64url') }, status: 404, message: 'blocks' },
@@ -757,13 +760,13 @@ const routes: Record<string, RouteCase> = {
       ];
     },
   },
-  'DELETE /api/orgs/{orgId}/issues/{issueId}/blocks/{blockedId}': {
+  unmarkBlocks: {
     policy: 'organiser',
     params: (f) => ({ orgId: f.orgId, issueId: f.issueId, blockedId: f.bareIssueId }),
     client: (f) => f.organiser,
     status: 204,
   },
-};
+});
 
 /** What a 404 for each kind of path parameter must name. */
 const nounOf: Record<string, string> = {
@@ -1051,33 +1054,34 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
   async function fixture(slug: string): Promise<Fixture> {
     const app = h.app;
     const org = await signUp(app, slug);
-    const base = `/api/orgs/${org.orgId}`;
+    const { orgId } = org;
     const json = async (res: Promise<LightMyRequestResponse>, status: number) => {
       const r = await res;
       if (r.statusCode !== status) throw new Error(`fixture: ${r.statusCode} ${r.body}`);
       return r.json();
     };
-    const adminId = (await json(org.admin.get('/api/me'), 200)).member.id as string;
+    const adminId = (await json(org.admin.get(pathOf(routeTable.me, {})), 200)).member.id as string;
     const organiser = await joinAsMember(app, org, 'organiser');
     const member = await joinAsMember(app, org);
     const target = await joinAsMember(app, org);
-    const issueId = (await json(org.admin.post(`${base}/issues`, { title: 'Rent', description: 'What do we demand?' }), 201)).id as string;
-    const statement = (text: string, by = org.admin) => json(by.post(`${base}/issues/${issueId}/statements`, { text }), 201);
+    const issueId = (await json(org.admin.post(pathOf(routeTable.createIssue, { orgId }), { title: 'Rent', description: 'What do we demand?' }), 201))
+      .id as string;
+    const statement = (text: string, by = org.admin) => json(by.post(pathOf(routeTable.submitStatement, { orgId, issueId }), { text }), 201);
     const statementId = (await statement('Freeze the rent')).id as string;
     const rejectedStatementId = (await statement('Off topic')).id as string;
-    await json(org.admin.patch(`${base}/statements/${rejectedStatementId}`, { status: 'rejected' }), 200);
+    await json(org.admin.patch(pathOf(routeTable.moderate, { orgId, statementId: rejectedStatementId }), { status: 'rejected' }), 200);
     const unmoderatedStatementId = (await statement('Fix the boiler first', member.client)).id as string;
-    const inviteId = (await json(org.admin.post(`${base}/invites`, { maxUses: 1 }), 201)).id as string;
-    const token = (await json(org.admin.post(`${base}/invites`, { maxUses: 10_000 }), 201)).token as string;
-    const revoked = await json(org.admin.post(`${base}/invites`, {}), 201);
-    await org.admin.delete(`${base}/invites/${revoked.id}`);
+    const inviteId = (await json(org.admin.post(pathOf(routeTable.createInvite, { orgId }), { maxUses: 1 }), 201)).id as string;
+    const token = (await json(org.admin.post(pathOf(routeTable.createInvite, { orgId }), { maxUses: 10_000 }), 201)).token as string;
+    const revoked = await json(org.admin.post(pathOf(routeTable.createInvite, { orgId }), {}), 201);
+    await org.admin.delete(pathOf(routeTable.revokeInvite, { orgId, inviteId: revoked.id }));
     // A line drafted and published through the store: quicker than the API's way (votes, an analysis, the concentrate phase).
     const db = h.ctx.store.db;
     const at = new Date().toISOString();
     const cycle = await issues.currentCycle(db, org.orgId, issueId);
     const version = async (publish: boolean) => {
       const v = await lines.createDraft(db, {
-        orgId: org.orgId,
+        orgId,
         issueId,
         cycleId: cycle.id,
         analysisId: null,
@@ -1091,21 +1095,23 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     const superseded = await version(true);
     const published = await version(true);
     const draft = await version(false);
-    const actionId = (await json(org.admin.post(`${base}/issues/${issueId}/actions`, { title: 'Withhold rent' }), 201)).id as string;
-    const bareIssueId = (await json(org.admin.post(`${base}/issues`, { title: 'Bins' }), 201)).id as string;
-    const freshIssue = async () => (await json(org.admin.post(`${base}/issues`, { title: 'Another issue' }), 201)).id as string;
+    const actionId = (await json(org.admin.post(pathOf(routeTable.createAction, { orgId, issueId }), { title: 'Withhold rent' }), 201)).id as string;
+    const bareIssueId = (await json(org.admin.post(pathOf(routeTable.createIssue, { orgId }), { title: 'Bins' }), 201)).id as string;
+    const freshIssue = async () => (await json(org.admin.post(pathOf(routeTable.createIssue, { orgId }), { title: 'Another issue' }), 201)).id as string;
     const resolvedIssueId = await freshIssue();
-    await json(org.admin.post(`${base}/issues/${resolvedIssueId}/resolve`, {}), 200);
+    await json(org.admin.post(pathOf(routeTable.resolve, { orgId, issueId: resolvedIssueId }), {}), 200);
     const publishableDraft = async () => {
       // Gathered (a statement, a vote), concentrated (the concentrate phase, an analysis), drafted.
       const id = await freshIssue();
-      const s = await json(org.admin.post(`${base}/issues/${id}/statements`, { text: 'Organise every block' }), 201);
-      await json(member.client.put(`${base}/statements/${s.id}/vote`, { vote: 1 }), 200);
-      await json(org.admin.post(`${base}/issues/${id}/cycle/advance`, {}), 200);
+      const s = await json(org.admin.post(pathOf(routeTable.submitStatement, { orgId, issueId: id }), { text: 'Organise every block' }), 201);
+      await json(member.client.put(pathOf(routeTable.vote, { orgId, statementId: s.id }), { vote: 1 }), 200);
+      await json(org.admin.post(pathOf(routeTable.advanceCycle, { orgId, issueId: id }), {}), 200);
       await h.ctx.jobs.analyses.analyzeNow(org.orgId, id);
       return (
         await json(
-          org.admin.post(`${base}/issues/${id}/line/drafts`, { claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s.id }] }] }),
+          org.admin.post(pathOf(routeTable.createDraft, { orgId, issueId: id }), {
+            claims: [{ text: 'Every block organised', cites: [{ kind: 'statement', ref: s.id }] }],
+          }),
           201,
         )
       ).id as string;
@@ -1130,7 +1136,7 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
       },
       app,
       slug,
-      orgId: org.orgId,
+      orgId,
       admin: org.admin,
       adminId,
       organiser: organiser.client,
@@ -1164,7 +1170,7 @@ describe.each(dialects)('bad input on every write route, %s', (dialect) => {
     tables = await tableNames(h);
     a = await fixture(`org-a-${dialect}`);
     b = await fixture(`org-b-${dialect}`);
-    doc = (await new Client(h.app).get('/api/openapi.json')).json();
+    doc = (await new Client(h.app).get(pathOf(routeTable.openapi, {}))).json();
   });
   afterAll(async () => {
     if (tally.variants)
