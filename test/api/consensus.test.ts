@@ -18,6 +18,7 @@ import { DEMO, ensureDemo } from '../../src/cli/demo.js';
 import { analysisFindings } from '../../src/web/analysis/findings.js';
 import { Client, signUp, startHarness, type Harness } from '../_util/app.js';
 import { dialects } from '../_util/stores.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 type Tallies = AnalysisSnapshot['groupVotes'];
 type Snapshot = Pick<AnalysisSnapshot, 'groups' | 'groupVotes' | 'consensus' | 'divisive'>;
@@ -106,7 +107,6 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
   let h: Harness;
   let orgId: string;
   let organiser: Client;
-  const base = () => `/api/orgs/${orgId}`;
   beforeAll(async () => {
     // Analyses debounced as `serve` does by default.
     h = await startHarness(dialect, { analysisDebounceMs: 1000 });
@@ -115,13 +115,13 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     for (const behind of await analyses.issuesBehindTheirVotes(h.ctx.store.db)) await h.ctx.jobs.analyses.catchUp(behind.orgId, behind.issueId);
     await h.ctx.jobs.analyses.drain();
     organiser = new Client(h.app);
-    const login = await organiser.post('/api/auth/login', { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
+    const login = await organiser.post(pathOf(routeTable.login, {}), { organisation: DEMO.slug, email: DEMO.email, password: DEMO.password });
     expect(login.statusCode).toBe(200);
   }, 600_000);
   afterAll(async () => h?.close());
 
   const storedAnalyses = () => h.ctx.store.db.selectFrom('analyses').selectAll().where('org_id', '=', orgId).orderBy('issue_id').orderBy('seq').execute();
-  const issueIds = async () => ((await organiser.get(`${base()}/issues`)).json() as { issues: { id: string; title: string }[] }).issues;
+  const issueIds = async () => ((await organiser.get(pathOf(routeTable.issues, { orgId }))).json() as { issues: { id: string; title: string }[] }).issues;
 
   it('every analysis lists as consensus only what every group holds; the API, the map, the line editor and the facts list the same', async () => {
     const rows = await storedAnalyses();
@@ -140,9 +140,9 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     }
 
     for (const issue of await issueIds()) {
-      const served = (await organiser.get(`${base()}/issues/${issue.id}/analysis`)).json() as { id: string; snapshot: AnalysisSnapshot };
+      const served = (await organiser.get(pathOf(routeTable.analysis, { orgId, issueId: issue.id }))).json() as { id: string; snapshot: AnalysisSnapshot };
       expectConsensusOfEveryGroup(served.snapshot, `served analysis of "${issue.title}"`);
-      const detail = (await organiser.get(`${base()}/issues/${issue.id}`)).json() as { statements: { id: string; text: string }[] };
+      const detail = (await organiser.get(pathOf(routeTable.issue, { orgId, issueId: issue.id }))).json() as { statements: { id: string; text: string }[] };
       // The opinion map and the line editor both list `analysisFindings` of this very answer.
       const findings = analysisFindings(served.snapshot, new Map(detail.statements.map((s) => [s.id, s.text])));
       expect(findings.consensus.map((f) => [f.statementId, f.direction])).toEqual(served.snapshot.consensus.map((c) => [c.statementId, c.direction]));
@@ -154,7 +154,7 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
 
   it('on night-shift pay, the dispatchers statement (an overall majority one group rejects) is never consensus: it is divisive', async () => {
     const pay = (await issueIds()).find((i) => i.title === 'Night-shift pay')!;
-    const detail = (await organiser.get(`${base()}/issues/${pay.id}`)).json() as { statements: { id: string; text: string }[] };
+    const detail = (await organiser.get(pathOf(routeTable.issue, { orgId, issueId: pay.id }))).json() as { statements: { id: string; text: string }[] };
     const dispatchers = detail.statements.find((s) => s.text === 'Dispatchers on nights deserve the same premium as drivers')!.id;
     const snapshots = (await storedAnalyses())
       .filter((r) => r.issue_id === pay.id && r.source === 'engine')
@@ -166,7 +166,7 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     expect(rejected.length).toBeGreaterThan(0);
     for (const s of rejected) expect(s.consensus.map((c) => c.statementId)).not.toContain(dispatchers);
     // Today, most of one group disagrees and most of another agrees: it divides them.
-    const served = ((await organiser.get(`${base()}/issues/${pay.id}/analysis`)).json() as { snapshot: AnalysisSnapshot }).snapshot;
+    const served = ((await organiser.get(pathOf(routeTable.analysis, { orgId, issueId: pay.id }))).json() as { snapshot: AnalysisSnapshot }).snapshot;
     const sides = served.groups.map((g) => served.groupVotes[dispatchers]![g.id]!).map((t) => t.agree / (t.agree + t.disagree + t.pass));
     expect(Math.min(...sides)).toBeLessThan(0.1);
     expect(Math.max(...sides)).toBeGreaterThan(0.6);
@@ -190,7 +190,7 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
       .insertInto('analyses')
       .values({ ...newest!, id, seq: Number(newest!.seq) + 1000, result: JSON.stringify(old) })
       .execute();
-    const served = (await organiser.get(`${base()}/issues/${pay.id}/analysis`)).json() as { id: string; snapshot: AnalysisSnapshot };
+    const served = (await organiser.get(pathOf(routeTable.analysis, { orgId, issueId: pay.id }))).json() as { id: string; snapshot: AnalysisSnapshot };
     expect(served.id).toBe(id);
     expectConsensusOfEveryGroup(served.snapshot, 'an old analysis served');
     expect(served.snapshot.consensus).toEqual(stored.consensus);
@@ -198,7 +198,9 @@ describe.each(dialects.filter((d) => d === 'sqlite'))('consensus in the demo, on
     const fact = (await loadModelFacts(h.ctx.store.db, orgId)).analyses.find((a) => a.id === id)!;
     expect(fact.consensus).toEqual(stored.consensus.map((c) => c.statementId));
     // Qualitative changes name statements by their text, never by id.
-    const changes = ((await organiser.get(`${base()}/changes`)).json() as { changes: { description: string; detail: { statementId?: string } }[] }).changes;
+    const changes = (
+      (await organiser.get(pathOf(routeTable.changes, { orgId }))).json() as { changes: { description: string; detail: { statementId?: string } }[] }
+    ).changes;
     const ids = new Set(Object.keys(stored.groupVotes));
     for (const c of changes) {
       if (c.detail.statementId) expect(ids.has(c.detail.statementId) ? c.description : '').not.toContain(c.detail.statementId);
@@ -216,9 +218,12 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
 
   it('are served, counted and announced under the rule, with statements named by their text', async () => {
     const org = await signUp(h.app);
-    const base = `/api/orgs/${org.orgId}`;
-    const issue = (await org.admin.post(`${base}/issues`, { title: 'Night-shift pay' })).json() as { id: string; cycle: { id: string } };
-    const say = async (text: string) => ((await org.admin.post(`${base}/issues/${issue.id}/statements`, { text })).json() as { id: string }).id;
+    const issue = (await org.admin.post(pathOf(routeTable.createIssue, { orgId: org.orgId }), { title: 'Night-shift pay' })).json() as {
+      id: string;
+      cycle: { id: string };
+    };
+    const say = async (text: string) =>
+      ((await org.admin.post(pathOf(routeTable.submitStatement, { orgId: org.orgId, issueId: issue.id }), { text })).json() as { id: string }).id;
     const dispatchers = await say('Dispatchers on nights deserve the same premium as drivers');
     const premium = await say('Night shifts must pay at least 25 % more than day shifts');
     const fares = await say('Passengers should pay higher night fares for our premium');
@@ -272,7 +277,7 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
         .execute();
     }
 
-    const answer = await org.admin.get(`${base}/issues/${issue.id}/analysis`);
+    const answer = await org.admin.get(pathOf(routeTable.analysis, { orgId: org.orgId, issueId: issue.id }));
     expect(answer.statusCode, answer.body).toBe(200);
     const served = answer.json() as { snapshot: AnalysisSnapshot };
     expect(served.snapshot.consensus).toEqual([{ statementId: fares, direction: 'disagree', share: 42 / 50 }]);
@@ -280,9 +285,9 @@ describe.each(dialects)('analyses stored under the overall majority, on %s', (di
     const facts = await loadModelFacts(h.ctx.store.db, org.orgId);
     expect(facts.analyses.map((a) => a.consensus)).toEqual([[premium], [fares]]);
 
-    const changes = ((await org.admin.get(`${base}/changes`)).json() as { changes: { type: string; description: string }[] }).changes.filter((c) =>
-      c.type.startsWith('consensus'),
-    );
+    const changes = (
+      (await org.admin.get(pathOf(routeTable.changes, { orgId: org.orgId }))).json() as { changes: { type: string; description: string }[] }
+    ).changes.filter((c) => c.type.startsWith('consensus'));
     expect(changes.map((c) => c.description)).toEqual([
       '"Night-shift pay": every group now rejects "Passengers should pay higher night fares for our premium" (consensus gained)',
       '"Night-shift pay": not every group agrees with "Night shifts must pay at least 25 % more than day shifts" any more (consensus lost)',

@@ -31,7 +31,6 @@ const notYetFromTheTable = [
   'e2e/mass-line.test.ts',
   'e2e/text.test.ts',
   'src/cli/bench/pages.ts',
-  'test/api/consensus.test.ts',
   'test/cli/backup.test.ts',
   'test/cli/bench-pages.test.ts',
   'test/cli/demo.test.ts',
