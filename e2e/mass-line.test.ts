@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { pathOf, routeTable } from '../src/contract/route-table.js';
 import { audit, auditLog, describeViolations, type AuditLog } from './_util/audit.js';
 import { DESKTOP, launchChromium, PHONE } from './_util/browser.js';
 import { text } from './_util/catalogue.js';
@@ -103,7 +104,7 @@ describe('the mass line in the browser', () => {
     const titles = await issues.titles();
     issueTitle = titles.find((t) => DEMO_ISSUE.test(t)) ?? '';
     expect(issueTitle).not.toBe('');
-    orgId = ((await (await member.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } }).organisation.id;
+    orgId = ((await (await member.request.get(`${demo.url}${pathOf(routeTable.me, {})}`)).json()) as { organisation: { id: string } }).organisation.id;
     await check(m, 'issues');
     await issues.open(issueTitle);
     const issue = new IssuePage(m);
@@ -203,14 +204,16 @@ describe('the mass line in the browser', () => {
     await m.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const before = await issue.figure('issue.figures.votes');
     // The organiser votes through the API, on a statement they have not voted on yet.
-    const base = `${demo.url}/api/orgs/${orgId}`;
-    const detail = (await (await organiser.request.get(`${base}/issues/${issue.issueId()}`)).json()) as {
+    const detail = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.issue, { orgId, issueId: issue.issueId() })}`)).json()) as {
       statements: { id: string; status: string; myVote: number | null }[];
     };
     const unvoted = detail.statements.find((s) => s.status === 'accepted' && s.myVote === null);
     if (!unvoted) throw new Error('the organiser has voted on every statement of the demo issue');
     const csrf = (await organiser.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
-    const res = await organiser.request.put(`${base}/statements/${unvoted.id}/vote`, { data: { vote: 1 }, headers: { 'x-csrf-token': csrf } });
+    const res = await organiser.request.put(`${demo.url}${pathOf(routeTable.vote, { orgId, statementId: unvoted.id })}`, {
+      data: { vote: 1 },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(res.status()).toBe(200);
     await expect.poll(() => issue.figure('issue.figures.votes'), { timeout: 15_000 }).toBe(before + 1);
     expect(await m.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
@@ -234,7 +237,7 @@ describe('the mass line in the browser', () => {
     await o.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const csrf = (await member.cookies(demo.url)).find((c) => c.name === 'massline_csrf')?.value ?? '';
     const issueId = /\/issues\/([^/?#]+)/.exec(o.url())?.[1] ?? '';
-    const res = await member.request.post(`${demo.url}/api/orgs/${orgId}/issues/${issueId}/statements`, {
+    const res = await member.request.post(`${demo.url}${pathOf(routeTable.submitStatement, { orgId, issueId })}`, {
       data: { text: statement },
       headers: { 'x-csrf-token': csrf },
     });
@@ -377,7 +380,7 @@ describe('the mass line in the browser', () => {
     const listed: Request[] = [];
     const spent: Request[] = [];
     const watch = (r: Request) => {
-      if (new URL(r.url()).pathname === `/api/orgs/${orgId}/criticisms`) (r.method() === 'POST' ? spent : listed).push(r);
+      if (new URL(r.url()).pathname === pathOf(routeTable.criticisms, { orgId })) (r.method() === 'POST' ? spent : listed).push(r);
     };
     m.on('request', watch);
     await m.getByRole('link', { name: text('layout.criticise'), exact: true }).click();
@@ -443,7 +446,9 @@ describe('the mass line in the browser', () => {
     const page = new CriticismPage(m);
     await page.waitUntilShown();
     expect(await page.publishedTexts()).toContain(answered);
-    const me = (await (await organiser.request.get(`${demo.url}/api/me`)).json()) as { member: { displayName: string; role: 'organiser' | 'admin' } };
+    const me = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.me, {})}`)).json()) as {
+      member: { displayName: string; role: 'organiser' | 'admin' };
+    };
     const [answer, ...more] = await page.answers(answered);
     expect(more).toEqual([]);
     expect(answer?.text).toBe(ANSWER);
@@ -462,16 +467,19 @@ describe('the mass line in the browser', () => {
 
   /** Until the engine's analysis of the demo's votes is stored (it runs in a worker after the start). */
   async function waitForAnalysis() {
-    const me = (await (await organiser.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } };
-    const issues = (await (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues`)).json()) as {
+    const me = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.me, {})}`)).json()) as { organisation: { id: string } };
+    const issues = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.issues, { orgId: me.organisation.id })}`)).json()) as {
       issues: { id: string; title: string }[];
     };
     const id = issues.issues.find((i) => i.title === issueTitle)?.id;
     await expect
-      .poll(async () => (await organiser.request.get(`${demo.url}/api/orgs/${me.organisation.id}/issues/${id}/analysis`)).status(), {
-        timeout: 60_000,
-        interval: 250,
-      })
+      .poll(
+        async () => (await organiser.request.get(`${demo.url}${pathOf(routeTable.analysis, { orgId: me.organisation.id, issueId: String(id) })}`)).status(),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
       .toBe(200);
   }
 });

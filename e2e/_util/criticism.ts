@@ -6,6 +6,7 @@
  */
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { requestTokens } from '../../src/contract/criticism-tokens.js';
+import { pathOf, routeTable } from '../../src/contract/route-table.js';
 import { criticism, openStore } from '../../src/store/index.js';
 import type { DemoServer } from './server.js';
 
@@ -19,21 +20,23 @@ export const SETUP_CRITICISMS = [
  * none does, a new member writes some and the batch is published. Returns whether it wrote any.
  */
 export async function ensureUnansweredCriticism(demo: DemoServer, browser: Browser, reader: APIRequestContext, orgId: string): Promise<boolean> {
-  const base = `${demo.url}/api/orgs/${orgId}`;
-  const list = (await (await reader.get(`${base}/criticisms`)).json()) as { criticisms: { answers: unknown[] }[] };
+  const url = (path: string) => `${demo.url}${path}`;
+  const list = (await (await reader.get(url(pathOf(routeTable.criticisms, { orgId })))).json()) as { criticisms: { answers: unknown[] }[] };
   if (list.criticisms.some((c) => c.answers.length === 0)) return false;
   const writer = await browser.newContext();
   try {
     const token = demo.invitePath.split('/').pop() ?? '';
-    const joined = await writer.request.post(`${demo.url}/api/invites/${token}/accept`, { data: { displayName: 'Bea' } });
+    const joined = await writer.request.post(url(pathOf(routeTable.acceptInvite, { token })), { data: { displayName: 'Bea' } });
     if (!joined.ok()) throw new Error(`joining for the criticism setup: ${joined.status()} ${await joined.text()}`);
 
     const csrf = (await writer.cookies()).find((c) => c.name === 'massline_csrf')?.value ?? '';
-    const offered = (await (await writer.request.get(`${base}/criticism/epoch`)).json()) as { epochs: { epoch: string; publicKey: string }[] };
+    const offered = (await (await writer.request.get(url(pathOf(routeTable.criticismEpoch, { orgId })))).json()) as {
+      epochs: { epoch: string; publicKey: string }[];
+    };
     const epoch = offered.epochs[0];
     if (!epoch) throw new Error('the criticism setup found no current epoch');
     const pending = await requestTokens(epoch.epoch, epoch.publicKey, SETUP_CRITICISMS.length);
-    const signed = await writer.request.post(`${base}/criticism/tokens`, {
+    const signed = await writer.request.post(url(pathOf(routeTable.criticismTokens, { orgId })), {
       data: { epoch: epoch.epoch, blinded: pending.blinded },
       headers: { 'x-csrf-token': csrf },
     });
@@ -41,7 +44,7 @@ export async function ensureUnansweredCriticism(demo: DemoServer, browser: Brows
     const tokens = await pending.finish(((await signed.json()) as { blindSignatures: string[] }).blindSignatures);
     for (const [i, words] of SETUP_CRITICISMS.entries()) {
       // Node's fetch: no cookie jar at all, as the page's credentials: 'omit'.
-      const sent = await fetch(`${base}/criticisms`, {
+      const sent = await fetch(url(pathOf(routeTable.criticise, { orgId })), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ token: tokens[i], target: { kind: 'leadership' }, text: words }),

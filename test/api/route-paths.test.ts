@@ -25,10 +25,8 @@ const SELF = 'test/api/route-paths.test.ts';
  * This file's own samples (the test of the pattern below) are its subject, not a use.
  */
 const notYetFromTheTable = [
-  'e2e/_util/criticism.ts',
   'e2e/consensus.test.ts',
   'e2e/criticism-tokens.test.ts',
-  'e2e/mass-line.test.ts',
   'e2e/text.test.ts',
   'src/cli/bench/pages.ts',
   'test/cli/backup.test.ts',
