@@ -29,11 +29,8 @@ const notYetFromTheTable = [
   'e2e/criticism-tokens.test.ts',
   'e2e/text.test.ts',
   'src/cli/bench/pages.ts',
-  'test/cli/backup.test.ts',
   'test/cli/bench-pages.test.ts',
   'test/cli/demo.test.ts',
-  'test/cli/processes.test.ts',
-  'test/cli/sigkill.test.ts',
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -23,6 +23,7 @@ import { migrations } from '../../src/store/migrations/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { HttpClient } from '../_util/http-client.js';
 import { startMasslineServer, type MasslineServer } from '../_util/server-process.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -156,14 +157,16 @@ async function populate(dialect: DialectName): Promise<Source> {
   const app = await buildApp(ctx);
   try {
     const admin = new Session(app);
-    await admin.call('POST', '/api/auth/login', { organisation: ORG.slug, email: ORG.email, password: ORG.password });
-    const orgPath = `/api/orgs/${org.id}`;
-    await admin.call('PATCH', orgPath, { moderation: 'permissive' });
+    await admin.call('POST', pathOf(routeTable.login, {}), { organisation: ORG.slug, email: ORG.email, password: ORG.password });
+    await admin.call('PATCH', pathOf(routeTable.updateOrganisation, { orgId: org.id }), { moderation: 'permissive' });
     const ids = await replayTimeline({ app, ctx, orgId: org.id, admin, setNow: (ms) => (now = ms) }, story);
     now = Date.parse('2026-03-10T12:00:00Z');
-    await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('rent')}/actions`, { title: 'Meeting with the landlord', description: 'Bring the claims' });
+    await admin.call('POST', pathOf(routeTable.createAction, { orgId: org.id, issueId: ids.issueIds.get('rent')! }), {
+      title: 'Meeting with the landlord',
+      description: 'Bring the claims',
+    });
     // Resolving an issue opens successors that point back at it: a table that references itself.
-    await admin.call('POST', `${orgPath}/issues/${ids.issueIds.get('repairs')}/resolve`, {
+    await admin.call('POST', pathOf(routeTable.resolve, { orgId: org.id, issueId: ids.issueIds.get('repairs')! }), {
       successors: [{ title: 'The lifts' }, { title: 'Damp in block C' }],
     });
   } finally {
@@ -372,25 +375,36 @@ describe('online', () => {
   it.each(dialects)('%s: backups taken while the server takes votes are each one consistent snapshot', { timeout: 300_000 }, async (dialect) => {
     const source = sources.get(dialect)!;
     const server = await startServer(source.db);
-    const orgPath = `/api/orgs/${source.orgId}`;
     let stop = false;
     let acked = 0;
     const failures: string[] = [];
     const workers: Promise<void>[] = [];
     try {
       const admin = new HttpClient(() => server.url);
-      await admin.json('POST', '/api/auth/login', { organisation: ORG.slug, email: ORG.email, password: ORG.password }, 200);
-      const issue = await admin.json<{ id: string }>('POST', `${orgPath}/issues`, { title: 'Heating', description: 'What first?' }, 201);
+      await admin.json('POST', pathOf(routeTable.login, {}), { organisation: ORG.slug, email: ORG.email, password: ORG.password }, 200);
+      const issue = await admin.json<{ id: string }>(
+        'POST',
+        pathOf(routeTable.createIssue, { orgId: source.orgId }),
+        { title: 'Heating', description: 'What first?' },
+        201,
+      );
       const statementIds: string[] = [];
       for (let i = 0; i < 6; i++)
         statementIds.push(
-          (await admin.json<{ id: string }>('POST', `${orgPath}/issues/${issue.id}/statements`, { text: `Heating statement ${i + 1}` }, 201)).id,
+          (
+            await admin.json<{ id: string }>(
+              'POST',
+              pathOf(routeTable.submitStatement, { orgId: source.orgId, issueId: issue.id }),
+              { text: `Heating statement ${i + 1}` },
+              201,
+            )
+          ).id,
         );
-      const invite = await admin.json<{ token: string }>('POST', `${orgPath}/invites`, { maxUses: 12 }, 201);
+      const invite = await admin.json<{ token: string }>('POST', pathOf(routeTable.createInvite, { orgId: source.orgId }), { maxUses: 12 }, 201);
       const members: HttpClient[] = [];
       for (let i = 0; i < 12; i++) {
         const client = new HttpClient(() => server.url);
-        await client.json('POST', `/api/invites/${invite.token}/accept`, { displayName: `Voter ${i + 1}` }, 201);
+        await client.json('POST', pathOf(routeTable.acceptInvite, { token: invite.token }), { displayName: `Voter ${i + 1}` }, 201);
         members.push(client);
       }
       const busy = new Set<string>();
@@ -402,7 +416,7 @@ describe('online', () => {
           if (busy.has(pair)) continue;
           busy.add(pair);
           try {
-            const res = await members[m]!.req('PUT', `${orgPath}/statements/${statementId}/vote`, { vote: pick([1, -1, 0]) });
+            const res = await members[m]!.req('PUT', pathOf(routeTable.vote, { orgId: source.orgId, statementId }), { vote: pick([1, -1, 0]) });
             if (res.ok) acked += 1;
             else failures.push(`${res.status} ${await res.text()}`);
           } catch (e) {

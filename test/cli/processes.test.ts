@@ -32,6 +32,7 @@ import { createAnalysisJobs, createCriticismPublisher, queueSchema, startJobQueu
 import { criticism, openStore, organisations } from '../../src/store/index.js';
 import { freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { HttpClient } from '../_util/http-client.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -122,7 +123,10 @@ interface LiveStream {
 
 async function openLiveStream(base: string, orgId: string, client: HttpClient): Promise<LiveStream> {
   const abort = new AbortController();
-  const res = await fetch(`${base}/api/orgs/${orgId}/live`, { headers: { cookie: client.cookieHeader(), accept: 'text/event-stream' }, signal: abort.signal });
+  const res = await fetch(`${base}${pathOf(routeTable.live, { orgId })}`, {
+    headers: { cookie: client.cookieHeader(), accept: 'text/event-stream' },
+    signal: abort.signal,
+  });
   if (res.status !== 200 || !res.body) throw new Error(`live stream at ${base}: ${res.status}`);
   const stream: LiveStream = { events: [], close: () => abort.abort() };
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -247,28 +251,30 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
     // Meanwhile, with no worker up: an issue voted on through both API processes.
     const organiser = new HttpClient(() => api1.url);
-    await organiser.json('POST', '/api/auth/login', { organisation: slug, email, password }, 200, { at: api1.url });
+    await organiser.json('POST', pathOf(routeTable.login, {}), { organisation: slug, email, password }, 200, { at: api1.url });
     // A live stream on each API process: each must hear of what happens through the other, and of the worker's analysis.
     const streams = await Promise.all(apis.map((api) => openLiveStream(api, orgId, organiser)));
     await until('both live streams to be ready', 10_000, async () => (streams.every((st) => st.events.some((e) => e.type === 'ready')) ? true : undefined));
     const issueId = (
-      await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201, { at: api2.url })
+      await organiser.json<{ id: string }>('POST', pathOf(routeTable.createIssue, { orgId }), { title: 'Repairs', description: 'What first?' }, 201, {
+        at: api2.url,
+      })
     ).id;
     const statementIds: string[] = [];
     for (let i = 0; i < STATEMENTS; i++) {
       statementIds.push(
         (
-          await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues/${issueId}/statements`, { text: `Statement number ${i + 1}` }, 201, {
+          await organiser.json<{ id: string }>('POST', pathOf(routeTable.submitStatement, { orgId, issueId }), { text: `Statement number ${i + 1}` }, 201, {
             at: apis[i % 2]!,
           })
         ).id,
       );
     }
-    const invite = await organiser.json<{ token: string }>('POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201, { at: api1.url });
+    const invite = await organiser.json<{ token: string }>('POST', pathOf(routeTable.createInvite, { orgId }), { maxUses: MEMBERS }, 201, { at: api1.url });
     const members = await Promise.all(
       Array.from({ length: MEMBERS }, async (_, m) => {
         const client = new HttpClient(() => api1.url);
-        await client.json('POST', `/api/invites/${invite.token}/accept`, { displayName: `Member ${m + 1}` }, 201, { at: apis[m % 2]! });
+        await client.json('POST', pathOf(routeTable.acceptInvite, { token: invite.token }), { displayName: `Member ${m + 1}` }, 201, { at: apis[m % 2]! });
         return client;
       }),
     );
@@ -278,7 +284,7 @@ describe('two API processes and a worker on one PostgreSQL', () => {
       members.map(async (client, m) => {
         for (let s = 0; s < STATEMENTS; s++) {
           const value = [1, -1, 0][(m + s) % 3]!;
-          const r = await client.json<{ changed: boolean }>('PUT', `/api/orgs/${orgId}/statements/${statementIds[s]}/vote`, { vote: value }, 200, {
+          const r = await client.json<{ changed: boolean }>('PUT', pathOf(routeTable.vote, { orgId, statementId: statementIds[s]! }), { vote: value }, 200, {
             at: apis[(m + s) % 2]!,
           });
           expect(r.changed).toBe(true);
@@ -304,7 +310,7 @@ describe('two API processes and a worker on one PostgreSQL', () => {
 
     // Both API processes serve one and the same analysis, covering every vote.
     const served = await until('both API processes to serve an analysis of every vote', 30_000, async () => {
-      const [a, b] = await Promise.all(apis.map(async (api) => organiser.req('GET', `/api/orgs/${orgId}/issues/${issueId}/analysis`, undefined, { at: api })));
+      const [a, b] = await Promise.all(apis.map(async (api) => organiser.req('GET', pathOf(routeTable.analysis, { orgId, issueId }), undefined, { at: api })));
       if (a!.status !== 200 || b!.status !== 200) return undefined;
       const [x, y] = [(await a!.json()) as ServedAnalysis, (await b!.json()) as ServedAnalysis];
       return x.snapshot.revision === votedHead && y.snapshot.revision === votedHead ? { byFirst: x, bySecond: y } : undefined;
@@ -335,7 +341,9 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     // The imported issue's analysis, by the job that was retried (the issue's only job), covers its every vote.
     const importedHead = await head(imported.issue);
     expect(await sql.query(`select 1 from analyses where issue_id = $1 and source = 'engine'`, [imported.issue]).then((r) => r.rowCount)).toBe(1);
-    const bigOne = await organiser.json<ServedAnalysis>('GET', `/api/orgs/${orgId}/issues/${imported.issue}/analysis`, undefined, 200, { at: api2.url });
+    const bigOne = await organiser.json<ServedAnalysis>('GET', pathOf(routeTable.analysis, { orgId, issueId: imported.issue }), undefined, 200, {
+      at: api2.url,
+    });
     expect(bigOne.snapshot.source).toBe('engine');
     expect(bigOne.snapshot.revision).toBe(importedHead);
     expect(bigOne.stale).toBe(false);

@@ -25,6 +25,7 @@ import { openStore } from '../../src/store/index.js';
 import { dialects, freshDatabase, type TestDatabase } from '../_util/stores.js';
 import { HttpClient } from '../_util/http-client.js';
 import { startMasslineServer, type MasslineServer } from '../_util/server-process.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/massline');
@@ -109,22 +110,28 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
 
     server = await startServer(db);
     const organiser = new HttpClient(() => server.url);
-    await organiser.json('POST', '/api/auth/login', { organisation: slug, email, password }, 200);
-    issueId = (await organiser.json<{ id: string }>('POST', `/api/orgs/${orgId}/issues`, { title: 'Repairs', description: 'What first?' }, 201)).id;
+    await organiser.json('POST', pathOf(routeTable.login, {}), { organisation: slug, email, password }, 200);
+    issueId = (await organiser.json<{ id: string }>('POST', pathOf(routeTable.createIssue, { orgId }), { title: 'Repairs', description: 'What first?' }, 201))
+      .id;
     for (let i = 0; i < STATEMENTS; i++) {
       const s = await organiser.json<{ id: string; status: string }>(
         'POST',
-        `/api/orgs/${orgId}/issues/${issueId}/statements`,
+        pathOf(routeTable.submitStatement, { orgId, issueId }),
         { text: `Statement number ${i + 1}` },
         201,
       );
       expect(s.status).toBe('accepted');
       statementIds.push(s.id);
     }
-    const invite = await organiser.json<{ token: string }>('POST', `/api/orgs/${orgId}/invites`, { maxUses: MEMBERS }, 201);
+    const invite = await organiser.json<{ token: string }>('POST', pathOf(routeTable.createInvite, { orgId }), { maxUses: MEMBERS }, 201);
     for (let i = 0; i < MEMBERS; i++) {
       const client = new HttpClient(() => server.url);
-      const me = await client.json<{ member: { id: string } }>('POST', `/api/invites/${invite.token}/accept`, { displayName: `Member ${i + 1}` }, 201);
+      const me = await client.json<{ member: { id: string } }>(
+        'POST',
+        pathOf(routeTable.acceptInvite, { token: invite.token }),
+        { displayName: `Member ${i + 1}` },
+        201,
+      );
       members.push({ id: me.member.id, client });
     }
   });
@@ -154,12 +161,7 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
         const value = pick([1, -1, 0]);
         const key = `r${round}-${randomBytes(9).toString('base64url')}`;
         try {
-          const res = await member.client.req(
-            'PUT',
-            `/api/orgs/${orgId}/statements/${statementId}/vote`,
-            { vote: value },
-            { headers: { 'idempotency-key': key } },
-          );
+          const res = await member.client.req('PUT', pathOf(routeTable.vote, { orgId, statementId }), { vote: value }, { headers: { 'idempotency-key': key } });
           if (res.ok) {
             // Acknowledged: from here on it must survive.
             truth.set(pair, { expected: value, acknowledged: true, unsure: new Set() });
@@ -206,7 +208,9 @@ describe.each(dialects)('SIGKILL under load, %s', (dialect) => {
     // Through the API: each member's own current votes, as the restarted server serves them.
     const served = new Map<string, number | null>();
     const details = await Promise.all(
-      members.map((m) => m.client.json<{ statements: { id: string; myVote: number | null }[] }>('GET', `/api/orgs/${orgId}/issues/${issueId}`, undefined, 200)),
+      members.map((m) =>
+        m.client.json<{ statements: { id: string; myVote: number | null }[] }>('GET', pathOf(routeTable.issue, { orgId, issueId }), undefined, 200),
+      ),
     );
     members.forEach((m, i) => {
       for (const s of details[i]!.statements) served.set(`${m.id} ${s.id}`, s.myVote);
