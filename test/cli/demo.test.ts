@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readPolisConversation } from '../../src/cli/polis/format.js';
 import { demoStory } from '../../src/cli/demo-story.js';
 import { freePort, repoRoot, startServerProcess, type ServerProcess } from '../_util/server-process.js';
+import { pathOf, routeTable } from '../_util/routes.js';
 
 describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'massline-demo-'));
@@ -18,7 +19,7 @@ describe('npm start', () => {
   async function login(url: string, output: string) {
     const m = /log in as (\S+) \/ (\S+)/.exec(output);
     expect(m).not.toBeNull();
-    const res = await fetch(`${url}/api/auth/login`, {
+    const res = await fetch(`${url}${pathOf(routeTable.login, {})}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ organisation: 'demo', email: m![1], password: m![2] }),
@@ -33,13 +34,15 @@ describe('npm start', () => {
     const port = await freePort();
     server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 240_000, /Members join through \S+/);
     const { cookie, orgId } = await login(server.url, server.output());
-    const list = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues`, { headers: { cookie } })).json()) as { issues: { id: string; title: string }[] };
+    const list = (await (await fetch(`${server.url}${pathOf(routeTable.issues, { orgId })}`, { headers: { cookie } })).json()) as {
+      issues: { id: string; title: string }[];
+    };
     const conversation = readPolisConversation(path.join(repoRoot, 'demo/vtaiwan.uberx'));
     // The imported conversation, and the story's two issues beside it.
     expect(list.issues).toHaveLength(3);
     const imported = list.issues.find((i) => i.title === conversation.summary.topic);
     expect(imported).toBeDefined();
-    const detail = (await (await fetch(`${server.url}/api/orgs/${orgId}/issues/${imported!.id}`, { headers: { cookie } })).json()) as {
+    const detail = (await (await fetch(`${server.url}${pathOf(routeTable.issue, { orgId, issueId: imported!.id })}`, { headers: { cookie } })).json()) as {
       statements: unknown[];
       participants: number;
       votesCast: number;
@@ -51,7 +54,7 @@ describe('npm start', () => {
     console.log(`demo: ${detail.participants} participants, ${detail.statements.length} statements, ${detail.votesCast} votes`);
 
     // The story shows the model: every character of MODEL.md §3 on the health plane.
-    const health = (await (await fetch(`${server.url}/api/orgs/${orgId}/health`, { headers: { cookie } })).json()) as {
+    const health = (await (await fetch(`${server.url}${pathOf(routeTable.health, { orgId })}`, { headers: { cookie } })).json()) as {
       issues: {
         title: string;
         health: { character: string; practice: { how: string; terms: { leadership: { acts: number; reports: number; members: number } } } };
@@ -59,7 +62,7 @@ describe('npm start', () => {
     };
     expect(new Set(health.issues.map((i) => i.health.character))).toEqual(new Set(['correct', 'empiricist', 'fool']));
     // Criticism from below: published batches, answered and waiting, one still to be published.
-    const criticism = (await (await fetch(`${server.url}/api/orgs/${orgId}/criticisms`, { headers: { cookie } })).json()) as {
+    const criticism = (await (await fetch(`${server.url}${pathOf(routeTable.criticisms, { orgId })}`, { headers: { cookie } })).json()) as {
       criticisms: { seconds: number }[];
       bureaucracy: { published: number; answered: number; unanswered: number; medianDaysToAnswer: number };
       pending: number;
@@ -73,11 +76,11 @@ describe('npm start', () => {
 
     // The pay line in practice, importance and blocking: what the story did through the pages' routes, as the pages read it.
     const story = demoStory(Date.now());
-    const get = async <T>(route: string) => (await (await fetch(`${server!.url}/api/orgs/${orgId}${route}`, { headers: { cookie } })).json()) as T;
+    const get = async <T>(path: string) => (await (await fetch(`${server!.url}${path}`, { headers: { cookie } })).json()) as T;
     const pay = list.issues.find((i) => i.title === 'Night-shift pay')!;
     const safety = list.issues.find((i) => i.title === 'Depot safety')!;
-    const { actions } = await get<{ actions: { id: string; title: string; participants: number }[] }>(`/issues/${pay.id}/actions`);
-    const { reports } = await get<{ reports: { actionId: string | null; verdict: string | null }[] }>(`/issues/${pay.id}/reports`);
+    const { actions } = await get<{ actions: { id: string; title: string; participants: number }[] }>(pathOf(routeTable.actions, { orgId, issueId: pay.id }));
+    const { reports } = await get<{ reports: { actionId: string | null; verdict: string | null }[] }>(pathOf(routeTable.reports, { orgId, issueId: pay.id }));
     const storyActions = story.events.flatMap((e) => (e.type === 'action' ? [e] : []));
     expect(storyActions.length).toBeGreaterThanOrEqual(2);
     expect(actions.map((a) => a.title).sort()).toEqual(storyActions.map((a) => a.title).sort());
@@ -92,7 +95,7 @@ describe('npm start', () => {
     const organisers = new Set(story.members.filter((m) => m.role === 'organiser').map((m) => m.id));
     const seeds = story.events.flatMap((e) => (e.type === 'statement' && organisers.has(e.member) ? [e.text] : []));
     expect(seeds.length).toBeGreaterThan(0);
-    const payDetail = await get<{ statements: { text: string }[] }>(`/issues/${pay.id}`);
+    const payDetail = await get<{ statements: { text: string }[] }>(pathOf(routeTable.issue, { orgId, issueId: pay.id }));
     for (const text of seeds) expect(payDetail.statements.map((x) => x.text)).toContain(text);
     // Their votes, statement and report are shown apart from the masses' practice, never in P.
     const byLeadership = story.events.flatMap((e) => ('member' in e && organisers.has(e.member) ? [e] : []));
@@ -105,7 +108,8 @@ describe('npm start', () => {
     expect(apart.terms.leadership.reports).toBeGreaterThan(0);
     expect(apart.how).toContain("not counted: the leadership's own");
     // Members marked importance; an organiser marked that pay must be resolved before depot safety.
-    const marks = (id: string) => get<{ markedImportant: number; blocks: { issueId: string }[]; blockedBy: { issueId: string }[] }>(`/issues/${id}/marks`);
+    const marks = (id: string) =>
+      get<{ markedImportant: number; blocks: { issueId: string }[]; blockedBy: { issueId: string }[] }>(pathOf(routeTable.marks, { orgId, issueId: id }));
     const [payMarks, safetyMarks] = await Promise.all([marks(pay.id), marks(safety.id)]);
     const importance = (issue: string) => story.events.filter((e) => e.type === 'important' && e.issue === issue).length;
     expect(payMarks.markedImportant).toBe(importance('pay'));
@@ -114,7 +118,7 @@ describe('npm start', () => {
     expect(payMarks.blocks.map((b) => b.issueId)).toEqual([safety.id]);
     expect(safetyMarks.blockedBy.map((b) => b.issueId)).toEqual([pay.id]);
     // Blocking comes first: the issue that blocks another is the principal contradiction.
-    const principal = await get<{ principal: { issueId: string } | null }>('/principal-contradiction');
+    const principal = await get<{ principal: { issueId: string } | null }>(pathOf(routeTable.principal, { orgId }));
     expect(principal.principal?.issueId).toBe(pay.id);
     // And the engine's analysis through the API, made in the background after the import: until it
     // is stored, the API serves the groups that came with the export (source 'import').
@@ -123,7 +127,7 @@ describe('npm start', () => {
     let served: { status: number; source?: string } = { status: 0 };
     let snapshot: { source: string; groups: unknown[]; consensus: unknown[] } | undefined;
     for (;;) {
-      const res = await fetch(`${server.url}/api/orgs/${orgId}/issues/${imported!.id}/analysis`, { headers: { cookie } });
+      const res = await fetch(`${server.url}${pathOf(routeTable.analysis, { orgId, issueId: imported!.id })}`, { headers: { cookie } });
       served = { status: res.status };
       if (res.status === 200) {
         const body = (await res.json()) as { snapshot: { source: string; groups: unknown[]; consensus: unknown[] } };
@@ -143,7 +147,7 @@ describe('npm start', () => {
     // The printed invite link lets a member join.
     const invite = /Members join through \S+\/join\/(\S+)/.exec(server.output());
     expect(invite).not.toBeNull();
-    const joined = await fetch(`${server.url}/api/invites/${invite![1]}/accept`, {
+    const joined = await fetch(`${server.url}${pathOf(routeTable.acceptInvite, { token: invite![1]! })}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ displayName: 'New member' }),
@@ -154,7 +158,9 @@ describe('npm start', () => {
     await server.stop();
     server = await startServerProcess('npm', ['start', '--silent'], { MASSLINE_DATA_DIR: dataDir, PORT: String(port) }, 90_000, /Members join through \S+/);
     const again = await login(server.url, server.output());
-    const after = (await (await fetch(`${server.url}/api/orgs/${again.orgId}/issues`, { headers: { cookie: again.cookie } })).json()) as { issues: unknown[] };
+    const after = (await (await fetch(`${server.url}${pathOf(routeTable.issues, { orgId: again.orgId })}`, { headers: { cookie: again.cookie } })).json()) as {
+      issues: unknown[];
+    };
     expect(after.issues).toHaveLength(3);
   });
 });
