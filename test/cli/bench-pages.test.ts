@@ -4,7 +4,12 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { benchPages, CHROMIUM, parsePagesBenchOptions, routeOf, type PagesBenchReport } from '../../src/cli/bench/pages.js';
+import { pathOf, routeTable, type RouteName } from '../_util/routes.js';
 import { repoRoot } from '../_util/server-process.js';
+
+/** A route's path as the bench names it, every id taken out; with its method in front, as the bench counts its requests. */
+const benchPath = (name: RouteName) => routeTable[name].path.replace(/:\w+/g, ':id');
+const benchRoute = (name: RouteName) => `${routeTable[name].method} ${benchPath(name)}`;
 
 const defaults = { loads: '30', loadTimeout: '120' };
 
@@ -27,9 +32,9 @@ describe('bench-pages options', () => {
   });
 
   it('names an API request by its route, the ids taken out', () => {
-    expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/issues/85cukdhc9xB0MDoq/health/trail')).toBe('/api/orgs/:id/issues/:id/health/trail');
-    expect(routeOf('/api/orgs/x2LMlR0Gb4MUQ1eb/health')).toBe('/api/orgs/:id/health');
-    expect(routeOf('/api/me')).toBe('/api/me');
+    expect(routeOf(pathOf(routeTable.healthTrail, { orgId: 'x2LMlR0Gb4MUQ1eb', issueId: '85cukdhc9xB0MDoq' }))).toBe(benchPath('healthTrail'));
+    expect(routeOf(pathOf(routeTable.health, { orgId: 'x2LMlR0Gb4MUQ1eb' }))).toBe(benchPath('health'));
+    expect(routeOf(pathOf(routeTable.me, {}))).toBe(benchPath('me'));
   });
 });
 
@@ -59,7 +64,7 @@ describe('massline bench-pages', () => {
       expect(f.shown.firstMs, name).toBeLessThanOrEqual(f.firstMs);
       expect(f.shown.p50Ms, name).toBeLessThanOrEqual(f.p50Ms);
       // Every page asks who is signed in, then reads the model; its last answer came before it was drawn.
-      expect(f.api.routes['GET /api/me'], name).toMatchObject({ perLoad: 1 });
+      expect(f.api.routes[benchRoute('me')], name).toMatchObject({ perLoad: 1 });
       expect(f.api.warm.requests, name).toBeGreaterThanOrEqual(3);
       expect(f.api.warm.totalMs, name).toBeGreaterThan(0);
       expect(f.api.first.lastEndMs, name).toBeLessThanOrEqual(f.firstMs);
@@ -67,12 +72,12 @@ describe('massline bench-pages', () => {
       expect(f.api.firstCalls[0]?.startMs, name).toBe(f.api.first.firstStartMs);
     }
     const health = report.pages.health!;
-    expect(health.api.routes['GET /api/orgs/:id/health']).toMatchObject({ perLoad: 1 });
-    expect(health.api.routes['GET /api/orgs/:id/changes']).toMatchObject({ perLoad: 1 });
+    expect(health.api.routes[benchRoute('health')]).toMatchObject({ perLoad: 1 });
+    expect(health.api.routes[benchRoute('changes')]).toMatchObject({ perLoad: 1 });
     // The demo's issues, each with its trail.
-    expect(health.api.routes['GET /api/orgs/:id/issues/:id/health/trail']?.perLoad).toBeGreaterThanOrEqual(2);
-    expect(report.pages.principal!.api.routes['GET /api/orgs/:id/principal-contradiction']).toMatchObject({ perLoad: 1 });
-    expect(report.pages['my-input']!.api.routes['GET /api/orgs/:id/me/what-became-of-my-input']).toMatchObject({ perLoad: 1 });
+    expect(health.api.routes[benchRoute('healthTrail')]?.perLoad).toBeGreaterThanOrEqual(2);
+    expect(report.pages.principal!.api.routes[benchRoute('principal')]).toMatchObject({ perLoad: 1 });
+    expect(report.pages['my-input']!.api.routes[benchRoute('myInput')]).toMatchObject({ perLoad: 1 });
     expect(out).toMatch(/^health +2 +[\d.]+ /m);
   }, 600_000);
 });
