@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { freePort, repoRoot, startServerProcess, type ServerProcess } from '../test/_util/server-process.js';
 import { toBase64Url } from '../src/contract/criticism-tokens.js';
+import { pathOf, routeTable } from '../src/contract/route-table.js';
 import { DESKTOP, launchChromium } from './_util/browser.js';
 import { text } from './_util/catalogue.js';
 import { ageWallet, walletContents } from './_util/criticism.js';
@@ -59,11 +60,16 @@ describe('criticism tokens in the browser', () => {
     ]);
     const organiser = await browser.newContext();
     contexts.push(organiser);
-    const login = await organiser.request.post(`${server.url}/api/auth/login`, { data: { organisation: ORG.slug, email: ORG.email, password: ORG.password } });
+    const login = await organiser.request.post(`${server.url}${pathOf(routeTable.login, {})}`, {
+      data: { organisation: ORG.slug, email: ORG.email, password: ORG.password },
+    });
     expect(login.status()).toBe(200);
     orgId = ((await login.json()) as { organisation: { id: string } }).organisation.id;
     const csrf = (await organiser.cookies()).find((c) => c.name === 'massline_csrf')?.value ?? '';
-    const invite = await organiser.request.post(`${server.url}/api/orgs/${orgId}/invites`, { data: { maxUses: 50 }, headers: { 'x-csrf-token': csrf } });
+    const invite = await organiser.request.post(`${server.url}${pathOf(routeTable.createInvite, { orgId })}`, {
+      data: { maxUses: 50 },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(invite.status()).toBe(201);
     invitePath = ((await invite.json()) as { path: string }).path;
   }, 180_000);
@@ -80,14 +86,14 @@ describe('criticism tokens in the browser', () => {
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB' });
     contexts.push(context);
     const token = invitePath.split('/').pop() ?? '';
-    const joined = await context.request.post(`${server.url}/api/invites/${token}/accept`, { data: { displayName: name } });
+    const joined = await context.request.post(`${server.url}${pathOf(routeTable.acceptInvite, { token })}`, { data: { displayName: name } });
     expect(joined.ok(), await joined.text()).toBe(true);
     return context;
   }
 
   /** What the server says it issued to this member, per epoch, and the quota. */
   async function issued(context: BrowserContext): Promise<{ quota: number; epochs: EpochOffer[] }> {
-    const res = await context.request.get(`${server.url}/api/orgs/${orgId}/criticism/epoch`);
+    const res = await context.request.get(`${server.url}${pathOf(routeTable.criticismEpoch, { orgId })}`);
     expect(res.status()).toBe(200);
     return (await res.json()) as { quota: number; epochs: EpochOffer[] };
   }
@@ -103,7 +109,7 @@ describe('criticism tokens in the browser', () => {
     }
   }
 
-  const isIssuance = (r: Request) => r.method() === 'POST' && new URL(r.url()).pathname === `/api/orgs/${orgId}/criticism/tokens`;
+  const isIssuance = (r: Request) => r.method() === 'POST' && new URL(r.url()).pathname === pathOf(routeTable.criticismTokens, { orgId });
   const blindedOf = (r: Request) => (r.postDataJSON() as { blinded: string[] }).blinded;
 
   /**
@@ -117,7 +123,7 @@ describe('criticism tokens in the browser', () => {
     const first: string[][] = [];
     let left!: () => void;
     const gone = new Promise<void>((resolve) => (left = resolve));
-    await page.route(`**/api/orgs/${orgId}/criticism/tokens`, async (route) => {
+    await page.route(`**${pathOf(routeTable.criticismTokens, { orgId })}`, async (route) => {
       first.push(blindedOf(route.request()));
       await leave(route, page);
       left();
@@ -231,7 +237,7 @@ describe('criticism tokens in the browser', () => {
     const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
     const ownKey = toBase64Url(spki);
     const ownFingerprint = Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', spki)).toString('hex');
-    await page.route(`**/api/orgs/${orgId}/criticism/epoch`, async (route) => {
+    await page.route(`**${pathOf(routeTable.criticismEpoch, { orgId })}`, async (route) => {
       const real = await route.fetch();
       const body = (await real.json()) as { epochs: EpochOffer[] };
       for (const e of body.epochs) {
@@ -265,7 +271,9 @@ describe('criticism tokens in the browser', () => {
     await criticism.waitUntilShown();
     expect(await criticism.keyWarning()).toBe('');
     // What anyone reads without a session.
-    const keys = (await (await fetch(`${server.url}/api/orgs/${orgId}/criticism/keys`)).json()) as { keys: { epoch: string; fingerprint: string }[] };
+    const keys = (await (await fetch(`${server.url}${pathOf(routeTable.criticismKeys, { orgId })}`)).json()) as {
+      keys: { epoch: string; fingerprint: string }[];
+    };
     const current = (await issued(context)).epochs[0];
     expect(await criticism.fingerprint()).toBe(keys.keys.find((k) => k.epoch === current?.epoch)?.fingerprint);
   });
@@ -302,7 +310,7 @@ describe('criticism tokens in the browser', () => {
     const other = await context.newPage();
     const spent: Request[] = [];
     other.on('request', (r) => {
-      if (r.method() === 'POST' && new URL(r.url()).pathname === `/api/orgs/${orgId}/criticisms`) spent.push(r);
+      if (r.method() === 'POST' && new URL(r.url()).pathname === pathOf(routeTable.criticise, { orgId })) spent.push(r);
     });
     await other.goto(`${server.url}/me/input`);
     await other.evaluate((org) => {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pathOf, routeTable } from '../src/contract/route-table.js';
 import { audit, describeViolations, type AuditLog } from './_util/audit.js';
 import { DESKTOP, launchChromium, PHONE } from './_util/browser.js';
 import { text } from './_util/catalogue.js';
@@ -79,8 +80,8 @@ describe('concentrating free text in the browser', () => {
     await m.goto(demo.url + demo.invitePath);
     await new JoinPage(m).join('Bo', 'driver');
     await new IssuesPage(m).waitUntilShown();
-    orgId = ((await (await member.request.get(`${demo.url}/api/me`)).json()) as { organisation: { id: string } }).organisation.id;
-    issues = ((await (await member.request.get(`${demo.url}/api/orgs/${orgId}/issues`)).json()) as { issues: IssueJson[] }).issues;
+    orgId = ((await (await member.request.get(`${demo.url}${pathOf(routeTable.me, {})}`)).json()) as { organisation: { id: string } }).organisation.id;
+    issues = ((await (await member.request.get(`${demo.url}${pathOf(routeTable.issues, { orgId })}`)).json()) as { issues: IssueJson[] }).issues;
     await m.goto(`${demo.url}/issues/${issueId(PAY)}/write`);
     const write = new SimilarSuggestions(m);
     await write.field().waitFor();
@@ -101,7 +102,7 @@ describe('concentrating free text in the browser', () => {
     await expect.poll(() => write.saved()).toBe(text('write.similar.saved', { vote: text('vote.agree'), text: ALREADY_THERE }));
     expect(await write.pressed('agree')).toBe('true');
     // The vote counts: the statement is no longer offered to vote on.
-    const mine = (await (await member.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(PAY)}`)).json()) as {
+    const mine = (await (await member.request.get(`${demo.url}${pathOf(routeTable.issue, { orgId, issueId: issueId(PAY) })}`)).json()) as {
       statements: { text: string; myVote: number | null }[];
     };
     expect(mine.statements.find((s) => s.text === ALREADY_THERE)?.myVote).toBe(1);
@@ -115,7 +116,7 @@ describe('concentrating free text in the browser', () => {
     await expect
       .poll(
         async () => {
-          const r = (await (await organiser.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(DEMO_ISSUE)}/themes`)).json()) as {
+          const r = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.themes, { orgId, issueId: issueId(DEMO_ISSUE) })}`)).json()) as {
             themes: { groups: { agree: number }[] }[];
           };
           return r.themes.some((t) => t.groups.some((g) => g.agree > 0));
@@ -152,7 +153,9 @@ describe('concentrating free text in the browser', () => {
     expect(announced).toMatch(/^Merged “Depot 1: .*” into “Depot \d: .*”: [\d,]+ votes? carried over\.$/);
     await expect.poll(async () => (await o.locator('.fate__text').allInnerTexts()).includes(DUPLICATE)).toBe(false);
     await check(o, 'themes-merged');
-    const listed = (await (await organiser.request.get(`${demo.url}/api/orgs/${orgId}/issues/${issueId(PAY)}`)).json()) as { statements: { text: string }[] };
+    const listed = (await (await organiser.request.get(`${demo.url}${pathOf(routeTable.issue, { orgId, issueId: issueId(PAY) })}`)).json()) as {
+      statements: { text: string }[];
+    };
     expect(listed.statements.map((s) => s.text)).not.toContain(DUPLICATE);
   });
 });
