@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pathOf, routeTable } from '../src/contract/route-table.js';
 import { launchChromium, DESKTOP } from './_util/browser.js';
 import { ensurePagesBuilt, startDemoServer, type DemoServer } from './_util/server.js';
 import { LineEditorPage } from './pages/line-editor-page.js';
@@ -48,13 +49,13 @@ describe('consensus on the map, in the line editor and in the API', () => {
     await o.goto(`${demo.url}/login`);
     await new LoginPage(o).logIn(demo.organiser.organisation, demo.organiser.email, demo.organiser.password);
     await new OrganiseIssuesPage(o).waitUntilShown();
-    orgId = (await api<{ organisation: { id: string } }>('/api/me')).organisation.id;
-    issues = (await api<{ issues: { id: string; title: string }[] }>(`/api/orgs/${orgId}/issues`)).issues;
+    orgId = (await api<{ organisation: { id: string } }>(pathOf(routeTable.me, {}))).organisation.id;
+    issues = (await api<{ issues: { id: string; title: string }[] }>(pathOf(routeTable.issues, { orgId }))).issues;
     // The imported conversation is analysed in a worker after the server starts.
     const imported = issues.find((i) => !['Night-shift pay', 'Depot safety'].includes(i.title))!;
     const until = Date.now() + 180_000;
     for (;;) {
-      const res = await organiser.request.get(`${demo.url}/api/orgs/${orgId}/issues/${imported.id}/analysis`);
+      const res = await organiser.request.get(`${demo.url}${pathOf(routeTable.analysis, { orgId, issueId: imported.id })}`);
       if (res.status() === 200 && ((await res.json()) as { snapshot: { source: string } }).snapshot.source === 'engine') break;
       if (Date.now() > until) throw new Error(`no engine analysis of "${imported.title}" within 180 s`);
       await new Promise((r) => setTimeout(r, 1000));
@@ -69,9 +70,12 @@ describe('consensus on the map, in the line editor and in the API', () => {
   it('lists the same consensus on the map, in the line editor and in the API, for every issue; every group holds each', async () => {
     let listed = 0;
     for (const issue of issues) {
-      const served = await api<Served>(`/api/orgs/${orgId}/issues/${issue.id}/analysis`);
+      const served = await api<Served>(pathOf(routeTable.analysis, { orgId, issueId: issue.id }));
       const texts = new Map(
-        (await api<{ statements: { id: string; text: string }[] }>(`/api/orgs/${orgId}/issues/${issue.id}`)).statements.map((s) => [s.id, s.text]),
+        (await api<{ statements: { id: string; text: string }[] }>(pathOf(routeTable.issue, { orgId, issueId: issue.id }))).statements.map((s) => [
+          s.id,
+          s.text,
+        ]),
       );
       for (const c of served.snapshot.consensus) {
         for (const g of served.snapshot.groups) {

@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Response } from 'playwright-core';
+import { pathOf, routeTable } from '../../contract/route-table.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -466,7 +467,7 @@ export async function runPagesBench(opts: PagesBenchOptions): Promise<PagesBench
     report.demoBuilt = server.built;
     log(`demo server at ${server.url} ${server.built ? 'built the demo and ' : ''}started in ${report.serverStartSeconds} s (data in ${dataDir})`);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
-    const login = await context.request.post(`${server.url}/api/auth/login`, {
+    const login = await context.request.post(`${server.url}${pathOf(routeTable.login, {})}`, {
       data: { organisation: 'demo', email: server.email, password: server.password },
     });
     if (!login.ok()) throw new Error(`signing in as the demo organiser answered ${login.status()}: ${await login.text()}`);
