@@ -294,8 +294,12 @@ describe('two API processes and a worker on one PostgreSQL', () => {
     );
     expect(sent).toBe(MEMBERS * STATEMENTS);
     const votedHead = await head(issueId);
-    // Each API process sends at most one job per issue per debounce interval, and the queue keeps one waiting job per issue.
-    const waiting = (await jobsOf(issueId)).filter((j) => j.state === 'created');
+    // Each API process sends at most one job per issue per debounce interval (armed by the first
+    // vote, so it may come after the last one), and the queue keeps one waiting job per issue.
+    const waiting = await until('the voted issue queued for analysis', 30_000, async () => {
+      const created = (await jobsOf(issueId)).filter((j) => j.state === 'created');
+      return created.length > 0 ? created : undefined;
+    });
     expect(waiting.length).toBe(1);
 
     // A second worker: the voted issue is analysed, and the killed job, once expired, retried and completed.
